@@ -1,0 +1,169 @@
+// The loaded contract model: upstream sources, their metrics and watched docs, and the features that use them.
+import type { SourceLocation } from './diagnostic.js';
+import type { TemplateValue } from './secret.js';
+
+/** What a metric's numbers are. `ratio` is a 0..1 share, `percent` a 0..100 share, `amount` carries a unit. */
+export const METRIC_KINDS = ['count', 'ratio', 'percent', 'amount', 'gauge'] as const;
+export type MetricKind = (typeof METRIC_KINDS)[number];
+
+/** Aggregation period of a metric series (Meta's names; `hour` for internal endpoints). */
+export const METRIC_PERIODS = ['hour', 'day', 'week', 'days_28', 'month', 'lifetime', 'total_over_range'] as const;
+export type MetricPeriod = (typeof METRIC_PERIODS)[number];
+
+/** How serious a finding is for the features that depend on it. Ordered: block > warn > info. */
+export const SEVERITIES = ['block', 'warn', 'info'] as const;
+export type Severity = (typeof SEVERITIES)[number];
+
+export const PROVIDERS = ['meta-graph', 'http-json'] as const;
+export type ProviderName = (typeof PROVIDERS)[number];
+
+/** Per-detector settings on a metric (or source): turn it off, change its severity, or tune its options. */
+export interface CheckOverride {
+  enabled?: boolean;
+  severity?: Severity;
+  /** Detector-specific options, validated against the detector's own schema. */
+  options?: Record<string, unknown>;
+}
+
+export interface MetricContract {
+  name: string;
+  period: MetricPeriod;
+  kind: MetricKind;
+  /** Unit of an `amount` (e.g. `USD`, `seconds`, `bytes`) or of a gauge. */
+  unit?: string;
+  /** Expected range of values; a value outside it is a `range-violated` finding. */
+  range?: { min?: number; max?: number };
+  description?: string;
+  /** For `http-json`: selector of the value inside each record (defaults to the metric name). */
+  field?: string;
+  /** Per-check overrides keyed by detector id (e.g. `frozen-run`, `unit-scale`). */
+  checks: Record<string, CheckOverride>;
+  location: SourceLocation;
+}
+
+export interface DocContract {
+  name: string;
+  kind: 'openapi' | 'changelog';
+  url: string;
+  /** OpenAPI only: operations in scope, as `METHOD /path` (e.g. `GET /v1/charges`). Empty = all. */
+  operations: string[];
+  /** OpenAPI only: response fields the contract reads (dotted paths); empty = all fields of the operations. */
+  fields: string[];
+  location: SourceLocation;
+}
+
+export interface MetaGraphConnection {
+  kind: 'meta-graph';
+  baseUrl: string;
+  /** Pinned Graph API version, e.g. `v24.0`. */
+  apiVersion: string;
+  accessToken: TemplateValue;
+  /** Page ids polled for every metric. */
+  pages: string[];
+  /** How many days back each poll asks for (restatements arrive within it). Default 3. */
+  lookbackDays: number;
+}
+
+export interface HttpJsonConnection {
+  kind: 'http-json';
+  /**
+   * URL template. Placeholders: `{since}`, `{until}` (ISO days), `{entity}`, `{metric}`; `${VAR}` for secrets.
+   * Example: `https://partner.example.com/v2/stats?day={since}&account={entity}`.
+   */
+  url: TemplateValue;
+  headers: Record<string, TemplateValue>;
+  /** Entities substituted for `{entity}`; empty when the URL returns every entity at once. */
+  entities: string[];
+  /** Pinned API version, compared with `versionHeader` on each response when both are set. */
+  apiVersion?: string;
+  versionHeader?: string;
+  /** JSON selectors (dotted paths, `[]` for arrays) that turn a response into records. */
+  select: {
+    /** Path to the array of records, e.g. `data` or `results[]`. */
+    records: string;
+    /** Path inside a record to the entity id; omitted when the URL is per entity. */
+    entity?: string;
+    /** Path inside a record to the period end (ISO date or date-time, or epoch seconds). */
+    time: string;
+    /** Path inside a record to its metric name, for long-format responses (one record per metric). */
+    metric?: string;
+    /** Path inside a record to the value in long format; wide format reads each metric's `field`. */
+    value?: string;
+    /** Path in the response to the next page's URL (next-link pagination). */
+    next?: string;
+  };
+  lookbackDays: number;
+}
+
+export type Connection = MetaGraphConnection | HttpJsonConnection;
+
+export interface SourceContract {
+  name: string;
+  description?: string;
+  owners: string[];
+  provider: ProviderName;
+  connection: Connection;
+  /** Five-field cron expression. */
+  schedule: string;
+  /** IANA time zone for the schedule; default `UTC`. */
+  timezone: string;
+  /** How long the source may go unverified before its features turn to `warn`; hours, default 36. */
+  freshnessHours: number;
+  docs: DocContract[];
+  metrics: MetricContract[];
+  /** Source-wide check overrides keyed by detector id. */
+  checks: Record<string, CheckOverride>;
+  location: SourceLocation;
+}
+
+/** A reference from a feature to a metric, `source/metric`, with where it was written. */
+export interface MetricRef {
+  source: string;
+  metric: string;
+  location: SourceLocation;
+}
+
+export interface FeaturePolicy {
+  /** Severities of open findings that block this feature. Default `[block]`. */
+  blockOn: Severity[];
+  /** Severities that turn it to `warn`. Default `[warn]`. */
+  warnOn: Severity[];
+}
+
+export interface FeatureContract {
+  name: string;
+  description?: string;
+  owners: string[];
+  uses: MetricRef[];
+  policy: FeaturePolicy;
+  /** Groups features for a whole-model gate (`upwatch gate --model M`). */
+  model?: string;
+  location: SourceLocation;
+}
+
+/** Everything loaded from a contracts directory. */
+export interface ContractSet {
+  /** Directory the contracts were loaded from. */
+  root: string;
+  /** Files read, relative to the working directory, in load order. */
+  files: string[];
+  sources: SourceContract[];
+  features: FeatureContract[];
+}
+
+/** Find a source by name. */
+export function findSource(set: ContractSet, name: string): SourceContract | undefined {
+  return set.sources.find((s) => s.name === name);
+}
+
+/** Find a metric of a source by name. */
+export function findMetric(source: SourceContract, name: string): MetricContract | undefined {
+  return source.metrics.find((m) => m.name === name);
+}
+
+/** Features that use `source/metric`. */
+export function featuresUsing(set: ContractSet, source: string, metric?: string): FeatureContract[] {
+  return set.features.filter((f) =>
+    f.uses.some((u) => u.source === source && (metric === undefined || u.metric === metric)),
+  );
+}

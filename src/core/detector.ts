@@ -1,0 +1,86 @@
+// The detector interface: pure functions from history, options and "now" to finding drafts.
+import type { DocContract, MetricContract, SourceContract } from './contract.js';
+import type { FindingClass, FindingDraft } from './finding.js';
+import type { JsonType, PollRecord } from './observation.js';
+
+/** One period of one entity's series, as detectors see it. */
+export interface SeriesPoint {
+  /** ISO date-time of the period end. */
+  periodEnd: string;
+  /** ISO day the period is attributed to (the day before a Meta `end_time`; the period-end day otherwise). */
+  day: string;
+  /** Latest value seen for the period (null when the upstream sent null). */
+  value: number | null;
+  /** First value seen for the period (differs from `value` when restated). */
+  firstValue: number | null;
+  jsonType: JsonType;
+  firstSeen: string;
+  lastSeen: string;
+}
+
+/** A metric's history: one ascending series per entity, at most one point per period. */
+export interface MetricHistory {
+  source: string;
+  metric: string;
+  entities: ReadonlyMap<string, readonly SeriesPoint[]>;
+}
+
+/** A watched doc whose normalized snapshot changed in this poll. */
+export interface DocChange {
+  doc: DocContract;
+  /** Previous normalized text (pretty JSON for OpenAPI, readable text for HTML); undefined on first fetch. */
+  previous?: string;
+  current: string;
+  fetchedAt: string;
+}
+
+/** Where a detector runs in a poll. Earlier stages explain (and suppress) later ones. */
+export const DETECTOR_STAGES = ['schema', 'deprecation', 'volume', 'frozen', 'scale', 'drift'] as const;
+export type DetectorStage = (typeof DETECTOR_STAGES)[number];
+
+/** What a detector receives. Everything is data; a detector never reads a clock, a file or the network. */
+export interface DetectorInput<O> {
+  now: Date;
+  source: SourceContract;
+  /** Set for metric-scope detectors. */
+  metric?: MetricContract;
+  /**
+   * Metric-scope: the metric's history, starting at the current regime (re-baselined after a confirmed change).
+   * Source-scope: undefined.
+   */
+  history?: MetricHistory;
+  /** Start of the current regime (ISO day) when a confirmed change re-baselined the metric. */
+  regimeStart?: string;
+  /** Recent polls of the source, oldest first, the current one last. Failed polls are included and marked. */
+  polls: readonly PollRecord[];
+  /** Watched docs that changed in the current poll. */
+  docChanges: readonly DocChange[];
+  /** Options after defaults and contract overrides. */
+  options: O;
+}
+
+/** A plain JSON Schema object for a detector's options. */
+export type OptionsSchema = Record<string, unknown>;
+
+/**
+ * A detector: one file, one rule family, pure.
+ *
+ * @example
+ * export const frozenRun: Detector<{ alpha: number }> = {
+ *   id: 'frozen-run', title: 'Value repeated improbably long', class: 'frozen', stage: 'frozen', scope: 'metric',
+ *   defaults: { alpha: 1e-6 }, optionsSchema: { type: 'object', properties: { alpha: { type: 'number' } } },
+ *   detect: (input) => [],
+ * };
+ */
+export interface Detector<O = Record<string, unknown>> {
+  id: string;
+  title: string;
+  /** One paragraph for docs/detectors.md: what it flags and why. */
+  description: string;
+  class: FindingClass;
+  stage: DetectorStage;
+  scope: 'metric' | 'source';
+  defaults: O;
+  optionsSchema: OptionsSchema;
+  detect(input: DetectorInput<O>): FindingDraft[];
+}

@@ -1,0 +1,132 @@
+// Observed values and what one poll of a source saw: the currency between providers, the store and detectors.
+
+/** JSON type of a value as received, for schema and representation checks. */
+export const JSON_TYPES = ['null', 'bool', 'int', 'float', 'numeric-string', 'string', 'object', 'array'] as const;
+export type JsonType = (typeof JSON_TYPES)[number];
+
+/** Classify a received JSON value. */
+export function jsonTypeOf(v: unknown): JsonType {
+  if (v === null || v === undefined) return 'null';
+  if (typeof v === 'boolean') return 'bool';
+  if (typeof v === 'number') return Number.isInteger(v) ? 'int' : 'float';
+  if (typeof v === 'string') return v.trim() !== '' && Number.isFinite(Number(v)) ? 'numeric-string' : 'string';
+  if (Array.isArray(v)) return 'array';
+  return 'object';
+}
+
+/** One value as a provider returned it. */
+export interface RawObservation {
+  source: string;
+  metric: string;
+  entity: string;
+  /** End of the period the value covers, ISO 8601 UTC date-time (e.g. `2026-03-14T07:00:00.000Z`). */
+  periodEnd: string;
+  /** Numeric value; a breakdown object is summed; null when absent or null upstream. */
+  value: number | null;
+  jsonType: JsonType;
+  /** Breakdown object as received (e.g. reactions by type), when the value was an object. */
+  breakdown?: Record<string, number>;
+}
+
+/** One value as the store keeps it: the latest value plus the first one seen, so restatements are visible. */
+export interface Observation extends RawObservation {
+  firstValue: number | null;
+  firstSeen: string;
+  lastSeen: string;
+}
+
+/** Response headers upwatch keeps for deprecation detection (lower-case names). */
+export const KEPT_HEADERS = [
+  'deprecation',
+  'sunset',
+  'link',
+  'warning',
+  'facebook-api-version',
+  'x-app-usage',
+  'x-business-use-case-usage',
+  'x-page-usage',
+  'x-ad-account-usage',
+  'x-shopify-api-deprecated-reason',
+  'stripe-notice',
+  'stripe-version',
+  'x-github-api-version',
+  'x-api-deprecation-date',
+  'x-api-deprecation-info',
+  'retry-after',
+  'etag',
+  'last-modified',
+  'content-type',
+] as const;
+
+/** An error an upstream returned, parsed (no secrets: message text only as the upstream sent it, scrubbed). */
+export interface UpstreamErrorInfo {
+  /** upwatch error code, e.g. `UPSTREAM_INVALID_METRIC`, `HTTP_TIMEOUT`. */
+  code: string;
+  message: string;
+  status?: number;
+  /** Meta Graph error code / subcode / trace id. */
+  graphCode?: number;
+  graphSubcode?: number;
+  fbtraceId?: string;
+  retryable: boolean;
+}
+
+/** One HTTP request made during a poll (URL with secrets redacted). */
+export interface RequestRecord {
+  method: string;
+  url: string;
+  status?: number;
+  latencyMs: number;
+  attempts: number;
+  /** Kept response headers (see KEPT_HEADERS), lower-case names. */
+  headers: Record<string, string>;
+  metric?: string;
+  entity?: string;
+  error?: UpstreamErrorInfo;
+}
+
+/** What happened to one metric (optionally one entity) in a poll. */
+export interface MetricOutcome {
+  metric: string;
+  entity?: string;
+  /** ok: values arrived; missing: request succeeded but the metric was absent or `data: []`; error: request failed. */
+  status: 'ok' | 'missing' | 'error';
+  error?: UpstreamErrorInfo;
+}
+
+/** Per JSON path of a payload: how many values of each type were seen. Arrays collapse to `[]`. */
+export type PayloadSchema = Record<string, Partial<Record<JsonType, number>>>;
+
+/** Everything a provider fetch returns; the pipeline stores it as one poll. */
+export interface FetchResult {
+  observations: RawObservation[];
+  requests: RequestRecord[];
+  metricOutcomes: MetricOutcome[];
+  /** API version that served the calls (e.g. Meta's `facebook-api-version`), when the upstream says. */
+  servedVersion?: string;
+  /** Shape of the payloads seen, for schema-change detection. */
+  payloadSchema?: PayloadSchema;
+  /** Hash of the whole normalized payload, for "payload identical to the previous period". */
+  payloadHash?: string;
+}
+
+/** `ok`: everything fetched; `partial`: some metrics failed; `failed`: could not verify anything. */
+export const POLL_OUTCOMES = ['ok', 'partial', 'failed'] as const;
+export type PollOutcome = (typeof POLL_OUTCOMES)[number];
+
+/** A poll as stored. */
+export interface PollRecord {
+  id: number;
+  source: string;
+  startedAt: string;
+  finishedAt: string;
+  outcome: PollOutcome;
+  errorCode?: string;
+  errorMessage?: string;
+  servedVersion?: string;
+  observationCount: number;
+  requests: RequestRecord[];
+  metricOutcomes: MetricOutcome[];
+  payloadSchema?: PayloadSchema;
+  payloadHash?: string;
+}
