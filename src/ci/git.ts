@@ -1,0 +1,232 @@
+// Git access for `upwatch ci`: the repository root, refs, and the contract files at a ref or in the working tree.
+import { execFile } from 'node:child_process';
+import { readdir, readFile } from 'node:fs/promises';
+import { join, relative, resolve, sep } from 'node:path';
+import { UpwatchError } from '../core/errors.js';
+
+/** A contract file as text, its path relative to the repository root with `/` separators. */
+export interface ContractFileText {
+  path: string;
+  text: string;
+}
+
+/** File names `upwatch ci` treats as contracts (the same suffixes the contract loader reads). */
+export const CONTRACT_SUFFIXES = ['.yaml', '.yml'] as const;
+
+const MAX_OUTPUT = 64 * 1024 * 1024;
+
+function isContractPath(p: string): boolean {
+  return CONTRACT_SUFFIXES.some((s) => p.endsWith(s));
+}
+
+/** Run git without a shell; resolve stdout, or reject with the exit code and stderr. */
+function git(cwd: string, args: string[]): Promise<string> {
+  return new Promise((resolvePromise, reject) => {
+    execFile(
+      'git',
+      args,
+      {
+        cwd,
+        maxBuffer: MAX_OUTPUT,
+        encoding: 'utf8',
+        env: { ...process.env, GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C' },
+        windowsHide: true,
+      },
+      (error, stdout, stderr) => {
+        if (error) {
+          const e = error as NodeJS.ErrnoException & { code?: string | number };
+          if (e.code === 'ENOENT') {
+            reject(
+              new UpwatchError('GIT_FAILED', 'git is not installed or not on PATH', {
+                hint: 'install git (apt-get install git) and run upwatch ci again',
+                cause: error,
+              }),
+            );
+            return;
+          }
+          reject(
+            new GitCommandError(args, typeof e.code === 'number' ? e.code : -1, String(stderr).trim(), error),
+          );
+          return;
+        }
+        resolvePromise(String(stdout));
+      },
+    );
+  });
+}
+
+/** A git command that exited non-zero (internal; turned into an UpwatchError by the callers). */
+class GitCommandError extends Error {
+  constructor(
+    readonly args: string[],
+    readonly exitCode: number,
+    readonly stderr: string,
+    cause: unknown,
+  ) {
+    super(`git ${args[0] ?? ''} failed (exit ${exitCode}): ${stderr.split('\n')[0] ?? ''}`, { cause });
+  }
+}
+
+/**
+ * The root of the git work tree containing `cwd`.
+ *
+ * @example
+ * const root = await gitRoot(process.cwd()); // '/home/me/project'
+ */
+export async function gitRoot(cwd: string): Promise<string> {
+  try {
+    return (await git(cwd, ['rev-parse', '--show-toplevel'])).trim();
+  } catch (e) {
+    if (e instanceof UpwatchError) throw e;
+    throw new UpwatchError('GIT_FAILED', `${cwd} is not inside a git repository`, {
+      hint: 'run upwatch ci from a git checkout (in GitHub Actions: actions/checkout with fetch-depth: 0)',
+      cause: e,
+    });
+  }
+}
+
+/** The commit a ref points at, or undefined when the ref does not exist. */
+export async function resolveCommit(root: string, ref: string): Promise<string | undefined> {
+  if (ref.startsWith('-')) return undefined;
+  try {
+    return (
+      await git(root, ['rev-parse', '--verify', '--quiet', '--end-of-options', `${ref}^{commit}`])
+    ).trim();
+  } catch (e) {
+    if (e instanceof GitCommandError) return undefined;
+    throw e;
+  }
+}
+
+/** Resolve a ref the user named, or fail with GIT_FAILED and a hint to fetch it. */
+export async function requireCommit(root: string, ref: string, what: 'base' | 'head'): Promise<string> {
+  const sha = await resolveCommit(root, ref);
+  if (sha === undefined) {
+    throw new UpwatchError('GIT_FAILED', `${what} ref "${ref}" does not exist in ${root}`, {
+      hint:
+        what === 'base'
+          ? `fetch it first (git fetch origin ${ref.replace(/^origin\//, '')}); in GitHub Actions use actions/checkout with fetch-depth: 0, or pass --base with an existing ref`
+          : `check the ref name, or omit --head to check the working tree`,
+      details: { ref },
+    });
+  }
+  return sha;
+}
+
+/**
+ * The default base ref: `origin/main` when it exists, else `main`.
+ *
+ * @example
+ * await defaultBaseRef(root) // 'origin/main'
+ */
+export async function defaultBaseRef(root: string): Promise<string> {
+  for (const ref of ['origin/main', 'main']) {
+    if ((await resolveCommit(root, ref)) !== undefined) return ref;
+  }
+  throw new UpwatchError('GIT_FAILED', `no base ref: neither origin/main nor main exists in ${root}`, {
+    hint: 'pass --base REF (e.g. --base origin/${{ github.base_ref }}), or fetch the main branch: git fetch origin main',
+  });
+}
+
+/** A directory as a path relative to the repository root with `/` separators (`.` for the root). */
+export function repoRelative(root: string, cwd: string, dir: string): string {
+  const rel = relative(root, resolve(cwd, dir));
+  if (rel === '') return '.';
+  if (rel.startsWith('..')) {
+    throw new UpwatchError('USAGE', `contracts directory ${dir} is outside the repository ${root}`, {
+      hint: 'pass --contracts with a directory inside the checkout',
+    });
+  }
+  return rel.split(sep).join('/');
+}
+
+/**
+ * Every contract file under `dir` (repo-relative) at a git ref, read with `git ls-tree` and `git show`.
+ * A directory absent at the ref gives an empty list (a pull request may add the first contracts).
+ *
+ * @example
+ * const files = await readContractsAtRef(root, 'origin/main', 'contracts');
+ */
+export async function readContractsAtRef(
+  root: string,
+  ref: string,
+  dir: string,
+  role: 'base' | 'head' = 'base',
+): Promise<ContractFileText[]> {
+  const commit = await requireCommit(root, ref, role);
+  let listing: string;
+  try {
+    listing = await git(root, ['ls-tree', '-r', '--name-only', '-z', commit, '--', dir === '.' ? '.' : dir]);
+  } catch (e) {
+    throw wrap(e, `cannot list ${dir} at ${ref}`);
+  }
+  const paths = listing
+    .split('\0')
+    .filter((p) => p !== '' && isContractPath(p))
+    .sort();
+  const files: ContractFileText[] = [];
+  for (const path of paths) {
+    try {
+      files.push({ path, text: await git(root, ['show', `${commit}:${path}`]) });
+    } catch (e) {
+      throw wrap(e, `cannot read ${path} at ${ref}`);
+    }
+  }
+  return files;
+}
+
+/**
+ * Every contract file under `dir` (repo-relative) in the working tree, including uncommitted edits.
+ * Hidden directories and node_modules are skipped.
+ */
+export async function readContractsInWorkingTree(root: string, dir: string): Promise<ContractFileText[]> {
+  const start = join(root, dir);
+  const files: ContractFileText[] = [];
+  async function walk(abs: string): Promise<void> {
+    const entries = await readdir(abs, { withFileTypes: true });
+    for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
+      if (entry.name.startsWith('.') || entry.name === 'node_modules') continue;
+      const child = join(abs, entry.name);
+      if (entry.isDirectory()) await walk(child);
+      else if (entry.isFile() && isContractPath(entry.name)) {
+        files.push({ path: relative(root, child).split(sep).join('/'), text: await readFile(child, 'utf8') });
+      }
+    }
+  }
+  try {
+    await walk(start);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') {
+      throw new UpwatchError(
+        'CONTRACTS_NOT_FOUND',
+        `contracts directory ${dir} does not exist in the working tree`,
+        {
+          hint: 'pass --contracts DIR (default: contracts)',
+          cause: e,
+        },
+      );
+    }
+    throw e;
+  }
+  return files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
+
+/** Read one file at a ref, or undefined when it does not exist there. */
+export async function readFileAtRef(root: string, commit: string, path: string): Promise<string | undefined> {
+  try {
+    return await git(root, ['show', `${commit}:${path}`]);
+  } catch (e) {
+    if (e instanceof GitCommandError) return undefined;
+    throw e;
+  }
+}
+
+function wrap(e: unknown, what: string): UpwatchError {
+  if (e instanceof UpwatchError) return e;
+  const detail = e instanceof GitCommandError ? e.stderr.split('\n')[0] : String(e);
+  return new UpwatchError('GIT_FAILED', `${what}: ${detail}`, {
+    hint: 'check that the repository is not shallow (fetch-depth: 0) and that the ref exists',
+    cause: e,
+  });
+}
