@@ -21,6 +21,11 @@ export interface RawObservation {
   entity: string;
   /** End of the period the value covers, ISO 8601 UTC date-time (e.g. `2026-03-14T07:00:00.000Z`). */
   periodEnd: string;
+  /**
+   * ISO day the period is attributed to (SeriesPoint.day); set by the provider (Meta: the day before `end_time`).
+   * Defaults to the UTC day of `periodEnd` when omitted.
+   */
+  day?: string;
   /** Numeric value; a breakdown object is summed; null when absent or null upstream. */
   value: number | null;
   jsonType: JsonType;

@@ -1,0 +1,231 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { isUpwatchError } from '../core/errors.js';
+import type { FetchResult, RawObservation } from '../core/observation.js';
+import { tempDir } from '../../test/helpers/temp-dir.js';
+import { MIGRATIONS } from './migrations/index.js';
+import { principalPauses } from './pauses.js';
+import { openStore } from './store.js';
+import { docSnapshots } from './doc-snapshots.js';
+import { sourceStatuses } from './source-status.js';
+
+const dir = tempDir('upwatch-store-');
+
+function obs(metric: string, entity: string, day: number, value: number | null): RawObservation {
+  const periodEnd = `2026-03-${String(day).padStart(2, '0')}T08:00:00.000Z`;
+  return { source: 's', metric, entity, periodEnd, value, jsonType: value === null ? 'null' : 'int' };
+}
+
+function fetchOf(observations: RawObservation[]): FetchResult {
+  return {
+    observations,
+    requests: [
+      { method: 'GET', url: 'http://x/a', status: 200, latencyMs: 3, attempts: 1, headers: { etag: 'e' } },
+    ],
+    metricOutcomes: [{ metric: 'm', status: 'ok' }],
+    payloadSchema: { 'data[]': { object: 1 } },
+    payloadHash: 'abc',
+  };
+}
+
+describe('openStore', () => {
+  it('sets WAL, synchronous=FULL, foreign keys, busy timeout and migrates to the last version', () => {
+    const store = openStore(join(dir, 'a', 'nested', 'u.db'));
+    expect(store.db.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(store.db.pragma('synchronous', { simple: true })).toBe(2);
+    expect(store.db.pragma('foreign_keys', { simple: true })).toBe(1);
+    expect(store.db.pragma('busy_timeout', { simple: true })).toBe(5000);
+    expect(store.db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
+    store.close();
+    // Reopening keeps the version and sets synchronous again on the new connection.
+    const again = openStore(join(dir, 'a', 'nested', 'u.db'));
+    expect(again.db.pragma('synchronous', { simple: true })).toBe(2);
+    again.close();
+  });
+
+  it('rejects a file that is not a database with STORE_CORRUPT', () => {
+    const p = join(dir, 'garbage.db');
+    writeFileSync(p, 'this is not sqlite'.repeat(300));
+    let err: unknown;
+    try {
+      openStore(p);
+    } catch (e) {
+      err = e;
+    }
+    expect(isUpwatchError(err, 'STORE_CORRUPT')).toBe(true);
+  });
+
+  it('refuses a missing file in read-only mode with STORE_UNAVAILABLE', () => {
+    expect(() => openStore(join(dir, 'missing.db'), { readonly: true })).toThrow(
+      expect.objectContaining({ code: 'STORE_UNAVAILABLE' }),
+    );
+  });
+});
+
+describe('recordPoll and history', () => {
+  it('stores a poll with requests and outcomes and returns it as a PollRecord', () => {
+    const store = openStore(':memory:');
+    const poll = store.recordPoll({
+      source: 's',
+      startedAt: '2026-03-14T10:00:00.000Z',
+      finishedAt: '2026-03-14T10:00:01.000Z',
+      outcome: 'ok',
+      fetch: { ...fetchOf([obs('m', 'p1', 13, 5)]), servedVersion: 'v24.0' },
+    });
+    expect(poll).toMatchObject({
+      id: 1,
+      outcome: 'ok',
+      servedVersion: 'v24.0',
+      observationCount: 1,
+      payloadHash: 'abc',
+      payloadSchema: { 'data[]': { object: 1 } },
+      requests: [{ url: 'http://x/a', status: 200, headers: { etag: 'e' } }],
+      metricOutcomes: [{ metric: 'm', status: 'ok' }],
+    });
+    expect(store.lastPoll('s')).toEqual(poll);
+    store.close();
+  });
+
+  it('keeps the first value of a restated period and moves the latest one', () => {
+    const store = openStore(':memory:');
+    store.recordPoll({
+      source: 's',
+      startedAt: 't1',
+      finishedAt: '2026-03-14T10:00:00.000Z',
+      outcome: 'ok',
+      fetch: fetchOf([obs('m', 'p1', 13, 5)]),
+    });
+    store.recordPoll({
+      source: 's',
+      startedAt: 't2',
+      finishedAt: '2026-03-15T10:00:00.000Z',
+      outcome: 'ok',
+      fetch: fetchOf([obs('m', 'p1', 13, 7), obs('m', 'p1', 14, 9)]),
+    });
+    const h = store.metricHistory('s', 'm');
+    expect(h.entities.get('p1')).toEqual([
+      {
+        periodEnd: '2026-03-13T08:00:00.000Z',
+        day: '2026-03-13',
+        value: 7,
+        firstValue: 5,
+        jsonType: 'int',
+        firstSeen: '2026-03-14T10:00:00.000Z',
+        lastSeen: '2026-03-15T10:00:00.000Z',
+      },
+      {
+        periodEnd: '2026-03-14T08:00:00.000Z',
+        day: '2026-03-14',
+        value: 9,
+        firstValue: 9,
+        jsonType: 'int',
+        firstSeen: '2026-03-15T10:00:00.000Z',
+        lastSeen: '2026-03-15T10:00:00.000Z',
+      },
+    ]);
+    expect(store.metricHistory('s', 'm', { sinceDay: '2026-03-14' }).entities.get('p1')).toHaveLength(1);
+    store.close();
+  });
+
+  it('upserts across the batch boundary without losing or duplicating a row', () => {
+    const store = openStore(':memory:');
+    const many = Array.from({ length: 64 * 3 + 7 }, (_, i) =>
+      obs('m', `e${i % 10}`, 1 + Math.floor(i / 10), i),
+    );
+    store.recordPoll({
+      source: 's',
+      startedAt: 't',
+      finishedAt: '2026-03-20T00:00:00.000Z',
+      outcome: 'ok',
+      fetch: fetchOf(many),
+    });
+    const n = store.db.prepare('SELECT COUNT(*) AS n FROM observations').get() as { n: number };
+    expect(n.n).toBe(many.length);
+    store.close();
+  });
+
+  it('a failed poll adds a row and leaves earlier observations untouched', () => {
+    const store = openStore(':memory:');
+    store.recordPoll({
+      source: 's',
+      startedAt: 't1',
+      finishedAt: '2026-03-14T10:00:00.000Z',
+      outcome: 'ok',
+      fetch: fetchOf([obs('m', 'p1', 13, 5)]),
+    });
+    store.recordPoll({
+      source: 's',
+      startedAt: 't2',
+      finishedAt: '2026-03-15T10:00:00.000Z',
+      outcome: 'failed',
+      errorCode: 'HTTP_TIMEOUT',
+      errorMessage: 'deadline',
+      fetch: { observations: [], requests: [], metricOutcomes: [] },
+    });
+    expect(store.metricHistory('s', 'm').entities.get('p1')![0]!.lastSeen).toBe('2026-03-14T10:00:00.000Z');
+    expect(store.recentPolls('s', 10).map((p) => p.outcome)).toEqual(['ok', 'failed']);
+    expect(store.lastVerifiedPoll('s')!.id).toBe(1);
+    expect(sourceStatuses(store, ['s', 'other'])).toMatchObject([
+      { source: 'other', polls: 0 },
+      {
+        source: 's',
+        polls: 2,
+        failedPolls: 1,
+        consecutiveFailures: 1,
+        lastOutcome: 'failed',
+        lastErrorCode: 'HTTP_TIMEOUT',
+        observations: 1,
+      },
+    ]);
+    store.close();
+  });
+
+  it('rolls a poll back whole when one row cannot be written', () => {
+    const store = openStore(':memory:');
+    const bad = { ...obs('m', 'p1', 13, 5), jsonType: undefined as unknown as 'int' };
+    expect(() =>
+      store.recordPoll({
+        source: 's',
+        startedAt: 't',
+        finishedAt: 'f',
+        outcome: 'ok',
+        fetch: fetchOf([obs('m', 'p1', 12, 1), bad]),
+      }),
+    ).toThrow();
+    expect(store.db.prepare('SELECT COUNT(*) AS n FROM polls').get()).toEqual({ n: 0 });
+    expect(store.db.prepare('SELECT COUNT(*) AS n FROM observations').get()).toEqual({ n: 0 });
+    store.close();
+  });
+});
+
+describe('pauses and doc snapshots', () => {
+  it('a pause survives reopening and only moves later', () => {
+    const p = join(dir, 'pauses.db');
+    const now = new Date('2026-03-14T10:00:00Z');
+    const s1 = openStore(p);
+    principalPauses(s1).pause('tok', '2026-03-14T11:00:00Z', 'throttled', now);
+    principalPauses(s1).pause('tok', '2026-03-14T10:30:00Z', 'shorter', now);
+    s1.close();
+    const s2 = openStore(p);
+    const pauses = principalPauses(s2);
+    expect(pauses.pausedUntil('tok', now)).toBe('2026-03-14T11:00:00.000Z');
+    expect(pauses.pausedUntil('tok', new Date('2026-03-14T11:00:01Z'))).toBeUndefined();
+    s2.close();
+  });
+
+  it('writes a new snapshot row only when the hash changes', () => {
+    const store = openStore(':memory:');
+    const snaps = docSnapshots(store);
+    expect(snaps.save({ source: 's', doc: 'd', hash: 'h1', normalized: 'a', fetchedAt: 't1' }).changed).toBe(
+      true,
+    );
+    expect(
+      snaps.save({ source: 's', doc: 'd', hash: 'h1', normalized: 'a', etag: 'e', fetchedAt: 't2' }).changed,
+    ).toBe(false);
+    const r = snaps.save({ source: 's', doc: 'd', hash: 'h2', normalized: 'b', fetchedAt: 't3' });
+    expect(r).toMatchObject({ changed: true, previous: { normalized: 'a', etag: 'e', fetchedAt: 't2' } });
+    expect(snaps.latest('s', 'd')).toMatchObject({ hash: 'h2', changedAt: 't3' });
+    store.close();
+  });
+});

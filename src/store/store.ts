@@ -1,0 +1,498 @@
+// The history store: one SQLite file (better-sqlite3) holding polls, observations, doc snapshots and pauses.
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { isoDay } from '../core/clock.js';
+import { UpwatchError } from '../core/errors.js';
+import type { MetricHistory, SeriesPoint } from '../core/detector.js';
+import type {
+  FetchResult,
+  JsonType,
+  MetricOutcome,
+  PayloadSchema,
+  PollOutcome,
+  PollRecord,
+  RawObservation,
+  RequestRecord,
+  UpstreamErrorInfo,
+} from '../core/observation.js';
+import { MIGRATIONS } from './migrations/index.js';
+
+/** What one poll saw, ready to be stored in one transaction. */
+export interface RecordPollInput {
+  source: string;
+  startedAt: string;
+  finishedAt: string;
+  outcome: PollOutcome;
+  errorCode?: string;
+  errorMessage?: string;
+  fetch: FetchResult;
+}
+
+export interface OpenStoreOptions {
+  /** Open an existing store without writing (no migrations, no WAL switch). */
+  readonly?: boolean;
+}
+
+/**
+ * The store. Writes go through `transaction` (BEGIN IMMEDIATE); `recordPoll` is one transaction by itself.
+ * Repository files of other areas (findings, outbox, regimes) take a Store and use `db` directly.
+ */
+export interface Store {
+  /** The better-sqlite3 connection. Only code under src/store/ touches it. */
+  readonly db: Database.Database;
+  /** The file path given to openStore (`:memory:` for an in-memory store). */
+  readonly path: string;
+  /**
+   * Store a poll with its requests, metric outcomes and observations, in one immediate transaction.
+   * Observations are upserted by (source, metric, entity, periodEnd): firstValue/firstSeen stay,
+   * value/lastSeen move. A failed poll adds a row and deletes or overwrites nothing.
+   */
+  recordPoll(input: RecordPollInput): PollRecord;
+  /** A metric's history, one ascending series per entity, optionally limited to ISO days [sinceDay, untilDay]. */
+  metricHistory(
+    source: string,
+    metric: string,
+    options?: { sinceDay?: string; untilDay?: string },
+  ): MetricHistory;
+  /** The last `limit` polls of a source, oldest first. */
+  recentPolls(source: string, limit: number): PollRecord[];
+  lastPoll(source: string): PollRecord | undefined;
+  /** The last poll whose outcome was `ok` or `partial`. */
+  lastVerifiedPoll(source: string): PollRecord | undefined;
+  /** Run `fn` in a BEGIN IMMEDIATE transaction (nested calls become savepoints). */
+  transaction<T>(fn: () => T): T;
+  close(): void;
+}
+
+interface PollRow {
+  id: number;
+  source: string;
+  started_at: string;
+  finished_at: string;
+  outcome: PollOutcome;
+  error_code: string | null;
+  error_message: string | null;
+  served_version: string | null;
+  observation_count: number;
+  payload_schema: string | null;
+  payload_hash: string | null;
+}
+
+interface RequestRow {
+  poll_id: number;
+  method: string;
+  url: string;
+  status: number | null;
+  latency_ms: number;
+  attempts: number;
+  headers: string;
+  metric: string | null;
+  entity: string | null;
+  error: string | null;
+}
+
+interface OutcomeRow {
+  poll_id: number;
+  metric: string;
+  entity: string | null;
+  status: MetricOutcome['status'];
+  error: string | null;
+}
+
+interface ObservationRow {
+  entity: string;
+  period_end: string;
+  day: string;
+  value: number | null;
+  first_value: number | null;
+  json_type: JsonType;
+  first_seen: string;
+  last_seen: string;
+}
+
+/** Rows per multi-row INSERT statement when ingesting observations. */
+const BATCH = 64;
+const OBS_COLUMNS =
+  'source, metric, entity, period_end, day, value, first_value, json_type, breakdown, first_seen, last_seen, first_poll_id, last_poll_id';
+const OBS_UPSERT_TAIL = `ON CONFLICT (source, metric, entity, period_end) DO UPDATE SET
+  value = excluded.value, json_type = excluded.json_type, breakdown = excluded.breakdown, day = excluded.day,
+  last_seen = excluded.last_seen, last_poll_id = excluded.last_poll_id`;
+
+function upsertSql(rows: number): string {
+  const one = '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)';
+  return `INSERT INTO observations (${OBS_COLUMNS}) VALUES ${Array(rows).fill(one).join(', ')} ${OBS_UPSERT_TAIL}`;
+}
+
+function sqliteCode(e: unknown): string | undefined {
+  return typeof e === 'object' && e !== null && 'code' in e && typeof e.code === 'string'
+    ? e.code
+    : undefined;
+}
+
+function openConnection(path: string, readonly: boolean): Database.Database {
+  try {
+    if (path !== ':memory:' && !readonly) mkdirSync(dirname(path), { recursive: true });
+    return new Database(path, { readonly, fileMustExist: readonly });
+  } catch (e) {
+    throw new UpwatchError('STORE_UNAVAILABLE', `cannot open store at ${path}: ${(e as Error).message}`, {
+      cause: e,
+      hint: readonly
+        ? 'run `upwatch poll` once to create the store, or pass --db PATH'
+        : 'check the directory exists and is writable, or pass --db PATH',
+    });
+  }
+}
+
+function configure(db: Database.Database, path: string, readonly: boolean): void {
+  try {
+    if (!readonly) db.pragma('journal_mode = WAL');
+    // synchronous=FULL on every connection: the alert outbox lives in this file, and a queued alert must survive
+    // power loss, not only a process crash. WAL+NORMAL may drop the last commits on an OS crash; WAL+FULL syncs the
+    // WAL at each commit. better-sqlite3 is built with SQLITE_DEFAULT_WAL_SYNCHRONOUS=1, so a reopened WAL file
+    // would silently be NORMAL unless set here (shared/reference/reliability.md §4).
+    db.pragma('synchronous = FULL');
+    db.pragma('foreign_keys = ON');
+    db.pragma('busy_timeout = 5000');
+    const check = db.pragma('quick_check', { simple: true }) as string;
+    if (check !== 'ok') {
+      throw new UpwatchError('STORE_CORRUPT', `store ${path} failed its integrity check: ${check}`, {
+        hint: 'restore the file from a backup, or move it away to start a new history',
+      });
+    }
+  } catch (e) {
+    if (e instanceof UpwatchError) throw e;
+    const code = sqliteCode(e);
+    if (code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT') {
+      throw new UpwatchError('STORE_CORRUPT', `store ${path} is not a valid SQLite database`, {
+        cause: e,
+        hint: 'restore the file from a backup, or move it away to start a new history',
+      });
+    }
+    throw new UpwatchError('STORE_UNAVAILABLE', `cannot use store at ${path}: ${(e as Error).message}`, {
+      cause: e,
+      retryable: code === 'SQLITE_BUSY',
+      hint: 'another process may hold a lock on it; check the file is on a local disk (not NFS/SMB)',
+    });
+  }
+}
+
+function migrate(db: Database.Database, path: string, readonly: boolean): void {
+  const version = db.pragma('user_version', { simple: true }) as number;
+  if (version > MIGRATIONS.length) {
+    throw new UpwatchError(
+      'STORE_UNAVAILABLE',
+      `store ${path} has schema version ${version}, newer than this upwatch knows (${MIGRATIONS.length})`,
+      { hint: 'upgrade upwatch, or point --db at another file' },
+    );
+  }
+  if (version === MIGRATIONS.length) return;
+  if (readonly) {
+    throw new UpwatchError('STORE_UNAVAILABLE', `store ${path} needs migrations and was opened read-only`, {
+      hint: 'run `upwatch poll` (or any writing command) once to migrate it',
+    });
+  }
+  for (let v = version; v < MIGRATIONS.length; v++) {
+    const m = MIGRATIONS[v]!;
+    db.transaction(() => {
+      m.up(db);
+      db.pragma(`user_version = ${v + 1}`);
+    }).immediate();
+  }
+}
+
+function parseJson<T>(text: string | null): T | undefined {
+  return text === null ? undefined : (JSON.parse(text) as T);
+}
+
+/**
+ * Open (and create or migrate) the store.
+ *
+ * @example
+ * const store = openStore('.upwatch/upwatch.db');
+ * const poll = store.recordPoll({ source: 'meta', startedAt, finishedAt, outcome: 'ok', fetch });
+ * store.close();
+ */
+export function openStore(path: string, options: OpenStoreOptions = {}): Store {
+  const readonly = options.readonly ?? false;
+  const db = openConnection(path, readonly);
+  try {
+    configure(db, path, readonly);
+    migrate(db, path, readonly);
+  } catch (e) {
+    db.close();
+    throw e;
+  }
+  return new SqliteStore(db, path);
+}
+
+class SqliteStore implements Store {
+  readonly db: Database.Database;
+  readonly path: string;
+  #stmts: ReturnType<typeof prepare> | undefined;
+
+  constructor(db: Database.Database, path: string) {
+    this.db = db;
+    this.path = path;
+  }
+
+  /** Statements are prepared lazily so that a read-only store never prepares writes. */
+  get #s(): ReturnType<typeof prepare> {
+    this.#stmts ??= prepare(this.db);
+    return this.#stmts;
+  }
+
+  transaction<T>(fn: () => T): T {
+    return this.db.transaction(fn).immediate();
+  }
+
+  recordPoll(input: RecordPollInput): PollRecord {
+    const s = this.#s;
+    const f = input.fetch;
+    const seen = input.finishedAt;
+    try {
+      const id = this.transaction(() => {
+        const pollId = Number(
+          s.insertPoll.run(
+            input.source,
+            input.startedAt,
+            input.finishedAt,
+            input.outcome,
+            input.errorCode ?? null,
+            input.errorMessage ?? null,
+            f.servedVersion ?? null,
+            f.observations.length,
+            f.payloadSchema ? JSON.stringify(f.payloadSchema) : null,
+            f.payloadHash ?? null,
+          ).lastInsertRowid,
+        );
+        f.requests.forEach((r, i) =>
+          s.insertRequest.run(
+            pollId,
+            i,
+            r.method,
+            r.url,
+            r.status ?? null,
+            r.latencyMs,
+            r.attempts,
+            JSON.stringify(r.headers),
+            r.metric ?? null,
+            r.entity ?? null,
+            r.error ? JSON.stringify(r.error) : null,
+          ),
+        );
+        f.metricOutcomes.forEach((o, i) =>
+          s.insertOutcome.run(
+            pollId,
+            i,
+            o.metric,
+            o.entity ?? null,
+            o.status,
+            o.error ? JSON.stringify(o.error) : null,
+          ),
+        );
+        upsertObservations(s, f.observations, seen, pollId);
+        return pollId;
+      });
+      return this.#pollById(id)!;
+    } catch (e) {
+      const code = sqliteCode(e);
+      if (code === 'SQLITE_FULL') {
+        throw new UpwatchError(
+          'STORE_FULL',
+          `store ${this.path} is full; poll of ${input.source} not saved`,
+          {
+            cause: e,
+            retryable: true,
+            hint: 'free disk space; the next poll retries',
+          },
+        );
+      }
+      if (code === 'SQLITE_BUSY') {
+        throw new UpwatchError('STORE_UNAVAILABLE', `store ${this.path} is locked by another writer`, {
+          cause: e,
+          retryable: true,
+          hint: 'run one writing upwatch process per store',
+        });
+      }
+      throw e;
+    }
+  }
+
+  metricHistory(
+    source: string,
+    metric: string,
+    options: { sinceDay?: string; untilDay?: string } = {},
+  ): MetricHistory {
+    const rows = this.#s.history.all(
+      source,
+      metric,
+      options.sinceDay ?? '0000-00-00',
+      options.untilDay ?? '9999-99-99',
+    ) as ObservationRow[];
+    const entities = new Map<string, SeriesPoint[]>();
+    for (const r of rows) {
+      let series = entities.get(r.entity);
+      if (!series) entities.set(r.entity, (series = []));
+      series.push({
+        periodEnd: r.period_end,
+        day: r.day,
+        value: r.value,
+        firstValue: r.first_value,
+        jsonType: r.json_type,
+        firstSeen: r.first_seen,
+        lastSeen: r.last_seen,
+      });
+    }
+    return { source, metric, entities };
+  }
+
+  recentPolls(source: string, limit: number): PollRecord[] {
+    const rows = (this.#s.recentPolls.all(source, limit) as PollRow[]).reverse();
+    return this.#hydrate(rows);
+  }
+
+  lastPoll(source: string): PollRecord | undefined {
+    return this.recentPolls(source, 1)[0];
+  }
+
+  lastVerifiedPoll(source: string): PollRecord | undefined {
+    const row = this.#s.lastVerified.get(source) as PollRow | undefined;
+    return row ? this.#hydrate([row])[0] : undefined;
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+
+  #pollById(id: number): PollRecord | undefined {
+    const row = this.#s.pollById.get(id) as PollRow | undefined;
+    return row ? this.#hydrate([row])[0] : undefined;
+  }
+
+  #hydrate(rows: PollRow[]): PollRecord[] {
+    if (rows.length === 0) return [];
+    const ids = rows.map((r) => r.id);
+    const lo = Math.min(...ids);
+    const hi = Math.max(...ids);
+    const source = rows[0]!.source;
+    const requests = new Map<number, RequestRecord[]>();
+    for (const r of this.#s.requestsBetween.all(source, lo, hi) as RequestRow[]) {
+      const list = requests.get(r.poll_id) ?? [];
+      list.push({
+        method: r.method,
+        url: r.url,
+        ...(r.status === null ? {} : { status: r.status }),
+        latencyMs: r.latency_ms,
+        attempts: r.attempts,
+        headers: JSON.parse(r.headers) as Record<string, string>,
+        ...(r.metric === null ? {} : { metric: r.metric }),
+        ...(r.entity === null ? {} : { entity: r.entity }),
+        ...(r.error === null ? {} : { error: JSON.parse(r.error) as UpstreamErrorInfo }),
+      });
+      requests.set(r.poll_id, list);
+    }
+    const outcomes = new Map<number, MetricOutcome[]>();
+    for (const o of this.#s.outcomesBetween.all(source, lo, hi) as OutcomeRow[]) {
+      const list = outcomes.get(o.poll_id) ?? [];
+      list.push({
+        metric: o.metric,
+        ...(o.entity === null ? {} : { entity: o.entity }),
+        status: o.status,
+        ...(o.error === null ? {} : { error: JSON.parse(o.error) as UpstreamErrorInfo }),
+      });
+      outcomes.set(o.poll_id, list);
+    }
+    return rows.map((r) => ({
+      id: r.id,
+      source: r.source,
+      startedAt: r.started_at,
+      finishedAt: r.finished_at,
+      outcome: r.outcome,
+      ...(r.error_code === null ? {} : { errorCode: r.error_code }),
+      ...(r.error_message === null ? {} : { errorMessage: r.error_message }),
+      ...(r.served_version === null ? {} : { servedVersion: r.served_version }),
+      observationCount: r.observation_count,
+      requests: requests.get(r.id) ?? [],
+      metricOutcomes: outcomes.get(r.id) ?? [],
+      ...(r.payload_schema === null ? {} : { payloadSchema: parseJson<PayloadSchema>(r.payload_schema)! }),
+      ...(r.payload_hash === null ? {} : { payloadHash: r.payload_hash }),
+    }));
+  }
+}
+
+function prepare(db: Database.Database) {
+  return {
+    insertPoll: db.prepare(
+      `INSERT INTO polls (source, started_at, finished_at, outcome, error_code, error_message, served_version,
+         observation_count, payload_schema, payload_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ),
+    insertRequest: db.prepare(
+      `INSERT INTO requests (poll_id, seq, method, url, status, latency_ms, attempts, headers, metric, entity, error)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ),
+    insertOutcome: db.prepare(
+      'INSERT INTO metric_outcomes (poll_id, seq, metric, entity, status, error) VALUES (?, ?, ?, ?, ?, ?)',
+    ),
+    upsertOne: db.prepare(upsertSql(1)),
+    upsertBatch: db.prepare(upsertSql(BATCH)),
+    history: db.prepare(
+      `SELECT entity, period_end, day, value, first_value, json_type, first_seen, last_seen FROM observations
+       WHERE source = ? AND metric = ? AND day >= ? AND day <= ? ORDER BY entity, period_end`,
+    ),
+    recentPolls: db.prepare('SELECT * FROM polls WHERE source = ? ORDER BY id DESC LIMIT ?'),
+    lastVerified: db.prepare(
+      "SELECT * FROM polls WHERE source = ? AND outcome IN ('ok', 'partial') ORDER BY id DESC LIMIT 1",
+    ),
+    pollById: db.prepare('SELECT * FROM polls WHERE id = ?'),
+    requestsBetween: db.prepare(
+      `SELECT r.* FROM requests r JOIN polls p ON p.id = r.poll_id
+       WHERE p.source = ? AND r.poll_id BETWEEN ? AND ? ORDER BY r.poll_id, r.seq`,
+    ),
+    outcomesBetween: db.prepare(
+      `SELECT o.* FROM metric_outcomes o JOIN polls p ON p.id = o.poll_id
+       WHERE p.source = ? AND o.poll_id BETWEEN ? AND ? ORDER BY o.poll_id, o.seq`,
+    ),
+  };
+}
+
+type Statements = ReturnType<typeof prepare>;
+
+function pushObservation(params: unknown[], o: RawObservation, seen: string, pollId: number): void {
+  params.push(
+    o.source,
+    o.metric,
+    o.entity,
+    o.periodEnd,
+    o.day ?? isoDay(o.periodEnd),
+    o.value,
+    o.value,
+    o.jsonType,
+    o.breakdown ? JSON.stringify(o.breakdown) : null,
+    seen,
+    seen,
+    pollId,
+    pollId,
+  );
+}
+
+/** Upsert observations with multi-row prepared statements (BATCH rows per call), inside the caller's transaction. */
+function upsertObservations(
+  s: Statements,
+  obs: readonly RawObservation[],
+  seen: string,
+  pollId: number,
+): void {
+  let i = 0;
+  const params: unknown[] = [];
+  for (; i + BATCH <= obs.length; i += BATCH) {
+    params.length = 0;
+    for (let j = i; j < i + BATCH; j++) pushObservation(params, obs[j]!, seen, pollId);
+    s.upsertBatch.run(params);
+  }
+  for (; i < obs.length; i++) {
+    params.length = 0;
+    pushObservation(params, obs[i]!, seen, pollId);
+    s.upsertOne.run(params);
+  }
+}
