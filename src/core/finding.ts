@@ -40,6 +40,11 @@ export interface FindingDraft {
   effectiveDate?: string;
   /** Replacement metric / operation, when known. */
   replacement?: string;
+  /**
+   * Short headline for mail subjects and lists, e.g. `page_post_engagements rejected by Meta (#100)`.
+   * Optional; the first sentence of `explanation` is used when absent.
+   */
+  title?: string;
   evidence: Evidence;
   /** Plain-language explanation with the numbers. */
   explanation: string;

@@ -1,9 +1,10 @@
 // The store's schema migrations, applied in order and tracked with SQLite's `user_version`.
 import type { Migration } from './migration.js';
 import { history } from './001-history.js';
+import { findingsMigration } from './002-findings.js';
 
 /**
  * Every migration, in order. A migration's position is its version (1-based): never reorder or edit a
  * migration that has shipped; add a new one at the end.
  */
-export const MIGRATIONS: readonly Migration[] = [history];
+export const MIGRATIONS: readonly Migration[] = [history, findingsMigration];

@@ -1,0 +1,63 @@
+// Gate decisions: whether each downstream feature may be trained or served, and the evidence behind it.
+import type { Severity } from './contract.js';
+
+/** `ok`: allowed; `warn`: allowed with a warning; `blocked`: not allowed (gate exits 1). */
+export const GATE_STATES = ['ok', 'warn', 'blocked'] as const;
+export type GateState = (typeof GATE_STATES)[number];
+
+/** A finding that moves a feature's state. */
+export interface GateReason {
+  fingerprint: string;
+  rule: string;
+  severity: Severity;
+  source: string;
+  /** Undefined for source-wide findings (they touch every metric of the source). */
+  metric?: string;
+  explanation: string;
+  replacement?: string;
+  /** Open or acknowledged (an acknowledgement silences mail, it never unblocks). */
+  status: 'open' | 'acknowledged';
+  /** What this finding does to the feature under its policy. */
+  effect: 'block' | 'warn';
+}
+
+/** A manual decision that wins over findings until it expires. */
+export interface GateOverride {
+  action: 'allow' | 'block';
+  reason: string;
+  by: string;
+  at: string;
+  until: string;
+}
+
+/** A source the feature uses that has not been verified within its freshness window. */
+export interface UnverifiedSource {
+  source: string;
+  /** Metrics of this source the feature uses. */
+  metrics: string[];
+  /** Last verified poll (ok or partial), undefined when never verified. */
+  lastVerifiedAt?: string;
+  freshnessHours: number;
+}
+
+/** The decision for one feature. */
+export interface FeatureGate {
+  feature: string;
+  model?: string;
+  owners: string[];
+  state: GateState;
+  /** What the findings alone would decide, before an override. */
+  findingsState: GateState;
+  reasons: GateReason[];
+  override?: GateOverride;
+  unverified: UnverifiedSource[];
+}
+
+/** The gate over a set of features at one instant. */
+export interface GateReport {
+  generatedAt: string;
+  features: FeatureGate[];
+  counts: Record<GateState, number>;
+  /** True when every feature in the report is allowed (none blocked). */
+  allowed: boolean;
+}

@@ -1,0 +1,219 @@
+// Findings in the store: insert an episode, read open ones, update lifecycle columns, look up by fingerprint prefix.
+import type { Database } from 'better-sqlite3';
+import type { FindingClass, Evidence } from '../core/finding.js';
+import type { FindingRecord, FindingStatus } from '../core/finding-record.js';
+import type { Severity } from '../core/contract.js';
+
+/**
+ * What the findings, gate and alert repositories need from the store: the database handle and an immediate
+ * transaction. The polling area's `Store` satisfies it.
+ */
+export interface RepoStore {
+  readonly db: Database;
+  transaction<T>(fn: () => T): T;
+}
+
+interface FindingRow {
+  id: number;
+  fingerprint: string;
+  episode: number;
+  rule: string;
+  class: string;
+  severity: string;
+  source: string;
+  metric: string | null;
+  subject: string | null;
+  title: string | null;
+  entities: string;
+  entity_share: number | null;
+  onset: string;
+  effective_date: string | null;
+  replacement: string | null;
+  evidence: string;
+  explanation: string;
+  status: string;
+  detected_at: string;
+  first_seen: string;
+  last_seen: string;
+  good_polls_since_absent: number;
+  ack_reason: string | null;
+  ack_by: string | null;
+  ack_at: string | null;
+  ack_until: string | null;
+  resolved_at: string | null;
+}
+
+function fromRow(r: FindingRow): FindingRecord {
+  const rec: FindingRecord = {
+    id: r.id,
+    fingerprint: r.fingerprint,
+    episode: r.episode,
+    rule: r.rule,
+    class: r.class as FindingClass,
+    severity: r.severity as Severity,
+    source: r.source,
+    entities: JSON.parse(r.entities) as string[],
+    onset: r.onset,
+    evidence: JSON.parse(r.evidence) as Evidence,
+    explanation: r.explanation,
+    status: r.status as FindingStatus,
+    detectedAt: r.detected_at,
+    firstSeen: r.first_seen,
+    lastSeen: r.last_seen,
+    goodPollsSinceAbsent: r.good_polls_since_absent,
+  };
+  if (r.metric !== null) rec.metric = r.metric;
+  if (r.subject !== null) rec.subject = r.subject;
+  if (r.title !== null) rec.title = r.title;
+  if (r.entity_share !== null) rec.entityShare = r.entity_share;
+  if (r.effective_date !== null) rec.effectiveDate = r.effective_date;
+  if (r.replacement !== null) rec.replacement = r.replacement;
+  if (r.resolved_at !== null) rec.resolvedAt = r.resolved_at;
+  if (r.ack_reason !== null && r.ack_by !== null && r.ack_at !== null) {
+    rec.ack = { reason: r.ack_reason, by: r.ack_by, at: r.ack_at };
+    if (r.ack_until !== null) rec.ack.until = r.ack_until;
+  }
+  return rec;
+}
+
+function toParams(f: Omit<FindingRecord, 'id'>): Record<string, unknown> {
+  return {
+    fingerprint: f.fingerprint,
+    episode: f.episode,
+    rule: f.rule,
+    class: f.class,
+    severity: f.severity,
+    source: f.source,
+    metric: f.metric ?? null,
+    subject: f.subject ?? null,
+    title: f.title ?? null,
+    entities: JSON.stringify(f.entities),
+    entity_share: f.entityShare ?? null,
+    onset: f.onset,
+    effective_date: f.effectiveDate ?? null,
+    replacement: f.replacement ?? null,
+    evidence: JSON.stringify(f.evidence),
+    explanation: f.explanation,
+    status: f.status,
+    detected_at: f.detectedAt,
+    first_seen: f.firstSeen,
+    last_seen: f.lastSeen,
+    good_polls_since_absent: f.goodPollsSinceAbsent,
+    ack_reason: f.ack?.reason ?? null,
+    ack_by: f.ack?.by ?? null,
+    ack_at: f.ack?.at ?? null,
+    ack_until: f.ack?.until ?? null,
+    resolved_at: f.resolvedAt ?? null,
+  };
+}
+
+const COLUMNS = [
+  'fingerprint',
+  'episode',
+  'rule',
+  'class',
+  'severity',
+  'source',
+  'metric',
+  'subject',
+  'title',
+  'entities',
+  'entity_share',
+  'onset',
+  'effective_date',
+  'replacement',
+  'evidence',
+  'explanation',
+  'status',
+  'detected_at',
+  'first_seen',
+  'last_seen',
+  'good_polls_since_absent',
+  'ack_reason',
+  'ack_by',
+  'ack_at',
+  'ack_until',
+  'resolved_at',
+] as const;
+
+/**
+ * Insert a new episode of a finding and return it with its id.
+ *
+ * @example
+ * const rec = insertFinding(store, { ...finding, episode: 1, status: 'open', firstSeen: now, lastSeen: now,
+ *   goodPollsSinceAbsent: 0 });
+ */
+export function insertFinding(store: RepoStore, f: Omit<FindingRecord, 'id'>): FindingRecord {
+  const sql = `INSERT INTO findings (${COLUMNS.join(', ')}) VALUES (${COLUMNS.map((c) => '@' + c).join(', ')})`;
+  const info = store.db.prepare(sql).run(toParams(f));
+  return { ...f, id: Number(info.lastInsertRowid) };
+}
+
+/** Rewrite every lifecycle and content column of an existing episode (identity columns stay). */
+export function updateFinding(store: RepoStore, f: FindingRecord): void {
+  const cols = COLUMNS.filter((c) => c !== 'fingerprint' && c !== 'episode');
+  const sql = `UPDATE findings SET ${cols.map((c) => `${c} = @${c}`).join(', ')} WHERE id = @id`;
+  store.db.prepare(sql).run({ ...toParams(f), id: f.id });
+}
+
+/** Open and acknowledged findings, optionally of one source, oldest first. */
+export function activeFindings(store: RepoStore, source?: string): FindingRecord[] {
+  const rows =
+    source === undefined
+      ? store.db.prepare(`SELECT * FROM findings WHERE status != 'resolved' ORDER BY id`).all()
+      : store.db
+          .prepare(`SELECT * FROM findings WHERE status != 'resolved' AND source = ? ORDER BY id`)
+          .all(source);
+  return (rows as FindingRow[]).map(fromRow);
+}
+
+/** The highest episode stored for a fingerprint (0 when never seen). */
+export function lastEpisode(store: RepoStore, fingerprint: string): number {
+  const row = store.db
+    .prepare(`SELECT MAX(episode) AS e FROM findings WHERE fingerprint = ?`)
+    .get(fingerprint) as { e: number | null } | undefined;
+  return row?.e ?? 0;
+}
+
+/** One episode by id. */
+export function findingById(store: RepoStore, id: number): FindingRecord | undefined {
+  const row = store.db.prepare(`SELECT * FROM findings WHERE id = ?`).get(id) as FindingRow | undefined;
+  return row ? fromRow(row) : undefined;
+}
+
+/**
+ * The latest episode of every fingerprint that starts with `prefix` (case-insensitive). The caller decides what
+ * an ambiguous prefix means.
+ */
+export function findingsByPrefix(store: RepoStore, prefix: string): FindingRecord[] {
+  const rows = store.db
+    .prepare(
+      `SELECT f.* FROM findings f
+       JOIN (SELECT fingerprint, MAX(episode) AS e FROM findings WHERE fingerprint LIKE ? ESCAPE '\\' GROUP BY fingerprint) l
+         ON l.fingerprint = f.fingerprint AND l.e = f.episode
+       ORDER BY f.fingerprint`,
+    )
+    .all(prefix.toLowerCase().replace(/[\\%_]/g, (c) => '\\' + c) + '%') as FindingRow[];
+  return rows.map(fromRow);
+}
+
+/** Findings filtered by status and source, newest first. */
+export function listFindings(
+  store: RepoStore,
+  filter: { status?: readonly FindingStatus[]; source?: string; limit?: number } = {},
+): FindingRecord[] {
+  const where: string[] = [];
+  const params: unknown[] = [];
+  if (filter.status && filter.status.length > 0) {
+    where.push(`status IN (${filter.status.map(() => '?').join(', ')})`);
+    params.push(...filter.status);
+  }
+  if (filter.source !== undefined) {
+    where.push('source = ?');
+    params.push(filter.source);
+  }
+  const sql = `SELECT * FROM findings ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY id DESC ${
+    filter.limit !== undefined ? 'LIMIT ' + Math.max(0, Math.floor(filter.limit)) : ''
+  }`;
+  return (store.db.prepare(sql).all(...params) as FindingRow[]).map(fromRow);
+}

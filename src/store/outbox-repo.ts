@@ -1,0 +1,252 @@
+// The alert outbox (one row per recipient and message, leased by the relay) and the notification log beside it.
+import type { RepoStore } from './findings-repo.js';
+
+export const OUTBOX_KINDS = ['alert', 'resolved', 'reminder', 'countdown'] as const;
+export type OutboxKind = (typeof OUTBOX_KINDS)[number];
+export type OutboxStatus = 'pending' | 'sending' | 'sent' | 'dead';
+
+/** A rendered message as queued: everything the relay needs, no secrets (the sender comes from SMTP settings). */
+export interface OutboxPayload {
+  subject: string;
+  text: string;
+  html: string;
+  inReplyTo?: string;
+  references?: string[];
+}
+
+export interface OutboxRow {
+  id: number;
+  dedupKey: string;
+  recipient: string;
+  kind: OutboxKind;
+  messageId: string;
+  status: OutboxStatus;
+  attempts: number;
+  createdAt: string;
+  nextAttemptAt: number;
+  leaseOwner?: string;
+  leaseUntil?: number;
+  lastError?: string;
+  sentAt?: string;
+  payload: OutboxPayload;
+}
+
+interface Row {
+  id: number;
+  dedup_key: string;
+  recipient: string;
+  kind: string;
+  message_id: string;
+  status: string;
+  attempts: number;
+  created_at: string;
+  next_attempt_at: number;
+  lease_owner: string | null;
+  lease_until: number | null;
+  last_error: string | null;
+  sent_at: string | null;
+  payload: string;
+}
+
+function fromRow(r: Row): OutboxRow {
+  const o: OutboxRow = {
+    id: r.id,
+    dedupKey: r.dedup_key,
+    recipient: r.recipient,
+    kind: r.kind as OutboxKind,
+    messageId: r.message_id,
+    status: r.status as OutboxStatus,
+    attempts: r.attempts,
+    createdAt: r.created_at,
+    nextAttemptAt: r.next_attempt_at,
+    payload: JSON.parse(r.payload) as OutboxPayload,
+  };
+  if (r.lease_owner !== null) o.leaseOwner = r.lease_owner;
+  if (r.lease_until !== null) o.leaseUntil = r.lease_until;
+  if (r.last_error !== null) o.lastError = r.last_error;
+  if (r.sent_at !== null) o.sentAt = r.sent_at;
+  return o;
+}
+
+/**
+ * Queue a message unless one with the same dedup key exists (`INSERT OR IGNORE`). Returns the new row id, or
+ * undefined when it was a duplicate. The Message-ID is fixed here, before any attempt.
+ *
+ * @example
+ * enqueue(store, { dedupKey, recipient: 'ana@example.com', kind: 'alert', messageId: '<upwatch-ab12@host>',
+ *   createdAt: now.toISOString(), payload });
+ */
+export function enqueue(
+  store: RepoStore,
+  m: {
+    dedupKey: string;
+    recipient: string;
+    kind: OutboxKind;
+    messageId: string;
+    createdAt: string;
+    payload: OutboxPayload;
+  },
+): number | undefined {
+  const info = store.db
+    .prepare(
+      `INSERT OR IGNORE INTO outbox (dedup_key, recipient, kind, message_id, status, attempts, created_at, next_attempt_at, payload)
+       VALUES (?, ?, ?, ?, 'pending', 0, ?, ?, ?)`,
+    )
+    .run(
+      m.dedupKey,
+      m.recipient,
+      m.kind,
+      m.messageId,
+      m.createdAt,
+      Date.parse(m.createdAt),
+      JSON.stringify(m.payload),
+    );
+  return info.changes === 1 ? Number(info.lastInsertRowid) : undefined;
+}
+
+/**
+ * Claim up to `limit` due rows for `owner` with a lease: pending rows whose time has come, and rows whose previous
+ * lease expired (a relay that died between sending and marking). One statement, so two relays never share a row.
+ */
+export function claimDue(
+  store: RepoStore,
+  owner: string,
+  nowMs: number,
+  leaseMs: number,
+  limit: number,
+): OutboxRow[] {
+  const rows = store.db
+    .prepare(
+      `UPDATE outbox SET status = 'sending', lease_owner = @owner, lease_until = @leaseUntil, attempts = attempts + 1
+       WHERE id IN (SELECT id FROM outbox
+                    WHERE (status = 'pending' AND next_attempt_at <= @now) OR (status = 'sending' AND lease_until < @now)
+                    ORDER BY id LIMIT @limit)
+       RETURNING *`,
+    )
+    .all({ owner, leaseUntil: nowMs + leaseMs, now: nowMs, limit }) as Row[];
+  return rows.map(fromRow).sort((a, b) => a.id - b.id);
+}
+
+/** Mark a claimed row sent (only while this owner holds it; false when the lease was lost). */
+export function markSent(store: RepoStore, id: number, owner: string, at: string): boolean {
+  return (
+    store.db
+      .prepare(
+        `UPDATE outbox SET status = 'sent', sent_at = ?, lease_owner = NULL, lease_until = NULL, last_error = NULL
+         WHERE id = ? AND status = 'sending' AND lease_owner = ?`,
+      )
+      .run(at, id, owner).changes === 1
+  );
+}
+
+/** Put a claimed row back to pending with the next attempt time and the reason. */
+export function markRetry(
+  store: RepoStore,
+  id: number,
+  owner: string,
+  nextAttemptAt: number,
+  error: string,
+): boolean {
+  return (
+    store.db
+      .prepare(
+        `UPDATE outbox SET status = 'pending', next_attempt_at = ?, last_error = ?, lease_owner = NULL, lease_until = NULL
+         WHERE id = ? AND status = 'sending' AND lease_owner = ?`,
+      )
+      .run(nextAttemptAt, error, id, owner).changes === 1
+  );
+}
+
+/** Give up on a claimed row, recording why. */
+export function markDead(store: RepoStore, id: number, owner: string, error: string): boolean {
+  return (
+    store.db
+      .prepare(
+        `UPDATE outbox SET status = 'dead', last_error = ?, lease_owner = NULL, lease_until = NULL
+         WHERE id = ? AND status = 'sending' AND lease_owner = ?`,
+      )
+      .run(error, id, owner).changes === 1
+  );
+}
+
+/** Rows, oldest first, optionally of some statuses. */
+export function listOutbox(store: RepoStore, status?: readonly OutboxStatus[]): OutboxRow[] {
+  const rows =
+    status && status.length > 0
+      ? store.db
+          .prepare(`SELECT * FROM outbox WHERE status IN (${status.map(() => '?').join(', ')}) ORDER BY id`)
+          .all(...status)
+      : store.db.prepare(`SELECT * FROM outbox ORDER BY id`).all();
+  return (rows as Row[]).map(fromRow);
+}
+
+/** Count of rows by status. */
+export function outboxCounts(store: RepoStore): Record<OutboxStatus, number> {
+  const out: Record<OutboxStatus, number> = { pending: 0, sending: 0, sent: 0, dead: 0 };
+  for (const r of store.db.prepare(`SELECT status, COUNT(*) AS n FROM outbox GROUP BY status`).all() as {
+    status: OutboxStatus;
+    n: number;
+  }[])
+    out[r.status] = r.n;
+  return out;
+}
+
+/** One line of the notification log: which finding episode a queued message told a recipient about. */
+export interface NotificationEntry {
+  at: string;
+  recipient: string;
+  fingerprint: string;
+  episode: number;
+  kind: OutboxKind;
+  /** Countdown threshold in days, for `countdown`. */
+  detail?: string;
+  outboxId: number;
+}
+
+/** Record that a queued message covers a finding episode. */
+export function logNotification(store: RepoStore, e: NotificationEntry): void {
+  store.db
+    .prepare(
+      `INSERT INTO notification_log (at, recipient, fingerprint, episode, kind, detail, outbox_id) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+    )
+    .run(e.at, e.recipient, e.fingerprint, e.episode, e.kind, e.detail ?? null, e.outboxId);
+}
+
+/** The notification history of a finding episode (optionally for one recipient), oldest first, with row status. */
+export function notificationsOf(
+  store: RepoStore,
+  fingerprint: string,
+  episode: number,
+  recipient?: string,
+): (NotificationEntry & { status: OutboxStatus; messageId: string })[] {
+  const rows = store.db
+    .prepare(
+      `SELECT n.*, o.status AS status, o.message_id AS message_id FROM notification_log n JOIN outbox o ON o.id = n.outbox_id
+       WHERE n.fingerprint = ? AND n.episode = ? ${recipient !== undefined ? 'AND n.recipient = ?' : ''} ORDER BY n.id`,
+    )
+    .all(...(recipient !== undefined ? [fingerprint, episode, recipient] : [fingerprint, episode])) as {
+    at: string;
+    recipient: string;
+    fingerprint: string;
+    episode: number;
+    kind: OutboxKind;
+    detail: string | null;
+    outbox_id: number;
+    status: OutboxStatus;
+    message_id: string;
+  }[];
+  return rows.map((r) => {
+    const e: NotificationEntry & { status: OutboxStatus; messageId: string } = {
+      at: r.at,
+      recipient: r.recipient,
+      fingerprint: r.fingerprint,
+      episode: r.episode,
+      kind: r.kind,
+      outboxId: r.outbox_id,
+      status: r.status,
+      messageId: r.message_id,
+    };
+    if (r.detail !== null) e.detail = r.detail;
+    return e;
+  });
+}
