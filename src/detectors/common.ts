@@ -1,0 +1,43 @@
+// Helpers every statistical detector shares: reading its metric input, listing entities in words, severity escalation.
+import type { MetricContract } from '../core/contract.js';
+import type { DetectorInput, MetricHistory } from '../core/detector.js';
+import { metricFrame, type MetricFrame } from './stats/frame.js';
+
+/** The metric, its history and its grid, when the input is a metric-scope input with history. */
+export function metricInput<O>(
+  input: DetectorInput<O>,
+): { metric: MetricContract; history: MetricHistory; frame: MetricFrame } | undefined {
+  const { metric, history } = input;
+  if (!metric || !history) return undefined;
+  const frame = metricFrame(history);
+  if (frame.length === 0) return undefined;
+  return { metric, history, frame };
+}
+
+/**
+ * Entities in words: `p1, p2 and 3 more`.
+ *
+ * @example
+ * entityList(['a', 'b', 'c', 'd'], 2) // 'a, b and 2 more'
+ */
+export function entityList(entities: readonly string[], max = 3): string {
+  if (entities.length === 0) return 'no entity';
+  if (entities.length <= max) {
+    if (entities.length === 1) return entities[0]!;
+    return `${entities.slice(0, -1).join(', ')} and ${entities[entities.length - 1]!}`;
+  }
+  return `${entities.slice(0, max).join(', ')} and ${entities.length - max} more`;
+}
+
+/** Entities with any point (value or null) on the grid's last day. */
+export function entitiesToday(frame: MetricFrame): number {
+  const T = frame.length - 1;
+  let n = 0;
+  for (const s of frame.entities) if (s.presence[T]! > 0) n++;
+  return n;
+}
+
+/** Round a number for evidence (6 significant digits). */
+export function round6(x: number): number {
+  return Number.isFinite(x) ? Number(x.toPrecision(6)) : x;
+}

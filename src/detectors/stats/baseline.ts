@@ -1,0 +1,155 @@
+// The expected level of one series: weekday factors, clipped Theil–Sen trend, robust scale with noise floor and cold start.
+import type { MetricKind } from '../../core/contract.js';
+import { weekdayOf } from './days.js';
+import type { EntitySeries, MetricFrame } from './frame.js';
+import { MAD_TO_SD, mad, median, theilSen } from './robust.js';
+import { fitTransform, type Transform } from './transform.js';
+
+/** Baseline defaults (detection.md §3.9). */
+export const BASELINE_DEFAULTS = {
+  /** Days in the baseline window B. */
+  baselineDays: 28,
+  /** Valid days needed for weekday factors and a learned scale; below this the model is "cold". */
+  warmDays: 14,
+  /** Trend clip, transformed units per day (±5 %/day on log scales). */
+  trendClip: 0.05,
+  /** Scale floor. */
+  sigmaFloor: 0.05,
+  /** Scale used while cold. */
+  coldSigma: 0.5,
+} as const;
+
+/** A fitted baseline for one series over the grid range [from, to]. */
+export interface SeriesModel {
+  transform: Transform;
+  /** Transformed series over the whole grid (NaN where no value). */
+  y: Float64Array;
+  /** Baseline range on the grid (inclusive). */
+  from: number;
+  to: number;
+  /** Valid days in the baseline. */
+  n: number;
+  cold: boolean;
+  /** Weekday offsets s_d (index = day of week, 0 = Sunday). */
+  weekday: Float64Array;
+  /** Clipped Theil–Sen slope per day. */
+  beta: number;
+  /** Level at the baseline's mean index. */
+  level: number;
+  center: number;
+  /** σ̂ in transformed units, floored. */
+  sigma: number;
+  /** Median raw value in the baseline. */
+  medianValue: number;
+  /** Expected transformed value at grid index i (trend extrapolated, weekday added back). */
+  expected(i: number): number;
+}
+
+const cache = new WeakMap<EntitySeries, Map<string, SeriesModel | null>>();
+
+/**
+ * Fit the baseline of one entity over grid indices [from, to] (detection.md §3.1). Returns undefined when fewer
+ * than `minDays` values fall in the range. Memoised per (series, kind, range).
+ *
+ * @example
+ * const m = fitBaseline(frame, series, 'count', frame.length - 29, frame.length - 2);
+ * const z = m && (m.y[frame.length - 1]! - m.expected(frame.length - 1)) / m.sigma;
+ */
+export function fitBaseline(
+  frame: MetricFrame,
+  series: EntitySeries,
+  kind: MetricKind,
+  from: number,
+  to: number,
+  minDays = 7,
+): SeriesModel | undefined {
+  from = Math.max(0, from);
+  const key = `${kind}|${from}|${to}|${minDays}`;
+  let perSeries = cache.get(series);
+  if (!perSeries) {
+    perSeries = new Map();
+    cache.set(series, perSeries);
+  }
+  const hit = perSeries.get(key);
+  if (hit !== undefined) return hit ?? undefined;
+  const model = fit(frame, series, kind, from, to, minDays);
+  perSeries.set(key, model ?? null);
+  return model;
+}
+
+function fit(
+  frame: MetricFrame,
+  series: EntitySeries,
+  kind: MetricKind,
+  from: number,
+  to: number,
+  minDays: number,
+): SeriesModel | undefined {
+  const { values } = series;
+  const idx: number[] = [];
+  const raw: number[] = [];
+  for (let i = from; i <= to; i++) {
+    const v = values[i]!;
+    if (Number.isFinite(v)) {
+      idx.push(i);
+      raw.push(v);
+    }
+  }
+  const n = idx.length;
+  if (n < minDays) return undefined;
+  const transform = fitTransform(kind, raw);
+  const y = new Float64Array(values.length);
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
+    y[i] = Number.isFinite(v) ? transform.forward(v) : NaN;
+  }
+  const cold = n < BASELINE_DEFAULTS.warmDays;
+  const weekday = new Float64Array(7);
+  if (!cold) {
+    // r_i = y_i − median(y_{i−3..i+3}) within the baseline; s_d = median_d(r) − median over d.
+    const groups: number[][] = [[], [], [], [], [], [], []];
+    const win: number[] = [];
+    for (const i of idx) {
+      win.length = 0;
+      for (let j = Math.max(from, i - 3); j <= Math.min(to, i + 3); j++) {
+        const yj = y[j]!;
+        if (Number.isFinite(yj)) win.push(yj);
+      }
+      groups[weekdayOf(frame.startDay + i)]!.push(y[i]! - median(win));
+    }
+    const raws = groups.map((g) => (g.length >= 2 ? median(g) : 0));
+    const center = median(raws);
+    for (let d = 0; d < 7; d++) weekday[d] = raws[d]! - center;
+  }
+  const z = new Float64Array(n);
+  for (let k = 0; k < n; k++) z[k] = y[idx[k]!]! - weekday[weekdayOf(frame.startDay + idx[k]!)]!;
+  const beta = cold ? 0 : theilSen(idx, z, BASELINE_DEFAULTS.trendClip);
+  let center = 0;
+  for (const i of idx) center += i;
+  center /= n;
+  const detr = new Float64Array(n);
+  for (let k = 0; k < n; k++) detr[k] = z[k]! - beta * (idx[k]! - center);
+  const level = median(detr);
+  const resid = new Float64Array(n);
+  for (let k = 0; k < n; k++) resid[k] = detr[k]! - level;
+  const medianValue = median(raw);
+  const poisson = kind === 'count' ? 1 / Math.sqrt(Math.max(0, medianValue) + 1) : 0;
+  let sigma = Math.max(MAD_TO_SD * mad(resid), BASELINE_DEFAULTS.sigmaFloor, poisson);
+  if (cold) sigma = Math.max(sigma, BASELINE_DEFAULTS.coldSigma);
+  const startDay = frame.startDay;
+  return {
+    transform,
+    y,
+    from,
+    to,
+    n,
+    cold,
+    weekday,
+    beta,
+    level,
+    center,
+    sigma,
+    medianValue,
+    expected: (i: number) => level + beta * (i - center) + weekday[weekdayOf(startDay + i)]!,
+  };
+}

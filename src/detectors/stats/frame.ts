@@ -1,0 +1,112 @@
+// A metric's history laid on a dense day grid (one row per entity), memoised per history object for all detectors.
+import type { MetricHistory, SeriesPoint } from '../../core/detector.js';
+import { dayNumber, dayString } from './days.js';
+
+/** How many days of history detectors look at, at most (H=56 before a run of up to 30 days, plus margins). */
+export const FRAME_MAX_DAYS = 150;
+
+/** Presence codes on the grid. */
+export const MISSING = 0;
+export const NULL = 1;
+export const VALUE = 2;
+
+/** One entity's series on the grid. Index 0 is `frame.startDay`, the last index is `frame.endDay`. */
+export interface EntitySeries {
+  entity: string;
+  /** Latest value per day; NaN when missing or null. */
+  values: Float64Array;
+  /** First value seen per day; NaN when missing or null. */
+  firstValues: Float64Array;
+  /** MISSING, NULL or VALUE per day. */
+  presence: Uint8Array;
+  /** Index into the entity's original points per day (−1 when missing). */
+  pointIndex: Int32Array;
+  points: readonly SeriesPoint[];
+  /** Number of days with a value. */
+  valueCount: number;
+}
+
+/** The dense grid of one metric. */
+export interface MetricFrame {
+  startDay: number;
+  endDay: number;
+  length: number;
+  entities: EntitySeries[];
+}
+
+const cache = new WeakMap<MetricHistory, MetricFrame>();
+
+/**
+ * Lay a history on a dense grid ending at its latest day (or `endDay` when given) and spanning at most
+ * FRAME_MAX_DAYS. Memoised per history object, so every detector of a poll shares one grid.
+ *
+ * @example
+ * const f = metricFrame(history); f.entities[0]?.values[f.length - 1] // latest value of the first entity
+ */
+export function metricFrame(history: MetricHistory): MetricFrame {
+  const hit = cache.get(history);
+  if (hit) return hit;
+  let end = -Infinity;
+  let start = Infinity;
+  for (const points of history.entities.values()) {
+    if (points.length === 0) continue;
+    const last = dayNumber(points[points.length - 1]!.day);
+    const first = dayNumber(points[0]!.day);
+    if (last > end) end = last;
+    if (first < start) start = first;
+  }
+  if (!Number.isFinite(end)) {
+    const empty: MetricFrame = { startDay: 0, endDay: -1, length: 0, entities: [] };
+    cache.set(history, empty);
+    return empty;
+  }
+  const length = Math.min(FRAME_MAX_DAYS, end - start + 1);
+  const startDay = end - length + 1;
+  const entities: EntitySeries[] = [];
+  for (const [entity, points] of history.entities) {
+    const values = new Float64Array(length).fill(NaN);
+    const firstValues = new Float64Array(length).fill(NaN);
+    const presence = new Uint8Array(length);
+    const pointIndex = new Int32Array(length).fill(-1);
+    let valueCount = 0;
+    for (let p = points.length - 1; p >= 0; p--) {
+      const pt = points[p]!;
+      const i = dayNumber(pt.day) - startDay;
+      if (i < 0) break;
+      if (i >= length || pointIndex[i] !== -1) continue;
+      pointIndex[i] = p;
+      if (pt.value === null || !Number.isFinite(pt.value)) {
+        presence[i] = NULL;
+      } else {
+        presence[i] = VALUE;
+        values[i] = pt.value;
+        valueCount++;
+      }
+      firstValues[i] = pt.firstValue === null ? NaN : pt.firstValue;
+    }
+    entities.push({ entity, values, firstValues, presence, pointIndex, points, valueCount });
+  }
+  const frame: MetricFrame = { startDay, endDay: end, length, entities };
+  cache.set(history, frame);
+  return frame;
+}
+
+/** ISO day of a grid index. */
+export function frameDay(frame: MetricFrame, i: number): string {
+  return dayString(frame.startDay + i);
+}
+
+/**
+ * A copy of a history keeping only days ≥ `fromDay` (and ≤ `untilDay` when given): how a regime start
+ * re-baselines a metric and how the backtest replays day by day.
+ */
+export function sliceHistory(history: MetricHistory, fromDay?: string, untilDay?: string): MetricHistory {
+  const entities = new Map<string, readonly SeriesPoint[]>();
+  for (const [entity, points] of history.entities) {
+    const kept = points.filter(
+      (p) => (fromDay === undefined || p.day >= fromDay) && (untilDay === undefined || p.day <= untilDay),
+    );
+    if (kept.length > 0) entities.set(entity, kept);
+  }
+  return { source: history.source, metric: history.metric, entities };
+}

@@ -1,0 +1,79 @@
+// Tail probabilities used by detectors: binomial upper tail, normal tail, and the log-gamma they rest on.
+
+const LANCZOS = [
+  676.5203681218851, -1259.1392167224028, 771.3234287776531, -176.6150291621406, 12.507343278686905,
+  -0.13857109526572012, 9.984369578019572e-6, 1.5056327351493116e-7,
+];
+
+/** ln Γ(x) for x > 0 (Lanczos, |error| < 1e-13 over the range detectors use). */
+export function logGamma(x: number): number {
+  if (x < 0.5) return Math.log(Math.PI / Math.sin(Math.PI * x)) - logGamma(1 - x);
+  const xx = x - 1;
+  let a = 0.9999999999998099;
+  const t = xx + 7.5;
+  for (let i = 0; i < LANCZOS.length; i++) a += LANCZOS[i]! / (xx + i + 1);
+  return 0.5 * Math.log(2 * Math.PI) + (xx + 0.5) * Math.log(t) - t + Math.log(a);
+}
+
+function logBinomPmf(n: number, k: number, p: number): number {
+  if (p <= 0) return k === 0 ? 0 : -Infinity;
+  if (p >= 1) return k === n ? 0 : -Infinity;
+  return logGamma(n + 1) - logGamma(k + 1) - logGamma(n - k + 1) + k * Math.log(p) + (n - k) * Math.log1p(-p);
+}
+
+/**
+ * P(X ≥ k) for X ~ Binomial(n, p), summed in log space (exact for the n detectors see: entities or days).
+ *
+ * @example
+ * binomialUpperTail(10, 10, 0.5) // 0.0009765625
+ */
+export function binomialUpperTail(n: number, k: number, p: number): number {
+  if (k <= 0) return 1;
+  if (k > n) return 0;
+  const first = logBinomPmf(n, k, p);
+  if (first === -Infinity) return 0;
+  // Sum terms k..n relative to the first one; terms shrink quickly past the mode.
+  let sum = 0;
+  let logTerm = first;
+  for (let j = k; j <= n; j++) {
+    if (j > k) logTerm += Math.log((n - j + 1) / j) + Math.log(p) - Math.log1p(-p);
+    const rel = Math.exp(logTerm - first);
+    sum += rel;
+    if (rel < 1e-17 * sum && j > n * p) break;
+  }
+  return Math.min(1, Math.exp(first) * sum);
+}
+
+/**
+ * Upper tail of the standard normal, P(Z ≥ z) (Abramowitz–Stegun 7.1.26 via erfc; ~1e-7 absolute).
+ *
+ * @example
+ * normalUpperTail(1.96) // ≈ 0.025
+ */
+export function normalUpperTail(z: number): number {
+  return 0.5 * erfc(z / Math.SQRT2);
+}
+
+/** Complementary error function (Numerical Recipes erfcc, fractional error < 1.2e-7). */
+export function erfc(x: number): number {
+  const z = Math.abs(x);
+  const t = 1 / (1 + 0.5 * z);
+  const r =
+    t *
+    Math.exp(
+      -z * z -
+        1.26551223 +
+        t *
+          (1.00002368 +
+            t *
+              (0.37409196 +
+                t *
+                  (0.09678418 +
+                    t *
+                      (-0.18628806 +
+                        t *
+                          (0.27886807 +
+                            t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))),
+    );
+  return x >= 0 ? r : 2 - r;
+}

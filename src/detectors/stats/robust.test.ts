@@ -1,0 +1,89 @@
+import { describe, expect, it } from 'vitest';
+import { iqr, mad, median, quantile, theilSen, variance } from './robust.js';
+import { binomialUpperTail, logGamma, normalUpperTail } from './probability.js';
+import { dayNumber, dayString, weekdayOf } from './days.js';
+import { fitTransform } from './transform.js';
+import { formatFactor, preferDecimal, snapToUnit, SERIES_UNIT_FACTORS, PANEL_UNIT_FACTORS } from './units.js';
+
+describe('robust statistics', () => {
+  it.each([
+    { xs: [3, 1, 2], median: 2, mad: 1 },
+    { xs: [1, 2, 3, 4, 100], median: 3, mad: 1 },
+    { xs: [5, NaN, 5, 5], median: 5, mad: 0 },
+  ])('median/MAD of $xs', ({ xs, median: m, mad: d }) => {
+    expect(median(xs)).toBe(m);
+    expect(mad(xs)).toBe(d);
+  });
+
+  it('quantiles interpolate like R type 7', () => {
+    expect(quantile([1, 2, 3, 4], 0.25)).toBe(1.75);
+    expect(iqr([1, 2, 3, 4, 5])).toEqual([2, 4]);
+    expect(Number.isNaN(median([]))).toBe(true);
+  });
+
+  it('Theil–Sen ignores an outlier and clips', () => {
+    expect(theilSen([0, 1, 2, 3, 4], [1, 2, 3, 4, 40])).toBe(1);
+    expect(theilSen([0, 1, 2, 3], [0, 1, 2, 3], 0.05)).toBe(0.05);
+    expect(theilSen([0], [1])).toBe(0);
+    expect(variance([1, 2, 3])).toBe(1);
+  });
+});
+
+describe('probabilities', () => {
+  it.each([
+    { n: 10, k: 10, p: 0.5, want: 0.0009765625 },
+    { n: 10, k: 0, p: 0.3, want: 1 },
+    { n: 4, k: 2, p: 0.5, want: 11 / 16 },
+    { n: 200, k: 100, p: 0.053, want: 0 },
+  ])('P(Bin($n,$p) ≥ $k)', ({ n, k, p, want }) => {
+    expect(binomialUpperTail(n, k, p)).toBeCloseTo(want, 10);
+  });
+
+  it('tail of a large panel is tiny but positive', () => {
+    const p = binomialUpperTail(200, 100, 0.053);
+    expect(p).toBeGreaterThan(0);
+    expect(p).toBeLessThan(1e-40);
+  });
+
+  it('log-gamma and the normal tail', () => {
+    expect(logGamma(5)).toBeCloseTo(Math.log(24), 10);
+    expect(normalUpperTail(1.96)).toBeCloseTo(0.025, 4);
+    expect(normalUpperTail(-1.96)).toBeCloseTo(0.975, 4);
+  });
+});
+
+describe('days, transforms and units', () => {
+  it('converts days both ways and knows the weekday', () => {
+    expect(dayNumber('1970-01-02')).toBe(1);
+    expect(dayString(dayNumber('2026-03-14'))).toBe('2026-03-14');
+    expect(weekdayOf(dayNumber('2026-01-05'))).toBe(1); // a Monday
+    expect(dayNumber('2026-03-14T07:00:00Z')).toBe(dayNumber('2026-03-14'));
+  });
+
+  it.each([
+    { kind: 'count' as const, values: [1, 2, 3], name: 'log1p' },
+    { kind: 'ratio' as const, values: [0.1, 0.2, 0.3], name: 'log-offset' },
+    { kind: 'gauge' as const, values: [-5, 2, 3], name: 'asinh' },
+  ])('$kind → $name, invertible', ({ kind, values, name }) => {
+    const t = fitTransform(kind, values);
+    expect(t.name).toBe(name);
+    for (const v of values) expect(t.inverse(t.forward(v))).toBeCloseTo(v, 10);
+  });
+
+  it.each([
+    { lf: Math.log(98), catalog: SERIES_UNIT_FACTORS, factor: 100 },
+    { lf: -Math.log(61), catalog: SERIES_UNIT_FACTORS, factor: 1 / 60 },
+    { lf: Math.log(9.5), catalog: PANEL_UNIT_FACTORS, factor: 10 },
+  ])('snaps $lf to $factor', ({ lf, catalog, factor }) => {
+    expect(snapToUnit(lf, catalog).factor).toBeCloseTo(factor, 10);
+  });
+
+  it('prefers ×1000 over ×1024 unless the unit is binary', () => {
+    const lf = Math.log(1015);
+    const snap = snapToUnit(lf, SERIES_UNIT_FACTORS);
+    expect(preferDecimal(snap, lf, 0.23, false).factor).toBe(1000);
+    expect(preferDecimal(snap, lf, 0.23, true).factor).toBe(1024);
+    expect(formatFactor(0.001)).toBe('÷1000');
+    expect(formatFactor(60)).toBe('×60');
+  });
+});

@@ -1,0 +1,121 @@
+// Robust one-dimensional statistics over plain number arrays: median, quantiles, MAD, IQR and Theil–Sen slope.
+
+/** Consistency constant that makes the MAD estimate a normal standard deviation. */
+export const MAD_TO_SD = 1.4826;
+
+function sortedCopy(xs: ArrayLike<number>): Float64Array {
+  const a = Float64Array.from(xs);
+  a.sort();
+  return a;
+}
+
+/**
+ * Median of the finite values (NaN when there are none).
+ *
+ * @example
+ * median([3, 1, 2]) // 2
+ */
+export function median(xs: ArrayLike<number>): number {
+  return quantile(xs, 0.5);
+}
+
+/**
+ * Linear-interpolated quantile (type 7, as R and numpy default) of the finite values; NaN when empty.
+ *
+ * @example
+ * quantile([1, 2, 3, 4], 0.25) // 1.75
+ */
+export function quantile(xs: ArrayLike<number>, q: number): number {
+  const finite: number[] = [];
+  for (let i = 0; i < xs.length; i++) {
+    const v = xs[i]!;
+    if (Number.isFinite(v)) finite.push(v);
+  }
+  if (finite.length === 0) return NaN;
+  return quantileSorted(sortedCopy(finite), q);
+}
+
+/** Quantile of an already sorted, finite array. */
+export function quantileSorted(s: ArrayLike<number>, q: number): number {
+  const n = s.length;
+  if (n === 0) return NaN;
+  const h = (n - 1) * Math.min(1, Math.max(0, q));
+  const lo = Math.floor(h);
+  const hi = Math.min(n - 1, lo + 1);
+  return s[lo]! + (h - lo) * (s[hi]! - s[lo]!);
+}
+
+/**
+ * Median absolute deviation from the median (unscaled; multiply by MAD_TO_SD for a sd estimate).
+ *
+ * @example
+ * mad([1, 2, 3, 4, 100]) // 1
+ */
+export function mad(xs: ArrayLike<number>): number {
+  const m = median(xs);
+  if (!Number.isFinite(m)) return NaN;
+  const dev: number[] = [];
+  for (let i = 0; i < xs.length; i++) {
+    const v = xs[i]!;
+    if (Number.isFinite(v)) dev.push(Math.abs(v - m));
+  }
+  return median(dev);
+}
+
+/** Inter-quartile range [q25, q75] of the finite values. */
+export function iqr(xs: ArrayLike<number>): [number, number] {
+  return [quantile(xs, 0.25), quantile(xs, 0.75)];
+}
+
+/**
+ * Theil–Sen slope: the median of pairwise slopes (y_j − y_i)/(x_j − x_i) over finite pairs, clipped to ±clip.
+ * Returns 0 with fewer than two points.
+ *
+ * @example
+ * theilSen([0, 1, 2, 3], [1, 2, 3, 40], 10) // 1
+ */
+export function theilSen(x: ArrayLike<number>, y: ArrayLike<number>, clip = Infinity): number {
+  const slopes: number[] = [];
+  const n = Math.min(x.length, y.length);
+  for (let i = 0; i < n; i++) {
+    const yi = y[i]!;
+    if (!Number.isFinite(yi)) continue;
+    for (let j = i + 1; j < n; j++) {
+      const yj = y[j]!;
+      if (!Number.isFinite(yj) || x[j] === x[i]) continue;
+      slopes.push((yj - yi) / (x[j]! - x[i]!));
+    }
+  }
+  if (slopes.length === 0) return 0;
+  const b = median(slopes);
+  return Math.max(-clip, Math.min(clip, b));
+}
+
+/** Mean of the finite values (NaN when empty). */
+export function mean(xs: ArrayLike<number>): number {
+  let s = 0;
+  let n = 0;
+  for (let i = 0; i < xs.length; i++) {
+    const v = xs[i]!;
+    if (Number.isFinite(v)) {
+      s += v;
+      n++;
+    }
+  }
+  return n === 0 ? NaN : s / n;
+}
+
+/** Sample variance of the finite values (NaN with fewer than two). */
+export function variance(xs: ArrayLike<number>): number {
+  const m = mean(xs);
+  let s = 0;
+  let n = 0;
+  for (let i = 0; i < xs.length; i++) {
+    const v = xs[i]!;
+    if (Number.isFinite(v)) {
+      s += (v - m) * (v - m);
+      n++;
+    }
+  }
+  return n < 2 ? NaN : s / (n - 1);
+}

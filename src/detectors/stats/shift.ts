@@ -1,0 +1,193 @@
+// Where one series stands against its expected level now: the shifted run ending today, its Δ, SE, Z and factor.
+import type { MetricKind } from '../../core/contract.js';
+import { BASELINE_DEFAULTS, fitBaseline, type SeriesModel } from './baseline.js';
+import type { EntitySeries, MetricFrame } from './frame.js';
+import { median } from './robust.js';
+
+/** Options of the shift analysis shared by unit-scale, panel-scale and level-shift. */
+export interface ShiftOptions {
+  /** Days before today the baseline ends at most (the evaluation window R). */
+  lookback: number;
+  /** Days in the baseline. */
+  baselineDays: number;
+  /** Valid baseline days needed at all (cold start below 14). */
+  minHistory: number;
+}
+
+export const SHIFT_DEFAULTS: ShiftOptions = {
+  lookback: 7,
+  baselineDays: BASELINE_DEFAULTS.baselineDays,
+  minHistory: 7,
+};
+
+/** Raw level (expected value) above which the factor is read from raw ratios rather than transformed Δ. */
+const RAW_RATIO_LEVEL = 20;
+
+/** One entity's current shift. */
+export interface EntityShift {
+  entity: string;
+  model: SeriesModel;
+  /** Grid index of the first day of the shifted run ending today. */
+  onsetIndex: number;
+  /** Valid days in the run (k). */
+  k: number;
+  /** Median residual over the run, transformed units. */
+  delta: number;
+  se: number;
+  z: number;
+  /** ln of the estimated multiplicative factor κ̂. */
+  logFactor: number;
+  /** Residuals of the evaluation window, by grid index (NaN where no value). */
+  residuals: Float64Array;
+  /** Grid index where the baseline ends (the window starts after it). */
+  baseEnd: number;
+  /** Last normal value before the run (grid index and value), when there is one. */
+  lastNormal?: { index: number; value: number };
+}
+
+const cache = new WeakMap<EntitySeries, Map<string, EntityShift | null>>();
+
+/**
+ * Analyse the run of shifted days ending at today's grid index (detection.md §3.3, S1). Undefined when the series
+ * has no value today or too little history. Memoised per (series, kind, options).
+ *
+ * @example
+ * const s = entityShift(frame, series, 'count'); if (s && Math.abs(s.z) >= 6) console.log(Math.exp(s.logFactor));
+ */
+export function entityShift(
+  frame: MetricFrame,
+  series: EntitySeries,
+  kind: MetricKind,
+  options: ShiftOptions = SHIFT_DEFAULTS,
+): EntityShift | undefined {
+  const key = `${kind}|${options.lookback}|${options.baselineDays}|${options.minHistory}`;
+  let per = cache.get(series);
+  if (!per) {
+    per = new Map();
+    cache.set(series, per);
+  }
+  const hit = per.get(key);
+  if (hit !== undefined) return hit ?? undefined;
+  const result = compute(frame, series, kind, options);
+  per.set(key, result ?? null);
+  return result;
+}
+
+function compute(
+  frame: MetricFrame,
+  series: EntitySeries,
+  kind: MetricKind,
+  o: ShiftOptions,
+): EntityShift | undefined {
+  const T = frame.length - 1;
+  const { values } = series;
+  if (T < 1 || !Number.isFinite(values[T]!)) return undefined;
+  let first = -1;
+  for (let i = 0; i <= T; i++) {
+    if (Number.isFinite(values[i]!)) {
+      first = i;
+      break;
+    }
+  }
+  const lookback = Math.min(o.lookback, T - first + 1 - o.minHistory);
+  if (lookback < 1) return undefined;
+  const baseEnd = T - lookback;
+  const model = fitBaseline(frame, series, kind, baseEnd - o.baselineDays + 1, baseEnd, o.minHistory);
+  if (!model) return undefined;
+  const residuals = new Float64Array(frame.length).fill(NaN);
+  for (let i = baseEnd + 1; i <= T; i++) {
+    const y = model.y[i]!;
+    if (Number.isFinite(y)) residuals[i] = y - model.expected(i);
+  }
+  const eT = residuals[T]!;
+  const floor = Math.max(2 * model.sigma, Math.abs(eT) / 3);
+  let onset = T;
+  for (let i = T - 1; i > baseEnd; i--) {
+    const e = residuals[i]!;
+    if (!Number.isFinite(e)) continue;
+    if (Math.sign(e) !== Math.sign(eT) || Math.abs(e) < floor) break;
+    onset = i;
+  }
+  const run: number[] = [];
+  const runIdx: number[] = [];
+  for (let i = onset; i <= T; i++) {
+    const e = residuals[i]!;
+    if (Number.isFinite(e)) {
+      run.push(e);
+      runIdx.push(i);
+    }
+  }
+  const k = run.length;
+  const delta = median(run);
+  const se = 1.2533 * model.sigma * Math.sqrt(1 / k + 1 / model.n);
+  let logFactor = delta;
+  if (model.transform.name !== 'asinh') {
+    const obs: number[] = [];
+    const exp: number[] = [];
+    for (const i of runIdx) {
+      obs.push(values[i]!);
+      exp.push(model.transform.inverse(model.expected(i)));
+    }
+    const mo = median(obs);
+    const me = median(exp);
+    if (me >= RAW_RATIO_LEVEL && mo > 0) logFactor = Math.log(mo / me);
+  }
+  let lastNormal: EntityShift['lastNormal'];
+  for (let i = onset - 1; i >= 0; i--) {
+    if (Number.isFinite(values[i]!)) {
+      lastNormal = { index: i, value: values[i]! };
+      break;
+    }
+  }
+  return {
+    entity: series.entity,
+    model,
+    onsetIndex: onset,
+    k,
+    delta,
+    se,
+    z: delta / se,
+    logFactor,
+    residuals,
+    baseEnd,
+    ...(lastNormal ? { lastNormal } : {}),
+  };
+}
+
+/**
+ * Δ and the factor of one entity over a given window [from, to] of its evaluation residuals (panel analysis
+ * uses the panel's onset for every entity). Undefined when the window holds no value.
+ */
+export function windowShift(
+  shift: EntityShift,
+  values: Float64Array,
+  from: number,
+  to: number,
+): { delta: number; logFactor: number; k: number; medianValue: number } | undefined {
+  const run: number[] = [];
+  const obs: number[] = [];
+  const exp: number[] = [];
+  for (let i = Math.max(from, shift.baseEnd + 1); i <= to; i++) {
+    const e = shift.residuals[i]!;
+    if (!Number.isFinite(e)) continue;
+    run.push(e);
+    obs.push(values[i]!);
+    exp.push(shift.model.transform.inverse(shift.model.expected(i)));
+  }
+  if (run.length === 0) return undefined;
+  const delta = median(run);
+  const mo = median(obs);
+  const me = median(exp);
+  let logFactor = delta;
+  if (shift.model.transform.name !== 'asinh' && me >= RAW_RATIO_LEVEL && mo > 0)
+    logFactor = Math.log(mo / me);
+  return { delta, logFactor, k: run.length, medianValue: mo };
+}
+
+/** Median observed raw value over the entity's shifted run. */
+export function runMedianValue(shift: EntityShift, values: Float64Array): number {
+  const obs: number[] = [];
+  for (let i = shift.onsetIndex; i < values.length; i++)
+    if (Number.isFinite(values[i]!)) obs.push(values[i]!);
+  return median(obs);
+}

@@ -1,0 +1,77 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { unitScale } from './unit-scale.js';
+import { burst, countSeries, historyOf, metricOf, rescale } from './testing/series.js';
+import { seeded } from './testing/random.js';
+import { runOn } from './testing/input.js';
+
+const clean = (seed: number, level: number, days = 60) =>
+  countSeries(seeded(seed), { days, level, weekdayAmp: 0.2, growth: 0.004 });
+
+describe('unit-scale', () => {
+  it.each([
+    { factor: 100, level: 300, from: 59, name: '×100 on the last day (fast path)' },
+    { factor: 1000, level: 300, from: 57, name: '×1000 for 3 days' },
+    { factor: 60, level: 150, from: 58, name: '×60 for 2 days' },
+    { factor: 1 / 100, level: 5000, from: 57, name: '÷100 for 3 days' },
+    { factor: 1024, level: 2000, from: 56, name: '×1024 for 4 days on a metric in bytes', unit: 'bytes' },
+  ])('$name → block naming the factor', ({ factor, level, from, unit }) => {
+    const values = rescale(clean(7, level), from, factor, factor > 1);
+    const metric = metricOf('m', unit ? 'amount' : 'count', unit ? { unit } : {});
+    const drafts = runOn(unitScale, historyOf({ p1: values }), { metric });
+    expect(drafts).toHaveLength(1);
+    const d = drafts[0]!;
+    expect(d.severity).toBe('block');
+    expect(d.evidence['factor']).toBeCloseTo(factor, 6);
+    expect(d.onset).toBe(historyOf({ p1: values }).entities.get('p1')![from]!.day);
+    expect(d.explanation).toMatch(/Unit or representation change/);
+  });
+
+  it.each([
+    { name: 'seasonal growth', values: clean(21, 500) },
+    { name: '×8 viral burst for 3 days', values: burst(clean(22, 300), 57, 3, 8) },
+    { name: '×10 viral burst on the last day', values: burst(clean(23, 300), 59, 1, 10) },
+    { name: 'real ×1.4 step', values: rescale(clean(24, 300), 50, 1.4, true) },
+    { name: 'only 5 days of history', values: rescale(clean(25, 300), 4, 100, true).slice(0, 5) },
+    { name: 'drop to zero (not a unit change)', values: rescale(clean(26, 300), 57, 0) },
+  ])('stays quiet on $name', ({ values }) => {
+    expect(runOn(unitScale, historyOf({ p1: values }))).toEqual([]);
+  });
+
+  it('works from 7 days of history with the cold-start scale', () => {
+    const values = rescale(clean(27, 400, 10), 7, 1000, true);
+    expect(runOn(unitScale, historyOf({ p1: values }))[0]?.evidence['factor']).toBe(1000);
+  });
+
+  it('lists every rescaled entity in one finding', () => {
+    const series: Record<string, number[]> = {};
+    for (let e = 0; e < 6; e++)
+      series[`p${e}`] = e < 3 ? rescale(clean(30 + e, 400), 57, 100, true) : clean(30 + e, 400);
+    const [d] = runOn(unitScale, historyOf(series));
+    expect(d?.entities).toEqual(['p0', 'p1', 'p2']);
+    expect(d?.entityShare).toBeCloseTo(0.5);
+  });
+
+  it('property: seasonal, growing and bursty series never raise a block', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 1e6 }),
+        fc.double({ min: 0.5, max: 1e5, noNaN: true }),
+        fc.double({ min: -0.01, max: 0.01, noNaN: true }),
+        fc.option(
+          fc.record({
+            at: fc.integer({ min: 40, max: 59 }),
+            len: fc.integer({ min: 1, max: 3 }),
+            f: fc.double({ min: 2, max: 10 }),
+          }),
+        ),
+        (seed, level, growth, b) => {
+          let values = countSeries(seeded(seed), { days: 60, level, weekdayAmp: 0.3, growth });
+          if (b) values = burst(values, b.at, b.len, b.f);
+          return runOn(unitScale, historyOf({ p1: values })).every((d) => d.severity !== 'block');
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
+});

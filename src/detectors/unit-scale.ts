@@ -1,0 +1,161 @@
+// S1: one series moved by a unit factor (×60, ×100, ×1000, ×1024, …) against its expected level (detection.md §3.3).
+import type { Detector } from '../core/detector.js';
+import type { FindingDraft } from '../core/finding.js';
+import { entitiesToday, entityList, metricInput, round6 } from './common.js';
+import { dayString } from './stats/days.js';
+import { quantile, median } from './stats/robust.js';
+import { entityShift, runMedianValue, type EntityShift } from './stats/shift.js';
+import {
+  SERIES_UNIT_FACTORS,
+  formatFactor,
+  formatNumber,
+  isBinaryUnit,
+  preferDecimal,
+  snapToUnit,
+} from './stats/units.js';
+
+export interface UnitScaleOptions {
+  /** |Z| needed once the change has lasted `confirmDays`. */
+  zConfirm: number;
+  /** |Z| that fires on the first changed day (fast path). */
+  zFast: number;
+  confirmDays: number;
+  /** Snap tolerance in decades (max with 3·SE). */
+  toleranceDecades: number;
+  /** Unit factors tried per series (×10 is panel-only, see panel-scale). */
+  factors: number[];
+  /** Evaluation window: the baseline ends this many days before today at most. */
+  lookback: number;
+  baselineDays: number;
+  /** Days of history needed before a series is judged (σ̂ = 0.5 below 14). */
+  minHistory: number;
+}
+
+/** One entity that moved by a unit factor. */
+export interface UnitHit {
+  shift: EntityShift;
+  factor: number;
+  distance: number;
+}
+
+/** The per-entity unit test, exported for panel-scale, the benchmark and tests. */
+export function unitHit(
+  shift: EntityShift,
+  values: Float64Array,
+  o: UnitScaleOptions,
+  binary = false,
+): UnitHit | undefined {
+  const az = Math.abs(shift.z);
+  if (!((shift.k >= o.confirmDays && az >= o.zConfirm) || az >= o.zFast)) return undefined;
+  if (Math.sign(shift.logFactor) !== Math.sign(shift.delta)) return undefined;
+  if (!(runMedianValue(shift, values) > 0)) return undefined;
+  const tol = Math.max(o.toleranceDecades * Math.LN10, 3 * shift.se);
+  const snap = preferDecimal(snapToUnit(shift.logFactor, o.factors), shift.logFactor, tol, binary);
+  if (snap.distance > tol) return undefined;
+  return { shift, factor: snap.factor, distance: snap.distance };
+}
+
+export const unitScale: Detector<UnitScaleOptions> = {
+  id: 'unit-scale',
+  title: 'Series rescaled by a unit factor',
+  description:
+    'Compares each series with its expected level (weekday factors, clipped Theil–Sen trend, robust scale with a ' +
+    'Poisson noise floor) and flags a robust log-ratio that is both significant (|Z| ≥ 6 over 3 days, or ≥ 8 on ' +
+    'the first day) and close to a unit factor (×60, ×100, ×1000, ×1024, ×3600, ×86400, ×10⁶ or a reciprocal). ' +
+    'Such a jump is a unit or representation change, not growth: it blocks.',
+  class: 'scale',
+  stage: 'scale',
+  scope: 'metric',
+  defaults: {
+    zConfirm: 6,
+    zFast: 8,
+    confirmDays: 3,
+    toleranceDecades: 0.1,
+    factors: [...SERIES_UNIT_FACTORS],
+    lookback: 7,
+    baselineDays: 28,
+    minHistory: 7,
+  },
+  optionsSchema: {
+    type: 'object',
+    additionalProperties: false,
+    properties: {
+      zConfirm: { type: 'number', minimum: 1 },
+      zFast: { type: 'number', minimum: 1 },
+      confirmDays: { type: 'integer', minimum: 1 },
+      toleranceDecades: { type: 'number', minimum: 0 },
+      factors: { type: 'array', items: { type: 'number', exclusiveMinimum: 1 }, minItems: 1 },
+      lookback: { type: 'integer', minimum: 1, maximum: 28 },
+      baselineDays: { type: 'integer', minimum: 7 },
+      minHistory: { type: 'integer', minimum: 3 },
+    },
+  },
+  detect(input) {
+    const m = metricInput(input);
+    if (!m) return [];
+    const { frame, metric } = m;
+    const o = input.options;
+    const hits: UnitHit[] = [];
+    for (const s of frame.entities) {
+      const shift = entityShift(frame, s, metric.kind, o);
+      if (!shift) continue;
+      const hit = unitHit(shift, s.values, o, isBinaryUnit(metric.unit));
+      if (hit) hits.push(hit);
+    }
+    if (hits.length === 0) return [];
+    // Report the factor most entities agree on.
+    const byFactor = new Map<number, UnitHit[]>();
+    for (const h of hits) byFactor.set(h.factor, [...(byFactor.get(h.factor) ?? []), h]);
+    const group = [...byFactor.values()].sort((a, b) => b.length - a.length)[0]!;
+    const factor = group[0]!.factor;
+    const n = Math.max(1, entitiesToday(frame));
+    const kappas = group.map((h) => Math.exp(h.shift.logFactor));
+    const kappa = median(kappas);
+    const lo = quantile(kappas, 0.25);
+    const hi = quantile(kappas, 0.75);
+    const entities = hits.map((h) => h.shift.entity).sort();
+    const onsetIndex = Math.min(...group.map((h) => h.shift.onsetIndex));
+    const example = group.reduce((a, b) => (Math.abs(b.shift.z) > Math.abs(a.shift.z) ? b : a));
+    const series = frame.entities.find((s) => s.entity === example.shift.entity)!;
+    const d1 = example.shift.onsetIndex;
+    const v1 = series.values[d1]!;
+    const last = example.shift.lastNormal;
+    const zs = group.map((h) => Math.abs(h.shift.z));
+    const explanation =
+      `${metric.name}: since ${dayString(frame.startDay + onsetIndex)} ≈${formatFactor(factor)} ` +
+      `(median ${formatNumber(kappa)}, IQR ${formatNumber(lo)}–${formatNumber(hi)}) on ${group.length}/${n} ` +
+      `entities (${entityList(group.map((h) => h.shift.entity).sort())}); |Z| ≥ ${formatNumber(Math.min(...zs))}. ` +
+      `Unit or representation change, not growth. ` +
+      (last
+        ? `${example.shift.entity}: last normal ${formatNumber(last.value)} (${dayString(frame.startDay + last.index)}), `
+        : `${example.shift.entity}: `) +
+      `first changed ${formatNumber(v1)} (${dayString(frame.startDay + d1)}).`;
+    const draft: FindingDraft = {
+      rule: 'unit-scale',
+      class: 'scale',
+      severity: 'block',
+      source: input.source.name,
+      metric: metric.name,
+      entities,
+      entityShare: round6(entities.length / n),
+      onset: dayString(frame.startDay + onsetIndex),
+      evidence: {
+        factor,
+        kappa: round6(kappa),
+        kappaIqr: [round6(lo), round6(hi)],
+        z: round6(example.shift.z),
+        minAbsZ: round6(Math.min(...zs)),
+        daysConfirmed: example.shift.k,
+        sigma: round6(example.shift.model.sigma),
+        baselineDays: example.shift.model.n,
+        coldStart: example.shift.model.cold,
+        lastNormalValue: last ? last.value : null,
+        firstChangedValue: v1,
+        entitiesChanged: group.length,
+        entitiesChecked: n,
+      },
+      explanation,
+    };
+    return [draft];
+  },
+};
