@@ -1,0 +1,198 @@
+// Validated YAML data → the core contract model, with every default applied and every entity located.
+import type {
+  CheckOverride,
+  Connection,
+  DocContract,
+  FeatureContract,
+  MetricContract,
+  MetricKind,
+  MetricPeriod,
+  MetricRef,
+  ProviderName,
+  Severity,
+  SourceContract,
+} from '../core/contract.js';
+import { parseTemplate } from '../core/secret.js';
+import { CONTRACT_DEFAULTS } from './defaults.js';
+import type { EntityPositions } from './locations.js';
+import type { YamlDocument } from './yaml-source.js';
+
+// The raw shapes below are what the schema guarantees; fields are optional where the schema allows it.
+interface RawCheck {
+  enabled?: boolean;
+  severity?: Severity;
+  options?: Record<string, unknown>;
+}
+interface RawMetric {
+  name: string;
+  period?: MetricPeriod;
+  kind: MetricKind;
+  unit?: string;
+  range?: { min?: number; max?: number };
+  description?: string;
+  field?: string;
+  checks?: Record<string, RawCheck>;
+}
+interface RawDoc {
+  name: string;
+  kind: 'openapi' | 'changelog';
+  url: string;
+  operations?: string[];
+  fields?: string[];
+}
+interface RawSource {
+  name: string;
+  description?: string;
+  owners: string[];
+  provider: ProviderName;
+  connection: Record<string, unknown>;
+  schedule: string;
+  timezone?: string;
+  freshnessHours?: number;
+  docs?: RawDoc[];
+  metrics: RawMetric[];
+  checks?: Record<string, RawCheck>;
+}
+interface RawFeature {
+  name: string;
+  description?: string;
+  owners: string[];
+  uses: string[];
+  policy?: { blockOn?: Severity[]; warnOn?: Severity[] };
+  model?: string;
+}
+
+function checksOf(raw: Record<string, RawCheck> | undefined): Record<string, CheckOverride> {
+  const out: Record<string, CheckOverride> = {};
+  for (const [id, c] of Object.entries(raw ?? {})) {
+    out[id] = {
+      ...(c.enabled !== undefined ? { enabled: c.enabled } : {}),
+      ...(c.severity !== undefined ? { severity: c.severity } : {}),
+      ...(c.options !== undefined ? { options: { ...c.options } } : {}),
+    };
+  }
+  return out;
+}
+
+function connectionOf(provider: ProviderName, c: Record<string, unknown>): Connection {
+  const lookbackDays = (c['lookbackDays'] as number | undefined) ?? CONTRACT_DEFAULTS.lookbackDays;
+  if (provider === 'meta-graph') {
+    return {
+      kind: 'meta-graph',
+      baseUrl: (c['baseUrl'] as string | undefined) ?? CONTRACT_DEFAULTS.metaBaseUrl,
+      apiVersion: c['apiVersion'] as string,
+      accessToken: parseTemplate(c['accessToken'] as string),
+      pages: [...(c['pages'] as string[])],
+      lookbackDays,
+    };
+  }
+  const select = c['select'] as Record<string, string>;
+  const headers: Record<string, ReturnType<typeof parseTemplate>> = {};
+  for (const [k, v] of Object.entries((c['headers'] as Record<string, string> | undefined) ?? {})) {
+    headers[k] = parseTemplate(v);
+  }
+  return {
+    kind: 'http-json',
+    url: parseTemplate(c['url'] as string),
+    headers,
+    entities: [...((c['entities'] as string[] | undefined) ?? [])],
+    ...(c['apiVersion'] !== undefined ? { apiVersion: c['apiVersion'] as string } : {}),
+    ...(c['versionHeader'] !== undefined ? { versionHeader: c['versionHeader'] as string } : {}),
+    select: {
+      records: select['records']!,
+      time: select['time']!,
+      ...(select['entity'] !== undefined ? { entity: select['entity'] } : {}),
+      ...(select['metric'] !== undefined ? { metric: select['metric'] } : {}),
+      ...(select['value'] !== undefined ? { value: select['value'] } : {}),
+      ...(select['next'] !== undefined ? { next: select['next'] } : {}),
+    },
+    lookbackDays,
+  };
+}
+
+/**
+ * Build a SourceContract from a document that passed schema validation.
+ *
+ * @example
+ * buildSource(doc, positions).timezone // 'UTC' when the contract does not say
+ */
+export function buildSource(doc: YamlDocument, positions: EntityPositions): SourceContract {
+  const raw = doc.value as RawSource;
+  const metrics: MetricContract[] = raw.metrics.map((m, i) => {
+    const metric: MetricContract = {
+      name: m.name,
+      period: m.period ?? CONTRACT_DEFAULTS.period,
+      kind: m.kind,
+      ...(m.unit !== undefined ? { unit: m.unit } : {}),
+      ...(m.range !== undefined ? { range: { ...m.range } } : {}),
+      ...(m.description !== undefined ? { description: m.description } : {}),
+      ...(m.field !== undefined ? { field: m.field } : {}),
+      checks: checksOf(m.checks),
+      location: doc.locate(['metrics', i]),
+    };
+    positions.register(metric, doc, ['metrics', i]);
+    return metric;
+  });
+  const docs: DocContract[] = (raw.docs ?? []).map((d, i) => {
+    const docContract: DocContract = {
+      name: d.name,
+      kind: d.kind,
+      url: d.url,
+      operations: [...(d.operations ?? [])],
+      fields: [...(d.fields ?? [])],
+      location: doc.locate(['docs', i]),
+    };
+    positions.register(docContract, doc, ['docs', i]);
+    return docContract;
+  });
+  const source: SourceContract = {
+    name: raw.name,
+    ...(raw.description !== undefined ? { description: raw.description } : {}),
+    owners: [...raw.owners],
+    provider: raw.provider,
+    connection: connectionOf(raw.provider, raw.connection),
+    schedule: raw.schedule,
+    timezone: raw.timezone ?? CONTRACT_DEFAULTS.timezone,
+    freshnessHours: raw.freshnessHours ?? CONTRACT_DEFAULTS.freshnessHours,
+    docs,
+    metrics,
+    checks: checksOf(raw.checks),
+    location: doc.locate([]),
+  };
+  positions.register(source, doc, []);
+  return source;
+}
+
+/**
+ * Build a FeatureContract from a document that passed schema validation.
+ *
+ * @example
+ * buildFeature(doc, positions).policy // { blockOn: ['block'], warnOn: ['warn'] } by default
+ */
+export function buildFeature(doc: YamlDocument, positions: EntityPositions): FeatureContract {
+  const raw = doc.value as RawFeature;
+  const uses: MetricRef[] = raw.uses.map((u, i) => {
+    const slash = u.indexOf('/');
+    const ref: MetricRef = {
+      source: u.slice(0, slash),
+      metric: u.slice(slash + 1),
+      location: doc.locate(['uses', i]),
+    };
+    positions.register(ref, doc, ['uses', i]);
+    return ref;
+  });
+  const feature: FeatureContract = {
+    name: raw.name,
+    ...(raw.description !== undefined ? { description: raw.description } : {}),
+    owners: [...raw.owners],
+    uses,
+    policy: {
+      blockOn: [...(raw.policy?.blockOn ?? CONTRACT_DEFAULTS.blockOn)],
+      warnOn: [...(raw.policy?.warnOn ?? CONTRACT_DEFAULTS.warnOn)],
+    },
+    ...(raw.model !== undefined ? { model: raw.model } : {}),
+    location: doc.locate([]),
+  };
+  positions.register(feature, doc, []);
+  return feature;
+}

@@ -1,0 +1,256 @@
+// ajv errors → compiler-style diagnostics: located through the YAML nodes, phrased for people, with a hint.
+import type { ErrorObject } from 'ajv';
+import type { Diagnostic } from '../core/diagnostic.js';
+import { closestMatch, didYouMean } from './did-you-mean.js';
+import type { JsonPath, YamlDocument } from './yaml-source.js';
+
+type SchemaNode = Record<string, unknown>;
+
+/** `/metrics/2/kind` → `['metrics', 2, 'kind']`. */
+export function pointerToPath(pointer: string): (string | number)[] {
+  if (pointer === '') return [];
+  return pointer
+    .split('/')
+    .slice(1)
+    .map((s) => s.replaceAll('~1', '/').replaceAll('~0', '~'))
+    .map((s) => (/^(0|[1-9]\d*)$/.test(s) ? Number(s) : s));
+}
+
+/** `['metrics', 2, 'kind']` → `metrics[2].kind`; odd keys are quoted (`headers["X-Api-Key"]`). */
+export function displayPath(path: JsonPath): string {
+  let out = '';
+  for (const seg of path) {
+    if (typeof seg === 'number') out += `[${seg}]`;
+    else if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(seg)) out += out === '' ? seg : `.${seg}`;
+    else out += `[${JSON.stringify(seg)}]`;
+  }
+  return out;
+}
+
+/** A short description of a received value for "(got …)". */
+export function describeValue(v: unknown): string {
+  if (v === null || v === undefined) return 'nothing';
+  if (Array.isArray(v)) return 'a list';
+  if (typeof v === 'object') return 'a mapping';
+  if (typeof v === 'string') return JSON.stringify(v.length > 60 ? `${v.slice(0, 57)}...` : v);
+  return `${typeof v} ${String(v as number | boolean | bigint)}`;
+}
+
+const TYPE_NAMES: Record<string, string> = {
+  string: 'a string',
+  number: 'a number',
+  integer: 'a whole number',
+  boolean: 'true or false',
+  object: 'a mapping (key: value)',
+  array: 'a list',
+  null: 'empty',
+};
+
+const FORMAT_NAMES: Record<string, string> = {
+  email: 'an email address',
+  uri: 'an absolute URL',
+  date: 'a date (YYYY-MM-DD)',
+  'date-time': 'an ISO date-time',
+};
+
+function str(v: unknown): string | undefined {
+  return typeof v === 'string' ? v : undefined;
+}
+
+function schemaOf(e: ErrorObject): SchemaNode {
+  return (e.parentSchema ?? {});
+}
+
+function isSecretSchema(s: SchemaNode): boolean {
+  return s['x-secret'] === true;
+}
+
+/**
+ * Turn ajv errors for one document into diagnostics, one per real problem. `label` names the document's root in
+ * messages (e.g. `Source "meta"`). Values of secret fields (`x-secret`) are never echoed.
+ *
+ * @example
+ * schemaDiagnostics(validate.errors ?? [], doc, 'Source "meta"')
+ * // [{ line: 14, col: 11, code: 'schema', message: 'metrics[2].kind must be one of count, … (got "rate")', … }]
+ */
+export function schemaDiagnostics(
+  errors: readonly ErrorObject[],
+  doc: YamlDocument,
+  label: string,
+  prefix: JsonPath = [],
+): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const seen = new Set<string>();
+  // Unknown keys that look like a misspelled missing field explain that field's absence: report only the key.
+  const explained = new Set<string>();
+  for (const e of errors) {
+    if (e.keyword !== 'additionalProperties') continue;
+    const key = String((e.params as { additionalProperty: string }).additionalProperty);
+    const required = (schemaOf(e)['required'] as string[] | undefined) ?? [];
+    const data = (e.data ?? {}) as Record<string, unknown>;
+    const missing = required.filter((r) => !(r in data));
+    const match = closestMatch(key, missing);
+    if (match !== undefined) explained.add(`${e.instancePath}|${match}`);
+  }
+
+  for (const e of errors) {
+    const d = one(e, doc, label, explained, prefix);
+    if (!d) continue;
+    const k = `${d.line}:${d.col}:${d.message}`;
+    if (seen.has(k)) continue;
+    seen.add(k);
+    out.push(d);
+  }
+  return out;
+}
+
+function one(
+  e: ErrorObject,
+  doc: YamlDocument,
+  label: string,
+  explained: ReadonlySet<string>,
+  prefix: JsonPath,
+): Diagnostic | undefined {
+  const path = pointerToPath(e.instancePath);
+  const where = displayPath([...prefix, ...path]) || label;
+  const schema = schemaOf(e);
+  const hintOf = (s: SchemaNode = schema): string | undefined => str(s['x-hint']);
+  const got = isSecretSchema(schema) ? 'a literal value' : describeValue(e.data);
+  const at = (p: JsonPath, on: 'key' | 'value' = 'value') => doc.locate(p, on);
+  const make = (
+    loc: { line: number; col: number },
+    message: string,
+    hint?: string,
+    code = 'schema',
+    p: JsonPath = path,
+  ): Diagnostic => ({
+    file: doc.file,
+    line: loc.line,
+    col: loc.col,
+    severity: 'error',
+    code,
+    message,
+    ...(hint ? { hint } : {}),
+    path: '/' + [...prefix, ...p].map(String).join('/'),
+  });
+  const params = e.params as Record<string, unknown>;
+
+  // propertyNames failures come as the inner keyword with `propertyName` set, then a wrapper error.
+  if (e.keyword === 'propertyNames') return undefined;
+  const propertyName = (e as ErrorObject & { propertyName?: string }).propertyName;
+  if (propertyName !== undefined) {
+    const must = str(schema['x-must']);
+    return make(
+      at([...path, propertyName], 'key'),
+      `key "${propertyName}" in ${where} ${must ? `must ${must}` : 'is not allowed'}`,
+      hintOf(),
+      'schema',
+      [...path, propertyName],
+    );
+  }
+
+  switch (e.keyword) {
+    case 'if':
+      return undefined;
+    case 'required': {
+      const missing = String(params['missingProperty']);
+      if (explained.has(`${e.instancePath}|${missing}`)) return undefined;
+      const props = (schema['properties'] ?? {}) as Record<string, SchemaNode>;
+      const prop = props[missing];
+      const hint = (prop && (hintOf(prop) ?? resolvedHint(prop))) ?? `add ${missing}: to ${where}`;
+      return make(at(path, 'key'), `${where} is missing required field "${missing}"`, hint, 'missing-field');
+    }
+    case 'additionalProperties': {
+      const key = String(params['additionalProperty']);
+      const allowed = Object.keys((schema['properties'] ?? {}));
+      const hint =
+        didYouMean(key, allowed) ??
+        (allowed.length > 0 ? `allowed keys here: ${allowed.join(', ')}` : 'remove this key');
+      return make(at([...path, key], 'key'), `unknown key "${key}" in ${where}`, hint, 'unknown-key', [
+        ...path,
+        key,
+      ]);
+    }
+    case 'type': {
+      const type = String(params['type']);
+      const names = type.split(',').map((t) => TYPE_NAMES[t] ?? t);
+      return make(at(path), `${where} must be ${names.join(' or ')} (got ${got})`, hintOf());
+    }
+    case 'enum': {
+      const allowed = (params['allowedValues'] as unknown[]).map(String);
+      const near = typeof e.data === 'string' ? didYouMean(e.data, allowed) : undefined;
+      return make(at(path), `${where} must be one of ${allowed.join(', ')} (got ${got})`, near ?? hintOf());
+    }
+    case 'const':
+      return make(
+        at(path),
+        `${where} must be ${JSON.stringify(params['allowedValue'])} (got ${got})`,
+        hintOf(),
+      );
+    case 'pattern': {
+      const must = str(schema['x-must']);
+      return make(
+        at(path),
+        `${where} must ${must ?? `match ${String(params['pattern'])}`} (got ${got})`,
+        hintOf(),
+      );
+    }
+    case 'format': {
+      const format = String(params['format']);
+      return make(at(path), `${where} must be ${FORMAT_NAMES[format] ?? format} (got ${got})`, hintOf());
+    }
+    case 'minItems':
+      return make(
+        at(path),
+        Number(params['limit']) === 1
+          ? `${where} must not be empty`
+          : `${where} must list at least ${String(params['limit'])} items`,
+        hintOf(),
+      );
+    case 'minLength':
+      return make(at(path), `${where} must not be empty`, hintOf());
+    case 'maxLength':
+      return make(at(path), `${where} is longer than ${String(params['limit'])} characters`, hintOf());
+    case 'minimum':
+    case 'maximum':
+    case 'exclusiveMinimum':
+    case 'exclusiveMaximum':
+      return make(
+        at(path),
+        `${where} must be ${String(params['comparison'])} ${String(params['limit'])} (got ${got})`,
+        hintOf(),
+      );
+    case 'minProperties':
+      return make(at(path), `${where} must set at least one field`, hintOf());
+    case 'uniqueItems': {
+      const j = Number(params['j']);
+      const dup = Array.isArray(e.data) ? describeValue(e.data[j]) : 'a value';
+      return make(
+        at([...path, j]),
+        `${where} lists ${dup} more than once`,
+        'remove the repeated entry',
+        'duplicate-name',
+        [...path, j],
+      );
+    }
+    case 'dependencies':
+      return make(
+        at([...path, String(params['property'])], 'key'),
+        `${where} sets "${String(params['property'])}" but not "${String(params['missingProperty'])}"`,
+        hintOf(),
+      );
+    default:
+      return make(at(path), `${where} ${e.message ?? 'is invalid'}`, hintOf());
+  }
+}
+
+/** Hints written on a `$ref` target are not visible from the property; the few we need are repeated here. */
+function resolvedHint(prop: SchemaNode): string | undefined {
+  const target = str(prop['$ref']);
+  if (target?.endsWith('/Owners'))
+    return 'list at least one email address, e.g. owners: [growth-data@example.com]';
+  if (target?.endsWith('/ApiVersion')) return 'start each document with apiVersion: upwatch/v1';
+  if (target?.endsWith('/HttpJsonSelect'))
+    return 'add select: { records: data, time: date } to say where the records and their dates are';
+  return undefined;
+}
