@@ -1,0 +1,200 @@
+// The outbox relay: claims due rows with a lease, sends them, marks them sent, retries with backoff, gives up with a reason.
+import { randomBytes } from 'node:crypto';
+import type { Clock } from '../core/clock.js';
+import { errorMessage, isUpwatchError } from '../core/errors.js';
+import type { Logger } from '../core/logger.js';
+import { silentLogger } from '../core/logger.js';
+import { writeAudit } from '../store/audit-repo.js';
+import type { RepoStore } from '../store/findings-repo.js';
+import { claimDue, markDead, markRetry, markSent, type OutboxRow } from '../store/outbox-repo.js';
+import { fullJitterMs } from './backoff.js';
+import { RELAY_DEFAULTS, type RelaySettings } from './settings.js';
+import type { MailTransport, RecipientFailure, SendFailureClass } from './transport.js';
+
+export interface RelayOptions extends Partial<Omit<RelaySettings, 'from'>> {
+  store: RepoStore;
+  transport: MailTransport;
+  /** Sender address (SmtpSettings.from). */
+  from: string;
+  clock: Clock;
+  logger?: Logger;
+  /** Lease owner id; default `relay-<pid>-<random>`. */
+  owner?: string;
+  /** Random source for the jitter (tests pass a fixed one). */
+  random?: () => number;
+}
+
+/** What one round did. */
+export interface RelayRound {
+  claimed: number;
+  sent: number;
+  retried: number;
+  dead: number;
+}
+
+/** Relay health for `upwatch status` and `doctor`. */
+export interface RelayHealth {
+  running: boolean;
+  lastRoundAt?: string;
+  lastError?: string;
+  /** True after an authentication failure until a send succeeds (health red). */
+  configError: boolean;
+}
+
+/** The relay. `start()`/`stop()` are idempotent; `stop()` waits for the round in flight. */
+export interface Relay {
+  relayOnce(now?: Date): Promise<RelayRound>;
+  start(): void;
+  stop(): Promise<void>;
+  health(): RelayHealth;
+}
+
+/**
+ * Build a relay over the outbox. At-least-once: a relay that dies after the SMTP server accepted a message but
+ * before marking it sent leaves the row leased; when the lease expires another round sends it again with the same
+ * Message-ID, so the duplicate is recognisable.
+ *
+ * @example
+ * const settings = parseSmtpUrl(io.env.UPWATCH_SMTP_URL!);
+ * const relay = createRelay({ store, transport: createEmailTransport(settings), from: settings.from, clock: systemClock });
+ * relay.start(); … await relay.stop();
+ */
+export function createRelay(options: RelayOptions): Relay {
+  const o = { ...RELAY_DEFAULTS, ...stripUndefined(options) };
+  const { store, transport, clock } = options;
+  const logger = options.logger ?? silentLogger;
+  const owner = options.owner ?? `relay-${process.pid}-${randomBytes(3).toString('hex')}`;
+  const random = options.random ?? Math.random;
+  const health: RelayHealth = { running: false, configError: false };
+  let timer: NodeJS.Timeout | undefined;
+  let inFlight: Promise<unknown> | undefined;
+  let stopping = false;
+
+  function fail(row: OutboxRow, nowMs: number, cls: SendFailureClass, reason: string): 'retried' | 'dead' {
+    const age = nowMs - Date.parse(row.createdAt);
+    if (cls === 'permanent' || age >= o.giveUpMs) {
+      const why =
+        cls === 'permanent'
+          ? `permanent: ${reason}`
+          : `gave up after ${Math.round(age / 3_600_000)} h: ${reason}`;
+      store.transaction(() => {
+        if (markDead(store, row.id, owner, why)) {
+          writeAudit(store, {
+            at: new Date(nowMs).toISOString(),
+            actor: 'upwatch',
+            action: 'notification-dead',
+            targetKind: 'outbox',
+            target: String(row.id),
+            reason: why,
+            details: {
+              recipient: row.recipient,
+              kind: row.kind,
+              messageId: row.messageId,
+              attempts: row.attempts,
+            },
+          });
+        }
+      });
+      logger.error('notification dead', { id: row.id, recipient: row.recipient, reason: why });
+      return 'dead';
+    }
+    const delay =
+      cls === 'config'
+        ? o.backoffCapMs
+        : fullJitterMs(row.attempts, { baseMs: o.backoffBaseMs, capMs: o.backoffCapMs }, random);
+    markRetry(store, row.id, owner, nowMs + delay, `${cls}: ${reason}`);
+    logger.warn('notification deferred', { id: row.id, recipient: row.recipient, retryInMs: delay, reason });
+    return 'retried';
+  }
+
+  async function deliver(row: OutboxRow, nowMs: number): Promise<'sent' | 'retried' | 'dead'> {
+    try {
+      const mail = {
+        from: options.from,
+        to: [row.recipient],
+        subject: row.payload.subject,
+        text: row.payload.text,
+        html: row.payload.html,
+        messageId: row.messageId,
+        ...(row.payload.inReplyTo ? { inReplyTo: row.payload.inReplyTo } : {}),
+        ...(row.payload.references ? { references: row.payload.references } : {}),
+      };
+      const result = await transport.send(mail);
+      const rejected = result.rejected.find((r) => r.address.toLowerCase() === row.recipient.toLowerCase());
+      if (rejected || !result.accepted.some((a) => a.toLowerCase() === row.recipient.toLowerCase())) {
+        return fail(
+          row,
+          nowMs,
+          rejected?.class ?? 'transient',
+          rejected?.message ?? 'recipient not accepted',
+        );
+      }
+      markSent(store, row.id, owner, clock.now().toISOString());
+      health.configError = false;
+      return 'sent';
+    } catch (e) {
+      const details = isUpwatchError(e) ? e.details : {};
+      const perRecipient = (details['rejected'] as RecipientFailure[] | undefined)?.find(
+        (r) => r.address.toLowerCase() === row.recipient.toLowerCase(),
+      );
+      const cls = perRecipient?.class ?? (details['class'] as SendFailureClass | undefined) ?? 'transient';
+      const reason = perRecipient?.message ?? errorMessage(e);
+      health.lastError = reason;
+      if (cls === 'config') health.configError = true;
+      return fail(row, nowMs, cls, reason);
+    }
+  }
+
+  async function relayOnce(now: Date = clock.now()): Promise<RelayRound> {
+    const nowMs = now.getTime();
+    const rows = store.transaction(() => claimDue(store, owner, nowMs, o.leaseMs, o.batchSize));
+    const round: RelayRound = { claimed: rows.length, sent: 0, retried: 0, dead: 0 };
+    for (const row of rows) {
+      const outcome = await deliver(row, nowMs);
+      round[outcome] += 1;
+    }
+    health.lastRoundAt = now.toISOString();
+    if (rows.length) logger.info('relay round', { ...round });
+    return round;
+  }
+
+  function schedule(): void {
+    if (stopping) return;
+    timer = setTimeout(() => {
+      timer = undefined;
+      const round = relayOnce()
+        .catch((e: unknown) => {
+          health.lastError = errorMessage(e);
+          logger.error('relay round failed', { error: errorMessage(e) });
+        })
+        .finally(() => {
+          inFlight = undefined;
+          schedule();
+        });
+      inFlight = round;
+    }, o.intervalMs);
+    timer.unref?.();
+  }
+
+  return {
+    relayOnce,
+    start(): void {
+      if (health.running) return;
+      health.running = true;
+      stopping = false;
+      schedule();
+    },
+    async stop(): Promise<void> {
+      stopping = true;
+      if (timer) clearTimeout(timer);
+      timer = undefined;
+      if (inFlight) await inFlight;
+      health.running = false;
+    },
+    health: () => ({ ...health }),
+  };
+}
+
+function stripUndefined<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

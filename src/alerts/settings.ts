@@ -1,0 +1,70 @@
+// Alert settings: default recipients, reminder interval, countdown days, storm caps, Message-ID host.
+
+/** How upwatch decides what to mail. Every field has a default (ALERT_DEFAULTS). */
+export interface AlertSettings {
+  /** Catch-all recipients added to every notification (owners come from the contracts). */
+  recipients: string[];
+  /** Reminder interval while a finding stays open and unacknowledged, hours. Default 24. */
+  reminderIntervalHours: number;
+  /** Days before a finding's effective date at which a countdown goes out. Default [30, 7, 0]. */
+  countdownDays: number[];
+  /** Findings listed in one mail; the rest are summarised as "and N more". Default 25. */
+  maxFindingsPerMail: number;
+  /** Findings per mail that get a chart. Default 5. */
+  maxChartsPerMail: number;
+  /** Right-hand side of Message-IDs (`<upwatch-…@host>`). Default `upwatch.local`. */
+  messageIdHost: string;
+  /** Days of history drawn before and after the onset. Default 21 and 7. */
+  chartDaysBefore: number;
+  chartDaysAfter: number;
+}
+
+export const ALERT_DEFAULTS: AlertSettings = {
+  recipients: [],
+  reminderIntervalHours: 24,
+  countdownDays: [30, 7, 0],
+  maxFindingsPerMail: 25,
+  maxChartsPerMail: 5,
+  messageIdHost: 'upwatch.local',
+  chartDaysBefore: 21,
+  chartDaysAfter: 7,
+};
+
+/** Relay settings (reliability.md §2): lease, backoff and the give-up period. */
+export interface RelaySettings {
+  /** Sender address. */
+  from: string;
+  /** Rows claimed per round. Default 20. */
+  batchSize: number;
+  /** Lease on a claimed row, ms. Default 120 000. */
+  leaseMs: number;
+  /** Full-jitter backoff base and cap, ms. Defaults 30 s and 1 h. */
+  backoffBaseMs: number;
+  backoffCapMs: number;
+  /** A row older than this that fails again is dead. Default 24 h. */
+  giveUpMs: number;
+  /** Interval between rounds when started as a loop, ms. Default 5 000. */
+  intervalMs: number;
+}
+
+export const RELAY_DEFAULTS: Omit<RelaySettings, 'from'> = {
+  batchSize: 20,
+  leaseMs: 120_000,
+  backoffBaseMs: 30_000,
+  backoffCapMs: 3_600_000,
+  giveUpMs: 24 * 3_600_000,
+  intervalMs: 5_000,
+};
+
+/** Split a comma- or space-separated address list (e.g. `UPWATCH_ALERT_TO`). */
+export function parseRecipients(text: string | undefined): string[] {
+  if (!text) return [];
+  return [
+    ...new Set(
+      text
+        .split(/[\s,;]+/)
+        .map((a) => a.trim().toLowerCase())
+        .filter((a) => a.includes('@')),
+    ),
+  ];
+}

@@ -1,0 +1,142 @@
+// The findings lifecycle as a pure plan: open, update, escalate, count absences, resolve, reopen, expire acks.
+import type { PollOutcome } from '../core/observation.js';
+import type { Finding } from '../core/finding.js';
+import { compareSeverity } from '../core/finding.js';
+import type { FindingRecord } from '../core/finding-record.js';
+
+/** Lifecycle settings. */
+export interface LifecycleOptions {
+  /** Consecutive good polls without the condition before a finding resolves. Default 2. */
+  resolveAfterGoodPolls: number;
+}
+
+export const DEFAULT_LIFECYCLE: LifecycleOptions = { resolveAfterGoodPolls: 2 };
+
+/** One change to apply. `opened` covers a first episode and a reopened fingerprint (episode > 1). */
+export type FindingChange =
+  | { kind: 'opened'; record: Omit<FindingRecord, 'id'> }
+  | { kind: 'seen'; before: FindingRecord; after: FindingRecord }
+  | { kind: 'escalated'; before: FindingRecord; after: FindingRecord }
+  | { kind: 'deescalated'; before: FindingRecord; after: FindingRecord }
+  | { kind: 'absent'; before: FindingRecord; after: FindingRecord }
+  | { kind: 'resolved'; before: FindingRecord; after: FindingRecord }
+  | { kind: 'ack-expired'; before: FindingRecord; after: FindingRecord };
+
+export interface LifecycleInput {
+  /** Open and acknowledged findings of the polled source. */
+  active: readonly FindingRecord[];
+  /** Highest stored episode of a fingerprint (0 = never seen). */
+  lastEpisode: (fingerprint: string) => number;
+  /** What detection concluded in this poll, for this source. */
+  findings: readonly Finding[];
+  pollOutcome: PollOutcome;
+  now: Date;
+  /** Metrics whose requests failed in a partial poll: their findings neither count as absent nor resolve. */
+  unverifiedMetrics?: readonly string[];
+  options?: Partial<LifecycleOptions>;
+}
+
+/** Keep one draft per fingerprint: the most severe, then the first. */
+function dedupe(findings: readonly Finding[]): Finding[] {
+  const byFp = new Map<string, Finding>();
+  for (const f of findings) {
+    const prev = byFp.get(f.fingerprint);
+    if (!prev || compareSeverity(f.severity, prev.severity) > 0) byFp.set(f.fingerprint, f);
+  }
+  return [...byFp.values()];
+}
+
+function withContent(rec: FindingRecord, f: Finding, now: string): FindingRecord {
+  const next: FindingRecord = {
+    ...rec,
+    rule: f.rule,
+    severity: f.severity,
+    entities: f.entities,
+    evidence: f.evidence,
+    explanation: f.explanation,
+    lastSeen: now,
+    goodPollsSinceAbsent: 0,
+  };
+  for (const k of ['title', 'entityShare', 'effectiveDate', 'replacement'] as const) {
+    if (f[k] !== undefined) (next as unknown as Record<string, unknown>)[k] = f[k];
+  }
+  return next;
+}
+
+/**
+ * Decide what this poll does to the findings of one source. Pure: the caller applies the plan in a transaction.
+ * A failed poll changes nothing (it is "could not verify", never evidence); acknowledgements that have expired
+ * return to `open` whatever the poll outcome.
+ *
+ * @example
+ * const changes = planLifecycle({ active, lastEpisode: () => 0, findings, pollOutcome: 'ok', now });
+ * changes.filter((c) => c.kind === 'opened').length // new findings
+ */
+export function planLifecycle(input: LifecycleInput): FindingChange[] {
+  const opts = { ...DEFAULT_LIFECYCLE, ...input.options };
+  const now = input.now.toISOString();
+  const changes: FindingChange[] = [];
+  const active = new Map(input.active.map((r) => [r.fingerprint, r]));
+
+  // Expired acknowledgements reopen first, so later changes start from the reopened record.
+  for (const [fp, rec] of active) {
+    if (
+      rec.status === 'acknowledged' &&
+      rec.ack?.until !== undefined &&
+      Date.parse(rec.ack.until) <= input.now.getTime()
+    ) {
+      const after: FindingRecord = { ...rec, status: 'open' };
+      delete after.ack;
+      changes.push({ kind: 'ack-expired', before: rec, after });
+      active.set(fp, after);
+    }
+  }
+  if (input.pollOutcome === 'failed') return changes;
+
+  const seen = new Set<string>();
+  for (const f of dedupe(input.findings)) {
+    seen.add(f.fingerprint);
+    const rec = active.get(f.fingerprint);
+    if (!rec) {
+      const record: Omit<FindingRecord, 'id'> = {
+        ...f,
+        episode: input.lastEpisode(f.fingerprint) + 1,
+        status: 'open',
+        firstSeen: now,
+        lastSeen: now,
+        goodPollsSinceAbsent: 0,
+      };
+      changes.push({ kind: 'opened', record });
+      continue;
+    }
+    const after = withContent(rec, f, now);
+    const cmp = compareSeverity(f.severity, rec.severity);
+    if (cmp > 0) {
+      // An escalation is news: an acknowledgement of the milder finding no longer silences it.
+      after.status = 'open';
+      delete after.ack;
+      changes.push({ kind: 'escalated', before: rec, after });
+    } else if (cmp < 0) {
+      changes.push({ kind: 'deescalated', before: rec, after });
+    } else {
+      changes.push({ kind: 'seen', before: rec, after });
+    }
+  }
+
+  const unverified = new Set(input.unverifiedMetrics ?? []);
+  for (const [fp, rec] of active) {
+    if (seen.has(fp)) continue;
+    if (rec.metric !== undefined && unverified.has(rec.metric)) continue;
+    const count = rec.goodPollsSinceAbsent + 1;
+    if (count >= opts.resolveAfterGoodPolls) {
+      changes.push({
+        kind: 'resolved',
+        before: rec,
+        after: { ...rec, status: 'resolved', goodPollsSinceAbsent: count, resolvedAt: now },
+      });
+    } else {
+      changes.push({ kind: 'absent', before: rec, after: { ...rec, goodPollsSinceAbsent: count } });
+    }
+  }
+  return changes;
+}

@@ -1,0 +1,197 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ManualClock } from '../core/clock.js';
+import { isUpwatchError } from '../core/errors.js';
+import type { PollOutcome } from '../core/observation.js';
+import { openStore, type Store } from '../store/store.js';
+import { addOverride } from '../store/overrides-repo.js';
+import { checkGate, gateSummary } from './check-gate.js';
+import { writeStatusFile } from './status-file.js';
+import { processFindings } from '../pipeline/process-findings.js';
+import { contractSet, feature, finding } from '../../test/helpers/gate-fixtures.js';
+import { tempDir } from '../../test/helpers/temp-dir.js';
+
+let store: Store;
+afterEach(() => store?.close());
+
+const dir = tempDir('upwatch-gate-');
+
+function poll(outcome: PollOutcome, at: Date): void {
+  store.recordPoll({
+    source: 'meta',
+    startedAt: at.toISOString(),
+    finishedAt: at.toISOString(),
+    outcome,
+    ...(outcome === 'failed' ? { errorCode: 'HTTP_CONNECT', errorMessage: 'refused' } : {}),
+    fetch: { observations: [], requests: [], metricOutcomes: [] },
+  });
+}
+
+const contracts = contractSet(
+  ['page_post_engagements', 'page_media_view', 'page_fans'],
+  [
+    feature('engagement_rate_7d', ['meta/page_post_engagements', 'meta/page_media_view'], {
+      model: 'ranker',
+    }),
+    feature('reach_28d', ['meta/page_media_view'], { model: 'ranker' }),
+    feature('fans_growth', ['meta/page_fans'], { policy: { blockOn: ['block', 'warn'], warnOn: ['info'] } }),
+  ],
+);
+
+function states(clock: ManualClock, features?: string[]): Record<string, string> {
+  const r = checkGate({ store, contracts, now: clock.now(), ...(features ? { features } : {}) });
+  return Object.fromEntries(r.features.map((f) => [f.feature, f.state]));
+}
+
+describe('checkGate', () => {
+  it('blocks on blocking findings, warns on warn-level ones, and is ok otherwise', () => {
+    store = openStore(':memory:');
+    const clock = new ManualClock('2026-03-15T07:00:00Z');
+    poll('ok', clock.now());
+    expect(states(clock)).toEqual({ engagement_rate_7d: 'ok', reach_28d: 'ok', fans_growth: 'ok' });
+    processFindings({
+      store,
+      contracts,
+      source: 'meta',
+      findings: [
+        finding('page_post_engagements'),
+        finding('page_fans', { severity: 'warn', class: 'frozen', rule: 'frozen-run' }),
+      ],
+      pollOutcome: 'ok',
+      now: clock.now(),
+    });
+    const report = checkGate({ store, contracts, now: clock.now() });
+    expect(Object.fromEntries(report.features.map((f) => [f.feature, f.state]))).toEqual({
+      engagement_rate_7d: 'blocked',
+      reach_28d: 'ok',
+      // its policy blocks on warn too
+      fans_growth: 'blocked',
+    });
+    expect(report.allowed).toBe(false);
+    expect(report.features[0]!.reasons[0]).toMatchObject({
+      rule: 'metric-invalid',
+      severity: 'block',
+      metric: 'page_post_engagements',
+      effect: 'block',
+      status: 'open',
+    });
+    expect(gateSummary(store, contracts, clock.now()).counts).toEqual({ ok: 1, warn: 0, blocked: 2 });
+  });
+
+  it('selects by model and rejects unknown features and models with NOT_FOUND', () => {
+    store = openStore(':memory:');
+    const clock = new ManualClock('2026-03-15T07:00:00Z');
+    poll('ok', clock.now());
+    expect(Object.keys(states(clock, undefined))).toHaveLength(3);
+    expect(
+      checkGate({ store, contracts, model: 'ranker', now: clock.now() }).features.map((f) => f.feature),
+    ).toEqual(['engagement_rate_7d', 'reach_28d']);
+    for (const sel of [{ features: ['nope'] }, { model: 'nope' }]) {
+      try {
+        checkGate({ store, contracts, now: clock.now(), ...sel });
+        expect.unreachable();
+      } catch (e) {
+        expect(isUpwatchError(e, 'NOT_FOUND')).toBe(true);
+      }
+    }
+  });
+
+  it('an override wins until it expires by itself', () => {
+    store = openStore(':memory:');
+    const clock = new ManualClock('2026-03-15T07:00:00Z');
+    poll('ok', clock.now());
+    processFindings({
+      store,
+      contracts,
+      source: 'meta',
+      findings: [finding('page_post_engagements')],
+      pollOutcome: 'ok',
+      now: clock.now(),
+    });
+    addOverride(store, {
+      feature: 'engagement_rate_7d',
+      action: 'allow',
+      reason: 'replacement wired',
+      by: 'ana',
+      at: clock.now().toISOString(),
+      until: '2026-03-15T12:00:00.000Z',
+    });
+    addOverride(store, {
+      feature: 'reach_28d',
+      action: 'block',
+      reason: 'model retrain paused',
+      by: 'ana',
+      at: clock.now().toISOString(),
+      until: '2026-03-15T12:00:00.000Z',
+    });
+    const r = checkGate({ store, contracts, now: clock.now(), features: ['engagement_rate_7d'] });
+    expect(r.features[0]).toMatchObject({
+      state: 'ok',
+      findingsState: 'blocked',
+      override: { action: 'allow', by: 'ana' },
+    });
+    expect(states(clock, ['reach_28d'])).toEqual({ reach_28d: 'blocked' });
+    clock.set('2026-03-15T12:00:00Z');
+    poll('ok', clock.now());
+    expect(states(clock, ['engagement_rate_7d', 'reach_28d'])).toEqual({
+      engagement_rate_7d: 'blocked',
+      reach_28d: 'ok',
+    });
+  });
+
+  it('turns features to warn (unverified) when the source has no verified poll within freshnessHours', () => {
+    store = openStore(':memory:');
+    const clock = new ManualClock('2026-03-15T07:00:00Z');
+    // never polled: never silently ok
+    expect(
+      checkGate({ store, contracts, now: clock.now(), features: ['reach_28d'] }).features[0],
+    ).toMatchObject({
+      state: 'warn',
+      unverified: [{ source: 'meta', metrics: ['page_media_view'], freshnessHours: 36 }],
+    });
+    poll('ok', clock.now());
+    expect(states(clock, ['reach_28d'])).toEqual({ reach_28d: 'ok' });
+    clock.advanceMs(30 * 3_600_000);
+    poll('failed', clock.now());
+    expect(states(clock, ['reach_28d'])).toEqual({ reach_28d: 'ok' });
+    clock.advanceMs(7 * 3_600_000);
+    poll('failed', clock.now());
+    const r = checkGate({ store, contracts, now: clock.now(), features: ['reach_28d'] });
+    expect(r.features[0]).toMatchObject({
+      state: 'warn',
+      unverified: [{ source: 'meta', lastVerifiedAt: '2026-03-15T07:00:00.000Z' }],
+    });
+    expect(r.allowed).toBe(true);
+  });
+
+  it('an acknowledged finding still blocks (an ack silences mail, only an override unblocks)', () => {
+    store = openStore(':memory:');
+    const clock = new ManualClock('2026-03-15T07:00:00Z');
+    poll('ok', clock.now());
+    processFindings({
+      store,
+      contracts,
+      source: 'meta',
+      findings: [finding('page_media_view')],
+      pollOutcome: 'ok',
+      now: clock.now(),
+    });
+    store.db
+      .prepare(`UPDATE findings SET status = 'acknowledged', ack_reason = 'r', ack_by = 'ana', ack_at = 't'`)
+      .run();
+    const r = checkGate({ store, contracts, now: clock.now(), features: ['reach_28d'] });
+    expect(r.features[0]).toMatchObject({ state: 'blocked', reasons: [{ status: 'acknowledged' }] });
+  });
+
+  it('writes the status file atomically with a schemaVersion', () => {
+    store = openStore(':memory:');
+    const clock = new ManualClock('2026-03-15T07:00:00Z');
+    poll('ok', clock.now());
+    const path = join(dir, 'snapshots', 'status.json');
+    writeStatusFile(path, checkGate({ store, contracts, now: clock.now() }));
+    const doc = JSON.parse(readFileSync(path, 'utf8')) as { features: { feature: string }[] };
+    expect(doc).toMatchObject({ schemaVersion: 1, allowed: true, counts: { ok: 3, warn: 0, blocked: 0 } });
+    expect(doc.features.map((f) => f.feature)).toEqual(['engagement_rate_7d', 'fans_growth', 'reach_28d']);
+  });
+});

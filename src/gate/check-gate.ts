@@ -1,0 +1,89 @@
+// checkGate: the gate over the store's current findings, overrides and source freshness (CLI, library, status).
+import type { ContractSet } from '../core/contract.js';
+import type { GateReport, GateState } from '../core/gate.js';
+import type { PollRecord } from '../core/observation.js';
+import type { RepoStore } from '../store/findings-repo.js';
+import { activeFindings } from '../store/findings-repo.js';
+import { activeOverrides } from '../store/overrides-repo.js';
+import { evaluateGate } from './evaluate.js';
+import { selectFeatures } from './select.js';
+
+/** What the gate reads from the store; the polling area's `Store` satisfies it. */
+export interface GateStore extends RepoStore {
+  lastVerifiedPoll(source: string): PollRecord | undefined | null;
+}
+
+export interface CheckGateInput {
+  store: GateStore;
+  contracts: ContractSet;
+  /** Feature names to decide (all features when neither this nor `model` is given). */
+  features?: readonly string[];
+  /** Decide every feature of this model. */
+  model?: string;
+  now: Date;
+}
+
+/**
+ * Decide whether features may be trained or served now. Throws UpwatchError `NOT_FOUND` for an unknown feature
+ * or model; never answers `ok` for a source that has not been verified within its freshness window.
+ *
+ * @example
+ * const report = checkGate({ store, contracts, features: ['engagement_rate_7d'], now: new Date() });
+ * if (!report.allowed) throw new Error('upstream broken: ' + report.features[0].reasons[0].explanation);
+ */
+export function checkGate(input: CheckGateInput): GateReport {
+  const selection: { features?: readonly string[]; model?: string } = {};
+  if (input.features) selection.features = input.features;
+  if (input.model !== undefined) selection.model = input.model;
+  const features = selectFeatures(input.contracts, selection);
+  const verified = new Map<string, string | undefined>();
+  return evaluateGate({
+    contracts: input.contracts,
+    features,
+    findings: activeFindings(input.store),
+    overrides: activeOverrides(input.store, input.now),
+    lastVerified: (source) => {
+      if (!verified.has(source))
+        verified.set(source, input.store.lastVerifiedPoll(source)?.finishedAt ?? undefined);
+      return verified.get(source);
+    },
+    now: input.now,
+  });
+}
+
+/** The gate part of `upwatch status --json`. */
+export interface GateSummary {
+  counts: Record<GateState, number>;
+  allowed: boolean;
+  features: {
+    feature: string;
+    state: GateState;
+    reasons: number;
+    override?: 'allow' | 'block';
+    unverified: string[];
+  }[];
+}
+
+/**
+ * A compact gate summary for `upwatch status` (the polling area's command calls it).
+ *
+ * @example
+ * const gate = gateSummary(store, contracts, io.clock.now()); // { counts: { ok: 3, warn: 1, blocked: 1 }, … }
+ */
+export function gateSummary(store: GateStore, contracts: ContractSet, now: Date): GateSummary {
+  const report = checkGate({ store, contracts, now });
+  return {
+    counts: report.counts,
+    allowed: report.allowed,
+    features: report.features.map((f) => {
+      const s: GateSummary['features'][number] = {
+        feature: f.feature,
+        state: f.state,
+        reasons: f.reasons.length,
+        unverified: f.unverified.map((u) => u.source),
+      };
+      if (f.override) s.override = f.override.action;
+      return s;
+    }),
+  };
+}

@@ -1,0 +1,266 @@
+// After a poll: apply the findings lifecycle, audit it, recompute the gate and queue notifications, in one transaction.
+import { addDays, isoDay } from '../core/clock.js';
+import type { ContractSet, SourceContract } from '../core/contract.js';
+import type { MetricHistory } from '../core/detector.js';
+import type { Finding } from '../core/finding.js';
+import type { FindingRecord } from '../core/finding-record.js';
+import type { GateReport, GateState } from '../core/gate.js';
+import type { PollOutcome } from '../core/observation.js';
+import { planLifecycle, type FindingChange } from '../findings/lifecycle.js';
+import { evaluateGate } from '../gate/evaluate.js';
+import type { GateStore } from '../gate/check-gate.js';
+import { svgChart } from '../alerts/chart.js';
+import { planNotifications, type NotifyChange } from '../alerts/plan.js';
+import { queueMessages, storeNoticeLog } from '../alerts/outbox.js';
+import { ALERT_DEFAULTS, type AlertSettings } from '../alerts/settings.js';
+import { activeFindings, insertFinding, lastEpisode, updateFinding } from '../store/findings-repo.js';
+import { writeAudit } from '../store/audit-repo.js';
+import { activeOverrides, featureStates, saveFeatureState } from '../store/overrides-repo.js';
+
+/** What processFindings needs from the store (the polling area's `Store` satisfies it). */
+export interface ProcessStore extends GateStore {
+  metricHistory(
+    source: string,
+    metric: string,
+    options?: { sinceDay?: string; untilDay?: string },
+  ): MetricHistory;
+}
+
+/** Lifecycle and alert settings; every field is optional (defaults: 2 good polls, ALERT_DEFAULTS). */
+export interface ProcessDefaults extends Partial<AlertSettings> {
+  /** Consecutive good polls without the condition before a finding resolves. Default 2. */
+  resolveAfterGoodPolls?: number;
+  /** Exact secret values to scrub from mail text, in case one ever reached a finding. */
+  secrets?: readonly string[];
+}
+
+export interface ProcessFindingsInput {
+  store: ProcessStore;
+  contracts: ContractSet;
+  /** The polled source (or its name). */
+  source: SourceContract | string;
+  /** Findings detection returned for this poll (other sources' findings are ignored). */
+  findings: readonly Finding[];
+  pollOutcome: PollOutcome;
+  now: Date;
+  defaults?: ProcessDefaults;
+  /** Metrics whose requests failed in a partial poll: their findings neither count as absent nor resolve. */
+  unverifiedMetrics?: readonly string[];
+}
+
+export interface ProcessResult {
+  /** First episodes and reopened fingerprints (episode > 1). */
+  opened: FindingRecord[];
+  escalated: FindingRecord[];
+  /** Seen again (last-seen and evidence updated), including de-escalations. */
+  updated: FindingRecord[];
+  resolved: FindingRecord[];
+  /** Feature states that changed with this poll. */
+  featureChanges: { feature: string; from: GateState | undefined; to: GateState }[];
+  /** The gate over every feature after this poll (write it to the status file). */
+  gate: GateReport;
+  /** Outbox rows queued. */
+  queued: number;
+}
+
+const SYSTEM_ACTOR = 'upwatch';
+
+function apply(
+  store: ProcessStore,
+  change: FindingChange,
+  at: string,
+): {
+  record: FindingRecord;
+  notify?: NotifyChange;
+  bucket: 'opened' | 'escalated' | 'updated' | 'resolved' | 'none';
+} {
+  switch (change.kind) {
+    case 'opened': {
+      const record = insertFinding(store, change.record);
+      const reopened = record.episode > 1;
+      writeAudit(store, {
+        at,
+        actor: SYSTEM_ACTOR,
+        action: reopened ? 'reopened' : 'opened',
+        targetKind: 'finding',
+        target: record.fingerprint,
+        reason: record.explanation,
+        details: {
+          episode: record.episode,
+          severity: record.severity,
+          rule: record.rule,
+          source: record.source,
+          metric: record.metric ?? null,
+        },
+      });
+      return { record, notify: { kind: reopened ? 'reopened' : 'new', finding: record }, bucket: 'opened' };
+    }
+    case 'escalated':
+    case 'deescalated': {
+      updateFinding(store, change.after);
+      writeAudit(store, {
+        at,
+        actor: SYSTEM_ACTOR,
+        action: change.kind,
+        targetKind: 'finding',
+        target: change.after.fingerprint,
+        reason: change.after.explanation,
+        details: {
+          episode: change.after.episode,
+          from: change.before.severity,
+          to: change.after.severity,
+          rule: change.after.rule,
+        },
+      });
+      if (change.kind === 'deescalated') return { record: change.after, bucket: 'updated' };
+      return {
+        record: change.after,
+        notify: { kind: 'escalated', finding: change.after, previousSeverity: change.before.severity },
+        bucket: 'escalated',
+      };
+    }
+    case 'seen':
+    case 'absent':
+      updateFinding(store, change.after);
+      return { record: change.after, bucket: change.kind === 'seen' ? 'updated' : 'none' };
+    case 'resolved':
+      updateFinding(store, change.after);
+      writeAudit(store, {
+        at,
+        actor: SYSTEM_ACTOR,
+        action: 'resolved',
+        targetKind: 'finding',
+        target: change.after.fingerprint,
+        reason: `absent for ${change.after.goodPollsSinceAbsent} consecutive good polls`,
+        details: { episode: change.after.episode },
+      });
+      return {
+        record: change.after,
+        notify: { kind: 'resolved', finding: change.after },
+        bucket: 'resolved',
+      };
+    case 'ack-expired':
+      updateFinding(store, change.after);
+      writeAudit(store, {
+        at,
+        actor: SYSTEM_ACTOR,
+        action: 'ack-expired',
+        targetKind: 'finding',
+        target: change.after.fingerprint,
+        reason: `acknowledgement by ${change.before.ack?.by ?? '?'} expired at ${change.before.ack?.until ?? '?'}`,
+        details: { episode: change.after.episode },
+      });
+      return { record: change.after, bucket: 'none' };
+  }
+}
+
+/**
+ * Apply one poll's findings to the store: open new fingerprints, update the ones seen again (escalation notifies),
+ * resolve those absent for N good polls, reopen resolved fingerprints as a new episode, write every change to the
+ * audit log, recompute and store feature states, and queue the notification rows — all in one transaction, so a
+ * finding change and its outbox rows commit together or not at all. A failed poll opens and resolves nothing.
+ *
+ * @example
+ * const result = processFindings({ store, contracts, source, findings, pollOutcome: 'ok', now: clock.now() });
+ * writeStatusFile('snapshots/status.json', result.gate);
+ */
+export function processFindings(input: ProcessFindingsInput): ProcessResult {
+  const { store, contracts, now } = input;
+  const sourceName = typeof input.source === 'string' ? input.source : input.source.name;
+  const settings: AlertSettings = { ...ALERT_DEFAULTS };
+  for (const [k, v] of Object.entries(input.defaults ?? {})) {
+    if (v !== undefined && k in ALERT_DEFAULTS) (settings as unknown as Record<string, unknown>)[k] = v;
+  }
+  const at = now.toISOString();
+
+  return store.transaction(() => {
+    const changes = planLifecycle({
+      active: activeFindings(store, sourceName),
+      lastEpisode: (fp) => lastEpisode(store, fp),
+      findings: input.findings.filter((f) => f.source === sourceName),
+      pollOutcome: input.pollOutcome,
+      now,
+      unverifiedMetrics: input.unverifiedMetrics ?? [],
+      options:
+        input.defaults?.resolveAfterGoodPolls !== undefined
+          ? { resolveAfterGoodPolls: input.defaults.resolveAfterGoodPolls }
+          : {},
+    });
+
+    const result: ProcessResult = {
+      opened: [],
+      escalated: [],
+      updated: [],
+      resolved: [],
+      featureChanges: [],
+      gate: undefined!,
+      queued: 0,
+    };
+    const notify: NotifyChange[] = [];
+    for (const change of changes) {
+      const applied = apply(store, change, at);
+      if (applied.bucket !== 'none') result[applied.bucket].push(applied.record);
+      if (applied.notify) notify.push(applied.notify);
+    }
+
+    // Gate over every feature, with every source's findings.
+    const allActive = activeFindings(store);
+    const gate = evaluateGate({
+      contracts,
+      findings: allActive,
+      overrides: activeOverrides(store, now),
+      lastVerified: (s) => store.lastVerifiedPoll(s)?.finishedAt ?? undefined,
+      now,
+    });
+    result.gate = gate;
+    const before = featureStates(store);
+    for (const f of gate.features) {
+      const prev = before.get(f.feature)?.state;
+      saveFeatureState(store, { feature: f.feature, state: f.state, reasons: f.reasons, at });
+      if (prev !== f.state) {
+        result.featureChanges.push({ feature: f.feature, from: prev, to: f.state });
+        writeAudit(store, {
+          at,
+          actor: SYSTEM_ACTOR,
+          action: 'state-changed',
+          targetKind: 'feature',
+          target: f.feature,
+          reason: f.override
+            ? `override ${f.override.action} by ${f.override.by}: ${f.override.reason}`
+            : f.reasons.length
+              ? f.reasons.map((r) => `${r.severity} ${r.rule} ${r.metric ?? r.source}`).join('; ')
+              : f.unverified.length
+                ? `unverified: ${f.unverified.map((u) => u.source).join(', ')}`
+                : 'no open findings',
+          details: { from: prev ?? null, to: f.state, findings: f.reasons.map((r) => r.fingerprint) },
+        });
+      }
+    }
+
+    // Notifications for what changed, plus due reminders and countdowns of this source.
+    const states = new Map(gate.features.map((f) => [f.feature, f.state]));
+    const planned = planNotifications({
+      contracts,
+      changes: notify,
+      active: allActive.filter((f) => f.source === sourceName),
+      gate: states,
+      log: storeNoticeLog(store),
+      chart: (f) => {
+        if (!f.metric) return undefined;
+        const onset = isoDay(f.onset);
+        const today = isoDay(now);
+        const until = addDays(onset, settings.chartDaysAfter);
+        const history = store.metricHistory(f.source, f.metric, {
+          sinceDay: addDays(onset, -settings.chartDaysBefore),
+          untilDay: until < today ? until : today,
+        });
+        return svgChart(history, { onset, entities: f.entities });
+      },
+      now,
+      settings,
+      secrets: input.defaults?.secrets ?? [],
+    });
+    result.queued = queueMessages(store, planned, now);
+    return result;
+  });
+}

@@ -1,0 +1,68 @@
+// A real SMTP server on loopback (smtp-server) that keeps what it receives and can reject recipients with a code.
+import { SMTPServer } from 'smtp-server';
+import type { AddressInfo } from 'node:net';
+import { simpleParser, type ParsedMail } from 'mailparser';
+
+export interface ReceivedMail {
+  raw: string;
+  from: string;
+  to: string[];
+}
+
+export interface SmtpSink {
+  port: number;
+  /** `smtp://127.0.0.1:<port>?ignoreTLS=true&from=upwatch@test.invalid` (optionally with user:password). */
+  url: (auth?: { user: string; pass: string }) => string;
+  received: ReceivedMail[];
+  /** Reply to RCPT TO for an address with this code (undefined = accept). */
+  rcptCode: (address: string) => number | undefined;
+  setRcptCode(fn: (address: string) => number | undefined): void;
+  parsed(): Promise<ParsedMail[]>;
+  close(): Promise<void>;
+}
+
+/** Start a sink on 127.0.0.1 (port 0 = any free port). */
+export async function startSmtpSink(port = 0): Promise<SmtpSink> {
+  const received: ReceivedMail[] = [];
+  let rcpt: (address: string) => number | undefined = () => undefined;
+  const server = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['STARTTLS'],
+    logger: false,
+    onAuth: (_auth, _session, cb) => cb(null, { user: 'test' }),
+    onRcptTo: (address, _session, cb) => {
+      const code = rcpt(address.address);
+      if (code) return cb(Object.assign(new Error(`rejected ${address.address}`), { responseCode: code }));
+      cb();
+    },
+    onData(stream, session, cb) {
+      const chunks: Buffer[] = [];
+      stream.on('data', (d: Buffer) => chunks.push(d));
+      stream.on('end', () => {
+        received.push({
+          raw: Buffer.concat(chunks).toString('utf8'),
+          from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
+          to: session.envelope.rcptTo.map((r) => r.address),
+        });
+        cb(null);
+      });
+    },
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => resolve());
+  });
+  const actual = (server.server.address() as AddressInfo).port;
+  return {
+    port: actual,
+    url: (auth) =>
+      `smtp://${auth ? `${encodeURIComponent(auth.user)}:${encodeURIComponent(auth.pass)}@` : ''}127.0.0.1:${actual}?ignoreTLS=true&from=upwatch@test.invalid`,
+    received,
+    rcptCode: (a) => rcpt(a),
+    setRcptCode(fn) {
+      rcpt = fn;
+    },
+    parsed: () => Promise.all(received.map((m) => simpleParser(m.raw))),
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
