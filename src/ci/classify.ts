@@ -33,6 +33,11 @@ export interface ClassifyOptions {
   versionLifecycle?: VersionLookup;
   /** Days before end of life at which a version counts as "near" it. Default 90. */
   nearEndOfLifeDays?: number;
+  /**
+   * Head files with errors: a source or feature of base declared in one of them that is missing at head may only
+   * have failed to load, so its removal is not reported (the validation errors are).
+   */
+  unloadedFiles?: ReadonlySet<string>;
 }
 
 /** What happened to a feature between base and head. */
@@ -131,8 +136,9 @@ export function classifyChanges(
     if (out.items.length > before) changedSources.add(headSource.name);
   }
 
+  const unloaded = (loc: SourceLocation): boolean => options.unloadedFiles?.has(loc.file) ?? false;
   for (const baseSource of base.sources) {
-    if (findSource(head, baseSource.name)) continue;
+    if (findSource(head, baseSource.name) || unloaded(baseSource.location)) continue;
     changedSources.add(baseSource.name);
     const users = featuresUsing(head, baseSource.name);
     if (users.length === 0) {
@@ -166,7 +172,7 @@ export function classifyChanges(
     features.push(diffFeature(out, baseFeature, headFeature, base, head));
   }
   for (const baseFeature of base.features) {
-    if (head.features.some((f) => f.name === baseFeature.name)) continue;
+    if (head.features.some((f) => f.name === baseFeature.name) || unloaded(baseFeature.location)) continue;
     out.add('feature-removed', 'info', baseFeature.location, `feature ${baseFeature.name} removed`, {
       feature: baseFeature.name,
     });

@@ -97,7 +97,9 @@ export function knownDeprecationFinding(
 ): MetricHealthFinding {
   const vendor = info.vendor ?? (provider === 'meta-graph' ? 'Meta' : 'the vendor');
   const past = daysBetween(info.effectiveDate, now) >= 0;
-  const alternative = info.replacement ? `replacement: ${info.replacement}` : 'no alternative was named';
+  const alternative = info.replacement
+    ? `the replacement is ${info.replacement}`
+    : `${vendor} named no alternative`;
   return {
     source,
     metric: info.metric,
@@ -150,20 +152,23 @@ function issueFor(
   const rule = CLASS_RULE[f.class] ?? (f.severity === 'block' ? 'metric-blocked' : 'metric-at-risk');
   const ref = `${use.source}/${use.metric}`;
   const where =
-    f.origin === 'knowledge' ? 'built-in knowledge' : f.origin === 'store' ? 'store' : 'status file';
+    f.origin === 'knowledge'
+      ? 'built-in knowledge'
+      : `${f.origin === 'store' ? 'store' : 'status file'}: ${f.severity} finding ${f.rule}`;
+  const explanation = f.explanation.replace(/[.\s]+$/, '');
+  const named = /replacement|alternative/i.test(explanation);
   const replacement =
-    f.replacement === undefined
+    named || f.replacement === undefined
       ? ''
       : f.replacement === 'none'
-        ? ' There is no replacement metric.'
-        : ` Replacement: ${f.replacement}.`;
-  const explanation = f.explanation.endsWith('.') ? f.explanation : `${f.explanation}.`;
+        ? '; there is no replacement metric'
+        : `; the replacement is ${f.replacement}`;
   return makeIssue(
     {
       rule: ruleId(rule),
       severity,
       origin: 'health',
-      message: `feature ${feature.name} uses ${ref}: ${explanation}${f.explanation.includes('replacement') || f.explanation.includes('alternative') ? '' : replacement} (${f.severity} finding ${f.rule}, from the ${where})`,
+      message: `feature ${feature.name} uses ${ref}: ${explanation}${replacement} (${where})`,
       hint:
         f.replacement && f.replacement !== 'none'
           ? `use ${use.source}/${f.replacement} instead of ${ref}`

@@ -1,11 +1,12 @@
 // Every CLI command, registered in help order. Each command lives in its own file and sets the exit code.
 import type { Command } from 'commander';
 import type { CliIO, ExitCode } from '../io.js';
+import { registerCi } from './ci.js';
 
 export type CommandState = { exitCode: ExitCode };
 export type RegisterCommand = (program: Command, io: CliIO, state: CommandState) => void;
 
-const COMMANDS: RegisterCommand[] = [];
+const COMMANDS: RegisterCommand[] = [registerCi];
 
 export function registerCommands(program: Command, io: CliIO, state: CommandState): void {
   for (const register of COMMANDS) register(program, io, state);
