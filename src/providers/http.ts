@@ -1,6 +1,7 @@
 // The one HTTP layer (the only axios importer): deadlines, byte caps, no redirects, jittered retries, per-host limits,
 // kept headers, and secrets redacted from everything that leaves it.
 import axios, { type AxiosResponse } from 'axios';
+import { createHash } from 'node:crypto';
 import http from 'node:http';
 import https from 'node:https';
 import type { Socket } from 'node:net';
@@ -48,6 +49,10 @@ export interface HttpRequest {
   secrets?: readonly Secret[];
   /** `json` (default) parses the body and rejects a 2xx that is not JSON; `text` returns the text. */
   expect?: 'json' | 'text';
+  /** Resolve `url` against this base (relative next-page links). */
+  relativeTo?: string | Secret;
+  /** Response headers to keep beyond KEPT_HEADERS (lower-case), e.g. a source's version header. */
+  keepHeaders?: readonly string[];
   /** Retry this response as well as 408/429/5xx (e.g. Graph transient error codes). */
   retryOn?: (res: HttpResponse) => boolean;
 }
@@ -86,11 +91,11 @@ export interface HttpErrorDetails {
  * const res = await http.get({ url: 'https://graph.facebook.com/v24.0/123/insights', query: { access_token: token } });
  */
 export interface HttpClient {
-  get(req: HttpRequest): Promise<HttpResponse>;
+  get: (req: HttpRequest) => Promise<HttpResponse>;
   /** Scrub secrets from any text (every Secret this client revealed, plus sensitive query keys). */
-  redact(text: string): string;
+  redact: (text: string) => string;
   /** Close idle keep-alive sockets. */
-  close(): void;
+  close: () => void;
 }
 
 const RETRYABLE_STATUS = (s: number) => s === 408 || s === 429 || s >= 500;
@@ -155,9 +160,13 @@ function reveal(v: string | Secret, seen: Set<string>): string {
   return v;
 }
 
-function keptHeaders(raw: Record<string, unknown>, redact: (t: string) => string): Record<string, string> {
+function keptHeaders(
+  raw: Record<string, unknown>,
+  redact: (t: string) => string,
+  extra: readonly string[] = [],
+): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const name of KEPT_HEADERS) {
+  for (const name of [...KEPT_HEADERS, ...extra.map((h) => h.toLowerCase())]) {
     const v = raw[name];
     if (v === undefined || v === null) continue;
     out[name] = redact(Array.isArray(v) ? v.join(', ') : typeof v === 'string' ? v : JSON.stringify(v));
@@ -336,6 +345,7 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
   async function get(req: HttpRequest): Promise<HttpResponse> {
     for (const s of req.secrets ?? []) secretValues.add(s.reveal());
     let url = reveal(req.url, secretValues);
+    if (req.relativeTo !== undefined) url = new URL(url, reveal(req.relativeTo, secretValues)).toString();
     if (req.query) {
       const u = new URL(url);
       for (const [k, v] of Object.entries(req.query)) u.searchParams.append(k, reveal(v, secretValues));
@@ -367,7 +377,7 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
         await sleep(wait * scale);
         continue;
       }
-      const kept = keptHeaders(a.rawHeaders, redact);
+      const kept = keptHeaders(a.rawHeaders, redact, req.keepHeaders);
       const retryAfterMs = parseRetryAfter(kept['retry-after'], clock.now());
       const details: HttpErrorDetails = {
         url: shownUrl,
@@ -427,6 +437,16 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
       httpsAgent.destroy();
     },
   };
+}
+
+/**
+ * A short, non-reversible fingerprint of a secret (sha256, 12 hex digits), to key state such as pauses by it.
+ *
+ * @example
+ * `meta-graph:${secretFingerprint(token)}` // 'meta-graph:3fa9c1d07b2e'
+ */
+export function secretFingerprint(secret: Secret): string {
+  return createHash('sha256').update(secret.reveal()).digest('hex').slice(0, 12);
 }
 
 /** The stored form of a failed request's error. */

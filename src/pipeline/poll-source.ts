@@ -1,0 +1,102 @@
+// One poll of one source: fetch through its provider, then store the whole result as one poll.
+import type { Clock } from '../core/clock.js';
+import type { SourceContract } from '../core/contract.js';
+import { UpwatchError, errorMessage } from '../core/errors.js';
+import { silentLogger, type Logger } from '../core/logger.js';
+import type { FetchResult, PollOutcome, PollRecord } from '../core/observation.js';
+import type { SecretLookup } from '../core/secret.js';
+import type { HttpClient } from '../providers/http.js';
+import type { FetchProgress, Provider } from '../providers/provider.js';
+import { PROVIDERS_BY_NAME } from '../providers/registry.js';
+import { principalPauses } from '../store/pauses.js';
+import type { Store } from '../store/store.js';
+
+/** What pollSource needs. Build it once per process (see the CLI's `poll` command). */
+export interface PollDeps {
+  store: Store;
+  http: HttpClient;
+  /** Looks up `${VAR}` secret references at poll time (the CLI passes process.env). */
+  secrets: SecretLookup;
+  clock: Clock;
+  logger?: Logger;
+  /** Providers by name; defaults to PROVIDERS_BY_NAME. */
+  providers?: Readonly<Record<string, Provider>>;
+  /** Called after each request of a poll. */
+  onProgress?: (p: FetchProgress) => void;
+  /** Requests in flight per source. Default 8. */
+  concurrency?: number;
+}
+
+/** `ok` when every metric was verified (values or confirmed absence), `failed` when none was, else `partial`. */
+export function outcomeOf(fetch: FetchResult): {
+  outcome: PollOutcome;
+  errorCode?: string;
+  errorMessage?: string;
+} {
+  const errors = fetch.metricOutcomes.filter((o) => o.status === 'error');
+  const requestErrors = fetch.requests.filter((r) => r.error);
+  const verified = fetch.metricOutcomes.length - errors.length;
+  const first = errors[0]?.error ?? requestErrors[0]?.error;
+  const err = first ? { errorCode: first.code, errorMessage: first.message } : {};
+  if (fetch.metricOutcomes.length === 0) {
+    return requestErrors.length > 0 && requestErrors.length === fetch.requests.length
+      ? { outcome: 'failed', ...err }
+      : { outcome: 'ok' };
+  }
+  if (errors.length === 0) return { outcome: 'ok' };
+  return { outcome: verified === 0 ? 'failed' : 'partial', ...err };
+}
+
+/**
+ * Fetch a source and store what was seen as one poll (one transaction). A fetch that could not verify anything
+ * is stored as outcome `failed` with its error code and message; it never deletes or overwrites earlier data.
+ * Throws only when the store itself cannot take the poll (STORE_FULL, STORE_UNAVAILABLE).
+ *
+ * @example
+ * const poll = await pollSource({ store, http, secrets: (n) => process.env[n], clock: systemClock }, source);
+ * if (poll.outcome === 'failed') console.error(poll.errorCode, poll.errorMessage);
+ */
+export async function pollSource(deps: PollDeps, source: SourceContract): Promise<PollRecord> {
+  const logger = deps.logger ?? silentLogger;
+  const started = deps.clock.now();
+  const provider = (deps.providers ?? PROVIDERS_BY_NAME)[source.provider];
+  let fetch: FetchResult = { observations: [], requests: [], metricOutcomes: [] };
+  let status: ReturnType<typeof outcomeOf>;
+  try {
+    if (!provider) {
+      throw new UpwatchError('CONFIG_INVALID', `source ${source.name}: unknown provider ${source.provider}`);
+    }
+    fetch = await provider.fetch(source, {
+      http: deps.http,
+      secrets: deps.secrets,
+      now: started,
+      logger,
+      progress: deps.onProgress ?? (() => undefined),
+      pauses: principalPauses(deps.store),
+      ...(deps.concurrency ? { concurrency: deps.concurrency } : {}),
+    });
+    status = outcomeOf(fetch);
+  } catch (e) {
+    // Could not even try (unset secret, paused principal) or a bug: recorded as "could not verify".
+    const code = e instanceof UpwatchError ? e.code : 'INTERNAL';
+    status = { outcome: 'failed', errorCode: code, errorMessage: deps.http.redact(errorMessage(e)) };
+    if (code === 'INTERNAL')
+      logger.error('provider failed unexpectedly', { source: source.name, error: status.errorMessage });
+  }
+  const poll = deps.store.recordPoll({
+    source: source.name,
+    startedAt: started.toISOString(),
+    finishedAt: deps.clock.now().toISOString(),
+    ...status,
+    fetch,
+  });
+  logger.info('poll stored', {
+    source: source.name,
+    poll: poll.id,
+    outcome: poll.outcome,
+    observations: poll.observationCount,
+    requests: poll.requests.length,
+    ...(poll.errorCode ? { error: poll.errorCode } : {}),
+  });
+  return poll;
+}
