@@ -21,7 +21,7 @@ export function displayPath(path: JsonPath): string {
   let out = '';
   for (const seg of path) {
     if (typeof seg === 'number') out += `[${seg}]`;
-    else if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(seg)) out += out === '' ? seg : `.${seg}`;
+    else if (/^[A-Za-z_][A-Za-z0-9_-]*$/.test(seg)) out += out === '' ? seg : `.${seg}`;
     else out += `[${JSON.stringify(seg)}]`;
   }
   return out;
@@ -33,7 +33,9 @@ export function describeValue(v: unknown): string {
   if (Array.isArray(v)) return 'a list';
   if (typeof v === 'object') return 'a mapping';
   if (typeof v === 'string') return JSON.stringify(v.length > 60 ? `${v.slice(0, 57)}...` : v);
-  return `${typeof v} ${String(v as number | boolean | bigint)}`;
+  if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint')
+    return `${typeof v} ${String(v)}`;
+  return typeof v;
 }
 
 const TYPE_NAMES: Record<string, string> = {
@@ -58,7 +60,7 @@ function str(v: unknown): string | undefined {
 }
 
 function schemaOf(e: ErrorObject): SchemaNode {
-  return (e.parentSchema ?? {});
+  return e.parentSchema ?? {};
 }
 
 function isSecretSchema(s: SchemaNode): boolean {
@@ -162,7 +164,7 @@ function one(
     }
     case 'additionalProperties': {
       const key = String(params['additionalProperty']);
-      const allowed = Object.keys((schema['properties'] ?? {}));
+      const allowed = Object.keys(schema['properties'] ?? {});
       const hint =
         didYouMean(key, allowed) ??
         (allowed.length > 0 ? `allowed keys here: ${allowed.join(', ')}` : 'remove this key');
@@ -178,8 +180,16 @@ function one(
     }
     case 'enum': {
       const allowed = (params['allowedValues'] as unknown[]).map(String);
-      const near = typeof e.data === 'string' ? didYouMean(e.data, allowed) : undefined;
-      return make(at(path), `${where} must be one of ${allowed.join(', ')} (got ${got})`, near ?? hintOf());
+      const match = typeof e.data === 'string' ? closestMatch(e.data, allowed) : undefined;
+      const hint = hintOf();
+      // A domain hint that already names the likely value beats a bare did-you-mean.
+      const best =
+        match !== undefined && hint?.includes(`"${match}"`)
+          ? hint
+          : match !== undefined
+            ? `did you mean "${match}"?`
+            : hint;
+      return make(at(path), `${where} must be one of ${allowed.join(', ')} (got ${got})`, best);
     }
     case 'const':
       return make(
