@@ -1,0 +1,153 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { httpJsonSource } from '../../test/helpers/contracts.js';
+import { startJsonApiServer } from '../../test/helpers/json-api-server.js';
+import type { LoopbackServer } from '../../test/helpers/loopback-server.js';
+import { testDeps } from '../../test/helpers/poll-deps.js';
+import { principalPauses } from '../store/pauses.js';
+import { pollSource } from './poll-source.js';
+
+const WIDE = { records: 'data', entity: 'account', time: 'date', next: 'next' };
+let api: LoopbackServer;
+beforeAll(async () => {
+  api = await startJsonApiServer({ pageSize: 2, version: '2026-01' });
+});
+afterAll(() => api.close());
+
+const source = (path: string) =>
+  httpJsonSource(
+    `${api.url}${path}?since={since}&until={until}&account=acme,beta`,
+    WIDE,
+    ['visits', 'revenue'],
+    {
+      versionHeader: 'x-api-version',
+    },
+  );
+
+describe('http-json through pollSource', () => {
+  it('follows next links and stores every record of every page', async () => {
+    const deps = testDeps();
+    const poll = await pollSource(deps, source('/v2/stats'));
+    expect(poll.outcome).toBe('ok');
+    expect(poll.requests).toHaveLength(3); // 6 records, 2 per page
+    expect(poll.servedVersion).toBe('2026-01');
+    expect(poll.observationCount).toBe(12);
+    expect(
+      deps.store
+        .metricHistory('partner', 'visits')
+        .entities.get('beta')!
+        .map((p) => [p.day, p.value]),
+    ).toEqual([
+      ['2026-03-11', 115],
+      ['2026-03-12', 116],
+      ['2026-03-13', 117],
+    ]);
+  });
+
+  it('stops a paging loop at the page cap', async () => {
+    const deps = testDeps();
+    const before = api.count('/loop/stats');
+    const poll = await pollSource(deps, source('/loop/stats'));
+    expect(api.count('/loop/stats') - before).toBe(20);
+    expect(poll.metricOutcomes.map((o) => o.status)).toEqual(['missing', 'missing']);
+  });
+
+  it('reads long-format records and substitutes {metric} and {entity}', async () => {
+    const long = await startLoopbackServerLong();
+    const deps = testDeps({ env: { KEY: 'k-123456' } });
+    const src = httpJsonSource(
+      `${long.url}/m/{metric}/{entity}?from={since}&key=\${KEY}`,
+      { records: 'rows[]', time: 'ts', metric: 'name', value: 'v' },
+      ['visits'],
+      { entities: ['e1', 'e2'] },
+    );
+    const poll = await pollSource(deps, src);
+    expect(poll.outcome).toBe('ok');
+    expect(poll.requests.map((r) => r.url)).toEqual([
+      `${long.url}/m/visits/e1?from=2026-03-11&key=[REDACTED]`,
+      `${long.url}/m/visits/e2?from=2026-03-11&key=[REDACTED]`,
+    ]);
+    expect(deps.store.metricHistory('partner', 'visits').entities.get('e2')![0]).toMatchObject({
+      periodEnd: '2026-03-13T00:00:00.000Z',
+      day: '2026-03-13',
+      value: 7,
+      jsonType: 'numeric-string',
+    });
+    await long.close();
+  });
+});
+
+async function startLoopbackServerLong() {
+  const { startLoopbackServer } = await import('../../test/helpers/loopback-server.js');
+  return startLoopbackServer({
+    handle: () => ({
+      body: {
+        rows: [
+          { name: 'visits', ts: 1773360000, v: '7' },
+          { name: 'other', ts: 1773360000, v: 1 },
+        ],
+      },
+    }),
+  });
+}
+
+describe('faults: the documented outcome in the store, nothing lost', () => {
+  it.each([
+    ['retry-after-seconds', 'ok', undefined],
+    ['retry-after-date', 'ok', undefined],
+    ['once-500', 'ok', undefined],
+    ['once-truncated', 'ok', undefined],
+    ['always-500', 'failed', 'HTTP_STATUS'],
+    ['hang', 'failed', 'HTTP_TIMEOUT'],
+    ['trickle', 'failed', 'HTTP_TIMEOUT'],
+    ['truncated', 'failed', 'HTTP_CONNECT'],
+    ['invalid-json', 'failed', 'HTTP_MALFORMED'],
+    ['huge', 'failed', 'HTTP_TOO_LARGE'],
+    ['html-200', 'failed', 'HTTP_MALFORMED'],
+    ['redirect-loop', 'failed', 'HTTP_REDIRECT'],
+    ['refuse', 'failed', 'HTTP_CONNECT'],
+  ])('%s → %s %s', async (mode, outcome, code) => {
+    // The server dates Retry-After from the real clock, so this table runs at the real "now".
+    const deps = testDeps({ http: { maxAttempts: 2 }, now: new Date().toISOString() });
+    const good = await pollSource(deps, source('/v2/stats'));
+    const before = deps.store.metricHistory('partner', 'visits');
+    const poll = await pollSource(deps, source(`/fault/${mode}/${Math.random().toString(36).slice(2)}`));
+    expect(poll.outcome).toBe(outcome);
+    expect(poll.errorCode).toBe(code);
+    if (outcome === 'failed') {
+      // Could not verify: earlier observations are untouched, and the failure is on record with its requests.
+      expect(deps.store.metricHistory('partner', 'visits')).toEqual(before);
+      expect(poll.requests[0]!.error?.code).toBe(code);
+      expect(deps.store.lastVerifiedPoll('partner')!.id).toBe(good.id);
+    }
+    expect(deps.store.recentPolls('partner', 10)).toHaveLength(2);
+  });
+
+  it('waits for Retry-After before retrying (seconds form: at least 2 s)', async () => {
+    const deps = testDeps();
+    await pollSource(deps, source(`/fault/retry-after-seconds/${Math.random()}`));
+    expect(Math.min(...deps.waits)).toBeGreaterThanOrEqual(2000);
+  });
+
+  it('a Retry-After beyond the tick budget pauses the host; the pause survives reopening', async () => {
+    const deps = testDeps();
+    const poll = await pollSource(deps, source('/fault/retry-after-long/x'));
+    expect(poll).toMatchObject({ outcome: 'failed', errorCode: 'UPSTREAM_THROTTLED' });
+    const [pause] = principalPauses(deps.store).list();
+    expect(pause!.nextAllowedAt).toBe('2026-03-14T11:00:00.000Z');
+    const count = api.count('/fault/retry-after-long/x');
+    const again = await pollSource(deps, source('/fault/retry-after-long/x'));
+    expect(again.errorCode).toBe('UPSTREAM_THROTTLED');
+    expect(api.count('/fault/retry-after-long/x')).toBe(count);
+  });
+
+  it('an unset header secret fails the poll naming the variable and never the value', async () => {
+    const deps = testDeps({ env: {} });
+    const src = source('/v2/stats');
+    (src.connection as { headers: Record<string, unknown> }).headers = {
+      authorization: { template: 'Bearer ${PARTNER_TOKEN}', refs: ['PARTNER_TOKEN'] },
+    };
+    const poll = await pollSource(deps, src);
+    expect(poll).toMatchObject({ outcome: 'failed', errorCode: 'SECRET_UNSET' });
+    expect(poll.errorMessage).toContain('PARTNER_TOKEN');
+  });
+});
