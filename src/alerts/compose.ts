@@ -16,7 +16,8 @@ export interface MailItem {
   previousSeverity?: Severity;
   /** Countdown: whole days until the effective date (0 = today, negative = past). */
   daysLeft?: number;
-  features: { name: string; state: GateState }[];
+  /** Affected features: their gate state now and what this finding does to them under their policy. */
+  features: { name: string; state: GateState; effect?: 'block' | 'warn' }[];
   /** Inline SVG of the series around the onset. */
   chart?: string;
 }
@@ -66,10 +67,20 @@ export function orderItems(items: readonly MailItem[]): MailItem[] {
   );
 }
 
-function featuresIn(items: readonly MailItem[], state: GateState): string[] {
-  return [
-    ...new Set(items.flatMap((i) => i.features.filter((f) => f.state === state).map((f) => f.name))),
-  ].sort();
+/** Features these findings block (effect block, gate blocked) or warn (an effect, not blocked by these findings). */
+function featuresIn(items: readonly MailItem[], state: 'blocked' | 'warn'): string[] {
+  const blocked = new Set(
+    items.flatMap((i) =>
+      i.features.filter((f) => f.effect === 'block' && f.state === 'blocked').map((f) => f.name),
+    ),
+  );
+  if (state === 'blocked') return [...blocked].sort();
+  const warned = items.flatMap((i) =>
+    i.features
+      .filter((f) => f.effect !== undefined && f.state !== 'ok' && !blocked.has(f.name))
+      .map((f) => f.name),
+  );
+  return [...new Set(warned)].sort();
 }
 
 /**

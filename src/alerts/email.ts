@@ -52,16 +52,18 @@ export function redactSmtpUrl(url: string): string {
  * // 'smtp://alerts:***@mail.example.com:587?from=upwatch@example.com'
  */
 export function parseSmtpUrl(url: string): SmtpSettings {
-  const display = redactSmtpUrl(url);
   let u: URL;
   try {
     u = new URL(url);
   } catch {
-    // No cause: Node's error carries the input, password included.
-    throw new UpwatchError('CONFIG_INVALID', `UPWATCH_SMTP_URL is not a valid URL (${display})`, {
+    // Neither the input nor Node's error (which carries the input) is shown: it may hold the password.
+    throw new UpwatchError('CONFIG_INVALID', 'UPWATCH_SMTP_URL is not a valid URL', {
       hint: 'use smtp://user:password@host:587?from=upwatch@example.com (percent-encode special characters)',
     });
   }
+  const display = `${u.protocol}//${u.username ? `${u.username}${u.password ? ':***' : ''}@` : ''}${u.host}${
+    u.pathname === '/' ? '' : u.pathname
+  }${u.search}`;
   if (u.protocol !== 'smtp:' && u.protocol !== 'smtps:') {
     throw new UpwatchError(
       'CONFIG_INVALID',

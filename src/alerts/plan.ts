@@ -126,10 +126,14 @@ export function planNotifications(input: PlanInput): PlannedMessage[] {
     return r;
   };
   const featureStates = (f: FindingRecord): MailItem['features'] =>
-    featuresTouching(contracts, f).map((feat) => ({
-      name: feat.name,
-      state: input.gate.get(feat.name) ?? 'ok',
-    }));
+    featuresTouching(contracts, f).map((feat) => {
+      const effect = feat.policy.blockOn.includes(f.severity)
+        ? ('block' as const)
+        : feat.policy.warnOn.includes(f.severity)
+          ? ('warn' as const)
+          : undefined;
+      return { name: feat.name, state: input.gate.get(feat.name) ?? 'ok', ...(effect ? { effect } : {}) };
+    });
 
   const out: PlannedMessage[] = [];
   const build = (
