@@ -2,11 +2,12 @@
 import type { Command } from 'commander';
 import type { CliIO, ExitCode } from '../io.js';
 import { registerCi } from './ci.js';
+import { registerSpecDiff } from './spec-diff.js';
 
 export type CommandState = { exitCode: ExitCode };
 export type RegisterCommand = (program: Command, io: CliIO, state: CommandState) => void;
 
-const COMMANDS: RegisterCommand[] = [registerCi];
+const COMMANDS: RegisterCommand[] = [registerCi, registerSpecDiff];
 
 export function registerCommands(program: Command, io: CliIO, state: CommandState): void {
   for (const register of COMMANDS) register(program, io, state);
