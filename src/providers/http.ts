@@ -386,7 +386,7 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
         status: a.status,
         headers: kept,
       };
-      if (a.status >= 300 && a.status < 400) {
+      if (a.status >= 300 && a.status < 400 && a.status !== 304) {
         throw fail(
           'HTTP_REDIRECT',
           `${shownUrl} answered ${a.status} (redirect); upwatch does not follow redirects`,
