@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DocContract } from '../core/contract.js';
 import { metaSource } from '../../test/helpers/contracts.js';
-import { startLoopbackServer, type LoopbackServer } from '../../test/helpers/loopback-server.js';
+import { startLoopbackServer, type LoopbackServer, type Reply } from '../../test/helpers/loopback-server.js';
 import { testDeps } from '../../test/helpers/poll-deps.js';
 import { tempDir } from '../../test/helpers/temp-dir.js';
 import { fetchDocs } from './fetch-docs.js';
@@ -15,7 +15,7 @@ let spec = 'openapi: 3.0.0\ninfo:\n  version: "1"\n  title: Partner\npaths: {}\n
 let server: LoopbackServer;
 beforeAll(async () => {
   server = await startLoopbackServer({
-    handle: (req, url) => {
+    handle: (req, url): Reply => {
       if (url.pathname === '/openapi.yaml') {
         const etag = `"${createHash('sha1').update(spec).digest('hex')}"`;
         if (req.headers['if-none-match'] === etag) return { status: 304, body: '' };
