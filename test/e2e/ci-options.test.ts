@@ -240,15 +240,13 @@ describe('upwatch ci options', () => {
     try {
       const run = await runCiCli(withStatus.root, ['--base', 'main', '--require-health', '--format', 'json']);
       expect(run.code).toBe(1);
-      const result = JSON.parse(run.stdout);
+      const result = JSON.parse(run.stdout) as { health: unknown; issues: { rule: string }[] };
       expect(result.health).toMatchObject({ origin: 'status-file', verified: true });
-      expect(result.issues.find((i: { rule: string }) => i.rule === 'upwatch/metric-rescaled')).toMatchObject(
-        {
-          severity: 'block',
-          feature: 'views_28d',
-          findingFingerprint: '0123456789abcdef',
-        },
-      );
+      expect(result.issues.find((i) => i.rule === 'upwatch/metric-rescaled')).toMatchObject({
+        severity: 'block',
+        feature: 'views_28d',
+        findingFingerprint: '0123456789abcdef',
+      });
     } finally {
       withStatus.cleanup();
     }
@@ -266,7 +264,7 @@ describe('upwatch ci options', () => {
     try {
       const run = await runCiCli(first.root, ['--base', 'main', '--format', 'json']);
       expect(run.code).toBe(0);
-      const rules = JSON.parse(run.stdout).issues.map((i: { rule: string }) => i.rule);
+      const rules = (JSON.parse(run.stdout) as { issues: { rule: string }[] }).issues.map((i) => i.rule);
       expect(rules).toContain('upwatch/source-added');
       expect(rules).toContain('upwatch/feature-added');
     } finally {
