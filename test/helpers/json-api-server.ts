@@ -1,5 +1,5 @@
 // A loopback "partner" JSON API: `/…/stats?since=&until=&account=` with next-link pages and a fault mode per path.
-import { startLoopbackServer, type FaultMode, type LoopbackServer } from './loopback-server.js';
+import { startLoopbackServer, type FaultMode, type LoopbackServer, type Reply } from './loopback-server.js';
 
 export interface JsonApiOptions {
   /** Value of a metric for (account, ISO day). */
@@ -33,7 +33,7 @@ export async function startJsonApiServer(options: JsonApiOptions = {}): Promise<
   return startLoopbackServer({
     ...(options.latencyMs ? { latencyMs: options.latencyMs } : {}),
     faultFor: (path) => (path.startsWith('/fault/') ? (path.split('/')[2] as FaultMode) : 'ok'),
-    handle: (_req, url) => {
+    handle: (_req, url): Reply => {
       const echo = options.errorBody?.(url);
       if (echo !== undefined) return { status: 400, body: echo };
       const q = url.searchParams;
