@@ -1,0 +1,105 @@
+// CLI settings with one precedence everywhere: flag > environment (UPWATCH_*) > config file > default.
+import { existsSync, readFileSync } from 'node:fs';
+import { isAbsolute, join, resolve } from 'node:path';
+import { UpwatchError } from '../core/errors.js';
+import type { CliIO } from './io.js';
+
+/** Every setting: its environment variable, config-file key, and default. Add new ones here. */
+export const SETTINGS = {
+  db: { env: 'UPWATCH_DB', key: 'db', default: '.upwatch/upwatch.db', path: true },
+  contracts: { env: 'UPWATCH_CONTRACTS', key: 'contracts', default: 'contracts', path: true },
+  snapshots: { env: 'UPWATCH_SNAPSHOTS', key: 'snapshots', default: 'snapshots', path: true },
+  statusFile: { env: 'UPWATCH_STATUS_FILE', key: 'statusFile', default: undefined, path: true },
+  smtpUrl: { env: 'UPWATCH_SMTP_URL', key: 'smtpUrl', default: undefined, path: false },
+  smtpFrom: { env: 'UPWATCH_SMTP_FROM', key: 'smtpFrom', default: undefined, path: false },
+  logLevel: { env: 'UPWATCH_LOG_LEVEL', key: 'logLevel', default: 'info', path: false },
+} as const;
+
+export type SettingName = keyof typeof SETTINGS;
+export type SettingOrigin = 'flag' | 'env' | 'file' | 'default';
+
+/** Config file names looked up in the working directory, first found wins. */
+export const CONFIG_FILES = ['upwatch.config.json', '.upwatchrc.json'] as const;
+
+export interface Settings {
+  db: string;
+  contracts: string;
+  snapshots: string;
+  statusFile?: string;
+  smtpUrl?: string;
+  smtpFrom?: string;
+  logLevel: string;
+  /** Where each value came from (for `doctor` and error hints). */
+  origin: Partial<Record<SettingName, SettingOrigin>>;
+  /** The config file read, if any. */
+  configFile?: string;
+  /** The whole config file, for settings other areas read (alert routes, gate defaults). */
+  file: Record<string, unknown>;
+}
+
+function readConfigFile(cwd: string): { path?: string; data: Record<string, unknown> } {
+  for (const name of CONFIG_FILES) {
+    const path = join(cwd, name);
+    if (!existsSync(path)) continue;
+    let data: unknown;
+    try {
+      data = JSON.parse(readFileSync(path, 'utf8'));
+    } catch (e) {
+      throw new UpwatchError(
+        'CONFIG_INVALID',
+        `config file ${name} is not valid JSON: ${(e as Error).message}`,
+        {
+          cause: e,
+          hint: `fix ${name} or remove it`,
+        },
+      );
+    }
+    if (typeof data !== 'object' || data === null || Array.isArray(data)) {
+      throw new UpwatchError('CONFIG_INVALID', `config file ${name} must hold a JSON object`, {
+        hint: `fix ${name}`,
+      });
+    }
+    return { path, data: data as Record<string, unknown> };
+  }
+  return { data: {} };
+}
+
+/**
+ * Resolve settings: flag > env > config file > default. Paths come back absolute (relative to the working dir).
+ *
+ * @example
+ * const s = resolveSettings(io, { db: opts.db }); // opts.db undefined → UPWATCH_DB → upwatch.config.json → default
+ */
+export function resolveSettings(
+  io: CliIO,
+  flags: Partial<Record<SettingName, string | undefined>> = {},
+): Settings {
+  const file = readConfigFile(io.cwd);
+  const origin: Settings['origin'] = {};
+  const out: Record<string, string | undefined> = {};
+  for (const [name, def] of Object.entries(SETTINGS) as [SettingName, (typeof SETTINGS)[SettingName]][]) {
+    const fromFile = file.data[def.key];
+    if (fromFile !== undefined && typeof fromFile !== 'string') {
+      throw new UpwatchError('CONFIG_INVALID', `config key "${def.key}" must be a string`, {
+        hint: `fix ${file.path}`,
+      });
+    }
+    const candidates: [SettingOrigin, string | undefined][] = [
+      ['flag', flags[name]],
+      ['env', io.env[def.env] || undefined],
+      ['file', fromFile],
+      ['default', def.default],
+    ];
+    const hit = candidates.find(([, v]) => v !== undefined);
+    if (!hit) continue;
+    origin[name] = hit[0];
+    const v = hit[1]!;
+    out[name] = def.path && v !== ':memory:' && !isAbsolute(v) ? resolve(io.cwd, v) : v;
+  }
+  return {
+    ...(out as Omit<Settings, 'origin' | 'file' | 'configFile'>),
+    origin,
+    ...(file.path ? { configFile: file.path } : {}),
+    file: file.data,
+  };
+}
