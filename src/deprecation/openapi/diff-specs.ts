@@ -380,22 +380,29 @@ class SpecDiff {
       b: this.binv.build(`op:${b.key}`, b.schema),
       r: this.rinv.build(`op:${r.key}`, r.schema),
     };
-    const queue: { pair: Pair; prefix: string }[] = [{ pair: root, prefix: '' }];
-    const visited = new Set<string>([`${root.b.key}|${root.r.key}`]);
-    for (let i = 0; i < queue.length; i++) {
-      const { pair, prefix } = queue[i]!;
-      for (const c of this.pairDiff(pair)) {
-        const abs = joinPath(prefix, c.rel);
-        if (pathDepth(abs) > this.maxDepth) continue;
-        this.emitField(r, abs, c);
-      }
-      for (const kid of this.pairChildren(pair)) {
-        const abs = joinPath(prefix, kid.path);
-        if (pathDepth(abs) > this.maxDepth) continue;
-        const key = `${kid.pair.b.key}|${kid.pair.r.key}`;
+    // Visit each (base, revision) node pair once, at its shallowest field path: buckets by depth, shallowest first.
+    const buckets: { pair: Pair; prefix: string }[][] = Array.from({ length: this.maxDepth + 1 }, () => []);
+    buckets[0]!.push({ pair: root, prefix: '' });
+    const visited = new Set<string>();
+    for (let d = 0; d <= this.maxDepth; d++) {
+      const bucket = buckets[d]!;
+      for (let i = 0; i < bucket.length; i++) {
+        const { pair, prefix } = bucket[i]!;
+        const key = `${pair.b.key}|${pair.r.key}`;
         if (visited.has(key)) continue;
         visited.add(key);
-        queue.push({ pair: kid.pair, prefix: abs });
+        for (const c of this.pairDiff(pair)) {
+          const abs = joinPath(prefix, c.rel);
+          if (pathDepth(abs) > this.maxDepth) continue;
+          this.emitField(r, abs, c);
+        }
+        for (const kid of this.pairChildren(pair)) {
+          const abs = joinPath(prefix, kid.path);
+          const depth = pathDepth(abs);
+          if (depth > this.maxDepth) continue;
+          if (!visited.has(`${kid.pair.b.key}|${kid.pair.r.key}`))
+            buckets[depth]!.push({ pair: kid.pair, prefix: abs });
+        }
       }
     }
   }

@@ -45,7 +45,12 @@ export function joinPath(prefix: string, rel: string): string {
 /** Depth of a field path: dotted segments plus array levels (`data[].id` = 3). */
 export function pathDepth(path: string): number {
   if (!path) return 0;
-  return path.split('.').length + (path.match(/\[\]/g)?.length ?? 0);
+  let depth = 1;
+  for (let i = 0; i < path.length; i++) {
+    const c = path.charCodeAt(i);
+    if (c === 46 /* . */ || c === 91 /* [ */) depth++;
+  }
+  return depth;
 }
 
 function dateOf(v: unknown): string | undefined {

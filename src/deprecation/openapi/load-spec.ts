@@ -91,23 +91,25 @@ export function parseSpecText(text: string, origin: string): SpecDocument {
  * const spec = loadSpecFile('openapi/spec3.yaml', { cacheDir: '.upwatch/cache/openapi' });
  */
 export function loadSpecFile(path: string, options: LoadSpecOptions = {}): SpecDocument {
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = readFileSync(path, 'utf8');
+    bytes = readFileSync(path);
   } catch (e) {
     throw new UpwatchError('SPEC_INVALID', `cannot read ${path}: ${errorMessage(e)}`, {
       cause: e,
       hint: 'check the path exists and is readable',
     });
   }
-  if (/^\s*\{/.test(text) || !options.cacheDir) return parseSpecText(text, path);
-  const key = createHash('sha256').update(text).digest('hex');
+  const looksJson = /^\s*\{/.test(bytes.subarray(0, 64).toString('latin1'));
+  if (looksJson || !options.cacheDir) return parseSpecText(bytes.toString('utf8'), path);
+  const key = createHash('sha256').update(bytes).digest('hex');
   const cached = join(options.cacheDir, `${key}.json`);
   try {
     return toSpecDocument(JSON.parse(readFileSync(cached, 'utf8')), path);
   } catch {
     // not cached yet (or unreadable): parse and write it
   }
+  const text = bytes.toString('utf8');
   const spec = parseSpecText(text, path);
   try {
     mkdirSync(options.cacheDir, { recursive: true });
