@@ -123,6 +123,8 @@ function loadInputs(inputs: FileInput[], root: string, options: LoadOptions): Lo
     const text = (input.text ?? '').replace(/^\uFEFF/, '');
     const parsed = parseYamlFile(input.path, text);
     diagnostics.push(...parsed.diagnostics);
+    for (const b of parsed.broken)
+      if (b.kind === 'Source' && typeof b.name === 'string') invalidSources.add(b.name);
     if (parsed.documents.length === 0 && parsed.diagnostics.length === 0) {
       diagnostics.push({
         file: input.path,

@@ -36,6 +36,8 @@ export interface YamlDocument {
 export interface ParsedYamlFile {
   documents: YamlDocument[];
   diagnostics: Diagnostic[];
+  /** `kind` and `name` of documents with syntax errors, when readable (to avoid cascading errors). */
+  broken: { kind: unknown; name: unknown }[];
 }
 
 const YAML_HINTS: Partial<Record<string, string>> = {
@@ -48,6 +50,24 @@ const YAML_HINTS: Partial<Record<string, string>> = {
   UNEXPECTED_TOKEN: 'check the syntax around this position (quotes, colons, dashes)',
   BAD_ALIAS: 'an alias (*name) must refer to an anchor (&name) defined above it',
 };
+
+function syntaxHint(code: string, message: string): string {
+  if (/end with an? [\]}]/.test(message)) {
+    return 'a "[" or "{" opened above is not closed (or this line is not indented enough)';
+  }
+  if (/flow (sequence|collection|map)/i.test(message)) {
+    return 'inside [ ] or { }, quote items that contain [ ] { } , : or #, e.g. ["views[].count"]';
+  }
+  return YAML_HINTS[code] ?? 'fix the YAML syntax at this position';
+}
+
+/** kind and name of a document that has syntax errors, read without expanding aliases. */
+function partialName(doc: Document.Parsed): { kind: unknown; name: unknown } | undefined {
+  if (!isMap(doc.contents)) return undefined;
+  const kind = doc.contents.get('kind');
+  const name = doc.contents.get('name');
+  return { kind: isScalar(kind) ? kind.value : kind, name: isScalar(name) ? name.value : name };
+}
 
 /** First line of a yaml error message without its " at line X, column Y" suffix and code frame. */
 function shortYamlMessage(message: string): string {
@@ -76,27 +96,29 @@ export function parseYamlFile(file: string, text: string): ParsedYamlFile {
   };
   const docs = parseAllDocuments(text, { lineCounter, prettyErrors: false, merge: true, uniqueKeys: true });
   const documents: YamlDocument[] = [];
+  const broken: { kind: unknown; name: unknown }[] = [];
   let index = 0;
   for (const doc of docs) {
     const i = index++;
-    let broken = false;
-    for (const e of doc.errors) {
-      broken = true;
+    // Only the first syntax error of a document: the ones after it are usually its echoes.
+    const first = doc.errors[0];
+    if (first) {
       const code =
-        e.code === 'TAB_AS_INDENT'
+        first.code === 'TAB_AS_INDENT'
           ? 'yaml-tab'
-          : e.code === 'DUPLICATE_KEY'
+          : first.code === 'DUPLICATE_KEY'
             ? 'duplicate-key'
             : 'yaml-syntax';
       diagnostics.push({
-        ...pos(e.pos[0]),
+        ...pos(first.pos[0]),
         severity: 'error',
         code,
-        message: `YAML: ${lowerFirst(shortYamlMessage(e.message))}`,
-        hint: /end with an? [\]}]/.test(e.message)
-          ? 'a "[" or "{" opened above is not closed (or this line is not indented enough)'
-          : (YAML_HINTS[e.code] ?? 'fix the YAML syntax at this position'),
+        message: `YAML: ${lowerFirst(shortYamlMessage(first.message))}`,
+        hint: syntaxHint(first.code, first.message),
       });
+      const name = partialName(doc);
+      if (name) broken.push(name);
+      continue;
     }
     for (const w of doc.warnings) {
       diagnostics.push({
@@ -106,7 +128,7 @@ export function parseYamlFile(file: string, text: string): ParsedYamlFile {
         message: `YAML: ${lowerFirst(shortYamlMessage(w.message))}`,
       });
     }
-    if (broken || doc.contents === null) continue;
+    if (doc.contents === null) continue;
     let value: unknown;
     try {
       value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
@@ -125,7 +147,7 @@ export function parseYamlFile(file: string, text: string): ParsedYamlFile {
     }
     documents.push({ file, index: i, value, locate: (path, at = 'value') => pos(offsetOf(doc, path, at)) });
   }
-  return { documents, diagnostics };
+  return { documents, diagnostics, broken };
 }
 
 /** Byte offset of a path in a document (deepest existing ancestor when the path does not exist). */
