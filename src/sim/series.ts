@@ -43,6 +43,7 @@ export class SeriesModel {
   readonly #metrics: Map<string, SimMetric>;
   readonly #latent = new Map<string, Float64Array>();
   readonly #raw = new Map<string, (SimValue | undefined)[]>();
+  readonly #sizes = new Map<number, number>();
 
   constructor(options: SeriesModelOptions) {
     this.#o = options;
@@ -70,7 +71,12 @@ export class SeriesModel {
 
   /** Size of entity `e` (median 1, log-normal). */
   size(e: number): number {
-    return Math.exp(this.#o.sizes.sizeSigma * rngFor(this.#o.seed, this.#o.namespace, 'size', e).normal());
+    let s = this.#sizes.get(e);
+    if (s === undefined) {
+      s = Math.exp(this.#o.sizes.sizeSigma * rngFor(this.#o.seed, this.#o.namespace, 'size', e).normal());
+      this.#sizes.set(e, s);
+    }
+    return s;
   }
 
   /**
@@ -145,11 +151,18 @@ export class SeriesModel {
         return typeof total === 'number' ? Math.min(total, draw) : draw;
       }
       case 'cumulative': {
-        const start = Math.round((m.base ?? 1000) * this.size(e));
-        let sum = start;
-        for (let d = this.#o.firstDay; d <= day; d++) {
-          const add = this.#rawValue(e, m.of!, d);
+        // Fill forward from the last cached day, so a long history costs one pass (no deep recursion).
+        const cache = this.#raw.get(`${e}|${metric}`)!;
+        let d = day - 1;
+        while (d >= this.#o.firstDay && typeof cache[d - this.#o.firstDay] !== 'number') d--;
+        let sum =
+          d < this.#o.firstDay
+            ? Math.round((m.base ?? 1000) * this.size(e))
+            : (cache[d - this.#o.firstDay] as number);
+        for (let k = d + 1; k <= day; k++) {
+          const add = this.#rawValue(e, m.of!, k);
           if (typeof add === 'number') sum += add;
+          if (k < day) cache[k - this.#o.firstDay] = sum;
         }
         return sum;
       }
@@ -194,6 +207,7 @@ export class SeriesModel {
     const amplitude = (m.weekly ?? 0.15) * (0.6 + 0.8 * pr.uniform());
     const phase = pr.uniform() * 7;
     const parent = m.of === undefined ? undefined : this.#metrics.get(m.of);
+    const logBase = Math.log((m.base ?? 100) * this.size(e));
     let a = 0;
     for (let i = 0; i < n; i++) {
       const day = firstDay + i;
@@ -202,7 +216,7 @@ export class SeriesModel {
       if (parent === undefined) {
         const dow = dayOfWeek(startDate, day);
         level =
-          Math.log((m.base ?? 100) * this.size(e)) +
+          logBase +
           growth * day +
           amplitude * Math.cos((2 * Math.PI * (dow - phase)) / 7) +
           Math.log(this.#burst(e, day));

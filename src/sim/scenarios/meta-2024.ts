@@ -128,7 +128,7 @@ export const meta2024: Scenario = {
   graph: {
     accessToken: 'sim-meta-page-token',
     historyDays: 120,
-    pages: { count: 12, idPrefix: PAGE_PREFIX, sizeSigma: 1.0, growth: { mean: 0.001, sd: 0.0015 } },
+    pages: { count: 12, idPrefix: PAGE_PREFIX, sizeSigma: 1.2, growth: { mean: 0.001, sd: 0.0015 } },
     metrics: [
       {
         name: 'page_media_view',

@@ -6,6 +6,7 @@ import { meta2024 } from './meta-2024.js';
 export const quiet: Scenario = {
   ...meta2024,
   name: 'quiet',
+  contractSet: 'quiet',
   description:
     'The meta-2024 pages and metrics with weekly seasonality, growth and noise, and no scripted events.',
   days: 120,
