@@ -2,13 +2,31 @@
 import type { Command } from 'commander';
 import type { CliIO, ExitCode } from '../io.js';
 import { registerCi } from './ci.js';
+import { registerPoll } from './poll.js';
+import { registerRun } from './run.js';
+import { registerStatus } from './status.js';
 import { registerSpecDiff } from './spec-diff.js';
 import { registerValidate } from './validate.js';
+import { registerGate } from './gate.js';
+import { registerAck } from './ack.js';
+import { registerOverride } from './override.js';
+import { registerDoctor } from './doctor.js';
 
 export type CommandState = { exitCode: ExitCode };
 export type RegisterCommand = (program: Command, io: CliIO, state: CommandState) => void;
 
-const COMMANDS: RegisterCommand[] = [registerValidate, registerCi, registerSpecDiff];
+const COMMANDS: RegisterCommand[] = [
+  registerValidate,
+  registerCi,
+  registerSpecDiff,
+  registerGate,
+  registerAck,
+  registerOverride,
+  registerDoctor,
+  registerPoll,
+  registerRun,
+  registerStatus,
+];
 
 export function registerCommands(program: Command, io: CliIO, state: CommandState): void {
   for (const register of COMMANDS) register(program, io, state);

@@ -1,0 +1,54 @@
+// One call to build the mail relay from an SMTP URL: settings, pooled transport and relay, for `run`, `poll` and the demo.
+import type { Clock } from '../core/clock.js';
+import type { Logger } from '../core/logger.js';
+import type { RepoStore } from '../store/findings-repo.js';
+import { createEmailTransport, parseSmtpUrl, type SmtpSettings, type TransportOptions } from './email.js';
+import { createRelay, type Relay } from './relay.js';
+import type { RelaySettings } from './settings.js';
+import type { MailTransport } from './transport.js';
+
+export interface MailRelaySetup {
+  settings: SmtpSettings;
+  transport: MailTransport;
+  relay: Relay;
+  /** Stop the relay (drains the round in flight) and close the SMTP pool. Idempotent. */
+  close(): Promise<void>;
+}
+
+/**
+ * Build the relay for an `UPWATCH_SMTP_URL` value (the CLI reads the variable and passes it in). Throws UpwatchError
+ * `CONFIG_INVALID` for a malformed URL (without echoing the password).
+ *
+ * @example
+ * const mail = createMailRelay({ store, smtpUrl: io.env.UPWATCH_SMTP_URL!, clock: io.clock });
+ * mail.relay.start(); … await mail.close();
+ */
+export function createMailRelay(options: {
+  store: RepoStore;
+  smtpUrl: string;
+  clock: Clock;
+  logger?: Logger;
+  relay?: Partial<Omit<RelaySettings, 'from'>>;
+  transport?: Partial<TransportOptions>;
+}): MailRelaySetup {
+  const settings = parseSmtpUrl(options.smtpUrl);
+  const transport = createEmailTransport(settings, options.transport ?? {});
+  const relay = createRelay({
+    ...(options.relay ?? {}),
+    store: options.store,
+    transport,
+    from: settings.from,
+    clock: options.clock,
+    ...(options.logger ? { logger: options.logger } : {}),
+  });
+  let closed: Promise<void> | undefined;
+  return {
+    settings,
+    transport,
+    relay,
+    close: () =>
+      (closed ??= relay.stop().then(() => {
+        transport.close();
+      })),
+  };
+}

@@ -1,0 +1,136 @@
+// `upwatch gate FEATURE… | --model M`: may these features be trained or served now? Exit 0 allowed, 1 blocked, 2 cannot run.
+import type { Command } from 'commander';
+import { isAbsolute, resolve } from 'node:path';
+import type { ContractSet } from '../../core/contract.js';
+import { formatDiagnostic } from '../../core/diagnostic.js';
+import { UpwatchError } from '../../core/errors.js';
+import type { FeatureGate, GateReport } from '../../core/gate.js';
+import { hasErrors, loadContracts } from '../../contracts/load.js';
+import { checkGate } from '../../gate/check-gate.js';
+import { toStatusFile } from '../../gate/status-file.js';
+import { openStore, type Store } from '../../store/store.js';
+import { printError } from '../errors.js';
+import { EXIT, type CliIO } from '../io.js';
+import type { CommandState } from './index.js';
+
+/** Default store path when neither --db nor UPWATCH_DB is given. */
+export const DEFAULT_DB_PATH = '.upwatch/upwatch.db';
+
+/** The store path: --db, else $UPWATCH_DB, else .upwatch/upwatch.db, resolved against the working directory. */
+export function dbPath(io: CliIO, flag: string | undefined): string {
+  const p = flag ?? io.env['UPWATCH_DB'] ?? DEFAULT_DB_PATH;
+  return p === ':memory:' || isAbsolute(p) ? p : resolve(io.cwd, p);
+}
+
+/** Open the store for a gate command; a missing or unusable store is STORE_UNAVAILABLE (exit 2). */
+export function openGateStore(io: CliIO, flag: string | undefined, readonly: boolean): Store {
+  const path = dbPath(io, flag);
+  return openStore(path, { readonly });
+}
+
+/**
+ * Load contracts for a gate command. Errors in unrelated contracts do not stop the gate (they are reported on
+ * stderr); a feature whose contract failed to load is unknown, which exits 2.
+ */
+export async function loadGateContracts(io: CliIO, dir: string | undefined): Promise<ContractSet> {
+  const root = resolve(io.cwd, dir ?? io.env['UPWATCH_CONTRACTS'] ?? 'contracts');
+  const { contracts, diagnostics } = await loadContracts(root, {
+    env: (n) => io.env[n],
+    now: io.clock.now(),
+    root: io.cwd,
+  });
+  if (hasErrors(diagnostics)) {
+    const errors = diagnostics.filter((d) => d.severity === 'error');
+    io.stderr(
+      `warning: ${errors.length} contract error${errors.length === 1 ? '' : 's'} (run upwatch validate):\n`,
+    );
+    for (const d of errors.slice(0, 5)) io.stderr(`  ${formatDiagnostic(d).replace(/\n/g, '\n  ')}\n`);
+  }
+  return contracts;
+}
+
+const LABEL = { ok: 'ok', warn: 'WARN', blocked: 'BLOCKED' } as const;
+
+/** Human text for a gate report. */
+export function formatGateText(report: GateReport): string {
+  const out: string[] = [];
+  for (const f of report.features) out.push(...featureLines(f));
+  out.push(
+    `${report.features.length} feature${report.features.length === 1 ? '' : 's'}: ${report.counts.blocked} blocked, ${report.counts.warn} warn, ${report.counts.ok} ok`,
+  );
+  return out.join('\n') + '\n';
+}
+
+function featureLines(f: FeatureGate): string[] {
+  const lines = [
+    `${f.feature}  ${LABEL[f.state]}${f.override ? `  (override ${f.override.action} by ${f.override.by} until ${f.override.until}: ${f.override.reason})` : ''}`,
+  ];
+  for (const r of f.reasons) {
+    lines.push(
+      `  ${r.severity.padEnd(5)}  ${r.rule}  ${r.source}/${r.metric ?? '*'}  ${r.explanation.split('\n')[0]}  [${r.fingerprint.slice(0, 10)}${r.status === 'acknowledged' ? ', acknowledged' : ''}]`,
+    );
+    if (r.replacement) lines.push(`         replacement: ${r.replacement}`);
+  }
+  for (const u of f.unverified) {
+    lines.push(
+      `  unverified  ${u.source}: ${u.lastVerifiedAt ? `last verified ${u.lastVerifiedAt}` : 'never verified'} (freshness ${u.freshnessHours} h)`,
+    );
+  }
+  return lines;
+}
+
+interface GateFlags {
+  model?: string;
+  json?: boolean;
+  db?: string;
+  contracts?: string;
+}
+
+/**
+ * Register `upwatch gate`.
+ *
+ * @example
+ * upwatch gate engagement_rate_7d reach_28d --json
+ */
+export function registerGate(program: Command, io: CliIO, state: CommandState): void {
+  program
+    .command('gate')
+    .description('Decide whether features may be trained or served now (exit 0 allowed, 1 blocked)')
+    .argument('[features...]', 'feature names')
+    .option('--model <model>', 'every feature of this model')
+    .option('--json', 'print the decision as JSON (the status file shape)')
+    .option('--db <path>', `store (default: $UPWATCH_DB, else ${DEFAULT_DB_PATH})`)
+    .option('--contracts <dir>', 'contracts directory (default: $UPWATCH_CONTRACTS, else contracts)')
+    .addHelpText(
+      'after',
+      '\nExit codes: 0 every feature allowed (ok or warn); 1 at least one blocked; 2 could not run\n' +
+        '(unknown feature or model, no store, bad flags).',
+    )
+    .action(async (features: string[], flags: GateFlags) => {
+      let store: Store | undefined;
+      try {
+        if (features.length === 0 && flags.model === undefined) {
+          throw new UpwatchError('USAGE', 'name at least one feature or pass --model', {
+            hint: 'upwatch gate engagement_rate_7d, or upwatch gate --model ranker',
+          });
+        }
+        const contracts = await loadGateContracts(io, flags.contracts);
+        store = openGateStore(io, flags.db, true);
+        const report = checkGate({
+          store,
+          contracts,
+          features,
+          ...(flags.model !== undefined ? { model: flags.model } : {}),
+          now: io.clock.now(),
+        });
+        if (flags.json) io.stdout(JSON.stringify(toStatusFile(report), null, 2) + '\n');
+        else io.stdout(formatGateText(report));
+        state.exitCode = report.allowed ? EXIT.OK : EXIT.POLICY_FAILED;
+      } catch (e) {
+        printError(io, e);
+        state.exitCode = EXIT.CANNOT_RUN;
+      } finally {
+        store?.close();
+      }
+    });
+}

@@ -1,0 +1,72 @@
+// Manual gate overrides: allow or block a feature with a reason and an expiry, audited, replacing older overrides.
+import type { ContractSet } from '../core/contract.js';
+import { UpwatchError } from '../core/errors.js';
+import type { FeatureGate } from '../core/gate.js';
+import { writeAudit } from '../store/audit-repo.js';
+import {
+  addOverride,
+  revokeOverrides,
+  saveFeatureState,
+  type StoredOverride,
+} from '../store/overrides-repo.js';
+import { checkGate, type GateStore } from './check-gate.js';
+
+export interface OverrideInput {
+  feature: string;
+  action: 'allow' | 'block';
+  reason: string;
+  by: string;
+  /** ISO instant after `now`: overrides always expire by themselves. */
+  until: string;
+  now: Date;
+}
+
+/**
+ * Record an override and return it with the feature's new gate decision. Throws UpwatchError `NOT_FOUND` for a
+ * feature the contracts do not declare and `USAGE` for an empty reason or an expiry not in the future.
+ *
+ * @example
+ * overrideFeature(store, contracts, { feature: 'engagement_rate_7d', action: 'allow', reason: 'replacement wired',
+ *   by: 'ana', until: '2026-04-01T00:00:00.000Z', now });
+ */
+export function overrideFeature(
+  store: GateStore,
+  contracts: ContractSet,
+  input: OverrideInput,
+): { override: StoredOverride; gate: FeatureGate } {
+  const reason = input.reason.trim();
+  if (!reason)
+    throw new UpwatchError('USAGE', 'an override needs a reason', {
+      hint: 'pass --reason "why this is safe"',
+    });
+  if (!(Date.parse(input.until) > input.now.getTime())) {
+    throw new UpwatchError('USAGE', `override expiry ${input.until} is not in the future`, {
+      hint: 'pass --until with a later date, e.g. 7d',
+    });
+  }
+  return store.transaction(() => {
+    const before = checkGate({ store, contracts, features: [input.feature], now: input.now }).features[0]!;
+    const at = input.now.toISOString();
+    revokeOverrides(store, input.feature, at);
+    const override = addOverride(store, {
+      feature: input.feature,
+      action: input.action,
+      reason,
+      by: input.by,
+      at,
+      until: input.until,
+    });
+    const gate = checkGate({ store, contracts, features: [input.feature], now: input.now }).features[0]!;
+    writeAudit(store, {
+      at,
+      actor: input.by,
+      action: `override-${input.action}`,
+      targetKind: 'override',
+      target: input.feature,
+      reason,
+      details: { until: input.until, overrideId: override.id, from: before.state, to: gate.state },
+    });
+    saveFeatureState(store, { feature: gate.feature, state: gate.state, reasons: gate.reasons, at });
+    return { override, gate };
+  });
+}
