@@ -1,0 +1,179 @@
+// `upwatch poll`: one cycle per source now (fetch → store → docs), exit 3 when no upstream could be verified.
+import type { Command } from 'commander';
+import { hasErrors, loadContracts } from '../../contracts/load.js';
+import type { SourceContract } from '../../core/contract.js';
+import { formatDiagnostic } from '../../core/diagnostic.js';
+import { UpwatchError } from '../../core/errors.js';
+import type { LogFields, Logger, LogLevel } from '../../core/logger.js';
+import { runCycle, type CycleDeps, type CycleResult } from '../../pipeline/cycle.js';
+import { createHttpClient } from '../../providers/http.js';
+import type { FetchProgress } from '../../providers/provider.js';
+import { openStore } from '../../store/store.js';
+import { printError } from '../errors.js';
+import { EXIT, type CliIO } from '../io.js';
+import { resolveSettings, type Settings } from '../settings.js';
+import type { CommandState } from './index.js';
+
+const LEVELS: LogLevel[] = ['debug', 'info', 'warn', 'error'];
+
+/** A logger writing `level msg key=value…` lines to stderr at or above `level`. */
+export function cliLogger(io: CliIO, level: string): Logger {
+  const min = Math.max(0, LEVELS.indexOf(level as LogLevel));
+  const line = (l: LogLevel) => (msg: string, fields?: LogFields) => {
+    if (LEVELS.indexOf(l) < min) return;
+    const kv = Object.entries(fields ?? {})
+      .map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`)
+      .join(' ');
+    io.stderr(`${io.clock.now().toISOString()} ${l} ${msg}${kv ? ` ${kv}` : ''}\n`);
+  };
+  return { debug: line('debug'), info: line('info'), warn: line('warn'), error: line('error') };
+}
+
+/** Progress lines for long polls: drawn in place on a terminal, one line per 10 s otherwise. */
+export function progressPrinter(io: CliIO): (p: FetchProgress) => void {
+  let lastLine = 0;
+  return (p) => {
+    const text = `poll ${p.source}: ${p.done}/${p.total} requests`;
+    if (io.isTTY) {
+      io.stderr(`\r${text}${p.done === p.total ? '\n' : ''}`);
+      return;
+    }
+    const now = performance.now();
+    if (p.total >= 20 && (now - lastLine >= 10_000 || p.done === p.total)) {
+      lastLine = now;
+      io.stderr(`${text}\n`);
+    }
+  };
+}
+
+export interface Wiring {
+  settings: Settings;
+  sources: SourceContract[];
+  deps: CycleDeps;
+  close(): void;
+}
+
+/**
+ * Settings → contracts → store → HTTP client → CycleDeps, shared by `poll` and `run`. Throws UpwatchError
+ * (CONTRACTS_*, STORE_*, CONFIG_INVALID, USAGE) when it cannot run.
+ */
+export async function wire(
+  io: CliIO,
+  flags: { db?: string; contracts?: string; snapshots?: string; source?: string[] },
+  logger: Logger | undefined,
+): Promise<Wiring> {
+  const settings = resolveSettings(io, {
+    db: flags.db,
+    contracts: flags.contracts,
+    snapshots: flags.snapshots,
+  });
+  const log = logger ?? cliLogger(io, settings.logLevel);
+  const lookup = (name: string) => io.env[name];
+  const { contracts, diagnostics } = await loadContracts(settings.contracts, {
+    env: lookup,
+    now: io.clock.now(),
+    root: io.cwd,
+  });
+  for (const d of diagnostics) if (d.severity === 'error') io.stderr(`${formatDiagnostic(d)}\n`);
+  let sources = contracts.sources;
+  if (flags.source && flags.source.length > 0) {
+    const unknown = flags.source.filter((n) => !sources.some((s) => s.name === n));
+    if (unknown.length > 0) {
+      throw new UpwatchError('USAGE', `unknown source ${unknown.join(', ')}`, {
+        hint: `sources loaded: ${sources.map((s) => s.name).join(', ') || 'none'}`,
+      });
+    }
+    sources = sources.filter((s) => flags.source!.includes(s.name));
+  }
+  if (sources.length === 0) {
+    throw new UpwatchError('CONTRACTS_INVALID', `no usable source contract in ${settings.contracts}`, {
+      hint: hasErrors(diagnostics)
+        ? 'fix the errors above (upwatch validate)'
+        : 'add a Source contract, or pass --contracts DIR',
+    });
+  }
+  const store = openStore(settings.db);
+  const http = createHttpClient({ clock: io.clock, logger: log });
+  const deps: CycleDeps = {
+    store,
+    http,
+    secrets: lookup,
+    clock: io.clock,
+    logger: log,
+    contracts,
+    snapshotsDir: settings.snapshots,
+    onProgress: progressPrinter(io),
+  };
+  return {
+    settings,
+    sources,
+    deps,
+    close() {
+      http.close();
+      store.close();
+    },
+  };
+}
+
+/** One human line per cycle. */
+export function describeCycle(r: CycleResult): string {
+  const p = r.poll;
+  const head = `${r.source}  ${p.outcome.toUpperCase()}  poll #${p.id}: ${p.observationCount} values, ${p.requests.length} requests`;
+  const docs = r.docChanges.length > 0 ? `, ${r.docChanges.length} doc change(s)` : '';
+  const docFail = r.docFailures.length > 0 ? `, ${r.docFailures.length} doc(s) not fetched` : '';
+  const err = p.errorCode ? `\n  ${p.errorCode}: ${p.errorMessage ?? ''}` : '';
+  return `${head}${docs}${docFail}${err}\n`;
+}
+
+interface PollFlags {
+  source?: string[];
+  db?: string;
+  contracts?: string;
+  snapshots?: string;
+  json?: boolean;
+}
+
+/**
+ * Register `upwatch poll`.
+ *
+ * @example
+ * upwatch poll --source meta-page-insights --db .upwatch/upwatch.db
+ */
+export function registerPoll(program: Command, io: CliIO, state: CommandState): void {
+  program
+    .command('poll')
+    .description(
+      'Poll sources now: fetch, store, snapshot watched docs (exit 3 when no upstream could be verified)',
+    )
+    .option('--source <name...>', 'only these sources (repeatable)')
+    .option('--db <path>', 'store file (env UPWATCH_DB, default .upwatch/upwatch.db)')
+    .option('--contracts <dir>', 'contracts directory (env UPWATCH_CONTRACTS, default contracts)')
+    .option('--snapshots <dir>', 'doc snapshots directory (env UPWATCH_SNAPSHOTS, default snapshots)')
+    .option('--json', 'print the cycle results as JSON on stdout')
+    .action(async (flags: PollFlags) => {
+      let wiring: Wiring;
+      try {
+        wiring = await wire(io, flags, undefined);
+      } catch (e) {
+        printError(io, e);
+        state.exitCode = EXIT.CANNOT_RUN;
+        return;
+      }
+      try {
+        const results: CycleResult[] = [];
+        for (const source of wiring.sources) {
+          const r = await runCycle(wiring.deps, source);
+          results.push(r);
+          if (!flags.json) io.stdout(describeCycle(r));
+        }
+        if (flags.json) io.stdout(`${JSON.stringify(results, null, 2)}\n`);
+        state.exitCode = results.every((r) => r.poll.outcome === 'failed') ? EXIT.UNVERIFIED : EXIT.OK;
+      } catch (e) {
+        // The store refused a poll (disk full, locked): upwatch could not run.
+        printError(io, e);
+        state.exitCode = EXIT.CANNOT_RUN;
+      } finally {
+        wiring.close();
+      }
+    });
+}

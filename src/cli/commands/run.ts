@@ -1,0 +1,81 @@
+// `upwatch run`: the daemon — a schedule per source, graceful stop on SIGINT/SIGTERM that drains in-flight cycles.
+import type { Command } from 'commander';
+import { runCycle } from '../../pipeline/cycle.js';
+import { createScheduler } from '../../scheduler/scheduler.js';
+import { printError } from '../errors.js';
+import { EXIT, type CliIO } from '../io.js';
+import { describeCycle, wire, type Wiring } from './poll.js';
+import type { CommandState } from './index.js';
+import type { CycleResult } from '../../pipeline/cycle.js';
+
+interface RunFlags {
+  source?: string[];
+  db?: string;
+  contracts?: string;
+  snapshots?: string;
+  drainTimeout: string;
+  pollOnStart?: boolean;
+}
+
+/**
+ * Register `upwatch run`.
+ *
+ * @example
+ * upwatch run --poll-on-start --drain-timeout 30
+ */
+export function registerRun(program: Command, io: CliIO, state: CommandState): void {
+  program
+    .command('run')
+    .description(
+      'Run the daemon: poll each source on its schedule until SIGINT/SIGTERM (drains running polls)',
+    )
+    .option('--source <name...>', 'only these sources (repeatable)')
+    .option('--db <path>', 'store file (env UPWATCH_DB, default .upwatch/upwatch.db)')
+    .option('--contracts <dir>', 'contracts directory (env UPWATCH_CONTRACTS, default contracts)')
+    .option('--snapshots <dir>', 'doc snapshots directory (env UPWATCH_SNAPSHOTS, default snapshots)')
+    .option('--drain-timeout <seconds>', 'how long a stop waits for running polls', '30')
+    .option('--poll-on-start', 'poll every source once at start (node-cron does not catch up after downtime)')
+    .action(async (flags: RunFlags) => {
+      let wiring: Wiring;
+      try {
+        wiring = await wire(io, flags, undefined);
+      } catch (e) {
+        printError(io, e);
+        state.exitCode = EXIT.CANNOT_RUN;
+        return;
+      }
+      const log = wiring.deps.logger!;
+      let scheduler;
+      try {
+        scheduler = createScheduler({
+          sources: wiring.sources,
+          run: (source) => runCycle(wiring.deps, source),
+          logger: log,
+          onRun: (_name, outcome) => {
+            if (outcome.ok) io.stdout(describeCycle(outcome.result as CycleResult));
+          },
+        });
+      } catch (e) {
+        printError(io, e);
+        wiring.close();
+        state.exitCode = EXIT.CANNOT_RUN;
+        return;
+      }
+      const stopped = new Promise<NodeJS.Signals>((resolve) => {
+        process.once('SIGINT', () => resolve('SIGINT'));
+        process.once('SIGTERM', () => resolve('SIGTERM'));
+      });
+      scheduler.start();
+      io.stderr(`upwatch run: ${wiring.sources.length} source(s) scheduled; store ${wiring.settings.db}\n`);
+      if (flags.pollOnStart) void scheduler.runNow();
+      const signal = await stopped;
+      const timeoutMs = Math.max(0, Number(flags.drainTimeout) || 30) * 1000;
+      io.stderr(`upwatch run: ${signal} received, draining ${scheduler.running().length} running poll(s)\n`);
+      const r = await scheduler.stop(timeoutMs);
+      if (!r.drained)
+        io.stderr(`upwatch run: gave up waiting for ${r.abandoned.join(', ')} after ${timeoutMs} ms\n`);
+      wiring.close();
+      io.stderr('upwatch run: stopped\n');
+      state.exitCode = EXIT.OK;
+    });
+}
