@@ -9,3 +9,6 @@ export type * from './core/observation.js';
 export type * from './core/detector.js';
 export { ManualClock, systemClock } from './core/clock.js';
 export type { Clock } from './core/clock.js';
+export { loadContracts, loadContractTexts, hasErrors } from './contracts/load.js';
+export type { LoadOptions, LoadResult } from './contracts/load.js';
+export { formatDiagnostic } from './core/diagnostic.js';
