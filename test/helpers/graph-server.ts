@@ -22,6 +22,8 @@ export interface GraphServerOptions {
   /** Fault mode per path. */
   faultFor?: (path: string, url: URL) => FaultMode;
   latencyMs?: number;
+  /** Static documents served by path (changelog pages…), as HTML. */
+  docs?: Record<string, string>;
 }
 
 export type GraphServer = LoopbackServer & { options: GraphServerOptions };
@@ -60,6 +62,8 @@ export async function startGraphServer(options: GraphServerOptions): Promise<Gra
           },
         },
       });
+      const page = options.docs?.[url.pathname];
+      if (page !== undefined) return { headers: { 'content-type': 'text/html; charset=utf-8' }, body: page };
       if (!m) return err({ status: 404, code: 803, message: 'Unknown path' });
       const q = url.searchParams;
       if (options.token !== undefined && q.get('access_token') !== options.token) {

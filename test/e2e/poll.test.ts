@@ -1,0 +1,136 @@
+// upwatch poll / status / run end to end against the loopback Graph-like server.
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openStore } from '../../src/store/store.js';
+import { cli, exitOf, spawnTsx, waitForOutput } from '../helpers/cli.js';
+import { startGraphServer, type GraphServer } from '../helpers/graph-server.js';
+import { tempDir } from '../helpers/temp-dir.js';
+
+const TOKEN = 'tok-e2e-5512';
+let graph: GraphServer;
+const dir = tempDir('upwatch-e2e-poll-');
+
+function contract(baseUrl: string, schedule = '0 7 * * *'): string {
+  return `apiVersion: upwatch/v1
+kind: Source
+name: meta
+owners: [data@example.com]
+provider: meta-graph
+connection:
+  baseUrl: ${baseUrl}
+  apiVersion: v24.0
+  accessToken: \${META_TOKEN}
+  pages: ['111', '222']
+schedule: '${schedule}'
+docs:
+  - name: changelog
+    kind: changelog
+    url: ${baseUrl}/changelog
+metrics:
+  - name: page_media_view
+    period: day
+    kind: count
+  - name: page_follows
+    period: day
+    kind: count
+`;
+}
+
+function project(name: string, baseUrl: string): string {
+  const cwd = join(dir, name);
+  mkdirSync(join(cwd, 'contracts'), { recursive: true });
+  writeFileSync(join(cwd, 'contracts', 'meta.yaml'), contract(baseUrl));
+  return cwd;
+}
+
+beforeAll(async () => {
+  graph = await startGraphServer({
+    token: TOKEN,
+    metrics: { page_media_view: () => 10, page_follows: () => 3 },
+    docs: { '/changelog': '<html><body><h1>Changelog</h1><p>page_fans will be removed.</p></body></html>' },
+  });
+});
+afterAll(() => graph.close());
+
+describe('upwatch poll', () => {
+  it('fills the store, writes doc snapshots, and exits 0', async () => {
+    const cwd = project('ok', graph.url);
+    const r = await cli(['poll'], { cwd, env: { META_TOKEN: TOKEN } });
+    expect(r.stderr).not.toContain('error');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/meta {2}OK {2}poll #1: 12 values, 4 requests/);
+    const store = openStore(join(cwd, '.upwatch', 'upwatch.db'), { readonly: true });
+    expect(store.lastPoll('meta')!.outcome).toBe('ok');
+    store.close();
+    expect(existsSync(join(cwd, 'snapshots', 'meta', 'changelog.txt'))).toBe(true);
+
+    const status = await cli(['status', '--json'], { cwd });
+    expect(status.code).toBe(0);
+    expect(JSON.parse(status.stdout).sources[0]).toMatchObject({
+      source: 'meta',
+      polls: 1,
+      lastOutcome: 'ok',
+      observations: 12,
+      entities: 2,
+    });
+  });
+
+  it('exits 3 when every attempt to reach the upstream failed, and records the failed poll', async () => {
+    const cwd = project('down', 'http://127.0.0.1:9');
+    const r = await cli(['poll', '--db', 'x.db'], { cwd, env: { META_TOKEN: TOKEN } });
+    expect(r.code).toBe(3);
+    expect(r.stdout).toContain('FAILED');
+    const status = await cli(['status', '--db', 'x.db'], { cwd });
+    expect(status.stdout).toMatch(/meta .* failed/);
+  }, 20_000);
+
+  it('exits 2 when the contracts are unusable or the source is unknown', async () => {
+    const cwd = join(dir, 'empty');
+    mkdirSync(cwd, { recursive: true });
+    expect((await cli(['poll'], { cwd })).code).toBe(2);
+    const ok = project('unknown-source', graph.url);
+    const r = await cli(['poll', '--source', 'nope'], { cwd: ok, env: { META_TOKEN: TOKEN } });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('unknown source nope');
+  });
+
+  it('exits 2 when the store is not a database', async () => {
+    const cwd = project('corrupt', graph.url);
+    writeFileSync(join(cwd, 'bad.db'), 'x'.repeat(8192));
+    const r = await cli(['poll', '--db', 'bad.db'], { cwd, env: { META_TOKEN: TOKEN } });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('STORE_CORRUPT');
+  });
+});
+
+describe('upwatch run', () => {
+  it('polls on start, then stops cleanly on SIGTERM', async () => {
+    const cwd = project('daemon', graph.url);
+    const db = join(cwd, 'daemon.db');
+    const child = spawnTsx(
+      'src/cli/main.ts',
+      [
+        'run',
+        '--poll-on-start',
+        '--db',
+        db,
+        '--contracts',
+        join(cwd, 'contracts'),
+        '--snapshots',
+        join(cwd, 'snap'),
+      ],
+      {
+        META_TOKEN: TOKEN,
+      },
+    );
+    await waitForOutput(child, /meta {2}OK/);
+    child.kill('SIGTERM');
+    const exit = await exitOf(child);
+    expect(exit.code).toBe(0);
+    const store = openStore(db, { readonly: true });
+    expect(store.recentPolls('meta', 10)).toHaveLength(1);
+    store.close();
+    expect(readFileSync(join(cwd, 'snap', 'meta', 'changelog.txt'), 'utf8')).toBeTruthy();
+  }, 20_000);
+});
