@@ -69,7 +69,7 @@ export function findAnnouncedDates(text: string): AnnouncedDate[] {
     for (let m = p.re.exec(text); m; m = p.re.exec(text)) {
       const parts = p.read(m);
       const date = parts && iso(parts.y, parts.mo, parts.d);
-      if (date && !out.some((o) => m!.index >= o.index && m!.index < o.index + o.phrase.length))
+      if (date && !out.some((o) => m.index >= o.index && m.index < o.index + o.phrase.length))
         out.push({ date, phrase: m[0], index: m.index });
     }
   }
