@@ -1,9 +1,30 @@
 // The registry of detectors, in stage order: the one list the pipeline, contracts validation and docs read.
 import type { Detector } from '../core/detector.js';
 import { DETECTOR_STAGES } from '../core/detector.js';
+import { freshness } from './freshness.js';
+import { frozenRun } from './frozen-run.js';
+import { nullRate } from './null-rate.js';
+import { panelScale } from './panel-scale.js';
+import { payloadSchema } from './payload-schema.js';
+import { rangeViolated } from './range-violated.js';
+import { representationFlip } from './representation-flip.js';
+import { unitScale } from './unit-scale.js';
+import { volumeDrop } from './volume-drop.js';
 
 // Each detector file exports one Detector; add it to this list (npm run new:detector does it for you).
-const DETECTORS: Detector<never>[] = [];
+// Options differ per detector (each file is type-checked against its own O); the list holds them side by side.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+const DETECTORS: Detector<any>[] = [
+  payloadSchema,
+  nullRate,
+  volumeDrop,
+  freshness,
+  frozenRun,
+  unitScale,
+  panelScale,
+  representationFlip,
+  rangeViolated,
+];
 
 /** Every registered detector, ordered by stage (schema → deprecation → volume → frozen → scale → drift). */
 export function allDetectors(): readonly Detector<Record<string, unknown>>[] {

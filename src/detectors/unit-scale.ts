@@ -22,6 +22,8 @@ export interface UnitScaleOptions {
   confirmDays: number;
   /** Snap tolerance in decades (max with 3·SE). */
   toleranceDecades: number;
+  /** Upper bound of the snap tolerance in decades (3·SE alone lets a ×20 burst pass as ×60). */
+  maxToleranceDecades: number;
   /** Unit factors tried per series (×10 is panel-only, see panel-scale). */
   factors: number[];
   /** Evaluation window: the baseline ends this many days before today at most. */
@@ -49,7 +51,10 @@ export function unitHit(
   if (!((shift.k >= o.confirmDays && az >= o.zConfirm) || az >= o.zFast)) return undefined;
   if (Math.sign(shift.logFactor) !== Math.sign(shift.delta)) return undefined;
   if (!(runMedianValue(shift, values) > 0)) return undefined;
-  const tol = Math.max(o.toleranceDecades * Math.LN10, 3 * shift.se);
+  const tol = Math.min(
+    Math.max(o.toleranceDecades * Math.LN10, 3 * shift.se),
+    o.maxToleranceDecades * Math.LN10,
+  );
   const snap = preferDecimal(snapToUnit(shift.logFactor, o.factors), shift.logFactor, tol, binary);
   if (snap.distance > tol) return undefined;
   return { shift, factor: snap.factor, distance: snap.distance };
@@ -71,6 +76,7 @@ export const unitScale: Detector<UnitScaleOptions> = {
     zFast: 8,
     confirmDays: 3,
     toleranceDecades: 0.1,
+    maxToleranceDecades: 0.3,
     factors: [...SERIES_UNIT_FACTORS],
     lookback: 7,
     baselineDays: 28,
@@ -84,6 +90,7 @@ export const unitScale: Detector<UnitScaleOptions> = {
       zFast: { type: 'number', minimum: 1 },
       confirmDays: { type: 'integer', minimum: 1 },
       toleranceDecades: { type: 'number', minimum: 0 },
+      maxToleranceDecades: { type: 'number', minimum: 0 },
       factors: { type: 'array', items: { type: 'number', exclusiveMinimum: 1 }, minItems: 1 },
       lookback: { type: 'integer', minimum: 1, maximum: 28 },
       baselineDays: { type: 'integer', minimum: 7 },

@@ -120,13 +120,21 @@ function compute(
   const k = run.length;
   const delta = median(run);
   const se = 1.2533 * model.sigma * Math.sqrt(1 / k + 1 / model.n);
-  let logFactor = delta;
+  // Noise is autocorrelated: the days just before the onset say where the series really stood. Half of their
+  // mean residual is added to the expectation when estimating the factor (not for Z).
+  const before: number[] = [];
+  for (let i = onset - 1; i >= 0 && before.length < 3; i--) {
+    const y = model.y[i]!;
+    if (Number.isFinite(y)) before.push(y - model.expected(i));
+  }
+  const carry = before.length > 0 ? 0.5 * (before.reduce((a, b) => a + b, 0) / before.length) : 0;
+  let logFactor = delta - carry;
   if (model.transform.name !== 'asinh') {
     const obs: number[] = [];
     const exp: number[] = [];
     for (const i of runIdx) {
       obs.push(values[i]!);
-      exp.push(model.transform.inverse(model.expected(i)));
+      exp.push(model.transform.inverse(model.expected(i) + carry));
     }
     const mo = median(obs);
     const me = median(exp);

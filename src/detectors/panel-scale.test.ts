@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { panelScale } from './panel-scale.js';
+import { burst, countSeries, historyOf, rescale } from './testing/series.js';
+import { seeded } from './testing/random.js';
+import { runOn } from './testing/input.js';
+
+function panel(seed: number, n: number, edit: (values: number[], e: number) => number[] = (v) => v) {
+  const r = seeded(seed);
+  const series: Record<string, number[]> = {};
+  for (let e = 0; e < n; e++) {
+    const level = Math.exp(3 + 3 * r());
+    series[`p${String(e).padStart(2, '0')}`] = edit(
+      countSeries(seeded(seed * 1000 + e), { days: 60, level, weekdayAmp: 0.2, growth: 0.003 }),
+      e,
+    );
+  }
+  return historyOf(series);
+}
+
+describe('panel-scale', () => {
+  it.each([
+    { factor: 10, from: 59, severity: 'block', name: '×10 panel-wide (panel-only unit)' },
+    { factor: 100, from: 58, severity: 'block', name: '×100 panel-wide' },
+    { factor: 0.001, from: 58, severity: 'block', name: '÷1000 panel-wide' },
+    { factor: 2.5, from: 56, severity: 'warn', name: '×2.5 for 4 days (not a unit)' },
+  ])('$name → $severity', ({ factor, from, severity }) => {
+    const h = panel(3, 30, (v) => rescale(v, from, factor, factor > 1));
+    const [d] = runOn(panelScale, h);
+    expect(d?.severity).toBe(severity);
+    if (severity === 'block') expect(d?.evidence['factor']).toBeCloseTo(factor, 8);
+    expect(d?.onset).toBe(h.entities.get('p00')![from]!.day);
+    expect(d?.entityShare).toBeGreaterThanOrEqual(0.6);
+  });
+
+  it.each([
+    { name: 'clean panel', edit: (v: number[]) => v },
+    {
+      name: 'bursts on a third of the entities',
+      edit: (v: number[], e: number) => (e % 3 === 0 ? burst(v, 58, 2, 8) : v),
+    },
+    {
+      name: '×100 on 5 of 30 entities',
+      edit: (v: number[], e: number) => (e < 5 ? rescale(v, 58, 100, true) : v),
+    },
+    { name: 'one-day ×2 holiday spike', edit: (v: number[]) => burst(v, 59, 1, 2) },
+  ])('stays quiet on $name', ({ edit }) => {
+    expect(runOn(panelScale, panel(4, 30, edit))).toEqual([]);
+  });
+
+  it('property: clean growing seasonal panels never block', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 1e5 }), (seed) =>
+        runOn(panelScale, panel(seed, 12)).every((d) => d.severity !== 'block'),
+      ),
+      { numRuns: 25 },
+    );
+  });
+});

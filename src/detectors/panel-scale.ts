@@ -1,0 +1,204 @@
+// S2: the whole panel of a metric moved by one factor on the same day — an upstream scale change (detection.md §3.3).
+import type { Detector } from '../core/detector.js';
+import type { FindingDraft } from '../core/finding.js';
+import { entityList, metricInput, round6 } from './common.js';
+import { dayString } from './stats/days.js';
+import { MAD_TO_SD, mad, median, quantile } from './stats/robust.js';
+import { entityShift, windowShift, type EntityShift } from './stats/shift.js';
+import {
+  PANEL_UNIT_FACTORS,
+  formatFactor,
+  formatNumber,
+  isBinaryUnit,
+  preferDecimal,
+  snapToUnit,
+} from './stats/units.js';
+
+export interface PanelScaleOptions {
+  /** Smallest panel factor considered, as |ln κ̂| ≥ ln(minFactor). */
+  minFactor: number;
+  /** Share of entities within `agreeTolerance` of the panel factor. */
+  minAgree: number;
+  agreeTolerance: number;
+  /** Entities needed for a panel; smaller panels need every entity to agree. */
+  minEntities: number;
+  /** Snap tolerance in decades (max with 3·SE of the panel median). */
+  toleranceDecades: number;
+  /** Days a non-unit panel shift must last before it is reported (holiday spikes last one). */
+  confirmDays: number;
+  factors: number[];
+  lookback: number;
+  baselineDays: number;
+  minHistory: number;
+}
+
+/** The panel's current shift: onset, factor, agreement. Exported for level-shift and the benchmark. */
+export interface PanelShift {
+  onsetIndex: number;
+  days: number;
+  logFactor: number;
+  se: number;
+  agree: number;
+  entities: { entity: string; logFactor: number; shift: EntityShift }[];
+  n: number;
+}
+
+/** An entity agrees with the panel factor within max(tolerance, 2.5·its own SE over `days` days). */
+export function agrees(
+  e: PanelShift['entities'][number],
+  logFactor: number,
+  tolerance: number,
+  days: number,
+): boolean {
+  const se = 1.2533 * e.shift.model.sigma * Math.sqrt(1 / Math.max(1, days) + 1 / e.shift.model.n);
+  return Math.abs(e.logFactor - logFactor) <= Math.max(tolerance, 2.5 * se);
+}
+
+/** Estimate the panel shift ending today (S2). Undefined when fewer than 2 entities can be judged. */
+export function panelShift(
+  frame: Parameters<typeof entityShift>[0],
+  kind: Parameters<typeof entityShift>[2],
+  o: Pick<PanelScaleOptions, 'lookback' | 'baselineDays' | 'minHistory' | 'agreeTolerance'>,
+): PanelShift | undefined {
+  const T = frame.length - 1;
+  const shifts: { shift: EntityShift; values: Float64Array }[] = [];
+  for (const s of frame.entities) {
+    const sh = entityShift(frame, s, kind, o);
+    if (sh) shifts.push({ shift: sh, values: s.values });
+  }
+  if (shifts.length < 2) return undefined;
+  const floorStart = Math.min(...shifts.map((x) => x.shift.baseEnd + 1));
+  // Panel median residual per day; the onset is where today's shift began.
+  const med: number[] = [];
+  for (let i = floorStart; i <= T; i++) {
+    const day: number[] = [];
+    for (const { shift } of shifts) {
+      const e = shift.residuals[i]!;
+      if (Number.isFinite(e)) day.push(e);
+    }
+    med[i - floorStart] = day.length > 0 ? median(day) : NaN;
+  }
+  const mT = med[T - floorStart]!;
+  if (!Number.isFinite(mT)) return undefined;
+  let onset = T;
+  for (let i = T - 1; i >= floorStart; i--) {
+    const m = med[i - floorStart]!;
+    if (!Number.isFinite(m)) continue;
+    if (Math.sign(m) !== Math.sign(mT) || Math.abs(m) < Math.abs(mT) / 3) break;
+    onset = i;
+  }
+  const entities: PanelShift['entities'] = [];
+  for (const { shift, values } of shifts) {
+    const w = windowShift(shift, values, onset, T);
+    if (w && w.medianValue > 0) entities.push({ entity: shift.entity, logFactor: w.logFactor, shift });
+  }
+  if (entities.length < 2) return undefined;
+  const lfs = entities.map((e) => e.logFactor);
+  const logFactor = median(lfs);
+  const agree =
+    entities.filter((e) => agrees(e, logFactor, o.agreeTolerance, T - onset + 1)).length / lfs.length;
+  const se = (1.2533 * Math.max(MAD_TO_SD * mad(lfs), 0.05)) / Math.sqrt(lfs.length);
+  return { onsetIndex: onset, days: T - onset + 1, logFactor, se, agree, entities, n: shifts.length };
+}
+
+export const panelScale: Detector<PanelScaleOptions> = {
+  id: 'panel-scale',
+  title: 'Whole panel rescaled on the same day',
+  description:
+    'Estimates one factor for all entities of a metric (median of per-entity log-ratios since the panel shift ' +
+    'began) and fires when at least 60 % of entities agree on a factor of ×2 or more. Snapped to a unit factor ' +
+    '(now including ×10, safe across many entities) it blocks as an upstream scale change; a non-unit panel shift ' +
+    'lasting 3 days warns. It absorbs the per-entity unit-scale and level-shift findings it explains.',
+  class: 'scale',
+  stage: 'scale',
+  scope: 'metric',
+  defaults: {
+    minFactor: 2,
+    minAgree: 0.6,
+    agreeTolerance: 0.35,
+    minEntities: 10,
+    toleranceDecades: 0.1,
+    confirmDays: 3,
+    factors: [...PANEL_UNIT_FACTORS],
+    lookback: 7,
+    baselineDays: 28,
+    minHistory: 7,
+  },
+  optionsSchema: {
+    type: 'object',
+    additionalProperties: false,
+    properties: {
+      minFactor: { type: 'number', exclusiveMinimum: 1 },
+      minAgree: { type: 'number', minimum: 0, maximum: 1 },
+      agreeTolerance: { type: 'number', exclusiveMinimum: 0 },
+      minEntities: { type: 'integer', minimum: 2 },
+      toleranceDecades: { type: 'number', minimum: 0 },
+      confirmDays: { type: 'integer', minimum: 1 },
+      factors: { type: 'array', items: { type: 'number', exclusiveMinimum: 1 }, minItems: 1 },
+      lookback: { type: 'integer', minimum: 1, maximum: 28 },
+      baselineDays: { type: 'integer', minimum: 7 },
+      minHistory: { type: 'integer', minimum: 3 },
+    },
+  },
+  detect(input) {
+    const m = metricInput(input);
+    if (!m) return [];
+    const { frame, metric } = m;
+    const o = input.options;
+    const p = panelShift(frame, metric.kind, o);
+    if (!p) return [];
+    if (Math.abs(p.logFactor) < Math.log(o.minFactor)) return [];
+    const enough = p.n >= o.minEntities ? p.agree >= o.minAgree : p.n >= 3 && p.agree === 1;
+    if (!enough) return [];
+    const tol = Math.max(o.toleranceDecades * Math.LN10, 3 * p.se);
+    const raw = snapToUnit(p.logFactor, o.factors);
+    const snap = preferDecimal(raw, p.logFactor, tol, isBinaryUnit(metric.unit));
+    const isUnit = snap.distance <= tol;
+    if (!isUnit && p.days < o.confirmDays) return [];
+    const agreeing = p.entities.filter((e) => agrees(e, p.logFactor, o.agreeTolerance, p.days));
+    const entities = agreeing.map((e) => e.entity).sort();
+    const kappas = p.entities.map((e) => Math.exp(e.logFactor));
+    const kappa = Math.exp(p.logFactor);
+    const lo = quantile(kappas, 0.25);
+    const hi = quantile(kappas, 0.75);
+    const onset = dayString(frame.startDay + p.onsetIndex);
+    const ex = agreeing[0]!;
+    const exSeries = frame.entities.find((s) => s.entity === ex.entity)!;
+    const last = ex.shift.lastNormal;
+    const lastNormal =
+      last && last.index < p.onsetIndex
+        ? `${ex.entity}: last normal ${formatNumber(last.value)} (${dayString(frame.startDay + last.index)}), `
+        : `${ex.entity}: `;
+    const first = `first changed ${formatNumber(exSeries.values[p.onsetIndex]!)} (${onset}).`;
+    const head =
+      `${metric.name}: since ${onset} ≈${formatFactor(isUnit ? snap.factor : kappa)} (median ${formatNumber(kappa)}, ` +
+      `IQR ${formatNumber(lo)}–${formatNumber(hi)}) on ${agreeing.length}/${p.n} entities (${entityList(entities)}). `;
+    const explanation = isUnit
+      ? `${head}The panel moved together by a unit factor: an upstream unit or representation change, not growth. ${lastNormal}${first}`
+      : `${head}The panel moved together for ${p.days} days, but not by a unit factor: a real upstream change or a redefinition. ${lastNormal}${first}`;
+    const draft: FindingDraft = {
+      rule: 'panel-scale',
+      class: 'scale',
+      severity: isUnit ? 'block' : 'warn',
+      source: input.source.name,
+      metric: metric.name,
+      entities,
+      entityShare: round6(entities.length / p.n),
+      onset,
+      evidence: {
+        factor: isUnit ? snap.factor : null,
+        kappa: round6(kappa),
+        kappaIqr: [round6(lo), round6(hi)],
+        seLogFactor: round6(p.se),
+        agree: round6(p.agree),
+        days: p.days,
+        entitiesAgreeing: agreeing.length,
+        entitiesChecked: p.n,
+        lastNormalValue: last ? last.value : null,
+        firstChangedValue: exSeries.values[p.onsetIndex]!,
+      },
+      explanation,
+    };
+    return [draft];
+  },
+};

@@ -1,0 +1,189 @@
+// S4: the representation flipped — fraction ↔ percent, or integer ↔ decimal — across the panel (§3.3).
+import type { Severity } from '../core/contract.js';
+import type { Detector } from '../core/detector.js';
+import { entityList, metricInput, round6 } from './common.js';
+import { dayString } from './stats/days.js';
+import { VALUE, type MetricFrame } from './stats/frame.js';
+import { median, quantile } from './stats/robust.js';
+import { formatNumber } from './stats/units.js';
+
+export interface RepresentationFlipOptions {
+  baselineDays: number;
+  /** Days of baseline needed. */
+  minHistory: number;
+  /** Non-zero values needed in the baseline. */
+  minValues: number;
+  /** Integer share of the baseline (non-zero values) that makes a series "integer". */
+  integerShare: number;
+  /** Integer share today below which an integer series turned decimal. */
+  decimalShare: number;
+  /** Longest flipped stretch searched for the onset. */
+  lookback: number;
+}
+
+interface DayStats {
+  values: number[];
+  median: number;
+  p99: number;
+  intShare: number;
+}
+
+function dayStats(frame: MetricFrame, i: number): DayStats | undefined {
+  const values: number[] = [];
+  let nonZero = 0;
+  let ints = 0;
+  for (const s of frame.entities) {
+    if (s.presence[i] !== VALUE) continue;
+    const v = s.values[i]!;
+    values.push(v);
+    if (v !== 0) {
+      nonZero++;
+      if (Number.isInteger(v)) ints++;
+    }
+  }
+  if (values.length === 0) return undefined;
+  return {
+    values,
+    median: median(values),
+    p99: quantile(values, 0.99),
+    intShare: nonZero > 0 ? ints / nonZero : NaN,
+  };
+}
+
+type Flip = 'fraction-to-percent' | 'percent-to-fraction' | 'integer-to-decimal' | 'decimal-to-integer';
+
+export const representationFlip: Detector<RepresentationFlipOptions> = {
+  id: 'representation-flip',
+  title: 'Representation flipped (fraction ↔ percent, integer ↔ decimal)',
+  description:
+    'Compares the panel’s values with the 28 days before: a metric whose 99th percentile stayed ≤ 1 and whose ' +
+    'median is now above 1 switched from fraction to percent (and the reverse); both block. A metric that was ' +
+    'integer (≥ 99 % of non-zero values) and is now mostly decimal (< 50 %), or the reverse, warns.',
+  class: 'scale',
+  stage: 'scale',
+  scope: 'metric',
+  defaults: {
+    baselineDays: 28,
+    minHistory: 7,
+    minValues: 20,
+    integerShare: 0.99,
+    decimalShare: 0.5,
+    lookback: 14,
+  },
+  optionsSchema: {
+    type: 'object',
+    additionalProperties: false,
+    properties: {
+      baselineDays: { type: 'integer', minimum: 3 },
+      minHistory: { type: 'integer', minimum: 1 },
+      minValues: { type: 'integer', minimum: 1 },
+      integerShare: { type: 'number', minimum: 0, maximum: 1 },
+      decimalShare: { type: 'number', minimum: 0, maximum: 1 },
+      lookback: { type: 'integer', minimum: 1 },
+    },
+  },
+  detect(input) {
+    const m = metricInput(input);
+    if (!m) return [];
+    const { frame, metric } = m;
+    const o = input.options;
+    const T = frame.length - 1;
+    const days: (DayStats | undefined)[] = [];
+    for (let i = Math.max(0, T - o.lookback - o.baselineDays); i <= T; i++) days[i] = dayStats(frame, i);
+    const today = days[T];
+    if (!today) return [];
+    const nowFlip = (
+      d: DayStats | undefined,
+      base: { p99: number; median: number; intShare: number },
+    ): Flip | undefined => {
+      if (!d) return undefined;
+      const fractionLike = metric.kind !== 'count';
+      if (fractionLike && base.p99 <= 1 && base.p99 > 0 && d.median > 1) return 'fraction-to-percent';
+      if (fractionLike && base.median > 1 && base.p99 <= 100 && d.p99 <= 1 && Math.max(...d.values) > 0)
+        return 'percent-to-fraction';
+      if (base.intShare >= o.integerShare && d.intShare < o.decimalShare) return 'integer-to-decimal';
+      if (base.intShare < o.decimalShare && d.intShare >= o.integerShare) return 'decimal-to-integer';
+      return undefined;
+    };
+    // Walk back over the flipped stretch; the baseline is the window before it.
+    const baselineBefore = (end: number) => {
+      const vals: number[] = [];
+      let nonZero = 0;
+      let ints = 0;
+      let nDays = 0;
+      for (let i = Math.max(0, end - o.baselineDays + 1); i <= end; i++) {
+        const d = days[i];
+        if (!d) continue;
+        nDays++;
+        for (const v of d.values) {
+          vals.push(v);
+          if (v !== 0) {
+            nonZero++;
+            if (Number.isInteger(v)) ints++;
+          }
+        }
+      }
+      if (nDays < o.minHistory || nonZero < o.minValues) return undefined;
+      return { p99: quantile(vals, 0.99), median: median(vals), intShare: ints / nonZero };
+    };
+    // The onset is the earliest day c from which every day is flipped against the baseline before c.
+    let found:
+      { onset: number; flip: Flip; base: NonNullable<ReturnType<typeof baselineBefore>> } | undefined;
+    for (let c = Math.max(1, T - o.lookback); c <= T && !found; c++) {
+      const b = baselineBefore(c - 1);
+      if (!b) continue;
+      const f = nowFlip(today, b);
+      if (!f) continue;
+      let all = true;
+      for (let i = c; i < T && all; i++) if (days[i] && nowFlip(days[i], b) !== f) all = false;
+      if (all) found = { onset: c, flip: f, base: b };
+    }
+    if (!found) return [];
+    const { onset, flip, base } = found;
+    const hard = flip === 'fraction-to-percent' || flip === 'percent-to-fraction';
+    const severity: Severity = hard ? 'block' : 'warn';
+    const Ti = T;
+    const affected = frame.entities
+      .filter((s) => s.presence[Ti] === VALUE)
+      .filter((s) => {
+        const v = s.values[Ti]!;
+        if (flip === 'fraction-to-percent') return v > 1;
+        if (flip === 'percent-to-fraction') return v <= 1;
+        if (flip === 'integer-to-decimal') return !Number.isInteger(v);
+        return Number.isInteger(v);
+      })
+      .map((s) => s.entity)
+      .sort();
+    const words: Record<Flip, string> = {
+      'fraction-to-percent': `was a fraction (99th percentile ${formatNumber(base.p99)}) and now reads as a percent (median ${formatNumber(today.median)})`,
+      'percent-to-fraction': `was a percent (median ${formatNumber(base.median)}) and now reads as a fraction (99th percentile ${formatNumber(today.p99)})`,
+      'integer-to-decimal': `was integer (${formatNumber(100 * base.intShare)} % of values) and is now decimal (${formatNumber(100 * today.intShare)} % integer)`,
+      'decimal-to-integer': `was decimal (${formatNumber(100 * base.intShare)} % integer) and is now integer (${formatNumber(100 * today.intShare)} %)`,
+    };
+    return [
+      {
+        rule: 'representation-flip',
+        class: 'scale',
+        severity,
+        source: input.source.name,
+        metric: metric.name,
+        entities: affected,
+        entityShare: round6(affected.length / today.values.length),
+        onset: dayString(frame.startDay + onset),
+        evidence: {
+          flip,
+          factor: flip === 'fraction-to-percent' ? 100 : flip === 'percent-to-fraction' ? 0.01 : null,
+          baselineP99: round6(base.p99),
+          baselineMedian: round6(base.median),
+          baselineIntegerShare: round6(base.intShare),
+          todayMedian: round6(today.median),
+          todayP99: round6(today.p99),
+          todayIntegerShare: Number.isFinite(today.intShare) ? round6(today.intShare) : null,
+        },
+        explanation:
+          `${metric.name}: since ${dayString(frame.startDay + onset)} the panel ${words[flip]}` +
+          ` on ${affected.length}/${today.values.length} entities (${entityList(affected)}). A representation change upstream, not a real change.`,
+      },
+    ];
+  },
+};

@@ -1,0 +1,170 @@
+import { describe, expect, it } from 'vitest';
+import { runDetectors } from './run.js';
+import { allDetectors } from './registry.js';
+import type { Detector } from '../core/detector.js';
+import {
+  countSeries,
+  freeze,
+  historyOf,
+  metricOf,
+  nowAfter,
+  pollOf,
+  rescale,
+  sourceOf,
+} from './testing/series.js';
+import { seeded } from './testing/random.js';
+import type { MetricContract } from '../core/contract.js';
+
+const clean = (seed: number, level = 300, days = 60) =>
+  countSeries(seeded(seed), { days, level, weekdayAmp: 0.2, growth: 0.003 });
+
+function run(
+  metric: MetricContract,
+  series: Record<string, (number | null)[]>,
+  extra: Partial<Parameters<typeof runDetectors>[0]> = {},
+) {
+  const history = historyOf(series, { metric: metric.name });
+  return runDetectors({
+    source: sourceOf([metric]),
+    histories: new Map([[metric.name, history]]),
+    polls: [pollOf(1, '2026-03-06T07:00:00Z')],
+    docChanges: [],
+    now: nowAfter(60),
+    ...extra,
+  });
+}
+
+describe('runDetectors', () => {
+  it('registers every core detector once, in stage order', () => {
+    const ids = allDetectors().map((d) => d.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    for (const id of [
+      'frozen-run',
+      'unit-scale',
+      'panel-scale',
+      'null-rate',
+      'volume-drop',
+      'freshness',
+      'payload-schema',
+      'representation-flip',
+      'range-violated',
+    ])
+      expect(ids).toContain(id);
+  });
+
+  it('returns fingerprinted findings and nothing for clean series', () => {
+    expect(run(metricOf(), { p1: clean(1), p2: clean(2) })).toEqual([]);
+    const [f] = run(metricOf(), { p1: freeze(clean(1), 52) });
+    expect(f).toMatchObject({
+      rule: 'frozen-run',
+      severity: 'block',
+      detectedAt: nowAfter(60).toISOString(),
+    });
+    expect(f?.fingerprint).toMatch(/^[0-9a-f]{16}$/);
+  });
+
+  it.each([
+    { name: 'disabled on the metric', checks: { 'frozen-run': { enabled: false } }, want: [] as string[] },
+    {
+      name: 'severity lowered to warn',
+      checks: { 'frozen-run': { severity: 'warn' as const } },
+      want: ['warn'],
+    },
+    {
+      name: 'alpha option tightened',
+      checks: { 'frozen-run': { options: { alpha: 1e-30, suspectAlpha: 1e-30 } } },
+      want: [],
+    },
+  ])('applies contract overrides: $name', ({ checks, want }) => {
+    const found = run(metricOf('m', 'count', { checks }), { p1: freeze(clean(1), 52) });
+    expect(found.map((f) => f.severity)).toEqual(want);
+  });
+
+  it('applies source-wide overrides under metric ones', () => {
+    const metric = metricOf('m', 'count', { checks: { 'frozen-run': { enabled: true } } });
+    const history = historyOf({ p1: freeze(clean(1), 52) });
+    const source = sourceOf([metric], { checks: { 'frozen-run': { enabled: false, severity: 'info' } } });
+    const found = runDetectors({
+      source,
+      histories: new Map([['m', history]]),
+      polls: [],
+      docChanges: [],
+      now: nowAfter(60),
+    });
+    expect(found.map((f) => f.severity)).toEqual(['info']);
+  });
+
+  it('merges a panel scale finding and the per-entity unit findings into one', () => {
+    const series: Record<string, number[]> = {};
+    for (let e = 0; e < 12; e++) series[`p${e}`] = rescale(clean(10 + e), 58, 100, true);
+    const found = run(metricOf(), series);
+    expect(found).toHaveLength(1);
+    expect(found[0]).toMatchObject({ class: 'scale', severity: 'block' });
+    expect(found[0]!.evidence['absorbed']).toEqual(expect.arrayContaining(['unit-scale']));
+  });
+
+  it('an all-null metric raises no scale or freeze finding', () => {
+    const series: Record<string, (number | null)[]> = {};
+    for (let e = 0; e < 5; e++) series[`p${e}`] = [...clean(20 + e).slice(0, 57), null, null, null];
+    const found = run(metricOf(), series);
+    expect(found.map((f) => f.rule)).toEqual(['null-rate']);
+  });
+
+  it('a deprecation finding on a metric suppresses statistical ones on it', () => {
+    const deprecation: Detector<Record<string, unknown>> = {
+      id: 'deprecation-fake',
+      title: 'fake',
+      description: 'fake',
+      class: 'deprecation',
+      stage: 'deprecation',
+      scope: 'metric',
+      defaults: {},
+      optionsSchema: {},
+      detect: (i) => [
+        {
+          rule: 'deprecation-fake',
+          class: 'deprecation',
+          severity: 'block',
+          source: i.source.name,
+          metric: i.metric!.name,
+          entities: [],
+          onset: '2026-03-01',
+          evidence: {},
+          explanation: 'deprecated',
+        },
+      ],
+    };
+    const found = run(
+      metricOf(),
+      { p1: freeze(clean(1), 52) },
+      { detectors: [...allDetectors(), deprecation] },
+    );
+    expect(found.map((f) => f.rule)).toEqual(['deprecation-fake']);
+    expect(found[0]!.evidence['suppressed']).toEqual(['frozen-run']);
+  });
+
+  it('re-baselines at a regime start: the history before it is excluded', () => {
+    const values = rescale(clean(3), 57, 1000, true);
+    expect(run(metricOf(), { p1: values }).map((f) => f.rule)).toEqual(['unit-scale']);
+    expect(run(metricOf(), { p1: values }, { regimes: new Map([['m', '2026-03-03']]) })).toEqual([]);
+  });
+
+  it('runs no statistical detector when the current poll failed, and reports a crashing detector as unverified', () => {
+    const failed = run(
+      metricOf(),
+      { p1: freeze(clean(1), 52) },
+      { polls: [pollOf(1, '2026-03-06T07:00:00Z', { outcome: 'failed' })] },
+    );
+    expect(failed).toEqual([]);
+    const boom: Detector<Record<string, unknown>> = {
+      ...allDetectors()[0]!,
+      id: 'boom',
+      scope: 'metric',
+      detect: () => {
+        throw new Error('bad');
+      },
+    };
+    const found = run(metricOf(), { p1: clean(1) }, { detectors: [boom] });
+    expect(found[0]).toMatchObject({ class: 'unverified', severity: 'info', rule: 'detector-error' });
+  });
+});

@@ -1,0 +1,245 @@
+// Runs every registered detector over one source in stage order, applies contract overrides, suppresses what an
+// earlier stage explains, merges drafts about the same thing and returns fingerprinted findings.
+import type { CheckOverride, MetricContract, SourceContract } from '../core/contract.js';
+import type { Detector, DetectorInput, DocChange, MetricHistory } from '../core/detector.js';
+import { DETECTOR_STAGES } from '../core/detector.js';
+import { errorMessage } from '../core/errors.js';
+import {
+  compareSeverity,
+  fingerprintOf,
+  toFinding,
+  type Finding,
+  type FindingClass,
+  type FindingDraft,
+} from '../core/finding.js';
+import type { PollRecord } from '../core/observation.js';
+import { allDetectors } from './registry.js';
+import { sliceHistory } from './stats/frame.js';
+
+/** What runDetectors needs: one source, its metric histories and recent polls, and "now". */
+export interface RunDetectorsInput {
+  source: SourceContract;
+  /** Metric name → history (all entities). */
+  histories: ReadonlyMap<string, MetricHistory>;
+  /** Recent polls of the source, oldest first, the current one last. */
+  polls: readonly PollRecord[];
+  docChanges: readonly DocChange[];
+  now: Date;
+  /** Metric name → ISO day the current regime started (history before it is excluded). */
+  regimes?: ReadonlyMap<string, string>;
+  /** Detectors to run instead of the registry (tests, backtest). */
+  detectors?: readonly Detector<Record<string, unknown>>[];
+}
+
+/** Stages whose findings are statistics over history: a failed current poll runs none of them. */
+const STATISTICAL_STAGES = new Set(['volume', 'frozen', 'scale', 'drift']);
+/** Classes a deprecation of the metric explains. */
+const STATISTICAL_CLASSES = new Set<FindingClass>([
+  'frozen',
+  'scale',
+  'drift',
+  'nulls',
+  'volume',
+  'freshness',
+]);
+/** Classes an all-null or stopped metric explains. */
+const SHAPE_CLASSES = new Set<FindingClass>(['frozen', 'scale', 'drift']);
+
+/** Panel-level rules win a tie against the per-entity rules they absorb. */
+const PANEL_RULES = new Set(['panel-scale', 'frozen-panel']);
+
+interface Tagged {
+  draft: FindingDraft;
+  order: number;
+}
+
+/** Options after defaults, source override, then metric override; undefined when the check is disabled. */
+export function effectiveCheck(
+  detector: Detector<Record<string, unknown>>,
+  source: SourceContract,
+  metric?: MetricContract,
+): { options: Record<string, unknown>; severity?: CheckOverride['severity'] } | undefined {
+  const s = source.checks[detector.id];
+  const m = metric?.checks[detector.id];
+  const enabled = m?.enabled ?? s?.enabled ?? true;
+  if (!enabled) return undefined;
+  const severity = m?.severity ?? s?.severity;
+  return {
+    options: { ...detector.defaults, ...(s?.options ?? {}), ...(m?.options ?? {}) },
+    ...(severity ? { severity } : {}),
+  };
+}
+
+function emptyHistory(source: string, metric: string): MetricHistory {
+  return { source, metric, entities: new Map() };
+}
+
+function failureDraft(
+  detector: Detector<Record<string, unknown>>,
+  source: string,
+  metric: string | undefined,
+  e: unknown,
+  day: string,
+): FindingDraft {
+  return {
+    rule: 'detector-error',
+    class: 'unverified',
+    severity: 'info',
+    source,
+    ...(metric ? { metric } : {}),
+    entities: [],
+    onset: day,
+    subject: `detector:${detector.id}`,
+    evidence: { detector: detector.id, error: errorMessage(e) },
+    explanation: `detector ${detector.id} could not run${metric ? ` on ${metric}` : ''}: ${errorMessage(e)}. Its check is unverified this poll.`,
+  };
+}
+
+/**
+ * Run the detectors over one source (pure: everything comes in as data).
+ *
+ * @example
+ * const findings = runDetectors({ source, histories, polls, docChanges: [], now: new Date() });
+ */
+export function runDetectors(input: RunDetectorsInput): Finding[] {
+  const { source, polls, now } = input;
+  const detectors = [...(input.detectors ?? allDetectors())].sort(
+    (a, b) => DETECTOR_STAGES.indexOf(a.stage) - DETECTOR_STAGES.indexOf(b.stage),
+  );
+  const currentFailed = polls.length > 0 && polls[polls.length - 1]!.outcome === 'failed';
+  const day = now.toISOString().slice(0, 10);
+  const drafts: Tagged[] = [];
+  let order = 0;
+  const histories = new Map<string, MetricHistory>();
+  const historyOf = (metric: MetricContract): { history: MetricHistory; regimeStart?: string } => {
+    const start = input.regimes?.get(metric.name);
+    let h = histories.get(metric.name);
+    if (!h) {
+      const raw = input.histories.get(metric.name) ?? emptyHistory(source.name, metric.name);
+      h = start ? sliceHistory(raw, start) : raw;
+      histories.set(metric.name, h);
+    }
+    return { history: h, ...(start ? { regimeStart: start } : {}) };
+  };
+  const collect = (
+    detector: Detector<Record<string, unknown>>,
+    run: () => FindingDraft[],
+    metric: MetricContract | undefined,
+    severity?: CheckOverride['severity'],
+  ) => {
+    let out: FindingDraft[];
+    try {
+      out = run();
+    } catch (e) {
+      out = [failureDraft(detector, source.name, metric?.name, e, day)];
+    }
+    for (const d of out) {
+      const draft = severity && d.severity !== 'info' && d.class !== 'unverified' ? { ...d, severity } : d;
+      drafts.push({ draft, order: order++ });
+    }
+  };
+  for (const detector of detectors) {
+    if (currentFailed && STATISTICAL_STAGES.has(detector.stage)) continue;
+    if (detector.scope === 'source') {
+      const check = effectiveCheck(detector, source);
+      if (!check) continue;
+      const di: DetectorInput<Record<string, unknown>> = {
+        now,
+        source,
+        polls,
+        docChanges: input.docChanges,
+        options: check.options,
+      };
+      collect(detector, () => detector.detect(di), undefined, check.severity);
+      continue;
+    }
+    for (const metric of source.metrics) {
+      const check = effectiveCheck(detector, source, metric);
+      if (!check) continue;
+      const { history, regimeStart } = historyOf(metric);
+      const di: DetectorInput<Record<string, unknown>> = {
+        now,
+        source,
+        metric,
+        history,
+        ...(regimeStart ? { regimeStart } : {}),
+        polls,
+        docChanges: input.docChanges,
+        options: check.options,
+      };
+      collect(detector, () => detector.detect(di), metric, check.severity);
+    }
+  }
+  return suppressAndMerge(drafts).map((d) => toFinding(d, now.toISOString()));
+}
+
+function note(d: FindingDraft, key: 'suppressed' | 'absorbed', rules: string[]): FindingDraft {
+  if (rules.length === 0) return d;
+  const prior = d.evidence[key];
+  const all = [...new Set([...(Array.isArray(prior) ? prior.map(String) : []), ...rules])].sort();
+  const words = key === 'suppressed' ? 'Suppressed as explained by this' : 'Also seen by';
+  return {
+    ...d,
+    evidence: { ...d.evidence, [key]: all },
+    explanation: `${d.explanation.replace(new RegExp(` ${words}: [^.]*\\.$`), '')} ${words}: ${all.join(', ')}.`,
+  };
+}
+
+/** Drop what an earlier stage explains, then merge drafts with one fingerprint into the most serious one. */
+export function suppressAndMerge(tagged: readonly Tagged[]): FindingDraft[] {
+  const explainers = new Map<string, { index: number; classes: Set<FindingClass>; suppressed: string[] }>();
+  tagged.forEach((t, index) => {
+    const d = t.draft;
+    if (!d.metric) return;
+    let classes: Set<FindingClass> | undefined;
+    if (d.class === 'deprecation') classes = STATISTICAL_CLASSES;
+    else if (d.evidence['allNull'] === true) classes = new Set<FindingClass>([...SHAPE_CLASSES, 'freshness']);
+    else if (d.evidence['stopped'] === true)
+      classes = new Set<FindingClass>([...SHAPE_CLASSES, 'freshness', 'nulls']);
+    if (!classes) return;
+    const key = `${d.source}|${d.metric}`;
+    const prev = explainers.get(key);
+    if (prev) {
+      for (const c of classes) prev.classes.add(c);
+    } else explainers.set(key, { index, classes: new Set(classes), suppressed: [] });
+  });
+  const kept: Tagged[] = [];
+  for (const t of tagged) {
+    const d = t.draft;
+    const ex = d.metric ? explainers.get(`${d.source}|${d.metric}`) : undefined;
+    if (ex && ex.classes.has(d.class) && tagged[ex.index] !== t) {
+      ex.suppressed.push(d.rule);
+      continue;
+    }
+    kept.push(t);
+  }
+  for (const ex of explainers.values()) {
+    const t = tagged[ex.index]!;
+    const i = kept.indexOf(t);
+    if (i >= 0) kept[i] = { ...t, draft: note(t.draft, 'suppressed', ex.suppressed) };
+  }
+  const groups = new Map<string, Tagged[]>();
+  for (const t of kept) {
+    const fp = fingerprintOf(t.draft);
+    groups.set(fp, [...(groups.get(fp) ?? []), t]);
+  }
+  const out: { draft: FindingDraft; order: number }[] = [];
+  for (const group of groups.values()) {
+    const winner = [...group].sort(
+      (a, b) =>
+        compareSeverity(b.draft.severity, a.draft.severity) ||
+        Number(PANEL_RULES.has(b.draft.rule)) - Number(PANEL_RULES.has(a.draft.rule)) ||
+        b.draft.entities.length - a.draft.entities.length ||
+        a.order - b.order,
+    )[0]!;
+    const others = group
+      .filter((t) => t !== winner && t.draft.rule !== winner.draft.rule)
+      .map((t) => t.draft.rule);
+    const same = group.filter((t) => compareSeverity(t.draft.severity, winner.draft.severity) === 0);
+    const entities = [...new Set(same.flatMap((t) => t.draft.entities))].sort();
+    const share = Math.max(...same.map((t) => t.draft.entityShare ?? 0));
+    const merged: FindingDraft = { ...winner.draft, entities, ...(share > 0 ? { entityShare: share } : {}) };
+    out.push({ draft: note(merged, 'absorbed', others), order: winner.order });
+  }
+  return out.sort((a, b) => a.order - b.order).map((t) => t.draft);
+}

@@ -1,0 +1,77 @@
+import { describe, expect, it } from 'vitest';
+import { volumeDrop } from './volume-drop.js';
+import { freshness } from './freshness.js';
+import { historyOf, nowAfter, pollOf } from './testing/series.js';
+import { runOn } from './testing/input.js';
+
+function panel(n: number, days: number, missing: (e: number, d: number) => boolean) {
+  const series: Record<string, (number | undefined)[]> = {};
+  for (let e = 0; e < n; e++)
+    series[`p${e}`] = Array.from({ length: days }, (_, d) => (missing(e, d) ? undefined : 50 + e));
+  return historyOf(series);
+}
+
+describe('volume-drop', () => {
+  it.each([
+    {
+      name: '8 of 20 entities missing today',
+      h: panel(20, 40, (e, d) => d === 39 && e < 8),
+      now: nowAfter(40),
+      stopped: false,
+      count: 12,
+    },
+    {
+      name: 'metric stopped arriving 2 days ago',
+      h: panel(20, 38, () => false),
+      now: nowAfter(40),
+      stopped: true,
+      count: 0,
+    },
+  ])('$name', ({ h, now, stopped, count }) => {
+    const [d] = runOn(volumeDrop, h, { now });
+    expect(d?.severity).toBe('warn');
+    expect(d?.evidence['stopped']).toBe(stopped);
+    expect(d?.evidence['count']).toBe(count);
+  });
+
+  it('flags HTTP 200 with no data for the metric', () => {
+    const polls = [
+      pollOf(1, '2026-02-14T07:00:00Z', { metricOutcomes: [{ metric: 'm', status: 'missing' }] }),
+    ];
+    const [d] = runOn(
+      volumeDrop,
+      panel(3, 3, () => false),
+      { now: nowAfter(4), polls },
+    );
+    expect(d?.evidence['emptyResponse']).toBe(true);
+  });
+
+  it.each([
+    { name: 'full panel today', h: panel(20, 40, () => false), now: nowAfter(40) },
+    { name: 'one entity missing', h: panel(20, 40, (e, d) => d === 39 && e === 0), now: nowAfter(40) },
+    {
+      name: 'an entity that only reports sometimes',
+      h: panel(20, 40, (e, d) => e === 0 && d % 2 === 1),
+      now: nowAfter(40),
+    },
+  ])('stays quiet on $name', ({ h, now }) => {
+    expect(runOn(volumeDrop, h, { now })).toEqual([]);
+  });
+});
+
+describe('freshness', () => {
+  it.each([
+    { days: 40, nowDay: 40, fires: false },
+    { days: 40, nowDay: 41, fires: false },
+    { days: 40, nowDay: 43, fires: true },
+    { days: 5, nowDay: 20, fires: false },
+  ])('history of $days days polled on day $nowDay → fires: $fires', ({ days, nowDay, fires }) => {
+    const drafts = runOn(
+      freshness,
+      panel(4, days, () => false),
+      { now: nowAfter(nowDay) },
+    );
+    expect(drafts.length > 0).toBe(fires);
+    if (fires) expect(drafts[0]!.onset).toBe(panel(1, days + 1, () => false).entities.get('p0')![days]!.day);
+  });
+});

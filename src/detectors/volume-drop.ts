@@ -1,0 +1,130 @@
+// N2: fewer entities reported the expected day than usual, or the metric stopped arriving altogether (§3.5).
+import type { Detector } from '../core/detector.js';
+import { entityList, metricInput, round6 } from './common.js';
+import { arrivalLags, normalLag } from './arrival.js';
+import { dayNumberOfDate, dayString } from './stats/days.js';
+import { MAD_TO_SD, mad, median } from './stats/robust.js';
+import { formatNumber } from './stats/units.js';
+
+export interface VolumeDropOptions {
+  /** Robust z on ln(count+1) below which the count is a drop. */
+  z: number;
+  /** Smallest relative drop reported (guards against tiny, significant dips on constant panels). */
+  minDrop: number;
+  baselineDays: number;
+  /** Days of counts needed. */
+  minHistory: number;
+  /** Quantile of learned arrival lags that defines the expected day. */
+  lagQuantile: number;
+  /** Share of baseline days an entity must have reported to count as expected. */
+  regularShare: number;
+}
+
+export const volumeDrop: Detector<VolumeDropOptions> = {
+  id: 'volume-drop',
+  title: 'Entities or the whole metric stopped arriving',
+  description:
+    'Counts the entities that reported the day expected by now (learned from when periods usually arrive) and ' +
+    'compares with the 28-day counts: when the source declares its entities the comparison is exact and lists what ' +
+    'is missing; otherwise a robust z on ln(count) ≤ −4 fires. A metric that stops arriving (no entity at all, or ' +
+    'HTTP 200 with an empty `data`) is reported as stopped, which suppresses freeze and scale findings on it.',
+  class: 'volume',
+  stage: 'volume',
+  scope: 'metric',
+  defaults: { z: 4, minDrop: 0.1, baselineDays: 28, minHistory: 7, lagQuantile: 0.9, regularShare: 0.9 },
+  optionsSchema: {
+    type: 'object',
+    additionalProperties: false,
+    properties: {
+      z: { type: 'number', exclusiveMinimum: 0 },
+      minDrop: { type: 'number', minimum: 0, maximum: 1 },
+      baselineDays: { type: 'integer', minimum: 3 },
+      minHistory: { type: 'integer', minimum: 2 },
+      lagQuantile: { type: 'number', minimum: 0, maximum: 1 },
+      regularShare: { type: 'number', minimum: 0, maximum: 1 },
+    },
+  },
+  detect(input) {
+    const m = metricInput(input);
+    if (!m) return [];
+    const { frame, metric, history } = m;
+    const o = input.options;
+    const lag = normalLag(arrivalLags(frame, history, o.baselineDays), o.lagQuantile, 5, 1);
+    const expectedDay = Math.max(frame.endDay, dayNumberOfDate(input.now) - lag);
+    const iE = expectedDay - frame.startDay;
+    const countAt = (i: number): number => {
+      if (i >= frame.length) return 0;
+      let c = 0;
+      for (const s of frame.entities) if (s.presence[i]! > 0) c++;
+      return c;
+    };
+    const baseFrom = Math.max(0, iE - o.baselineDays);
+    const baseTo = Math.min(iE - 1, frame.length - 1);
+    const counts: number[] = [];
+    for (let i = baseFrom; i <= baseTo; i++) counts.push(countAt(i));
+    const c = countAt(iE);
+    const lastPoll = [...input.polls].reverse().find((p) => p.outcome !== 'failed');
+    const empty =
+      lastPoll?.metricOutcomes.some((x) => x.metric === metric.name && x.status === 'missing') === true &&
+      c === 0;
+    const regular = frame.entities
+      .filter((s) => {
+        let seen = 0;
+        for (let i = baseFrom; i <= baseTo; i++) if (s.presence[i]! > 0) seen++;
+        return counts.length > 0 && seen / counts.length >= o.regularShare;
+      })
+      .filter((s) => iE >= frame.length || s.presence[iE] === 0)
+      .map((s) => s.entity)
+      .sort();
+    const conn = input.source.connection;
+    const declared = conn.kind === 'meta-graph' ? conn.pages : conn.entities;
+    const med = median(counts);
+    let fired = empty;
+    let zScore = NaN;
+    if (!fired && counts.length >= o.minHistory && med > 0) {
+      if (declared.length > 0 && regular.length > 0 && regular.every((e) => declared.includes(e)))
+        fired = true;
+      const sd = Math.max(MAD_TO_SD * mad(counts.map((x) => Math.log(x + 1))), 0.05);
+      zScore = (Math.log(c + 1) - Math.log(med + 1)) / sd;
+      if (zScore <= -o.z && c <= (1 - o.minDrop) * med) fired = true;
+    }
+    if (!fired) return [];
+    const stopped = c === 0;
+    let onset = iE;
+    for (let i = iE - 1; i > baseFrom; i--) {
+      if (i < frame.length && countAt(i) > (1 - o.minDrop) * med) break;
+      onset = i;
+    }
+    const day = dayString(expectedDay);
+    const explanation = stopped
+      ? `${metric.name}: no entity reported ${day}` +
+        (empty ? ' (the upstream answered with no data for it)' : '') +
+        ` where ${formatNumber(med)} usually do; the metric stopped arriving since ${dayString(frame.startDay + onset)}.`
+      : `${metric.name}: ${c} entities reported ${day}, usually ${formatNumber(med)}` +
+        (Number.isFinite(zScore) ? ` (z=${formatNumber(zScore)})` : '') +
+        `; missing: ${entityList(regular, 5)}.`;
+    return [
+      {
+        rule: 'volume-drop',
+        class: 'volume',
+        severity: 'warn',
+        source: input.source.name,
+        metric: metric.name,
+        entities: stopped ? frame.entities.map((s) => s.entity).sort() : regular,
+        entityShare: round6(med > 0 ? Math.min(1, (med - c) / med) : 1),
+        onset: dayString(frame.startDay + onset),
+        evidence: {
+          count: c,
+          usualCount: round6(med),
+          z: Number.isFinite(zScore) ? round6(zScore) : null,
+          expectedDay: day,
+          arrivalLagDays: lag,
+          missing: regular.slice(0, 50),
+          stopped,
+          emptyResponse: empty,
+        },
+        explanation,
+      },
+    ];
+  },
+};
