@@ -15,6 +15,9 @@ function pacificParts(t: Date): { day: string; hour: number; minute: number } {
   return { day: `${p.year}-${p.month}-${p.day}`, hour: Number(p.hour), minute: Number(p.minute) };
 }
 
+/** Pacific midnights already computed (Intl is slow and the simulator asks for the same days all the time). */
+const MIDNIGHTS = new Map<string, number>();
+
 /** The Pacific calendar day (`YYYY-MM-DD`) an instant falls in. */
 export function pacificDay(t: Date): string {
   return pacificParts(t).day;
@@ -28,11 +31,16 @@ export function pacificDay(t: Date): string {
  * pacificMidnight('2024-03-10').toISOString() // '2024-03-10T08:00:00.000Z' (PST; the switch is at 02:00)
  */
 export function pacificMidnight(day: string): Date {
+  const known = MIDNIGHTS.get(day);
+  if (known !== undefined) return new Date(known);
   // Midnight is either 07:00Z (PDT) or 08:00Z (PST); the candidate whose Pacific wall time reads 00:00 is it.
   for (const hour of [8, 7]) {
     const candidate = new Date(`${day}T0${hour}:00:00Z`);
     const p = pacificParts(candidate);
-    if (p.day === day && p.hour === 0 && p.minute === 0) return candidate;
+    if (p.day === day && p.hour === 0 && p.minute === 0) {
+      MIDNIGHTS.set(day, candidate.getTime());
+      return candidate;
+    }
   }
   throw new Error(`no Pacific midnight found for ${day}`);
 }

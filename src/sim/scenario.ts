@@ -215,5 +215,13 @@ export function pollInstant(scenario: Pick<Scenario, 'startDate' | 'pollTimeUtc'
 /** Page ids of a scenario, in index order. */
 export function pageIds(scenario: Pick<Scenario, 'graph'>): string[] {
   const { count, idPrefix } = scenario.graph.pages;
-  return Array.from({ length: count }, (_, i) => `${idPrefix}${String(i + 1).padStart(3, '0')}`);
+  const key = `${idPrefix}|${count}`;
+  let ids = PAGE_IDS.get(key);
+  if (ids === undefined) {
+    ids = Array.from({ length: count }, (_, i) => `${idPrefix}${String(i + 1).padStart(3, '0')}`);
+    PAGE_IDS.set(key, ids);
+  }
+  return [...ids];
 }
+
+const PAGE_IDS = new Map<string, readonly string[]>();
