@@ -84,7 +84,7 @@ export interface BuildResultInput {
 
 /**
  * Group issues into checks, decide the verdict and the exit code: 1 when any issue is at or above `failOn`,
- * else 3 when health was required and could not be verified, else 0. (2 = could not run is the CLI's, on errors.)
+ * else 3 when health was required, could not be verified and some feature needed it, else 0. (2 = could not run is the CLI's, on errors.)
  *
  * @example
  * const result = buildResult({ ...input, failOn: 'block' }); result.exitCode // 1
@@ -99,21 +99,27 @@ export function buildResult(input: BuildResultInput): CiResult {
   const byFeature = new Map(checks.filter((c) => c.kind === 'feature').map((c) => [c.name.slice(8), c]));
   const bySource = new Map(checks.filter((c) => c.kind === 'source').map((c) => [c.name.slice(7), c]));
   const byFile = new Map(checks.filter((c) => c.kind === 'contract-file').map((c) => [c.file, c]));
+  const changesIn = new Map<string, CiCheck>();
   for (const issue of issues) {
     let target =
-      (issue.origin === 'validation' ? byFile.get(issue.location.file) : undefined) ??
-      (issue.feature ? byFeature.get(issue.feature) : undefined) ??
-      (issue.source ? bySource.get(issue.source) : undefined) ??
-      byFile.get(issue.location.file);
+      issue.origin === 'validation'
+        ? byFile.get(issue.location.file)
+        : ((issue.feature ? byFeature.get(issue.feature) : undefined) ??
+          (issue.source ? bySource.get(issue.source) : undefined));
     if (!target) {
+      // Info without a home is news, not a check result; anything else must surface in some test case.
       if (issue.severity === 'info') continue;
-      target = check('contract-file', 'contract changes', issue.location.file);
-      checks.push(target);
-      byFile.set(issue.location.file, target);
+      target = changesIn.get(issue.location.file);
+      if (!target) {
+        target = check('contract-file', 'contract changes', issue.location.file);
+        checks.push(target);
+        changesIn.set(issue.location.file, target);
+      }
     }
     target.issues.push(issue.fingerprint);
   }
-  const unverified = input.health.required && !input.health.verified;
+  // Only features need the live health: a pull request that adds or changes none has nothing to verify.
+  const unverified = input.health.required && !input.health.verified && input.features.length > 0;
   const severityOf = new Map(issues.map((i) => [i.fingerprint, i.severity]));
   for (const c of checks) {
     const sevs = c.issues.map((f) => severityOf.get(f)!);

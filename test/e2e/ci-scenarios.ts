@@ -168,6 +168,13 @@ export const SCENARIOS: CiScenario[] = [
     blocks: [],
   },
   {
+    name: 'an owner change with --require-health passes (no feature needed the live health)',
+    head: { 'contracts/features.yaml': FEATURES.replace('ranking-ml@example.com', 'feed-ml@example.com') },
+    args: ['--require-health'],
+    exit: 0,
+    blocks: [],
+  },
+  {
     name: 'a breaking change with --require-health and no health source fails (1 wins over 3)',
     head: {
       'contracts/features.yaml': FEATURES + NEW_FEATURE('page_media_view'),
