@@ -2,6 +2,9 @@
 import type { Command } from 'commander';
 import type { CliIO, ExitCode } from '../io.js';
 import { registerCi } from './ci.js';
+import { registerPoll } from './poll.js';
+import { registerRun } from './run.js';
+import { registerStatus } from './status.js';
 import { registerSpecDiff } from './spec-diff.js';
 import { registerValidate } from './validate.js';
 import { registerGate } from './gate.js';
@@ -20,6 +23,9 @@ const COMMANDS: RegisterCommand[] = [
   registerAck,
   registerOverride,
   registerDoctor,
+  registerPoll,
+  registerRun,
+  registerStatus,
 ];
 
 export function registerCommands(program: Command, io: CliIO, state: CommandState): void {
