@@ -1,0 +1,66 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { openStore, type Store } from '../store/store.js';
+import { detectSource } from './detect.js';
+import { currentRegimes, regimeHistory } from '../store/regimes.js';
+import { addDays } from '../core/clock.js';
+import { countSeries, metricOf, rescale, sourceOf, START_DAY } from '../detectors/testing/series.js';
+import { seeded } from '../detectors/testing/random.js';
+import type { RawObservation } from '../core/observation.js';
+
+let store: Store | undefined;
+afterEach(() => store?.close());
+
+function fill(s: Store, days: number, factorFrom: number) {
+  const series = Array.from({ length: 12 }, (_, e) =>
+    rescale(
+      countSeries(seeded(40 + e), { days, level: 200 + 40 * e, weekdayAmp: 0.2 }),
+      factorFrom,
+      1000,
+      true,
+    ),
+  );
+  for (let d = 0; d < days; d++) {
+    const day = addDays(START_DAY, d);
+    const at = `${addDays(day, 1)}T07:00:00.000Z`;
+    const observations: RawObservation[] = series.map((v, e) => ({
+      source: 'src',
+      metric: 'm',
+      entity: `p${e}`,
+      periodEnd: `${day}T00:00:00.000Z`,
+      value: v[d]!,
+      jsonType: 'int',
+    }));
+    s.recordPoll({
+      source: 'src',
+      startedAt: at,
+      finishedAt: at,
+      outcome: 'ok',
+      fetch: { observations, requests: [], metricOutcomes: [] },
+    });
+  }
+}
+
+describe('detectSource', () => {
+  it('reads history from the store, finds a panel ×1000 and records a regime at its onset', () => {
+    store = openStore(':memory:');
+    fill(store, 45, 43);
+    const source = sourceOf([metricOf('m', 'count')]);
+    const now = new Date(`${addDays(START_DAY, 45)}T07:00:00.000Z`);
+    const findings = detectSource(store, source, now, []);
+    expect(findings).toHaveLength(1);
+    expect(findings[0]).toMatchObject({ class: 'scale', severity: 'block', onset: addDays(START_DAY, 43) });
+    expect(findings[0]!.evidence['factor']).toBe(1000);
+    expect(currentRegimes(store, 'src').get('m')).toBe(addDays(START_DAY, 43));
+    // The next poll baselines from the onset: too little history for another scale finding; the old regime stays.
+    expect(detectSource(store, source, now, []).filter((f) => f.class === 'scale')).toEqual([]);
+    expect(regimeHistory(store, 'src', 'm')).toHaveLength(1);
+  });
+
+  it('finds nothing on a clean history and records no regime', () => {
+    store = openStore(':memory:');
+    fill(store, 45, 999);
+    const now = new Date(`${addDays(START_DAY, 45)}T07:00:00.000Z`);
+    expect(detectSource(store, sourceOf([metricOf('m', 'count')]), now, [])).toEqual([]);
+    expect(currentRegimes(store, 'src').size).toBe(0);
+  });
+});
