@@ -100,7 +100,10 @@ describe('upwatch validate (the real binary)', () => {
       {
         cwd: ROOT,
       },
-    ).catch((e: { code: number; stdout: string }) => e);
+    ).then(
+      () => ({ code: 0, stdout: '' }),
+      (e: { code: number; stdout: string }) => e,
+    );
     expect(bad.code).toBe(1);
     expect(bad.stdout).toContain(
       'test/fixtures/contracts/invalid-cron/contracts.yaml:11:11  error  schedule "0 25 * * *" is not a valid cron expression',
