@@ -4,6 +4,10 @@ import type { DocChange } from '../core/detector.js';
 import type { PollRecord } from '../core/observation.js';
 import { fetchDocs, type DocFailure } from '../docs/fetch-docs.js';
 import { pollSource, type PollDeps } from './poll-source.js';
+import type { Finding } from '../core/finding.js';
+import { join } from 'node:path';
+import { processFindings, type ProcessDefaults, type ProcessResult } from './process-findings.js';
+import { writeStatusFile } from '../gate/status-file.js';
 
 /** What runCycle needs: the poll deps plus where doc snapshots go and the loaded contracts. */
 export interface CycleDeps extends PollDeps {
@@ -11,6 +15,10 @@ export interface CycleDeps extends PollDeps {
   snapshotsDir?: string;
   /** The loaded contract set (features, for detection and the gate). */
   contracts?: ContractSet;
+  /** Lifecycle and alert settings (default recipients, reminder interval, …) for processFindings. */
+  alerts?: ProcessDefaults;
+  /** Status file written after each cycle; default `<snapshotsDir>/status.json` when snapshotsDir is set. */
+  statusFile?: string;
 }
 
 /** What one cycle did. Later stages add their own optional fields. */
@@ -21,6 +29,8 @@ export interface CycleResult {
   docChanges: DocChange[];
   /** Watched docs that could not be fetched (their last snapshot is kept). */
   docFailures: DocFailure[];
+  /** Lifecycle changes, feature states and queued notifications (when contracts were given). */
+  processed?: ProcessResult;
 }
 
 /**
@@ -42,8 +52,28 @@ export async function runCycle(deps: CycleDeps, source: SourceContract): Promise
 
   // ── Detection (issue 4) plugs in here: findings = detectSource(deps.store, source, now, docs.changes). ──
 
-  // ── Findings, gate and alert outbox (issue 6) plug in here: processFindings({ store, contracts, source,
-  //    findings, pollOutcome: poll.outcome, now }) and the status file. A failed poll resolves nothing. ──
+  // Findings of this poll; detection (issue 4) assigns them.
+  const findings: Finding[] = [];
+
+  // Findings lifecycle, audit, gate and alert outbox in one transaction, then the status file (issue 6).
+  // A failed poll opens and resolves nothing; metrics whose requests failed neither count as absent nor resolve.
+  if (deps.contracts) {
+    result.processed = processFindings({
+      store: deps.store,
+      contracts: deps.contracts,
+      source,
+      findings,
+      pollOutcome: poll.outcome,
+      now: deps.clock.now(),
+      unverifiedMetrics: [
+        ...new Set(poll.metricOutcomes.filter((o) => o.status === 'error').map((o) => o.metric)),
+      ],
+      ...(deps.alerts ? { defaults: deps.alerts } : {}),
+    });
+    const statusFile =
+      deps.statusFile ?? (deps.snapshotsDir ? join(deps.snapshotsDir, 'status.json') : undefined);
+    if (statusFile) writeStatusFile(statusFile, result.processed.gate);
+  }
 
   return result;
 }
