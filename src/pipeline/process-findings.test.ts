@@ -1,0 +1,110 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { ManualClock } from '../core/clock.js';
+import { openStore, type Store } from '../store/store.js';
+import { activeFindings, listFindings } from '../store/findings-repo.js';
+import { listOutbox } from '../store/outbox-repo.js';
+import { readAudit } from '../store/audit-repo.js';
+import { featureStates } from '../store/overrides-repo.js';
+import { processFindings } from './process-findings.js';
+import { contractSet, feature, finding } from '../../test/helpers/gate-fixtures.js';
+
+let store: Store;
+afterEach(() => store?.close());
+
+const contracts = contractSet(['m1', 'm2'], [feature('f1', ['meta/m1']), feature('f2', ['meta/m2'])]);
+
+function run(clock: ManualClock, findings: ReturnType<typeof finding>[], outcome: 'ok' | 'failed' = 'ok') {
+  store.recordPoll({
+    source: 'meta',
+    startedAt: clock.now().toISOString(),
+    finishedAt: clock.now().toISOString(),
+    outcome,
+    fetch: { observations: [], requests: [], metricOutcomes: [] },
+  });
+  return processFindings({
+    store,
+    contracts,
+    source: 'meta',
+    findings,
+    pollOutcome: outcome,
+    now: clock.now(),
+  });
+}
+
+describe('processFindings', () => {
+  it('opens, keeps, resolves after two good polls, ignores failed polls, and reopens as a new episode — all audited', () => {
+    store = openStore(':memory:');
+    const clock = new ManualClock('2026-03-15T07:00:00Z');
+    const r1 = run(clock, [finding('m1')]);
+    expect(r1.opened).toHaveLength(1);
+    expect(r1.featureChanges).toEqual([
+      { feature: 'f1', from: undefined, to: 'blocked' },
+      { feature: 'f2', from: undefined, to: 'ok' },
+    ]);
+    expect(r1.queued).toBe(2); // the source owner and f1's owner; f2's owner is not affected
+    clock.advanceDays(1);
+    expect(run(clock, [finding('m1')])).toMatchObject({
+      opened: [],
+      updated: [{ lastSeen: clock.now().toISOString() }],
+      queued: 0,
+    });
+    clock.advanceDays(1);
+    expect(run(clock, [], 'failed')).toMatchObject({ opened: [], resolved: [], updated: [] });
+    expect(run(clock, [], 'failed').featureChanges).toEqual([]);
+    clock.advanceDays(1);
+    expect(run(clock, []).resolved).toHaveLength(0);
+    clock.advanceDays(1);
+    const r = run(clock, []);
+    expect(r.resolved).toHaveLength(1);
+    expect(r.featureChanges).toEqual([{ feature: 'f1', from: 'blocked', to: 'ok' }]);
+    expect(activeFindings(store)).toHaveLength(0);
+    clock.advanceDays(1);
+    expect(run(clock, [finding('m1')]).opened[0]).toMatchObject({ episode: 2, status: 'open' });
+    expect(listFindings(store).map((f) => [f.episode, f.status])).toEqual([
+      [2, 'open'],
+      [1, 'resolved'],
+    ]);
+    expect(readAudit(store, { targetKind: 'finding' }).map((a) => a.action)).toEqual([
+      'opened',
+      'resolved',
+      'reopened',
+    ]);
+    expect(
+      readAudit(store, { targetKind: 'feature', target: 'f1' }).map((a) => [
+        a.details['from'],
+        a.details['to'],
+      ]),
+    ).toEqual([
+      [null, 'blocked'],
+      ['blocked', 'ok'],
+      ['ok', 'blocked'],
+    ]);
+    expect(featureStates(store).get('f1')?.state).toBe('blocked');
+  });
+
+  it('escalation notifies again; the same severity does not', () => {
+    store = openStore(':memory:');
+    const clock = new ManualClock('2026-03-15T07:00:00Z');
+    expect(run(clock, [finding('m2', { severity: 'warn' })]).queued).toBe(2);
+    clock.advanceMs(3_600_000);
+    expect(run(clock, [finding('m2', { severity: 'warn' })]).queued).toBe(0);
+    clock.advanceMs(3_600_000);
+    const r = run(clock, [finding('m2', { severity: 'block' })]);
+    expect(r.escalated).toHaveLength(1);
+    expect(r.queued).toBe(2);
+    expect(listOutbox(store).at(-1)!.payload.subject).toBe(
+      '[upwatch] BLOCKED 1 feature: m2 rejected by Meta (#100) (escalated from warn)',
+    );
+  });
+
+  it('is one transaction: when queueing fails, no finding, audit entry or state is left behind', () => {
+    store = openStore(':memory:');
+    const clock = new ManualClock('2026-03-15T07:00:00Z');
+    store.db.exec('DROP TABLE notification_log');
+    expect(() => run(clock, [finding('m1')])).toThrow();
+    expect(listFindings(store)).toEqual([]);
+    expect(readAudit(store)).toEqual([]);
+    expect(featureStates(store).size).toBe(0);
+    expect(store.db.prepare('SELECT COUNT(*) AS n FROM outbox').get()).toEqual({ n: 0 });
+  });
+});
