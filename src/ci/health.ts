@@ -174,7 +174,7 @@ function issueFor(
           ? `use ${use.source}/${f.replacement} instead of ${ref}`
           : rule === 'metric-deprecated'
             ? `remove ${ref} from the feature; the vendor offers no replacement`
-            : `wait for the finding to resolve, or acknowledge it (upwatch ack) with a reason`,
+            : `use another input, or wait until the finding resolves (an acknowledgement does not unblock; upwatch override --allow does, with a reason and an expiry)`,
       location: use.location,
       feature: feature.name,
       source: use.source,

@@ -98,7 +98,7 @@ export const CI_RULES = {
   'metric-blocked': {
     title: 'Uses an upstream metric with a blocking finding',
     severity: 'block',
-    help: 'Resolve or acknowledge the finding (upwatch ack) before depending on the metric.',
+    help: 'Wait until the finding resolves, or use another input; an acknowledgement silences mail but never unblocks.',
   },
   'metric-at-risk': {
     title: 'Uses an upstream metric with open warning-level findings',

@@ -118,3 +118,15 @@ describe("the action's check step, run by bash as GitHub runs it", () => {
     }
   });
 });
+
+describe('docs/ci.md', () => {
+  it('has a heading for every rule, so each SARIF helpUri anchor resolves', async () => {
+    const { CI_RULES, ruleHelpUri, ruleId } = await import('../../src/ci/rules.js');
+    const doc = readFileSync(join(root, 'docs', 'ci.md'), 'utf8');
+    const headings = new Set([...doc.matchAll(/^#### ([a-z0-9-]+)$/gm)].map((m) => m[1]));
+    for (const name of Object.keys(CI_RULES) as (keyof typeof CI_RULES)[]) {
+      expect(headings, name).toContain(name);
+      expect(ruleHelpUri(ruleId(name)).endsWith(`docs/ci.md#${name}`)).toBe(true);
+    }
+  });
+});
