@@ -185,6 +185,14 @@ describe('loadContractTexts', () => {
     ]);
   });
 
+  it('skips empty documents: a leading or trailing ---, or one holding only comments', () => {
+    const r = loadContractTexts([
+      { path: 'a.yaml', text: `---\n${SOURCE}---\n# nothing here\n---\n${FEATURE}---\n` },
+    ]);
+    expect(r.diagnostics).toEqual([]);
+    expect([r.contracts.sources.length, r.contracts.features.length]).toEqual([1, 1]);
+  });
+
   it('refuses a document that is not a mapping, or has the wrong apiVersion or kind', () => {
     const r = loadContractTexts([
       {

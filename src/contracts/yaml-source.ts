@@ -128,7 +128,8 @@ export function parseYamlFile(file: string, text: string): ParsedYamlFile {
         message: `YAML: ${lowerFirst(shortYamlMessage(w.message))}`,
       });
     }
-    if (doc.contents === null) continue;
+    // An empty document (a leading or trailing `---`, or only comments) holds nothing: skip it.
+    if (doc.contents === null || (isScalar(doc.contents) && doc.contents.value === null)) continue;
     let value: unknown;
     try {
       value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
