@@ -1,7 +1,6 @@
 // `upwatch doctor`: check the store, the contracts and the SMTP connection, one ok/warn/fail line each with a hint.
 import type { Command } from 'commander';
 import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { errorMessage, isUpwatchError } from '../../core/errors.js';
 import { hasErrors, loadContracts } from '../../contracts/load.js';
 import { createEmailTransport, parseSmtpUrl } from '../../alerts/email.js';
@@ -9,7 +8,8 @@ import { MIGRATIONS } from '../../store/migrations/index.js';
 import { outboxCounts } from '../../store/outbox-repo.js';
 import { openStore, type Store } from '../../store/store.js';
 import { EXIT, type CliIO } from '../io.js';
-import { DEFAULT_DB_PATH, dbPath } from './gate.js';
+import { DEFAULT_DB_PATH } from './gate.js';
+import { resolveSettings, type Settings } from '../settings.js';
 import type { CommandState } from './index.js';
 
 type Level = 'ok' | 'warn' | 'fail';
@@ -125,13 +125,12 @@ async function checkContracts(io: CliIO, dir: string): Promise<Check> {
   }
 }
 
-async function checkSmtp(io: CliIO, timeoutMs: number): Promise<Check> {
-  const url = io.env['UPWATCH_SMTP_URL'];
+async function checkSmtp(io: CliIO, url: string | undefined, timeoutMs: number): Promise<Check> {
   if (!url) {
     return {
       level: 'warn',
       what: 'smtp',
-      detail: 'UPWATCH_SMTP_URL is not set: alerts are queued in the outbox but not sent',
+      detail: 'UPWATCH_SMTP_URL (or smtpUrl in the config file) is not set: alerts are queued but not sent',
       hint: 'export UPWATCH_SMTP_URL=smtp://user:password@host:587?from=upwatch@example.com',
     };
   }
@@ -185,13 +184,25 @@ export function registerDoctor(program: Command, io: CliIO, state: CommandState)
     .addHelpText('after', '\nExit codes: 0 everything usable (warnings allowed); 2 something is unusable.')
     .action(async (flags: { db?: string; contracts?: string; timeout: string }) => {
       const timeout = Math.max(100, Number(flags.timeout) || 5000);
+      let settings: Settings;
+      try {
+        settings = resolveSettings(io, { db: flags.db, contracts: flags.contracts });
+      } catch (e) {
+        io.stdout(
+          line({
+            level: 'fail',
+            what: 'config',
+            detail: errorMessage(e),
+            hint: hintOf(e) ?? 'fix the config file',
+          }),
+        );
+        state.exitCode = EXIT.CANNOT_RUN;
+        return;
+      }
       const checks = [
-        ...checkStore(dbPath(io, flags.db)),
-        await checkContracts(
-          io,
-          resolve(io.cwd, flags.contracts ?? io.env['UPWATCH_CONTRACTS'] ?? 'contracts'),
-        ),
-        await checkSmtp(io, timeout),
+        ...checkStore(settings.db),
+        await checkContracts(io, settings.contracts),
+        await checkSmtp(io, settings.smtpUrl, timeout),
       ];
       for (const c of checks) io.stdout(line(c));
       const failed = checks.filter((c) => c.level === 'fail').length;

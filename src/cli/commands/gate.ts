@@ -1,6 +1,5 @@
 // `upwatch gate FEATURE… | --model M`: may these features be trained or served now? Exit 0 allowed, 1 blocked, 2 cannot run.
 import type { Command } from 'commander';
-import { isAbsolute, resolve } from 'node:path';
 import type { ContractSet } from '../../core/contract.js';
 import { formatDiagnostic } from '../../core/diagnostic.js';
 import { UpwatchError } from '../../core/errors.js';
@@ -10,22 +9,26 @@ import { checkGate } from '../../gate/check-gate.js';
 import { toStatusFile } from '../../gate/status-file.js';
 import { openStore, type Store } from '../../store/store.js';
 import { printError } from '../errors.js';
+import { resolveSettings } from '../settings.js';
 import { EXIT, type CliIO } from '../io.js';
 import type { CommandState } from './index.js';
 
 /** Default store path when neither --db nor UPWATCH_DB is given. */
 export const DEFAULT_DB_PATH = '.upwatch/upwatch.db';
 
-/** The store path: --db, else $UPWATCH_DB, else .upwatch/upwatch.db, resolved against the working directory. */
+/** The store path: --db > $UPWATCH_DB > config file > .upwatch/upwatch.db (absolute, see src/cli/settings.ts). */
 export function dbPath(io: CliIO, flag: string | undefined): string {
-  const p = flag ?? io.env['UPWATCH_DB'] ?? DEFAULT_DB_PATH;
-  return p === ':memory:' || isAbsolute(p) ? p : resolve(io.cwd, p);
+  return resolveSettings(io, { db: flag }).db;
 }
 
 /** Open the store for a gate command; a missing or unusable store is STORE_UNAVAILABLE (exit 2). */
 export function openGateStore(io: CliIO, flag: string | undefined, readonly: boolean): Store {
-  const path = dbPath(io, flag);
-  return openStore(path, { readonly });
+  return openStore(dbPath(io, flag), { readonly });
+}
+
+/** The contracts directory: --contracts > $UPWATCH_CONTRACTS > config file > contracts. */
+export function contractsDir(io: CliIO, flag: string | undefined): string {
+  return resolveSettings(io, { contracts: flag }).contracts;
 }
 
 /**
@@ -33,8 +36,7 @@ export function openGateStore(io: CliIO, flag: string | undefined, readonly: boo
  * stderr); a feature whose contract failed to load is unknown, which exits 2.
  */
 export async function loadGateContracts(io: CliIO, dir: string | undefined): Promise<ContractSet> {
-  const root = resolve(io.cwd, dir ?? io.env['UPWATCH_CONTRACTS'] ?? 'contracts');
-  const { contracts, diagnostics } = await loadContracts(root, {
+  const { contracts, diagnostics } = await loadContracts(contractsDir(io, dir), {
     env: (n) => io.env[n],
     now: io.clock.now(),
     root: io.cwd,
