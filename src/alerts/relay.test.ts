@@ -361,4 +361,44 @@ describe('alert mail end to end (real SMTP server on loopback)', () => {
     ]);
     expect((await subjects()).filter((x) => x.includes('REMINDER'))).toHaveLength(1);
   });
+
+  it('start() and stop() are idempotent; the loop delivers and stop() drains', async () => {
+    const clock = new ManualClock('2026-03-15T07:00:00Z');
+    const { s, k } = await setup(clock);
+    relay = createRelay({
+      store: s,
+      transport: transport!,
+      from: 'upwatch@test.invalid',
+      clock,
+      intervalMs: 5,
+    });
+    poll(s, [finding('page_fans')], clock);
+    relay.start();
+    relay.start();
+    expect(relay.health().running).toBe(true);
+    await k.waitFor(3);
+    await Promise.all([relay.stop(), relay.stop()]);
+    expect(relay.health()).toMatchObject({ running: false, configError: false });
+    expect(listOutbox(s, ['sent'])).toHaveLength(3);
+    expect(k.received).toHaveLength(3);
+    relay.start();
+    await relay.stop();
+  });
+
+  it('an authentication failure (535) marks the relay health red and waits the backoff cap', async () => {
+    const clock = new ManualClock('2026-03-15T07:00:00Z');
+    const { s, k, r } = await setup(clock);
+    k.setAuthCode(535);
+    poll(s, [finding('page_fans')], clock);
+    expect(await r.relayOnce(clock.now())).toMatchObject({ retried: 3, sent: 0 });
+    expect(r.health().configError).toBe(true);
+    const pending = listOutbox(s, ['pending']);
+    expect(pending.every((p) => p.nextAttemptAt === clock.now().getTime() + 3_600_000)).toBe(true);
+    expect(pending[0]!.lastError).toMatch(/^config: .*535/);
+    expect(pending[0]!.lastError).not.toContain(CANARY_SMTP);
+    k.setAuthCode(undefined);
+    clock.advanceMs(3_600_000);
+    expect(await r.relayOnce(clock.now())).toMatchObject({ sent: 3 });
+    expect(r.health().configError).toBe(false);
+  });
 });

@@ -17,19 +17,28 @@ export interface SmtpSink {
   /** Reply to RCPT TO for an address with this code (undefined = accept). */
   rcptCode: (address: string) => number | undefined;
   setRcptCode(fn: (address: string) => number | undefined): void;
+  /** Reject AUTH with this code (e.g. 535); undefined = accept. */
+  setAuthCode(code: number | undefined): void;
   parsed(): Promise<ParsedMail[]>;
+  /** Resolves once at least `count` messages have arrived (event-driven, no polling). */
+  waitFor(count: number): Promise<void>;
   close(): Promise<void>;
 }
 
 /** Start a sink on 127.0.0.1 (port 0 = any free port). */
 export async function startSmtpSink(port = 0): Promise<SmtpSink> {
   const received: ReceivedMail[] = [];
+  const waiters: { count: number; resolve: () => void }[] = [];
   let rcpt: (address: string) => number | undefined = () => undefined;
+  let authCode: number | undefined;
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS'],
     logger: false,
-    onAuth: (_auth, _session, cb) => cb(null, { user: 'test' }),
+    onAuth: (_auth, _session, cb) =>
+      authCode
+        ? cb(Object.assign(new Error('Authentication failed'), { responseCode: authCode }))
+        : cb(null, { user: 'test' }),
     onRcptTo: (address, _session, cb) => {
       const code = rcpt(address.address);
       if (code) return cb(Object.assign(new Error(`rejected ${address.address}`), { responseCode: code }));
@@ -44,6 +53,10 @@ export async function startSmtpSink(port = 0): Promise<SmtpSink> {
           from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
           to: session.envelope.rcptTo.map((r) => r.address),
         });
+        for (const w of waiters.filter((x) => received.length >= x.count)) {
+          waiters.splice(waiters.indexOf(w), 1);
+          w.resolve();
+        }
         cb(null);
       });
     },
@@ -62,7 +75,14 @@ export async function startSmtpSink(port = 0): Promise<SmtpSink> {
     setRcptCode(fn) {
       rcpt = fn;
     },
+    setAuthCode(code) {
+      authCode = code;
+    },
     parsed: () => Promise.all(received.map((m) => simpleParser(m.raw))),
+    waitFor: (count) =>
+      received.length >= count
+        ? Promise.resolve()
+        : new Promise<void>((resolve) => waiters.push({ count, resolve })),
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }
