@@ -1,6 +1,12 @@
 // The registry of detectors, in stage order: the one list the pipeline, contracts validation and docs read.
 import type { Detector } from '../core/detector.js';
 import { DETECTOR_STAGES } from '../core/detector.js';
+import { deprecationChangelog } from './deprecation-changelog.js';
+import { deprecationHeaders } from './deprecation-headers.js';
+import { deprecationKnown } from './deprecation-known.js';
+import { deprecationOpenApi } from './deprecation-openapi.js';
+import { deprecationRuntime } from './deprecation-runtime.js';
+import { deprecationVersionCalendar } from './deprecation-version-calendar.js';
 import { freshness } from './freshness.js';
 import { frozenRun } from './frozen-run.js';
 import { nullRate } from './null-rate.js';
@@ -15,6 +21,12 @@ import { volumeDrop } from './volume-drop.js';
 // Options differ per detector (each file is type-checked against its own O); the list holds them side by side.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 const DETECTORS: Detector<any>[] = [
+  deprecationHeaders,
+  deprecationRuntime,
+  deprecationVersionCalendar,
+  deprecationChangelog,
+  deprecationOpenApi,
+  deprecationKnown,
   payloadSchema,
   nullRate,
   volumeDrop,

@@ -7,7 +7,11 @@ export type SpecSection = 'paths' | 'lifecycle' | 'response' | 'request';
 export interface SpecRule {
   level: Severity;
   section: SpecSection;
-  /** True when the change is about lifecycle (deprecated, sunset, removed): a `deprecation` finding. */
+  /**
+   * True when the change is about lifecycle (deprecated, sunset, removed): a `deprecation` finding, so "deprecated"
+   * and later "removed" about the same operation or field are one finding that escalates. Type, nullability and
+   * enum changes are `schema` findings.
+   */
   lifecycle: boolean;
 }
 
@@ -26,13 +30,13 @@ export const SPEC_RULES = {
   'sunset-deleted': { level: 'warn', section: 'lifecycle', lifecycle: true },
   'api-sunset-date-changed-too-small': { level: 'warn', section: 'lifecycle', lifecycle: true },
   'api-stability-decreased': { level: 'warn', section: 'lifecycle', lifecycle: true },
-  'response-success-status-removed': { level: 'block', section: 'response', lifecycle: false },
-  'response-media-type-removed': { level: 'block', section: 'response', lifecycle: false },
+  'response-success-status-removed': { level: 'block', section: 'response', lifecycle: true },
+  'response-media-type-removed': { level: 'block', section: 'response', lifecycle: true },
   'response-property-deprecated': { level: 'warn', section: 'response', lifecycle: true },
   'response-property-deprecated-with-sunset': { level: 'warn', section: 'response', lifecycle: true },
   'response-property-reactivated': { level: 'info', section: 'response', lifecycle: true },
-  'response-required-property-removed': { level: 'block', section: 'response', lifecycle: false },
-  'response-optional-property-removed': { level: 'block', section: 'response', lifecycle: false },
+  'response-required-property-removed': { level: 'block', section: 'response', lifecycle: true },
+  'response-optional-property-removed': { level: 'block', section: 'response', lifecycle: true },
   'response-body-type-changed': { level: 'block', section: 'response', lifecycle: false },
   'response-property-type-changed': { level: 'block', section: 'response', lifecycle: false },
   'response-body-list-of-types-widened': { level: 'block', section: 'response', lifecycle: false },
@@ -42,7 +46,7 @@ export const SPEC_RULES = {
   'response-property-became-optional': { level: 'warn', section: 'response', lifecycle: false },
   'response-property-enum-value-added': { level: 'warn', section: 'response', lifecycle: false },
   'response-property-stability-decreased': { level: 'warn', section: 'response', lifecycle: true },
-  'request-parameter-removed': { level: 'block', section: 'request', lifecycle: false },
+  'request-parameter-removed': { level: 'block', section: 'request', lifecycle: true },
   'new-required-request-parameter': { level: 'block', section: 'request', lifecycle: false },
   'new-request-path-parameter': { level: 'block', section: 'request', lifecycle: false },
   'request-parameter-became-required': { level: 'block', section: 'request', lifecycle: false },

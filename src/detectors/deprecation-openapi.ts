@@ -1,0 +1,111 @@
+// Detector: a watched OpenAPI document changed — the consumer-scoped spec diff over its declared operations and fields.
+import { isoDay } from '../core/clock.js';
+import type { Detector } from '../core/detector.js';
+import { errorMessage } from '../core/errors.js';
+import type { FindingDraft } from '../core/finding.js';
+import { diffSpecs } from '../deprecation/openapi/diff-specs.js';
+import { parseSpecText } from '../deprecation/openapi/load-spec.js';
+
+export interface OpenApiOptions {
+  /** Deepest response field path compared. */
+  maxDepth: number;
+}
+
+/**
+ * `deprecation-openapi`: when a watched OpenAPI snapshot changes, runs the spec diff scoped to the doc's declared
+ * operations and fields. Each change becomes a finding with its oasdiff rule id and consumer severity (removals block,
+ * deprecations warn with the sunset day, undeclared fields are info); lifecycle changes are class `deprecation`,
+ * type/nullability/enum changes class `schema`; subject = `METHOD /path` (+ field).
+ *
+ * @example
+ * deprecationOpenApi.detect({ docChanges: [{ doc: { kind: 'openapi', operations: ['GET /v1/charges'], … }, previous, current }], … })
+ * // [{ rule: 'endpoint-deprecated-with-sunset', severity: 'warn', subject: 'GET /v1/charges', effectiveDate: '2026-12-31' }]
+ */
+export const deprecationOpenApi: Detector<OpenApiOptions> = {
+  id: 'deprecation-openapi',
+  title: 'Breaking and lifecycle changes in watched OpenAPI documents',
+  description:
+    'Diffs the previous and current snapshot of each watched OpenAPI document, scoped to the operations and fields ' +
+    'the contract declares: removed operations and fields, deprecations with their sunset (x-sunset, ' +
+    'x-github.removalDate), type changes, fields that became nullable or optional, new enum values and decreased ' +
+    'stability, with oasdiff rule ids.',
+  class: 'deprecation',
+  stage: 'deprecation',
+  scope: 'source',
+  defaults: { maxDepth: 6 },
+  optionsSchema: {
+    type: 'object',
+    additionalProperties: false,
+    properties: { maxDepth: { type: 'integer', minimum: 1, maximum: 12 } },
+  },
+  detect(input) {
+    const { source, now } = input;
+    const drafts: FindingDraft[] = [];
+    for (const change of input.docChanges) {
+      if (change.doc.kind !== 'openapi' || change.previous === undefined) continue;
+      const onset = isoDay(change.fetchedAt);
+      let result;
+      try {
+        result = diffSpecs(
+          parseSpecText(change.previous, `${change.doc.name} (previous)`),
+          parseSpecText(change.current, change.doc.name),
+          {
+            operations: change.doc.operations,
+            fields: change.doc.fields,
+            maxDepth: input.options.maxDepth,
+            now,
+          },
+        );
+      } catch (e) {
+        drafts.push({
+          rule: 'openapi-unreadable',
+          class: 'unverified',
+          severity: 'info',
+          source: source.name,
+          subject: `doc:${change.doc.name}`,
+          entities: [],
+          onset,
+          evidence: { channel: 'openapi', doc: change.doc.name, url: change.doc.url, error: errorMessage(e) },
+          explanation: `${change.doc.name} changed but could not be read as OpenAPI (${errorMessage(e)}); its operations are unverified.`,
+        });
+        continue;
+      }
+      for (const c of result.changes) {
+        const d: FindingDraft = {
+          rule: c.id,
+          class: c.lifecycle ? 'deprecation' : 'schema',
+          severity: c.level,
+          source: source.name,
+          subject: c.path && !c.path.includes(':') ? `${c.operation} ${c.path}` : c.operation,
+          entities: [],
+          onset,
+          evidence: {
+            channel: 'openapi',
+            doc: change.doc.name,
+            url: change.doc.url,
+            operation: c.operation,
+            ...(c.path ? { path: c.path } : {}),
+            oasdiffFingerprint: c.fingerprint,
+            ...c.attributes,
+          },
+          explanation: `${change.doc.name}: ${c.message}.`,
+        };
+        if (c.effectiveDate) d.effectiveDate = c.effectiveDate;
+        drafts.push(d);
+      }
+      for (const op of result.unknownOperations)
+        drafts.push({
+          rule: 'openapi-operation-unknown',
+          class: 'schema',
+          severity: 'info',
+          source: source.name,
+          subject: op,
+          entities: [],
+          onset,
+          evidence: { channel: 'openapi', doc: change.doc.name, operation: op },
+          explanation: `${change.doc.name} declares ${op}, which is in neither version of the document; check the method and path.`,
+        });
+    }
+    return drafts;
+  },
+};
