@@ -11,6 +11,7 @@ import { registerGate } from './gate.js';
 import { registerAck } from './ack.js';
 import { registerOverride } from './override.js';
 import { registerDoctor } from './doctor.js';
+import { registerBacktest } from './backtest.js';
 
 export type CommandState = { exitCode: ExitCode };
 export type RegisterCommand = (program: Command, io: CliIO, state: CommandState) => void;
@@ -26,6 +27,7 @@ const COMMANDS: RegisterCommand[] = [
   registerPoll,
   registerRun,
   registerStatus,
+  registerBacktest,
 ];
 
 export function registerCommands(program: Command, io: CliIO, state: CommandState): void {

@@ -1,0 +1,101 @@
+// Compact in-memory history for a backtest: per source, metric and entity, day numbers and values (no text kept).
+import type { SeriesPoint } from '../core/detector.js';
+import { dayNumber, dayString } from '../detectors/stats/days.js';
+import type { HistoryRow } from './history-file.js';
+
+/** One entity's series: parallel arrays, sorted by day on `finish()`. */
+export interface EntityColumns {
+  days: number[];
+  values: number[];
+  nulls: Uint8Array | undefined;
+  points?: SeriesPoint[];
+}
+
+/**
+ * Collects rows into columns (about 16 bytes a row) and turns them into detector points on demand.
+ *
+ * @example
+ * const set = new HistorySet(); set.add(row); set.finish(); set.points('src', 'm', 'p1');
+ */
+export class HistorySet {
+  readonly sources = new Map<string, Map<string, Map<string, { days: number[]; values: number[] }>>>();
+  minDay = Infinity;
+  maxDay = -Infinity;
+  rows = 0;
+  #dayCache = new Map<number, { day: string; periodEnd: string; seen: string }>();
+
+  add(row: HistoryRow): void {
+    let metrics = this.sources.get(row.source);
+    if (!metrics)
+      this.sources.set(
+        row.source,
+        (metrics = new Map<string, Map<string, { days: number[]; values: number[] }>>()),
+      );
+    let entities = metrics.get(row.metric);
+    if (!entities)
+      metrics.set(row.metric, (entities = new Map<string, { days: number[]; values: number[] }>()));
+    let cols = entities.get(row.entity);
+    if (!cols) entities.set(row.entity, (cols = { days: [], values: [] }));
+    const d = dayNumber(row.date);
+    cols.days.push(d);
+    cols.values.push(row.value === null ? NaN : row.value);
+    if (d < this.minDay) this.minDay = d;
+    if (d > this.maxDay) this.maxDay = d;
+    this.rows++;
+  }
+
+  /** Sort every series by day; a repeated day keeps the row that came last in the file. */
+  finish(): void {
+    for (const metrics of this.sources.values())
+      for (const entities of metrics.values())
+        for (const cols of entities.values()) {
+          const idx = cols.days.map((_, i) => i);
+          idx.sort((a, b) => cols.days[a]! - cols.days[b]! || a - b);
+          const days: number[] = [];
+          const values: number[] = [];
+          for (const i of idx) {
+            if (days.length > 0 && days[days.length - 1] === cols.days[i]) {
+              values[values.length - 1] = cols.values[i]!;
+              continue;
+            }
+            days.push(cols.days[i]!);
+            values.push(cols.values[i]!);
+          }
+          cols.days = days;
+          cols.values = values;
+        }
+  }
+
+  #strings(d: number): { day: string; periodEnd: string; seen: string } {
+    let s = this.#dayCache.get(d);
+    if (!s) {
+      const day = dayString(d);
+      const next = dayString(d + 1);
+      s = { day, periodEnd: `${next}T00:00:00.000Z`, seen: `${next}T06:00:00.000Z` };
+      this.#dayCache.set(d, s);
+    }
+    return s;
+  }
+
+  /** Detector points of one series (built once; seen the morning after the period, as a daily poll would). */
+  pointsOf(cols: { days: number[]; values: number[]; points?: SeriesPoint[] }): SeriesPoint[] {
+    if (cols.points) return cols.points;
+    const pts: SeriesPoint[] = new Array<SeriesPoint>(cols.days.length);
+    for (let i = 0; i < cols.days.length; i++) {
+      const s = this.#strings(cols.days[i]!);
+      const v = cols.values[i]!;
+      const value = Number.isNaN(v) ? null : v;
+      pts[i] = {
+        periodEnd: s.periodEnd,
+        day: s.day,
+        value,
+        firstValue: value,
+        jsonType: value === null ? 'null' : Number.isInteger(value) ? 'int' : 'float',
+        firstSeen: s.seen,
+        lastSeen: s.seen,
+      };
+    }
+    cols.points = pts;
+    return pts;
+  }
+}

@@ -1,0 +1,131 @@
+import { describe, expect, it } from 'vitest';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runCli } from '../../src/cli/main.js';
+import type { CliIO } from '../../src/cli/io.js';
+import { ManualClock } from '../../src/core/clock.js';
+
+const FIXTURES = join(import.meta.dirname, '..', 'fixtures', 'backtest');
+
+async function backtest(args: string[]) {
+  let stdout = '';
+  let stderr = '';
+  const io: CliIO = {
+    stdout: (t) => void (stdout += t),
+    stderr: (t) => void (stderr += t),
+    env: {},
+    cwd: process.cwd(),
+    clock: new ManualClock('2026-03-01T00:00:00Z'),
+    isTTY: false,
+  };
+  const code = await runCli(['backtest', ...args], io);
+  return { code, stdout, stderr };
+}
+
+describe('upwatch backtest', () => {
+  it('replays the hand-written CSV and prints each finding on the day it would have fired', async () => {
+    const r = await backtest(['--history', join(FIXTURES, 'shop.csv')]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^2026-02-04 {2}warn {3}frozen-run +shop\/orders {2}onset 2026-02-02/m);
+    expect(r.stdout).toMatch(/^2026-02-06 {2}block {2}panel-scale +shop\/revenue {2}onset 2026-02-05/m);
+    expect(r.stdout).toMatch(/≈×100/);
+    expect(r.stdout).toMatch(/backtest: 210 rows, 35 days replayed/);
+    expect(r.stderr).toMatch(/read 210 rows; replaying/);
+  });
+
+  it('prints one JSON object per finding, with contracts applying kinds and check overrides', async () => {
+    const r = await backtest([
+      '--history',
+      join(FIXTURES, 'shop.csv'),
+      '--contracts',
+      join(FIXTURES, 'contracts'),
+      '--format',
+      'json',
+      '--no-progress',
+    ]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe('');
+    const lines = r.stdout
+      .trim()
+      .split('\n')
+      .map(
+        (l) =>
+          JSON.parse(l) as {
+            rule: string;
+            severity: string;
+            metric: string;
+            evidence: Record<string, unknown>;
+          },
+      );
+    expect(lines.map((l) => [l.rule, l.severity, l.metric])).toEqual([
+      ['frozen-run', 'block', 'orders'],
+      ['panel-scale', 'block', 'revenue'],
+    ]);
+    for (const l of lines)
+      expect(Object.keys(l)).toEqual(
+        expect.arrayContaining([
+          'rule',
+          'severity',
+          'source',
+          'metric',
+          'entities',
+          'onset',
+          'detectedOn',
+          'explanation',
+          'evidence',
+        ]),
+      );
+    expect(lines[1].evidence.factor).toBe(100);
+    expect(lines[1].evidence.absorbed).toEqual(['unit-scale']);
+  });
+
+  it('reads JSON Lines with the same fields', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'upwatch-bt-'));
+    const file = join(dir, 'h.jsonl');
+    const rows = Array.from({ length: 20 }, (_, d) =>
+      JSON.stringify({
+        date: `2026-01-${String(d + 1).padStart(2, '0')}`,
+        source: 's',
+        metric: 'm',
+        entity: 'e',
+        value: d < 12 ? 100 + ((d * 37) % 23) : 111,
+      }),
+    );
+    writeFileSync(file, `${rows.join('\n')}\n`);
+    const r = await backtest(['--history', file, '--format', 'json', '--no-progress']);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout.split('\n')[0]!)).toMatchObject({
+      rule: 'frozen-run',
+      source: 's',
+      metric: 'm',
+      entities: ['e'],
+    });
+  });
+
+  it.each([
+    {
+      name: 'bad rows, with line numbers',
+      file: join(FIXTURES, 'bad-rows.csv'),
+      want: [
+        /bad-rows\.csv:3: value must be a number/,
+        /bad-rows\.csv:4: date must be an ISO day/,
+        /bad-rows\.csv:5: metric is empty/,
+      ],
+    },
+    { name: 'a missing file', file: join(FIXTURES, 'nope.csv'), want: [/cannot read history file/] },
+  ])('exits 2 on $name', async ({ file, want }) => {
+    const r = await backtest(['--history', file]);
+    expect(r.code).toBe(2);
+    for (const w of want) expect(r.stderr).toMatch(w);
+    expect(r.stderr).toMatch(/HISTORY_INVALID/);
+  });
+
+  it('exits 2 on a CSV without the expected header', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'upwatch-bt-'));
+    writeFileSync(join(dir, 'h.csv'), 'day,metric,value\n2026-01-01,m,1\n');
+    const r = await backtest(['--history', join(dir, 'h.csv')]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/h\.csv:1: CSV header lacks date, source, entity/);
+  });
+});
