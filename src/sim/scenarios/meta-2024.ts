@@ -33,7 +33,8 @@ const expectedEvents: ExpectedEvent[] = [
     features: [{ name: 'partner_click_through_7d', state: 'warn' }],
   },
   {
-    // Data day 75 repeats day 74; the run reaches 3 equal values with data day 76, observable on clock day 77.
+    // Data day 75 repeats day 74 (first visible on clock day 76). Measured with the real detectors: frozen-run
+    // warns on day 77 (run of 3, suspect) and blocks on day 78 (run of 4; the contract sets escalateShare 0.25).
     day: 76,
     maxDelayDays: 4,
     kind: 'frozen',
@@ -83,7 +84,7 @@ const expectedEvents: ExpectedEvent[] = [
     features: [{ name: 'engaged_users_28d', state: 'blocked' }],
   },
   {
-    // Data day 140 is the first percent value; it is complete on clock day 141.
+    // Data day 140 is the first percent value, complete on clock day 141 (measured: panel-scale blocks on day 141).
     day: 141,
     maxDelayDays: 3,
     kind: 'unit-change',
