@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -43,7 +43,7 @@ describe('git access', () => {
       { path: 'contracts/sub/b.yml', text: 'b: 1\n' },
     ]);
     const tree = await readContractsInWorkingTree(r.root, 'contracts');
-    expect(tree.map((f) => [f.path, f.text])).toEqual([
+    expect(tree.map((f) => [f.path, 'text' in f ? f.text : f.problem.code])).toEqual([
       ['contracts/a.yaml', 'a: 2\n'],
       ['contracts/c.yaml', 'c: 1\n'],
       ['contracts/sub/b.yml', 'b: 1\n'],
@@ -99,5 +99,33 @@ describe('git access', () => {
     await expect(readContractsInWorkingTree(r.root, 'contracts')).rejects.toMatchObject({
       code: 'CONTRACTS_NOT_FOUND',
     });
+  });
+});
+
+describe('contract files the loader cannot use', () => {
+  it('reports a non-UTF-8 file and one over the size limit at a ref without reading the big one', async () => {
+    const r = repo([
+      {
+        'contracts/latin1.yaml': Buffer.from([0x6e, 0x61, 0x6d, 0x65, 0x3a, 0x20, 0xe9, 0x0a]).toString(
+          'latin1',
+        ),
+        'contracts/big.yaml': `# ${'x'.repeat(1024 * 1024 + 10)}\n`,
+      },
+    ]);
+    writeFileSync(
+      join(r.root, 'contracts/latin1.yaml'),
+      Buffer.from([0x6e, 0x61, 0x6d, 0x65, 0x3a, 0x20, 0xe9, 0x0a]),
+    );
+    runGit(r.root, ['commit', '-q', '-am', 'latin1 bytes']);
+    for (const files of [
+      await readContractsAtRef(r.root, 'main', 'contracts'),
+      await readContractsInWorkingTree(r.root, 'contracts'),
+    ]) {
+      expect(
+        files.map((f) =>
+          'problem' in f ? `${f.path} ${f.problem.code} ${f.problem.line}:${f.problem.col}` : f.path,
+        ),
+      ).toEqual(['contracts/big.yaml file-too-large 1:1', 'contracts/latin1.yaml not-utf8 1:7']);
+    }
   });
 });

@@ -1,26 +1,32 @@
 // Git access for `upwatch ci`: the repository root, refs, and the contract files at a ref or in the working tree.
 import { execFile } from 'node:child_process';
-import { readdir, readFile } from 'node:fs/promises';
 import { join, relative, resolve, sep } from 'node:path';
+import type { Diagnostic } from '../core/diagnostic.js';
 import { UpwatchError } from '../core/errors.js';
+import {
+  MAX_CONTRACT_FILE_BYTES,
+  decodeContract,
+  findContractFiles,
+  readContractFile,
+  tooLargeDiagnostic,
+} from '../contracts/files.js';
 
-/** A contract file as text, its path relative to the repository root with `/` separators. */
-export interface ContractFileText {
-  path: string;
-  text: string;
-}
+/**
+ * A contract file read for `upwatch ci`, its path relative to the repository root with `/` separators: its text, or
+ * the diagnostic saying why it cannot be used (over the size limit, not UTF-8), exactly as the loader reports them.
+ */
+export type ContractFileRead = { path: string; text: string } | { path: string; problem: Diagnostic };
 
-/** File names `upwatch ci` treats as contracts (the same suffixes the contract loader reads). */
-export const CONTRACT_SUFFIXES = ['.yaml', '.yml'] as const;
-
+const CONTRACT_FILE = /\.ya?ml$/i;
 const MAX_OUTPUT = 64 * 1024 * 1024;
-
-function isContractPath(p: string): boolean {
-  return CONTRACT_SUFFIXES.some((s) => p.endsWith(s));
-}
 
 /** Run git without a shell; resolve stdout, or reject with the exit code and stderr. */
 function git(cwd: string, args: string[]): Promise<string> {
+  return gitBytes(cwd, args).then((b) => b.toString('utf8'));
+}
+
+/** Run git without a shell; resolve stdout as bytes. */
+function gitBytes(cwd: string, args: string[]): Promise<Buffer> {
   return new Promise((resolvePromise, reject) => {
     execFile(
       'git',
@@ -28,7 +34,7 @@ function git(cwd: string, args: string[]): Promise<string> {
       {
         cwd,
         maxBuffer: MAX_OUTPUT,
-        encoding: 'utf8',
+        encoding: 'buffer',
         env: { ...process.env, GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C' },
         windowsHide: true,
       },
@@ -49,7 +55,7 @@ function git(cwd: string, args: string[]): Promise<string> {
           );
           return;
         }
-        resolvePromise(String(stdout));
+        resolvePromise(stdout);
       },
     );
   });
@@ -141,8 +147,9 @@ export function repoRelative(root: string, cwd: string, dir: string): string {
 }
 
 /**
- * Every contract file under `dir` (repo-relative) at a git ref, read with `git ls-tree` and `git show`.
- * A directory absent at the ref gives an empty list (a pull request may add the first contracts).
+ * Every contract file under `dir` (repo-relative) at a git ref, listed with `git ls-tree` (with sizes, so a file over
+ * the limit is never read) and read with `git show`. A directory absent at the ref gives an empty list (a pull
+ * request may add the first contracts). Symbolic links at a ref are skipped.
  *
  * @example
  * const files = await readContractsAtRef(root, 'origin/main', 'contracts');
@@ -152,64 +159,66 @@ export async function readContractsAtRef(
   ref: string,
   dir: string,
   role: 'base' | 'head' = 'base',
-): Promise<ContractFileText[]> {
+): Promise<ContractFileRead[]> {
   const commit = await requireCommit(root, ref, role);
   let listing: string;
   try {
-    listing = await git(root, ['ls-tree', '-r', '--name-only', '-z', commit, '--', dir === '.' ? '.' : dir]);
+    listing = await git(root, ['ls-tree', '-r', '-l', '-z', commit, '--', dir]);
   } catch (e) {
     throw wrap(e, `cannot list ${dir} at ${ref}`);
   }
-  const paths = listing
+  const entries = listing
     .split('\0')
-    .filter((p) => p !== '' && isContractPath(p))
-    .sort();
-  const files: ContractFileText[] = [];
-  for (const path of paths) {
+    .map((line) => /^(\d+) (\w+) [0-9a-f]+ +(\d+|-)\t(.*)$/s.exec(line))
+    .filter(
+      (m): m is RegExpExecArray =>
+        m !== null && m[2] === 'blob' && m[1] !== '120000' && CONTRACT_FILE.test(m[4]!),
+    )
+    .map((m) => ({ path: m[4]!, size: Number(m[3]) }))
+    .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  const files: ContractFileRead[] = [];
+  for (const { path, size } of entries) {
+    if (size > MAX_CONTRACT_FILE_BYTES) {
+      files.push({ path, problem: tooLargeDiagnostic(path, size) });
+      continue;
+    }
+    let bytes: Buffer;
     try {
-      files.push({ path, text: await git(root, ['show', `${commit}:${path}`]) });
+      bytes = await gitBytes(root, ['show', `${commit}:${path}`]);
     } catch (e) {
       throw wrap(e, `cannot read ${path} at ${ref}`);
     }
+    const read = decodeContract(path, bytes);
+    files.push(read.ok ? { path, text: read.text } : { path, problem: read.diagnostic });
   }
   return files;
 }
 
 /**
- * Every contract file under `dir` (repo-relative) in the working tree, including uncommitted edits.
- * Hidden directories and node_modules are skipped.
+ * Every contract file under `dir` (repo-relative) in the working tree, including uncommitted edits, found and read
+ * as the contract loader does (hidden entries and node_modules skipped, size limit, strict UTF-8).
  */
-export async function readContractsInWorkingTree(root: string, dir: string): Promise<ContractFileText[]> {
-  const start = join(root, dir);
-  const files: ContractFileText[] = [];
-  async function walk(abs: string): Promise<void> {
-    const entries = await readdir(abs, { withFileTypes: true });
-    for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
-      if (entry.name.startsWith('.') || entry.name === 'node_modules') continue;
-      const child = join(abs, entry.name);
-      if (entry.isDirectory()) await walk(child);
-      else if (entry.isFile() && isContractPath(entry.name)) {
-        files.push({ path: relative(root, child).split(sep).join('/'), text: await readFile(child, 'utf8') });
-      }
-    }
-  }
+export async function readContractsInWorkingTree(root: string, dir: string): Promise<ContractFileRead[]> {
+  let paths: string[];
   try {
-    await walk(start);
+    paths = await findContractFiles(join(root, dir));
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR') {
-      throw new UpwatchError(
-        'CONTRACTS_NOT_FOUND',
-        `contracts directory ${dir} does not exist in the working tree`,
-        {
-          hint: 'pass --contracts DIR (default: contracts)',
-          cause: e,
-        },
-      );
-    }
-    throw e;
+    throw new UpwatchError(
+      'CONTRACTS_NOT_FOUND',
+      `contracts directory ${dir} does not exist in the working tree`,
+      {
+        hint: 'pass --contracts DIR (default: contracts)',
+        cause: e,
+      },
+    );
   }
-  return files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  const files: ContractFileRead[] = [];
+  for (const abs of paths) {
+    const path = relative(root, abs).split(sep).join('/');
+    const read = await readContractFile(abs, path);
+    files.push(read.ok ? { path, text: read.text } : { path, problem: read.diagnostic });
+  }
+  return files;
 }
 
 /** Read one file at a ref, or undefined when it does not exist there. */

@@ -2,7 +2,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { isUpwatchError, UpwatchError } from '../core/errors.js';
-import { loadContractTexts } from '../contracts/load.js';
+import { loadContractTexts, type LoadOptions, type LoadResult } from '../contracts/load.js';
 import { graphVersionInfo, knownDeprecation } from '../knowledge/lookup.js';
 import { classifyChanges, type VersionLookup } from './classify.js';
 import {
@@ -13,7 +13,7 @@ import {
   readFileAtRef,
   repoRelative,
   requireCommit,
-  type ContractFileText,
+  type ContractFileRead,
 } from './git.js';
 import { checkHealth, type HealthSource, type KnownDeprecationLookup } from './health.js';
 import { statusFileHealth, storeHealth } from './health-sources.js';
@@ -120,6 +120,14 @@ async function chooseHealth(
   }
 }
 
+/** Load files read from git or the working tree; the files that could not be read keep their diagnostics. */
+function load(files: ContractFileRead[], options: LoadOptions): LoadResult {
+  const texts = files.flatMap((f) => ('text' in f ? [{ path: f.path, text: f.text }] : []));
+  const loaded = loadContractTexts(texts, options);
+  const problems = files.flatMap((f) => ('problem' in f ? [f.problem] : []));
+  return { ...loaded, diagnostics: [...problems, ...loaded.diagnostics] };
+}
+
 /** Drop validation issues that a more specific change or health issue reports at the same place. */
 function dedupe(validation: CiIssue[], specific: CiIssue[]): CiIssue[] {
   const at = new Set(
@@ -148,7 +156,7 @@ export async function runCi(options: RunCiOptions): Promise<CiResult> {
   const dir = repoRelative(root, options.cwd, options.contracts ?? 'contracts');
 
   const baseFiles = await readContractsAtRef(root, baseCommit, dir, 'base');
-  let headFiles: ContractFileText[];
+  let headFiles: ContractFileRead[];
   if (headCommit === undefined) headFiles = await readContractsInWorkingTree(root, dir);
   else headFiles = await readContractsAtRef(root, headCommit, dir, 'head');
   if (headFiles.length === 0) {
@@ -160,8 +168,8 @@ export async function runCi(options: RunCiOptions): Promise<CiResult> {
   }
 
   const loadOptions = { now: options.now, root: dir };
-  const base = loadContractTexts(baseFiles, loadOptions);
-  const head = loadContractTexts(headFiles, loadOptions);
+  const base = load(baseFiles, loadOptions);
+  const head = load(headFiles, loadOptions);
   const unloadedFiles = new Set(head.diagnostics.filter((d) => d.severity === 'error').map((d) => d.file));
 
   const classification = classifyChanges(base.contracts, head.contracts, {

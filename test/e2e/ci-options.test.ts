@@ -287,6 +287,22 @@ describe('upwatch ci options', () => {
   });
 });
 
+describe('contract files the loader cannot use', () => {
+  it('fails a head contract file that is not UTF-8, at the first bad byte', async () => {
+    const r = createRepo([BASE, {}], { branch: 'pr' });
+    try {
+      writeFileSync(join(r.root, 'contracts', 'notes.yaml'), Buffer.from('# caf\u00e9\n', 'latin1'));
+      const run = await runCiCli(r.root, ['--base', 'main']);
+      expect(run.code).toBe(1);
+      expect(run.stdout).toMatch(
+        /^contracts\/notes\.yaml:1:6 {2}error {2}file is not UTF-8 .*\[upwatch\/contract-invalid\]$/m,
+      );
+    } finally {
+      r.cleanup();
+    }
+  });
+});
+
 describe('META_SOURCE fixture', () => {
   it('is valid on its own (the scenarios start from a clean base)', async () => {
     const clean = createRepo([BASE, {}], { branch: 'pr' });
