@@ -9,6 +9,7 @@ import { readAudit } from '../store/audit-repo.js';
 import { processFindings, type ProcessDefaults } from '../pipeline/process-findings.js';
 import { createEmailTransport, parseSmtpUrl } from './email.js';
 import { createRelay, type Relay } from './relay.js';
+import { deliverDue } from './deliver.js';
 import type { MailTransport } from './transport.js';
 import { startSmtpSink, type SmtpSink } from '../../test/helpers/smtp-sink.js';
 import { contractSet, feature, finding } from '../../test/helpers/gate-fixtures.js';
@@ -400,5 +401,20 @@ describe('alert mail end to end (real SMTP server on loopback)', () => {
     clock.advanceMs(3_600_000);
     expect(await r.relayOnce(clock.now())).toMatchObject({ sent: 3 });
     expect(r.health().configError).toBe(false);
+  });
+
+  it('deliverDue sends what is due now and leaves failures queued with their backoff', async () => {
+    const clock = new ManualClock('2026-03-15T07:00:00Z');
+    const { s, k } = await setup(clock);
+    k.setRcptCode((a) => (a === 'oncall@example.com' ? 451 : undefined));
+    poll(s, [finding('page_fans')], clock);
+    expect(await deliverDue({ store: s, smtpUrl: k.url(), clock })).toEqual({
+      claimed: 3,
+      sent: 2,
+      retried: 1,
+      dead: 0,
+    });
+    expect(listOutbox(s, ['pending']).map((p) => p.recipient)).toEqual(['oncall@example.com']);
+    expect(k.received).toHaveLength(2);
   });
 });

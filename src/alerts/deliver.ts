@@ -1,0 +1,42 @@
+// One-shot delivery for `upwatch poll`: run relay rounds until nothing is due now, then close the SMTP pool.
+import type { Clock } from '../core/clock.js';
+import type { Logger } from '../core/logger.js';
+import type { RepoStore } from '../store/findings-repo.js';
+import type { RelayRound } from './relay.js';
+import { createMailRelay } from './setup.js';
+
+/**
+ * Send what is due in the outbox now (at most `maxRounds` rounds, so a backlog cannot hold a cron job forever).
+ * Failures stay in the outbox with their backoff; the next poll or the daemon retries them.
+ *
+ * @example
+ * if (settings.smtpUrl) await deliverDue({ store, smtpUrl: settings.smtpUrl, clock: io.clock });
+ */
+export async function deliverDue(options: {
+  store: RepoStore;
+  smtpUrl: string;
+  clock: Clock;
+  logger?: Logger;
+  maxRounds?: number;
+}): Promise<RelayRound> {
+  const mail = createMailRelay({
+    store: options.store,
+    smtpUrl: options.smtpUrl,
+    clock: options.clock,
+    ...(options.logger ? { logger: options.logger } : {}),
+  });
+  const total: RelayRound = { claimed: 0, sent: 0, retried: 0, dead: 0 };
+  try {
+    for (let i = 0; i < (options.maxRounds ?? 50); i++) {
+      const r = await mail.relay.relayOnce(options.clock.now());
+      total.claimed += r.claimed;
+      total.sent += r.sent;
+      total.retried += r.retried;
+      total.dead += r.dead;
+      if (r.claimed === 0 || r.sent === 0) break;
+    }
+  } finally {
+    await mail.close();
+  }
+  return total;
+}
