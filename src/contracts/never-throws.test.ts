@@ -23,7 +23,23 @@ describe('a user mistake never throws', () => {
       fc.property(
         fc.nat(VALID.length),
         fc.nat(40),
-        fc.constantFrom('', ' ', '\t', ':', '- ', '[', '{', '"', '*a', '&a ', '${X}', '\n', '0', 'null', '---\n'),
+        fc.constantFrom(
+          '',
+          ' ',
+          '\t',
+          ':',
+          '- ',
+          '[',
+          '{',
+          '"',
+          '*a',
+          '&a ',
+          '${X}',
+          '\n',
+          '0',
+          'null',
+          '---\n',
+        ),
         (at, length, insert) => {
           const text = VALID.slice(0, at) + insert + VALID.slice(at + length);
           const r = loadContractTexts([{ path: 'x.yaml', text }], { env: () => undefined });
