@@ -132,7 +132,11 @@ export interface ExpectedEvent {
   entities?: string[];
   /** Detector rule id expected to fire (the most specific one). */
   rule: string;
-  /** Every rule id that counts as detecting this event (includes `rule`), when more than one channel can see it. */
+  /**
+   * Every rule id that may fire because of this event (includes `rule`): the other channels that see it
+   * (a removed metric also disappears from the payload and stops arriving). Findings with these rules on the
+   * event's metric/source from `day` on are explained by it; anything else is a false alarm.
+   */
   rules?: string[];
   class: FindingClass;
   severity: Severity;
