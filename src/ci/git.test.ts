@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -126,6 +126,21 @@ describe('contract files the loader cannot use', () => {
           'problem' in f ? `${f.path} ${f.problem.code} ${f.problem.line}:${f.problem.col}` : f.path,
         ),
       ).toEqual(['contracts/big.yaml file-too-large 1:1', 'contracts/latin1.yaml not-utf8 1:7']);
+    }
+  });
+});
+
+describe('paths through symbolic links', () => {
+  it('maps a directory reached through a symlinked working directory to the repo-relative path', () => {
+    const r = repo([{ 'contracts/a.yaml': 'a: 1\n' }]);
+    const dir = mkdtempSync(join(tmpdir(), 'upwatch-link-'));
+    try {
+      const link = join(dir, 'checkout');
+      symlinkSync(r.root, link);
+      expect(repoRelative(r.root, link, 'contracts')).toBe('contracts');
+      expect(repoRelative(r.root, link, 'not-yet/created')).toBe('not-yet/created');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });

@@ -1,6 +1,7 @@
 // Git access for `upwatch ci`: the repository root, refs, and the contract files at a ref or in the working tree.
 import { execFile } from 'node:child_process';
-import { join, relative, resolve, sep } from 'node:path';
+import { realpathSync } from 'node:fs';
+import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import type { Diagnostic } from '../core/diagnostic.js';
 import { UpwatchError } from '../core/errors.js';
 import {
@@ -136,7 +137,7 @@ export async function defaultBaseRef(root: string): Promise<string> {
 
 /** A directory as a path relative to the repository root with `/` separators (`.` for the root). */
 export function repoRelative(root: string, cwd: string, dir: string): string {
-  const rel = relative(root, resolve(cwd, dir));
+  const rel = relative(real(root), real(resolve(cwd, dir)));
   if (rel === '') return '.';
   if (rel.startsWith('..')) {
     throw new UpwatchError('USAGE', `contracts directory ${dir} is outside the repository ${root}`, {
@@ -144,6 +145,16 @@ export function repoRelative(root: string, cwd: string, dir: string): string {
     });
   }
   return rel.split(sep).join('/');
+}
+
+/** The real path of `p`, resolving symbolic links in its longest existing prefix (git prints real paths). */
+function real(p: string): string {
+  try {
+    return realpathSync(p);
+  } catch {
+    const parent = dirname(p);
+    return parent === p ? p : join(real(parent), basename(p));
+  }
 }
 
 /**

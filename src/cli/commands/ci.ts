@@ -10,17 +10,15 @@ import { verdictLine } from '../../ci/format/text.js';
 import { FAIL_ON, type FailOn } from '../../ci/result.js';
 import { runCi } from '../../ci/run-ci.js';
 import { printError } from '../errors.js';
+import { resolveSettings } from '../settings.js';
 import type { CliIO, ExitCode } from '../io.js';
 import { EXIT } from '../io.js';
 import type { CommandState } from './index.js';
 
-/** Default store, used by `upwatch ci` only when the file exists. */
-const DEFAULT_DB = '.upwatch/upwatch.db';
-
 interface CiFlags {
   base?: string;
   head?: string;
-  contracts: string;
+  contracts?: string;
   format: CiFormat;
   output?: string;
   failOn: FailOn;
@@ -55,7 +53,10 @@ export function registerCi(program: Command, io: CliIO, state: CommandState): vo
     )
     .option('--base <ref>', 'base git ref (default: origin/main, else main)')
     .option('--head <ref>', 'head git ref (default: the working tree, with uncommitted edits)')
-    .option('--contracts <dir>', 'contracts directory', 'contracts')
+    .option(
+      '--contracts <dir>',
+      'contracts directory (default: $UPWATCH_CONTRACTS, config file, else contracts)',
+    )
     .addOption(new Option('--format <format>', 'output format').choices(CI_FORMATS).default('text'))
     .option('--output <file>', 'write the chosen format to FILE (human text still goes to stdout)')
     .addOption(
@@ -65,7 +66,7 @@ export function registerCi(program: Command, io: CliIO, state: CommandState): vo
     )
     .option(
       '--db <path>',
-      `store to read current health from, read-only (default: $UPWATCH_DB, else ${DEFAULT_DB} if it exists)`,
+      'store to read current health from, read-only (default: $UPWATCH_DB, config file, else .upwatch/upwatch.db if it exists)',
     )
     .option(
       '--status-file <path>',
@@ -88,14 +89,19 @@ export function registerCi(program: Command, io: CliIO, state: CommandState): vo
 
 async function runCiCommand(flags: CiFlags, io: CliIO, version: string): Promise<ExitCode> {
   try {
-    const db = flags.db ?? io.env['UPWATCH_DB'];
+    const settings = resolveSettings(io, {
+      db: flags.db,
+      contracts: flags.contracts,
+      statusFile: flags.statusFile,
+    });
     const result = await runCi({
       cwd: io.cwd,
       ...(flags.base !== undefined ? { base: flags.base } : {}),
       ...(flags.head !== undefined ? { head: flags.head } : {}),
-      contracts: flags.contracts,
-      ...(db !== undefined && db !== '' ? { db } : { defaultDb: DEFAULT_DB }),
-      ...(flags.statusFile !== undefined ? { statusFile: flags.statusFile } : {}),
+      contracts: settings.contracts,
+      // The default store is used only when it exists: CI usually has none, and that is not an error.
+      ...(settings.origin.db === 'default' ? { defaultDb: settings.db } : { db: settings.db }),
+      ...(settings.statusFile !== undefined ? { statusFile: settings.statusFile } : {}),
       requireHealth: flags.requireHealth ?? false,
       failOn: flags.failOn,
       now: io.clock.now(),
