@@ -39,15 +39,22 @@ export function queueMessages(store: RepoStore, messages: readonly PlannedMessag
   return queued;
 }
 
-/** The notification log read from the store (what each recipient was already told). */
+/** The notification log read from the store (what each recipient was already told), one query per episode. */
 export function storeNoticeLog(store: RepoStore): NoticeLog {
+  const cache = new Map<string, ReturnType<typeof notificationsOf>>();
+  const of = (fingerprint: string, episode: number, recipient: string) => {
+    const key = `${fingerprint}|${episode}`;
+    let all = cache.get(key);
+    if (!all) cache.set(key, (all = notificationsOf(store, fingerprint, episode)));
+    return all.filter((n) => n.recipient === recipient);
+  };
   return {
     firstAlert(fingerprint, episode, recipient) {
-      const first = notificationsOf(store, fingerprint, episode, recipient).find((n) => n.kind === 'alert');
+      const first = of(fingerprint, episode, recipient).find((n) => n.kind === 'alert');
       return first ? { messageId: first.messageId, status: first.status } : undefined;
     },
     lastNotice(fingerprint, episode, recipient) {
-      const all = notificationsOf(store, fingerprint, episode, recipient).filter(
+      const all = of(fingerprint, episode, recipient).filter(
         (n) => n.kind === 'alert' || n.kind === 'reminder',
       );
       const last = all[all.length - 1];
@@ -55,7 +62,7 @@ export function storeNoticeLog(store: RepoStore): NoticeLog {
     },
     countdownsSent(fingerprint, episode, recipient) {
       return new Set(
-        notificationsOf(store, fingerprint, episode, recipient)
+        of(fingerprint, episode, recipient)
           .filter((n) => n.kind === 'countdown' && n.detail !== undefined)
           .map((n) => n.detail!),
       );

@@ -125,8 +125,11 @@ export function planNotifications(input: PlanInput): PlannedMessage[] {
     if (!r) recipientsCache.set(key, (r = recipientsOf(contracts, f, settings.recipients)));
     return r;
   };
-  const featureStates = (f: FindingRecord): MailItem['features'] =>
-    featuresTouching(contracts, f).map((feat) => {
+  const featureCache = new Map<string, MailItem['features']>();
+  const featureStates = (f: FindingRecord): MailItem['features'] => {
+    const cached = featureCache.get(f.fingerprint);
+    if (cached) return cached;
+    const list = featuresTouching(contracts, f).map((feat) => {
       const effect = feat.policy.blockOn.includes(f.severity)
         ? ('block' as const)
         : feat.policy.warnOn.includes(f.severity)
@@ -134,6 +137,9 @@ export function planNotifications(input: PlanInput): PlannedMessage[] {
           : undefined;
       return { name: feat.name, state: input.gate.get(feat.name) ?? 'ok', ...(effect ? { effect } : {}) };
     });
+    featureCache.set(f.fingerprint, list);
+    return list;
+  };
 
   const out: PlannedMessage[] = [];
   const build = (

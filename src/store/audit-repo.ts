@@ -1,5 +1,5 @@
 // The audit log: who changed what, when and why (findings, acknowledgements, overrides, feature states).
-import type { RepoStore } from './findings-repo.js';
+import { prepared, type RepoStore } from './findings-repo.js';
 
 export type AuditTargetKind = 'finding' | 'feature' | 'override' | 'outbox';
 
@@ -27,12 +27,11 @@ export function writeAudit(
   store: RepoStore,
   e: Omit<AuditEntry, 'id' | 'details'> & { details?: Record<string, unknown> },
 ): void {
-  store.db
-    .prepare(
-      `INSERT INTO audit_log (at, actor, action, target_kind, target, reason, details)
+  prepared(
+    store,
+    `INSERT INTO audit_log (at, actor, action, target_kind, target, reason, details)
        VALUES (?, ?, ?, ?, ?, ?, ?)`,
-    )
-    .run(e.at, e.actor, e.action, e.targetKind, e.target, e.reason ?? null, JSON.stringify(e.details ?? {}));
+  ).run(e.at, e.actor, e.action, e.targetKind, e.target, e.reason ?? null, JSON.stringify(e.details ?? {}));
 }
 
 interface AuditRow {
@@ -61,9 +60,10 @@ export function readAudit(
     where.push('target = ?');
     params.push(filter.target);
   }
-  const rows = store.db
-    .prepare(`SELECT * FROM audit_log ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY id`)
-    .all(...params) as AuditRow[];
+  const rows = prepared(
+    store,
+    `SELECT * FROM audit_log ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY id`,
+  ).all(...params) as AuditRow[];
   return rows.map((r) => {
     const e: AuditEntry = {
       id: r.id,

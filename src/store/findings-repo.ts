@@ -1,5 +1,5 @@
 // Findings in the store: insert an episode, read open ones, update lifecycle columns, look up by fingerprint prefix.
-import type { Database } from 'better-sqlite3';
+import type { Database, Statement } from 'better-sqlite3';
 import type { FindingClass, Evidence } from '../core/finding.js';
 import type { FindingRecord, FindingStatus } from '../core/finding-record.js';
 import type { Severity } from '../core/contract.js';
@@ -11,6 +11,17 @@ import type { Severity } from '../core/contract.js';
 export interface RepoStore {
   readonly db: Database;
   transaction<T>(fn: () => T): T;
+}
+
+const STATEMENTS = new WeakMap<Database, Map<string, Statement>>();
+
+/** A prepared statement, cached per connection and SQL text (the repositories run the same SQL many times). */
+export function prepared(store: RepoStore, sql: string): Statement {
+  let bySql = STATEMENTS.get(store.db);
+  if (!bySql) STATEMENTS.set(store.db, (bySql = new Map<string, Statement>()));
+  let st = bySql.get(sql);
+  if (!st) bySql.set(sql, (st = store.db.prepare(sql)));
+  return st;
 }
 
 interface FindingRow {
@@ -145,7 +156,7 @@ const COLUMNS = [
  */
 export function insertFinding(store: RepoStore, f: Omit<FindingRecord, 'id'>): FindingRecord {
   const sql = `INSERT INTO findings (${COLUMNS.join(', ')}) VALUES (${COLUMNS.map((c) => '@' + c).join(', ')})`;
-  const info = store.db.prepare(sql).run(toParams(f));
+  const info = prepared(store, sql).run(toParams(f));
   return { ...f, id: Number(info.lastInsertRowid) };
 }
 
@@ -153,31 +164,31 @@ export function insertFinding(store: RepoStore, f: Omit<FindingRecord, 'id'>): F
 export function updateFinding(store: RepoStore, f: FindingRecord): void {
   const cols = COLUMNS.filter((c) => c !== 'fingerprint' && c !== 'episode');
   const sql = `UPDATE findings SET ${cols.map((c) => `${c} = @${c}`).join(', ')} WHERE id = @id`;
-  store.db.prepare(sql).run({ ...toParams(f), id: f.id });
+  prepared(store, sql).run({ ...toParams(f), id: f.id });
 }
 
 /** Open and acknowledged findings, optionally of one source, oldest first. */
 export function activeFindings(store: RepoStore, source?: string): FindingRecord[] {
   const rows =
     source === undefined
-      ? store.db.prepare(`SELECT * FROM findings WHERE status != 'resolved' ORDER BY id`).all()
-      : store.db
-          .prepare(`SELECT * FROM findings WHERE status != 'resolved' AND source = ? ORDER BY id`)
-          .all(source);
+      ? prepared(store, `SELECT * FROM findings WHERE status != 'resolved' ORDER BY id`).all()
+      : prepared(store, `SELECT * FROM findings WHERE status != 'resolved' AND source = ? ORDER BY id`).all(
+          source,
+        );
   return (rows as FindingRow[]).map(fromRow);
 }
 
 /** The highest episode stored for a fingerprint (0 when never seen). */
 export function lastEpisode(store: RepoStore, fingerprint: string): number {
-  const row = store.db
-    .prepare(`SELECT MAX(episode) AS e FROM findings WHERE fingerprint = ?`)
-    .get(fingerprint) as { e: number | null } | undefined;
+  const row = prepared(store, `SELECT MAX(episode) AS e FROM findings WHERE fingerprint = ?`).get(
+    fingerprint,
+  ) as { e: number | null } | undefined;
   return row?.e ?? 0;
 }
 
 /** One episode by id. */
 export function findingById(store: RepoStore, id: number): FindingRecord | undefined {
-  const row = store.db.prepare(`SELECT * FROM findings WHERE id = ?`).get(id) as FindingRow | undefined;
+  const row = prepared(store, `SELECT * FROM findings WHERE id = ?`).get(id) as FindingRow | undefined;
   return row ? fromRow(row) : undefined;
 }
 
@@ -186,14 +197,13 @@ export function findingById(store: RepoStore, id: number): FindingRecord | undef
  * an ambiguous prefix means.
  */
 export function findingsByPrefix(store: RepoStore, prefix: string): FindingRecord[] {
-  const rows = store.db
-    .prepare(
-      `SELECT f.* FROM findings f
+  const rows = prepared(
+    store,
+    `SELECT f.* FROM findings f
        JOIN (SELECT fingerprint, MAX(episode) AS e FROM findings WHERE fingerprint LIKE ? ESCAPE '\\' GROUP BY fingerprint) l
          ON l.fingerprint = f.fingerprint AND l.e = f.episode
        ORDER BY f.fingerprint`,
-    )
-    .all(prefix.toLowerCase().replace(/[\\%_]/g, (c) => '\\' + c) + '%') as FindingRow[];
+  ).all(prefix.toLowerCase().replace(/[\\%_]/g, (c) => '\\' + c) + '%') as FindingRow[];
   return rows.map(fromRow);
 }
 
@@ -215,5 +225,5 @@ export function listFindings(
   const sql = `SELECT * FROM findings ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY id DESC ${
     filter.limit !== undefined ? 'LIMIT ' + Math.max(0, Math.floor(filter.limit)) : ''
   }`;
-  return (store.db.prepare(sql).all(...params) as FindingRow[]).map(fromRow);
+  return (prepared(store, sql).all(...params) as FindingRow[]).map(fromRow);
 }

@@ -1,5 +1,5 @@
 // The alert outbox (one row per recipient and message, leased by the relay) and the notification log beside it.
-import type { RepoStore } from './findings-repo.js';
+import { prepared, type RepoStore } from './findings-repo.js';
 
 export const OUTBOX_KINDS = ['alert', 'resolved', 'reminder', 'countdown'] as const;
 export type OutboxKind = (typeof OUTBOX_KINDS)[number];
@@ -87,20 +87,19 @@ export function enqueue(
     payload: OutboxPayload;
   },
 ): number | undefined {
-  const info = store.db
-    .prepare(
-      `INSERT OR IGNORE INTO outbox (dedup_key, recipient, kind, message_id, status, attempts, created_at, next_attempt_at, payload)
+  const info = prepared(
+    store,
+    `INSERT OR IGNORE INTO outbox (dedup_key, recipient, kind, message_id, status, attempts, created_at, next_attempt_at, payload)
        VALUES (?, ?, ?, ?, 'pending', 0, ?, ?, ?)`,
-    )
-    .run(
-      m.dedupKey,
-      m.recipient,
-      m.kind,
-      m.messageId,
-      m.createdAt,
-      Date.parse(m.createdAt),
-      JSON.stringify(m.payload),
-    );
+  ).run(
+    m.dedupKey,
+    m.recipient,
+    m.kind,
+    m.messageId,
+    m.createdAt,
+    Date.parse(m.createdAt),
+    JSON.stringify(m.payload),
+  );
   return info.changes === 1 ? Number(info.lastInsertRowid) : undefined;
 }
 
@@ -115,27 +114,25 @@ export function claimDue(
   leaseMs: number,
   limit: number,
 ): OutboxRow[] {
-  const rows = store.db
-    .prepare(
-      `UPDATE outbox SET status = 'sending', lease_owner = @owner, lease_until = @leaseUntil, attempts = attempts + 1
+  const rows = prepared(
+    store,
+    `UPDATE outbox SET status = 'sending', lease_owner = @owner, lease_until = @leaseUntil, attempts = attempts + 1
        WHERE id IN (SELECT id FROM outbox
                     WHERE (status = 'pending' AND next_attempt_at <= @now) OR (status = 'sending' AND lease_until < @now)
                     ORDER BY id LIMIT @limit)
        RETURNING *`,
-    )
-    .all({ owner, leaseUntil: nowMs + leaseMs, now: nowMs, limit }) as Row[];
+  ).all({ owner, leaseUntil: nowMs + leaseMs, now: nowMs, limit }) as Row[];
   return rows.map(fromRow).sort((a, b) => a.id - b.id);
 }
 
 /** Mark a claimed row sent (only while this owner holds it; false when the lease was lost). */
 export function markSent(store: RepoStore, id: number, owner: string, at: string): boolean {
   return (
-    store.db
-      .prepare(
-        `UPDATE outbox SET status = 'sent', sent_at = ?, lease_owner = NULL, lease_until = NULL, last_error = NULL
+    prepared(
+      store,
+      `UPDATE outbox SET status = 'sent', sent_at = ?, lease_owner = NULL, lease_until = NULL, last_error = NULL
          WHERE id = ? AND status = 'sending' AND lease_owner = ?`,
-      )
-      .run(at, id, owner).changes === 1
+    ).run(at, id, owner).changes === 1
   );
 }
 
@@ -148,24 +145,22 @@ export function markRetry(
   error: string,
 ): boolean {
   return (
-    store.db
-      .prepare(
-        `UPDATE outbox SET status = 'pending', next_attempt_at = ?, last_error = ?, lease_owner = NULL, lease_until = NULL
+    prepared(
+      store,
+      `UPDATE outbox SET status = 'pending', next_attempt_at = ?, last_error = ?, lease_owner = NULL, lease_until = NULL
          WHERE id = ? AND status = 'sending' AND lease_owner = ?`,
-      )
-      .run(nextAttemptAt, error, id, owner).changes === 1
+    ).run(nextAttemptAt, error, id, owner).changes === 1
   );
 }
 
 /** Give up on a claimed row, recording why. */
 export function markDead(store: RepoStore, id: number, owner: string, error: string): boolean {
   return (
-    store.db
-      .prepare(
-        `UPDATE outbox SET status = 'dead', last_error = ?, lease_owner = NULL, lease_until = NULL
+    prepared(
+      store,
+      `UPDATE outbox SET status = 'dead', last_error = ?, lease_owner = NULL, lease_until = NULL
          WHERE id = ? AND status = 'sending' AND lease_owner = ?`,
-      )
-      .run(error, id, owner).changes === 1
+    ).run(error, id, owner).changes === 1
   );
 }
 
@@ -173,17 +168,18 @@ export function markDead(store: RepoStore, id: number, owner: string, error: str
 export function listOutbox(store: RepoStore, status?: readonly OutboxStatus[]): OutboxRow[] {
   const rows =
     status && status.length > 0
-      ? store.db
-          .prepare(`SELECT * FROM outbox WHERE status IN (${status.map(() => '?').join(', ')}) ORDER BY id`)
-          .all(...status)
-      : store.db.prepare(`SELECT * FROM outbox ORDER BY id`).all();
+      ? prepared(
+          store,
+          `SELECT * FROM outbox WHERE status IN (${status.map(() => '?').join(', ')}) ORDER BY id`,
+        ).all(...status)
+      : prepared(store, `SELECT * FROM outbox ORDER BY id`).all();
   return (rows as Row[]).map(fromRow);
 }
 
 /** Count of rows by status. */
 export function outboxCounts(store: RepoStore): Record<OutboxStatus, number> {
   const out: Record<OutboxStatus, number> = { pending: 0, sending: 0, sent: 0, dead: 0 };
-  for (const r of store.db.prepare(`SELECT status, COUNT(*) AS n FROM outbox GROUP BY status`).all() as {
+  for (const r of prepared(store, `SELECT status, COUNT(*) AS n FROM outbox GROUP BY status`).all() as {
     status: OutboxStatus;
     n: number;
   }[])
@@ -205,11 +201,10 @@ export interface NotificationEntry {
 
 /** Record that a queued message covers a finding episode. */
 export function logNotification(store: RepoStore, e: NotificationEntry): void {
-  store.db
-    .prepare(
-      `INSERT INTO notification_log (at, recipient, fingerprint, episode, kind, detail, outbox_id) VALUES (?, ?, ?, ?, ?, ?, ?)`,
-    )
-    .run(e.at, e.recipient, e.fingerprint, e.episode, e.kind, e.detail ?? null, e.outboxId);
+  prepared(
+    store,
+    `INSERT INTO notification_log (at, recipient, fingerprint, episode, kind, detail, outbox_id) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+  ).run(e.at, e.recipient, e.fingerprint, e.episode, e.kind, e.detail ?? null, e.outboxId);
 }
 
 /** The notification history of a finding episode (optionally for one recipient), oldest first, with row status. */
@@ -219,12 +214,11 @@ export function notificationsOf(
   episode: number,
   recipient?: string,
 ): (NotificationEntry & { status: OutboxStatus; messageId: string })[] {
-  const rows = store.db
-    .prepare(
-      `SELECT n.*, o.status AS status, o.message_id AS message_id FROM notification_log n JOIN outbox o ON o.id = n.outbox_id
+  const rows = prepared(
+    store,
+    `SELECT n.*, o.status AS status, o.message_id AS message_id FROM notification_log n JOIN outbox o ON o.id = n.outbox_id
        WHERE n.fingerprint = ? AND n.episode = ? ${recipient !== undefined ? 'AND n.recipient = ?' : ''} ORDER BY n.id`,
-    )
-    .all(...(recipient !== undefined ? [fingerprint, episode, recipient] : [fingerprint, episode])) as {
+  ).all(...(recipient !== undefined ? [fingerprint, episode, recipient] : [fingerprint, episode])) as {
     at: string;
     recipient: string;
     fingerprint: string;

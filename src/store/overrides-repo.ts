@@ -1,6 +1,6 @@
 // Feature overrides (allow/block with reason and expiry) and the last computed gate state of each feature.
 import type { GateOverride, GateReason, GateState } from '../core/gate.js';
-import type { RepoStore } from './findings-repo.js';
+import { prepared, type RepoStore } from './findings-repo.js';
 
 /** A stored override with its id and feature. */
 export interface StoredOverride extends GateOverride {
@@ -42,28 +42,27 @@ function fromRow(r: OverrideRow): StoredOverride {
  *   by: 'ana', at: now, until: '2026-04-01T00:00:00.000Z' });
  */
 export function addOverride(store: RepoStore, o: Omit<StoredOverride, 'id' | 'revokedAt'>): StoredOverride {
-  const info = store.db
-    .prepare(
-      `INSERT INTO feature_overrides (feature, action, reason, created_by, created_at, until) VALUES (?, ?, ?, ?, ?, ?)`,
-    )
-    .run(o.feature, o.action, o.reason, o.by, o.at, o.until);
+  const info = prepared(
+    store,
+    `INSERT INTO feature_overrides (feature, action, reason, created_by, created_at, until) VALUES (?, ?, ?, ?, ?, ?)`,
+  ).run(o.feature, o.action, o.reason, o.by, o.at, o.until);
   return { ...o, id: Number(info.lastInsertRowid) };
 }
 
 /** Revoke every unexpired override of a feature (used when a new one replaces them). */
 export function revokeOverrides(store: RepoStore, feature: string, at: string): number {
-  return store.db
-    .prepare(
-      `UPDATE feature_overrides SET revoked_at = ? WHERE feature = ? AND revoked_at IS NULL AND until > ?`,
-    )
-    .run(at, feature, at).changes;
+  return prepared(
+    store,
+    `UPDATE feature_overrides SET revoked_at = ? WHERE feature = ? AND revoked_at IS NULL AND until > ?`,
+  ).run(at, feature, at).changes;
 }
 
 /** The override in force for each feature at `now` (the newest unexpired, unrevoked one). */
 export function activeOverrides(store: RepoStore, now: Date): Map<string, StoredOverride> {
-  const rows = store.db
-    .prepare(`SELECT * FROM feature_overrides WHERE revoked_at IS NULL AND until > ? ORDER BY id`)
-    .all(now.toISOString()) as OverrideRow[];
+  const rows = prepared(
+    store,
+    `SELECT * FROM feature_overrides WHERE revoked_at IS NULL AND until > ? ORDER BY id`,
+  ).all(now.toISOString()) as OverrideRow[];
   const out = new Map<string, StoredOverride>();
   for (const r of rows) out.set(r.feature, fromRow(r));
   return out;
@@ -72,9 +71,9 @@ export function activeOverrides(store: RepoStore, now: Date): Map<string, Stored
 /** Every override ever recorded for a feature, oldest first. */
 export function overridesOf(store: RepoStore, feature: string): StoredOverride[] {
   return (
-    store.db
-      .prepare(`SELECT * FROM feature_overrides WHERE feature = ? ORDER BY id`)
-      .all(feature) as OverrideRow[]
+    prepared(store, `SELECT * FROM feature_overrides WHERE feature = ? ORDER BY id`).all(
+      feature,
+    ) as OverrideRow[]
   ).map(fromRow);
 }
 
@@ -97,7 +96,7 @@ interface StateRow {
 
 /** Every stored feature state, by feature name. */
 export function featureStates(store: RepoStore): Map<string, StoredFeatureState> {
-  const rows = store.db.prepare(`SELECT * FROM feature_states ORDER BY feature`).all() as StateRow[];
+  const rows = prepared(store, `SELECT * FROM feature_states ORDER BY feature`).all() as StateRow[];
   return new Map(
     rows.map((r) => [
       r.feature,
@@ -117,12 +116,11 @@ export function saveFeatureState(
   store: RepoStore,
   s: { feature: string; state: GateState; reasons: GateReason[]; at: string },
 ): void {
-  store.db
-    .prepare(
-      `INSERT INTO feature_states (feature, state, reasons, changed_at, updated_at) VALUES (@feature, @state, @reasons, @at, @at)
+  prepared(
+    store,
+    `INSERT INTO feature_states (feature, state, reasons, changed_at, updated_at) VALUES (@feature, @state, @reasons, @at, @at)
        ON CONFLICT (feature) DO UPDATE SET
          changed_at = CASE WHEN feature_states.state = excluded.state THEN feature_states.changed_at ELSE excluded.changed_at END,
          state = excluded.state, reasons = excluded.reasons, updated_at = excluded.updated_at`,
-    )
-    .run({ feature: s.feature, state: s.state, reasons: JSON.stringify(s.reasons), at: s.at });
+  ).run({ feature: s.feature, state: s.state, reasons: JSON.stringify(s.reasons), at: s.at });
 }
