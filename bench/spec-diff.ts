@@ -1,7 +1,7 @@
 // Benchmark of `upwatch spec-diff` on the real Stripe and GitHub pairs: scoped to 20 operations and on all of them.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadSpecFile } from '../src/deprecation/openapi/load-spec.js';
@@ -16,6 +16,7 @@ const PAIRS = {
 
 interface Measured {
   ms: number;
+  cpuMs: number;
   maxRssMB: number;
   startupRssMB: number;
   exit: number;
@@ -25,11 +26,15 @@ interface Measured {
 
 function measure(args: string[]): Measured {
   const t0 = performance.now();
-  const r = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'bench/spec-diff-child.ts'), ...args], {
-    cwd: ROOT,
-    encoding: 'utf8',
-    maxBuffer: 64 * 1024 * 1024,
-  });
+  const r = spawnSync(
+    process.execPath,
+    ['--import', 'tsx', join(ROOT, 'bench/spec-diff-child.ts'), ...args],
+    {
+      cwd: ROOT,
+      encoding: 'utf8',
+      maxBuffer: 64 * 1024 * 1024,
+    },
+  );
   const wallMs = performance.now() - t0;
   const last = r.stdout.trim().split('\n').pop() ?? '';
   if (r.status !== 0 || !last.startsWith('{')) throw new Error(`bench child failed: ${r.stderr}`);
@@ -48,8 +53,8 @@ function scope(file: string, n = 20): string[] {
 export function run(): string {
   const cacheDir = mkdtempSync(join(tmpdir(), 'upwatch-bench-cache-'));
   const rows: string[] = [
-    '| pair | scope | cache | diff time (in-process) | peak RSS | process wall time | changes | exit |',
-    '|---|---|---|---|---|---|---|---|',
+    '| pair | scope | cache | wall time (in-process) | CPU time | peak RSS | process wall (incl. tsx start) | changes | exit |',
+    '|---|---|---|---|---|---|---|---|---|',
   ];
   try {
     for (const [name, [a, b]] of Object.entries(PAIRS)) {
@@ -61,19 +66,23 @@ export function run(): string {
         scenarios.push(['20 ops', 'none (YAML parsed)', [...files, ...ops, '--no-cache']]);
         scenarios.push(['20 ops', 'cold (parse + write)', [...files, ...ops, '--cache-dir', cacheDir]]);
       }
-      scenarios.push(['20 ops', yaml ? 'warm (JSON)' : 'n/a (JSON)', [...files, ...ops, '--cache-dir', cacheDir]]);
+      scenarios.push([
+        '20 ops',
+        yaml ? 'warm (JSON)' : 'n/a (JSON)',
+        [...files, ...ops, '--cache-dir', cacheDir],
+      ]);
       scenarios.push(['all ops', yaml ? 'warm (JSON)' : 'n/a (JSON)', [...files, '--cache-dir', cacheDir]]);
       for (const [label, cache, args] of scenarios) {
         const m = measure(args);
         rows.push(
-          `| ${name} | ${label} | ${cache} | ${(m.ms / 1000).toFixed(2)} s | ${m.maxRssMB.toFixed(0)} MB | ${(m.wallMs / 1000).toFixed(2)} s | ${m.changes} | ${m.exit} |`,
+          `| ${name} | ${label} | ${cache} | ${(m.ms / 1000).toFixed(2)} s | ${(m.cpuMs / 1000).toFixed(2)} s | ${m.maxRssMB.toFixed(0)} MB | ${(m.wallMs / 1000).toFixed(2)} s | ${m.changes} | ${m.exit} |`,
         );
       }
     }
   } finally {
     rmSync(cacheDir, { recursive: true, force: true });
   }
-  const table = rows.join('\n');
+  const table = `${rows.join('\n')}\n\n(1-minute load average at the end: ${loadavg()[0]!.toFixed(1)} on ${cpus().length} cores)`;
   console.log(table);
   return table;
 }
