@@ -68,6 +68,20 @@ export function activeOverrides(store: RepoStore, now: Date): Map<string, Stored
   return out;
 }
 
+/** Overrides (not revoked) whose expiry falls in (since, now]: they ran out by themselves in that window. */
+export function overridesExpiredBetween(
+  store: RepoStore,
+  since: string | undefined,
+  now: Date,
+): StoredOverride[] {
+  return (
+    prepared(
+      store,
+      `SELECT * FROM feature_overrides WHERE revoked_at IS NULL AND until <= ? AND (? IS NULL OR until > ?) ORDER BY id`,
+    ).all(now.toISOString(), since ?? null, since ?? null) as OverrideRow[]
+  ).map(fromRow);
+}
+
 /** Every override ever recorded for a feature, oldest first. */
 export function overridesOf(store: RepoStore, feature: string): StoredOverride[] {
   return (

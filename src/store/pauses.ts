@@ -19,6 +19,15 @@ export interface PrincipalPause {
  * pauses.pausedUntil('meta-graph:ab12', now) // '2026-03-14T09:00:00.000Z'
  */
 export function principalPauses(store: Store): PauseBook {
+  let book = books.get(store);
+  if (!book) books.set(store, (book = createPauseBook(store)));
+  return book;
+}
+
+/** One book (with its prepared statements) per store. */
+const books = new WeakMap<Store, PauseBook>();
+
+function createPauseBook(store: Store): PauseBook {
   const get = store.db.prepare('SELECT * FROM principal_pauses WHERE principal = ?');
   const put = store.db.prepare(
     `INSERT INTO principal_pauses (principal, next_allowed_at, reason, updated_at) VALUES (?, ?, ?, ?)

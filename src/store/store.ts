@@ -111,18 +111,15 @@ interface ObservationRow {
   last_seen: string;
 }
 
-/** Rows per multi-row INSERT statement when ingesting observations. */
-const BATCH = 64;
 const OBS_COLUMNS =
   'source, metric, entity, period_end, day, value, first_value, json_type, breakdown, first_seen, last_seen, first_poll_id, last_poll_id';
 const OBS_UPSERT_TAIL = `ON CONFLICT (source, metric, entity, period_end) DO UPDATE SET
   value = excluded.value, json_type = excluded.json_type, breakdown = excluded.breakdown, day = excluded.day,
   last_seen = excluded.last_seen, last_poll_id = excluded.last_poll_id`;
 
-function upsertSql(rows: number): string {
-  const one = '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)';
-  return `INSERT INTO observations (${OBS_COLUMNS}) VALUES ${Array(rows).fill(one).join(', ')} ${OBS_UPSERT_TAIL}`;
-}
+// One row per statement: measured faster than multi-row VALUES upserts (SQLite plans a multi-row upsert through
+// a co-routine); the batching that matters is one transaction per poll (bench/ingest.ts, BENCHMARKS.md).
+const UPSERT_SQL = `INSERT INTO observations (${OBS_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ${OBS_UPSERT_TAIL}`;
 
 function sqliteCode(e: unknown): string | undefined {
   return typeof e === 'object' && e !== null && 'code' in e && typeof e.code === 'string'
@@ -154,6 +151,8 @@ function configure(db: Database.Database, path: string, readonly: boolean): void
     db.pragma('synchronous = FULL');
     db.pragma('foreign_keys = ON');
     db.pragma('busy_timeout = 5000');
+    // 64 MiB page cache (default 2 MiB): observation upserts land all over the (source, metric, entity) key space.
+    db.pragma('cache_size = -65536');
     const check = db.pragma('quick_check', { simple: true }) as string;
     if (check !== 'ok') {
       throw new UpwatchError('STORE_CORRUPT', `store ${path} failed its integrity check: ${check}`, {
@@ -294,7 +293,22 @@ class SqliteStore implements Store {
         upsertObservations(s, f.observations, seen, pollId);
         return pollId;
       });
-      return this.#pollById(id)!;
+      // Built from the input (what was just written) rather than read back: saves three queries per poll.
+      return {
+        id,
+        source: input.source,
+        startedAt: input.startedAt,
+        finishedAt: input.finishedAt,
+        outcome: input.outcome,
+        ...(input.errorCode === undefined ? {} : { errorCode: input.errorCode }),
+        ...(input.errorMessage === undefined ? {} : { errorMessage: input.errorMessage }),
+        ...(f.servedVersion === undefined ? {} : { servedVersion: f.servedVersion }),
+        observationCount: f.observations.length,
+        requests: f.requests.map((r) => ({ ...r })),
+        metricOutcomes: f.metricOutcomes.map((o) => ({ ...o })),
+        ...(f.payloadSchema === undefined ? {} : { payloadSchema: f.payloadSchema }),
+        ...(f.payloadHash === undefined ? {} : { payloadHash: f.payloadHash }),
+      };
     } catch (e) {
       const code = sqliteCode(e);
       if (code === 'SQLITE_FULL') {
@@ -365,11 +379,6 @@ class SqliteStore implements Store {
     if (this.db.open) this.db.close();
   }
 
-  #pollById(id: number): PollRecord | undefined {
-    const row = this.#s.pollById.get(id) as PollRow | undefined;
-    return row ? this.#hydrate([row])[0] : undefined;
-  }
-
   #hydrate(rows: PollRow[]): PollRecord[] {
     if (rows.length === 0) return [];
     const ids = rows.map((r) => r.id);
@@ -434,8 +443,7 @@ function prepare(db: Database.Database) {
     insertOutcome: db.prepare(
       'INSERT INTO metric_outcomes (poll_id, seq, metric, entity, status, error) VALUES (?, ?, ?, ?, ?, ?)',
     ),
-    upsertOne: db.prepare(upsertSql(1)),
-    upsertBatch: db.prepare(upsertSql(BATCH)),
+    upsert: db.prepare(UPSERT_SQL),
     history: db.prepare(
       `SELECT entity, period_end, day, value, first_value, json_type, first_seen, last_seen FROM observations
        WHERE source = ? AND metric = ? AND day >= ? AND day <= ? ORDER BY entity, period_end`,
@@ -444,7 +452,6 @@ function prepare(db: Database.Database) {
     lastVerified: db.prepare(
       "SELECT * FROM polls WHERE source = ? AND outcome IN ('ok', 'partial') ORDER BY id DESC LIMIT 1",
     ),
-    pollById: db.prepare('SELECT * FROM polls WHERE id = ?'),
     requestsBetween: db.prepare(
       `SELECT r.* FROM requests r JOIN polls p ON p.id = r.poll_id
        WHERE p.source = ? AND r.poll_id BETWEEN ? AND ? ORDER BY r.poll_id, r.seq`,
@@ -458,41 +465,40 @@ function prepare(db: Database.Database) {
 
 type Statements = ReturnType<typeof prepare>;
 
-function pushObservation(params: unknown[], o: RawObservation, seen: string, pollId: number): void {
-  params.push(
-    o.source,
-    o.metric,
-    o.entity,
-    o.periodEnd,
-    o.day ?? isoDay(o.periodEnd),
-    o.value,
-    o.value,
-    o.jsonType,
-    o.breakdown ? JSON.stringify(o.breakdown) : null,
-    seen,
-    seen,
-    pollId,
-    pollId,
-  );
+function keyCompare(a: RawObservation, b: RawObservation): number {
+  if (a.source !== b.source) return a.source < b.source ? -1 : 1;
+  if (a.metric !== b.metric) return a.metric < b.metric ? -1 : 1;
+  if (a.entity !== b.entity) return a.entity < b.entity ? -1 : 1;
+  if (a.periodEnd !== b.periodEnd) return a.periodEnd < b.periodEnd ? -1 : 1;
+  return 0;
 }
 
-/** Upsert observations with multi-row prepared statements (BATCH rows per call), inside the caller's transaction. */
+/**
+ * Upsert observations in primary-key order (B-tree locality) with one prepared statement, inside the caller's
+ * transaction. Rows keep their relative order for equal keys, so the last of duplicates wins.
+ */
 function upsertObservations(
   s: Statements,
   obs: readonly RawObservation[],
   seen: string,
   pollId: number,
 ): void {
-  let i = 0;
-  const params: unknown[] = [];
-  for (; i + BATCH <= obs.length; i += BATCH) {
-    params.length = 0;
-    for (let j = i; j < i + BATCH; j++) pushObservation(params, obs[j]!, seen, pollId);
-    s.upsertBatch.run(params);
-  }
-  for (; i < obs.length; i++) {
-    params.length = 0;
-    pushObservation(params, obs[i]!, seen, pollId);
-    s.upsertOne.run(params);
+  const sorted = [...obs].sort(keyCompare);
+  for (const o of sorted) {
+    s.upsert.run(
+      o.source,
+      o.metric,
+      o.entity,
+      o.periodEnd,
+      o.day ?? isoDay(o.periodEnd),
+      o.value,
+      o.value,
+      o.jsonType,
+      o.breakdown ? JSON.stringify(o.breakdown) : null,
+      seen,
+      seen,
+      pollId,
+      pollId,
+    );
   }
 }

@@ -70,7 +70,6 @@ export const history: Migration = {
         last_poll_id INTEGER NOT NULL REFERENCES polls (id),
         PRIMARY KEY (source, metric, entity, period_end)
       ) WITHOUT ROWID;
-      CREATE INDEX observations_by_day ON observations (source, metric, day);
 
       CREATE TABLE doc_snapshots (
         id INTEGER PRIMARY KEY,
