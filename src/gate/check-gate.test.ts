@@ -6,6 +6,7 @@ import { isUpwatchError } from '../core/errors.js';
 import type { PollOutcome } from '../core/observation.js';
 import { openStore, type Store } from '../store/store.js';
 import { addOverride } from '../store/overrides-repo.js';
+import { readAudit } from '../store/audit-repo.js';
 import { checkGate, gateSummary } from './check-gate.js';
 import { writeStatusFile } from './status-file.js';
 import { processFindings } from '../pipeline/process-findings.js';
@@ -138,6 +139,28 @@ describe('checkGate', () => {
       engagement_rate_7d: 'blocked',
       reach_28d: 'ok',
     });
+    // the next poll records the expiry in the audit log, once
+    processFindings({
+      store,
+      contracts,
+      source: 'meta',
+      findings: [finding('page_post_engagements')],
+      pollOutcome: 'ok',
+      now: clock.now(),
+    });
+    clock.advanceMs(3_600_000);
+    processFindings({
+      store,
+      contracts,
+      source: 'meta',
+      findings: [finding('page_post_engagements')],
+      pollOutcome: 'ok',
+      now: clock.now(),
+    });
+    expect(readAudit(store, { targetKind: 'override' }).map((a) => [a.action, a.target])).toEqual([
+      ['override-expired', 'engagement_rate_7d'],
+      ['override-expired', 'reach_28d'],
+    ]);
   });
 
   it('turns features to warn (unverified) when the source has no verified poll within freshnessHours', () => {

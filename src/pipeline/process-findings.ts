@@ -15,7 +15,12 @@ import { queueMessages, storeNoticeLog } from '../alerts/outbox.js';
 import { ALERT_DEFAULTS, type AlertSettings } from '../alerts/settings.js';
 import { activeFindings, insertFinding, lastEpisode, updateFinding } from '../store/findings-repo.js';
 import { writeAudit } from '../store/audit-repo.js';
-import { activeOverrides, featureStates, saveFeatureState } from '../store/overrides-repo.js';
+import {
+  activeOverrides,
+  featureStates,
+  overridesExpiredBetween,
+  saveFeatureState,
+} from '../store/overrides-repo.js';
 
 /** What processFindings needs from the store (the polling area's `Store` satisfies it). */
 export interface ProcessStore extends GateStore {
@@ -214,6 +219,24 @@ export function processFindings(input: ProcessFindingsInput): ProcessResult {
     });
     result.gate = gate;
     const before = featureStates(store);
+    // Overrides that ran out since the last gate computation are audited as such (they expire by themselves).
+    const lastComputed = [...before.values()].reduce<string | undefined>(
+      (m, s) => (m === undefined || s.updatedAt > m ? s.updatedAt : m),
+      undefined,
+    );
+    if (lastComputed !== undefined) {
+      for (const o of overridesExpiredBetween(store, lastComputed, now)) {
+        writeAudit(store, {
+          at,
+          actor: SYSTEM_ACTOR,
+          action: 'override-expired',
+          targetKind: 'override',
+          target: o.feature,
+          reason: `override ${o.action} by ${o.by} expired at ${o.until}: ${o.reason}`,
+          details: { overrideId: o.id, until: o.until },
+        });
+      }
+    }
     for (const f of gate.features) {
       const prev = before.get(f.feature)?.state;
       saveFeatureState(store, { feature: f.feature, state: f.state, reasons: f.reasons, at });
