@@ -1,5 +1,5 @@
 // Git access for `upwatch ci`: the repository root, refs, and the contract files at a ref or in the working tree.
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { realpathSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import type { Diagnostic } from '../core/diagnostic.js';
@@ -180,24 +180,29 @@ export async function readContractsAtRef(
   }
   const entries = listing
     .split('\0')
-    .map((line) => /^(\d+) (\w+) [0-9a-f]+ +(\d+|-)\t(.*)$/s.exec(line))
+    .map((line) => /^(\d+) (\w+) ([0-9a-f]+) +(\d+|-)\t(.*)$/s.exec(line))
     .filter(
       (m): m is RegExpExecArray =>
-        m !== null && m[2] === 'blob' && m[1] !== '120000' && CONTRACT_FILE.test(m[4]!),
+        m !== null && m[2] === 'blob' && m[1] !== '120000' && CONTRACT_FILE.test(m[5]!),
     )
-    .map((m) => ({ path: m[4]!, size: Number(m[3]) }))
+    .map((m) => ({ path: m[5]!, oid: m[3]!, size: Number(m[4]) }))
     .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  const readable = entries.filter((e) => e.size <= MAX_CONTRACT_FILE_BYTES);
+  let blobs: Map<string, Buffer>;
+  try {
+    blobs = await readBlobs(
+      root,
+      readable.map((e) => e.oid),
+    );
+  } catch (e) {
+    throw wrap(e, `cannot read the contract files at ${ref}`);
+  }
   const files: ContractFileRead[] = [];
-  for (const { path, size } of entries) {
-    if (size > MAX_CONTRACT_FILE_BYTES) {
+  for (const { path, oid, size } of entries) {
+    const bytes = blobs.get(oid);
+    if (size > MAX_CONTRACT_FILE_BYTES || bytes === undefined) {
       files.push({ path, problem: tooLargeDiagnostic(path, size) });
       continue;
-    }
-    let bytes: Buffer;
-    try {
-      bytes = await gitBytes(root, ['show', `${commit}:${path}`]);
-    } catch (e) {
-      throw wrap(e, `cannot read ${path} at ${ref}`);
     }
     const read = decodeContract(path, bytes);
     files.push(read.ok ? { path, text: read.text } : { path, problem: read.diagnostic });
@@ -230,6 +235,46 @@ export async function readContractsInWorkingTree(root: string, dir: string): Pro
     files.push(read.ok ? { path, text: read.text } : { path, problem: read.diagnostic });
   }
   return files;
+}
+
+/** Read blobs by object id with one `git cat-file --batch` process (one `git show` per file is ~5 ms each). */
+function readBlobs(root: string, oids: readonly string[]): Promise<Map<string, Buffer>> {
+  const out = new Map<string, Buffer>();
+  if (oids.length === 0) return Promise.resolve(out);
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn('git', ['cat-file', '--batch'], {
+      cwd: root,
+      env: { ...process.env, GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C' },
+      stdio: ['pipe', 'pipe', 'pipe'],
+      windowsHide: true,
+    });
+    const chunks: Buffer[] = [];
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => chunks.push(c));
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
+    child.on('error', (e) => reject(new GitCommandError(['cat-file'], -1, String(e), e)));
+    child.on('close', (code) => {
+      if (code !== 0) {
+        reject(new GitCommandError(['cat-file'], code ?? -1, stderr.trim(), undefined));
+        return;
+      }
+      const all = Buffer.concat(chunks);
+      let at = 0;
+      while (at < all.length) {
+        const nl = all.indexOf(0x0a, at);
+        if (nl < 0) break;
+        const [oid, type, size] = all.subarray(at, nl).toString('utf8').split(' ');
+        at = nl + 1;
+        if (type === 'missing' || size === undefined || oid === undefined) continue;
+        const n = Number(size);
+        out.set(oid, all.subarray(at, at + n));
+        at += n + 1;
+      }
+      resolvePromise(out);
+    });
+    child.stdin.on('error', () => undefined);
+    child.stdin.end(oids.join('\n') + '\n');
+  });
 }
 
 /** Read one file at a ref, or undefined when it does not exist there. */
