@@ -10,6 +10,7 @@ export const BENCHES: Record<string, () => Promise<BenchModule>> = {
   ingest: () => import('./ingest.js'),
   polling: () => import('./polling.js'),
   'spec-diff': () => import('./spec-diff.js'),
+  alerts: () => import('./alerts.js'),
 };
 
 async function main(): Promise<void> {
