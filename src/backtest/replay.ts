@@ -41,6 +41,8 @@ export interface ReplayOptions {
   warmupDays?: number;
   onProgress?: (done: number, total: number) => void;
   onFinding?: (f: BacktestFinding) => void;
+  /** Every finding of every replayed day (benchmarks score entity-level detection from it). */
+  onDay?: (dataDay: string, source: string, findings: readonly Finding[]) => void;
 }
 
 /** The contract used for a source the contracts do not declare: every metric a daily `count` with default checks. */
@@ -153,6 +155,7 @@ export function replayHistory(set: HistorySet, options: ReplayOptions = {}): Bac
         regimes: src.regimes,
         ...(options.detectors ? { detectors: options.detectors } : {}),
       });
+      options.onDay?.(dayString(d), src.name, findings);
       for (const f of findings) {
         const prev = state.get(f.fingerprint);
         let event: BacktestFinding['event'] | undefined;
