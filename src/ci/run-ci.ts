@@ -22,6 +22,9 @@ import { buildResult, type CiResult, type FailOn } from './result.js';
 import { ruleId } from './rules.js';
 import { validationIssues } from './validation.js';
 
+/** A status file older than this many days is flagged as old in the report (it is still used). */
+export const STALE_STATUS_DAYS = 7;
+
 /** Default location of the committed status file, relative to the repository root. */
 export const DEFAULT_STATUS_FILE = 'snapshots/status.json';
 
@@ -112,7 +115,12 @@ async function chooseHealth(
   }
   try {
     const source = statusFileHealth(text, label);
-    return { source, detail: source.description };
+    const age = source.generatedAt
+      ? (options.now.getTime() - Date.parse(source.generatedAt)) / 86_400_000
+      : NaN;
+    // An old status file is still evidence, but the reader should know how old.
+    const stale = age >= STALE_STATUS_DAYS ? `; ${Math.floor(age)} days old` : '';
+    return { source, detail: `${source.description}${stale}` };
   } catch (e) {
     if (!isUpwatchError(e)) throw e;
     notes.push(e.message);

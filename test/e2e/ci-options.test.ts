@@ -252,6 +252,23 @@ describe('upwatch ci options', () => {
     }
   });
 
+  it('says how old a status file is when it is a week old or more', async () => {
+    const status = join(scratch, 'old-status.json');
+    writeFileSync(
+      status,
+      JSON.stringify({
+        schemaVersion: 1,
+        generatedAt: '2026-11-01T07:00:00.000Z',
+        allowed: true,
+        counts: {},
+        features: [],
+      }),
+    );
+    const run = await runCiCli(repo.root, ['--base', 'main', '--status-file', status, '--require-health']);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('(generated 2026-11-01T07:00:00.000Z); 19 days old');
+  });
+
   it('runs from a subdirectory with repo-relative paths', async () => {
     const sub = join(repo.root, 'contracts');
     const run = await runCiCli(sub, ['--base', 'main', '--contracts', '.', '--format', 'json']);
