@@ -112,8 +112,8 @@ describe.each(SCENARIOS)('upwatch ci: $name', (scenario) => {
     expect(run.stderr).toContain('upwatch ci');
   });
 
-  it('gives the same exit code in text, junit, sarif and github formats', async () => {
-    for (const format of ['text', 'junit', 'sarif', 'github']) {
+  it('gives the same exit code in text, junit, sarif, github and markdown formats', async () => {
+    for (const format of ['text', 'junit', 'sarif', 'github', 'markdown']) {
       const run = await runCiCli(repo.root, [...args(), '--format', format]);
       expect(run.code, `${format}: ${run.stderr}`).toBe(scenario.exit);
       if (format === 'junit') {
@@ -135,6 +135,11 @@ describe.each(SCENARIOS)('upwatch ci: $name', (scenario) => {
           const [rule, where] = b.split(' ');
           expect(run.stdout).toMatch(new RegExp(`^${where}:\\d+  error  .*\\[${rule}\\]$`, 'm'));
         }
+      }
+      if (format === 'markdown') {
+        expect(run.stdout.startsWith('## upwatch ci\n')).toBe(true);
+        for (const b of scenario.blocks)
+          expect(run.stdout).toContain(`| 🔴 block | \`${b.split(' ')[0]}\` |`);
       }
       if (format === 'github') {
         const errors = run.stdout

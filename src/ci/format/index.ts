@@ -3,10 +3,11 @@ import type { CiResult } from '../result.js';
 import { formatGithub } from './github.js';
 import { formatJson } from './json.js';
 import { formatJunit } from './junit.js';
+import { formatMarkdown } from './markdown.js';
 import { formatSarif } from './sarif.js';
 import { formatText } from './text.js';
 
-export const CI_FORMATS = ['text', 'json', 'junit', 'sarif', 'github'] as const;
+export const CI_FORMATS = ['text', 'json', 'junit', 'sarif', 'github', 'markdown'] as const;
 export type CiFormat = (typeof CI_FORMATS)[number];
 
 /**
@@ -27,5 +28,7 @@ export function formatResult(r: CiResult, format: CiFormat): string {
       return formatSarif(r);
     case 'github':
       return formatGithub(r);
+    case 'markdown':
+      return formatMarkdown(r);
   }
 }
