@@ -2,7 +2,7 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { isoDay } from '../core/clock.js';
+import { addDays, isoDay } from '../core/clock.js';
 import { UpwatchError } from '../core/errors.js';
 import type { MetricHistory, SeriesPoint } from '../core/detector.js';
 import type {
@@ -113,7 +113,7 @@ interface ObservationRow {
 
 const OBS_COLUMNS =
   'source, metric, entity, period_end, day, value, first_value, json_type, breakdown, first_seen, last_seen, first_poll_id, last_poll_id';
-const OBS_UPSERT_TAIL = `ON CONFLICT (source, metric, entity, period_end) DO UPDATE SET
+const OBS_UPSERT_TAIL = `ON CONFLICT (source, metric, period_end, entity) DO UPDATE SET
   value = excluded.value, json_type = excluded.json_type, breakdown = excluded.breakdown, day = excluded.day,
   last_seen = excluded.last_seen, last_poll_id = excluded.last_poll_id`;
 
@@ -338,12 +338,12 @@ class SqliteStore implements Store {
     metric: string,
     options: { sinceDay?: string; untilDay?: string } = {},
   ): MetricHistory {
-    const rows = this.#s.history.all(
-      source,
-      metric,
-      options.sinceDay ?? '0000-00-00',
-      options.untilDay ?? '9999-99-99',
-    ) as ObservationRow[];
+    const since = options.sinceDay ?? '0000-00-00';
+    const until = options.untilDay ?? '9999-12-29';
+    // A period's `day` is its period-end day or the day before (Meta), so [since, until + 2 days) bounds period_end
+    // for the index range; the day filter is then exact.
+    const periodEndBelow = until.startsWith('9999') ? '9999-99-99' : addDays(until, 2);
+    const rows = this.#s.history.all(source, metric, since, periodEndBelow, since, until) as ObservationRow[];
     const entities = new Map<string, SeriesPoint[]>();
     for (const r of rows) {
       let series = entities.get(r.entity);
@@ -446,7 +446,8 @@ function prepare(db: Database.Database) {
     upsert: db.prepare(UPSERT_SQL),
     history: db.prepare(
       `SELECT entity, period_end, day, value, first_value, json_type, first_seen, last_seen FROM observations
-       WHERE source = ? AND metric = ? AND day >= ? AND day <= ? ORDER BY entity, period_end`,
+       WHERE source = ? AND metric = ? AND period_end >= ? AND period_end < ? AND day >= ? AND day <= ?
+       ORDER BY period_end, entity`,
     ),
     recentPolls: db.prepare('SELECT * FROM polls WHERE source = ? ORDER BY id DESC LIMIT ?'),
     lastVerified: db.prepare(
@@ -465,11 +466,18 @@ function prepare(db: Database.Database) {
 
 type Statements = ReturnType<typeof prepare>;
 
+/** UTC day of a period end; canonical `…Z` ISO strings are sliced without parsing a Date. */
+function dayOf(periodEnd: string): string {
+  return periodEnd.length >= 20 && periodEnd.endsWith('Z') && periodEnd[10] === 'T'
+    ? periodEnd.slice(0, 10)
+    : isoDay(periodEnd);
+}
+
 function keyCompare(a: RawObservation, b: RawObservation): number {
   if (a.source !== b.source) return a.source < b.source ? -1 : 1;
   if (a.metric !== b.metric) return a.metric < b.metric ? -1 : 1;
-  if (a.entity !== b.entity) return a.entity < b.entity ? -1 : 1;
   if (a.periodEnd !== b.periodEnd) return a.periodEnd < b.periodEnd ? -1 : 1;
+  if (a.entity !== b.entity) return a.entity < b.entity ? -1 : 1;
   return 0;
 }
 
@@ -490,7 +498,7 @@ function upsertObservations(
       o.metric,
       o.entity,
       o.periodEnd,
-      o.day ?? isoDay(o.periodEnd),
+      o.day ?? dayOf(o.periodEnd),
       o.value,
       o.value,
       o.jsonType,

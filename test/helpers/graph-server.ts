@@ -22,6 +22,8 @@ export interface GraphServerOptions {
   /** Fault mode per path. */
   faultFor?: (path: string, url: URL) => FaultMode;
   latencyMs?: number;
+  /** Keep a log of requests (default true). */
+  keepLog?: boolean;
   /** Static documents served by path (changelog pages…), as HTML. */
   docs?: Record<string, string>;
 }
@@ -42,6 +44,7 @@ export async function startGraphServer(options: GraphServerOptions): Promise<Gra
   const server = await startLoopbackServer({
     ...(options.latencyMs ? { latencyMs: options.latencyMs } : {}),
     ...(options.faultFor ? { faultFor: options.faultFor } : {}),
+    ...(options.keepLog === false ? { keepLog: false } : {}),
     handle: (_req, url) => {
       const m = /^\/(v\d+\.\d+)\/([^/]+)\/insights$/.exec(url.pathname);
       const headers = {

@@ -33,6 +33,8 @@ export interface LoopbackServer {
   requests: LoggedRequest[];
   /** Requests seen for a path (without query). */
   count(path: string): number;
+  /** Requests received (also when the log is off). */
+  total(): number;
   /** Highest number of requests in flight at once. */
   peakConcurrency(): number;
   close(): Promise<void>;
@@ -56,6 +58,8 @@ export interface LoopbackOptions {
   hugeBytes?: number;
   /** Gap between bytes of the `trickle` body. Default 500 ms. */
   trickleMs?: number;
+  /** Keep every request in `requests` (default true; benchmarks turn it off to keep memory flat). */
+  keepLog?: boolean;
 }
 
 /**
@@ -70,6 +74,7 @@ export async function startLoopbackServer(options: LoopbackOptions): Promise<Loo
   const sockets = new Set<Socket>();
   const timers = new Set<NodeJS.Timeout>();
   let inFlight = 0;
+  let total = 0;
   let peak = 0;
   const later = (ms: number, fn: () => void) => {
     const t = setTimeout(() => {
@@ -81,7 +86,15 @@ export async function startLoopbackServer(options: LoopbackOptions): Promise<Loo
 
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    requests.push({ method: req.method ?? 'GET', url: req.url ?? '/', headers: req.headers, at: Date.now() });
+    if (options.keepLog !== false) {
+      requests.push({
+        method: req.method ?? 'GET',
+        url: req.url ?? '/',
+        headers: req.headers,
+        at: Date.now(),
+      });
+    }
+    total++;
     const n = (seen.get(url.pathname) ?? 0) + 1;
     seen.set(url.pathname, n);
     inFlight++;
@@ -185,6 +198,7 @@ export async function startLoopbackServer(options: LoopbackOptions): Promise<Loo
     port,
     requests,
     count: (path) => seen.get(path) ?? 0,
+    total: () => total,
     peakConcurrency: () => peak,
     close: () =>
       new Promise<void>((resolve) => {
