@@ -56,7 +56,34 @@ describe('planLifecycle', () => {
       ['resolved'],
     ],
     ['a failed poll resolves nothing', [record('m1', { goodPollsSinceAbsent: 1 })], [], 'failed', []],
-    ['a failed poll opens nothing', [], [finding('m1')], 'failed', []],
+    [
+      'a failed poll opens no data finding',
+      [],
+      [finding('m1', { class: 'frozen', rule: 'frozen-run' })],
+      'failed',
+      [],
+    ],
+    [
+      'a failed poll keeps a data finding as it is',
+      [record('m1', { class: 'scale' })],
+      [finding('m1', { class: 'scale', severity: 'warn' })],
+      'failed',
+      [],
+    ],
+    [
+      'a failed poll opens the failure itself (token rejected)',
+      [],
+      [finding('m1', { class: 'unverified', rule: 'token-invalid' })],
+      'failed',
+      ['opened'],
+    ],
+    [
+      'a failed poll opens an explicit upstream answer (#100 on every metric)',
+      [],
+      [finding('m1')],
+      'failed',
+      ['opened'],
+    ],
   ])('%s', (_name, active, findings, outcome, expected) => {
     expect(
       kinds(planLifecycle({ active, lastEpisode: () => 0, findings, pollOutcome: outcome, now })),
@@ -128,7 +155,7 @@ describe('planLifecycle', () => {
     const cs = planLifecycle({
       active: [expired],
       lastEpisode: () => 1,
-      findings: [finding('m1')],
+      findings: [],
       pollOutcome: 'failed',
       now,
     });
@@ -147,7 +174,7 @@ describe('planLifecycle', () => {
     expect(cs).toEqual([]);
   });
 
-  it('property: a failed poll never opens, resolves or changes severity', () => {
+  it('property: a failed poll never resolves, counts absence, or opens a statistical finding', () => {
     fc.assert(
       fc.property(
         fc.array(
@@ -158,7 +185,18 @@ describe('planLifecycle', () => {
           }),
           { maxLength: 3 },
         ),
-        fc.array(fc.constantFrom('a', 'b', 'c', 'd'), { maxLength: 4 }),
+        fc.array(
+          fc.record({
+            m: fc.constantFrom('a', 'b', 'c', 'd'),
+            cls: fc.constantFrom(
+              'frozen' as const,
+              'scale' as const,
+              'deprecation' as const,
+              'unverified' as const,
+            ),
+          }),
+          { maxLength: 4 },
+        ),
         (act, found) => {
           const active = [
             ...new Map(
@@ -168,11 +206,15 @@ describe('planLifecycle', () => {
           const cs = planLifecycle({
             active,
             lastEpisode: () => 1,
-            findings: found.map((m) => finding(m)),
+            findings: found.map((f) => finding(f.m, { class: f.cls })),
             pollOutcome: 'failed',
             now,
           });
-          return cs.length === 0;
+          const touched = cs.map((c) => (c.kind === 'opened' ? c.record : c.after));
+          return (
+            cs.every((c) => c.kind !== 'resolved' && c.kind !== 'absent') &&
+            touched.every((f) => f.class === 'deprecation' || f.class === 'unverified')
+          );
         },
       ),
     );

@@ -1,6 +1,6 @@
 // The findings lifecycle as a pure plan: open, update, escalate, count absences, resolve, reopen, expire acks.
 import type { PollOutcome } from '../core/observation.js';
-import type { Finding } from '../core/finding.js';
+import type { Finding, FindingClass } from '../core/finding.js';
 import { compareSeverity } from '../core/finding.js';
 import type { FindingRecord } from '../core/finding-record.js';
 
@@ -11,6 +11,16 @@ export interface LifecycleOptions {
 }
 
 export const DEFAULT_LIFECYCLE: LifecycleOptions = { resolveAfterGoodPolls: 2 };
+
+/**
+ * Finding classes a failed poll may still open or update: `unverified` (the failure itself: token rejected,
+ * permission lost) and `deprecation` (an answer the upstream gave: error #100, 410 Gone — a poll whose every metric
+ * was rejected is `failed`, yet the rejection is the news). Everything else waits for a verified poll.
+ */
+export const FAILED_POLL_CLASSES: ReadonlySet<FindingClass> = new Set<FindingClass>([
+  'unverified',
+  'deprecation',
+]);
 
 /** One change to apply. `opened` covers a first episode and a reopened fingerprint (episode > 1). */
 export type FindingChange =
@@ -65,7 +75,8 @@ function withContent(rec: FindingRecord, f: Finding, now: string): FindingRecord
 
 /**
  * Decide what this poll does to the findings of one source. Pure: the caller applies the plan in a transaction.
- * A failed poll changes nothing (it is "could not verify", never evidence); acknowledgements that have expired
+ * A failed poll resolves nothing and counts no absence; it opens or updates only FAILED_POLL_CLASSES findings (the
+ * failure itself, or an upstream's explicit answer), never statistical ones. Acknowledgements that have expired
  * return to `open` whatever the poll outcome.
  *
  * @example
@@ -91,10 +102,12 @@ export function planLifecycle(input: LifecycleInput): FindingChange[] {
       active.set(fp, after);
     }
   }
-  if (input.pollOutcome === 'failed') return changes;
-
+  const failed = input.pollOutcome === 'failed';
   const seen = new Set<string>();
   for (const f of dedupe(input.findings)) {
+    // A failed poll verifies nothing about the data: only findings about the failure itself (unverified: token,
+    // permission) and answers the upstream gave (deprecation: error #100, 410 Gone, changelog) may open or update.
+    if (failed && !FAILED_POLL_CLASSES.has(f.class)) continue;
     seen.add(f.fingerprint);
     const rec = active.get(f.fingerprint);
     if (!rec) {
@@ -123,6 +136,8 @@ export function planLifecycle(input: LifecycleInput): FindingChange[] {
     }
   }
 
+  // Absence counts only on a verified poll: a failed poll never resolves anything (KeepLast).
+  if (failed) return changes;
   const unverified = new Set(input.unverifiedMetrics ?? []);
   for (const [fp, rec] of active) {
     if (seen.has(fp)) continue;
