@@ -24,6 +24,8 @@ export interface CiIssue {
   replacement?: string;
   /** When a deprecation takes or took effect (ISO day). */
   effectiveDate?: string;
+  /** The contract loader's diagnostic code, for validation issues (e.g. `unknown-metric`, `yaml-syntax`). */
+  code?: string;
   /** Fingerprint of the upstream finding behind a health issue. */
   findingFingerprint?: string;
   /** Stable identity: rule + subject + arguments, never the message text. */

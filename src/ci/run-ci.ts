@@ -136,15 +136,20 @@ function load(files: ContractFileRead[], options: LoadOptions): LoadResult {
   return { ...loaded, diagnostics: [...problems, ...loaded.diagnostics] };
 }
 
+/** Loader diagnostics that a change rule restates more precisely when both point at the same place. */
+const RESTATED_BY_CHANGES = new Set([
+  'version-eol-passed',
+  'version-eol-soon',
+  'unknown-metric',
+  'unknown-source',
+]);
+
 /** Drop validation issues that a more specific change or health issue reports at the same place. */
 function dedupe(validation: CiIssue[], specific: CiIssue[]): CiIssue[] {
-  const at = new Set(
-    specific
-      .filter((i) => i.severity === 'block')
-      .map((i) => `${i.location.file}:${i.location.line}:${i.location.col}`),
-  );
+  const key = (i: CiIssue): string => `${i.location.file}:${i.location.line}:${i.location.col}`;
+  const at = new Set(specific.filter((i) => i.severity === 'block').map(key));
   return validation.filter(
-    (v) => v.severity !== 'block' || !at.has(`${v.location.file}:${v.location.line}:${v.location.col}`),
+    (v) => !(v.code !== undefined && RESTATED_BY_CHANGES.has(v.code) && at.has(key(v))),
   );
 }
 

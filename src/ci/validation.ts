@@ -19,6 +19,7 @@ export function validationIssues(diagnostics: readonly Diagnostic[]): CiIssue[] 
         severity: d.severity === 'error' ? 'block' : 'warn',
         origin: 'validation',
         message: `${d.message} [${d.code}]`,
+        code: d.code,
         ...(d.hint ? { hint: d.hint } : {}),
         location: { file: d.file, line: d.line, col: d.col },
       },

@@ -137,6 +137,13 @@ export const SCENARIOS: CiScenario[] = [
     blocks: ['upwatch/api-version-eol contracts/meta-page-insights.yaml:1'],
   },
   {
+    name: 'moving the pinned version to one 62 days from its end of life fails',
+    head: { 'contracts/meta-page-insights.yaml': META_SOURCE.replace('v24.0', 'v21.0') },
+    exit: 1,
+    // The loader's version-eol-soon warning at the same place is folded into the more specific issue.
+    blocks: ['upwatch/api-version-eol contracts/meta-page-insights.yaml:1'],
+  },
+  {
     name: 'a breaking change passes with --fail-on never',
     head: {
       'contracts/meta-page-insights.yaml': META_SOURCE.replace(
