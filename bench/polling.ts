@@ -49,9 +49,12 @@ export async function run(): Promise<string> {
   const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 50);
   const load = loadavg()[0]!.toFixed(1);
   try {
+    const c0 = process.cpuUsage();
     const t0 = performance.now();
     const polls = await runPool(sources, 64, (s) => pollSource(deps, s));
     const wall = (performance.now() - t0) / 1000;
+    const c = process.cpuUsage(c0);
+    const cpu = (c.user + c.system) / 1e6;
     clearInterval(sampler);
     peakRss = Math.max(peakRss, process.memoryUsage().rss);
     const ideal = (SOURCES * METRICS * LATENCY_MS) / 1000 / PER_HOST;
@@ -60,9 +63,9 @@ export async function run(): Promise<string> {
     const table = [
       `load average at start: ${load} (2 cores); server and client in one process`,
       '',
-      '| sources × metrics | requests | polls ok | server peak concurrency | wall | ideal (N·20 ms / 16) | ratio | in store (sync) | peak RSS |',
-      '|---|---|---|---|---|---|---|---|---|',
-      `| ${SOURCES} × ${METRICS} | ${requests} | ${ok}/${SOURCES} | ${graph.peakConcurrency()} | ${wall.toFixed(2)} s | ${ideal.toFixed(2)} s | ${(wall / ideal).toFixed(2)}× | ${(storeMs / 1000).toFixed(2)} s | ${Math.round(peakRss / 1048576)} MB |`,
+      '| sources × metrics | requests | polls ok | server peak concurrency | wall | ideal (N·20 ms / 16) | ratio | CPU (client + server) | in store (sync) | peak RSS |',
+      '|---|---|---|---|---|---|---|---|---|---|',
+      `| ${SOURCES} × ${METRICS} | ${requests} | ${ok}/${SOURCES} | ${graph.peakConcurrency()} | ${wall.toFixed(2)} s | ${ideal.toFixed(2)} s | ${(wall / ideal).toFixed(2)}× | ${cpu.toFixed(2)} s | ${(storeMs / 1000).toFixed(2)} s | ${Math.round(peakRss / 1048576)} MB |`,
     ].join('\n');
     console.log(table);
     return table;
