@@ -192,7 +192,7 @@ export function scoreSeeds(results: SeedResult[]): Score {
           ep.start >= l.onset &&
           (ep.entities.size === 0 || l.entities.some((e) => ep.entities.has(e))),
       );
-      if (!label && !onInjected) {
+      if (!label && !onInjected && ep.maxSeverity !== 'info') {
         fa++;
         falseAlarmsByKind[ep.kind] = (falseAlarmsByKind[ep.kind] ?? 0) + 1;
         if (ep.maxSeverity === 'block') blockFa++;

@@ -9,6 +9,7 @@ import { deprecationRuntime } from './deprecation-runtime.js';
 import { deprecationVersionCalendar } from './deprecation-version-calendar.js';
 import { freshness } from './freshness.js';
 import { frozenRun } from './frozen-run.js';
+import { levelShift } from './level-shift.js';
 import { nullRate } from './null-rate.js';
 import { panelScale } from './panel-scale.js';
 import { payloadSchema } from './payload-schema.js';
@@ -36,6 +37,7 @@ const DETECTORS: Detector<any>[] = [
   panelScale,
   representationFlip,
   rangeViolated,
+  levelShift,
 ];
 
 /** Every registered detector, ordered by stage (schema → deprecation → volume → frozen → scale → drift). */

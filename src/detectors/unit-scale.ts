@@ -31,6 +31,10 @@ export interface UnitScaleOptions {
   baselineDays: number;
   /** Days of history needed before a series is judged (σ̂ = 0.5 below 14). */
   minHistory: number;
+  /** Share of entities from which the finding blocks at once (panel-wide). */
+  escalateShare: number;
+  /** Days a per-entity change must last before it blocks (viral bursts last at most 3): warn until then. */
+  blockDays: number;
 }
 
 /** One entity that moved by a unit factor. */
@@ -67,7 +71,8 @@ export const unitScale: Detector<UnitScaleOptions> = {
     'Compares each series with its expected level (weekday factors, clipped Theil–Sen trend, robust scale with a ' +
     'Poisson noise floor) and flags a robust log-ratio that is both significant (|Z| ≥ 6 over 3 days, or ≥ 8 on ' +
     'the first day) and close to a unit factor (×60, ×100, ×1000, ×1024, ×3600, ×86400, ×10⁶ or a reciprocal). ' +
-    'Such a jump is a unit or representation change, not growth: it blocks.',
+    'Such a jump is a unit or representation change, not growth. It blocks at once when half the entities moved, ' +
+    'and for fewer entities once the change has lasted 4 days (viral bursts last at most 3); it warns before.',
   class: 'scale',
   stage: 'scale',
   scope: 'metric',
@@ -81,6 +86,8 @@ export const unitScale: Detector<UnitScaleOptions> = {
     lookback: 7,
     baselineDays: 28,
     minHistory: 7,
+    escalateShare: 0.5,
+    blockDays: 4,
   },
   optionsSchema: {
     type: 'object',
@@ -95,6 +102,8 @@ export const unitScale: Detector<UnitScaleOptions> = {
       lookback: { type: 'integer', minimum: 1, maximum: 28 },
       baselineDays: { type: 'integer', minimum: 7 },
       minHistory: { type: 'integer', minimum: 3 },
+      escalateShare: { type: 'number', minimum: 0, maximum: 1 },
+      blockDays: { type: 'integer', minimum: 1 },
     },
   },
   detect(input) {
@@ -128,6 +137,8 @@ export const unitScale: Detector<UnitScaleOptions> = {
     const v1 = series.values[d1]!;
     const last = example.shift.lastNormal;
     const zs = group.map((h) => Math.abs(h.shift.z));
+    const lasting = Math.max(...group.map((h) => h.shift.k));
+    const severity = group.length / n >= o.escalateShare || lasting >= o.blockDays ? 'block' : 'warn';
     const explanation =
       `${metric.name}: since ${dayString(frame.startDay + onsetIndex)} ≈${formatFactor(factor)} ` +
       `(median ${formatNumber(kappa)}, IQR ${formatNumber(lo)}–${formatNumber(hi)}) on ${group.length}/${n} ` +
@@ -140,7 +151,7 @@ export const unitScale: Detector<UnitScaleOptions> = {
     const draft: FindingDraft = {
       rule: 'unit-scale',
       class: 'scale',
-      severity: 'block',
+      severity,
       source: input.source.name,
       metric: metric.name,
       entities,

@@ -69,9 +69,12 @@ export function metricFrame(history: MetricHistory): MetricFrame {
     const presence = new Uint8Array(length);
     const pointIndex = new Int32Array(length).fill(-1);
     let valueCount = 0;
+    // Daily series are usually contiguous: then the grid index follows from the position, no date parsing.
+    const last = points.length > 0 ? dayNumber(points[points.length - 1]!.day) : 0;
+    const contiguous = points.length > 0 && last - dayNumber(points[0]!.day) === points.length - 1;
     for (let p = points.length - 1; p >= 0; p--) {
       const pt = points[p]!;
-      const i = dayNumber(pt.day) - startDay;
+      const i = (contiguous ? last - (points.length - 1 - p) : dayNumber(pt.day)) - startDay;
       if (i < 0) break;
       if (i >= length || pointIndex[i] !== -1) continue;
       pointIndex[i] = p;

@@ -3,10 +3,17 @@
 /** Consistency constant that makes the MAD estimate a normal standard deviation. */
 export const MAD_TO_SD = 1.4826;
 
-function sortedCopy(xs: ArrayLike<number>): Float64Array {
-  const a = Float64Array.from(xs);
-  a.sort();
-  return a;
+// One scratch buffer reused by every quantile: detectors call median tens of times per series.
+let scratch = new Float64Array(256);
+
+function sortedFinite(xs: ArrayLike<number>): Float64Array {
+  if (scratch.length < xs.length) scratch = new Float64Array(Math.max(xs.length, 2 * scratch.length));
+  let n = 0;
+  for (let i = 0; i < xs.length; i++) {
+    const v = xs[i]!;
+    if (Number.isFinite(v)) scratch[n++] = v;
+  }
+  return scratch.subarray(0, n).sort();
 }
 
 /**
@@ -26,13 +33,9 @@ export function median(xs: ArrayLike<number>): number {
  * quantile([1, 2, 3, 4], 0.25) // 1.75
  */
 export function quantile(xs: ArrayLike<number>, q: number): number {
-  const finite: number[] = [];
-  for (let i = 0; i < xs.length; i++) {
-    const v = xs[i]!;
-    if (Number.isFinite(v)) finite.push(v);
-  }
-  if (finite.length === 0) return NaN;
-  return quantileSorted(sortedCopy(finite), q);
+  const s = sortedFinite(xs);
+  if (s.length === 0) return NaN;
+  return quantileSorted(s, q);
 }
 
 /** Quantile of an already sorted, finite array. */
