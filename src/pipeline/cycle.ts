@@ -8,6 +8,7 @@ import type { Finding } from '../core/finding.js';
 import { join } from 'node:path';
 import { processFindings, type ProcessDefaults, type ProcessResult } from './process-findings.js';
 import { writeStatusFile } from '../gate/status-file.js';
+import { detectSource } from './detect.js';
 
 /** What runCycle needs: the poll deps plus where doc snapshots go and the loaded contracts. */
 export interface CycleDeps extends PollDeps {
@@ -50,10 +51,10 @@ export async function runCycle(deps: CycleDeps, source: SourceContract): Promise
     docFailures: docs.failures,
   };
 
-  // ── Detection (issue 4) plugs in here: findings = detectSource(deps.store, source, now, docs.changes). ──
-
-  // Findings of this poll; detection (issue 4) assigns them.
-  const findings: Finding[] = [];
+  // Detection over the stored history. A failed poll is never evidence (processFindings changes nothing for it),
+  // so detection is skipped then.
+  const findings: Finding[] =
+    poll.outcome === 'failed' ? [] : detectSource(deps.store, source, deps.clock.now(), docs.changes);
 
   // Findings lifecycle, audit, gate and alert outbox in one transaction, then the status file (issue 6).
   // A failed poll opens and resolves nothing; metrics whose requests failed neither count as absent nor resolve.
