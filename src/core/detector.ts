@@ -55,6 +55,12 @@ export interface DetectorInput<O> {
   polls: readonly PollRecord[];
   /** Watched docs that changed in the current poll. */
   docChanges: readonly DocChange[];
+  /**
+   * The latest snapshot of every watched doc of the source, changed in this poll or not (`previous` unset), when the
+   * pipeline provides them. Lets doc-derived findings (an announced deprecation, a deprecated operation) persist
+   * between doc changes instead of resolving once the change is a few polls old.
+   */
+  docs?: readonly DocChange[];
   /** Options after defaults and contract overrides. */
   options: O;
 }

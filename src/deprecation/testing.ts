@@ -149,6 +149,7 @@ export function runSource<O>(
     now: string;
     polls?: PollRecord[];
     docChanges?: DocChange[];
+    docs?: DocChange[];
     options?: Partial<O>;
   },
 ): FindingDraft[] {
@@ -157,6 +158,7 @@ export function runSource<O>(
     source: input.source,
     polls: input.polls ?? [],
     docChanges: input.docChanges ?? [],
+    ...(input.docs ? { docs: input.docs } : {}),
     options: { ...detector.defaults, ...(input.options ?? {}) },
   };
   return detector.detect(di);

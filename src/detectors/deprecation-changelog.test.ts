@@ -111,6 +111,21 @@ describe('deprecation-changelog', () => {
     expect(d[0]).toMatchObject({ metric: 'views', effectiveDate: '2027-01-31', replacement: 'media_views' });
   });
 
+  it('keeps an announcement open on later polls while the page still says it (docs without a change)', () => {
+    const later = (text: string) =>
+      runSource(deprecationChangelog, {
+        source,
+        now: NOW,
+        docChanges: [],
+        docs: [docChange(doc, undefined, text)],
+      });
+    expect(later(W4).map((x) => [x.rule, x.metric, x.effectiveDate])).toEqual([
+      ['announced-deprecation', 'page_impressions_unique', '2026-06-15'],
+      ['announced-deprecation', 'post_impressions_unique', '2026-06-15'],
+    ]);
+    expect(later(BEFORE)).toEqual([]); // and no "unparsed change" for a page that did not change
+  });
+
   it('ignores OpenAPI docs', () => {
     expect(
       runSource(deprecationChangelog, {

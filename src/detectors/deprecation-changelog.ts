@@ -29,7 +29,8 @@ function declaredNames(source: SourceContract): Map<string, string> {
  * A declared metric (or field) named in the added text near deprecation words → `announced-deprecation` (warn, with
  * the effective date parsed from the text — "On March 14, 2024", "by June 15, 2026", "when v26.0 is released" — and
  * the replacement, "Alternative: page_media_view"); a changed page naming nothing declared →
- * `changelog-changed-unparsed` (info).
+ * `changelog-changed-unparsed` (info). When the pipeline passes `docs`, unchanged pages are read whole each poll so
+ * an announcement stays open (with its countdown) while the page still says it.
  *
  * @example
  * deprecationChangelog.detect({ docChanges: [{ doc, previous, current: 'By June 15, 2026 … page_impressions_unique …' }], … })
@@ -56,8 +57,15 @@ export const deprecationChangelog: Detector<ChangelogOptions> = {
     const today = isoDay(now);
     const names = declaredNames(source);
     const drafts: FindingDraft[] = [];
-    for (const change of input.docChanges) {
+    // Changed docs are diffed against their previous snapshot; unchanged ones (when the pipeline passes `docs`) are
+    // read whole, so an announcement stays open while the page still says it.
+    const changed = new Set(input.docChanges.map((c) => c.doc.name));
+    const unchanged = (input.docs ?? [])
+      .filter((d) => !changed.has(d.doc.name))
+      .map((d) => ({ ...d, previous: '' }));
+    for (const change of [...input.docChanges, ...unchanged]) {
       if (change.doc.kind !== 'changelog') continue;
+      const persisted = !changed.has(change.doc.name);
       const a = analyzeChangelog(change.previous ?? '', change.current, [...names.keys()], {
         window: input.options.window,
       });
@@ -94,7 +102,7 @@ export const deprecationChangelog: Detector<ChangelogOptions> = {
         if (ann.replacement) d.replacement = ann.replacement;
         drafts.push(d);
       }
-      if (a.announcements.length === 0 && (a.addedLines > 0 || a.removedLines > 0))
+      if (!persisted && a.announcements.length === 0 && (a.addedLines > 0 || a.removedLines > 0))
         drafts.push({
           rule: 'changelog-changed-unparsed',
           class: 'deprecation',

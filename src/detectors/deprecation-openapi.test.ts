@@ -132,11 +132,38 @@ describe('deprecation-openapi', () => {
       specText((p) => (p['/v2/new'] = p['/v2/other'])),
       doc({ operations: ['GET /v2/stats', 'GET /v2/typo'] }),
     );
-    expect(d).toEqual([
+    expect(d.map((x) => [x.rule, x.severity, x.class, x.subject])).toEqual([
+      ['openapi-operation-unknown', 'info', 'schema', 'GET /v2/typo'],
+      ['declared-operation-missing', 'block', 'deprecation', 'GET /v2/typo'],
+    ]);
+  });
+
+  it('keeps a deprecated or removed declared operation open on later polls (docs without a change)', () => {
+    const deprecated = specText((p) =>
+      Object.assign(p['/v2/stats'].get, { deprecated: true, 'x-sunset': '2027-03-31' }),
+    );
+    const d = doc();
+    const later = (current: string) =>
+      runSource(deprecationOpenApi, {
+        source: httpSource([metricOf('views')], { docs: [d] }),
+        now: NOW,
+        docChanges: [],
+        docs: [docChange(d, undefined, current)],
+      });
+    expect(later(specText())).toEqual([]);
+    expect(later(deprecated)).toEqual([
       expect.objectContaining({
-        rule: 'openapi-operation-unknown',
-        severity: 'info',
-        subject: 'GET /v2/typo',
+        rule: 'endpoint-deprecated-with-sunset',
+        severity: 'warn',
+        subject: 'GET /v2/stats',
+        effectiveDate: '2027-03-31',
+      }),
+    ]);
+    expect(later(specText((p) => delete p['/v2/stats']))).toEqual([
+      expect.objectContaining({
+        rule: 'declared-operation-missing',
+        severity: 'block',
+        subject: 'GET /v2/stats',
       }),
     ]);
   });

@@ -1,10 +1,13 @@
 // Detector: a watched OpenAPI document changed — the consumer-scoped spec diff over its declared operations and fields.
 import { isoDay } from '../core/clock.js';
-import type { Detector } from '../core/detector.js';
+import type { Detector, DocChange } from '../core/detector.js';
 import { errorMessage } from '../core/errors.js';
 import type { FindingDraft } from '../core/finding.js';
 import { diffSpecs } from '../deprecation/openapi/diff-specs.js';
 import { parseSpecText } from '../deprecation/openapi/load-spec.js';
+import { SpecIndex, operationMatchKey } from '../deprecation/openapi/spec-index.js';
+import { fuseDrafts } from '../deprecation/fusion.js';
+import { countdown } from '../deprecation/wording.js';
 
 export interface OpenApiOptions {
   /** Deepest response field path compared. */
@@ -15,7 +18,10 @@ export interface OpenApiOptions {
  * `deprecation-openapi`: when a watched OpenAPI snapshot changes, runs the spec diff scoped to the doc's declared
  * operations and fields. Each change becomes a finding with its oasdiff rule id and consumer severity (removals block,
  * deprecations warn with the sunset day, undeclared fields are info); lifecycle changes are class `deprecation`,
- * type/nullability/enum changes class `schema`; subject = `METHOD /path` (+ field).
+ * type/nullability/enum changes class `schema`; subject = `METHOD /path` (+ field). On every poll that has the
+ * document (`docs`, or a change), a declared operation deprecated in the current version is reported again
+ * (`endpoint-deprecated…`, warn, with the countdown) and one it does not describe is `declared-operation-missing`
+ * (block), so those findings stay open for as long as the document says so.
  *
  * @example
  * deprecationOpenApi.detect({ docChanges: [{ doc: { kind: 'openapi', operations: ['GET /v1/charges'], … }, previous, current }], … })
@@ -106,6 +112,71 @@ export const deprecationOpenApi: Detector<OpenApiOptions> = {
           explanation: `${change.doc.name} declares ${op}, which is in neither version of the document; check the method and path.`,
         });
     }
-    return drafts;
+    // Current state of the declared operations in every doc (changed or not, when the pipeline passes `docs`):
+    // a deprecated or missing declared operation stays a finding for as long as the document says so.
+    const docs = new Map<string, DocChange>();
+    for (const d of input.docs ?? []) docs.set(d.doc.name, d);
+    for (const d of input.docChanges) docs.set(d.doc.name, d);
+    for (const d of docs.values()) drafts.push(...currentState(source.name, d, now));
+    return fuseDrafts(drafts);
   },
 };
+
+/** Findings about the declared operations as the current document describes them (no diff needed). */
+function currentState(source: string, d: DocChange, now: Date): FindingDraft[] {
+  if (d.doc.kind !== 'openapi' || d.doc.operations.length === 0) return [];
+  let index: SpecIndex;
+  try {
+    index = new SpecIndex(parseSpecText(d.current, d.doc.name));
+  } catch {
+    return [];
+  }
+  const onset = isoDay(d.fetchedAt);
+  const out: FindingDraft[] = [];
+  for (const declared of d.doc.operations) {
+    const key = operationMatchKey(declared);
+    if (!key) continue;
+    const op = index.byMatchKey.get(key);
+    const base = { class: 'deprecation' as const, source, entities: [], onset };
+    if (!op) {
+      // Removed (the diff said so when it happened) or never there (a typo): either way it cannot be relied on.
+      const [method, ...path] = declared.trim().split(/\s+/);
+      out.push({
+        ...base,
+        rule: 'declared-operation-missing',
+        severity: 'block',
+        subject: `${method!.toUpperCase()} ${path.join(' ')}`,
+        evidence: {
+          channel: 'openapi',
+          doc: d.doc.name,
+          url: d.doc.url,
+          operation: declared,
+          state: 'current',
+        },
+        explanation: `${d.doc.name} does not describe ${declared}, which the contract declares: it was removed, or the contract names it wrongly.`,
+      });
+      continue;
+    }
+    if (!op.deprecated) continue;
+    const c = op.sunset ? countdown(op.sunset, now) : undefined;
+    out.push({
+      ...base,
+      rule: op.sunset ? 'endpoint-deprecated-with-sunset' : 'endpoint-deprecated',
+      severity: 'warn',
+      subject: op.key,
+      ...(op.sunset ? { effectiveDate: op.sunset } : {}),
+      evidence: {
+        channel: 'openapi',
+        doc: d.doc.name,
+        url: d.doc.url,
+        operation: op.key,
+        state: 'current',
+        ...(op.sunset
+          ? { sunset: op.sunset, sunsetSource: op.sunsetSource ?? 'x-sunset', daysUntil: c!.days }
+          : {}),
+      },
+      explanation: `${d.doc.name}: ${op.key} is deprecated${c ? `; removal ${c.words} (${op.sunsetSource})` : ' (no sunset day given)'}.`,
+    });
+  }
+  return out;
+}
