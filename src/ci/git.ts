@@ -121,6 +121,24 @@ export async function requireCommit(root: string, ref: string, what: 'base' | 'h
 }
 
 /**
+ * The best common ancestor of two commits, or undefined when there is none in the local history (e.g. a shallow
+ * clone). Comparing with it keeps commits that landed on the base branch after the pull request branched off out of
+ * the diff.
+ *
+ * @example
+ * await mergeBase(root, baseSha, 'HEAD') // '9f2c…'
+ */
+export async function mergeBase(root: string, a: string, b: string): Promise<string | undefined> {
+  try {
+    const out = (await git(root, ['merge-base', '--end-of-options', a, b])).trim();
+    return out === '' ? undefined : out;
+  } catch (e) {
+    if (e instanceof GitCommandError) return undefined;
+    throw e;
+  }
+}
+
+/**
  * The default base ref: `origin/main` when it exists, else `main`.
  *
  * @example

@@ -18,7 +18,7 @@ function build(issues: CiIssue[], failOn: FailOn = 'block', verified = true, fea
   return buildResult({
     version: '0.1.0',
     now: new Date('2026-11-20T00:00:00Z'),
-    base: { ref: 'main', commit: 'b'.repeat(40) },
+    base: { ref: 'main', commit: 'b'.repeat(40), mergeBase: false },
     head: { ref: null, commit: null, worktree: true },
     contractsDir: 'contracts',
     failOn,

@@ -46,7 +46,8 @@ export interface CiResult {
   schemaVersion: typeof CI_SCHEMA_VERSION;
   tool: { name: 'upwatch'; version: string };
   generatedAt: string;
-  base: { ref: string; commit: string };
+  /** `commit` is what was compared: the merge base of `ref` and head when it differs from the tip (`mergeBase`). */
+  base: { ref: string; commit: string; mergeBase: boolean };
   /** `ref`/`commit` are null when head is the working tree. */
   head: { ref: string | null; commit: string | null; worktree: boolean };
   contractsDir: string;

@@ -8,6 +8,7 @@ import { classifyChanges, type VersionLookup } from './classify.js';
 import {
   defaultBaseRef,
   gitRoot,
+  mergeBase,
   readContractsAtRef,
   readContractsInWorkingTree,
   readFileAtRef,
@@ -164,8 +165,12 @@ function dedupe(validation: CiIssue[], specific: CiIssue[]): CiIssue[] {
 export async function runCi(options: RunCiOptions): Promise<CiResult> {
   const root = await gitRoot(options.cwd);
   const baseRef = options.base ?? (await defaultBaseRef(root));
-  const baseCommit = await requireCommit(root, baseRef, 'base');
+  const baseTip = await requireCommit(root, baseRef, 'base');
   const headCommit = options.head === undefined ? undefined : await requireCommit(root, options.head, 'head');
+  // Compare with where the pull request branched off, so later commits on the base branch are not read as reverted.
+  // On GitHub's merge commit this is the base tip itself; in a shallow clone without the history, the tip is used.
+  const forkPoint = await mergeBase(root, baseTip, headCommit ?? 'HEAD');
+  const baseCommit = forkPoint ?? baseTip;
   const dir = repoRelative(root, options.cwd, options.contracts ?? 'contracts');
 
   const baseFiles = await readContractsAtRef(root, baseCommit, dir, 'base');
@@ -227,7 +232,7 @@ export async function runCi(options: RunCiOptions): Promise<CiResult> {
   return buildResult({
     version: options.version,
     now: options.now,
-    base: { ref: baseRef, commit: baseCommit },
+    base: { ref: baseRef, commit: baseCommit, mergeBase: forkPoint !== undefined && forkPoint !== baseTip },
     head:
       headCommit === undefined
         ? { ref: null, commit: null, worktree: true }

@@ -289,6 +289,30 @@ describe('upwatch ci options', () => {
     }
   });
 
+  it('compares with the merge base, so commits that landed on main after branching are not read as reverted', async () => {
+    const r = createRepo([BASE, { 'contracts/features.yaml': FEATURES.replace('ranking-ml', 'feed-ml') }], {
+      branch: 'pr',
+    });
+    try {
+      // main moves on: page_media_view becomes a ratio there; the pull request branched before that.
+      runGit(r.root, ['checkout', '-q', 'main']);
+      writeFiles(r.root, {
+        'contracts/meta-page-insights.yaml': META_SOURCE.replace(
+          'page_media_view\n    period: day\n    kind: count',
+          'page_media_view\n    period: day\n    kind: ratio',
+        ),
+      });
+      runGit(r.root, ['commit', '-q', '-am', 'main moves on']);
+      runGit(r.root, ['checkout', '-q', 'pr']);
+      const run = await runCiCli(r.root, ['--base', 'main', '--format', 'json']);
+      expect(run.code).toBe(0);
+      const result = JSON.parse(run.stdout) as { base: { commit: string; mergeBase: boolean } };
+      expect(result.base).toMatchObject({ commit: r.commits[0], mergeBase: true });
+    } finally {
+      r.cleanup();
+    }
+  });
+
   it('uses origin/main as the default base when it exists', async () => {
     const r = createRepo([BASE, { 'contracts/features.yaml': FEATURES.replace('ranking-ml', 'feed-ml') }], {
       branch: 'pr',

@@ -36,7 +36,7 @@ function result(issues: CiIssue[], failOn: FailOn = 'block', verified = true): C
   return buildResult({
     version: '0.1.0',
     now: new Date('2026-11-20T09:00:00Z'),
-    base: { ref: 'origin/main', commit: 'a'.repeat(40) },
+    base: { ref: 'origin/main', commit: 'a'.repeat(40), mergeBase: false },
     head: { ref: null, commit: null, worktree: true },
     contractsDir: 'contracts',
     failOn,

@@ -35,7 +35,7 @@ export function verdictLine(r: CiResult): string {
 export function formatText(r: CiResult, options: { showInfo?: boolean } = {}): string {
   const lines: string[] = [];
   lines.push(
-    `upwatch ci: ${r.base.ref} (${r.base.commit.slice(0, 7)}) → ${headLabel(r)} · ${r.contractsDir}/ · ${healthLine(r)}`,
+    `upwatch ci: ${r.base.ref} (${r.base.mergeBase ? 'merge base ' : ''}${r.base.commit.slice(0, 7)}) → ${headLabel(r)} · ${r.contractsDir}/ · ${healthLine(r)}`,
   );
   lines.push('');
   const shown = r.issues.filter((i) => options.showInfo !== false || i.severity !== 'info');
