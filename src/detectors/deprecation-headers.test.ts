@@ -177,6 +177,28 @@ describe('deprecation-headers', () => {
     );
   });
 
+  it.each([
+    ['moved earlier', 'Thu, 31 Dec 2026 23:59:59 GMT', 'Mon, 30 Nov 2026 23:59:59 GMT', true],
+    ['moved later', 'Mon, 30 Nov 2026 23:59:59 GMT', 'Thu, 31 Dec 2026 23:59:59 GMT', false],
+  ])('notices a Sunset %s since the previous verified poll', (_name, before, after, earlier) => {
+    const polls = [
+      poll('2026-11-23T10:00:00Z', { requests: [request({ headers: { sunset: before } })] }),
+      poll('2026-11-24T10:00:00Z', { outcome: 'failed' }),
+      poll(NOW, { requests: [request({ headers: { sunset: after } })] }),
+    ];
+    const d = runSource(deprecationHeaders, { source, now: NOW, polls });
+    expect(d).toHaveLength(1);
+    expect(d[0]!.evidence.rules).toEqual(['http-sunset-date-changed', 'http-sunset-header-added']);
+    expect(d[0]!.evidence.movedEarlier).toBe(earlier);
+    expect(
+      runSource(deprecationHeaders, {
+        source,
+        now: NOW,
+        polls: [polls[0]!, { ...polls[2]!, requests: [request({ headers: { sunset: before } })] }],
+      })[0]!.evidence.rules,
+    ).toBeUndefined();
+  });
+
   it('says nothing on Meta responses (no lifecycle headers) or on a failed poll', () => {
     expect(
       runSource(deprecationHeaders, {

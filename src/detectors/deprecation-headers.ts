@@ -9,7 +9,8 @@ import { countdown, targetOf, targetWords } from '../deprecation/wording.js';
 /**
  * `deprecation-headers`: reads the lifecycle headers of every request of the current poll. A future `Deprecation`
  * warns with a countdown (`http-deprecation-header-added`), a `Sunset` warns with a countdown
- * (`http-sunset-header-added`) and blocks once passed (`http-sunset-passed`); a Sunset before the Deprecation is
+ * (`http-sunset-header-added`) and blocks once passed (`http-sunset-passed`); a Sunset moved since the previous
+ * verified poll is `http-sunset-date-changed` (warn); a Sunset before the Deprecation is
  * `http-deprecation-sunset-inconsistent` (info); `Warning: 299` is `http-warning-299`; Shopify/Stripe/Zapier-style
  * vendor headers are `vendor-deprecated-reason`. A malformed header is reported with its raw text. All signals about
  * one metric (or endpoint) fuse into one finding.
@@ -38,6 +39,14 @@ export const deprecationHeaders: Detector<Record<string, never>> = {
     const today = isoDay(now);
     const onset = isoDay(poll.startedAt);
     const drafts: FindingDraft[] = [];
+    // Sunset days the previous verified poll announced, per target, to notice a moved Sunset.
+    const previousSunset = new Map<string, string>();
+    const prev = [...input.polls.slice(0, -1)].reverse().find((p) => p.outcome !== 'failed');
+    for (const r of prev?.requests ?? []) {
+      const raw = Object.entries(r.headers).find(([k]) => k.toLowerCase() === 'sunset')?.[1];
+      const parsed = raw === undefined ? undefined : readLifecycleHeaders({ sunset: raw }).sunset;
+      if (parsed?.ok) previousSunset.set(JSON.stringify(targetOf(source, r)), parsed.date);
+    }
     for (const req of poll.requests) {
       const sig = readLifecycleHeaders(req.headers);
       if (!hasLifecycleSignal(sig)) continue;
@@ -64,6 +73,15 @@ export const deprecationHeaders: Detector<Record<string, never>> = {
           ...(successor ? { replacement: successor.uri } : {}),
         });
       const sunsetDate = sig.sunset?.ok ? sig.sunset.date : undefined;
+      const before = previousSunset.get(JSON.stringify(target));
+      if (sunsetDate && before && before.slice(0, 10) !== sunsetDate.slice(0, 10))
+        add({
+          rule: 'http-sunset-date-changed',
+          severity: 'warn',
+          effectiveDate: sunsetDate.slice(0, 10),
+          evidence: { previousSunsetDate: before, sunsetDate, movedEarlier: sunsetDate < before },
+          explanation: `the Sunset of ${who} moved from ${before.slice(0, 10)} to ${sunsetDate.slice(0, 10)}${sunsetDate < before ? ' (earlier: less time to migrate)' : ''}.`,
+        });
       const dep = sig.deprecation;
       if (dep) {
         if (!dep.ok) {
