@@ -1,6 +1,7 @@
 // Rendering notification mails: subjects that say what happened, a plain-text part and an HTML part with evidence.
 import { addDays, isoDay } from '../core/clock.js';
 import type { Severity } from '../core/contract.js';
+import type { FindingClass } from '../core/finding.js';
 import type { FindingRecord } from '../core/finding-record.js';
 import type { GateState } from '../core/gate.js';
 import type { OutboxKind, OutboxPayload } from '../store/outbox-repo.js';
@@ -20,6 +21,8 @@ export interface MailItem {
   features: { name: string; state: GateState; effect?: 'block' | 'warn' }[];
   /** Inline SVG of the series around the onset. */
   chart?: string;
+  /** Vendor name for headlines (e.g. `Meta` for a meta-graph source). */
+  upstream?: string;
 }
 
 export interface ComposeInput {
@@ -42,9 +45,41 @@ const CHANGE_ORDER: Record<ItemChange, number> = {
   resolved: 5,
 };
 
-/** The short headline of a finding: its title, or the first sentence of its explanation. */
-export function headlineOf(f: Pick<FindingRecord, 'title' | 'explanation' | 'metric' | 'rule'>): string {
-  const raw = f.title ?? f.explanation.split(/(?<=[.!?])\s|\n/)[0] ?? `${f.metric ?? ''} ${f.rule}`;
+const CLASS_PHRASE: Record<FindingClass, string> = {
+  deprecation: 'deprecated',
+  frozen: 'frozen',
+  scale: 'changed scale',
+  nulls: 'null rate jumped',
+  volume: 'volume changed',
+  freshness: 'is late',
+  schema: 'changed shape',
+  drift: 'distribution drifted',
+  version: 'served by another API version',
+  unverified: 'could not be verified',
+};
+
+/**
+ * The short headline of a finding: its `title` when the detector gave one, else built from the facts, e.g.
+ * `page_impressions rejected by Meta (#100)` or `page_media_view frozen (frozen-run)`. `upstream` names the vendor.
+ *
+ * @example
+ * headlineOf({ ...finding, title: undefined, evidence: { graphCode: 100 } }, 'Meta') // 'page_impressions rejected by Meta (#100)'
+ */
+export function headlineOf(
+  f: Pick<FindingRecord, 'title' | 'metric' | 'rule' | 'class' | 'source' | 'subject' | 'evidence'>,
+  upstream?: string,
+): string {
+  const what =
+    f.metric ??
+    ((f.class === 'schema' || f.class === 'deprecation') && f.subject
+      ? `${f.source} ${f.subject}`
+      : f.source);
+  const code = f.evidence['graphCode'] ?? f.evidence['status'];
+  const raw =
+    f.title ??
+    (f.class === 'deprecation' && typeof code === 'number'
+      ? `${what} rejected by ${upstream ?? f.source} (#${code})`
+      : `${what} ${CLASS_PHRASE[f.class]} (${f.rule})`);
   const one = raw.replace(/\s+/g, ' ').trim().replace(/[.]$/, '');
   return one.length > 90 ? one.slice(0, 89) + '…' : one;
 }
@@ -97,7 +132,7 @@ export function subjectOf(
   const ordered = orderItems(items);
   const top = ordered[0];
   if (!top) return '[upwatch] (empty notification)';
-  const headline = scrubText(headlineOf(top.finding), secrets);
+  const headline = scrubText(headlineOf(top.finding, top.upstream), secrets);
   const more = ordered.length > 1 ? ` (+${plural(ordered.length - 1, 'more finding')})` : '';
   switch (kind) {
     case 'alert': {
@@ -162,7 +197,7 @@ function evidenceLines(i: MailItem, secrets: readonly string[]): [string, string
 function textItem(i: MailItem, now: Date, secrets: readonly string[]): string {
   const f = i.finding;
   const lines = [
-    `[${changeLabel(i)}] ${f.severity.toUpperCase()} ${scrubText(headlineOf(f), secrets)}`,
+    `[${changeLabel(i)}] ${f.severity.toUpperCase()} ${scrubText(headlineOf(f, i.upstream), secrets)}`,
     `  source: ${f.source}${f.metric ? `  metric: ${f.metric}` : ''}  rule: ${f.rule}  fingerprint: ${f.fingerprint}`,
     `  onset: ${f.onset}${f.effectiveDate ? `  effective: ${f.effectiveDate}` : ''}${f.entities.length ? `  entities: ${f.entities.slice(0, 10).join(', ')}${f.entities.length > 10 ? ', …' : ''}` : ''}`,
     `  ${scrubText(f.explanation, secrets)}`,
@@ -191,7 +226,7 @@ function htmlItem(i: MailItem, now: Date, secrets: readonly string[]): string {
     `<div style="border:1px solid #d0d7de;border-radius:6px;padding:12px;margin:12px 0">`,
     `<div><span style="background:${BADGE[f.severity]};color:#fff;border-radius:3px;padding:1px 6px;font-size:12px">${esc(
       f.severity.toUpperCase(),
-    )}</span> <b>${esc(changeLabel(i))}</b> — <b>${esc(scrubText(headlineOf(f), secrets))}</b></div>`,
+    )}</span> <b>${esc(changeLabel(i))}</b> — <b>${esc(scrubText(headlineOf(f, i.upstream), secrets))}</b></div>`,
     `<div style="color:#57606a;font-size:12px;margin:4px 0">source <code>${esc(f.source)}</code>${
       f.metric ? ` · metric <code>${esc(f.metric)}</code>` : ''
     } · rule <code>${esc(f.rule)}</code> · onset ${esc(f.onset)}${f.effectiveDate ? ` · effective <b>${esc(f.effectiveDate)}</b>` : ''} · fingerprint <code>${esc(

@@ -69,6 +69,12 @@ export function featuresTouching(
   );
 }
 
+/** How mails name the vendor behind a source: `Meta` for meta-graph, else the source name. */
+export function upstreamOf(contracts: ContractSet, f: Pick<FindingRecord, 'source'>): string {
+  const source = contracts.sources.find((s) => s.name === f.source);
+  return source?.provider === 'meta-graph' ? 'Meta' : f.source;
+}
+
 function addresses(list: readonly string[]): string[] {
   return list.map((a) => a.trim().toLowerCase()).filter((a) => /^[^@\s]+@[^@\s]+$/.test(a));
 }
@@ -194,6 +200,7 @@ export function planNotifications(input: PlanInput): PlannedMessage[] {
     for (const r of recipients(c.finding)) {
       const g = alerts.get(r) ?? { items: [], covers: [], keys: [] };
       const item: MailItem = {
+        upstream: upstreamOf(contracts, c.finding),
         finding: c.finding,
         change: c.kind,
         features: featureStates(c.finding),
@@ -236,7 +243,12 @@ export function planNotifications(input: PlanInput): PlannedMessage[] {
         covers: [],
         keys: [],
       };
-      g.items.push({ finding: c.finding, change: 'resolved', features: featureStates(c.finding) });
+      g.items.push({
+        upstream: upstreamOf(contracts, c.finding),
+        finding: c.finding,
+        change: 'resolved',
+        features: featureStates(c.finding),
+      });
       g.covers.push({ fingerprint: c.finding.fingerprint, episode: c.finding.episode, kind: 'resolved' });
       g.keys.push(`${c.finding.fingerprint}:${c.finding.episode}`);
       resolved.set(key, g);
@@ -268,7 +280,12 @@ export function planNotifications(input: PlanInput): PlannedMessage[] {
             now.getTime() - Date.parse(last.at) >= intervalMs);
         if (due) {
           const g = reminders.get(r) ?? { items: [], covers: [], keys: [now.toISOString()] };
-          g.items.push({ finding: f, change: 'reminder', features: featureStates(f) });
+          g.items.push({
+            upstream: upstreamOf(contracts, f),
+            finding: f,
+            change: 'reminder',
+            features: featureStates(f),
+          });
           g.covers.push({ fingerprint: f.fingerprint, episode: f.episode, kind: 'reminder' });
           g.keys.push(`${f.fingerprint}:${f.episode}`);
           reminders.set(r, g);
@@ -280,7 +297,13 @@ export function planNotifications(input: PlanInput): PlannedMessage[] {
         !input.log.countdownsSent(f.fingerprint, f.episode, r).has(String(threshold))
       ) {
         const g = countdowns.get(r) ?? { items: [], covers: [], keys: [] };
-        g.items.push({ finding: f, change: 'countdown', daysLeft, features: featureStates(f) });
+        g.items.push({
+          upstream: upstreamOf(contracts, f),
+          finding: f,
+          change: 'countdown',
+          daysLeft,
+          features: featureStates(f),
+        });
         g.covers.push({
           fingerprint: f.fingerprint,
           episode: f.episode,
