@@ -344,7 +344,12 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
 
   async function get(req: HttpRequest): Promise<HttpResponse> {
     for (const s of req.secrets ?? []) secretValues.add(s.reveal());
-    let url = reveal(req.url, secretValues);
+    // A templated URL is one Secret, but only its `${VAR}` values are secret: callers list them in `secrets`.
+    // Without that list the whole URL is treated as secret (safe default, unreadable records).
+    let url =
+      req.secrets && req.secrets.length > 0 && req.url instanceof Secret
+        ? req.url.reveal()
+        : reveal(req.url, secretValues);
     if (req.relativeTo !== undefined) url = new URL(url, reveal(req.relativeTo, secretValues)).toString();
     if (req.query) {
       const u = new URL(url);
