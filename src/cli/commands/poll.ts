@@ -167,7 +167,15 @@ export function registerPoll(program: Command, io: CliIO, state: CommandState): 
           if (!flags.json) io.stdout(describeCycle(r));
         }
         if (flags.json) io.stdout(`${JSON.stringify(results, null, 2)}\n`);
-        state.exitCode = results.every((r) => r.poll.outcome === 'failed') ? EXIT.UNVERIFIED : EXIT.OK;
+        // The gate after the last cycle covers every feature (processFindings recomputes it over the store).
+        const gate = results.at(-1)?.processed?.gate;
+        const blocked = gate?.features.filter((f) => f.state === 'blocked').map((f) => f.feature) ?? [];
+        if (!flags.json && blocked.length > 0) io.stdout(`blocked features: ${blocked.join(', ')}\n`);
+        state.exitCode = results.every((r) => r.poll.outcome === 'failed')
+          ? EXIT.UNVERIFIED
+          : blocked.length > 0
+            ? EXIT.POLICY_FAILED
+            : EXIT.OK;
       } catch (e) {
         // The store refused a poll (disk full, locked): upwatch could not run.
         printError(io, e);
