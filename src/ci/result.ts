@@ -14,9 +14,6 @@ export const CI_RESULT_SCHEMA_URL =
 export const FAIL_ON = ['block', 'warn', 'never'] as const;
 export type FailOn = (typeof FAIL_ON)[number];
 
-/** Exit codes of `upwatch ci` (the CLI-wide contract in DESIGN.md). */
-export const CI_EXIT = { ok: 0, failed: 1, cannotRun: 2, unverified: 3 } as const;
-
 export type CheckStatus = 'pass' | 'warn' | 'fail' | 'unverified';
 
 /** One thing checked, reported as one JUnit test case: a head contract file, a changed source, a checked feature. */
