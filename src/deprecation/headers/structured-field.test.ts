@@ -1,6 +1,7 @@
 // Runs the HTTP working group's structured-field vectors (dates, booleans, tokens) against our parser.
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { BareItem, Parameters, SfMember } from './structured-field.js';
 import { parseSfDictionary, parseSfItem, parseSfList } from './structured-field.js';
@@ -115,5 +116,29 @@ describe('structured fields beyond the vectors', () => {
       ['b', [true, [['x', true]]]],
     ]);
     expect(parseSfList('a,').ok).toBe(false);
+  });
+});
+
+describe('structured-field parser robustness', () => {
+  it('returns a result and never throws, whatever the text', () => {
+    const sfChars = fc.constantFrom(...'@?-0123456789.:;=,()"\\ %*abcAZ_/\t'.split(''));
+    fc.assert(
+      fc.property(fc.oneof(fc.string(), fc.string({ unit: sfChars })), (raw) => {
+        for (const parse of [parseSfItem, parseSfList, parseSfDictionary]) {
+          const r = parse(raw);
+          if (typeof r.ok !== 'boolean') return false;
+        }
+        return true;
+      }),
+    );
+  });
+
+  it('parses every integer date back to itself', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: -999_999_999_999_999, max: 999_999_999_999_999 }), (n) => {
+        const r = parseSfItem(`@${n}`);
+        return r.ok && r.value.value.type === 'date' && r.value.value.value === n;
+      }),
+    );
   });
 });
