@@ -203,5 +203,14 @@ describe('gate, ack, override and doctor end to end', () => {
     expect(bad.code).toBe(2);
     expect(bad.stdout).toMatch(/^fail {2}store: .*does not exist\n {6}hint: /m);
     expect(bad.stdout).toMatch(/^fail {2}smtp: /m);
+
+    // a store written by a newer upwatch is unusable, with a hint
+    const newer = join(dir, 'newer.db');
+    const s = openStore(newer);
+    s.db.pragma('user_version = 99');
+    s.close();
+    const future = await run(['doctor', '--db', newer]);
+    expect(future.code).toBe(2);
+    expect(future.stdout).toMatch(/^fail {2}store: .*(schema version 99|99)/m);
   });
 });

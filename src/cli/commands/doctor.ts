@@ -46,19 +46,30 @@ function checkStore(path: string): Check[] {
     const quick = store.db.pragma('quick_check', { simple: true }) as string;
     const version = store.db.pragma('user_version', { simple: true }) as number;
     const checks: Check[] = [
-      quick === 'ok'
+      quick !== 'ok'
         ? {
-            level: 'ok',
-            what: 'store',
-            detail: `${path}: quick_check ok, schema version ${version}/${MIGRATIONS.length}`,
-          }
-        : {
             level: 'fail',
             what: 'store',
             detail: `${path}: quick_check reports "${quick}"`,
             hint: 'restore the file from a backup; do not keep writing to it',
-          },
+          }
+        : version !== MIGRATIONS.length
+          ? {
+              level: 'fail',
+              what: 'store',
+              detail: `${path}: schema version ${version}, this upwatch expects ${MIGRATIONS.length}`,
+              hint:
+                version > MIGRATIONS.length
+                  ? 'the store was written by a newer upwatch: upgrade upwatch'
+                  : 'run `upwatch poll` once to migrate it',
+            }
+          : {
+              level: 'ok',
+              what: 'store',
+              detail: `${path}: quick_check ok, schema version ${version}/${MIGRATIONS.length}`,
+            },
     ];
+    if (checks[0]!.level === 'fail') return checks;
     const counts = outboxCounts(store);
     checks.push(
       counts.dead > 0
