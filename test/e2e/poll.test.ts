@@ -104,6 +104,27 @@ describe('upwatch poll', () => {
   });
 });
 
+describe('upwatch poll and the gate', () => {
+  it('exits 1 when a used metric answers error #100 (the feature is blocked)', async () => {
+    const removed = await startGraphServer({
+      token: TOKEN,
+      metrics: { page_media_view: () => 10 },
+      errors: { page_follows: { code: 100, message: '(#100) The value must be a valid insights metric' } },
+      docs: { '/changelog': '<p>nothing new</p>' },
+    });
+    const cwd = project('blocked', removed.url);
+    writeFileSync(
+      join(cwd, 'contracts', 'feature.yaml'),
+      'apiVersion: upwatch/v1\nkind: Feature\nname: follower_growth\nowners: [ml@example.com]\nuses: [meta/page_follows]\n',
+    );
+    const r = await cli(['poll'], { cwd, env: { META_TOKEN: TOKEN } });
+    expect(r.stdout).toContain('PARTIAL');
+    expect(r.stdout).toContain('blocked features: follower_growth');
+    expect(r.code).toBe(1);
+    await removed.close();
+  });
+});
+
 describe('upwatch run', () => {
   it('polls on start, then stops cleanly on SIGTERM', async () => {
     const cwd = project('daemon', graph.url);
