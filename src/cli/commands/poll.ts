@@ -7,6 +7,7 @@ import { UpwatchError } from '../../core/errors.js';
 import type { LogFields, Logger, LogLevel } from '../../core/logger.js';
 import { runCycle, type CycleDeps, type CycleResult } from '../../pipeline/cycle.js';
 import { createHttpClient } from '../../providers/http.js';
+import { runPool } from '../../providers/pool.js';
 import type { FetchProgress } from '../../providers/provider.js';
 import { openStore } from '../../store/store.js';
 import { printError } from '../errors.js';
@@ -15,6 +16,8 @@ import { resolveSettings, type Settings } from '../settings.js';
 import type { CommandState } from './index.js';
 
 const LEVELS: LogLevel[] = ['debug', 'info', 'warn', 'error'];
+/** Sources polled concurrently by `upwatch poll`. */
+const POLL_SOURCES_IN_FLIGHT = 4;
 
 /** A logger writing `level msg key=value…` lines to stderr at or above `level`. */
 export function cliLogger(io: CliIO, level: string): Logger {
@@ -160,12 +163,12 @@ export function registerPoll(program: Command, io: CliIO, state: CommandState): 
         return;
       }
       try {
-        const results: CycleResult[] = [];
-        for (const source of wiring.sources) {
+        // A few sources at a time (the HTTP client's per-host limit still caps requests); lines print as cycles end.
+        const results = await runPool(wiring.sources, POLL_SOURCES_IN_FLIGHT, async (source) => {
           const r = await runCycle(wiring.deps, source);
-          results.push(r);
           if (!flags.json) io.stdout(describeCycle(r));
-        }
+          return r;
+        });
         if (flags.json) io.stdout(`${JSON.stringify(results, null, 2)}\n`);
         // The gate after the last cycle covers every feature (processFindings recomputes it over the store).
         const gate = results.at(-1)?.processed?.gate;

@@ -1,6 +1,7 @@
 // `upwatch status`: per source the last poll, its outcome and counts, plus paused principals.
 import type { Command } from 'commander';
 import { existsSync } from 'node:fs';
+import { loadContracts } from '../../contracts/load.js';
 import { UpwatchError } from '../../core/errors.js';
 import { principalPauses, type PrincipalPause } from '../../store/pauses.js';
 import { sourceStatuses, type SourceStatus } from '../../store/source-status.js';
@@ -15,6 +16,17 @@ export interface StatusReport {
   db: string;
   sources: SourceStatus[];
   pauses: PrincipalPause[];
+}
+
+/** Source names from the contracts directory, best effort (status works without contracts). */
+async function contractSourceNames(io: CliIO, dir: string): Promise<string[]> {
+  if (!existsSync(dir)) return [];
+  try {
+    const { contracts } = await loadContracts(dir, { root: io.cwd, now: io.clock.now() });
+    return contracts.sources.map((s) => s.name);
+  } catch {
+    return [];
+  }
 }
 
 function table(rows: string[][]): string {
@@ -43,9 +55,10 @@ export function registerStatus(program: Command, io: CliIO, state: CommandState)
     .description('Show each source: last poll, its outcome, poll and value counts; paused tokens/hosts')
     .option('--db <path>', 'store file (env UPWATCH_DB, default .upwatch/upwatch.db)')
     .option('--json', 'print JSON')
-    .action((flags: { db?: string; json?: boolean }) => {
+    .option('--contracts <dir>', 'also list sources declared here that were never polled')
+    .action(async (flags: { db?: string; contracts?: string; json?: boolean }) => {
       try {
-        const settings = resolveSettings(io, { db: flags.db });
+        const settings = resolveSettings(io, { db: flags.db, contracts: flags.contracts });
         if (settings.db !== ':memory:' && !existsSync(settings.db)) {
           throw new UpwatchError('STORE_UNAVAILABLE', `no store at ${settings.db}`, {
             hint: 'run `upwatch poll` first, or pass --db PATH',
@@ -57,7 +70,7 @@ export function registerStatus(program: Command, io: CliIO, state: CommandState)
         try {
           report = {
             db: settings.db,
-            sources: sourceStatuses(store),
+            sources: sourceStatuses(store, await contractSourceNames(io, settings.contracts)),
             pauses: principalPauses(store)
               .list()
               .filter((p) => Date.parse(p.nextAllowedAt) > now.getTime()),
