@@ -11,6 +11,7 @@ export const BENCHES: Record<string, () => Promise<BenchModule>> = {
   polling: () => import('./polling.js'),
   'spec-diff': () => import('./spec-diff.js'),
   alerts: () => import('./alerts.js'),
+  detection: () => import('./detection/index.js'),
 };
 
 async function main(): Promise<void> {

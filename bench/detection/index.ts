@@ -6,6 +6,7 @@ import { replayHistory } from '../../src/backtest/replay.js';
 import { generatePanel, panelRows, type PanelSpec } from './generate.js';
 import { entityHitCollector, scoreSeeds, TYPES, type Score, type SeedResult } from './score.js';
 import { measureDetectionPass } from './speed.js';
+import { measureBacktest1M } from './backtest-1m.js';
 
 /** Calibration seeds (tune defaults on these only) and held-out test seeds. */
 export const CALIBRATION_SEEDS = Array.from({ length: 50 }, (_, i) => i + 1);
@@ -88,7 +89,7 @@ export function formatScore(title: string, s: Score): string {
  * Run the detection benchmark (called by bench/run.ts). Options: `calibration` scores the calibration seeds instead
  * of the test seeds; `seeds` limits how many are replayed.
  */
-export function run(
+export function runDetectionBench(
   options: { calibration?: boolean; seeds?: number; speed?: boolean; log?: (s: string) => void } = {},
 ): { score: Score; speed?: ReturnType<typeof measureDetectionPass> } {
   const log = options.log ?? ((s: string) => console.log(s));
@@ -113,12 +114,35 @@ export function run(
   return { score, ...(speed ? { speed } : {}) };
 }
 
+/**
+ * Entry for bench/run.ts (`npm run bench:detect`): test seeds, the speed pass and the 1-million-row backtest.
+ * Environment knobs: UPWATCH_BENCH_SEEDS (default 4), UPWATCH_BENCH_CALIBRATION=1, UPWATCH_BENCH_BACKTEST=0.
+ */
+export async function run(): Promise<string> {
+  const lines: string[] = [];
+  const log = (s: string) => {
+    console.log(s);
+    lines.push(s);
+  };
+  const seeds = Number(process.env['UPWATCH_BENCH_SEEDS'] ?? 4);
+  runDetectionBench({ calibration: process.env['UPWATCH_BENCH_CALIBRATION'] === '1', seeds, log });
+  if (process.env['UPWATCH_BENCH_BACKTEST'] !== '0') {
+    const bt = await measureBacktest1M();
+    log(
+      `backtest: ${bt.rows.toLocaleString('en-US')} rows (${bt.mb.toFixed(1)} MB CSV) replayed in ${(bt.ms / 1000).toFixed(1)} s wall, ` +
+        `${(bt.cpuMs / 1000).toFixed(1)} s CPU, peak RSS ${bt.maxRssMB.toFixed(0)} MB, ${bt.findings} findings printed`,
+    );
+  }
+  return lines.join('\n');
+}
+
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const args = process.argv.slice(2);
   const seedsArg = args.find((a) => a.startsWith('--seeds='));
-  run({
+  runDetectionBench({
     calibration: args.includes('--calibration'),
     speed: !args.includes('--no-speed'),
     ...(seedsArg ? { seeds: Number(seedsArg.slice(8)) } : {}),
   });
+  if (args.includes('--backtest')) console.log(await measureBacktest1M());
 }

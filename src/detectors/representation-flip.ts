@@ -126,6 +126,10 @@ export const representationFlip: Detector<RepresentationFlipOptions> = {
       if (nDays < o.minHistory || nonZero < o.minValues) return undefined;
       return { p99: quantile(vals, 0.99), median: median(vals), intShare: ints / nonZero };
     };
+    // Cheap precheck: today must look flipped against the oldest or the newest candidate baseline.
+    const newest = baselineBefore(T - 1);
+    const oldest = baselineBefore(Math.max(0, T - o.lookback - 1));
+    if (!(newest && nowFlip(today, newest)) && !(oldest && nowFlip(today, oldest))) return [];
     // The onset is the earliest day c from which every day is flipped against the baseline before c.
     let found:
       { onset: number; flip: Flip; base: NonNullable<ReturnType<typeof baselineBefore>> } | undefined;

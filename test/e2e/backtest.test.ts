@@ -76,8 +76,8 @@ describe('upwatch backtest', () => {
           'evidence',
         ]),
       );
-    expect(lines[1].evidence.factor).toBe(100);
-    expect(lines[1].evidence.absorbed).toEqual(['unit-scale']);
+    expect(lines[1]!.evidence['factor']).toBe(100);
+    expect(lines[1]!.evidence['absorbed']).toEqual(['unit-scale']);
   });
 
   it('reads JSON Lines with the same fields', async () => {

@@ -1,0 +1,167 @@
+// Renders docs/detectors.md from the registry: what each detector flags, its options and a real example finding.
+import type { Detector } from '../core/detector.js';
+import type { FindingDraft } from '../core/finding.js';
+import type { PayloadSchema } from '../core/observation.js';
+import {
+  countSeries,
+  freeze,
+  historyOf,
+  metricOf,
+  nowAfter,
+  pollOf,
+  rescale,
+  sourceOf,
+} from './testing/series.js';
+import { seeded } from './testing/random.js';
+import { runOn } from './testing/input.js';
+
+type AnyDetector = Detector<Record<string, unknown>>;
+
+const clean = (seed: number, level: number, days = 60) =>
+  countSeries(seeded(seed), { days, level, weekdayAmp: 0.2, growth: 0.003 });
+
+function panel(n: number, edit: (v: number[], e: number) => (number | null | undefined)[], days = 60) {
+  const series: Record<string, (number | null | undefined)[]> = {};
+  for (let e = 0; e < n; e++) series[`page_${e + 1}`] = edit(clean(500 + e, 80 + 40 * e, days), e);
+  return historyOf(series, { metric: 'page_media_view', source: 'meta' });
+}
+
+/** A deterministic scenario per statistical detector, run to produce the example finding in the docs. */
+const EXAMPLES: Record<string, (d: AnyDetector) => FindingDraft | undefined> = {
+  'frozen-run': (d) =>
+    runOn(
+      d,
+      panel(4, (v, e) => (e < 3 ? freeze(v, 53) : v)),
+    )[0],
+  'unit-scale': (d) =>
+    runOn(
+      d,
+      panel(6, (v, e) => (e === 2 ? rescale(v, 55, 1000, true) : v)),
+    )[0],
+  'panel-scale': (d) =>
+    runOn(
+      d,
+      panel(12, (v) => rescale(v, 58, 100, true)),
+    )[0],
+  'level-shift': (d) =>
+    runOn(
+      d,
+      panel(30, (v) => rescale(v, 55, 0.7, true)),
+    )[0],
+  'representation-flip': (d) =>
+    runOn(
+      d,
+      panel(8, (v) => v.map((x, i) => Math.round((i >= 58 ? 1 : 0.01) * (x / 100) * 1e4) / 1e4)),
+      {
+        kind: 'ratio',
+      },
+    )[0],
+  'range-violated': (d) =>
+    runOn(
+      d,
+      panel(5, (v, e) => (e === 0 ? v.map((x, i) => (i >= 58 ? -x : x)) : v)),
+      { metric: metricOf('page_media_view', 'count') },
+    )[0],
+  'null-rate': (d) =>
+    runOn(
+      d,
+      panel(20, (v, e) => (e < 6 ? v.map((x, i) => (i >= 59 ? null : x)) : v)),
+    )[0],
+  'volume-drop': (d) =>
+    runOn(
+      d,
+      panel(20, (v, e) => (e < 7 ? v.map((x, i) => (i >= 59 ? undefined : x)) : v)),
+    )[0],
+  freshness: (d) =>
+    runOn(
+      d,
+      panel(3, (v) => v.slice(0, 56)),
+      { now: nowAfter(60) },
+    )[0],
+  'payload-schema': (d) => {
+    const base: PayloadSchema = { 'data[].name': { string: 3 }, 'data[].values[].value': { int: 9 } };
+    const polls = [1, 2, 3, 4].map((i) => pollOf(i, `2026-03-0${i}T07:00:00Z`, { payloadSchema: base }));
+    polls.push(
+      pollOf(5, '2026-03-05T07:00:00Z', {
+        payloadSchema: { ...base, 'data[].values[].value': { 'numeric-string': 9 } },
+      }),
+    );
+    return d.detect({
+      now: new Date('2026-03-05T07:00:00Z'),
+      source: { ...sourceOf([]), name: 'meta' },
+      polls,
+      docChanges: [],
+      options: d.defaults,
+    })[0];
+  },
+};
+
+function optionRows(d: AnyDetector): string[] {
+  const props = (d.optionsSchema['properties'] ?? {}) as Record<string, { type?: string }>;
+  return Object.keys(props).map(
+    (k) => `| \`${k}\` | ${props[k]?.type ?? ''} | \`${JSON.stringify(d.defaults[k])}\` |`,
+  );
+}
+
+/**
+ * The Markdown of docs/detectors.md for the given detectors (the registry, in stage order).
+ *
+ * @example
+ * writeFileSync('docs/detectors.md', renderDetectorDocs(allDetectors()));
+ */
+export function renderDetectorDocs(detectors: readonly AnyDetector[]): string {
+  const out: string[] = [
+    '# Detectors',
+    '',
+    '<!-- Generated from src/detectors/registry.ts by `npx tsx scripts/detector-docs.ts`; a test keeps it fresh. -->',
+    '',
+    'Every poll runs the detectors below in stage order (schema → deprecation → volume → frozen → scale → drift).',
+    'A finding names the rule, a severity (`block` for hard contract breaks, `warn` for statistical suspicions, `info`',
+    'for undecidable cases), the affected entities and their share, the onset (first bad period, not the day it was',
+    'noticed), evidence in numbers and a plain-language explanation. Findings about one metric and class share a',
+    'fingerprint: a panel finding absorbs the per-entity findings it covers, an all-null, stopped or deprecated',
+    'metric suppresses statistical findings on it, and a block-level, panel-wide scale change re-baselines the metric.',
+    '',
+    'Override any check per metric or per source in the contract:',
+    '',
+    '```yaml',
+    'metrics:',
+    '  - name: page_media_view',
+    '    kind: count',
+    '    checks:',
+    '      frozen-run: { severity: warn, options: { alpha: 1.0e-8 } }',
+    '      level-shift: { enabled: false }',
+    '```',
+    '',
+    'Try them on your own export: `upwatch backtest --history export.csv [--contracts DIR] [--format json]`.',
+    '',
+    '| id | class | stage | scope | title |',
+    '|---|---|---|---|---|',
+    ...detectors.map(
+      (d) => `| [\`${d.id}\`](#${d.id}) | ${d.class} | ${d.stage} | ${d.scope} | ${d.title} |`,
+    ),
+    '',
+  ];
+  for (const d of detectors) {
+    out.push(
+      `## ${d.id}`,
+      '',
+      `**${d.title}** — class \`${d.class}\`, stage \`${d.stage}\`, ${d.scope} scope.`,
+      '',
+      d.description,
+      '',
+    );
+    const rows = optionRows(d);
+    if (rows.length > 0) out.push('| option | type | default |', '|---|---|---|', ...rows, '');
+    const example = EXAMPLES[d.id]?.(d);
+    if (example) {
+      out.push('Example finding:', '', '```json', JSON.stringify(example, null, 2), '```', '');
+    } else if (d.id.startsWith('deprecation-')) {
+      out.push('Examples: see [deprecations.md](deprecations.md).', '');
+    }
+  }
+  return `${out.join('\n')}\n`;
+}
+
+/** Scenario ids with an example, for the docs test. */
+export const DOCUMENTED_EXAMPLES: readonly string[] = Object.keys(EXAMPLES);
