@@ -229,6 +229,7 @@ class SqliteStore implements Store {
   readonly db: Database.Database;
   readonly path: string;
   #stmts: ReturnType<typeof prepare> | undefined;
+  readonly #pollCache = new Map<number, PollRecord>();
 
   constructor(db: Database.Database, path: string) {
     this.db = db;
@@ -379,8 +380,37 @@ class SqliteStore implements Store {
     if (this.db.open) this.db.close();
   }
 
+  /**
+   * Polls never change once written, so hydrated records are kept (bounded, by id) and reused: detection reads the
+   * last 30 polls and the gate the last verified one on every cycle. A cached record is used only while its row
+   * still matches (an id reused after a rolled-back poll is hydrated again). Callers must treat records as read-only.
+   */
   #hydrate(rows: PollRow[]): PollRecord[] {
     if (rows.length === 0) return [];
+    const missing = rows.filter((r) => {
+      const c = this.#pollCache.get(r.id);
+      return !(
+        c &&
+        c.source === r.source &&
+        c.startedAt === r.started_at &&
+        c.finishedAt === r.finished_at &&
+        c.outcome === r.outcome
+      );
+    });
+    if (missing.length > 0) {
+      for (const record of this.#hydrateRows(missing)) {
+        this.#pollCache.delete(record.id);
+        this.#pollCache.set(record.id, record);
+      }
+      for (const id of this.#pollCache.keys()) {
+        if (this.#pollCache.size <= POLL_CACHE_SIZE) break;
+        this.#pollCache.delete(id);
+      }
+    }
+    return rows.map((r) => this.#pollCache.get(r.id)!);
+  }
+
+  #hydrateRows(rows: PollRow[]): PollRecord[] {
     const ids = rows.map((r) => r.id);
     const lo = Math.min(...ids);
     const hi = Math.max(...ids);
@@ -429,6 +459,9 @@ class SqliteStore implements Store {
     }));
   }
 }
+
+/** Hydrated polls kept per store (detection reads 30 per source per cycle). */
+const POLL_CACHE_SIZE = 512;
 
 function prepare(db: Database.Database) {
   return {
