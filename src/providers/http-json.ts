@@ -69,7 +69,12 @@ function periodEndOf(v: unknown): string | undefined {
   return Number.isNaN(t) ? undefined : new Date(t).toISOString();
 }
 
-function resolveOrThrow(source: string, what: string, value: TemplateValue, lookup: SecretLookup): Secret {
+function resolveOrThrow(
+  source: string,
+  what: string,
+  value: TemplateValue,
+  lookup: SecretLookup,
+): Secret | string {
   const r = resolveTemplate(value, lookup);
   if (!r.ok) {
     throw new UpwatchError(
@@ -80,7 +85,9 @@ function resolveOrThrow(source: string, what: string, value: TemplateValue, look
       },
     );
   }
-  return r.secret;
+  // A value without `${VAR}` holds no secret: passed as a Secret, the HTTP client would scrub the whole text (the
+  // URL, `application/json`) from every record.
+  return value.refs.length === 0 ? r.secret.reveal() : r.secret;
 }
 
 function statusError(res: HttpResponse, redact: (t: string) => string): UpstreamErrorInfo {
@@ -120,7 +127,7 @@ export const httpJsonProvider: Provider = {
       .map((r) => ctx.secrets(r))
       .filter((v): v is string => v !== undefined)
       .map((v) => new Secret(v));
-    const headers: Record<string, Secret> = {};
+    const headers: Record<string, Secret | string> = {};
     for (const [k, v] of Object.entries(conn.headers))
       headers[k] = resolveOrThrow(source.name, `header ${k}`, v, ctx.secrets);
     resolveOrThrow(source.name, 'url', conn.url, ctx.secrets);
@@ -232,7 +239,7 @@ export const httpJsonProvider: Provider = {
         }
         const next = conn.select.next ? selectOne(res.json, conn.select.next) : undefined;
         if (typeof next !== 'string' || next === '') break;
-        relativeTo = url instanceof Secret ? url : relativeTo;
+        relativeTo ??= url;
         url = next;
       }
       done++;

@@ -11,7 +11,7 @@ import { UpwatchError, type ErrorCode } from '../core/errors.js';
 import { silentLogger, type Logger } from '../core/logger.js';
 import { KEPT_HEADERS, type RequestRecord, type UpstreamErrorInfo } from '../core/observation.js';
 import { Secret } from '../core/secret.js';
-import { redactText } from './redact.js';
+import { compileRedactor } from './redact.js';
 
 export interface HttpClientOptions {
   clock?: Clock;
@@ -194,7 +194,13 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
   const httpAgent = new http.Agent({ keepAlive: true, maxSockets: perHost });
   const httpsAgent = new https.Agent({ keepAlive: true, maxSockets: perHost });
   const secretValues = new Set<string>();
-  const redact = (t: string) => redactText(t, secretValues);
+  // Compiled once per set of secrets (the set only grows): redaction runs on every kept header of every response.
+  let redactor = { size: -1, run: (t: string) => t };
+  const redact = (t: string) => {
+    if (redactor.size !== secretValues.size)
+      redactor = { size: secretValues.size, run: compileRedactor(secretValues) };
+    return redactor.run(t);
+  };
 
   // A transport that adds a connect timeout: axios' own `timeout` is socket inactivity, not connect time.
   const transport = {
