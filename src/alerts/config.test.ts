@@ -32,6 +32,7 @@ describe('alertDefaultsFrom', () => {
     [{ alerts: { countdownDays: [1.5] } }],
     [{ alerts: { recipients: 'a@b.c' } }],
     [{ alerts: { messageIdHost: 'bad host' } }],
+    [{ alerts: { notifyOn: ['critical'] } }],
   ])('rejects %o with CONFIG_INVALID', (file) => {
     expect(() => alertDefaultsFrom(file, {})).toThrow(expect.objectContaining({ code: 'CONFIG_INVALID' }));
     try {

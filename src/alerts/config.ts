@@ -56,6 +56,12 @@ export function alertDefaultsFrom(
       bad('messageIdHost', 'a host name');
     out.messageIdHost = a['messageIdHost'] as string;
   }
+  if (a['notifyOn'] !== undefined) {
+    const v = a['notifyOn'];
+    if (!Array.isArray(v) || !v.every((x) => x === 'block' || x === 'warn' || x === 'info'))
+      bad('notifyOn', 'a list of block, warn, info');
+    out.notifyOn = [...new Set(v as ('block' | 'warn' | 'info')[])];
+  }
   let recipients: string[] = [];
   if (a['recipients'] !== undefined) {
     if (!Array.isArray(a['recipients']) || !a['recipients'].every((r) => typeof r === 'string'))

@@ -194,8 +194,9 @@ export function planNotifications(input: PlanInput): PlannedMessage[] {
   // 1. Alerts: new, reopened and escalated findings, one mail per recipient.
   const notifiedNow = new Set<string>();
   const alerts = new Map<string, { items: MailItem[]; covers: PlannedMessage['covers']; keys: string[] }>();
+  const notifies = (sev: Severity): boolean => settings.notifyOn.includes(sev);
   for (const c of input.changes) {
-    if (c.kind === 'resolved') continue;
+    if (c.kind === 'resolved' || !notifies(c.finding.severity)) continue;
     notifiedNow.add(c.finding.fingerprint);
     for (const r of recipients(c.finding)) {
       const g = alerts.get(r) ?? { items: [], covers: [], keys: [] };
@@ -272,7 +273,7 @@ export function planNotifications(input: PlanInput): PlannedMessage[] {
     const threshold =
       daysLeft === undefined ? undefined : countdownThreshold(daysLeft, settings.countdownDays);
     for (const r of recipients(f)) {
-      if (!isSilenced(f, now) && intervalMs > 0) {
+      if (!isSilenced(f, now) && intervalMs > 0 && notifies(f.severity)) {
         const last = input.log.lastNotice(f.fingerprint, f.episode, r);
         const due =
           !last ||

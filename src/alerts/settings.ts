@@ -1,4 +1,5 @@
 // Alert settings: default recipients, reminder interval, countdown days, storm caps, Message-ID host.
+import type { Severity } from '../core/contract.js';
 
 /** How upwatch decides what to mail. Every field has a default (ALERT_DEFAULTS). */
 export interface AlertSettings {
@@ -14,6 +15,11 @@ export interface AlertSettings {
   maxChartsPerMail: number;
   /** Right-hand side of Message-IDs (`<upwatch-…@host>`). Default `upwatch.local`. */
   messageIdHost: string;
+  /**
+   * Severities that are mailed (alerts and reminders). Default `[block, warn]`: `info` findings stay visible in the
+   * gate and status but send no mail. Countdowns go out for any finding with an announced effective date.
+   */
+  notifyOn: Severity[];
   /** Days of history drawn before and after the onset. Default 21 and 7. */
   chartDaysBefore: number;
   chartDaysAfter: number;
@@ -26,6 +32,7 @@ export const ALERT_DEFAULTS: AlertSettings = {
   maxFindingsPerMail: 25,
   maxChartsPerMail: 5,
   messageIdHost: 'upwatch.local',
+  notifyOn: ['block', 'warn'],
   chartDaysBefore: 21,
   chartDaysAfter: 7,
 };

@@ -107,4 +107,28 @@ describe('processFindings', () => {
     expect(featureStates(store).size).toBe(0);
     expect(store.db.prepare('SELECT COUNT(*) AS n FROM outbox').get()).toEqual({ n: 0 });
   });
+
+  it('info findings are visible but mail nobody unless notifyOn includes info', () => {
+    store = openStore(':memory:');
+    const clock = new ManualClock('2026-03-15T07:00:00Z');
+    const r = run(clock, [finding('m1', { severity: 'info', class: 'schema', rule: 'payload-schema' })]);
+    expect(r.opened).toHaveLength(1);
+    expect(r.queued).toBe(0);
+    clock.advanceDays(2);
+    expect(
+      run(clock, [finding('m1', { severity: 'info', class: 'schema', rule: 'payload-schema' })]).queued,
+    ).toBe(0);
+    const again = processFindings({
+      store,
+      contracts,
+      source: 'meta',
+      findings: [finding('m2', { severity: 'info', class: 'schema', rule: 'payload-schema' })],
+      pollOutcome: 'ok',
+      now: clock.now(),
+      defaults: { notifyOn: ['block', 'warn', 'info'] },
+    });
+    // the new info finding is alerted, and the older one (never mailed) gets its first reminder
+    expect(again.queued).toBe(4);
+    expect(listOutbox(store).map((o) => o.kind).sort()).toEqual(['alert', 'alert', 'reminder', 'reminder']);
+  });
 });
