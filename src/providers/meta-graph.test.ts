@@ -27,10 +27,12 @@ afterAll(() => graph.close());
 describe('meta-graph provider through pollSource', () => {
   it('polls one metric per request and stores values, breakdowns and the served version', async () => {
     const deps = testDeps({ env: { META_TOKEN: TOKEN } });
+    const progress: string[] = [];
     const poll = await pollSource(
-      deps,
+      { ...deps, onProgress: (p) => progress.push(`${p.done}/${p.total}`) },
       metaSource(graph.url, ['page_media_view', 'page_actions_post_reactions_total']),
     );
+    expect(progress.sort()).toEqual(['1/2', '2/2']);
     expect(poll.outcome).toBe('ok');
     expect(poll.servedVersion).toBe('v24.0');
     expect(poll.requests).toHaveLength(2);
