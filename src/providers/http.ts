@@ -274,12 +274,20 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
               fail('HTTP_CONNECT', `connection dropped while reading ${url} (truncated body)`, true, base),
             ),
       );
+      // 'close' follows 'end' on every response: return before building (and redacting) an error nobody uses.
       stream.on('close', () =>
-        signal.aborted
-          ? onAbort()
-          : finish(
-              fail('HTTP_CONNECT', `connection closed before the end of ${url} (truncated body)`, true, base),
-            ),
+        done
+          ? undefined
+          : signal.aborted
+            ? onAbort()
+            : finish(
+                fail(
+                  'HTTP_CONNECT',
+                  `connection closed before the end of ${url} (truncated body)`,
+                  true,
+                  base,
+                ),
+              ),
       );
     });
   }
