@@ -32,6 +32,11 @@ export interface RecordPollInput {
 export interface OpenStoreOptions {
   /** Open an existing store without writing (no migrations, no WAL switch). */
   readonly?: boolean;
+  /**
+   * `full` (default): every commit is synced to disk, so a queued alert survives power loss. `normal`: commits are
+   * not synced (WAL still survives a process crash) — only for throwaway stores such as the demo's temporary one.
+   */
+  synchronous?: 'full' | 'normal';
 }
 
 /**
@@ -141,14 +146,19 @@ function openConnection(path: string, readonly: boolean): Database.Database {
   }
 }
 
-function configure(db: Database.Database, path: string, readonly: boolean): void {
+function configure(
+  db: Database.Database,
+  path: string,
+  readonly: boolean,
+  synchronous: 'full' | 'normal' = 'full',
+): void {
   try {
     if (!readonly) db.pragma('journal_mode = WAL');
     // synchronous=FULL on every connection: the alert outbox lives in this file, and a queued alert must survive
     // power loss, not only a process crash. WAL+NORMAL may drop the last commits on an OS crash; WAL+FULL syncs the
     // WAL at each commit. better-sqlite3 is built with SQLITE_DEFAULT_WAL_SYNCHRONOUS=1, so a reopened WAL file
     // would silently be NORMAL unless set here (shared/reference/reliability.md §4).
-    db.pragma('synchronous = FULL');
+    db.pragma(synchronous === 'normal' ? 'synchronous = NORMAL' : 'synchronous = FULL');
     db.pragma('foreign_keys = ON');
     db.pragma('busy_timeout = 5000');
     // 64 MiB page cache (default 2 MiB): observation upserts land all over the (source, metric, entity) key space.
@@ -216,7 +226,7 @@ export function openStore(path: string, options: OpenStoreOptions = {}): Store {
   const readonly = options.readonly ?? false;
   const db = openConnection(path, readonly);
   try {
-    configure(db, path, readonly);
+    configure(db, path, readonly, options.synchronous);
     migrate(db, path, readonly);
   } catch (e) {
     db.close();
