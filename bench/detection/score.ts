@@ -197,6 +197,8 @@ export function scoreSeeds(results: SeedResult[]): Score {
         falseAlarmsByKind[ep.kind] = (falseAlarmsByKind[ep.kind] ?? 0) + 1;
         if (ep.maxSeverity === 'block') blockFa++;
       }
+      // Info findings are "undecidable", not alarms: they count neither for nor against precision.
+      if (ep.maxSeverity === 'info') continue;
       const k = ep.kind;
       perClass[k] ??= {
         labels: 0,

@@ -7,14 +7,20 @@ import { deprecationKnown } from './deprecation-known.js';
 import { deprecationOpenApi } from './deprecation-openapi.js';
 import { deprecationRuntime } from './deprecation-runtime.js';
 import { deprecationVersionCalendar } from './deprecation-version-calendar.js';
+import { cardinalityCollapse } from './cardinality-collapse.js';
+import { distributionDrift } from './distribution-drift.js';
 import { freshness } from './freshness.js';
+import { frozenPanel } from './frozen-panel.js';
 import { frozenRun } from './frozen-run.js';
+import { frozenVariance } from './frozen-variance.js';
 import { levelShift } from './level-shift.js';
 import { nullRate } from './null-rate.js';
 import { panelScale } from './panel-scale.js';
 import { payloadSchema } from './payload-schema.js';
+import { periodStalled } from './period-stalled.js';
 import { rangeViolated } from './range-violated.js';
 import { representationFlip } from './representation-flip.js';
+import { restatement } from './restatement.js';
 import { unitScale } from './unit-scale.js';
 import { volumeDrop } from './volume-drop.js';
 
@@ -38,6 +44,12 @@ const DETECTORS: Detector<any>[] = [
   representationFlip,
   rangeViolated,
   levelShift,
+  frozenPanel,
+  frozenVariance,
+  cardinalityCollapse,
+  periodStalled,
+  restatement,
+  distributionDrift,
 ];
 
 /** Every registered detector, ordered by stage (schema → deprecation → volume → frozen → scale → drift). */

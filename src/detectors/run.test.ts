@@ -34,6 +34,8 @@ function run(
   });
 }
 
+const only = (...ids: string[]) => allDetectors().filter((d) => ids.includes(d.id));
+
 describe('runDetectors', () => {
   it('registers every core detector once, in stage order', () => {
     const ids = allDetectors().map((d) => d.id);
@@ -76,7 +78,11 @@ describe('runDetectors', () => {
       want: [],
     },
   ])('applies contract overrides: $name', ({ checks, want }) => {
-    const found = run(metricOf('m', 'count', { checks }), { p1: freeze(clean(1), 52) });
+    const found = run(
+      metricOf('m', 'count', { checks }),
+      { p1: freeze(clean(1), 52) },
+      { detectors: only('frozen-run') },
+    );
     expect(found.map((f) => f.severity)).toEqual(want);
   });
 
@@ -90,6 +96,7 @@ describe('runDetectors', () => {
       polls: [],
       docChanges: [],
       now: nowAfter(60),
+      detectors: only('frozen-run'),
     });
     expect(found.map((f) => f.severity)).toEqual(['info']);
   });
@@ -140,7 +147,7 @@ describe('runDetectors', () => {
       { detectors: [...allDetectors(), deprecation] },
     );
     expect(found.map((f) => f.rule)).toEqual(['deprecation-fake']);
-    expect(found[0]!.evidence['suppressed']).toEqual(['frozen-run']);
+    expect(found[0]!.evidence['suppressed']).toEqual(['frozen-run', 'frozen-variance']);
   });
 
   it('re-baselines at a regime start: the history before it is excluded', () => {

@@ -1,0 +1,114 @@
+// F4: the panel's values collapsed onto few distinct values, or most entities now report the same value (§3.2).
+import type { Severity } from '../core/contract.js';
+import type { Detector } from '../core/detector.js';
+import { metricInput, round6 } from './common.js';
+import { dayString } from './stats/days.js';
+import { VALUE, type MetricFrame } from './stats/frame.js';
+import { median } from './stats/robust.js';
+import { formatNumber } from './stats/units.js';
+
+export interface CardinalityCollapseOptions {
+  /** Distinct share today below `ratio` × its baseline median. */
+  ratio: number;
+  /** Modal share today from which most entities report one value… */
+  modalShare: number;
+  /** …when the baseline modal share stayed below this. */
+  baselineModalShare: number;
+  minEntities: number;
+  baselineDays: number;
+}
+
+function dayCardinality(
+  frame: MetricFrame,
+  i: number,
+): { n: number; distinct: number; modal: number; modalValue: number } {
+  const counts = new Map<number, number>();
+  let n = 0;
+  for (const s of frame.entities) {
+    if (s.presence[i] !== VALUE) continue;
+    n++;
+    const v = s.values[i]!;
+    counts.set(v, (counts.get(v) ?? 0) + 1);
+  }
+  let modal = 0;
+  let modalValue = NaN;
+  for (const [v, c] of counts) if (c > modal) [modal, modalValue] = [c, v];
+  return { n, distinct: counts.size, modal, modalValue };
+}
+
+export const cardinalityCollapse: Detector<CardinalityCollapseOptions> = {
+  id: 'cardinality-collapse',
+  title: 'Values collapsed onto few distinct values',
+  description:
+    'Across the panel, compares today’s share of distinct values with its 28-day median (fires below 0.2×, with ' +
+    'at least 20 entities) and flags a modal value shared by ≥ 80 % of entities when it used to be < 30 %. ' +
+    'Everyone reporting the same number blocks; a collapse of distinct values warns.',
+  class: 'frozen',
+  stage: 'frozen',
+  scope: 'metric',
+  defaults: { ratio: 0.2, modalShare: 0.8, baselineModalShare: 0.3, minEntities: 20, baselineDays: 28 },
+  optionsSchema: {
+    type: 'object',
+    additionalProperties: false,
+    properties: {
+      ratio: { type: 'number', exclusiveMinimum: 0, maximum: 1 },
+      modalShare: { type: 'number', minimum: 0, maximum: 1 },
+      baselineModalShare: { type: 'number', minimum: 0, maximum: 1 },
+      minEntities: { type: 'integer', minimum: 2 },
+      baselineDays: { type: 'integer', minimum: 3 },
+    },
+  },
+  detect(input) {
+    const m = metricInput(input);
+    if (!m) return [];
+    const { frame, metric } = m;
+    const o = input.options;
+    const T = frame.length - 1;
+    const today = dayCardinality(frame, T);
+    if (today.n < o.minEntities) return [];
+    const distinctB: number[] = [];
+    const modalB: number[] = [];
+    for (let i = Math.max(0, T - o.baselineDays); i < T; i++) {
+      const d = dayCardinality(frame, i);
+      if (d.n < o.minEntities) continue;
+      distinctB.push(d.distinct / d.n);
+      modalB.push(d.modal / d.n);
+    }
+    if (distinctB.length < 7) return [];
+    const dShare = today.distinct / today.n;
+    const mShare = today.modal / today.n;
+    const baseD = median(distinctB);
+    const baseM = median(modalB);
+    const modal = mShare >= o.modalShare && baseM < o.baselineModalShare;
+    const collapse = dShare < o.ratio * baseD;
+    if (!modal && !collapse) return [];
+    const severity: Severity = modal ? 'block' : 'warn';
+    const entities = frame.entities
+      .filter((s) => s.presence[T] === VALUE && (!modal || s.values[T] === today.modalValue))
+      .map((s) => s.entity)
+      .sort();
+    return [
+      {
+        rule: 'cardinality-collapse',
+        class: 'frozen',
+        severity,
+        source: input.source.name,
+        metric: metric.name,
+        entities,
+        entityShare: round6(entities.length / today.n),
+        onset: dayString(frame.endDay),
+        evidence: {
+          distinctShare: round6(dShare),
+          baselineDistinctShare: round6(baseD),
+          modalShare: round6(mShare),
+          baselineModalShare: round6(baseM),
+          modalValue: today.modalValue,
+          entitiesChecked: today.n,
+        },
+        explanation: modal
+          ? `${metric.name}: ${today.modal}/${today.n} entities report exactly ${formatNumber(today.modalValue)} on ${dayString(frame.endDay)} (usually ≤${formatNumber(100 * baseM)} % share one value). The upstream is filling in a constant.`
+          : `${metric.name}: only ${today.distinct} distinct values across ${today.n} entities on ${dayString(frame.endDay)} (${formatNumber(100 * dShare)} % vs usually ${formatNumber(100 * baseD)} %). The upstream's values collapsed.`,
+      },
+    ];
+  },
+};

@@ -1,0 +1,93 @@
+import { describe, expect, it } from 'vitest';
+import { frozenPanel } from './frozen-panel.js';
+import { frozenVariance } from './frozen-variance.js';
+import { cardinalityCollapse } from './cardinality-collapse.js';
+import { periodStalled } from './period-stalled.js';
+import { countSeries, freeze, historyOf, nowAfter, pollOf, pointOf, START_DAY } from './testing/series.js';
+import { seeded } from './testing/random.js';
+import { runOn } from './testing/input.js';
+import { addDays } from '../core/clock.js';
+import type { MetricHistory, SeriesPoint } from '../core/detector.js';
+
+const clean = (seed: number, level = 200, days = 60) =>
+  countSeries(seeded(seed), { days, level, weekdayAmp: 0.2, growth: 0.003 });
+
+function panel(n: number, edit: (v: number[], e: number) => number[] = (v) => v, level = 200) {
+  const series: Record<string, number[]> = {};
+  for (let e = 0; e < n; e++) series[`p${e}`] = edit(clean(700 + e, level + 10 * e), e);
+  return historyOf(series);
+}
+
+describe('frozen-panel', () => {
+  it.each([
+    { name: 'whole panel repeats yesterday for 2 days', h: panel(20, (v) => freeze(v, 58)), fires: true },
+    { name: '12 of 20 repeat today', h: panel(20, (v, e) => (e < 12 ? freeze(v, 59) : v)), fires: true },
+    { name: 'clean panel', h: panel(20), fires: false },
+    {
+      name: '3 of 20 frozen (frozen-run territory)',
+      h: panel(20, (v, e) => (e < 3 ? freeze(v, 50) : v)),
+      fires: false,
+    },
+  ])('$name → fires: $fires', ({ h, fires }) => {
+    const drafts = runOn(frozenPanel, h);
+    expect(drafts.length > 0).toBe(fires);
+    if (fires) expect(drafts[0]!.severity).toBe('block');
+  });
+
+  it('blocks when the whole payload equals the previous poll', () => {
+    const polls = [
+      pollOf(1, '2026-03-05T07:00:00Z', { payloadHash: 'abc' }),
+      pollOf(2, '2026-03-06T07:00:00Z', { payloadHash: 'abc' }),
+    ];
+    const [d] = runOn(frozenPanel, panel(3), { polls });
+    expect(d?.evidence['payloadIdentical']).toBe(true);
+  });
+});
+
+describe('frozen-variance', () => {
+  it.each([
+    {
+      name: 'noise shrinks to 1 % for 7 days',
+      values: clean(1, 3000).map((v, i) => (i >= 53 ? 3000 + (i % 2) : v)),
+      fires: true,
+    },
+    { name: 'clean series', values: clean(2, 3000), fires: false },
+    { name: 'low-volume series', values: clean(3, 2).map((v, i) => (i >= 53 ? 1 : v)), fires: false },
+  ])('$name → fires: $fires', ({ values, fires }) => {
+    expect(runOn(frozenVariance, historyOf({ p1: values })).length > 0).toBe(fires);
+  });
+});
+
+describe('cardinality-collapse', () => {
+  it.each([
+    {
+      name: '25 of 30 entities report 0',
+      h: panel(30, (v, e) => (e < 25 ? v.map((x, i) => (i >= 59 ? 0 : x)) : v)),
+      severity: 'block',
+    },
+    { name: 'clean panel', h: panel(30), severity: undefined },
+  ])('$name → $severity', ({ h, severity }) => {
+    expect(runOn(cardinalityCollapse, h)[0]?.severity).toBe(severity);
+  });
+});
+
+describe('period-stalled', () => {
+  function stalled(resend: boolean): { h: MetricHistory; polls: ReturnType<typeof pollOf>[] } {
+    const points: SeriesPoint[] = clean(9, 100, 40).map((v, i) => pointOf(addDays(START_DAY, i), v));
+    const last = points[points.length - 1]!;
+    if (resend) points[points.length - 1] = { ...last, lastSeen: `${addDays(START_DAY, 43)}T07:00:00.000Z` };
+    const polls = [41, 42, 43].map((d, k) => pollOf(k + 1, `${addDays(START_DAY, d)}T07:00:00.000Z`));
+    return { h: { source: 'src', metric: 'm', entities: new Map([['p1', points]]) }, polls };
+  }
+  it.each([
+    { resend: true, fires: true },
+    { resend: false, fires: false },
+  ])(
+    'newest period 3 days behind, re-served by the last poll: $resend → fires: $fires',
+    ({ resend, fires }) => {
+      const { h, polls } = stalled(resend);
+      const drafts = runOn(periodStalled, h, { polls, now: nowAfter(43) });
+      expect(drafts.length > 0).toBe(fires);
+    },
+  );
+});

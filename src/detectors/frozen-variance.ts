@@ -1,0 +1,107 @@
+// F2: a series whose day-to-day variation collapsed (MAD of changes over 7 days < 0.1 × its baseline MAD) (§3.2).
+import type { Detector } from '../core/detector.js';
+import { entitiesToday, entityList, metricInput, round6 } from './common.js';
+import { dayString } from './stats/days.js';
+import { fitBaseline } from './stats/baseline.js';
+import { mad } from './stats/robust.js';
+import { formatNumber } from './stats/units.js';
+
+export interface FrozenVarianceOptions {
+  /** ρ = MAD(Δz, recent)/MAD(Δz, baseline) below which variance collapsed. */
+  ratio: number;
+  recentDays: number;
+  baselineDays: number;
+  /** Days of history needed (baseline + recent). */
+  minHistory: number;
+  /** Median level below which changes are counting noise and not judged. */
+  minLevel: number;
+}
+
+export const frozenVariance: Detector<FrozenVarianceOptions> = {
+  id: 'frozen-variance',
+  title: 'Variance collapsed',
+  description:
+    'Compares the spread of day-to-day changes over the last 7 days with the 28 days before (robust MAD of ' +
+    'differences of the transformed series): a ratio below 0.1 means the upstream stopped measuring and now sends ' +
+    'a near-constant or interpolated value. Warns; needs 21 days of history.',
+  class: 'frozen',
+  stage: 'frozen',
+  scope: 'metric',
+  defaults: { ratio: 0.1, recentDays: 7, baselineDays: 28, minHistory: 21, minLevel: 5 },
+  optionsSchema: {
+    type: 'object',
+    additionalProperties: false,
+    properties: {
+      ratio: { type: 'number', exclusiveMinimum: 0, maximum: 1 },
+      recentDays: { type: 'integer', minimum: 3 },
+      baselineDays: { type: 'integer', minimum: 7 },
+      minHistory: { type: 'integer', minimum: 10 },
+      minLevel: { type: 'number', minimum: 0 },
+    },
+  },
+  detect(input) {
+    const m = metricInput(input);
+    if (!m) return [];
+    const { frame, metric } = m;
+    const o = input.options;
+    const T = frame.length - 1;
+    const hits: { entity: string; rho: number }[] = [];
+    for (const s of frame.entities) {
+      if (s.valueCount < o.minHistory) continue;
+      const baseEnd = T - o.recentDays;
+      const model = fitBaseline(
+        frame,
+        s,
+        metric.kind,
+        baseEnd - o.baselineDays + 1,
+        baseEnd,
+        o.minHistory - o.recentDays,
+      );
+      if (!model || model.medianValue < o.minLevel) continue;
+      const diffs = (from: number, to: number) => {
+        const d: number[] = [];
+        for (let i = Math.max(1, from); i <= to; i++) {
+          // Raw transformed differences: weekly seasonality is in both windows alike, and a series that lost
+          // its variation also lost its seasonality.
+          const a = model.y[i - 1]!;
+          const b = model.y[i]!;
+          if (Number.isFinite(a) && Number.isFinite(b)) d.push(b - a);
+        }
+        return d;
+      };
+      const recent = diffs(baseEnd + 1, T);
+      const base = diffs(model.from + 1, baseEnd);
+      if (recent.length < o.recentDays - 2 || base.length < 10) continue;
+      const madB = mad(base);
+      if (!(madB > 0)) continue;
+      const rho = mad(recent) / madB;
+      if (rho < o.ratio) hits.push({ entity: s.entity, rho });
+    }
+    if (hits.length === 0) return [];
+    const n = Math.max(1, entitiesToday(frame));
+    const worst = hits.reduce((a, b) => (b.rho < a.rho ? b : a));
+    return [
+      {
+        rule: 'frozen-variance',
+        class: 'frozen',
+        severity: 'warn',
+        source: input.source.name,
+        metric: metric.name,
+        entities: hits.map((h) => h.entity).sort(),
+        entityShare: round6(hits.length / n),
+        onset: dayString(frame.endDay - o.recentDays + 1),
+        evidence: {
+          rho: round6(worst.rho),
+          threshold: o.ratio,
+          recentDays: o.recentDays,
+          entitiesCollapsed: hits.length,
+          entitiesChecked: n,
+        },
+        explanation:
+          `${metric.name}: day-to-day changes of ${entityList(hits.map((h) => h.entity))} shrank to ${formatNumber(100 * worst.rho)} % ` +
+          `of their usual spread over the last ${o.recentDays} days (threshold ${formatNumber(100 * o.ratio)} %). ` +
+          `The upstream likely stopped measuring and sends a near-constant value.`,
+      },
+    ];
+  },
+};

@@ -1,0 +1,93 @@
+// N4: settled periods (older than 3 days) were revised by more than 5 % on many entities (§3.5).
+import type { Detector } from '../core/detector.js';
+import { entityList, metricInput, round6 } from './common.js';
+import { dayString } from './stats/days.js';
+import { VALUE } from './stats/frame.js';
+import { formatNumber } from './stats/units.js';
+
+export interface RestatementOptions {
+  /** Periods at least this old count as settled. */
+  settledDays: number;
+  /** How far back settled periods are checked. */
+  windowDays: number;
+  /** Relative revision |latest − first| / |first| that counts. */
+  minChange: number;
+  /** Share of a day's entities revised for the day to count. */
+  minShare: number;
+  minEntities: number;
+}
+
+export const restatement: Detector<RestatementOptions> = {
+  id: 'restatement',
+  title: 'Settled periods restated',
+  description:
+    'Compares the latest value of periods at least 3 days old with the first value seen for them: when more than ' +
+    '30 % of the entities of a day were revised by over 5 %, the upstream rewrote history (a backfill, a ' +
+    'redefinition). Meta does not document its revision window, so both limits are options. Warns.',
+  class: 'drift',
+  stage: 'volume',
+  scope: 'metric',
+  defaults: { settledDays: 3, windowDays: 14, minChange: 0.05, minShare: 0.3, minEntities: 3 },
+  optionsSchema: {
+    type: 'object',
+    additionalProperties: false,
+    properties: {
+      settledDays: { type: 'integer', minimum: 0 },
+      windowDays: { type: 'integer', minimum: 1 },
+      minChange: { type: 'number', exclusiveMinimum: 0 },
+      minShare: { type: 'number', minimum: 0, maximum: 1 },
+      minEntities: { type: 'integer', minimum: 1 },
+    },
+  },
+  detect(input) {
+    const m = metricInput(input);
+    if (!m) return [];
+    const { frame, metric } = m;
+    const o = input.options;
+    const T = frame.length - 1;
+    const days: { day: number; revised: string[]; n: number; worst: number }[] = [];
+    for (let i = Math.max(0, T - o.settledDays - o.windowDays + 1); i <= T - o.settledDays; i++) {
+      const revised: string[] = [];
+      let n = 0;
+      let worst = 0;
+      for (const s of frame.entities) {
+        if (s.presence[i] !== VALUE) continue;
+        const first = s.firstValues[i]!;
+        if (!Number.isFinite(first)) continue;
+        n++;
+        const rel = Math.abs(s.values[i]! - first) / Math.max(Math.abs(first), 1e-9);
+        if (rel > o.minChange) {
+          revised.push(s.entity);
+          worst = Math.max(worst, rel);
+        }
+      }
+      if (n >= o.minEntities && revised.length / n >= o.minShare) days.push({ day: i, revised, n, worst });
+    }
+    if (days.length === 0) return [];
+    const entities = [...new Set(days.flatMap((d) => d.revised))].sort();
+    const worst = Math.max(...days.map((d) => d.worst));
+    const first = days[0]!;
+    return [
+      {
+        rule: 'restatement',
+        class: 'drift',
+        severity: 'warn',
+        source: input.source.name,
+        metric: metric.name,
+        subject: 'restatement',
+        entities,
+        entityShare: round6(first.revised.length / first.n),
+        onset: dayString(frame.startDay + first.day),
+        evidence: {
+          daysRestated: days.length,
+          largestRevision: round6(worst),
+          minChange: o.minChange,
+          settledDays: o.settledDays,
+        },
+        explanation:
+          `${metric.name}: ${days.length} settled day(s) from ${dayString(frame.startDay + first.day)} were revised by more than ` +
+          `${formatNumber(100 * o.minChange)} % (up to ${formatNumber(100 * worst)} %) on ${entityList(entities)}. The upstream restated history.`,
+      },
+    ];
+  },
+};
