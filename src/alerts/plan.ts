@@ -37,7 +37,7 @@ export interface NoticeLog {
 export interface PlanInput {
   contracts: ContractSet;
   changes: readonly NotifyChange[];
-  /** Open and acknowledged findings of the polled source after the changes (for reminders and countdowns). */
+  /** Open and acknowledged findings after the changes (for reminders and countdowns), any source. */
   active: readonly FindingRecord[];
   /** Gate state per feature after the changes. */
   gate: ReadonlyMap<string, GateState>;

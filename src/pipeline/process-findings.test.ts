@@ -7,6 +7,7 @@ import { readAudit } from '../store/audit-repo.js';
 import { featureStates } from '../store/overrides-repo.js';
 import { processFindings } from './process-findings.js';
 import { contractSet, feature, finding } from '../../test/helpers/gate-fixtures.js';
+import { metaSource } from '../../test/helpers/contracts.js';
 
 let store: Store;
 afterEach(() => store?.close());
@@ -129,6 +130,55 @@ describe('processFindings', () => {
     });
     // the new info finding is alerted, and the older one (never mailed) gets its first reminder
     expect(again.queued).toBe(4);
-    expect(listOutbox(store).map((o) => o.kind).sort()).toEqual(['alert', 'alert', 'reminder', 'reminder']);
+    expect(
+      listOutbox(store)
+        .map((o) => o.kind)
+        .sort(),
+    ).toEqual(['alert', 'alert', 'reminder', 'reminder']);
+  });
+
+  it('one reminder mail per recipient covers the open findings of every source', () => {
+    store = openStore(':memory:');
+    const clock = new ManualClock('2026-03-15T07:00:00Z');
+    const two = contractSet(
+      ['m1'],
+      [feature('f1', ['meta/m1', 'meta2/m1'], { owners: ['ana@example.com'] })],
+      [metaSource('http://127.0.0.1:1', ['m1'], { name: 'meta2', owners: ['ana@example.com'] })],
+    );
+    const cycle = (source: string, findings: ReturnType<typeof finding>[]) => {
+      store.recordPoll({
+        source,
+        startedAt: clock.now().toISOString(),
+        finishedAt: clock.now().toISOString(),
+        outcome: 'ok',
+        fetch: { observations: [], requests: [], metricOutcomes: [] },
+      });
+      return processFindings({
+        store,
+        contracts: two,
+        source,
+        findings,
+        pollOutcome: 'ok',
+        now: clock.now(),
+      });
+    };
+    const onMeta = finding('m1');
+    const onMeta2 = finding('m1', { source: 'meta2' });
+    cycle('meta', [onMeta]);
+    cycle('meta2', [onMeta2]);
+    for (const row of listOutbox(store))
+      store.db.prepare(`UPDATE outbox SET status = 'sent' WHERE id = ?`).run(row.id);
+    clock.advanceDays(1);
+    // ana (owner of both sources and of f1) and data@example.com (owner of meta only): one reminder each
+    expect(cycle('meta', [onMeta]).queued).toBe(2);
+    expect(cycle('meta2', [onMeta2]).queued).toBe(0);
+    const reminder = listOutbox(store).find(
+      (o) => o.kind === 'reminder' && o.recipient === 'ana@example.com',
+    )!;
+    expect([reminder.kind, reminder.recipient, reminder.payload.subject]).toEqual([
+      'reminder',
+      'ana@example.com',
+      '[upwatch] REMINDER: 2 findings still open: m1 rejected by Meta (#100)',
+    ]);
   });
 });

@@ -260,12 +260,14 @@ export function processFindings(input: ProcessFindingsInput): ProcessResult {
       }
     }
 
-    // Notifications for what changed, plus due reminders and countdowns of this source.
+    // Notifications for what changed in this poll, plus due reminders and countdowns.
     const states = new Map(gate.features.map((f) => [f.feature, f.state]));
     const planned = planNotifications({
       contracts,
       changes: notify,
-      active: allActive.filter((f) => f.source === sourceName),
+      // Reminders and countdowns look at every source's open findings: whichever poll comes first after a reminder
+      // falls due sends one mail per recipient for all of them, and the other sources' polls find nothing due.
+      active: allActive,
       gate: states,
       log: storeNoticeLog(store),
       chart: (f) => {
