@@ -12,6 +12,7 @@ import { registerAck } from './ack.js';
 import { registerOverride } from './override.js';
 import { registerDoctor } from './doctor.js';
 import { registerBacktest } from './backtest.js';
+import { registerDemo } from './demo.js';
 
 export type CommandState = { exitCode: ExitCode };
 export type RegisterCommand = (program: Command, io: CliIO, state: CommandState) => void;
@@ -28,6 +29,7 @@ const COMMANDS: RegisterCommand[] = [
   registerRun,
   registerStatus,
   registerBacktest,
+  registerDemo,
 ];
 
 export function registerCommands(program: Command, io: CliIO, state: CommandState): void {

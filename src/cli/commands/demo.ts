@@ -1,0 +1,95 @@
+// `upwatch demo`: the whole pipeline against the bundled simulated upstream, on a virtual clock, printed as a story.
+import type { Command } from 'commander';
+import { UpwatchError } from '../../core/errors.js';
+import { runDemo, type DemoProgress } from '../../demo/run-demo.js';
+import { formatHeader, formatSummary, TimelineWriter } from '../../demo/format-timeline.js';
+import { DEFAULT_SCENARIO, SCENARIOS } from '../../sim/scenarios/index.js';
+import { printError } from '../errors.js';
+import { EXIT, type CliIO } from '../io.js';
+import type { CommandState } from './index.js';
+
+interface DemoFlags {
+  days?: string;
+  scenario: string;
+  keep?: boolean;
+  format: string;
+}
+
+function progressLine(io: CliIO): (p: DemoProgress) => void {
+  return (p) => {
+    const done = p.day + 1;
+    if (io.isTTY) {
+      io.stderr(`\rsimulating day ${done}/${p.days} (${p.date})${done === p.days ? '\n' : ''}`);
+    } else if (done % 30 === 0 || done === p.days) {
+      io.stderr(`simulated ${done}/${p.days} days (${p.date})\n`);
+    }
+  };
+}
+
+/**
+ * Register `upwatch demo`.
+ *
+ * @example
+ * upwatch demo --days 180 --scenario meta-2024 --keep
+ */
+export function registerDemo(program: Command, io: CliIO, state: CommandState): void {
+  program
+    .command('demo')
+    .description(
+      'Run the whole pipeline against the bundled simulated Meta Graph API and partner API on a virtual clock ' +
+        '(temporary store, local SMTP catcher) and print what upwatch detected, day by day',
+    )
+    .option('--days <n>', "simulated days to run (default: the scenario's length, 180 for meta-2024)")
+    .option('--scenario <name>', `scenario (${SCENARIOS.map((s) => s.name).join(', ')})`, DEFAULT_SCENARIO)
+    .option('--keep', 'keep the store, contracts and doc snapshots and print where they are')
+    .option('--format <format>', 'text or json', 'text')
+    .action(async (flags: DemoFlags) => {
+      try {
+        const scenario = SCENARIOS.find((s) => s.name === flags.scenario);
+        if (!scenario) {
+          throw new UpwatchError('USAGE', `unknown scenario "${flags.scenario}"`, {
+            hint: `scenarios: ${SCENARIOS.map((s) => `${s.name} (${s.days} days)`).join(', ')}`,
+          });
+        }
+        if (flags.format !== 'text' && flags.format !== 'json') {
+          throw new UpwatchError('USAGE', `--format must be text or json (got "${flags.format}")`);
+        }
+        let days: number | undefined;
+        if (flags.days !== undefined) {
+          days = Number(flags.days);
+          if (!/^\d+$/.test(flags.days) || days < 1 || days > 3650) {
+            throw new UpwatchError(
+              'USAGE',
+              `--days must be a whole number from 1 to 3650 (got "${flags.days}")`,
+            );
+          }
+        }
+        const text = flags.format === 'text';
+        const writer = new TimelineWriter();
+        if (text) {
+          io.stdout(
+            formatHeader({
+              scenario: scenario.name,
+              description: scenario.description,
+              startDate: scenario.startDate,
+              days: days ?? scenario.days,
+            }),
+          );
+        }
+        const result = await runDemo({
+          scenario,
+          ...(days === undefined ? {} : { days }),
+          keep: flags.keep === true,
+          onProgress: progressLine(io),
+          ...(text ? { onDay: (d) => io.stdout(writer.push(d)) } : {}),
+        });
+        if (text) io.stdout(writer.end() + formatSummary(result));
+        else io.stdout(`${JSON.stringify(result, null, 2)}\n`);
+        state.exitCode = EXIT.OK;
+      } catch (e) {
+        // Bad flags, or the demo could not run (a port, the temp folder): exit 2.
+        printError(io, e);
+        state.exitCode = EXIT.CANNOT_RUN;
+      }
+    });
+}

@@ -1,0 +1,186 @@
+// The demo timeline as text: one block per eventful day, quiet stretches folded into one line, then a summary.
+import type { DemoDay, DemoEmail, DemoFinding, DemoResult } from './run-demo.js';
+
+const INDENT = '              ';
+
+function weekday(date: string): string {
+  return ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'][new Date(`${date}T00:00:00Z`).getUTCDay()]!;
+}
+
+function subject(f: DemoFinding): string {
+  const where = f.metric ? `${f.source}/${f.metric}` : f.source;
+  const ents = f.entities.length > 0 && f.entities.length <= 4 ? ` [${f.entities.join(', ')}]` : '';
+  const many = f.entities.length > 4 ? ` [${f.entities.length} entities]` : '';
+  return `${where}${ents}${many}`;
+}
+
+function sev(s: string): string {
+  return s === 'info' ? 'info ' : s.toUpperCase().padEnd(5);
+}
+
+function clip(text: string, max = 110): string {
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
+
+/**
+ * Polls worth a line: a failed poll, a partial poll whose error differs from the source's previous poll (a metric
+ * that keeps failing is told once), retried requests, changed docs.
+ */
+export function newsPolls(d: DemoDay, previous?: DemoDay): DemoDay['polls'] {
+  return d.polls.filter((p) => {
+    if (p.outcome === 'failed' || p.retries > 0 || p.docChanges.length > 0) return true;
+    if (p.outcome === 'ok') return false;
+    const before = previous?.polls.find((q) => q.source === p.source);
+    return !before || before.outcome !== p.outcome || before.errorCode !== p.errorCode;
+  });
+}
+
+/** True when a day has something to tell beyond routine polls and reminder mails. */
+export function isEventful(d: DemoDay, previous?: DemoDay): boolean {
+  return (
+    d.upstream.length > 0 ||
+    d.opened.length > 0 ||
+    d.escalated.length > 0 ||
+    d.resolved.length > 0 ||
+    d.features.length > 0 ||
+    newsPolls(d, previous).length > 0 ||
+    d.emails.some((e) => e.kind !== 'reminder')
+  );
+}
+
+function emailLines(emails: readonly DemoEmail[]): string[] {
+  const groups = new Map<string, { kind: DemoEmail['kind']; to: Set<string>; subject: string }>();
+  for (const e of emails) {
+    const key = `${e.kind}|${e.subject}`;
+    const g = groups.get(key) ?? { kind: e.kind, to: new Set<string>(), subject: e.subject };
+    for (const t of e.to) g.to.add(t);
+    groups.set(key, g);
+  }
+  return [...groups.values()].map(
+    (g) => `${g.kind} → ${[...g.to].sort().join(', ')}: "${clip(g.subject, 120)}"`,
+  );
+}
+
+/** The lines of one eventful day (`previous` = the day before, to tell only new poll trouble). */
+export function formatDay(d: DemoDay, previous?: DemoDay): string {
+  const out: string[] = [`Day ${String(d.day).padStart(3)}  ${d.date} ${weekday(d.date)}`];
+  const row = (label: string, text: string) => out.push(`  ${label.padEnd(10)}  ${text}`);
+  for (const u of d.upstream) row('upstream', u);
+  for (const p of newsPolls(d, previous)) {
+    if (p.outcome === 'failed')
+      row(
+        'poll',
+        `${p.source} FAILED — could not verify (${p.errorCode ?? 'error'}); nothing opened or resolved`,
+      );
+    else if (p.outcome === 'partial')
+      row(
+        'poll',
+        `${p.source} PARTIAL — some metrics could not be fetched (${p.errorCode ?? 'error'}): ${clip(p.errorMessage ?? '', 80)}`,
+      );
+    if (p.retries > 0 && p.outcome !== 'failed')
+      row('poll', `${p.source} ${p.outcome}: ${p.retries} request(s) retried after a transient error`);
+    if (p.docChanges.length > 0) row('docs', `${p.source}: ${p.docChanges.join(', ')} changed`);
+  }
+  for (const f of d.opened)
+    row('detected', `${sev(f.severity)} ${f.rule}  ${subject(f)}\n${INDENT}${clip(f.title, 120)}`);
+  for (const f of d.escalated)
+    row(
+      'escalated',
+      `${sev(f.severity)} ${f.rule}  ${subject(f)}${f.previousSeverity ? ` (was ${f.previousSeverity})` : ''}\n${INDENT}${clip(f.title, 120)}`,
+    );
+  for (const f of d.resolved) row('resolved', `${f.rule}  ${subject(f)}`);
+  for (const c of d.features) row('feature', `${c.feature}: ${c.from} → ${c.to.toUpperCase()}`);
+  for (const line of emailLines(d.emails)) row('email', line);
+  return `${out.join('\n')}\n`;
+}
+
+function formatQuiet(days: readonly DemoDay[]): string {
+  const first = days[0]!;
+  const last = days[days.length - 1]!;
+  const single = first.day === last.day;
+  const range = single ? `Day ${String(first.day).padStart(3)}` : `Days ${first.day}–${last.day}`;
+  const dates = single ? first.date : `${first.date} … ${last.date}`;
+  const polls = days.reduce((n, d) => n + d.polls.length, 0);
+  const reminders = days.reduce((n, d) => n + d.emails.length, 0);
+  const mail = reminders > 0 ? `, ${reminders} reminder mail(s) about open findings` : '';
+  return `${range.padEnd(12)}${dates}: nothing new (${polls} polls${mail})\n`;
+}
+
+/**
+ * Turns days into text as they arrive: an eventful day prints at once; quiet days are held and printed as one
+ * line when the stretch ends.
+ *
+ * @example
+ * const w = new TimelineWriter(); const text = days.map((d) => w.push(d)).join('') + w.end();
+ */
+export class TimelineWriter {
+  #quiet: DemoDay[] = [];
+  #previous: DemoDay | undefined;
+
+  /** Text to print for this day now (empty while a quiet stretch continues). */
+  push(d: DemoDay): string {
+    const previous = this.#previous;
+    this.#previous = d;
+    if (!isEventful(d, previous)) {
+      this.#quiet.push(d);
+      return '';
+    }
+    return this.#flush() + formatDay(d, previous);
+  }
+
+  /** Text for a quiet stretch still held. */
+  end(): string {
+    return this.#flush();
+  }
+
+  #flush(): string {
+    if (this.#quiet.length === 0) return '';
+    const text = formatQuiet(this.#quiet);
+    this.#quiet = [];
+    return text;
+  }
+}
+
+/** The header printed before the timeline. */
+export function formatHeader(r: Pick<DemoResult, 'scenario' | 'description' | 'startDate' | 'days'>): string {
+  return (
+    `upwatch demo — scenario ${r.scenario}: ${r.days} simulated days from ${r.startDate}\n` +
+    `${r.description}\n` +
+    'Each day upwatch polls the simulated Meta Graph API and partner API, stores the values, runs its detectors,\n' +
+    'updates findings and feature gates, and mails the owners through a local SMTP catcher.\n\n'
+  );
+}
+
+/** The summary printed after the timeline. */
+export function formatSummary(r: DemoResult): string {
+  const s = r.summary;
+  const totalPolls = s.polls.ok + s.polls.partial + s.polls.failed;
+  const byState = (state: string) =>
+    r.finalStates
+      .filter((f) => f.state === state)
+      .map((f) => f.feature)
+      .sort();
+  const mails = s.emails.alert + s.emails.reminder + s.emails.countdown + s.emails.resolved;
+  const lines = [
+    '',
+    'Summary',
+    `  polls      ${totalPolls} stored (${s.polls.ok} ok, ${s.polls.partial} partial, ${s.polls.failed} failed = could not verify)`,
+    `  findings   opened ${s.findingsOpened.block} block, ${s.findingsOpened.warn} warn, ${s.findingsOpened.info} info; ${s.escalations} escalated; ${s.resolutions} resolved`,
+    `  features   blocked: ${byState('blocked').join(', ') || 'none'}`,
+    `             warn:    ${byState('warn').join(', ') || 'none'}`,
+    `             ok:      ${byState('ok').join(', ') || 'none'}`,
+    `  emails     ${mails} delivered over SMTP: ${s.emails.alert} alerts, ${s.emails.countdown} countdowns, ${s.emails.reminder} reminders, ${s.emails.resolved} resolved notices`,
+    `  time       ${(s.elapsedMs / 1000).toFixed(1)} s for ${r.days} simulated days`,
+  ];
+  if (r.kept) {
+    lines.push(
+      `  kept       store ${r.kept.store}`,
+      `             snapshots ${r.kept.snapshots} (status.json = the exported gate)`,
+      `             contracts ${r.kept.contracts}`,
+      `  try        upwatch status --db ${r.kept.store} --contracts ${r.kept.contracts}`,
+    );
+  } else {
+    lines.push('  files      temporary store and snapshots removed (run with --keep to inspect them)');
+  }
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,357 @@
+// `upwatch demo` as a library call: the simulated upstream, a mail catcher and the real pipeline, one simulated day at a time.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ManualClock } from '../core/clock.js';
+import type { ContractSet } from '../core/contract.js';
+import { formatDiagnostic } from '../core/diagnostic.js';
+import { UpwatchError } from '../core/errors.js';
+import type { FindingRecord } from '../core/finding-record.js';
+import type { FindingClass } from '../core/finding.js';
+import type { GateReport, GateState } from '../core/gate.js';
+import { silentLogger, type Logger } from '../core/logger.js';
+import type { PollOutcome } from '../core/observation.js';
+import type { Severity } from '../core/contract.js';
+import { hasErrors, loadContracts } from '../contracts/load.js';
+import { createMailRelay, type MailRelaySetup } from '../alerts/setup.js';
+import { runCycle, type CycleDeps, type CycleResult } from '../pipeline/cycle.js';
+import { createHttpClient, type HttpClient } from '../providers/http.js';
+import { simContractEnv, writeSimContracts } from '../sim/contracts.js';
+import { startGraphSimulator, type SimulatorHandle } from '../sim/graph-simulator.js';
+import { pollInstant, scenarioDate, type Scenario } from '../sim/scenario.js';
+import { scenarioByName } from '../sim/scenarios/index.js';
+import { openStore, type Store } from '../store/store.js';
+import { startSmtpCatcher, type CaughtMail, type SmtpCatcher } from './smtp-catcher.js';
+import { upstreamNotes } from './story.js';
+
+/** A finding as the timeline shows it. */
+export interface DemoFinding {
+  fingerprint: string;
+  rule: string;
+  class: FindingClass;
+  severity: Severity;
+  source: string;
+  metric?: string;
+  entities: string[];
+  /** Short headline (the detector's title, or the first sentence of the explanation). */
+  title: string;
+  explanation: string;
+  /** Set for escalations. */
+  previousSeverity?: Severity;
+}
+
+/** What one poll of one source did. */
+export interface DemoPoll {
+  source: string;
+  outcome: PollOutcome;
+  values: number;
+  requests: number;
+  /** Extra attempts the HTTP client made (transient faults and throttling absorbed by retries). */
+  retries: number;
+  errorCode?: string;
+  errorMessage?: string;
+  /** Watched docs whose content changed in this poll. */
+  docChanges: string[];
+}
+
+/** An email the SMTP catcher received. */
+export interface DemoEmail {
+  to: string[];
+  subject: string;
+  kind: 'alert' | 'resolved' | 'reminder' | 'countdown';
+}
+
+/** One simulated day of the demo. */
+export interface DemoDay {
+  /** Simulated day number (0 = the scenario start). */
+  day: number;
+  /** ISO day. */
+  date: string;
+  /** The instant of the polls (ISO). */
+  at: string;
+  /** What the simulated upstream does today, in words (from the scenario). */
+  upstream: string[];
+  polls: DemoPoll[];
+  opened: DemoFinding[];
+  escalated: DemoFinding[];
+  resolved: DemoFinding[];
+  /** Feature gate states that changed today (the initial computation on day 0 is not a change). */
+  features: { feature: string; from: GateState; to: GateState }[];
+  emails: DemoEmail[];
+}
+
+/** The whole run. */
+export interface DemoResult {
+  scenario: string;
+  description: string;
+  startDate: string;
+  days: number;
+  timeline: DemoDay[];
+  /** Gate state of every feature after the last day. */
+  finalStates: { feature: string; state: GateState }[];
+  summary: {
+    polls: Record<PollOutcome, number>;
+    findingsOpened: Record<Severity, number>;
+    escalations: number;
+    resolutions: number;
+    featureChanges: number;
+    emails: Record<DemoEmail['kind'], number>;
+    /** Wall-clock duration of the run, ms. */
+    elapsedMs: number;
+  };
+  /** Where the store, contracts and snapshots are, when kept (`keep` or a caller's `workDir`). */
+  kept?: { workDir: string; store: string; snapshots: string; contracts: string };
+}
+
+/** Progress after each simulated day. */
+export interface DemoProgress {
+  day: number;
+  days: number;
+  date: string;
+}
+
+export interface RunDemoOptions {
+  /** A bundled scenario name or a scenario object. */
+  scenario: string | Scenario;
+  /** Simulated days to run (default: the scenario's own length). */
+  days?: number;
+  /** The virtual clock; it is set to each day's poll instant. Default: a new ManualClock. */
+  clock?: ManualClock;
+  /** Called after each day with its timeline entry. */
+  onDay?: (day: DemoDay) => void;
+  onProgress?: (p: DemoProgress) => void;
+  /**
+   * Directory for the store (`upwatch.db`), the contracts and the doc snapshots. Default: a fresh folder under
+   * os.tmpdir(), removed at the end unless `keep`. A directory given here is never removed.
+   */
+  workDir?: string;
+  keep?: boolean;
+  logger?: Logger;
+  /** Called with every message the SMTP catcher accepts, raw MIME included (tests check what was mailed). */
+  onMail?: (mail: CaughtMail) => void;
+}
+
+const MAX_RELAY_ROUNDS = 50;
+
+function headline(f: FindingRecord): string {
+  if (f.title) return f.title;
+  const first = /^(.*?[.!?])(\s|$)/.exec(f.explanation)?.[1] ?? f.explanation;
+  return first.length > 160 ? `${first.slice(0, 157)}…` : first;
+}
+
+function toDemoFinding(f: FindingRecord, previousSeverity?: Severity): DemoFinding {
+  return {
+    fingerprint: f.fingerprint,
+    rule: f.rule,
+    class: f.class,
+    severity: f.severity,
+    source: f.source,
+    ...(f.metric === undefined ? {} : { metric: f.metric }),
+    entities: [...f.entities],
+    title: headline(f),
+    explanation: f.explanation,
+    ...(previousSeverity ? { previousSeverity } : {}),
+  };
+}
+
+function mailKind(subject: string): DemoEmail['kind'] {
+  if (/^\[upwatch\] RESOLVED/.test(subject)) return 'resolved';
+  if (/^\[upwatch\] REMINDER/.test(subject)) return 'reminder';
+  if (/^\[upwatch\] (\d+ days? (left|past)|TODAY):/.test(subject)) return 'countdown';
+  return 'alert';
+}
+
+function demoPoll(r: CycleResult): DemoPoll {
+  const p = r.poll;
+  return {
+    source: r.source,
+    outcome: p.outcome,
+    values: p.observationCount,
+    requests: p.requests.length,
+    retries: p.requests.reduce((n, q) => n + Math.max(0, q.attempts - 1), 0),
+    ...(p.errorCode ? { errorCode: p.errorCode } : {}),
+    ...(p.errorMessage ? { errorMessage: p.errorMessage } : {}),
+    docChanges: r.docChanges.map((d) => d.doc.name),
+  };
+}
+
+/**
+ * Run the demo: start the simulated Graph/partner APIs and an SMTP catcher on loopback, write the scenario's
+ * contracts, and for each simulated day run the real pipeline for every source (poll → store → detect → findings →
+ * gate → outbox) and then the real mail relay over SMTP. Returns the timeline. Everything it started is stopped
+ * (and the temporary folder removed unless `keep`) even when it fails.
+ *
+ * @example
+ * const result = await runDemo({ scenario: 'meta-2024', days: 180 });
+ * result.timeline.filter((d) => d.opened.length > 0).map((d) => d.day); // [0, 30, 70, 77, …]
+ */
+export async function runDemo(options: RunDemoOptions): Promise<DemoResult> {
+  const started = performance.now();
+  const scenario = typeof options.scenario === 'string' ? scenarioByName(options.scenario) : options.scenario;
+  const days = options.days ?? scenario.days;
+  if (!Number.isInteger(days) || days < 1) {
+    throw new UpwatchError('USAGE', `days must be a whole number ≥ 1 (got ${days})`);
+  }
+  const logger = options.logger ?? silentLogger;
+  const clock = options.clock ?? new ManualClock(pollInstant(scenario, 0));
+  clock.set(pollInstant(scenario, 0));
+  const ownDir = options.workDir === undefined;
+  const workDir = options.workDir ?? mkdtempSync(join(tmpdir(), 'upwatch-demo-'));
+  const paths = {
+    workDir,
+    store: join(workDir, 'upwatch.db'),
+    snapshots: join(workDir, 'snapshots'),
+    contracts: join(workDir, 'contracts'),
+  };
+
+  let sim: SimulatorHandle | undefined;
+  let catcher: SmtpCatcher | undefined;
+  let store: Store | undefined;
+  let http: HttpClient | undefined;
+  let mail: MailRelaySetup | undefined;
+  try {
+    sim = await startGraphSimulator({ clock, scenario });
+    catcher = await startSmtpCatcher();
+    writeSimContracts(paths.contracts, scenario, sim.url);
+    const secrets = simContractEnv(scenario);
+    // Loaded as of the simulated start: the built-in knowledge flags page_engaged_users after its real removal.
+    const loaded = await loadContracts(paths.contracts, { env: secrets, now: clock.now(), root: workDir });
+    if (hasErrors(loaded.diagnostics)) {
+      throw new UpwatchError(
+        'CONTRACTS_INVALID',
+        `the ${scenario.name} scenario contracts do not load:\n${loaded.diagnostics.map(formatDiagnostic).join('\n')}`,
+      );
+    }
+    const contracts: ContractSet = loaded.contracts;
+    // A throwaway store: commits need not reach the disk (a crash loses nothing that matters).
+    store = openStore(paths.store, { synchronous: 'normal' });
+    // Retry waits move the virtual clock instead of sleeping: a Retry-After of 1 s costs no real time.
+    http = createHttpClient({
+      clock,
+      logger,
+      sleep: (ms) => {
+        clock.advanceMs(ms);
+        return Promise.resolve();
+      },
+      random: () => 0.5,
+    });
+    const deps: CycleDeps = {
+      store,
+      http,
+      secrets,
+      clock,
+      logger,
+      contracts,
+      snapshotsDir: paths.snapshots,
+      alerts: { secrets: [scenario.graph.accessToken, scenario.partner.token] },
+    };
+    mail = createMailRelay({ store, smtpUrl: catcher.url, clock, logger });
+
+    const timeline: DemoDay[] = [];
+    const states = new Map<string, GateState>();
+    let mailSeen = 0;
+    for (let day = 0; day < days; day++) {
+      clock.set(pollInstant(scenario, day));
+      const at = clock.now().toISOString();
+      const entry: DemoDay = {
+        day,
+        date: scenarioDate(scenario, day),
+        at,
+        upstream: upstreamNotes(scenario, day),
+        polls: [],
+        opened: [],
+        escalated: [],
+        resolved: [],
+        features: [],
+        emails: [],
+      };
+      let gate: GateReport | undefined;
+      for (const source of contracts.sources) {
+        const r = await runCycle(deps, source);
+        entry.polls.push(demoPoll(r));
+        const p = r.processed;
+        if (!p) continue;
+        entry.opened.push(...p.opened.map((f) => toDemoFinding(f)));
+        for (const f of p.escalated) {
+          const before = entry.opened.find((o) => o.fingerprint === f.fingerprint);
+          entry.escalated.push(toDemoFinding(f, before?.severity));
+        }
+        entry.resolved.push(...p.resolved.map((f) => toDemoFinding(f)));
+        gate = p.gate;
+      }
+      // Feature changes from the end of the previous day to the end of this one (every feature starts `ok`): a
+      // state seen only between two sources' cycles of the same day is not a change.
+      for (const f of gate?.features ?? []) {
+        const from = states.get(f.feature) ?? 'ok';
+        if (f.state !== from) entry.features.push({ feature: f.feature, from, to: f.state });
+        states.set(f.feature, f.state);
+      }
+      // The relay sends what the day queued (and retries what is due) over real SMTP to the catcher.
+      for (let round = 0; round < MAX_RELAY_ROUNDS; round++) {
+        const r = await mail.relay.relayOnce(clock.now());
+        if (r.claimed === 0 || r.sent === 0) break;
+      }
+      for (const m of catcher.received.slice(mailSeen)) {
+        entry.emails.push({ to: [...m.to], subject: m.subject, kind: mailKind(m.subject) });
+        options.onMail?.(m);
+      }
+      mailSeen = catcher.received.length;
+      timeline.push(entry);
+      options.onDay?.(entry);
+      options.onProgress?.({ day, days, date: entry.date });
+    }
+
+    const polls: Record<PollOutcome, number> = { ok: 0, partial: 0, failed: 0 };
+    const findingsOpened: Record<Severity, number> = { block: 0, warn: 0, info: 0 };
+    const emails: Record<DemoEmail['kind'], number> = { alert: 0, resolved: 0, reminder: 0, countdown: 0 };
+    let escalations = 0;
+    let resolutions = 0;
+    let featureChanges = 0;
+    for (const d of timeline) {
+      for (const p of d.polls) polls[p.outcome] += 1;
+      for (const f of d.opened) findingsOpened[f.severity] += 1;
+      for (const e of d.emails) emails[e.kind] += 1;
+      escalations += d.escalated.length;
+      resolutions += d.resolved.length;
+      featureChanges += d.features.length;
+    }
+    const keep = options.keep === true || !ownDir;
+    return {
+      scenario: scenario.name,
+      description: scenario.description,
+      startDate: scenario.startDate,
+      days,
+      timeline,
+      finalStates: [...states].map(([feature, state]) => ({ feature, state })),
+      summary: {
+        polls,
+        findingsOpened,
+        escalations,
+        resolutions,
+        featureChanges,
+        emails,
+        elapsedMs: Math.round(performance.now() - started),
+      },
+      ...(keep ? { kept: paths } : {}),
+    };
+  } finally {
+    // Stop in reverse order of dependence; each step runs even if an earlier one failed.
+    const steps: (() => unknown)[] = [
+      () => mail?.close(),
+      () => http?.close(),
+      () => store?.close(),
+      () => sim?.close(),
+      () => catcher?.close(),
+      () => {
+        if (ownDir && options.keep !== true) rmSync(workDir, { recursive: true, force: true });
+      },
+    ];
+    for (const step of steps) {
+      try {
+        await step();
+      } catch (e) {
+        logger.warn('demo cleanup step failed', { error: (e as Error).message });
+      }
+    }
+  }
+}
