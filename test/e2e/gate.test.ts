@@ -1,6 +1,6 @@
 // End to end: a finding blocks a feature → `upwatch gate` exits 1, the status file says so, the owner gets one mail;
 // `ack`, `override` and `doctor` through runCli with real contracts, a real SQLite file and a real SMTP server.
-import { cpSync, mkdtempSync, readFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -124,6 +124,43 @@ describe('gate, ack, override and doctor end to end', () => {
     expect((await run(['gate', '--model', 'nope'])).code).toBe(2);
     expect((await run(['gate'])).code).toBe(2);
     expect((await run(['gate', 'follower_growth_28d', '--db', join(dir, 'missing.db')])).code).toBe(2);
+    expect((await run(['gate', 'engagement_per_view_7d', '--fail-on', 'never'])).code).toBe(0);
+    expect((await run(['gate', 'follower_growth_28d', '--fail-on', 'bogus'])).code).toBe(2);
+  });
+
+  it('reads the status file instead of the store (--status-file), with the same exit codes', async () => {
+    const status = join('snapshots', 'status.json');
+    const blocked = await run([
+      'gate',
+      'engagement_per_view_7d',
+      '--status-file',
+      status,
+      '--db',
+      join(dir, 'nope.db'),
+    ]);
+    expect(blocked.code).toBe(1);
+    expect(blocked.stdout).toContain('engagement_per_view_7d  BLOCKED');
+    expect(blocked.stderr).toContain('generated 2026-03-15T07:00:00.000Z');
+    expect((await run(['gate', '--model', 'feed-ranker', '--status-file', status, '--json'])).code).toBe(1);
+    expect((await run(['gate', 'follower_growth_28d', '--status-file', status])).code).toBe(0);
+    expect((await run(['gate', 'nope', '--status-file', status])).code).toBe(2);
+    expect((await run(['gate', 'follower_growth_28d', '--status-file', 'missing.json'])).code).toBe(2);
+    writeFileSync(join(dir, 'not-status.json'), '{"features": []}');
+    const wrong = await run(['gate', 'follower_growth_28d', '--status-file', 'not-status.json']);
+    expect(wrong.code).toBe(2);
+    expect(wrong.stderr).toContain('is not an upwatch status file (schemaVersion 1)');
+  });
+
+  it('--fail-on warn fails on a feature that is only warned (a source not verified in time)', async () => {
+    clock.advanceMs(40 * 3_600_000); // past freshnessHours 36 with no verified poll
+    const warn = await run(['gate', 'follower_growth_28d']);
+    expect(warn.code).toBe(0);
+    expect(warn.stdout).toContain('follower_growth_28d  WARN');
+    expect(warn.stdout).toMatch(
+      /unverified {2}meta-page-insights: last verified 2026-03-15T07:00:00.000Z \(freshness 36 h\)/,
+    );
+    expect((await run(['gate', 'follower_growth_28d', '--fail-on', 'warn'])).code).toBe(1);
+    clock.set('2026-03-15T07:00:00Z');
   });
 
   it('ack silences reminders but does not unblock; override allows until it expires by itself', async () => {

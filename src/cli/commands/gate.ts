@@ -1,16 +1,17 @@
 // `upwatch gate FEATURE… | --model M`: may these features be trained or served now? Exit 0 allowed, 1 blocked, 2 cannot run.
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
+import { resolve } from 'node:path';
 import type { ContractSet } from '../../core/contract.js';
 import { formatDiagnostic } from '../../core/diagnostic.js';
 import { UpwatchError } from '../../core/errors.js';
 import type { FeatureGate, GateReport } from '../../core/gate.js';
 import { hasErrors, loadContracts } from '../../contracts/load.js';
 import { checkGate } from '../../gate/check-gate.js';
-import { toStatusFile } from '../../gate/status-file.js';
+import { readStatusFile, selectFromStatus, toStatusFile } from '../../gate/status-file.js';
 import { openStore, type Store } from '../../store/store.js';
 import { printError } from '../errors.js';
 import { resolveSettings } from '../settings.js';
-import { EXIT, type CliIO } from '../io.js';
+import { EXIT, type CliIO, type ExitCode } from '../io.js';
 import type { CommandState } from './index.js';
 
 /** Default store path when neither --db nor UPWATCH_DB is given. */
@@ -81,11 +82,23 @@ function featureLines(f: FeatureGate): string[] {
   return lines;
 }
 
+const FAIL_ON = ['block', 'warn', 'never'] as const;
+type FailOn = (typeof FAIL_ON)[number];
+
 interface GateFlags {
   model?: string;
   json?: boolean;
   db?: string;
   contracts?: string;
+  statusFile?: string;
+  failOn: FailOn;
+}
+
+/** Exit code of a gate report under --fail-on. */
+export function gateExitCode(report: GateReport, failOn: FailOn): ExitCode {
+  if (failOn === 'never') return EXIT.OK;
+  if (report.counts.blocked > 0) return EXIT.POLICY_FAILED;
+  return failOn === 'warn' && report.counts.warn > 0 ? EXIT.POLICY_FAILED : EXIT.OK;
 }
 
 /**
@@ -103,10 +116,16 @@ export function registerGate(program: Command, io: CliIO, state: CommandState): 
     .option('--json', 'print the decision as JSON (the status file shape)')
     .option('--db <path>', `store (default: $UPWATCH_DB, else ${DEFAULT_DB_PATH})`)
     .option('--contracts <dir>', 'contracts directory (default: $UPWATCH_CONTRACTS, else contracts)')
+    .option('--status-file <path>', 'decide from a status file (snapshots/status.json) instead of the store')
+    .addOption(
+      new Option('--fail-on <level>', 'exit 1 when a feature is at or above this state')
+        .choices(FAIL_ON)
+        .default('block'),
+    )
     .addHelpText(
       'after',
-      '\nExit codes: 0 every feature allowed (ok or warn); 1 at least one blocked; 2 could not run\n' +
-        '(unknown feature or model, no store, bad flags).',
+      '\nExit codes: 0 every feature allowed (ok or warn; with --fail-on warn only ok); 1 at least one blocked;\n' +
+        '2 could not run (unknown feature or model, no store or status file, bad flags).',
     )
     .action(async (features: string[], flags: GateFlags) => {
       let store: Store | undefined;
@@ -116,18 +135,20 @@ export function registerGate(program: Command, io: CliIO, state: CommandState): 
             hint: 'upwatch gate engagement_rate_7d, or upwatch gate --model ranker',
           });
         }
-        const contracts = await loadGateContracts(io, flags.contracts);
-        store = openGateStore(io, flags.db, true);
-        const report = checkGate({
-          store,
-          contracts,
-          features,
-          ...(flags.model !== undefined ? { model: flags.model } : {}),
-          now: io.clock.now(),
-        });
+        const selection = { features, ...(flags.model !== undefined ? { model: flags.model } : {}) };
+        let report: GateReport;
+        if (flags.statusFile !== undefined) {
+          const path = resolve(io.cwd, flags.statusFile);
+          report = selectFromStatus(readStatusFile(path), selection);
+          io.stderr(`from ${flags.statusFile}, generated ${report.generatedAt}\n`);
+        } else {
+          const contracts = await loadGateContracts(io, flags.contracts);
+          store = openGateStore(io, flags.db, true);
+          report = checkGate({ store, contracts, ...selection, now: io.clock.now() });
+        }
         if (flags.json) io.stdout(JSON.stringify(toStatusFile(report), null, 2) + '\n');
         else io.stdout(formatGateText(report));
-        state.exitCode = report.allowed ? EXIT.OK : EXIT.POLICY_FAILED;
+        state.exitCode = gateExitCode(report, flags.failOn);
       } catch (e) {
         printError(io, e);
         state.exitCode = EXIT.CANNOT_RUN;
