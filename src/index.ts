@@ -16,7 +16,13 @@ export type * from './core/gate.js';
 export type * from './core/finding-record.js';
 export { checkGate, gateSummary } from './gate/check-gate.js';
 export type { CheckGateInput, GateStore, GateSummary } from './gate/check-gate.js';
-export { writeStatusFile, toStatusFile, STATUS_SCHEMA_VERSION } from './gate/status-file.js';
+export {
+  writeStatusFile,
+  toStatusFile,
+  readStatusFile,
+  selectFromStatus,
+  STATUS_SCHEMA_VERSION,
+} from './gate/status-file.js';
 export type { StatusFile } from './gate/status-file.js';
 export { processFindings } from './pipeline/process-findings.js';
 export type { ProcessFindingsInput, ProcessResult, ProcessDefaults } from './pipeline/process-findings.js';
