@@ -52,7 +52,12 @@ export const levelShift: Detector<LevelShiftOptions> = {
     const T = frame.length - 1;
     const shifts: EntityShift[] = [];
     for (const s of frame.entities) {
-      const sh = entityShift(frame, s, metric.kind, o);
+      // Same analysis options as unit-scale and panel-scale, so the memoised baselines are shared.
+      const sh = entityShift(frame, s, metric.kind, {
+        lookback: o.lookback,
+        baselineDays: o.baselineDays,
+        minHistory: 7,
+      });
       if (sh && sh.baseEnd === T - o.lookback && !sh.model.cold) shifts.push(sh);
     }
     if (shifts.length < o.minEntities) return [];
@@ -96,7 +101,14 @@ export const levelShift: Detector<LevelShiftOptions> = {
     }
     const dir = up >= o.h ? 1 : down >= o.h ? -1 : 0;
     if (dir === 0) return [];
-    const onset = dir > 0 ? upStart : downStart;
+    // Onset: the start of the run of days on the shifted side (|u| > k) ending today, within the CUSUM stretch.
+    let onset = T;
+    for (let i = T - 1; i >= (dir > 0 ? upStart : downStart); i--) {
+      const u = (med[i]! - center) / noise;
+      if (!Number.isFinite(u)) continue;
+      if (dir * u <= o.k) break;
+      onset = i;
+    }
     const since: number[] = [];
     for (let i = onset; i <= T; i++) if (Number.isFinite(raw[i]!)) since.push(raw[i]!);
     const logFactor = median(since);

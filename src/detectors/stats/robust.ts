@@ -13,7 +13,18 @@ function sortedFinite(xs: ArrayLike<number>): Float64Array {
     const v = xs[i]!;
     if (Number.isFinite(v)) scratch[n++] = v;
   }
-  return scratch.subarray(0, n).sort();
+  if (n > 24) return scratch.subarray(0, n).sort();
+  // Insertion sort: faster than a typed-array sort call for the small windows detectors use most.
+  for (let i = 1; i < n; i++) {
+    const v = scratch[i]!;
+    let j = i - 1;
+    while (j >= 0 && scratch[j]! > v) {
+      scratch[j + 1] = scratch[j]!;
+      j--;
+    }
+    scratch[j + 1] = v;
+  }
+  return scratch.subarray(0, n);
 }
 
 /**
