@@ -1,0 +1,122 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { openStore, type Store } from '../store/store.js';
+import { insertFinding, findingsByPrefix } from '../store/findings-repo.js';
+import { readAudit } from '../store/audit-repo.js';
+import { acknowledgeFinding } from './acknowledge.js';
+import { parseUntil } from './until.js';
+import { overrideFeature } from '../gate/override.js';
+import type { FindingRecord } from '../core/finding-record.js';
+import { contractSet, feature, finding } from '../../test/helpers/gate-fixtures.js';
+
+let store: Store;
+afterEach(() => store?.close());
+const now = new Date('2026-03-15T07:00:00Z');
+
+function add(fingerprint: string, status: FindingRecord['status'] = 'open'): void {
+  insertFinding(store, {
+    ...finding('m1'),
+    fingerprint,
+    episode: 1,
+    status,
+    firstSeen: 't',
+    lastSeen: 't',
+    goodPollsSinceAbsent: 0,
+  });
+}
+
+function code(fn: () => unknown): string | undefined {
+  try {
+    fn();
+  } catch (e) {
+    return (e as { code?: string }).code;
+  }
+  return undefined;
+}
+
+describe('acknowledgeFinding', () => {
+  it('acknowledges the unique open match, with who, why and until, audited', () => {
+    store = openStore(':memory:');
+    add('abcd111122223333');
+    add('abce111122223333');
+    add('ffff000011112222', 'resolved');
+    const f = acknowledgeFinding(store, {
+      finding: 'ABCD',
+      reason: ' migrating ',
+      by: 'ana',
+      until: '2026-04-01T00:00:00.000Z',
+      now,
+    });
+    expect(f).toMatchObject({
+      status: 'acknowledged',
+      ack: { reason: 'migrating', by: 'ana', until: '2026-04-01T00:00:00.000Z' },
+    });
+    expect(findingsByPrefix(store, 'abcd')[0]!.status).toBe('acknowledged');
+    expect(readAudit(store)).toMatchObject([
+      { actor: 'ana', action: 'acknowledged', target: 'abcd111122223333', reason: 'migrating' },
+    ]);
+  });
+
+  it.each([
+    ['abc', 'USAGE'], // too short
+    ['zzzz', 'USAGE'], // not hex
+    ['abc1', 'NOT_FOUND'],
+    ['ffff', 'NOT_FOUND'], // resolved
+  ])('%s → %s', (prefix, expected) => {
+    store = openStore(':memory:');
+    add('abcd111122223333');
+    add('ffff000011112222', 'resolved');
+    expect(code(() => acknowledgeFinding(store, { finding: prefix, reason: 'r', by: 'a', now }))).toBe(
+      expected,
+    );
+  });
+
+  it('refuses an ambiguous prefix and an empty reason', () => {
+    store = openStore(':memory:');
+    add('abcd111122223333');
+    add('abcd999922223333');
+    expect(code(() => acknowledgeFinding(store, { finding: 'abcd', reason: 'r', by: 'a', now }))).toBe(
+      'USAGE',
+    );
+    expect(code(() => acknowledgeFinding(store, { finding: 'abcd1', reason: '  ', by: 'a', now }))).toBe(
+      'USAGE',
+    );
+  });
+});
+
+describe('parseUntil', () => {
+  it.each([
+    ['2026-04-01', '2026-04-02T00:00:00.000Z'],
+    ['2026-03-15T12:00:00Z', '2026-03-15T12:00:00.000Z'],
+    ['12h', '2026-03-15T19:00:00.000Z'],
+    ['7d', '2026-03-22T07:00:00.000Z'],
+    ['2w', '2026-03-29T07:00:00.000Z'],
+  ])('%s → %s', (text, iso) => {
+    expect(parseUntil(text, now)).toBe(iso);
+  });
+
+  it.each(['yesterday', '2026-03-14', '2026-03-15T06:00:00Z', '0d', '2026-13-45'])('rejects %s', (text) => {
+    expect(code(() => parseUntil(text, now))).toBe('USAGE');
+  });
+});
+
+describe('overrideFeature', () => {
+  it('refuses unknown features, empty reasons and past expiries; a new override replaces the old one', () => {
+    store = openStore(':memory:');
+    const contracts = contractSet(['m1'], [feature('f1', ['meta/m1'])]);
+    const o = { action: 'allow' as const, reason: 'r', by: 'ana', until: '2026-03-16T00:00:00.000Z', now };
+    expect(code(() => overrideFeature(store, contracts, { ...o, feature: 'nope' }))).toBe('NOT_FOUND');
+    expect(code(() => overrideFeature(store, contracts, { ...o, feature: 'f1', reason: ' ' }))).toBe('USAGE');
+    expect(
+      code(() =>
+        overrideFeature(store, contracts, { ...o, feature: 'f1', until: '2026-03-01T00:00:00.000Z' }),
+      ),
+    ).toBe('USAGE');
+    overrideFeature(store, contracts, { ...o, feature: 'f1' });
+    const { gate } = overrideFeature(store, contracts, { ...o, feature: 'f1', action: 'block', by: 'bo' });
+    expect(gate).toMatchObject({ state: 'blocked', override: { action: 'block', by: 'bo' } });
+    expect(readAudit(store, { targetKind: 'override' }).map((a) => [a.actor, a.action])).toEqual([
+      ['ana', 'override-allow'],
+      ['bo', 'override-block'],
+    ]);
+  });
+});
