@@ -24,6 +24,8 @@ export interface PanelScaleOptions {
   minEntities: number;
   /** Snap tolerance in decades (max with 3·SE of the panel median). */
   toleranceDecades: number;
+  /** Upper bound of the snap tolerance in decades (small panels give a loose SE). */
+  maxToleranceDecades: number;
   /** Days a non-unit panel shift must last before it is reported (holiday spikes last one). */
   confirmDays: number;
   factors: number[];
@@ -118,6 +120,7 @@ export const panelScale: Detector<PanelScaleOptions> = {
     agreeTolerance: 0.35,
     minEntities: 10,
     toleranceDecades: 0.1,
+    maxToleranceDecades: 0.3,
     confirmDays: 3,
     factors: [...PANEL_UNIT_FACTORS],
     lookback: 7,
@@ -133,6 +136,7 @@ export const panelScale: Detector<PanelScaleOptions> = {
       agreeTolerance: { type: 'number', exclusiveMinimum: 0 },
       minEntities: { type: 'integer', minimum: 2 },
       toleranceDecades: { type: 'number', minimum: 0 },
+      maxToleranceDecades: { type: 'number', minimum: 0 },
       confirmDays: { type: 'integer', minimum: 1 },
       factors: { type: 'array', items: { type: 'number', exclusiveMinimum: 1 }, minItems: 1 },
       lookback: { type: 'integer', minimum: 1, maximum: 28 },
@@ -150,7 +154,10 @@ export const panelScale: Detector<PanelScaleOptions> = {
     if (Math.abs(p.logFactor) < Math.log(o.minFactor)) return [];
     const enough = p.n >= o.minEntities ? p.agree >= o.minAgree : p.n >= 3 && p.agree === 1;
     if (!enough) return [];
-    const tol = Math.max(o.toleranceDecades * Math.LN10, 3 * p.se);
+    const tol = Math.min(
+      Math.max(o.toleranceDecades * Math.LN10, 3 * p.se),
+      o.maxToleranceDecades * Math.LN10,
+    );
     const raw = snapToUnit(p.logFactor, o.factors);
     const snap = preferDecimal(raw, p.logFactor, tol, isBinaryUnit(metric.unit));
     const isUnit = snap.distance <= tol;
