@@ -97,13 +97,13 @@ export function formatDay(d: DemoDay, previous?: DemoDay): string {
 function formatQuiet(days: readonly DemoDay[]): string {
   const first = days[0]!;
   const last = days[days.length - 1]!;
-  const single = first.day === last.day;
-  const range = single ? `Day ${String(first.day).padStart(3)}` : `Days ${first.day}–${last.day}`;
-  const dates = single ? first.date : `${first.date} … ${last.date}`;
   const polls = days.reduce((n, d) => n + d.polls.length, 0);
   const reminders = days.reduce((n, d) => n + d.emails.length, 0);
   const mail = reminders > 0 ? `, ${reminders} reminder mail(s) about open findings` : '';
-  return `${range.padEnd(12)}${dates}: nothing new (${polls} polls${mail})\n`;
+  const what = `nothing new (${polls} polls${mail})`;
+  if (first.day === last.day)
+    return `Day ${String(first.day).padStart(3)}  ${first.date} ${weekday(first.date)}  ${what}\n`;
+  return `Days ${first.day}–${last.day}  ${first.date} … ${last.date}  ${what}\n`;
 }
 
 /**
