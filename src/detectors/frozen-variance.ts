@@ -3,7 +3,7 @@ import type { Detector } from '../core/detector.js';
 import { entitiesToday, entityList, metricInput, round6 } from './common.js';
 import { dayString } from './stats/days.js';
 import { fitBaseline } from './stats/baseline.js';
-import { mad } from './stats/robust.js';
+import { MAD_TO_SD, mad, variance } from './stats/robust.js';
 import { formatNumber } from './stats/units.js';
 
 export interface FrozenVarianceOptions {
@@ -21,8 +21,8 @@ export const frozenVariance: Detector<FrozenVarianceOptions> = {
   id: 'frozen-variance',
   title: 'Variance collapsed',
   description:
-    'Compares the spread of day-to-day changes over the last 7 days with the 28 days before (robust MAD of ' +
-    'differences of the transformed series): a ratio below 0.1 means the upstream stopped measuring and now sends ' +
+    'Compares the spread of day-to-day changes over the last 7 days (sd) with the 28 days before (robust sd from ' +
+    'the MAD) on the transformed series: a ratio below 0.1 means the upstream stopped measuring and now sends ' +
     'a near-constant or interpolated value. Warns; needs 21 days of history.',
   class: 'frozen',
   stage: 'frozen',
@@ -69,12 +69,14 @@ export const frozenVariance: Detector<FrozenVarianceOptions> = {
         }
         return d;
       };
-      const recent = diffs(baseEnd + 1, T);
+      const recent = diffs(baseEnd + 2, T); // changes within the window only
       const base = diffs(model.from + 1, baseEnd);
-      if (recent.length < o.recentDays - 2 || base.length < 10) continue;
-      const madB = mad(base);
-      if (!(madB > 0)) continue;
-      const rho = mad(recent) / madB;
+      if (recent.length < o.recentDays - 3 || base.length < 10) continue;
+      // Recent spread as a plain sd (one real move keeps it large), baseline as a robust sd: a 7-day MAD alone
+      // falls below 0.1× by chance about once in 300 series-days.
+      const sdB = MAD_TO_SD * mad(base);
+      if (!(sdB > 0)) continue;
+      const rho = Math.sqrt(Math.max(0, variance(recent))) / sdB;
       if (rho < o.ratio) hits.push({ entity: s.entity, rho });
     }
     if (hits.length === 0) return [];
