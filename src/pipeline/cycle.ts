@@ -51,10 +51,10 @@ export async function runCycle(deps: CycleDeps, source: SourceContract): Promise
     docFailures: docs.failures,
   };
 
-  // Detection over the stored history. A failed poll is never evidence (processFindings changes nothing for it),
-  // so detection is skipped then.
-  const findings: Finding[] =
-    poll.outcome === 'failed' ? [] : detectSource(deps.store, source, deps.clock.now(), docs.changes);
+  // Detection over the stored history. On a failed poll runDetectors runs no statistical stage (a failed poll is
+  // never evidence about the data), but the failure itself can be news: a rejected token or a revoked permission
+  // (class `unverified`), or every metric rejected as invalid (`deprecation`). processFindings opens only those.
+  const findings: Finding[] = detectSource(deps.store, source, deps.clock.now(), docs.changes);
 
   // Findings lifecycle, audit, gate and alert outbox in one transaction, then the status file (issue 6).
   // A failed poll opens and resolves nothing; metrics whose requests failed neither count as absent nor resolve.

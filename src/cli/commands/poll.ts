@@ -10,6 +10,9 @@ import { createHttpClient } from '../../providers/http.js';
 import { runPool } from '../../providers/pool.js';
 import type { FetchProgress } from '../../providers/provider.js';
 import { openStore } from '../../store/store.js';
+import { alertDefaultsFrom } from '../../alerts/config.js';
+import { deliverDue } from '../../alerts/deliver.js';
+import type { ContractSet } from '../../core/contract.js';
 import { printError } from '../errors.js';
 import { EXIT, type CliIO } from '../io.js';
 import { resolveSettings, type Settings } from '../settings.js';
@@ -95,9 +98,11 @@ export async function wire(
         : 'add a Source contract, or pass --contracts DIR',
     });
   }
+  const alerts = { ...alertDefaultsFrom(settings.file, io.env), secrets: secretValues(contracts, lookup) };
   const store = openStore(settings.db);
   const http = createHttpClient({ clock: io.clock, logger: log });
   const deps: CycleDeps = {
+    alerts,
     store,
     http,
     secrets: lookup,
@@ -116,6 +121,48 @@ export async function wire(
       store.close();
     },
   };
+}
+
+/**
+ * The values of every `${VAR}` the contracts reference (resolved from the environment), so the alert composer can
+ * scrub them from anything an upstream echoed back. Never printed.
+ */
+export function secretValues(contracts: ContractSet, lookup: (name: string) => string | undefined): string[] {
+  const names = new Set<string>();
+  for (const s of contracts.sources) {
+    const c = s.connection;
+    const templates = c.kind === 'meta-graph' ? [c.accessToken] : [c.url, ...Object.values(c.headers)];
+    for (const t of templates) for (const r of t.refs) names.add(r);
+  }
+  return [...names].map(lookup).filter((v): v is string => v !== undefined && v.length >= 4);
+}
+
+/** Send the notifications that are due now through `UPWATCH_SMTP_URL`, or say why they wait. */
+export async function deliverMail(io: CliIO, wiring: Wiring, queued: number): Promise<void> {
+  const smtpUrl = wiring.settings.smtpUrl;
+  if (!smtpUrl) {
+    if (queued > 0)
+      io.stderr(
+        `mail: ${queued} notification(s) queued; set UPWATCH_SMTP_URL to send them (upwatch doctor checks it)\n`,
+      );
+    return;
+  }
+  try {
+    const r = await deliverDue({
+      store: wiring.deps.store,
+      smtpUrl,
+      clock: io.clock,
+      logger: wiring.deps.logger!,
+    });
+    if (r.claimed > 0)
+      io.stderr(
+        `mail: ${r.sent} sent, ${r.retried} to retry, ${r.dead} undeliverable (see upwatch status)\n`,
+      );
+  } catch (e) {
+    // Mail trouble never fails a poll: the rows stay in the outbox for the next run.
+    io.stderr('mail: could not send now; notifications stay queued\n');
+    printError(io, e);
+  }
 }
 
 /** One human line per cycle. */
@@ -174,6 +221,11 @@ export function registerPoll(program: Command, io: CliIO, state: CommandState): 
         const gate = results.at(-1)?.processed?.gate;
         const blocked = gate?.features.filter((f) => f.state === 'blocked').map((f) => f.feature) ?? [];
         if (!flags.json && blocked.length > 0) io.stdout(`blocked features: ${blocked.join(', ')}\n`);
+        await deliverMail(
+          io,
+          wiring,
+          results.reduce((n, r) => n + (r.processed?.queued ?? 0), 0),
+        );
         state.exitCode = results.every((r) => r.poll.outcome === 'failed')
           ? EXIT.UNVERIFIED
           : blocked.length > 0

@@ -7,6 +7,7 @@ import { EXIT, type CliIO } from '../io.js';
 import { describeCycle, wire, type Wiring } from './poll.js';
 import type { CommandState } from './index.js';
 import type { CycleResult } from '../../pipeline/cycle.js';
+import { createMailRelay, type MailRelaySetup } from '../../alerts/setup.js';
 
 interface RunFlags {
   source?: string[];
@@ -65,8 +66,29 @@ export function registerRun(program: Command, io: CliIO, state: CommandState): v
         process.once('SIGINT', () => resolve('SIGINT'));
         process.once('SIGTERM', () => resolve('SIGTERM'));
       });
+      let mail: MailRelaySetup | undefined;
+      if (wiring.settings.smtpUrl) {
+        try {
+          mail = createMailRelay({
+            store: wiring.deps.store,
+            smtpUrl: wiring.settings.smtpUrl,
+            clock: io.clock,
+            logger: log,
+          });
+          mail.relay.start();
+        } catch (e) {
+          printError(io, e);
+          wiring.close();
+          state.exitCode = EXIT.CANNOT_RUN;
+          return;
+        }
+      } else {
+        io.stderr('upwatch run: UPWATCH_SMTP_URL is not set: alerts are queued in the store, not sent\n');
+      }
       scheduler.start();
-      io.stderr(`upwatch run: ${wiring.sources.length} source(s) scheduled; store ${wiring.settings.db}\n`);
+      io.stderr(
+        `upwatch run: ${wiring.sources.length} source(s) scheduled; store ${wiring.settings.db}; mail ${mail ? mail.settings.display : 'off'}\n`,
+      );
       if (flags.pollOnStart) void scheduler.runNow();
       const signal = await stopped;
       const timeoutMs = Math.max(0, Number(flags.drainTimeout) || 30) * 1000;
@@ -74,6 +96,7 @@ export function registerRun(program: Command, io: CliIO, state: CommandState): v
       const r = await scheduler.stop(timeoutMs);
       if (!r.drained)
         io.stderr(`upwatch run: gave up waiting for ${r.abandoned.join(', ')} after ${timeoutMs} ms\n`);
+      await mail?.close();
       wiring.close();
       io.stderr('upwatch run: stopped\n');
       state.exitCode = EXIT.OK;

@@ -6,6 +6,10 @@ import { UpwatchError } from '../../core/errors.js';
 import { principalPauses, type PrincipalPause } from '../../store/pauses.js';
 import { sourceStatuses, type SourceStatus } from '../../store/source-status.js';
 import { openStore } from '../../store/store.js';
+import { activeFindings } from '../../store/findings-repo.js';
+import { gateSummary, type GateSummary } from '../../gate/check-gate.js';
+import type { ContractSet } from '../../core/contract.js';
+import type { FindingRecord } from '../../core/finding-record.js';
 import { printError } from '../errors.js';
 import { EXIT, type CliIO } from '../io.js';
 import { resolveSettings } from '../settings.js';
@@ -16,16 +20,52 @@ export interface StatusReport {
   db: string;
   sources: SourceStatus[];
   pauses: PrincipalPause[];
+  /** Open and acknowledged findings, most serious first. */
+  findings: StatusFinding[];
+  /** Feature states (present when the contracts could be loaded). */
+  gate?: GateSummary;
 }
 
-/** Source names from the contracts directory, best effort (status works without contracts). */
-async function contractSourceNames(io: CliIO, dir: string): Promise<string[]> {
-  if (!existsSync(dir)) return [];
+/** A finding as `status` shows it. */
+export interface StatusFinding {
+  fingerprint: string;
+  rule: string;
+  severity: FindingRecord['severity'];
+  status: FindingRecord['status'];
+  source: string;
+  metric?: string;
+  onset: string;
+  firstSeen: string;
+  lastSeen: string;
+  explanation: string;
+}
+
+const RANK = { block: 0, warn: 1, info: 2 } as const;
+
+function statusFindings(records: FindingRecord[]): StatusFinding[] {
+  return records
+    .sort((a, b) => RANK[a.severity] - RANK[b.severity] || a.firstSeen.localeCompare(b.firstSeen))
+    .map((f) => ({
+      fingerprint: f.fingerprint,
+      rule: f.rule,
+      severity: f.severity,
+      status: f.status,
+      source: f.source,
+      ...(f.metric ? { metric: f.metric } : {}),
+      onset: f.onset,
+      firstSeen: f.firstSeen,
+      lastSeen: f.lastSeen,
+      explanation: f.explanation,
+    }));
+}
+
+/** The contracts, best effort (status works without them: it then lists only what the store holds). */
+async function contractsIfAny(io: CliIO, dir: string): Promise<ContractSet | undefined> {
+  if (!existsSync(dir)) return undefined;
   try {
-    const { contracts } = await loadContracts(dir, { root: io.cwd, now: io.clock.now() });
-    return contracts.sources.map((s) => s.name);
+    return (await loadContracts(dir, { root: io.cwd, now: io.clock.now() })).contracts;
   } catch {
-    return [];
+    return undefined;
   }
 }
 
@@ -66,14 +106,19 @@ export function registerStatus(program: Command, io: CliIO, state: CommandState)
         }
         const store = openStore(settings.db, { readonly: true });
         const now = io.clock.now();
+        const contracts = await contractsIfAny(io, settings.contracts);
         let report: StatusReport;
         try {
           report = {
             db: settings.db,
-            sources: sourceStatuses(store, await contractSourceNames(io, settings.contracts)),
+            sources: sourceStatuses(store, contracts?.sources.map((s) => s.name) ?? []),
             pauses: principalPauses(store)
               .list()
               .filter((p) => Date.parse(p.nextAllowedAt) > now.getTime()),
+            findings: statusFindings(activeFindings(store)),
+            ...(contracts && contracts.features.length > 0
+              ? { gate: gateSummary(store, contracts, now) }
+              : {}),
           };
         } finally {
           store.close();
@@ -114,6 +159,21 @@ export function registerStatus(program: Command, io: CliIO, state: CommandState)
           }
           for (const p of report.pauses)
             io.stdout(`paused: ${p.principal} until ${p.nextAllowedAt} (${p.reason})\n`);
+          io.stdout(`\nopen findings: ${report.findings.length}\n`);
+          for (const f of report.findings) {
+            const ack = f.status === 'acknowledged' ? ' (acknowledged)' : '';
+            io.stdout(
+              `  ${f.severity.toUpperCase().padEnd(5)} ${f.fingerprint.slice(0, 8)}  ${f.source}${f.metric ? `/${f.metric}` : ''}  ${f.rule}${ack}, since ${f.onset}\n`,
+            );
+          }
+          if (report.gate) {
+            const c = report.gate.counts;
+            io.stdout(`\nfeatures: ${c.blocked} blocked, ${c.warn} warn, ${c.ok} ok\n`);
+            for (const f of report.gate.features.filter((x) => x.state !== 'ok'))
+              io.stdout(
+                `  ${f.state.toUpperCase().padEnd(7)} ${f.feature}${f.override ? ` (override: ${f.override})` : ''}\n`,
+              );
+          }
         }
         state.exitCode = EXIT.OK;
       } catch (e) {
