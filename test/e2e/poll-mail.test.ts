@@ -88,7 +88,10 @@ describe('upwatch poll with mail', () => {
       '[upwatch] BLOCKED 1 feature: page_post_engagements rejected by Meta (#100)',
       '[upwatch] BLOCKED 1 feature: page_post_engagements rejected by Meta (#100)',
     ]);
-    expect(sink.received.map((m) => m.to.join(',')).sort()).toEqual(['data@example.com', 'ranking@example.com']);
+    expect(sink.received.map((m) => m.to.join(',')).sort()).toEqual([
+      'data@example.com',
+      'ranking@example.com',
+    ]);
 
     // the same condition an hour later: nothing new is mailed
     clock.advanceMs(3_600_000);
