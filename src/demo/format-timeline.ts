@@ -50,15 +50,27 @@ export function isEventful(d: DemoDay, previous?: DemoDay): boolean {
 
 function emailLines(emails: readonly DemoEmail[]): string[] {
   const groups = new Map<string, { kind: DemoEmail['kind']; to: Set<string>; subject: string }>();
+  // Reminders are routine while findings stay open: one line with the count and the recipients.
+  const reminders = emails.filter((e) => e.kind === 'reminder');
+  const reminderLine =
+    reminders.length > 0
+      ? [
+          `${reminders.length} reminder(s) about findings still open → ${[...new Set(reminders.flatMap((e) => e.to))].sort().join(', ')}`,
+        ]
+      : [];
   for (const e of emails) {
+    if (e.kind === 'reminder') continue;
     const key = `${e.kind}|${e.subject}`;
     const g = groups.get(key) ?? { kind: e.kind, to: new Set<string>(), subject: e.subject };
     for (const t of e.to) g.to.add(t);
     groups.set(key, g);
   }
-  return [...groups.values()].map(
-    (g) => `${g.kind} → ${[...g.to].sort().join(', ')}: "${clip(g.subject, 120)}"`,
-  );
+  return [
+    ...[...groups.values()].map(
+      (g) => `${g.kind} → ${[...g.to].sort().join(', ')}: "${clip(g.subject, 120)}"`,
+    ),
+    ...reminderLine,
+  ];
 }
 
 /** The lines of one eventful day (`previous` = the day before, to tell only new poll trouble). */
@@ -141,11 +153,24 @@ export class TimelineWriter {
   }
 }
 
+function wrap(text: string, width: number): string {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(/\s+/)) {
+    if (line && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  if (line) lines.push(line);
+  return lines.join('\n');
+}
+
 /** The header printed before the timeline. */
 export function formatHeader(r: Pick<DemoResult, 'scenario' | 'description' | 'startDate' | 'days'>): string {
   return (
     `upwatch demo — scenario ${r.scenario}: ${r.days} simulated days from ${r.startDate}\n` +
-    `${r.description}\n` +
+    `${wrap(r.description, 112)}\n` +
     'Each day upwatch polls the simulated Meta Graph API and partner API, stores the values, runs its detectors,\n' +
     'updates findings and feature gates, and mails the owners through a local SMTP catcher.\n\n'
   );
