@@ -45,8 +45,20 @@ const STATISTICAL_CLASSES = new Set<FindingClass>([
 /** Classes an all-null or stopped metric explains. */
 const SHAPE_CLASSES = new Set<FindingClass>(['frozen', 'scale', 'drift']);
 
-/** Panel-level rules win a tie against the per-entity rules they absorb. */
-const PANEL_RULES = new Set(['panel-scale', 'frozen-panel']);
+/**
+ * Tie-break among drafts of one fingerprint and severity: panel rules absorb per-entity ones, and a specific
+ * explanation (a unit factor, an exact freeze) beats a generic one (a level shift, a drift).
+ */
+const RULE_RANK: Record<string, number> = {
+  'panel-scale': 4,
+  'frozen-panel': 4,
+  'unit-scale': 3,
+  'representation-flip': 3,
+  'frozen-run': 3,
+  'level-shift': 0,
+  'distribution-drift': 0,
+};
+const rankOf = (rule: string): number => RULE_RANK[rule] ?? 1;
 
 interface Tagged {
   draft: FindingDraft;
@@ -228,7 +240,7 @@ export function suppressAndMerge(tagged: readonly Tagged[]): FindingDraft[] {
     const winner = [...group].sort(
       (a, b) =>
         compareSeverity(b.draft.severity, a.draft.severity) ||
-        Number(PANEL_RULES.has(b.draft.rule)) - Number(PANEL_RULES.has(a.draft.rule)) ||
+        rankOf(b.draft.rule) - rankOf(a.draft.rule) ||
         b.draft.entities.length - a.draft.entities.length ||
         a.order - b.order,
     )[0]!;
