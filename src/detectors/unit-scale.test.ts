@@ -14,17 +14,20 @@ describe('unit-scale', () => {
     { factor: 60, level: 1500, from: 56, name: '×60 for 4 days' },
     { factor: 1 / 100, level: 5000, from: 57, name: '÷100 for 3 days' },
     { factor: 1024, level: 2000, from: 56, name: '×1024 for 4 days on a metric in bytes', unit: 'bytes' },
-  ])('$name → block naming the factor', ({ factor, level, from, unit }) => {
-    const values = rescale(clean(7, level), from, factor, factor > 1);
-    const metric = metricOf('m', unit ? 'amount' : 'count', unit ? { unit } : {});
-    const drafts = runOn(unitScale, historyOf({ p1: values }), { metric });
-    expect(drafts).toHaveLength(1);
-    const d = drafts[0]!;
-    expect(d.severity).toBe('block');
-    expect(d.evidence['factor']).toBeCloseTo(factor, 6);
-    expect(d.onset).toBe(historyOf({ p1: values }).entities.get('p1')![from]!.day);
-    expect(d.explanation).toMatch(/Unit or representation change/);
-  });
+  ])(
+    '$name → names the factor; one entity blocks once the change lasted 4 days',
+    ({ factor, level, from, unit }) => {
+      const values = rescale(clean(7, level), from, factor, factor > 1);
+      const metric = metricOf('m', unit ? 'amount' : 'count', unit ? { unit } : {});
+      const drafts = runOn(unitScale, historyOf({ p1: values }), { metric });
+      expect(drafts).toHaveLength(1);
+      const d = drafts[0]!;
+      expect(d.severity).toBe(60 - from >= 4 ? 'block' : 'warn');
+      expect(d.evidence['factor']).toBeCloseTo(factor, 6);
+      expect(d.onset).toBe(historyOf({ p1: values }).entities.get('p1')![from]!.day);
+      expect(d.explanation).toMatch(/Unit or representation change/);
+    },
+  );
 
   it.each([
     // One noisy series (log-noise sd ≈ 0.36) cannot always tell ×60 from ×100 (0.51 apart) on its first days;

@@ -138,7 +138,9 @@ export const unitScale: Detector<UnitScaleOptions> = {
     const last = example.shift.lastNormal;
     const zs = group.map((h) => Math.abs(h.shift.z));
     const lasting = Math.max(...group.map((h) => h.shift.k));
-    const severity = group.length / n >= o.escalateShare || lasting >= o.blockDays ? 'block' : 'warn';
+    // Panel-wide (at least 3 entities and half the panel) blocks at once; fewer entities once the change lasts.
+    const panelWide = group.length >= 3 && group.length / n >= o.escalateShare;
+    const severity = panelWide || lasting >= o.blockDays ? 'block' : 'warn';
     const explanation =
       `${metric.name}: since ${dayString(frame.startDay + onsetIndex)} ≈${formatFactor(factor)} ` +
       `(median ${formatNumber(kappa)}, IQR ${formatNumber(lo)}–${formatNumber(hi)}) on ${group.length}/${n} ` +

@@ -21,7 +21,7 @@ export const SHIFT_DEFAULTS: ShiftOptions = {
 };
 
 /** Raw level (expected value) above which the factor is read from raw ratios rather than transformed Δ. */
-const RAW_RATIO_LEVEL = 5;
+const RAW_RATIO_LEVEL = 20;
 
 /** One entity's current shift. */
 export interface EntityShift {
