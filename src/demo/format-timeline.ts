@@ -202,7 +202,9 @@ export function formatSummary(r: DemoResult): string {
       `  kept       store ${r.kept.store}`,
       `             snapshots ${r.kept.snapshots} (status.json = the exported gate)`,
       `             contracts ${r.kept.contracts}`,
-      `  try        upwatch status --db ${r.kept.store} --contracts ${r.kept.contracts}`,
+      `  try        npm run upwatch -- gate ${r.finalStates.find((f) => f.state === 'blocked')?.feature ?? r.finalStates[0]?.feature ?? 'FEATURE'} --status-file ${r.kept.snapshots}/status.json`,
+      `             npm run upwatch -- status --db ${r.kept.store} --contracts ${r.kept.contracts}`,
+      '             (status reads the real clock: the simulated sources look stale there)',
     );
   } else {
     lines.push('  files      temporary store and snapshots removed (run with --keep to inspect them)');
