@@ -126,22 +126,27 @@ describe('upwatch demo: meta-2024, 180 simulated days through the real pipeline'
     },
   );
 
-  it('never warns or blocks a feature beyond what the scripted events allow, and ends in the expected states', () => {
-    const allowed = (feature: string, day: number): number =>
-      Math.max(
-        0,
-        ...scenario.expectedEvents
-          .filter((e) => e.day <= day)
-          .flatMap((e) => e.features ?? [])
-          .filter((x) => x.name === feature)
-          .map((x) => RANK[x.state]),
-      );
+  /** The most severe state the scripted events up to `day` allow for a feature (0 = ok). */
+  const allowed = (feature: string, day: number): number =>
+    Math.max(
+      0,
+      ...scenario.expectedEvents
+        .filter((e) => e.day <= day)
+        .flatMap((e) => e.features ?? [])
+        .filter((x) => x.name === feature)
+        .map((x) => RANK[x.state]),
+    );
+
+  it('never warns or blocks a feature beyond what the scripted events allow', () => {
     const excess: string[] = [];
     statesByDay.forEach((states, day) => {
       for (const [feature, state] of states)
         if (RANK[state] > allowed(feature, day)) excess.push(`day ${day}: ${feature} ${state}`);
     });
     expect(excess).toEqual([]);
+  });
+
+  it('ends with every feature in the state the scripted events call for', () => {
     const final = Object.fromEntries(result.finalStates.map((f) => [f.feature, f.state]));
     const want = Object.fromEntries(
       contracts.features.map((f) => [
