@@ -82,3 +82,12 @@ export type { HistoryRow } from './backtest/history-file.js';
 export { HistorySet } from './backtest/history-set.js';
 export { replayHistory } from './backtest/replay.js';
 export type { BacktestFinding, ReplayOptions } from './backtest/replay.js';
+export { runDemo } from './demo/run-demo.js';
+export type {
+  DemoDay,
+  DemoEmail,
+  DemoFinding,
+  DemoPoll,
+  DemoResult,
+  RunDemoOptions,
+} from './demo/run-demo.js';
