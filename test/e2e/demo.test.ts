@@ -218,6 +218,7 @@ describe('upwatch demo: meta-2024, 180 simulated days through the real pipeline'
 });
 
 describe('upwatch demo (CLI)', () => {
+  const cwd = tempDir('upwatch-demo-cli-');
   it('runs 5 days as a child process, prints the timeline and the summary, exits 0', async () => {
     const child = spawnTsx('src/cli/main.ts', ['demo', '--days', '5']);
     let out = '';
@@ -231,7 +232,7 @@ describe('upwatch demo (CLI)', () => {
   });
 
   it('prints the timeline as JSON with --format json', async () => {
-    const r = await cli(['demo', '--days', '2', '--format', 'json'], { cwd: tempDir() });
+    const r = await cli(['demo', '--days', '2', '--format', 'json'], { cwd });
     expect(r.code).toBe(0);
     const json = JSON.parse(r.stdout) as DemoResult;
     expect(json.timeline.map((d) => d.date)).toEqual(['2023-11-14', '2023-11-15']);
@@ -239,7 +240,7 @@ describe('upwatch demo (CLI)', () => {
   });
 
   it('keeps the store and snapshots with --keep and says where', async () => {
-    const r = await cli(['demo', '--days', '1', '--keep'], { cwd: tempDir() });
+    const r = await cli(['demo', '--days', '1', '--keep'], { cwd });
     expect(r.code).toBe(0);
     const store = /kept {7}store (\S+)/.exec(r.stdout)?.[1];
     expect(store).toBeDefined();
@@ -257,7 +258,7 @@ describe('upwatch demo (CLI)', () => {
     [['demo', '--days', '0'], /--days must be a whole number/],
     [['demo', '--format', 'xml'], /--format must be text or json/],
   ])('%j → exit 2 with a hint', async (args, message) => {
-    const r = await cli(args, { cwd: tempDir() });
+    const r = await cli(args, { cwd });
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(message);
   });
