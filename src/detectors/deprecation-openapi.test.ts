@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import type { DocContract } from '../core/contract.js';
 import { docChange, httpSource, metricOf, runSource } from '../deprecation/testing.js';
-import { deprecationOpenApi } from './deprecation-openapi.js';
+import { deprecationOpenApi, metricOfField } from './deprecation-openapi.js';
 
 const NOW = '2026-11-25T10:00:00Z';
 function specText(mod: (paths: Record<string, any>, item: Record<string, any>) => void = () => {}): string {
@@ -74,6 +74,25 @@ describe('deprecation-openapi', () => {
       operation: 'GET /v2/stats',
       path: 'data[].views',
     });
+  });
+
+  it.each([
+    ['data[].metrics.clicks', 'metrics.clicks', 'clicks'],
+    ['data[].clicks', undefined, 'clicks'],
+    ['data[].metrics.clicks', 'clicks', 'clicks'],
+    ['data[].metrics.sessions', 'metrics.clicks', undefined],
+    ['data[].title', undefined, undefined],
+  ])('maps field %s to the metric whose field is %s', (path, field, metric) => {
+    const source = httpSource([metricOf('clicks', field)]);
+    expect(metricOfField(source, path)).toBe(metric);
+  });
+
+  it('names the metric a removed field carries, so only its features are gated', () => {
+    const d = run(
+      specText(),
+      specText((_p, item) => delete item.properties.views),
+    );
+    expect(d[0]).toMatchObject({ metric: 'views', subject: 'GET /v2/stats data[].views' });
   });
 
   it('reports undeclared fields as info and type changes as schema findings', () => {

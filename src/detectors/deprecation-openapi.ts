@@ -1,5 +1,6 @@
 // Detector: a watched OpenAPI document changed — the consumer-scoped spec diff over its declared operations and fields.
 import { isoDay } from '../core/clock.js';
+import type { SourceContract } from '../core/contract.js';
 import type { Detector, DocChange } from '../core/detector.js';
 import { errorMessage } from '../core/errors.js';
 import type { FindingDraft } from '../core/finding.js';
@@ -97,6 +98,8 @@ export const deprecationOpenApi: Detector<OpenApiOptions> = {
           explanation: `${change.doc.name}: ${c.message}.`,
         };
         if (c.effectiveDate) d.effectiveDate = c.effectiveDate;
+        const metric = c.path ? metricOfField(source, c.path) : undefined;
+        if (metric) d.metric = metric;
         drafts.push(d);
       }
       for (const op of result.unknownOperations)
@@ -121,6 +124,29 @@ export const deprecationOpenApi: Detector<OpenApiOptions> = {
     return fuseDrafts(drafts);
   },
 };
+
+const fieldTokens = (path: string): string[] => path.split(/[^A-Za-z0-9_-]+/).filter((t) => t !== '');
+
+/**
+ * The declared metric a response field carries, when the contract maps one to it: the metric's `field` selector
+ * (or its name) is the tail of the field path (`data[].metrics.clicks` ↔ `field: metrics.clicks`). A field finding
+ * with a metric gates only the features using that metric; without one it concerns the whole source.
+ *
+ * @example
+ * metricOfField(partnerSource, 'data[].metrics.clicks') // 'clicks'
+ */
+export function metricOfField(source: SourceContract, path: string): string | undefined {
+  const tokens = fieldTokens(path);
+  let best: { name: string; length: number } | undefined;
+  for (const m of source.metrics) {
+    const want = fieldTokens(m.field ?? m.name);
+    if (want.length === 0 || want.length > tokens.length) continue;
+    const tail = tokens.slice(tokens.length - want.length);
+    if (tail.every((t, i) => t === want[i]) && (!best || want.length > best.length))
+      best = { name: m.name, length: want.length };
+  }
+  return best?.name;
+}
 
 /** Findings about the declared operations as the current document describes them (no diff needed). */
 function currentState(source: string, d: DocChange, now: Date): FindingDraft[] {
