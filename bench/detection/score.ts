@@ -41,7 +41,10 @@ interface Episode {
   labelKindMatch: boolean;
 }
 
-/** Entity-level first detection: (label id, entity) → first day and the factor it was named with. */
+/**
+ * Entity-level detection: (label id, entity) → first day of a matching-type finding and the factor it named, or,
+ * for unit labels, the first day a finding named the injected factor.
+ */
 export type EntityHits = Map<string, { day: number; factor: unknown }>;
 
 /** Everything the scorer needs from one replayed seed. */
@@ -157,7 +160,12 @@ export function scoreSeeds(results: SeedResult[]): Score {
       const t = daysBetween(START, ev.dataDay);
       if (ev.event === 'escalated') {
         const ep = episodes.get(ev.fingerprint);
-        if (ep && ev.severity === 'block') ep.maxSeverity = 'block';
+        // One finding per (metric, class): an escalation caused by an injection that began meanwhile belongs to
+        // that injection, not to the episode that happened to hold the fingerprint.
+        const explained = panel.labels.some(
+          (l) => l.metric === ev.metric && t >= l.onset && l.entities.some((e) => ev.entities.includes(e)),
+        );
+        if (ep && ev.severity === 'block' && !explained) ep.maxSeverity = 'block';
         continue;
       }
       const ep: Episode = {
