@@ -4,20 +4,33 @@ import { dayNumber } from './stats/days.js';
 import type { MetricFrame } from './stats/frame.js';
 import { quantile } from './stats/robust.js';
 
+const cache = new WeakMap<MetricFrame, Map<number, number[]>>();
+
 /** Arrival lags (first-seen day − period day) of the last `days` periods, one per period (earliest entity). */
 export function arrivalLags(frame: MetricFrame, history: MetricHistory, days: number): number[] {
-  const first = new Map<number, number>();
+  let per = cache.get(frame);
+  if (!per) cache.set(frame, (per = new Map()));
+  const hit = per.get(days);
+  if (hit) return hit;
+  const lags = computeLags(frame, days);
+  per.set(days, lags);
+  void history;
+  return lags;
+}
+
+function computeLags(frame: MetricFrame, days: number): number[] {
+  const firstSeen = new Map<number, string>();
   for (const s of frame.entities) {
     for (let i = Math.max(0, frame.length - days); i < frame.length; i++) {
       const pi = s.pointIndex[i]!;
       if (pi < 0) continue;
-      const seen = dayNumber(s.points[pi]!.firstSeen);
-      const prev = first.get(i);
-      if (prev === undefined || seen < prev) first.set(i, seen);
+      // The earliest arrival of a period only needs the string order of ISO times; parse once per period.
+      const seenAt = s.points[pi]!.firstSeen;
+      const prev = firstSeen.get(i);
+      if (prev === undefined || seenAt < prev) firstSeen.set(i, seenAt);
     }
   }
-  void history;
-  return [...first.entries()].map(([i, seen]) => seen - (frame.startDay + i));
+  return [...firstSeen.entries()].map(([i, seen]) => dayNumber(seen) - (frame.startDay + i));
 }
 
 /** The q-quantile of arrival lags (days), or `fallback` with fewer than `minPeriods` periods learned. */

@@ -63,11 +63,19 @@ export function metricFrame(history: MetricHistory): MetricFrame {
   const length = Math.min(FRAME_MAX_DAYS, end - start + 1);
   const startDay = end - length + 1;
   const entities: EntitySeries[] = [];
+  // One allocation per kind of array for the whole metric; each entity gets views.
+  const count = history.entities.size;
+  const allValues = new Float64Array(count * length).fill(NaN);
+  const allFirst = new Float64Array(count * length).fill(NaN);
+  const allPresence = new Uint8Array(count * length);
+  const allIndex = new Int32Array(count * length).fill(-1);
+  let row = 0;
   for (const [entity, points] of history.entities) {
-    const values = new Float64Array(length).fill(NaN);
-    const firstValues = new Float64Array(length).fill(NaN);
-    const presence = new Uint8Array(length);
-    const pointIndex = new Int32Array(length).fill(-1);
+    const at = row++ * length;
+    const values = allValues.subarray(at, at + length);
+    const firstValues = allFirst.subarray(at, at + length);
+    const presence = allPresence.subarray(at, at + length);
+    const pointIndex = allIndex.subarray(at, at + length);
     let valueCount = 0;
     // Daily series are usually contiguous: then the grid index follows from the position, no date parsing.
     const last = points.length > 0 ? dayNumber(points[points.length - 1]!.day) : 0;
