@@ -9,7 +9,7 @@ const cache = new WeakMap<MetricFrame, Map<number, number[]>>();
 /** Arrival lags (first-seen day − period day) of the last `days` periods, one per period (earliest entity). */
 export function arrivalLags(frame: MetricFrame, history: MetricHistory, days: number): number[] {
   let per = cache.get(frame);
-  if (!per) cache.set(frame, (per = new Map()));
+  if (!per) cache.set(frame, (per = new Map<number, number[]>()));
   const hit = per.get(days);
   if (hit) return hit;
   const lags = computeLags(frame, days);
