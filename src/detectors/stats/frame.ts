@@ -2,8 +2,8 @@
 import type { MetricHistory, SeriesPoint } from '../../core/detector.js';
 import { dayNumber, dayString } from './days.js';
 
-/** How many days of history detectors look at, at most (H=56 before a run of up to 30 days, plus margins). */
-export const FRAME_MAX_DAYS = 150;
+/** How many days of history detectors look at, at most (H=56 days before a run of up to 64 days; baselines need 35). */
+export const FRAME_MAX_DAYS = 120;
 
 /** Presence codes on the grid. */
 export const MISSING = 0;
