@@ -100,6 +100,14 @@ describe('deprecation-changelog', () => {
     ]);
   });
 
+  it('takes the first snapshot of a page as its baseline: no info finding, but announcements already there count', () => {
+    expect(run(undefined, BEFORE)).toEqual([]);
+    expect(run(undefined, W4).map((f) => [f.rule, f.metric])).toEqual([
+      ['announced-deprecation', 'page_impressions_unique'],
+      ['announced-deprecation', 'post_impressions_unique'],
+    ]);
+  });
+
   it('matches a JSON API field declared on a metric', () => {
     const src = httpSource([metricOf('views', 'stats.total_views')], { docs: [doc] });
     const d = run(

@@ -102,7 +102,14 @@ export const deprecationChangelog: Detector<ChangelogOptions> = {
         if (ann.replacement) d.replacement = ann.replacement;
         drafts.push(d);
       }
-      if (!persisted && a.announcements.length === 0 && (a.addedLines > 0 || a.removedLines > 0))
+      // The first snapshot of a page is a baseline, not a change (nothing to tell until it changes).
+      const firstSnapshot = change.previous === undefined;
+      if (
+        !persisted &&
+        !firstSnapshot &&
+        a.announcements.length === 0 &&
+        (a.addedLines > 0 || a.removedLines > 0)
+      )
         drafts.push({
           rule: 'changelog-changed-unparsed',
           class: 'deprecation',

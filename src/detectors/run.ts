@@ -24,6 +24,8 @@ export interface RunDetectorsInput {
   /** Recent polls of the source, oldest first, the current one last. */
   polls: readonly PollRecord[];
   docChanges: readonly DocChange[];
+  /** The latest snapshot of every watched doc (changed or not), so doc-derived findings persist between changes. */
+  docs?: readonly DocChange[];
   now: Date;
   /** Metric name → ISO day the current regime started (history before it is excluded). */
   regimes?: ReadonlyMap<string, string>;
@@ -160,6 +162,7 @@ export function runDetectors(input: RunDetectorsInput): Finding[] {
         source,
         polls,
         docChanges: input.docChanges,
+        ...(input.docs ? { docs: input.docs } : {}),
         options: check.options,
       };
       collect(detector, () => detector.detect(di), undefined, check.severity);
@@ -177,6 +180,7 @@ export function runDetectors(input: RunDetectorsInput): Finding[] {
         ...(regimeStart ? { regimeStart } : {}),
         polls,
         docChanges: input.docChanges,
+        ...(input.docs ? { docs: input.docs } : {}),
         options: check.options,
       };
       collect(detector, () => detector.detect(di), metric, check.severity);

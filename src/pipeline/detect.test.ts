@@ -6,6 +6,7 @@ import { addDays } from '../core/clock.js';
 import { countSeries, metricOf, rescale, sourceOf, START_DAY } from '../detectors/testing/series.js';
 import { seeded } from '../detectors/testing/random.js';
 import type { RawObservation } from '../core/observation.js';
+import { docSnapshots } from '../store/doc-snapshots.js';
 
 let store: Store | undefined;
 afterEach(() => store?.close());
@@ -62,5 +63,42 @@ describe('detectSource', () => {
     const now = new Date(`${addDays(START_DAY, 45)}T07:00:00.000Z`);
     expect(detectSource(store, sourceOf([metricOf('m', 'count')]), now, [])).toEqual([]);
     expect(currentRegimes(store, 'src').size).toBe(0);
+  });
+});
+
+describe('detectSource with watched docs', () => {
+  it('keeps an announcement open on polls where the page did not change, with the onset of the change', () => {
+    store = openStore(':memory:');
+    const base = sourceOf([metricOf('page_engaged_users')]);
+    const source = {
+      ...base,
+      docs: [
+        {
+          name: 'pages-changelog',
+          kind: 'changelog' as const,
+          url: 'https://example.invalid/changelog',
+          operations: [],
+          fields: [],
+          location: base.location,
+        },
+      ],
+    };
+    const text =
+      'Pages API changelog\nOn March 14, 2024, the following metric will be deprecated for all versions:\npage_engaged_users\n';
+    docSnapshots(store).save({
+      source: source.name,
+      doc: 'pages-changelog',
+      hash: 'h1',
+      normalized: text,
+      fetchedAt: '2023-12-14T07:00:00.000Z',
+    });
+    // later polls: the page is unchanged (no docChanges), the announcement is still what it says
+    for (const now of ['2023-12-20T07:00:00Z', '2024-01-20T07:00:00Z']) {
+      const findings = detectSource(store, source, new Date(now), []);
+      const announced = findings.filter((f) => f.rule === 'announced-deprecation');
+      expect(announced.map((f) => [f.metric, f.onset, f.effectiveDate])).toEqual([
+        ['page_engaged_users', '2023-12-14', '2024-03-14'],
+      ]);
+    }
   });
 });

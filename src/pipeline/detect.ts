@@ -9,6 +9,7 @@ import { regimeChanges } from '../detectors/regime.js';
 import { FRAME_MAX_DAYS } from '../detectors/stats/frame.js';
 import { currentRegimes, recordRegime } from '../store/regimes.js';
 import type { Store } from '../store/store.js';
+import { docSnapshots } from '../store/doc-snapshots.js';
 
 /** Polls handed to detectors (payload-schema needs 15; volume checks read the last few). */
 export const DETECT_POLLS = 30;
@@ -32,7 +33,15 @@ export function detectSource(
     histories.set(m.name, store.metricHistory(source.name, m.name, { sinceDay }));
   const polls = store.recentPolls(source.name, DETECT_POLLS);
   const regimes = currentRegimes(store, source.name);
-  const findings = runDetectors({ source, histories, polls, docChanges, now, regimes });
+  const findings = runDetectors({
+    source,
+    histories,
+    polls,
+    docChanges,
+    docs: latestDocs(store, source),
+    now,
+    regimes,
+  });
   const changes = regimeChanges(findings).filter((c) => (regimes.get(c.metric) ?? '') < c.startDay);
   if (changes.length > 0) {
     store.transaction(() => {
@@ -41,4 +50,18 @@ export function detectSource(
     });
   }
   return findings;
+}
+
+/**
+ * The latest stored snapshot of each watched doc of a source, as the detectors' `docs` input: `fetchedAt` is when
+ * that content was first seen, so a finding derived from it keeps its onset while the page says the same thing.
+ */
+export function latestDocs(store: Store, source: SourceContract): DocChange[] {
+  const repo = docSnapshots(store);
+  const out: DocChange[] = [];
+  for (const doc of source.docs) {
+    const snap = repo.latest(source.name, doc.name);
+    if (snap) out.push({ doc, current: snap.normalized, fetchedAt: snap.changedAt });
+  }
+  return out;
 }
