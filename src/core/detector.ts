@@ -61,6 +61,12 @@ export interface DetectorInput<O> {
    * between doc changes instead of resolving once the change is a few polls old.
    */
   docs?: readonly DocChange[];
+  /**
+   * The first stored snapshot of each watched doc (by doc name), when it differs from the latest: the baseline the
+   * contract started from. Lets a spec change that is still in effect (a field deprecated, then removed) stay a
+   * finding while the document says so.
+   */
+  docBaselines?: ReadonlyMap<string, string>;
   /** Options after defaults and contract overrides. */
   options: O;
 }

@@ -150,6 +150,7 @@ export function runSource<O>(
     polls?: PollRecord[];
     docChanges?: DocChange[];
     docs?: DocChange[];
+    docBaselines?: ReadonlyMap<string, string>;
     options?: Partial<O>;
   },
 ): FindingDraft[] {
@@ -159,6 +160,7 @@ export function runSource<O>(
     polls: input.polls ?? [],
     docChanges: input.docChanges ?? [],
     ...(input.docs ? { docs: input.docs } : {}),
+    ...(input.docBaselines ? { docBaselines: input.docBaselines } : {}),
     options: { ...detector.defaults, ...(input.options ?? {}) },
   };
   return detector.detect(di);

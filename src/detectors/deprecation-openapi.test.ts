@@ -95,6 +95,34 @@ describe('deprecation-openapi', () => {
     expect(d[0]).toMatchObject({ metric: 'views', subject: 'GET /v2/stats data[].views' });
   });
 
+  it('keeps a change that is still in effect on later polls, from the first snapshot, without repeating info', () => {
+    const baseline = specText();
+    const deprecated = specText((_p, item) => {
+      item.properties.views.deprecated = true;
+      item.properties.views['x-sunset'] = '2027-01-31';
+      delete item.properties.title;
+    });
+    const d = doc();
+    const later = runSource(deprecationOpenApi, {
+      source: httpSource([metricOf('views')], { docs: [d] }),
+      now: NOW,
+      docChanges: [],
+      docs: [{ doc: d, current: deprecated, fetchedAt: '2026-11-01T07:00:00Z' }],
+      docBaselines: new Map([[d.name, baseline]]),
+    });
+    expect(later.map((f) => [f.rule, f.severity, f.metric, f.onset, f.evidence.state])).toEqual([
+      ['response-property-deprecated-with-sunset', 'warn', 'views', '2026-11-01', 'still in effect'],
+    ]);
+    // with no baseline (or the baseline is the current text) nothing is repeated
+    const none = runSource(deprecationOpenApi, {
+      source: httpSource([metricOf('views')], { docs: [d] }),
+      now: NOW,
+      docChanges: [],
+      docs: [{ doc: d, current: deprecated, fetchedAt: '2026-11-01T07:00:00Z' }],
+    });
+    expect(none).toEqual([]);
+  });
+
   it('reports undeclared fields as info and type changes as schema findings', () => {
     const d = run(
       specText(),

@@ -48,13 +48,28 @@ export const deprecationOpenApi: Detector<OpenApiOptions> = {
   detect(input) {
     const { source, now } = input;
     const drafts: FindingDraft[] = [];
-    for (const change of input.docChanges) {
-      if (change.doc.kind !== 'openapi' || change.previous === undefined) continue;
+    // Diffs to run: each changed doc against its previous snapshot, and every doc against its first snapshot (the
+    // baseline the contract started from), so a change still in effect (a field deprecated, later removed) stays a
+    // finding on the polls in between. Baseline drafts never repeat a subject the fresh diff already reported.
+    const diffs: { change: DocChange; previous: string; persisted: boolean }[] = [];
+    for (const change of input.docChanges)
+      if (change.previous !== undefined) diffs.push({ change, previous: change.previous, persisted: false });
+    const current = new Map<string, DocChange>();
+    for (const d of input.docs ?? []) current.set(d.doc.name, d);
+    for (const d of input.docChanges) current.set(d.doc.name, d);
+    for (const d of current.values()) {
+      const baseline = input.docBaselines?.get(d.doc.name);
+      if (baseline !== undefined && baseline !== d.current && baseline !== d.previous)
+        diffs.push({ change: d, previous: baseline, persisted: true });
+    }
+    const fresh = new Set<string>();
+    for (const { change, previous, persisted } of diffs) {
+      if (change.doc.kind !== 'openapi') continue;
       const onset = isoDay(change.fetchedAt);
       let result;
       try {
         result = diffSpecs(
-          parseSpecText(change.previous, `${change.doc.name} (previous)`),
+          parseSpecText(previous, `${change.doc.name} (previous)`),
           parseSpecText(change.current, change.doc.name),
           {
             operations: change.doc.operations,
@@ -64,6 +79,7 @@ export const deprecationOpenApi: Detector<OpenApiOptions> = {
           },
         );
       } catch (e) {
+        if (persisted) continue; // reported when the unreadable version arrived
         drafts.push({
           rule: 'openapi-unreadable',
           class: 'unverified',
@@ -78,6 +94,8 @@ export const deprecationOpenApi: Detector<OpenApiOptions> = {
         continue;
       }
       for (const c of result.changes) {
+        // A still-standing change matters only at warn or block; undeclared-field news was told when it happened.
+        if (persisted && c.level === 'info') continue;
         const d: FindingDraft = {
           rule: c.id,
           class: c.lifecycle ? 'deprecation' : 'schema',
@@ -100,8 +118,14 @@ export const deprecationOpenApi: Detector<OpenApiOptions> = {
         if (c.effectiveDate) d.effectiveDate = c.effectiveDate;
         const metric = c.path ? metricOfField(source, c.path) : undefined;
         if (metric) d.metric = metric;
+        const key = `${change.doc.name}|${d.metric ?? ''}|${d.subject ?? ''}`;
+        if (persisted) {
+          if (fresh.has(key)) continue;
+          d.evidence.state = 'still in effect';
+        } else fresh.add(key);
         drafts.push(d);
       }
+      if (persisted) continue;
       for (const op of result.unknownOperations)
         drafts.push({
           rule: 'openapi-operation-unknown',
@@ -117,10 +141,7 @@ export const deprecationOpenApi: Detector<OpenApiOptions> = {
     }
     // Current state of the declared operations in every doc (changed or not, when the pipeline passes `docs`):
     // a deprecated or missing declared operation stays a finding for as long as the document says so.
-    const docs = new Map<string, DocChange>();
-    for (const d of input.docs ?? []) docs.set(d.doc.name, d);
-    for (const d of input.docChanges) docs.set(d.doc.name, d);
-    for (const d of docs.values()) drafts.push(...currentState(source.name, d, now));
+    for (const d of current.values()) drafts.push(...currentState(source.name, d, now));
     return fuseDrafts(drafts);
   },
 };

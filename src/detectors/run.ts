@@ -26,6 +26,8 @@ export interface RunDetectorsInput {
   docChanges: readonly DocChange[];
   /** The latest snapshot of every watched doc (changed or not), so doc-derived findings persist between changes. */
   docs?: readonly DocChange[];
+  /** First stored snapshot of each watched doc that has changed since (doc name → normalized text). */
+  docBaselines?: ReadonlyMap<string, string>;
   now: Date;
   /** Metric name → ISO day the current regime started (history before it is excluded). */
   regimes?: ReadonlyMap<string, string>;
@@ -163,6 +165,7 @@ export function runDetectors(input: RunDetectorsInput): Finding[] {
         polls,
         docChanges: input.docChanges,
         ...(input.docs ? { docs: input.docs } : {}),
+        ...(input.docBaselines ? { docBaselines: input.docBaselines } : {}),
         options: check.options,
       };
       collect(detector, () => detector.detect(di), undefined, check.severity);
@@ -181,6 +184,7 @@ export function runDetectors(input: RunDetectorsInput): Finding[] {
         polls,
         docChanges: input.docChanges,
         ...(input.docs ? { docs: input.docs } : {}),
+        ...(input.docBaselines ? { docBaselines: input.docBaselines } : {}),
         options: check.options,
       };
       collect(detector, () => detector.detect(di), metric, check.severity);

@@ -39,6 +39,7 @@ export function detectSource(
     polls,
     docChanges,
     docs: latestDocs(store, source),
+    docBaselines: docBaselines(store, source),
     now,
     regimes,
   });
@@ -62,6 +63,18 @@ export function latestDocs(store: Store, source: SourceContract): DocChange[] {
   for (const doc of source.docs) {
     const snap = repo.latest(source.name, doc.name);
     if (snap) out.push({ doc, current: snap.normalized, fetchedAt: snap.changedAt });
+  }
+  return out;
+}
+
+/** The first stored snapshot of each watched doc that has changed since (doc name → normalized text). */
+export function docBaselines(store: Store, source: SourceContract): Map<string, string> {
+  const repo = docSnapshots(store);
+  const out = new Map<string, string>();
+  for (const doc of source.docs) {
+    const first = repo.earliest(source.name, doc.name);
+    const last = repo.latest(source.name, doc.name);
+    if (first && last && first.id !== last.id) out.set(doc.name, first.normalized);
   }
   return out;
 }

@@ -41,6 +41,9 @@ export function docSnapshots(store: Store): DocSnapshotRepo {
   const latest = store.db.prepare(
     'SELECT * FROM doc_snapshots WHERE source = ? AND doc = ? ORDER BY id DESC LIMIT 1',
   );
+  const earliest = store.db.prepare(
+    'SELECT * FROM doc_snapshots WHERE source = ? AND doc = ? ORDER BY id ASC LIMIT 1',
+  );
   const insert = store.db.prepare(
     `INSERT INTO doc_snapshots (source, doc, hash, normalized, etag, last_modified, fetched_at, changed_at)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -62,6 +65,10 @@ export function docSnapshots(store: Store): DocSnapshotRepo {
   return {
     latest(source, doc) {
       const r = latest.get(source, doc) as Row | undefined;
+      return r ? toSnap(r) : undefined;
+    },
+    earliest(source, doc) {
+      const r = earliest.get(source, doc) as Row | undefined;
       return r ? toSnap(r) : undefined;
     },
     save(input) {
@@ -104,6 +111,8 @@ export interface SaveDocInput {
 
 export interface DocSnapshotRepo {
   latest(source: string, doc: string): DocSnapshot | undefined;
+  /** The first snapshot kept of a doc: the baseline the contract started from. */
+  earliest(source: string, doc: string): DocSnapshot | undefined;
   /** Save a fetched doc; `changed` is true when its hash differs from the latest snapshot (or it is new). */
   save(input: SaveDocInput): { changed: boolean; previous?: DocSnapshot };
   /** Record a 304 Not Modified: the content is unchanged as of `fetchedAt`. */
