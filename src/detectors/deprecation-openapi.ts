@@ -9,6 +9,7 @@ import { parseSpecText } from '../deprecation/openapi/load-spec.js';
 import { SpecIndex, operationMatchKey } from '../deprecation/openapi/spec-index.js';
 import { fuseDrafts } from '../deprecation/fusion.js';
 import { countdown } from '../deprecation/wording.js';
+import { metricOfPath } from './field-metric.js';
 
 export interface OpenApiOptions {
   /** Deepest response field path compared. */
@@ -146,28 +147,14 @@ export const deprecationOpenApi: Detector<OpenApiOptions> = {
   },
 };
 
-const fieldTokens = (path: string): string[] => path.split(/[^A-Za-z0-9_-]+/).filter((t) => t !== '');
-
 /**
- * The declared metric a response field carries, when the contract maps one to it: the metric's `field` selector
- * (or its name) is the tail of the field path (`data[].metrics.clicks` ↔ `field: metrics.clicks`). A field finding
- * with a metric gates only the features using that metric; without one it concerns the whole source.
+ * The declared metric a response field carries (see metricOfPath): `data[].metrics.clicks` ↔ `field: metrics.clicks`.
  *
  * @example
  * metricOfField(partnerSource, 'data[].metrics.clicks') // 'clicks'
  */
-export function metricOfField(source: SourceContract, path: string): string | undefined {
-  const tokens = fieldTokens(path);
-  let best: { name: string; length: number } | undefined;
-  for (const m of source.metrics) {
-    const want = fieldTokens(m.field ?? m.name);
-    if (want.length === 0 || want.length > tokens.length) continue;
-    const tail = tokens.slice(tokens.length - want.length);
-    if (tail.every((t, i) => t === want[i]) && (!best || want.length > best.length))
-      best = { name: m.name, length: want.length };
-  }
-  return best?.name;
-}
+export const metricOfField = (source: SourceContract, path: string): string | undefined =>
+  metricOfPath(source, path);
 
 /** Findings about the declared operations as the current document describes them (no diff needed). */
 function currentState(source: string, d: DocChange, now: Date): FindingDraft[] {

@@ -85,3 +85,25 @@ describe('payload-schema', () => {
     expect(run(cur, history)).toEqual([]);
   });
 });
+
+describe('payload-schema names the metric a path carries', () => {
+  it.each([
+    ['m:data[].values[].value', 'm'],
+    ['data[].values[].value', undefined],
+  ])('%s → metric %s', (path, metric) => {
+    const schema: PayloadSchema = { [path]: { int: 14 }, 'data[]': { object: 2 } };
+    const polls = Array.from({ length: 5 }, (_, i) =>
+      pollOf(i + 1, `2026-02-0${i + 1}T07:00:00Z`, { payloadSchema: schema }),
+    );
+    polls.push(pollOf(99, '2026-02-09T07:00:00Z', { payloadSchema: { 'data[]': { object: 2 } } }));
+    const [f] = payloadSchema.detect({
+      now: new Date('2026-02-09T07:00:00Z'),
+      source: sourceOf([metricOf('m')]),
+      polls,
+      docChanges: [],
+      options: payloadSchema.defaults,
+    });
+    expect(f).toMatchObject({ rule: 'payload-schema', severity: 'block' });
+    expect(f!.metric).toBe(metric);
+  });
+});

@@ -3,6 +3,7 @@ import type { Severity } from '../core/contract.js';
 import type { Detector } from '../core/detector.js';
 import type { FindingDraft } from '../core/finding.js';
 import type { JsonType, PayloadSchema } from '../core/observation.js';
+import { metricOfPath } from './field-metric.js';
 
 export interface PayloadSchemaOptions {
   /** Verified polls with a schema forming the baseline. */
@@ -65,6 +66,8 @@ function describeTypes(counts: Partial<Record<JsonType, number>>): string {
     .join(', ');
 }
 
+const metricField = (metric: string | undefined): { metric?: string } => (metric ? { metric } : {});
+
 export const payloadSchema: Detector<PayloadSchemaOptions> = {
   id: 'payload-schema',
   title: 'Payload schema changed',
@@ -118,6 +121,7 @@ export const payloadSchema: Detector<PayloadSchemaOptions> = {
         class: 'schema',
         severity,
         source: input.source.name,
+        ...metricField(metricOfPath(input.source, path)),
         entities: [],
         onset: day,
         subject: path,
