@@ -6,6 +6,7 @@ describe('Secret', () => {
   it('prints as [REDACTED] through every path a value can leak', () => {
     const s = new Secret('canary-7f3a');
     expect(String(s)).toBe('[REDACTED]');
+    // eslint-disable-next-line @typescript-eslint/restrict-template-expressions -- the point: interpolation must redact
     expect(`${s}`).toBe('[REDACTED]');
     expect(JSON.stringify({ s })).toBe('{"s":"[REDACTED]"}');
     expect(inspect({ s })).not.toContain('canary-7f3a');
