@@ -5,6 +5,7 @@ import { dayString } from './stats/days.js';
 import { fitBaseline } from './stats/baseline.js';
 import { MAD_TO_SD, mad, variance } from './stats/robust.js';
 import { formatNumber } from './stats/units.js';
+import { chiSquareLowerTail } from './stats/probability.js';
 
 export interface FrozenVarianceOptions {
   /** ρ = MAD(Δz, recent)/MAD(Δz, baseline) below which variance collapsed. */
@@ -15,6 +16,8 @@ export interface FrozenVarianceOptions {
   minHistory: number;
   /** Median level below which changes are counting noise and not judged. */
   minLevel: number;
+  /** Chance, for a series whose spread did not change, of recent changes this small (χ² lower tail). */
+  alpha: number;
 }
 
 export const frozenVariance: Detector<FrozenVarianceOptions> = {
@@ -27,7 +30,7 @@ export const frozenVariance: Detector<FrozenVarianceOptions> = {
   class: 'frozen',
   stage: 'frozen',
   scope: 'metric',
-  defaults: { ratio: 0.1, recentDays: 7, baselineDays: 28, minHistory: 21, minLevel: 5 },
+  defaults: { ratio: 0.1, recentDays: 7, baselineDays: 28, minHistory: 21, minLevel: 5, alpha: 1e-5 },
   optionsSchema: {
     type: 'object',
     additionalProperties: false,
@@ -37,6 +40,7 @@ export const frozenVariance: Detector<FrozenVarianceOptions> = {
       baselineDays: { type: 'integer', minimum: 7 },
       minHistory: { type: 'integer', minimum: 10 },
       minLevel: { type: 'number', minimum: 0 },
+      alpha: { type: 'number', exclusiveMinimum: 0, maximum: 1 },
     },
   },
   detect(input) {
@@ -45,7 +49,7 @@ export const frozenVariance: Detector<FrozenVarianceOptions> = {
     const { frame, metric } = m;
     const o = input.options;
     const T = frame.length - 1;
-    const hits: { entity: string; rho: number }[] = [];
+    const hits: { entity: string; rho: number; p: number }[] = [];
     for (const s of frame.entities) {
       if (s.valueCount < o.minHistory) continue;
       const baseEnd = T - o.recentDays;
@@ -77,7 +81,10 @@ export const frozenVariance: Detector<FrozenVarianceOptions> = {
       const sdB = MAD_TO_SD * mad(base);
       if (!(sdB > 0)) continue;
       const rho = Math.sqrt(Math.max(0, variance(recent))) / sdB;
-      if (rho < o.ratio) hits.push({ entity: s.entity, rho });
+      // Six or so changes can be small by chance: (n−1)·ρ² ~ χ²(n−1) when nothing changed, so the ratio must also
+      // be improbable (a healthy page in a 12-page panel dipped to ρ = 0.09 within 180 days).
+      const p = chiSquareLowerTail((recent.length - 1) * rho * rho, recent.length - 1);
+      if (rho < o.ratio && p < o.alpha) hits.push({ entity: s.entity, rho, p });
     }
     if (hits.length === 0) return [];
     const n = Math.max(1, entitiesToday(frame));
@@ -94,6 +101,7 @@ export const frozenVariance: Detector<FrozenVarianceOptions> = {
         onset: dayString(frame.endDay - o.recentDays + 1),
         evidence: {
           rho: round6(worst.rho),
+          pValue: Number(worst.p.toPrecision(3)),
           threshold: o.ratio,
           recentDays: o.recentDays,
           entitiesCollapsed: hits.length,
@@ -101,7 +109,8 @@ export const frozenVariance: Detector<FrozenVarianceOptions> = {
         },
         explanation:
           `${metric.name}: day-to-day changes of ${entityList(hits.map((h) => h.entity))} shrank to ${formatNumber(100 * worst.rho)} % ` +
-          `of their usual spread over the last ${o.recentDays} days (threshold ${formatNumber(100 * o.ratio)} %). ` +
+          `of their usual spread over the last ${o.recentDays} days (threshold ${formatNumber(100 * o.ratio)} %; ` +
+          `chance ≈${worst.p.toPrecision(2)} if nothing changed). ` +
           `The upstream likely stopped measuring and sends a near-constant value.`,
       },
     ];
