@@ -6,6 +6,7 @@ import { openStore } from '../../src/store/store.js';
 import { cli, exitOf, spawnTsx, waitForOutput } from '../helpers/cli.js';
 import { startGraphServer, type GraphServer } from '../helpers/graph-server.js';
 import { tempDir } from '../helpers/temp-dir.js';
+import { startSmtpSink } from '../helpers/smtp-sink.js';
 
 const TOKEN = 'tok-e2e-5512';
 let graph: GraphServer;
@@ -154,4 +155,35 @@ describe('upwatch run', () => {
     store.close();
     expect(readFileSync(join(cwd, 'snap', 'meta', 'changelog.txt'), 'utf8')).toBeTruthy();
   }, 20_000);
+
+  it('sends the alerts through UPWATCH_SMTP_URL with its relay, then stops cleanly', async () => {
+    const removed = await startGraphServer({
+      token: TOKEN,
+      metrics: { page_media_view: () => 10 },
+      errors: { page_follows: { code: 100, message: '(#100) The value must be a valid insights metric' } },
+    });
+    const sink = await startSmtpSink();
+    const cwd = project('daemon-mail', removed.url);
+    writeFileSync(
+      join(cwd, 'contracts', 'feature.yaml'),
+      'apiVersion: upwatch/v1\nkind: Feature\nname: follower_growth\nowners: [ml@example.com]\nuses: [meta/page_follows]\n',
+    );
+    const child = spawnTsx(
+      'src/cli/main.ts',
+      ['run', '--poll-on-start', '--db', join(cwd, 'daemon.db'), '--contracts', join(cwd, 'contracts')],
+      { META_TOKEN: TOKEN, UPWATCH_SMTP_URL: sink.url() },
+    );
+    try {
+      await sink.waitFor(1);
+      const [mail] = await sink.parsed();
+      expect(mail!.subject).toMatch(/^\[upwatch\] BLOCKED 1 feature: page_follows rejected by Meta \(#100\)/);
+      child.kill('SIGTERM');
+      expect((await exitOf(child)).code).toBe(0);
+      for (const m of sink.received) expect(m.raw).not.toContain(TOKEN);
+    } finally {
+      child.kill('SIGKILL');
+      await sink.close();
+      await removed.close();
+    }
+  }, 30_000);
 });
