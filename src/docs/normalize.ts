@@ -1,7 +1,7 @@
 // Normalizing watched docs so that diffs show content changes only: sorted pretty JSON for OpenAPI, readable text for HTML.
 import { createHash } from 'node:crypto';
 import { Parser } from 'htmlparser2';
-import { parse as parseYaml } from 'yaml';
+import { parseUpstreamYaml } from './parse-yaml.js';
 import type { DocContract } from '../core/contract.js';
 import { UpwatchError } from '../core/errors.js';
 
@@ -34,7 +34,7 @@ export function normalizeOpenApi(body: string): string {
     doc = JSON.parse(body);
   } catch {
     try {
-      doc = parseYaml(body, { maxAliasCount: 1000 }) as unknown;
+      doc = parseUpstreamYaml(body);
     } catch (e) {
       throw new UpwatchError(
         'SPEC_INVALID',
