@@ -170,7 +170,16 @@ describe('upwatch run', () => {
     );
     const child = spawnTsx(
       'src/cli/main.ts',
-      ['run', '--poll-on-start', '--db', join(cwd, 'daemon.db'), '--contracts', join(cwd, 'contracts')],
+      [
+        'run',
+        '--poll-on-start',
+        '--db',
+        join(cwd, 'daemon.db'),
+        '--contracts',
+        join(cwd, 'contracts'),
+        '--snapshots',
+        join(cwd, 'snap'),
+      ],
       { META_TOKEN: TOKEN, UPWATCH_SMTP_URL: sink.url() },
     );
     try {
