@@ -121,15 +121,13 @@ function compute(
   const delta = median(run);
   const se = 1.2533 * model.sigma * Math.sqrt(1 / k + 1 / model.n);
   // Noise is autocorrelated: the days just before the onset say where the series really stood. Half of their
-  // median residual is added to the expectation when estimating the factor (not for Z).
+  // mean residual is added to the expectation when estimating the factor (not for Z).
   const before: number[] = [];
   for (let i = onset - 1; i >= 0 && before.length < 3; i--) {
     const y = model.y[i]!;
     if (Number.isFinite(y)) before.push(y - model.expected(i));
   }
-  // Median, clamped to ±2σ̂: a zero-inflated day before the onset must not drag the expectation (and the factor).
-  const carry =
-    before.length > 0 ? Math.max(-2 * model.sigma, Math.min(2 * model.sigma, 0.5 * median(before))) : 0;
+  const carry = before.length > 0 ? 0.5 * (before.reduce((a, b) => a + b, 0) / before.length) : 0;
   let logFactor = delta - carry;
   if (model.transform.name !== 'asinh') {
     const obs: number[] = [];
