@@ -3,7 +3,8 @@
 import { describe, expect, it } from 'vitest';
 import type { DocContract } from '../core/contract.js';
 import { docChange, httpSource, metricOf, runSource } from '../deprecation/testing.js';
-import { deprecationOpenApi, metricOfField } from './deprecation-openapi.js';
+import { deprecationOpenApi } from './deprecation-openapi.js';
+import { metricOfPath } from './field-metric.js';
 
 const NOW = '2026-11-25T10:00:00Z';
 function specText(mod: (paths: Record<string, any>, item: Record<string, any>) => void = () => {}): string {
@@ -84,7 +85,7 @@ describe('deprecation-openapi', () => {
     ['data[].title', undefined, undefined],
   ])('maps field %s to the metric whose field is %s', (path, field, metric) => {
     const source = httpSource([metricOf('clicks', field)]);
-    expect(metricOfField(source, path)).toBe(metric);
+    expect(metricOfPath(source, path)).toBe(metric);
   });
 
   it('names the metric a removed field carries, so only its features are gated', () => {

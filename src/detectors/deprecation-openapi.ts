@@ -1,6 +1,5 @@
 // Detector: a watched OpenAPI document changed — the consumer-scoped spec diff over its declared operations and fields.
 import { isoDay } from '../core/clock.js';
-import type { SourceContract } from '../core/contract.js';
 import type { Detector, DocChange } from '../core/detector.js';
 import { errorMessage } from '../core/errors.js';
 import type { FindingDraft } from '../core/finding.js';
@@ -117,7 +116,7 @@ export const deprecationOpenApi: Detector<OpenApiOptions> = {
           explanation: `${change.doc.name}: ${c.message}.`,
         };
         if (c.effectiveDate) d.effectiveDate = c.effectiveDate;
-        const metric = c.path ? metricOfField(source, c.path) : undefined;
+        const metric = c.path ? metricOfPath(source, c.path) : undefined;
         if (metric) d.metric = metric;
         const key = `${change.doc.name}|${d.metric ?? ''}|${d.subject ?? ''}`;
         if (persisted) {
@@ -146,15 +145,6 @@ export const deprecationOpenApi: Detector<OpenApiOptions> = {
     return fuseDrafts(drafts);
   },
 };
-
-/**
- * The declared metric a response field carries (see metricOfPath): `data[].metrics.clicks` ↔ `field: metrics.clicks`.
- *
- * @example
- * metricOfField(partnerSource, 'data[].metrics.clicks') // 'clicks'
- */
-export const metricOfField = (source: SourceContract, path: string): string | undefined =>
-  metricOfPath(source, path);
 
 /** Findings about the declared operations as the current document describes them (no diff needed). */
 function currentState(source: string, d: DocChange, now: Date): FindingDraft[] {

@@ -38,8 +38,7 @@ export function detectSource(
     histories,
     polls,
     docChanges,
-    docs: latestDocs(store, source),
-    docBaselines: docBaselines(store, source),
+    ...watchedDocs(store, source),
     now,
     regimes,
   });
@@ -54,27 +53,23 @@ export function detectSource(
 }
 
 /**
- * The latest stored snapshot of each watched doc of a source, as the detectors' `docs` input: `fetchedAt` is when
- * that content was first seen, so a finding derived from it keeps its onset while the page says the same thing.
+ * The stored state of a source's watched docs, as the detectors' `docs` and `docBaselines` inputs: the latest
+ * snapshot of each (`fetchedAt` = when that content was first seen, so a finding derived from it keeps its onset
+ * while the page says the same thing), and the first snapshot of each doc that has changed since.
  */
-export function latestDocs(store: Store, source: SourceContract): DocChange[] {
+export function watchedDocs(
+  store: Store,
+  source: SourceContract,
+): { docs: DocChange[]; docBaselines: Map<string, string> } {
   const repo = docSnapshots(store);
-  const out: DocChange[] = [];
+  const docs: DocChange[] = [];
+  const docBaselines = new Map<string, string>();
   for (const doc of source.docs) {
-    const snap = repo.latest(source.name, doc.name);
-    if (snap) out.push({ doc, current: snap.normalized, fetchedAt: snap.changedAt });
-  }
-  return out;
-}
-
-/** The first stored snapshot of each watched doc that has changed since (doc name → normalized text). */
-export function docBaselines(store: Store, source: SourceContract): Map<string, string> {
-  const repo = docSnapshots(store);
-  const out = new Map<string, string>();
-  for (const doc of source.docs) {
-    const first = repo.earliest(source.name, doc.name);
     const last = repo.latest(source.name, doc.name);
-    if (first && last && first.id !== last.id) out.set(doc.name, first.normalized);
+    if (!last) continue;
+    docs.push({ doc, current: last.normalized, fetchedAt: last.changedAt });
+    const first = repo.earliest(source.name, doc.name);
+    if (first && first.id !== last.id) docBaselines.set(doc.name, first.normalized);
   }
-  return out;
+  return { docs, docBaselines };
 }
