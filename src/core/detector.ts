@@ -51,6 +51,12 @@ export interface DetectorInput<O> {
   history?: MetricHistory;
   /** Start of the current regime (ISO day) when a confirmed change re-baselined the metric. */
   regimeStart?: string;
+  /**
+   * Metric-scope: the history of every metric the source declares (metric name → history, each trimmed to its own
+   * current regime like `history`), for checks that relate two metrics (`unique ≤ total`). Undefined when the caller
+   * runs one detector on one metric.
+   */
+  metricHistories?: ReadonlyMap<string, MetricHistory>;
   /** Recent polls of the source, oldest first, the current one last. Failed polls are included and marked. */
   polls: readonly PollRecord[];
   /** Watched docs that changed in the current poll. */

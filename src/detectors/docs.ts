@@ -78,6 +78,31 @@ const EXAMPLES: Record<string, (d: AnyDetector) => FindingDraft | undefined> = {
       panel(3, (v) => v.slice(0, 56)),
       { now: nowAfter(60) },
     )[0],
+  'invariant-broken': (d) => {
+    const views = panel(6, (v) => v);
+    const rows = [...views.entities].map(([e, pts]) => [
+      e,
+      pts.map((p, i) => Math.round((p.value ?? 0) * 0.6) * (i >= 57 ? 100 : 1)),
+    ]);
+    const unique = historyOf(Object.fromEntries(rows) as Record<string, number[]>, {
+      metric: 'page_total_media_view_unique',
+      source: 'meta',
+    });
+    const metrics = [metricOf('page_total_media_view_unique'), metricOf('page_media_view')];
+    return d.detect({
+      now: nowAfter(60),
+      source: { ...sourceOf(metrics), name: 'meta' },
+      metric: metrics[0]!,
+      history: unique,
+      metricHistories: new Map([
+        ['page_total_media_view_unique', unique],
+        ['page_media_view', views],
+      ]),
+      polls: [],
+      docChanges: [],
+      options: { ...d.defaults, atMost: 'page_media_view' },
+    })[0];
+  },
   'payload-schema': (d) => {
     const base: PayloadSchema = { 'data[].name': { string: 3 }, 'data[].values[].value': { int: 9 } };
     const polls = [1, 2, 3, 4].map((i) => pollOf(i, `2026-03-0${i}T07:00:00Z`, { payloadSchema: base }));
@@ -99,7 +124,8 @@ const EXAMPLES: Record<string, (d: AnyDetector) => FindingDraft | undefined> = {
 function optionRows(d: AnyDetector): string[] {
   const props = (d.optionsSchema['properties'] ?? {}) as Record<string, { type?: string }>;
   return Object.keys(props).map(
-    (k) => `| \`${k}\` | ${props[k]?.type ?? ''} | \`${JSON.stringify(d.defaults[k])}\` |`,
+    (k) =>
+      `| \`${k}\` | ${props[k]?.type ?? ''} | ${k in d.defaults ? `\`${JSON.stringify(d.defaults[k])}\`` : '—'} |`,
   );
 }
 

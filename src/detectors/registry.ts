@@ -13,6 +13,7 @@ import { freshness } from './freshness.js';
 import { frozenPanel } from './frozen-panel.js';
 import { frozenRun } from './frozen-run.js';
 import { frozenVariance } from './frozen-variance.js';
+import { invariantBroken } from './invariant-broken.js';
 import { levelShift } from './level-shift.js';
 import { nullRate } from './null-rate.js';
 import { panelScale } from './panel-scale.js';
@@ -43,6 +44,7 @@ const DETECTORS: Detector<any>[] = [
   panelScale,
   representationFlip,
   rangeViolated,
+  invariantBroken,
   levelShift,
   frozenPanel,
   frozenVariance,

@@ -137,6 +137,9 @@ export function runDetectors(input: RunDetectorsInput): Finding[] {
     }
     return { history: h, ...(start ? { regimeStart: start } : {}) };
   };
+  let metricHistories: Map<string, MetricHistory> | undefined;
+  const allHistories = (): ReadonlyMap<string, MetricHistory> =>
+    (metricHistories ??= new Map(source.metrics.map((m) => [m.name, historyOf(m).history])));
   const collect = (
     detector: Detector<Record<string, unknown>>,
     run: () => FindingDraft[],
@@ -181,6 +184,7 @@ export function runDetectors(input: RunDetectorsInput): Finding[] {
         metric,
         history,
         ...(regimeStart ? { regimeStart } : {}),
+        metricHistories: allHistories(),
         polls,
         docChanges: input.docChanges,
         ...(input.docs ? { docs: input.docs } : {}),
