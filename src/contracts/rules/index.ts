@@ -1,5 +1,6 @@
 // Semantic contract rules beyond the JSON Schema, run after a contract set loads. Each rule lives in its own file.
 import { checkOverrides } from './check-overrides.js';
+import { invariantReferences } from './invariant-references.js';
 import { knownDeprecationsRule } from './known-deprecations.js';
 import { knownReferences } from './known-references.js';
 import type { ContractRule } from './rule.js';
@@ -18,5 +19,6 @@ export const RULES: readonly ContractRule[] = [
   unusedMetrics,
   secretsSet,
   checkOverrides,
+  invariantReferences,
   knownDeprecationsRule,
 ];
