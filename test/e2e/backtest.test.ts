@@ -80,6 +80,49 @@ describe('upwatch backtest', () => {
     expect(lines[1]!.evidence['absorbed']).toEqual(['unit-scale']);
   });
 
+  it('flags unique viewers overtaking views once the contract declares the invariant', async () => {
+    const history = join(FIXTURES, 'page-views.csv');
+    const r = await backtest([
+      '--history',
+      history,
+      '--contracts',
+      join(FIXTURES, 'page-views-contracts'),
+      '--format',
+      'json',
+      '--no-progress',
+    ]);
+    expect(r.code).toBe(0);
+    const lines = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(lines).toEqual([
+      expect.objectContaining({
+        rule: 'invariant-broken',
+        severity: 'block',
+        metric: 'page_total_media_view_unique',
+        entities: ['101', '102', '103'],
+        onset: '2026-02-06',
+        detectedOn: '2026-02-08',
+        evidence: expect.objectContaining({
+          atMost: 'page_media_view',
+          violatingEntityDays: 6,
+          baselineRatio: 0.6,
+          factor: null,
+          exampleEntity: '101',
+          exampleValue: 999,
+          exampleBound: 896,
+        }) as unknown,
+      }),
+    ]);
+    expect(lines[0]!['explanation']).toMatch(
+      /^page_total_media_view_unique must stay at most page_media_view, but exceeds it on 3\/3 entities since 2026-02-06/,
+    );
+    // Without the contract the names do not pair (X_unique ≤ X is inferred only for exact names): no finding.
+    const bare = await backtest(['--history', history, '--no-progress']);
+    expect(bare.stdout).toMatch(/findings: 0 block, 0 warn, 0 info/);
+  });
+
   it('reads JSON Lines with the same fields', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'upwatch-bt-'));
     const file = join(dir, 'h.jsonl');
