@@ -33,6 +33,15 @@ describe('panel-scale', () => {
     expect(d?.entityShare).toBeGreaterThanOrEqual(0.6);
   });
 
+  it('lists an entity whose own first day read ×500 inside a ×1000 panel change (noisy, not unaffected)', () => {
+    const h = panel(3, 30, (v, e) => (e === 7 ? rescale(v, 59, 500, true) : rescale(v, 59, 1000, true)));
+    const [d] = runOn(panelScale, h);
+    expect(d?.evidence['factor']).toBe(1000);
+    expect(d?.entities).toContain('p07');
+    expect(d?.entities).toHaveLength(30);
+    expect(d?.evidence['entitiesAgreeing']).toBeLessThan(30);
+  });
+
   it.each([
     { name: 'clean panel', edit: (v: number[]) => v },
     {

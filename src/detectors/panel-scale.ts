@@ -163,7 +163,13 @@ export const panelScale: Detector<PanelScaleOptions> = {
     const isUnit = snap.distance <= tol;
     if (!isUnit && p.days < o.confirmDays) return [];
     const agreeing = p.entities.filter((e) => agrees(e, p.logFactor, o.agreeTolerance, p.days));
-    const entities = agreeing.map((e) => e.entity).sort();
+    // A unit change hits the entities it hits by the same factor; one whose own first days read ×550 inside a ×1000
+    // panel is noisy, not unaffected. It is listed (so the gate blocks it) when it moved at least half the panel's
+    // log-factor in the same direction; `entitiesAgreeing` still counts the strict agreement.
+    const moved = isUnit
+      ? p.entities.filter((e) => agreeing.includes(e) || e.logFactor / p.logFactor >= 0.5)
+      : agreeing;
+    const entities = moved.map((e) => e.entity).sort();
     const kappas = p.entities.map((e) => Math.exp(e.logFactor));
     const kappa = Math.exp(p.logFactor);
     const lo = quantile(kappas, 0.25);

@@ -47,6 +47,19 @@ describe('unit-scale', () => {
     },
   );
 
+  it('reads the factor day by day, not as a ratio of medians across weekdays', () => {
+    // A strongly weekly page rescaled ×100 on days 57–59; its trough day of the three was also a noisy high day (×2.4 its
+    // usual). Day by day the ratios read ×240, ×100, ×100: median ×100. The ratio of the medians mixed the trough
+    // day's value with the peak day's expectation and read ×154 (on a real panel it named nothing for 2 days).
+    const weekly = Array.from({ length: 60 }, (_, t) =>
+      Math.round(400 * Math.exp(0.5 * Math.sin((2 * Math.PI * (t + 2)) / 7))),
+    );
+    const run = [57, 58, 59].sort((a, b) => weekly[a]! - weekly[b]!);
+    const values = weekly.map((v, t) => (t === run[0] ? v * 2.4 * 100 : t >= 57 ? v * 100 : v));
+    const [d] = runOn(unitScale, historyOf({ p1: values }));
+    expect(d?.evidence['factor']).toBe(100);
+  });
+
   it.each([
     { name: 'seasonal growth', values: clean(21, 500) },
     { name: '×8 viral burst for 3 days', values: burst(clean(22, 300), 57, 3, 8) },

@@ -130,15 +130,8 @@ function compute(
   const carry = before.length > 0 ? 0.5 * (before.reduce((a, b) => a + b, 0) / before.length) : 0;
   let logFactor = delta - carry;
   if (model.transform.name !== 'asinh') {
-    const obs: number[] = [];
-    const exp: number[] = [];
-    for (const i of runIdx) {
-      obs.push(values[i]!);
-      exp.push(model.transform.inverse(model.expected(i) + carry));
-    }
-    const mo = median(obs);
-    const me = median(exp);
-    if (me >= RAW_RATIO_LEVEL && mo > 0) logFactor = Math.log(mo / me);
+    const raw = rawLogFactor(runIdx, values, (i) => model.transform.inverse(model.expected(i) + carry));
+    if (raw !== undefined) logFactor = raw;
   }
   let lastNormal: EntityShift['lastNormal'];
   for (let i = onset - 1; i >= 0; i--) {
@@ -173,23 +166,48 @@ export function windowShift(
   to: number,
 ): { delta: number; logFactor: number; k: number; medianValue: number } | undefined {
   const run: number[] = [];
+  const idx: number[] = [];
   const obs: number[] = [];
-  const exp: number[] = [];
   for (let i = Math.max(from, shift.baseEnd + 1); i <= to; i++) {
     const e = shift.residuals[i]!;
     if (!Number.isFinite(e)) continue;
     run.push(e);
+    idx.push(i);
     obs.push(values[i]!);
-    exp.push(shift.model.transform.inverse(shift.model.expected(i)));
   }
   if (run.length === 0) return undefined;
   const delta = median(run);
-  const mo = median(obs);
-  const me = median(exp);
   let logFactor = delta;
-  if (shift.model.transform.name !== 'asinh' && me >= RAW_RATIO_LEVEL && mo > 0)
-    logFactor = Math.log(mo / me);
-  return { delta, logFactor, k: run.length, medianValue: mo };
+  if (shift.model.transform.name !== 'asinh') {
+    const model = shift.model;
+    const raw = rawLogFactor(idx, values, (i) => model.transform.inverse(model.expected(i)));
+    if (raw !== undefined) logFactor = raw;
+  }
+  return { delta, logFactor, k: run.length, medianValue: median(obs) };
+}
+
+/**
+ * The factor read from raw values: the median over the run of ln(observed / expected), day by day, so that a run
+ * spanning a weekday peak and a trough is not compared as median(observed) / median(expected) (which mixes days and
+ * misread a ×100 as ×190 on a weekly-seasonal page). Undefined when the expected level is below RAW_RATIO_LEVEL
+ * (log1p compresses small counts; the transformed Δ is better there) or no day has a positive value.
+ */
+function rawLogFactor(
+  idx: readonly number[],
+  values: Float64Array,
+  expected: (i: number) => number,
+): number | undefined {
+  const exps: number[] = [];
+  const logs: number[] = [];
+  for (const i of idx) {
+    const x = expected(i);
+    exps.push(x);
+    const v = values[i]!;
+    if (v > 0 && x > 0) logs.push(Math.log(v / x));
+  }
+  if (logs.length === 0 || !(median(exps) >= RAW_RATIO_LEVEL)) return undefined;
+  if (logs.length * 2 < idx.length) return undefined;
+  return median(logs);
 }
 
 /** Median observed raw value over the entity's shifted run. */
