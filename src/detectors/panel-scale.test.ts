@@ -18,6 +18,19 @@ function panel(seed: number, n: number, edit: (values: number[], e: number) => n
   return historyOf(series);
 }
 
+/** A panel whose entity levels climb evenly from ≈12/day (p00) to ≈1,100/day (last): rank = index. */
+function ladder(seed: number, n: number, edit: (values: number[], e: number) => number[]) {
+  const series: Record<string, number[]> = {};
+  for (let e = 0; e < n; e++) {
+    const level = Math.exp(2.5 + (4.5 * e) / (n - 1));
+    series[`p${String(e).padStart(2, '0')}`] = edit(
+      countSeries(seeded(seed * 1000 + e), { days: 60, level, weekdayAmp: 0.2, growth: 0.003 }),
+      e,
+    );
+  }
+  return historyOf(series);
+}
+
 describe('panel-scale', () => {
   it.each([
     { factor: 10, from: 59, severity: 'block', name: '×10 panel-wide (panel-only unit)' },
@@ -55,6 +68,50 @@ describe('panel-scale', () => {
     { name: 'one-day ×2 holiday spike', edit: (v: number[]) => burst(v, 59, 1, 2) },
   ])('stays quiet on $name', ({ edit }) => {
     expect(runOn(panelScale, panel(4, 30, edit))).toEqual([]);
+  });
+
+  describe('quantile slope (S3)', () => {
+    it.each([
+      { name: '×100 on every entity', n: 30, edit: (v: number[]) => rescale(v, 57, 100, true) },
+      { name: '÷1000 on every entity', n: 30, edit: (v: number[]) => rescale(v, 57, 0.001) },
+    ])('$name → slope ≈ 1, the unit factor named, "all quantiles moved alike"', ({ n, edit }) => {
+      const [d] = runOn(panelScale, ladder(1, n, edit));
+      const factor = Number(d?.evidence['factor']);
+      expect(d?.severity).toBe('block');
+      expect(Math.abs(Number(d?.evidence['quantileSlope']) - 1)).toBeLessThan(0.1);
+      expect(Math.abs(Math.log(Number(d?.evidence['quantileFactor']) / factor))).toBeLessThan(0.1);
+      expect(d?.evidence['quantilesRef']).toHaveLength(9);
+      expect(d?.evidence['quantilesChanged']).toHaveLength(9);
+      expect(d?.explanation).toMatch(/All quantiles moved alike \(slope (0\.9\d|1(\.0\d)?)\b/);
+    });
+
+    // Small entities ×100, the largest quarter ×10: the median says ×100, the quantiles say otherwise.
+    const mixed = (v: number[], e: number) => rescale(v, 57, e < 22 ? 100 : 10, true);
+
+    it('small entities ×100, big ones ×10 → slope far from 1, no unit factor, warns', () => {
+      const h = ladder(1, 30, mixed);
+      // Without the guard the panel's median factor snaps to ×100 and blocks.
+      const [unguarded] = runOn(panelScale, h, { options: { qqMaxDeviation: Infinity } });
+      expect(unguarded?.evidence['factor']).toBe(100);
+      const [d] = runOn(panelScale, h);
+      expect(d?.severity).toBe('warn');
+      expect(d?.evidence['factor']).toBeNull();
+      expect(Math.abs(Number(d?.evidence['quantileSlope']) - 1)).toBeGreaterThanOrEqual(0.25);
+      expect(d?.explanation).toContain('small entities moved more than large ones');
+      expect(d?.explanation).toContain('not a unit change');
+      expect(d?.explanation).not.toMatch(/unit or representation change/);
+    });
+
+    it('fewer than 10 entities → slope omitted, the unit factor still named', () => {
+      const [d] = runOn(
+        panelScale,
+        panel(4, 8, (v) => rescale(v, 58, 100, true)),
+      );
+      expect(d?.severity).toBe('block');
+      expect(d?.evidence['factor']).toBe(100);
+      expect(d?.evidence).not.toHaveProperty('quantileSlope');
+      expect(d?.explanation).not.toContain('quantiles');
+    });
   });
 
   it('property: clean growing seasonal panels never block', () => {

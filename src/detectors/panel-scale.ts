@@ -3,6 +3,7 @@ import type { Detector } from '../core/detector.js';
 import type { FindingDraft } from '../core/finding.js';
 import { entityList, metricInput, round6 } from './common.js';
 import { dayString } from './stats/days.js';
+import { quantileFit, type QuantileFit, type QuantilePairInput } from './stats/qq.js';
 import { MAD_TO_SD, mad, median, quantile } from './stats/robust.js';
 import { entityShift, windowShift, type EntityShift } from './stats/shift.js';
 import {
@@ -29,6 +30,15 @@ export interface PanelScaleOptions {
   /** Days a non-unit panel shift must last before it is reported (holiday spikes last one). */
   confirmDays: number;
   factors: number[];
+  /** Entities needed for the quantile–quantile slope (S3); fewer and the slope is omitted. */
+  qqMinEntities: number;
+  /** |b − 1| below which the quantiles "moved alike" (S3). */
+  qqAlike: number;
+  /**
+   * |b − 1| at or above which a unit-like panel factor is a shape change instead: warn, no factor named. Raised to
+   * 1.8/√n on panels under 52 entities, where the slope itself is noisier.
+   */
+  qqMaxDeviation: number;
   lookback: number;
   baselineDays: number;
   minHistory: number;
@@ -103,6 +113,42 @@ export function panelShift(
   return { onsetIndex: onset, days: T - onset + 1, logFactor, se, agree, entities, n: shifts.length };
 }
 
+/**
+ * The S3 quantile fit of a panel shift: each changed day (onset…today) against the latest same weekday before the
+ * onset, over the entities the shift was measured on. Undefined with too few entities (or signed values).
+ */
+export function panelQuantileFit(
+  frame: { entities: readonly { entity: string; values: Float64Array }[]; length: number },
+  p: Pick<PanelShift, 'onsetIndex' | 'entities'>,
+  minEntities: number,
+): QuantileFit | undefined {
+  const names = new Set(p.entities.map((e) => e.entity));
+  const rows = frame.entities.filter((s) => names.has(s.entity)).map((s) => s.values);
+  const days: QuantilePairInput[] = [];
+  for (let t = p.onsetIndex; t < frame.length; t++) {
+    const ref = t - 7 * Math.ceil((t - p.onsetIndex + 1) / 7);
+    if (ref < 0) continue;
+    days.push({ ref: rows.map((v) => v[ref]!), now: rows.map((v) => v[t]!) });
+  }
+  return quantileFit(days, minEntities);
+}
+
+/** The S3 sentence for an explanation (§3.10 template: "all quantiles moved alike (slope {b})"). */
+function quantileSentence(fit: QuantileFit | undefined, alike: number, shape: number): string {
+  if (!fit) return '';
+  const b = formatNumber(Number(fit.slope.toFixed(2)));
+  const dev = Math.abs(fit.slope - 1);
+  if (dev < alike)
+    return `All quantiles moved alike (slope ${b}, ${formatFactor(fit.factor)} from the 10th to the 90th percentile). `;
+  if (dev < shape) return `The quantiles moved nearly alike (slope ${b}; 1 would be one factor for all). `;
+  return (
+    `The quantiles did not move alike (slope ${b}; 1 would be one factor for all): ` +
+    `${fit.slope < 1 ? 'small entities moved more than large ones' : 'large entities moved more than small ones'}. `
+  );
+}
+
+const round3 = (x: number): number => Math.round(x * 1000) / 1000;
+
 export const panelScale: Detector<PanelScaleOptions> = {
   id: 'panel-scale',
   title: 'Whole panel rescaled on the same day',
@@ -110,7 +156,10 @@ export const panelScale: Detector<PanelScaleOptions> = {
     'Estimates one factor for all entities of a metric (median of per-entity log-ratios since the panel shift ' +
     'began) and fires when at least 60 % of entities agree on a factor of ×2 or more. Snapped to a unit factor ' +
     '(now including ×10, safe across many entities) it blocks as an upstream scale change; a non-unit panel shift ' +
-    'lasting 3 days warns. It absorbs the per-entity unit-scale and level-shift findings it explains.',
+    'lasting 3 days warns. A Theil–Sen fit of the cross-entity quantiles 0.1…0.9 against the same weekday before ' +
+    'the onset (S3, panels of 10 or more) tells a unit change (slope ≈1: every quantile moved by one factor) from ' +
+    'a change of shape: with |slope − 1| ≥ 0.25 (1.8/√n on smaller panels) a unit-like factor is not named and the finding warns. It absorbs ' +
+    'the per-entity unit-scale and level-shift findings it explains.',
   class: 'scale',
   stage: 'scale',
   scope: 'metric',
@@ -123,6 +172,9 @@ export const panelScale: Detector<PanelScaleOptions> = {
     maxToleranceDecades: 0.3,
     confirmDays: 3,
     factors: [...PANEL_UNIT_FACTORS],
+    qqMinEntities: 10,
+    qqAlike: 0.1,
+    qqMaxDeviation: 0.25,
     lookback: 7,
     baselineDays: 28,
     minHistory: 7,
@@ -139,6 +191,9 @@ export const panelScale: Detector<PanelScaleOptions> = {
       maxToleranceDecades: { type: 'number', minimum: 0 },
       confirmDays: { type: 'integer', minimum: 1 },
       factors: { type: 'array', items: { type: 'number', exclusiveMinimum: 1 }, minItems: 1 },
+      qqMinEntities: { type: 'integer', minimum: 3 },
+      qqAlike: { type: 'number', exclusiveMinimum: 0 },
+      qqMaxDeviation: { type: 'number', exclusiveMinimum: 0 },
       lookback: { type: 'integer', minimum: 1, maximum: 28 },
       baselineDays: { type: 'integer', minimum: 7 },
       minHistory: { type: 'integer', minimum: 3 },
@@ -160,8 +215,16 @@ export const panelScale: Detector<PanelScaleOptions> = {
     );
     const raw = snapToUnit(p.logFactor, o.factors);
     const snap = preferDecimal(raw, p.logFactor, tol, isBinaryUnit(metric.unit));
-    const isUnit = snap.distance <= tol;
-    if (!isUnit && p.days < o.confirmDays) return [];
+    const unitLike = snap.distance <= tol;
+    const qq = panelQuantileFit(frame, p, o.qqMinEntities);
+    // S3 guard: a unit change multiplies every entity alike. Quantiles that moved by different factors are a change
+    // of shape (or a partial migration) that happens to have a unit-like median: warn, and name no factor.
+    // The slope's own noise shrinks as 1/√n: ≈0.06 sd on 100 entities (1-day fits on clean calibration panels:
+    // 1st–99th percentile 0.87–1.14), so ≈0.2 on 10. The guard stays 3 sd clear of it on small panels.
+    const guard = qq ? Math.max(o.qqMaxDeviation, 1.8 / Math.sqrt(qq.entities)) : Infinity;
+    const shape = unitLike && qq !== undefined && Math.abs(qq.slope - 1) >= guard;
+    const isUnit = unitLike && !shape;
+    if (!isUnit && !shape && p.days < o.confirmDays) return [];
     const agreeing = p.entities.filter((e) => agrees(e, p.logFactor, o.agreeTolerance, p.days));
     // A unit change hits the entities it hits by the same factor; one whose own first days read ×550 inside a ×1000
     // panel is noisy, not unaffected. It is listed (so the gate blocks it) when it moved at least half the panel's
@@ -185,10 +248,13 @@ export const panelScale: Detector<PanelScaleOptions> = {
     const first = `first changed ${formatNumber(exSeries.values[p.onsetIndex]!)} (${onset}).`;
     const head =
       `${metric.name}: since ${onset} ≈${formatFactor(isUnit ? snap.factor : kappa)} (median ${formatNumber(kappa)}, ` +
-      `IQR ${formatNumber(lo)}–${formatNumber(hi)}) on ${agreeing.length}/${p.n} entities (${entityList(entities)}). `;
+      `IQR ${formatNumber(lo)}–${formatNumber(hi)}) on ${agreeing.length}/${p.n} entities (${entityList(entities)}). ` +
+      quantileSentence(qq, o.qqAlike, guard);
     const explanation = isUnit
       ? `${head}The panel moved together by a unit factor: an upstream unit or representation change, not growth. ${lastNormal}${first}`
-      : `${head}The panel moved together for ${p.days} days, but not by a unit factor: a real upstream change or a redefinition. ${lastNormal}${first}`;
+      : shape
+        ? `${head}The median is near ${formatFactor(snap.factor)}, but a unit change would move every entity by it: a change of shape or a partial change, not a unit change. ${lastNormal}${first}`
+        : `${head}The panel moved together for ${p.days} days, but not by a unit factor: a real upstream change or a redefinition. ${lastNormal}${first}`;
     const draft: FindingDraft = {
       rule: 'panel-scale',
       class: 'scale',
@@ -209,6 +275,15 @@ export const panelScale: Detector<PanelScaleOptions> = {
         entitiesChecked: p.n,
         lastNormalValue: last ? last.value : null,
         firstChangedValue: exSeries.values[p.onsetIndex]!,
+        ...(qq
+          ? {
+              quantileSlope: round6(qq.slope),
+              quantileFactor: round6(qq.factor),
+              // The 9 pairs (x_q, y_q) at q = 0.1…0.9 as two aligned arrays (evidence values are flat).
+              quantilesRef: qq.pairs.map(([x]) => round3(x)),
+              quantilesChanged: qq.pairs.map(([, y]) => round3(y)),
+            }
+          : {}),
       },
       explanation,
     };
