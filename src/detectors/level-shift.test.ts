@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { levelShift } from './level-shift.js';
+import { levelShift, locateOnset } from './level-shift.js';
 import { burst, countSeries, historyOf, rescale } from './testing/series.js';
 import { seeded } from './testing/random.js';
 import { runOn } from './testing/input.js';
@@ -28,6 +28,79 @@ describe('level-shift', () => {
     expect(Math.abs(Date.parse(d!.onset) - Date.parse(h.entities.get('p0')![from]!.day))).toBeLessThanOrEqual(
       2 * 86_400_000, // CUSUM onsets can lead by up to 2 days
     );
+  });
+
+  it.each([
+    { factor: 1.3, from: 55 },
+    { factor: 0.7, from: 55 },
+    { factor: 0.5, from: 57 },
+  ])(
+    '×$factor from day $from: segmentation puts the onset on its day, with the cost it removed',
+    ({ factor, from }) => {
+      const h = panel(1, 40, (v) => rescale(v, from, factor, true));
+      const [d] = runOn(levelShift, h);
+      expect(d?.onset).toBe(h.entities.get('p0')![from]!.day);
+      expect(d?.evidence['onsetMethod']).toBe('segmentation');
+      expect(Number(d?.evidence['onsetCostReduction'])).toBeGreaterThan(0);
+      expect(Number(d?.evidence['onsetCostShare'])).toBeGreaterThan(0.3);
+      expect(d?.explanation).toMatch(
+        /Onset by segmentation: the split there removes \d+ % of the 28-day variation/,
+      );
+    },
+  );
+
+  it.each([1, 2, 3, 4])(
+    'seed %i: a shift 2 days old (shorter than a segment) still gets its own day as onset',
+    (seed) => {
+      const h = panel(seed, 40, (v) => rescale(v, 58, 0.5, true));
+      const [d] = runOn(levelShift, h);
+      expect(d?.onset).toBe(h.entities.get('p0')![58]!.day);
+    },
+  );
+
+  describe('locateOnset', () => {
+    const o = levelShift.defaults;
+    // 35 days of standardised panel median, quiet (alternating ±0.3) until the change.
+    const quiet = (i: number) => (i % 2 ? 0.3 : -0.3);
+    it.each([
+      {
+        name: 'a step of 4 at day 28',
+        u: (i: number) => quiet(i) + (i >= 28 ? 4 : 0),
+        onset: 28,
+        abrupt: true,
+      },
+      {
+        name: 'a step of 4 reached over 2 days',
+        u: (i: number) => quiet(i) + (i >= 29 ? 4 : i === 28 ? 2 : 0),
+        onset: 28,
+        abrupt: true,
+      },
+      {
+        name: 'a drop of 3 at day 30',
+        u: (i: number) => quiet(i) - (i >= 30 ? 3 : 0),
+        onset: 30,
+        abrupt: true,
+        dir: -1 as const,
+      },
+      {
+        name: 'a ramp of 0.6 a day from day 20',
+        u: (i: number) => quiet(i) + Math.max(0, 0.6 * (i - 19)),
+        abrupt: false,
+      },
+    ])('$name → abrupt $abrupt', ({ u, onset, abrupt, dir }) => {
+      const xs = Array.from({ length: 35 }, (_, i) => u(i));
+      const loc = locateOnset(xs, 34, dir ?? 1, 31, o);
+      expect(loc.method).toBe('segmentation');
+      expect(loc.abrupt).toBe(abrupt);
+      if (onset !== undefined) expect(loc.onset - onset).toBeGreaterThanOrEqual(0);
+      if (onset !== undefined) expect(loc.onset - onset).toBeLessThanOrEqual(1);
+    });
+
+    it('missing days are skipped, and a 2-day-old shift is left to the run rule', () => {
+      const xs = Array.from({ length: 35 }, (_, i) => (i === 29 ? NaN : quiet(i) + (i >= 27 ? 4 : 0)));
+      expect(locateOnset(xs, 34, 1, 27, o).onset).toBe(27);
+      expect(locateOnset(xs, 34, 1, 33, o)).toEqual({ onset: 33, method: 'run' });
+    });
   });
 
   it.each([

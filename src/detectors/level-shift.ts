@@ -3,6 +3,7 @@ import type { Detector } from '../core/detector.js';
 import { metricInput, round6 } from './common.js';
 import { dayString } from './stats/days.js';
 import { MAD_TO_SD, mad, median } from './stats/robust.js';
+import { binarySegmentation } from './stats/segment.js';
 import { entityShift, type EntityShift } from './stats/shift.js';
 import { formatFactor, formatNumber } from './stats/units.js';
 
@@ -14,6 +15,13 @@ export interface LevelShiftOptions {
   minFactor: number;
   /** Entities needed for a panel median. */
   minEntities: number;
+  /** Onset localisation: days of the panel-median series segmented, fewest days per segment, split penalty. */
+  segmentDays: number;
+  segmentMinSize: number;
+  /** Smallest l1 cost reduction of a split, in units of the panel median's noise (see stats/segment.ts). */
+  segmentPenalty: number;
+  /** The step across the onset (3 days before vs 3 after, starting ≤2 d late) must reach this share of the shift. */
+  abruptShare: number;
   lookback: number;
   baselineDays: number;
   minHistory: number;
@@ -30,7 +38,19 @@ export const levelShift: Detector<LevelShiftOptions> = {
   class: 'scale',
   stage: 'scale',
   scope: 'metric',
-  defaults: { k: 0.5, h: 5, minFactor: 1.15, minEntities: 20, lookback: 7, baselineDays: 28, minHistory: 14 },
+  defaults: {
+    k: 0.5,
+    h: 5,
+    minFactor: 1.15,
+    minEntities: 20,
+    segmentDays: 28,
+    segmentMinSize: 3,
+    segmentPenalty: 10,
+    abruptShare: 0.5,
+    lookback: 7,
+    baselineDays: 28,
+    minHistory: 14,
+  },
   optionsSchema: {
     type: 'object',
     additionalProperties: false,
@@ -39,6 +59,10 @@ export const levelShift: Detector<LevelShiftOptions> = {
       h: { type: 'number', exclusiveMinimum: 0 },
       minFactor: { type: 'number', exclusiveMinimum: 1 },
       minEntities: { type: 'integer', minimum: 3 },
+      segmentDays: { type: 'integer', minimum: 7 },
+      segmentMinSize: { type: 'integer', minimum: 1 },
+      segmentPenalty: { type: 'number', minimum: 0 },
+      abruptShare: { type: 'number', minimum: 0, maximum: 1 },
       lookback: { type: 'integer', minimum: 1, maximum: 28 },
       baselineDays: { type: 'integer', minimum: 7 },
       minHistory: { type: 'integer', minimum: 7 },
@@ -101,14 +125,18 @@ export const levelShift: Detector<LevelShiftOptions> = {
     }
     const dir = up >= o.h ? 1 : down >= o.h ? -1 : 0;
     if (dir === 0) return [];
-    // Onset: the start of the run of days on the shifted side (|u| > k) ending today, within the CUSUM stretch.
-    let onset = T;
+    // Run onset: the start of the run of days on the shifted side (|u| > k) ending today, within the CUSUM stretch.
+    let runOnset = T;
     for (let i = T - 1; i >= (dir > 0 ? upStart : downStart); i--) {
       const u = (med[i]! - center) / noise;
       if (!Number.isFinite(u)) continue;
       if (dir * u <= o.k) break;
-      onset = i;
+      runOnset = i;
     }
+    const u = Array.from(med, (m) => (m - center) / noise);
+    const loc = locateOnset(u, T, dir, runOnset, o);
+    if (loc.abrupt === false) return [];
+    const onset = loc.onset;
     const since: number[] = [];
     for (let i = onset; i <= T; i++) if (Number.isFinite(raw[i]!)) since.push(raw[i]!);
     const logFactor = median(since);
@@ -133,12 +161,111 @@ export const levelShift: Detector<LevelShiftOptions> = {
           h: o.h,
           days: T - onset + 1,
           entitiesChecked: shifts.length,
+          onsetMethod: loc.method,
+          onsetCostReduction: loc.gain === undefined ? null : round6(loc.gain),
+          onsetCostShare: loc.share === undefined ? null : round6(loc.share),
+          onsetStep: loc.step === undefined ? null : round6(loc.step),
         },
         explanation:
           `${metric.name}: since ${dayString(frame.startDay + onset)} the whole panel sits ≈${formatFactor(kappa)} off its ` +
-          `expected level (median over ${shifts.length} entities; CUSUM ${formatNumber(cusum)} ≥ ${o.h}). Not a unit factor: ` +
-          `a real upstream change or a redefinition.`,
+          `expected level (median over ${shifts.length} entities; CUSUM ${formatNumber(cusum)} ≥ ${o.h}). ` +
+          onsetSentence(loc, o.segmentDays) +
+          `Not a unit factor: a real upstream change or a redefinition.`,
       },
     ];
   },
 };
+
+/** Where the shift began and how sure: from segmentation, or from the run rule when segmentation cannot say. */
+export interface OnsetLocation {
+  /** Grid index of the first shifted day. */
+  onset: number;
+  /** 'segmentation': l1 binary segmentation of the last segmentDays; 'run': the run of shifted days (too recent). */
+  method: 'segmentation' | 'run';
+  /** Cost reduction of the split at the onset, in noise units (segmentation only). */
+  gain?: number;
+  /** That reduction as a share of the window's one-segment cost, 0…1. */
+  share?: number;
+  /** Step across the onset (3 days before vs the best of 3-day windows starting 0–2 days after), noise units. */
+  step?: number;
+  /** Whether the step reached abruptShare of the shift; undefined when it could not be judged (under 3 days). */
+  abrupt?: boolean;
+}
+
+/**
+ * Localise the onset of a panel shift in direction `dir` (detection.md §3.3, S5): binary segmentation with an l1
+ * cost over the last `segmentDays` of the standardised panel median `u` (grid-indexed, NaN where missing), segments
+ * of at least `segmentMinSize` days. The onset is the first day of the trailing run of segments on the shifted side
+ * (median beyond k). With no split above the penalty, the best single split is used when it separates an unshifted
+ * left from a shifted right: the CUSUM already established that a change happened, so only its place is in
+ * question. A shift younger than `segmentMinSize` days cannot form a segment: the run rule's onset stands.
+ *
+ * @example
+ * locateOnset(u, T, 1, runOnset, levelShift.defaults) // { onset: 52, method: 'segmentation', gain: 31.2, … }
+ */
+export function locateOnset(
+  u: readonly number[],
+  T: number,
+  dir: 1 | -1,
+  runOnset: number,
+  o: Pick<LevelShiftOptions, 'k' | 'segmentDays' | 'segmentMinSize' | 'segmentPenalty' | 'abruptShare'>,
+): OnsetLocation {
+  const fallback: OnsetLocation = { onset: runOnset, method: 'run' };
+  if (T - runOnset + 1 < o.segmentMinSize) return fallback;
+  const idx: number[] = [];
+  const xs: number[] = [];
+  for (let i = Math.max(0, T - o.segmentDays + 1); i <= T; i++) {
+    if (Number.isFinite(u[i]!)) {
+      idx.push(i);
+      xs.push(u[i]!);
+    }
+  }
+  const seg = binarySegmentation(xs, { minSize: o.segmentMinSize, penalty: o.segmentPenalty });
+  const shifted = (m: number) => dir * m > o.k;
+  let start: number | undefined;
+  let gain: number | undefined;
+  if (seg.splits.length > 0) {
+    let j = seg.segments.length - 1;
+    if (!shifted(seg.segments[j]!.median)) return fallback;
+    while (j > 0 && shifted(seg.segments[j - 1]!.median)) j--;
+    if (j === 0) return fallback;
+    start = seg.segments[j]!.start;
+    gain = seg.splits.find((s) => s.index === start)?.gain;
+  } else if (seg.best) {
+    const left = median(xs.slice(0, seg.best.index));
+    const right = median(xs.slice(seg.best.index));
+    if (!shifted(right) || shifted(left)) return fallback;
+    start = seg.best.index;
+    gain = seg.best.gain;
+  }
+  if (start === undefined || gain === undefined) return fallback;
+  // A final segment held at the minimum length can start on a pre-shift day: drop leading days that sit closer
+  // to the old level than to the new one.
+  const oldLevel = median(xs.slice(0, start));
+  const newLevel = median(xs.slice(start));
+  while (start < xs.length - 1 && dir * (xs[start]! - oldLevel) < 0.5 * dir * (newLevel - oldLevel)) start++;
+  // Abrupt: 3 days before the onset vs 3 days after it, the latter starting up to 2 days late. A shift with fewer
+  // than 3 days since its onset cannot be judged yet.
+  const before = median(xs.slice(Math.max(0, start - 3), start));
+  let step = -Infinity;
+  for (let g = 0; g <= 2 && start + g < xs.length; g++)
+    step = Math.max(step, dir * (median(xs.slice(start + g, start + g + 3)) - before));
+  const shift = dir * (median(xs.slice(start)) - median(xs.slice(0, start)));
+  return {
+    onset: idx[start]!,
+    method: 'segmentation',
+    gain,
+    share: seg.totalCost > 0 ? gain / seg.totalCost : 0,
+    step,
+    ...(xs.length - start >= 3 ? { abrupt: step >= o.abruptShare * shift } : {}),
+  };
+}
+
+function onsetSentence(loc: OnsetLocation, days: number): string {
+  if (loc.method === 'run') return 'Onset from the run of shifted days (too recent to segment). ';
+  return (
+    `Onset by segmentation: the split there removes ${formatNumber(Number((100 * loc.share!).toFixed(0)))} % of ` +
+    `the ${days}-day variation (cost ${formatNumber(Number(loc.gain!.toFixed(1)))})` +
+    (loc.abrupt ? ', and the level stepped within 2 days. ' : '. ')
+  );
+}
