@@ -103,6 +103,18 @@ const EXAMPLES: Record<string, (d: AnyDetector) => FindingDraft | undefined> = {
       options: { ...d.defaults, atMost: 'page_media_view' },
     })[0];
   },
+  'series-drift': (d) => {
+    // A large, quiet page sliding −2 %/day for three weeks from day 45, seen on day 65.
+    const v = countSeries(seeded(1), { days: 66, level: 3000, weekdayAmp: 0.2, noise: 0.03, shape: 1000 });
+    const slid = v.map((x, t) => (t >= 45 ? Math.round(x * Math.exp(-0.02 * Math.min(t - 45, 21))) : x));
+    const others = Object.fromEntries(
+      [2, 3, 4].map((e) => [
+        `page_${e}`,
+        countSeries(seeded(10 + e), { days: 66, level: 800 * e, noise: 0.03 }),
+      ]),
+    );
+    return runOn(d, historyOf({ page_1: slid, ...others }, { metric: 'page_media_view', source: 'meta' }))[0];
+  },
   'payload-schema': (d) => {
     const base: PayloadSchema = { 'data[].name': { string: 3 }, 'data[].values[].value': { int: 9 } };
     const polls = [1, 2, 3, 4].map((i) => pollOf(i, `2026-03-0${i}T07:00:00Z`, { payloadSchema: base }));

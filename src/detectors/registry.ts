@@ -24,6 +24,7 @@ import { representationFlip } from './representation-flip.js';
 import { restatement } from './restatement.js';
 import { unitScale } from './unit-scale.js';
 import { volumeDrop } from './volume-drop.js';
+import { seriesDrift } from './series-drift.js';
 
 // Each detector file exports one Detector; add it to this list (npm run new:detector does it for you).
 // Options differ per detector (each file is type-checked against its own O); the list holds them side by side.
@@ -52,6 +53,7 @@ const DETECTORS: Detector<any>[] = [
   periodStalled,
   restatement,
   distributionDrift,
+  seriesDrift,
 ];
 
 /** Every registered detector, ordered by stage (schema → deprecation → volume → frozen → scale → drift). */

@@ -209,6 +209,16 @@ function note(d: FindingDraft, key: 'suppressed' | 'absorbed', rules: string[]):
   };
 }
 
+/**
+ * True when a scale finding explains a drift finding of its metric: it is not info and covers the panel (no entity
+ * list, or at least half the entities) or every drifting entity.
+ */
+function scaleExplains(scale: FindingDraft, drift: FindingDraft): boolean {
+  if (scale.severity === 'info') return false;
+  if (scale.entities.length === 0 || (scale.entityShare ?? 0) >= 0.5) return true;
+  return drift.entities.length > 0 && drift.entities.every((e) => scale.entities.includes(e));
+}
+
 /** Drop what an earlier stage explains, then merge drafts with one fingerprint into the most serious one. */
 export function suppressAndMerge(tagged: readonly Tagged[]): FindingDraft[] {
   const explainers = new Map<string, { index: number; classes: Set<FindingClass>; suppressed: string[] }>();
@@ -228,11 +238,24 @@ export function suppressAndMerge(tagged: readonly Tagged[]): FindingDraft[] {
     } else explainers.set(key, { index, classes: new Set(classes), suppressed: [] });
   });
   const kept: Tagged[] = [];
+  // A scale finding (a unit change, a level shift) explains a drift of the same metric it covers (§3.7).
+  const scaleDrafts = tagged.filter((t) => t.draft.class === 'scale' && t.draft.metric !== undefined);
+  const scaleSuppressed = new Map<Tagged, string[]>();
   for (const t of tagged) {
     const d = t.draft;
     const ex = d.metric ? explainers.get(`${d.source}|${d.metric}`) : undefined;
     if (ex && ex.classes.has(d.class) && tagged[ex.index] !== t) {
       ex.suppressed.push(d.rule);
+      continue;
+    }
+    const scale =
+      d.class === 'drift'
+        ? scaleDrafts.find(
+            (s) => s.draft.source === d.source && s.draft.metric === d.metric && scaleExplains(s.draft, d),
+          )
+        : undefined;
+    if (scale) {
+      scaleSuppressed.set(scale, [...(scaleSuppressed.get(scale) ?? []), d.rule]);
       continue;
     }
     kept.push(t);
@@ -241,6 +264,10 @@ export function suppressAndMerge(tagged: readonly Tagged[]): FindingDraft[] {
     const t = tagged[ex.index]!;
     const i = kept.indexOf(t);
     if (i >= 0) kept[i] = { ...t, draft: note(t.draft, 'suppressed', ex.suppressed) };
+  }
+  for (const [t, rules] of scaleSuppressed) {
+    const i = kept.findIndex((k) => k.order === t.order);
+    if (i >= 0) kept[i] = { ...t, draft: note(kept[i]!.draft, 'suppressed', rules) };
   }
   const groups = new Map<string, Tagged[]>();
   for (const t of kept) {
