@@ -1,7 +1,16 @@
 // Observed values and what one poll of a source saw: the currency between providers, the store and detectors.
 
 /** JSON type of a value as received, for schema and representation checks. */
-export const JSON_TYPES = ['null', 'bool', 'int', 'float', 'numeric-string', 'string', 'object', 'array'] as const;
+export const JSON_TYPES = [
+  'null',
+  'bool',
+  'int',
+  'float',
+  'numeric-string',
+  'string',
+  'object',
+  'array',
+] as const;
 export type JsonType = (typeof JSON_TYPES)[number];
 
 /** Classify a received JSON value. */
@@ -9,7 +18,8 @@ export function jsonTypeOf(v: unknown): JsonType {
   if (v === null || v === undefined) return 'null';
   if (typeof v === 'boolean') return 'bool';
   if (typeof v === 'number') return Number.isInteger(v) ? 'int' : 'float';
-  if (typeof v === 'string') return v.trim() !== '' && Number.isFinite(Number(v)) ? 'numeric-string' : 'string';
+  if (typeof v === 'string')
+    return v.trim() !== '' && Number.isFinite(Number(v)) ? 'numeric-string' : 'string';
   if (Array.isArray(v)) return 'array';
   return 'object';
 }
@@ -99,8 +109,30 @@ export interface MetricOutcome {
   error?: UpstreamErrorInfo;
 }
 
+/** Distinct string values kept per path and poll, and the length each is cut to (enum tracking, §3.6). */
+export const PATH_STRINGS_MAX = 20;
+export const PATH_STRING_CHARS = 100;
+
+/** What a payload carried at one JSON path: a count per JSON type, and its first distinct string values. */
+export type PathShape = Partial<Record<JsonType, number>> & {
+  /** Up to PATH_STRINGS_MAX distinct `string` values, each cut to PATH_STRING_CHARS, in order of appearance. */
+  strings?: string[];
+  /** Set when the path carried more distinct strings than kept: not an enum. */
+  stringsCapped?: true;
+};
+
 /** Per JSON path of a payload: how many values of each type were seen. Arrays collapse to `[]`. */
-export type PayloadSchema = Record<string, Partial<Record<JsonType, number>>>;
+export type PayloadSchema = Record<string, PathShape>;
+
+/**
+ * The JSON type counts of a path's shape, without its string values.
+ *
+ * @example
+ * typeCounts({ string: 2, strings: ['day'] }) // [['string', 2]]
+ */
+export function typeCounts(shape: PathShape): [JsonType, number][] {
+  return JSON_TYPES.filter((t) => shape[t] !== undefined).map((t) => [t, shape[t]!]);
+}
 
 /** Everything a provider fetch returns; the pipeline stores it as one poll. */
 export interface FetchResult {

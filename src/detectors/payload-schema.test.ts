@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { payloadSchema } from './payload-schema.js';
 import type { PayloadSchema } from '../core/observation.js';
+import type { FindingDraft } from '../core/finding.js';
 import { metricOf, pollOf, sourceOf } from './testing/series.js';
 
 const base: PayloadSchema = {
@@ -105,5 +106,154 @@ describe('payload-schema names the metric a path carries', () => {
     });
     expect(f).toMatchObject({ rule: 'payload-schema', severity: 'block' });
     expect(f!.metric).toBe(metric);
+  });
+});
+
+describe('payload-schema enums (ENUM_NEW_VALUE)', () => {
+  const shape = (period: string[], extra: PayloadSchema = {}): PayloadSchema => ({
+    ...base,
+    'data[].period': { string: period.length, strings: period },
+    ...extra,
+  });
+  /** Polls 1…n with the given schemas, the last one current. */
+  function runPolls(schemas: PayloadSchema[], connection?: Partial<{ entities: string[] }>) {
+    const polls = schemas.map((s, i) =>
+      pollOf(i + 1, new Date(Date.UTC(2026, 1, 1 + i, 7)).toISOString(), { payloadSchema: s }),
+    );
+    const source = sourceOf([metricOf()]);
+    if (connection?.entities && source.connection.kind === 'http-json')
+      source.connection.entities = connection.entities;
+    return payloadSchema.detect({
+      now: new Date(polls[polls.length - 1]!.startedAt),
+      source,
+      polls,
+      docChanges: [],
+      options: payloadSchema.defaults,
+    });
+  }
+  const steady = (n: number, values = ['day', 'week']) => Array.from({ length: n }, () => shape(values));
+  const enumDrafts = (drafts: FindingDraft[]) =>
+    drafts.filter((d) => String(d.evidence['change']).startsWith('enum'));
+
+  it.each([
+    {
+      name: 'a value never seen in 14 polls',
+      polls: [...steady(14), shape(['day', 'week', 'days_28'])],
+      change: 'enum-new-value',
+      severity: 'warn',
+      values: ['days_28'],
+    },
+    {
+      name: 'a rare value seen once in the baseline is not new',
+      polls: [...steady(6), shape(['day', 'month']), ...steady(7), shape(['day', 'month'])],
+      change: undefined,
+    },
+    {
+      name: 'a regular value missing from the last 3 polls',
+      polls: [...steady(14), shape(['day']), shape(['day']), shape(['day'])],
+      change: 'enum-value-gone',
+      severity: 'info',
+      values: ['week'],
+    },
+    {
+      name: 'missing from only the last 2 polls',
+      polls: [...steady(15), shape(['day']), shape(['day'])],
+      change: undefined,
+    },
+    {
+      name: 'too few baseline polls',
+      polls: [...steady(5), shape(['day', 'week', 'days_28'])],
+      change: undefined,
+    },
+    {
+      name: 'dates are identifiers: a new day every poll',
+      polls: Array.from({ length: 16 }, (_, i) => shape([`2026-02-${String(i + 1).padStart(2, '0')}`])),
+      change: undefined,
+    },
+    {
+      name: 'values still arriving in the newer half of the baseline have not settled',
+      polls: Array.from({ length: 15 }, (_, i) => shape([`cursor${i}`])),
+      change: undefined,
+    },
+    {
+      name: 'a path that carried more than 20 values (capped) is no enum',
+      polls: [
+        ...Array.from({ length: 14 }, () => ({
+          ...base,
+          'data[].period': { string: 30, stringsCapped: true as const },
+        })),
+        shape(['day']),
+      ],
+      change: undefined,
+    },
+    {
+      name: 'polls recorded before string values were kept are unknown, not an empty enum',
+      polls: [
+        ...Array.from({ length: 14 }, () => ({ ...base, 'data[].period': { string: 2 } })),
+        shape(['day']),
+      ],
+      change: undefined,
+    },
+  ])('$name → $change', ({ polls, change, severity, values }) => {
+    const found = enumDrafts(runPolls(polls));
+    if (!change) {
+      expect(found).toEqual([]);
+      return;
+    }
+    expect(found).toHaveLength(1);
+    expect(found[0]).toMatchObject({
+      severity,
+      evidence: { change, path: 'data[].period', values },
+      subject: `${change === 'enum-new-value' ? 'enum' : 'enum-gone'}:data[].period`,
+    });
+  });
+
+  it('values naming a contract entity are identifiers (adding an entity is not an upstream change)', () => {
+    const ids = (pages: string[]) =>
+      shape(['day'], {
+        'data[].id': { string: pages.length, strings: pages.map((p) => `${p}/insights/m/day`) },
+      });
+    const polls = [...Array.from({ length: 14 }, () => ids(['1001', '1002'])), ids(['1001', '1002', '1003'])];
+    expect(enumDrafts(runPolls(polls, { entities: ['1001', '1002', '1003'] }))).toEqual([]);
+  });
+
+  it('the path the contract reads entity ids from is no enum (a new account is not a new category)', () => {
+    const accounts = (a: string[]) =>
+      shape(['day'], { '$.data[].account': { string: a.length, strings: a } });
+    const polls = [
+      ...Array.from({ length: 14 }, () => accounts(['acme', 'beta'])),
+      accounts(['acme', 'beta', 'corp']),
+    ];
+    const found = enumDrafts(
+      payloadSchema.detect({
+        now: new Date('2026-02-20T07:00:00Z'),
+        source: sourceOf([metricOf()], {
+          connection: {
+            ...sourceOf([]).connection,
+            select: { records: 'data', entity: 'account', time: 'date' },
+          } as never,
+        }),
+        polls: polls.map((p, i) =>
+          pollOf(i + 1, new Date(Date.UTC(2026, 1, 1 + i, 7)).toISOString(), { payloadSchema: p }),
+        ),
+        docChanges: [],
+        options: payloadSchema.defaults,
+      }),
+    );
+    expect(found).toEqual([]);
+    // Without the entity selector, the same values are an enum.
+    expect(enumDrafts(runPolls(polls)).map((d) => d.subject)).toEqual(['enum:$.data[].account']);
+  });
+
+  it('names the metric its path carries and explains the known values', () => {
+    const schema = (v: string[]): PayloadSchema => ({
+      'm:$.data[].period': { string: v.length, strings: v },
+    });
+    const [d] = enumDrafts(
+      runPolls([...Array.from({ length: 14 }, () => schema(['day'])), schema(['day', 'lifetime'])]),
+    );
+    expect(d).toMatchObject({ metric: 'm', severity: 'warn' });
+    expect(d!.explanation).toContain('"lifetime"');
+    expect(d!.explanation).toContain('known: "day"');
   });
 });

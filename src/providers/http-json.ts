@@ -209,7 +209,7 @@ export const httpJsonProvider: Provider = {
           break;
         }
         requests.push(responseRecord(res, tag));
-        addToSchema(schema, res.json);
+        addToSchema(schema, res.json, '$', ctx.http.redact);
         const records = selectAll(res.json, conn.select.records).flatMap((v) =>
           Array.isArray(v) ? (v as unknown[]) : [v],
         );

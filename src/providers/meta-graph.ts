@@ -281,7 +281,7 @@ export const metaGraphProvider: Provider = {
           };
         }
         // Schema per metric (`metric:$.path`), so one metric turning from number to object is visible.
-        addToSchema(schema, res.json, `${metric.name}:$`);
+        addToSchema(schema, res.json, `${metric.name}:$`, ctx.http.redact);
         const body = res.json as { data?: InsightsEntry[]; paging?: { next?: string } } | undefined;
         for (const entry of Array.isArray(body?.data) ? body.data : []) {
           if (entry.name !== metric.name) continue;

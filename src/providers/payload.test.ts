@@ -14,8 +14,35 @@ describe('addToSchema', () => {
       '$.data[]': { object: 3 },
       '$.data[].value': { int: 1, float: 1, object: 1 },
       '$.data[].value.a': { int: 1 },
-      '$.data[].end_time': { string: 2 },
+      '$.data[].end_time': { string: 2, strings: ['x', 'y'] },
     });
+  });
+
+  it('keeps at most 20 distinct strings per path, cut to 100 characters, and marks a path with more', () => {
+    const s: PayloadSchema = {};
+    addToSchema(s, {
+      few: ['day', 'day', 'week', 'x'.repeat(150), '12'],
+      many: Array.from({ length: 25 }, (_, i) => `v${i}`),
+    });
+    expect(s['$.few[]']).toEqual({
+      string: 4,
+      'numeric-string': 1,
+      strings: ['day', 'week', 'x'.repeat(100)],
+    });
+    expect(s['$.many[]']).toEqual({ string: 25, stringsCapped: true });
+  });
+
+  it('never keeps a link (paging URLs carry tokens) and redacts the strings it keeps', () => {
+    const s: PayloadSchema = {};
+    const redact = (t: string) => t.replaceAll('tok-123', '[redacted]');
+    addToSchema(
+      s,
+      { next: 'https://graph.example/x?access_token=tok-123', note: 'bad tok-123' },
+      '$',
+      redact,
+    );
+    expect(s['$.next']).toEqual({ string: 1 });
+    expect(s['$.note']).toEqual({ string: 1, strings: ['bad [redacted]'] });
   });
 });
 

@@ -1,23 +1,52 @@
 // Payload fingerprints: a JSON path → type-count schema (arrays collapsed to `[]`) and a hash of the values seen.
 import { createHash } from 'node:crypto';
-import { jsonTypeOf, type PayloadSchema, type RawObservation } from '../core/observation.js';
+import {
+  PATH_STRING_CHARS,
+  PATH_STRINGS_MAX,
+  jsonTypeOf,
+  type PayloadSchema,
+  type RawObservation,
+} from '../core/observation.js';
+
+const LINK = /^\s*[a-z][a-z0-9+.-]*:\/\//i;
 
 /**
  * Add the shape of one JSON payload to `schema`: every path gets a count per JSON type; array items share `[]`.
+ * String values (not numeric strings) are kept too, bounded: the first 20 distinct per path, cut to 100 characters,
+ * so the schema detector can tell a new enum value; a path with more is marked `stringsCapped`. Links are not kept
+ * (they may carry tokens); other strings pass through `redact` (the HTTP client's secret redactor).
  *
  * @example
- * const s: PayloadSchema = {}; addToSchema(s, { data: [{ value: 1 }] });
- * // { '$': { object: 1 }, '$.data': { array: 1 }, '$.data[]': { object: 1 }, '$.data[].value': { int: 1 } }
+ * const s: PayloadSchema = {}; addToSchema(s, { data: [{ value: 1, period: 'day' }] });
+ * // { '$': { object: 1 }, '$.data': { array: 1 }, '$.data[]': { object: 1 }, '$.data[].value': { int: 1 },
+ * //   '$.data[].period': { string: 1, strings: ['day'] } }
  */
-export function addToSchema(schema: PayloadSchema, value: unknown, path = '$'): void {
+export function addToSchema(
+  schema: PayloadSchema,
+  value: unknown,
+  path = '$',
+  redact: (text: string) => string = (t) => t,
+): void {
   const type = jsonTypeOf(value);
   const counts = (schema[path] ??= {});
   counts[type] = (counts[type] ?? 0) + 1;
+  // Links are never an enum and may carry a token (Meta's paging URLs do): not kept. Other strings are redacted.
+  if (type === 'string' && !counts.stringsCapped && !LINK.test(value as string)) {
+    const text = redact(value as string).slice(0, PATH_STRING_CHARS);
+    const kept = (counts.strings ??= []);
+    if (!kept.includes(text)) {
+      if (kept.length < PATH_STRINGS_MAX) kept.push(text);
+      else {
+        delete counts.strings;
+        counts.stringsCapped = true;
+      }
+    }
+  }
   if (Array.isArray(value)) {
-    for (const item of value) addToSchema(schema, item, `${path}[]`);
+    for (const item of value) addToSchema(schema, item, `${path}[]`, redact);
   } else if (type === 'object') {
     for (const [k, v] of Object.entries(value as Record<string, unknown>))
-      addToSchema(schema, v, `${path}.${k}`);
+      addToSchema(schema, v, `${path}.${k}`, redact);
   }
 }
 
