@@ -1,4 +1,5 @@
 // A small inline SVG chart of a metric series around a finding's onset, for the HTML part of alert mails.
+import { addDays } from '../core/clock.js';
 import type { MetricHistory } from '../core/detector.js';
 
 export interface ChartOptions {
@@ -8,6 +9,11 @@ export interface ChartOptions {
   entities?: readonly string[];
   width?: number;
   height?: number;
+  /**
+   * ISO days drawn as the x axis, one position per day (days without a value are gaps). Without it the x axis is the
+   * days that have values, so a metric that stopped reporting ends early and its onset may fall off the chart.
+   */
+  range?: { from: string; to: string };
 }
 
 function esc(s: string): string {
@@ -40,6 +46,21 @@ export function chartSeries(
   return [...byDay.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([day, value]) => ({ day, value }));
 }
 
+/** Longest `range` drawn, in days (a chart has a few hundred pixels). */
+const MAX_RANGE_DAYS = 3660;
+
+/** The series laid out on every day of `range` (null where it has no value). */
+function onDays(
+  points: { day: string; value: number | null }[],
+  range: { from: string; to: string },
+): { day: string; value: number | null }[] {
+  const byDay = new Map(points.map((p) => [p.day, p.value]));
+  const out: { day: string; value: number | null }[] = [];
+  for (let day = range.from; day <= range.to && out.length < MAX_RANGE_DAYS; day = addDays(day, 1))
+    out.push({ day, value: byDay.get(day) ?? null });
+  return out;
+}
+
 /**
  * Render the series as an inline `<svg>` (a polyline, the onset line, min/max and first/last day labels).
  * Returns undefined when there are fewer than two numeric points.
@@ -48,7 +69,8 @@ export function chartSeries(
  * svgChart(store.metricHistory('meta', 'page_media_view', { sinceDay, untilDay }), { onset: '2026-03-14' })
  */
 export function svgChart(history: MetricHistory, options: ChartOptions): string | undefined {
-  const points = chartSeries(history, options.entities);
+  const series = chartSeries(history, options.entities);
+  const points = options.range ? onDays(series, options.range) : series;
   const numeric = points.filter(
     (p): p is { day: string; value: number } => p.value !== null && Number.isFinite(p.value),
   );
