@@ -86,8 +86,14 @@ export { runDemo } from './demo/run-demo.js';
 export type {
   DemoDay,
   DemoEmail,
+  DemoEnd,
   DemoFinding,
   DemoPoll,
   DemoResult,
   RunDemoOptions,
 } from './demo/run-demo.js';
+export { collectReport, DEFAULT_REPORT_DAYS } from './report/collect.js';
+export type { CollectReportInput } from './report/collect.js';
+export { renderReport } from './report/render.js';
+export type { RenderReportOptions } from './report/render.js';
+export type { ReportData, ReportFinding, ReportSource } from './report/model.js';

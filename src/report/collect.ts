@@ -1,0 +1,137 @@
+// Gathering a report from the store and the contracts at one instant: gate, findings with their charts' history, sources.
+import { addDays, isoDay } from '../core/clock.js';
+import type { ContractSet } from '../core/contract.js';
+import { UpwatchError } from '../core/errors.js';
+import type { FeatureGate } from '../core/gate.js';
+import { checkGate } from '../gate/check-gate.js';
+import { activeFindings, listFindings } from '../store/findings-repo.js';
+import { principalPauses } from '../store/pauses.js';
+import { regimeHistory } from '../store/regimes.js';
+import { sourceStatuses } from '../store/source-status.js';
+import type { Store } from '../store/store.js';
+import type { ReportData, ReportFinding, ReportSource } from './model.js';
+
+/** Days of history drawn before a finding's onset. */
+export const CHART_DAYS_BEFORE = 28;
+/** Resolved findings listed at most (the rest are counted). */
+export const MAX_RESOLVED_LISTED = 200;
+/** Default window for recently resolved findings, in days. */
+export const DEFAULT_REPORT_DAYS = 30;
+
+export interface CollectReportInput {
+  store: Store;
+  contracts: ContractSet;
+  /** Store path shown in the header. */
+  storePath: string;
+  /** Contracts directory shown in the header. */
+  contractsDir: string;
+  /** Contract errors met while loading, shown in the header. */
+  contractErrors?: number;
+  now: Date;
+  /** List findings resolved within this many days (default 30). */
+  days?: number;
+  /** Only this source and the features that use it. */
+  source?: string;
+  context?: string;
+}
+
+function inScope(gate: FeatureGate, contracts: ContractSet, source: string | undefined): boolean {
+  if (source === undefined) return true;
+  const feature = contracts.features.find((f) => f.name === gate.feature);
+  return feature?.uses.some((u) => u.source === source) ?? false;
+}
+
+/**
+ * Read what a report shows from the store (read-only) and the contracts, as of `now`. Throws UpwatchError
+ * `NOT_FOUND` when `source` is neither declared nor in the store.
+ *
+ * @example
+ * const data = collectReport({ store, contracts, storePath: store.path, contractsDir: 'contracts', now: new Date() });
+ * writeFileSync('upwatch-report.html', renderReport(data));
+ */
+export function collectReport(input: CollectReportInput): ReportData {
+  const { store, contracts, now, source } = input;
+  const days = input.days ?? DEFAULT_REPORT_DAYS;
+  const today = isoDay(now);
+  const declared = contracts.sources.map((s) => s.name);
+  const statuses = sourceStatuses(store, declared);
+  if (source !== undefined && !statuses.some((s) => s.source === source)) {
+    throw new UpwatchError('NOT_FOUND', `unknown source ${source}`, {
+      hint: `sources: ${statuses.map((s) => s.source).join(', ') || 'none (no contracts, empty store)'}`,
+    });
+  }
+
+  const full = checkGate({ store, contracts, now });
+  const features = full.features.filter((f) => inScope(f, contracts, source));
+  const counts = { ok: 0, warn: 0, blocked: 0 };
+  for (const f of features) counts[f.state] += 1;
+  const gate = { ...full, features, counts, allowed: counts.blocked === 0 };
+
+  const moved = new Map<string, ReportFinding['features']>();
+  for (const f of full.features) {
+    for (const r of f.reasons) {
+      const list = moved.get(r.fingerprint) ?? [];
+      list.push({ name: f.feature, state: f.state, effect: r.effect });
+      moved.set(r.fingerprint, list);
+    }
+  }
+
+  const open = activeFindings(store, source).map((finding): ReportFinding => {
+    const declaredSource = contracts.sources.find((s) => s.name === finding.source);
+    const item: ReportFinding = { finding, features: moved.get(finding.fingerprint) ?? [] };
+    if (declaredSource?.provider === 'meta-graph') item.upstream = 'Meta';
+    if (finding.metric !== undefined) {
+      // From a few weeks before the onset to the last day the finding was seen (today for a live store), so a stale
+      // store's chart does not stretch to an empty today; the onset always stays in view.
+      const onset = isoDay(finding.onset);
+      const seen = isoDay(finding.lastSeen);
+      const last = seen < today ? seen : today;
+      const from = addDays(onset, -CHART_DAYS_BEFORE);
+      const to = onset > last ? onset : last;
+      item.history = store.metricHistory(finding.source, finding.metric, { sinceDay: from, untilDay: to });
+      item.chartRange = { from, to };
+      const regimes = regimeHistory(store, finding.source, finding.metric);
+      if (regimes.length > 0) item.regimes = regimes;
+    }
+    return item;
+  });
+
+  const since = now.getTime() - days * 86_400_000;
+  const recent = listFindings(store, { status: ['resolved'], ...(source === undefined ? {} : { source }) })
+    .filter((f) => f.resolvedAt !== undefined && Date.parse(f.resolvedAt) >= since)
+    .sort((a, b) => (b.resolvedAt ?? '').localeCompare(a.resolvedAt ?? '') || b.id - a.id);
+
+  const sources = statuses
+    .filter((s) => source === undefined || s.source === source)
+    .map((status): ReportSource => {
+      const contract = contracts.sources.find((s) => s.name === status.source);
+      const served = store.lastVerifiedPoll(status.source)?.servedVersion;
+      const out: ReportSource = { name: status.source, declared: contract !== undefined, status };
+      if (contract) {
+        out.provider = contract.provider;
+        out.freshnessHours = contract.freshnessHours;
+        const pinned = contract.connection.apiVersion;
+        if (pinned !== undefined) out.pinnedVersion = pinned;
+      }
+      if (served !== undefined) out.servedVersion = served;
+      return out;
+    });
+
+  return {
+    generatedAt: now.toISOString(),
+    store: input.storePath,
+    contracts: input.contractsDir,
+    contractErrors: input.contractErrors ?? 0,
+    days,
+    ...(source === undefined ? {} : { source }),
+    ...(input.context === undefined ? {} : { context: input.context }),
+    gate,
+    open,
+    resolved: recent.slice(0, MAX_RESOLVED_LISTED),
+    resolvedOmitted: Math.max(0, recent.length - MAX_RESOLVED_LISTED),
+    sources,
+    pauses: principalPauses(store)
+      .list()
+      .filter((p) => Date.parse(p.nextAllowedAt) > now.getTime()),
+  };
+}
