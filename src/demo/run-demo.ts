@@ -129,6 +129,23 @@ export interface RunDemoOptions {
   logger?: Logger;
   /** Called with every message the SMTP catcher accepts, raw MIME included (tests check what was mailed). */
   onMail?: (mail: CaughtMail) => void;
+  /**
+   * Called once after the last simulated day, before anything is stopped or removed, with the store, the contracts
+   * and the simulated instant (`upwatch demo --report` writes its report here). What it throws fails the run.
+   */
+  onEnd?: (end: DemoEnd) => void | Promise<void>;
+}
+
+/** What `onEnd` receives: the pipeline's state after the last simulated day. */
+export interface DemoEnd {
+  store: Store;
+  contracts: ContractSet;
+  /** The virtual clock's instant after the last day's polls. */
+  now: Date;
+  /** Where the store, contracts and snapshots are (removed after the run unless kept). */
+  paths: { workDir: string; store: string; snapshots: string; contracts: string };
+  /** Whether `paths` survive the run. */
+  kept: boolean;
 }
 
 const MAX_RELAY_ROUNDS = 50;
@@ -300,6 +317,13 @@ export async function runDemo(options: RunDemoOptions): Promise<DemoResult> {
       options.onDay?.(entry);
       options.onProgress?.({ day, days, date: entry.date });
     }
+    await options.onEnd?.({
+      store,
+      contracts,
+      now: clock.now(),
+      paths,
+      kept: options.keep === true || !ownDir,
+    });
 
     const polls: Record<PollOutcome, number> = { ok: 0, partial: 0, failed: 0 };
     const findingsOpened: Record<Severity, number> = { block: 0, warn: 0, info: 0 };
