@@ -13,6 +13,7 @@ import { registerOverride } from './override.js';
 import { registerDoctor } from './doctor.js';
 import { registerBacktest } from './backtest.js';
 import { registerDemo } from './demo.js';
+import { registerReport } from './report.js';
 
 export type CommandState = { exitCode: ExitCode };
 export type RegisterCommand = (program: Command, io: CliIO, state: CommandState) => void;
@@ -28,6 +29,7 @@ const COMMANDS: RegisterCommand[] = [
   registerPoll,
   registerRun,
   registerStatus,
+  registerReport,
   registerBacktest,
   registerDemo,
 ];
