@@ -1,10 +1,11 @@
 // upwatch report end to end: a real poll against the loopback Graph-like server fills a store, then the report is
-// written, parsed and checked; the exit-2 paths.
+// written, parsed and checked; the exit-2 paths; and `upwatch demo --report`.
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DomUtils, parseDocument } from 'htmlparser2';
 import type { Document, Element } from 'domhandler';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { meta2024 } from '../../src/sim/scenarios/meta-2024.js';
 import { openStore } from '../../src/store/store.js';
 import { cli, exitOf, spawnTsx } from '../helpers/cli.js';
 import { startGraphServer, type GraphServer } from '../helpers/graph-server.js';
@@ -224,4 +225,35 @@ describe('upwatch report', () => {
     ]);
     expect((await exitOf(missing)).code).toBe(2);
   }, 30_000);
+});
+
+describe('upwatch demo --report', () => {
+  it('writes the report of the simulated run as of the simulated clock, without the simulated tokens', async () => {
+    const out = join(dir, 'demo', 'demo.html');
+    const r = await cli(['demo', '--days', '3', '--report', out], { cwd: dir });
+    expect(r.stderr).not.toContain('error');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/\n {2}report {5}.*demo\.html \(\d+ KB\): 0 of 8 features blocked/);
+    const html = readFileSync(out, 'utf8');
+    for (const token of [meta2024.graph.accessToken, meta2024.partner.token])
+      expect(html).not.toContain(token);
+    const doc = parseDocument(html);
+    expect(text(doc)).toContain('upwatch demo, scenario meta-2024: 3 simulated days from 2023-11-14');
+    expect(text(doc)).toContain('2023-11-16 09:00 UTC');
+    expect(find(doc, (e) => e.attribs['data-feature'] !== undefined)).toHaveLength(8);
+    const json = await cli(
+      ['demo', '--days', '1', '--format', 'json', '--report', join(dir, 'demo', 'j.html')],
+      { cwd: dir },
+    );
+    expect(json.code).toBe(0);
+    expect(() => JSON.parse(json.stdout) as unknown).not.toThrow();
+    expect(json.stderr).toContain('report: ');
+  }, 60_000);
+
+  it('exits 2 before simulating when --report cannot be written', async () => {
+    const r = await cli(['demo', '--days', '1', '--report', join(dir, 'project', 'contracts')], { cwd: dir });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('cannot write --report');
+    expect(r.stdout).toBe('');
+  });
 });

@@ -1,18 +1,24 @@
 // `upwatch demo`: the whole pipeline against the bundled simulated upstream, on a virtual clock, printed as a story.
 import type { Command } from 'commander';
+import { resolve } from 'node:path';
 import { UpwatchError } from '../../core/errors.js';
-import { runDemo, type DemoProgress } from '../../demo/run-demo.js';
+import { runDemo, type DemoEnd, type DemoProgress } from '../../demo/run-demo.js';
 import { formatHeader, formatSummary, TimelineWriter } from '../../demo/format-timeline.js';
+import { collectReport } from '../../report/collect.js';
+import { renderReport } from '../../report/render.js';
+import type { Scenario } from '../../sim/scenario.js';
 import { DEFAULT_SCENARIO, SCENARIOS } from '../../sim/scenarios/index.js';
 import { printError } from '../errors.js';
 import { EXIT, type CliIO } from '../io.js';
 import type { CommandState } from './index.js';
+import { checkWritable, reportSummary, shownPath, writeReportFile } from './report.js';
 
 interface DemoFlags {
   days?: string;
   scenario: string;
   keep?: boolean;
   format: string;
+  report?: string;
 }
 
 function progressLine(io: CliIO): (p: DemoProgress) => void {
@@ -24,6 +30,24 @@ function progressLine(io: CliIO): (p: DemoProgress) => void {
       io.stderr(`simulated ${done}/${p.days} days (${p.date})\n`);
     }
   };
+}
+
+/** Write the HTML report of the demo's store as of the simulated clock; returns the line to print. */
+function writeDemoReport(io: CliIO, path: string, scenario: Scenario, days: number, end: DemoEnd): string {
+  const data = collectReport({
+    store: end.store,
+    contracts: end.contracts,
+    storePath: end.paths.store,
+    contractsDir: end.paths.contracts,
+    now: end.now,
+    context:
+      `upwatch demo, scenario ${scenario.name}: ${days} simulated days from ${scenario.startDate}; times are the ` +
+      `simulated clock's${end.kept ? '' : ' (the temporary store and contracts are removed after the run; --keep keeps them)'}`,
+  });
+  // The simulated tokens never reach the store (redacted at the HTTP boundary); scrubbed here once more.
+  const html = renderReport(data, { secrets: [scenario.graph.accessToken, scenario.partner.token] });
+  writeReportFile(path, html, '--report');
+  return `${shownPath(io, path)} (${Math.ceil(Buffer.byteLength(html) / 1024)} KB): ${reportSummary(data)}`;
 }
 
 /**
@@ -43,6 +67,10 @@ export function registerDemo(program: Command, io: CliIO, state: CommandState): 
     .option('--scenario <name>', `scenario (${SCENARIOS.map((s) => s.name).join(', ')})`, DEFAULT_SCENARIO)
     .option('--keep', 'keep the store, contracts and doc snapshots and print where they are')
     .option('--format <format>', 'text or json', 'text')
+    .option(
+      '--report <file>',
+      'at the end, write the HTML report of the run (as `upwatch report` does) to FILE',
+    )
     .action(async (flags: DemoFlags) => {
       try {
         const scenario = SCENARIOS.find((s) => s.name === flags.scenario);
@@ -65,6 +93,9 @@ export function registerDemo(program: Command, io: CliIO, state: CommandState): 
           }
         }
         const text = flags.format === 'text';
+        const reportPath = flags.report !== undefined ? resolve(io.cwd, flags.report) : undefined;
+        let reportLine: string | undefined;
+        if (reportPath !== undefined) checkWritable(reportPath, '--report');
         const writer = new TimelineWriter();
         if (text) {
           io.stdout(
@@ -82,9 +113,20 @@ export function registerDemo(program: Command, io: CliIO, state: CommandState): 
           keep: flags.keep === true,
           onProgress: progressLine(io),
           ...(text ? { onDay: (d) => io.stdout(writer.push(d)) } : {}),
+          ...(reportPath === undefined
+            ? {}
+            : {
+                onEnd: (end: DemoEnd) =>
+                  void (reportLine = writeDemoReport(io, reportPath, scenario, days ?? scenario.days, end)),
+              }),
         });
         if (text) io.stdout(writer.end() + formatSummary(result));
         else io.stdout(`${JSON.stringify(result, null, 2)}\n`);
+        // The JSON document on stdout stays as it is: the report's line goes to stderr then.
+        if (reportLine !== undefined) {
+          if (text) io.stdout(`  report     ${reportLine}\n`);
+          else io.stderr(`report: ${reportLine}\n`);
+        }
         state.exitCode = EXIT.OK;
       } catch (e) {
         // Bad flags, or the demo could not run (a port, the temp folder): exit 2.
