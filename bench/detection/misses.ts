@@ -1,9 +1,10 @@
-// Lists the unit-goal misses of a few seeds: which entity, its level, the injected factor and what was found
+// Lists the unit-goal misses (×60/×100/×1000, or ÷ with --reciprocal) of a few seeds: which entity, its level, the injected factor and what was found
 // instead (day and factor of the first matching finding). `tsx bench/detection/misses.ts --seeds=1,2,3`.
 import { replaySeed } from './index.js';
 
 const arg = process.argv.find((a) => a.startsWith('--seeds='));
 const seeds = (arg ? arg.slice(8) : '1,2,3,4').split(',').map(Number);
+const reciprocal = process.argv.includes('--reciprocal');
 let total = 0;
 let caught = 0;
 for (const seed of seeds) {
@@ -14,7 +15,7 @@ for (const seed of seeds) {
     if (f === 10) continue;
     for (const e of l.entities) {
       const level = r.panel.levels.get(l.metric)!.get(e)!;
-      if (level < 100 || f < 1) continue;
+      if (level < 100 || (f < 1) !== reciprocal) continue;
       total++;
       const hit = r.entityHits.get(`${l.id}|${e}`);
       const ok =

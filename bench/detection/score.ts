@@ -42,8 +42,8 @@ interface Episode {
 }
 
 /**
- * Entity-level detection: (label id, entity) → first day of a matching-type finding and the factor it named, or,
- * for unit labels, the first day a finding named the injected factor.
+ * Entity-level detection: (label id, entity) → first day of a matching-type finding and the factor it named. A unit
+ * entity counts as named only when that first finding named the injected factor (a later correction does not count).
  */
 export type EntityHits = Map<string, { day: number; factor: unknown }>;
 

@@ -55,6 +55,22 @@ describe('panel-scale', () => {
     expect(d?.evidence['entitiesAgreeing']).toBeLessThan(30);
   });
 
+  it('names ÷60 on its first day when a third of the panel is small pages (5–15 a day)', () => {
+    // ln(v+1) compresses the small pages' drop (÷60 of 5 a day reads ÷5.9 as a transformed Δ); their raw ratios
+    // do not, so the panel agrees on the factor at once.
+    const series: Record<string, number[]> = {};
+    for (let e = 0; e < 30; e++) {
+      const level = e < 10 ? 5 + e : 200 + 40 * e;
+      const v = countSeries(seeded(700 + e), { days: 60, level, weekdayAmp: 0.2 });
+      series[`p${String(e).padStart(2, '0')}`] = v.map((x, t) =>
+        t >= 59 ? Math.round((x / 60) * 100) / 100 : x,
+      );
+    }
+    const [d] = runOn(panelScale, historyOf(series));
+    expect(d?.severity).toBe('block');
+    expect(d?.evidence['factor']).toBeCloseTo(1 / 60, 8);
+  });
+
   it.each([
     { name: 'clean panel', edit: (v: number[]) => v },
     {

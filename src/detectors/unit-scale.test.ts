@@ -85,6 +85,23 @@ describe('unit-scale', () => {
     expect(d?.entityShare).toBeCloseTo(0.5);
   });
 
+  it.each([
+    { name: 'a ×1000 page whose first two changed days were weak (read ×470)', edit: 470, joins: true },
+    { name: 'a ×20 burst on the same day (not half-way to ×1000 in log)', edit: 20, joins: false },
+  ])('a group of 4 at ×1000 takes in $name: $joins', ({ edit, joins }) => {
+    const series: Record<string, number[]> = {};
+    for (let e = 0; e < 10; e++) series[`p${e}`] = clean(40 + e, 400);
+    for (let e = 0; e < 4; e++) series[`p${e}`] = rescale(series[`p${e}`]!, 58, 1000, true);
+    series['p9'] = series['p9']!.map((v, t) => (t >= 58 ? Math.round(v * edit) : v));
+    const [d] = runOn(unitScale, historyOf(series));
+    expect(d?.evidence['factor']).toBe(1000);
+    expect(d?.entities.includes('p9')).toBe(joins);
+    expect(d?.entities).toEqual(expect.arrayContaining(['p0', 'p1', 'p2', 'p3']));
+    expect(d?.entities.filter((e) => e >= 'p4' && e <= 'p8')).toEqual([]);
+    if (joins)
+      expect(d?.explanation).toMatch(/of them too noisy to name the factor alone moved with the rest/);
+  });
+
   it('property: seasonal, growing and bursty series never raise a block', () => {
     fc.assert(
       fc.property(

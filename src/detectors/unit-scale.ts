@@ -51,10 +51,7 @@ export function unitHit(
   o: UnitScaleOptions,
   binary = false,
 ): UnitHit | undefined {
-  const az = Math.abs(shift.z);
-  if (!((shift.k >= o.confirmDays && az >= o.zConfirm) || az >= o.zFast)) return undefined;
-  if (Math.sign(shift.logFactor) !== Math.sign(shift.delta)) return undefined;
-  if (!(runMedianValue(shift, values) > 0)) return undefined;
+  if (!significant(shift, values, o)) return undefined;
   const tol = Math.min(
     Math.max(o.toleranceDecades * Math.LN10, 3 * shift.se),
     o.maxToleranceDecades * Math.LN10,
@@ -62,6 +59,39 @@ export function unitHit(
   const snap = preferDecimal(snapToUnit(shift.logFactor, o.factors), shift.logFactor, tol, binary);
   if (snap.distance > tol) return undefined;
   return { shift, factor: snap.factor, distance: snap.distance };
+}
+
+/** A shift large and certain enough to be judged: |Z| over the confirm or the fast threshold, a positive level. */
+function significant(shift: EntityShift, values: Float64Array, o: UnitScaleOptions): boolean {
+  const az = Math.abs(shift.z);
+  if (!((shift.k >= o.confirmDays && az >= o.zConfirm) || az >= o.zFast)) return false;
+  if (Math.sign(shift.logFactor) !== Math.sign(shift.delta)) return false;
+  return runMedianValue(shift, values) > 0;
+}
+
+/**
+ * Entities that moved with a group of at least 3 agreeing on a unit factor, on the same day (±1), significantly and at
+ * least half-way there in log (÷ or × alike), but whose own first days were too noisy to snap (a page whose ×1000
+ * read ×470 because its first two days were weak). One series cannot tell; the group it moved with can.
+ */
+function joiners(
+  group: readonly UnitHit[],
+  shifts: readonly { shift: EntityShift; values: Float64Array }[],
+  hit: ReadonlySet<string>,
+  o: UnitScaleOptions,
+): UnitHit[] {
+  if (group.length < 3) return [];
+  const factor = group[0]!.factor;
+  const lnF = Math.log(factor);
+  const onset = median(group.map((h) => h.shift.onsetIndex));
+  const out: UnitHit[] = [];
+  for (const { shift, values } of shifts) {
+    if (hit.has(shift.entity) || Math.abs(shift.onsetIndex - onset) > 1) continue;
+    const share = shift.logFactor / lnF;
+    if (share < 0.5 || share > 1.5 || !significant(shift, values, o)) continue;
+    out.push({ shift, factor, distance: Math.abs(shift.logFactor - lnF) });
+  }
+  return out;
 }
 
 export const unitScale: Detector<UnitScaleOptions> = {
@@ -112,9 +142,11 @@ export const unitScale: Detector<UnitScaleOptions> = {
     const { frame, metric } = m;
     const o = input.options;
     const hits: UnitHit[] = [];
+    const shifts: { shift: EntityShift; values: Float64Array }[] = [];
     for (const s of frame.entities) {
       const shift = entityShift(frame, s, metric.kind, o);
       if (!shift) continue;
+      shifts.push({ shift, values: s.values });
       const hit = unitHit(shift, s.values, o, isBinaryUnit(metric.unit));
       if (hit) hits.push(hit);
     }
@@ -122,7 +154,10 @@ export const unitScale: Detector<UnitScaleOptions> = {
     // Report the factor most entities agree on.
     const byFactor = new Map<number, UnitHit[]>();
     for (const h of hits) byFactor.set(h.factor, [...(byFactor.get(h.factor) ?? []), h]);
-    const group = [...byFactor.values()].sort((a, b) => b.length - a.length)[0]!;
+    const agreed = [...byFactor.values()].sort((a, b) => b.length - a.length)[0]!;
+    const joined = joiners(agreed, shifts, new Set(hits.map((h) => h.shift.entity)), o);
+    hits.push(...joined);
+    const group = [...agreed, ...joined];
     const factor = group[0]!.factor;
     const n = Math.max(1, entitiesToday(frame));
     const kappas = group.map((h) => Math.exp(h.shift.logFactor));
@@ -145,6 +180,9 @@ export const unitScale: Detector<UnitScaleOptions> = {
       `${metric.name}: since ${dayString(frame.startDay + onsetIndex)} ≈${formatFactor(factor)} ` +
       `(median ${formatNumber(kappa)}, IQR ${formatNumber(lo)}–${formatNumber(hi)}) on ${group.length}/${n} ` +
       `entities (${entityList(group.map((h) => h.shift.entity).sort())}); |Z| ≥ ${formatNumber(Math.min(...zs))}. ` +
+      (joined.length > 0
+        ? `${joined.length} of them too noisy to name the factor alone moved with the rest on the same day. `
+        : '') +
       `Unit or representation change, not growth. ` +
       (last
         ? `${example.shift.entity}: last normal ${formatNumber(last.value)} (${dayString(frame.startDay + last.index)}), `
@@ -172,6 +210,7 @@ export const unitScale: Detector<UnitScaleOptions> = {
         lastNormalValue: last ? last.value : null,
         firstChangedValue: v1,
         entitiesChanged: group.length,
+        entitiesJoined: joined.length,
         entitiesChecked: n,
       },
       explanation,

@@ -22,7 +22,7 @@ export const BASELINE_DEFAULTS = {
 /** A fitted baseline for one series over the grid range [from, to]. */
 export interface SeriesModel {
   transform: Transform;
-  /** Transformed series over the whole grid (NaN where no value). */
+  /** Transformed series over the whole grid (NaN where no value); shared between fits, read-only. */
   y: Float64Array;
   /** Baseline range on the grid (inclusive). */
   from: number;
@@ -46,6 +46,27 @@ export interface SeriesModel {
 }
 
 const cache = new WeakMap<EntitySeries, Map<string, SeriesModel | null>>();
+const transformedCache = new WeakMap<EntitySeries, Map<string, Float64Array>>();
+
+/**
+ * The whole series through a transform, shared by every fit with the same transform (several detectors fit
+ * baselines over different ranges of one series; for counts the transform never differs). Read-only for callers.
+ */
+function transformed(series: EntitySeries, transform: Transform): Float64Array {
+  const key = `${transform.name}|${transform.constant}`;
+  let per = transformedCache.get(series);
+  if (!per) transformedCache.set(series, (per = new Map<string, Float64Array>()));
+  const hit = per.get(key);
+  if (hit) return hit;
+  const { values } = series;
+  const y = new Float64Array(values.length);
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
+    y[i] = Number.isFinite(v) ? transform.forward(v) : NaN;
+  }
+  per.set(key, y);
+  return y;
+}
 
 /**
  * Clipped Theil–Sen slope over weekly blocks: the median of each 7-day block (from the newest day back) at its mean
@@ -95,17 +116,19 @@ export function fitBaseline(
   minDays = 7,
 ): SeriesModel | undefined {
   from = Math.max(0, from);
-  const key = `${kind}|${from}|${to}|${minDays}`;
+  // Keyed without minDays: detectors asking for the same range with different minimums share one fit.
+  const key = `${kind}|${from}|${to}`;
   let perSeries = cache.get(series);
   if (!perSeries) {
     perSeries = new Map();
     cache.set(series, perSeries);
   }
-  const hit = perSeries.get(key);
-  if (hit !== undefined) return hit ?? undefined;
-  const model = fit(frame, series, kind, from, to, minDays);
-  perSeries.set(key, model ?? null);
-  return model;
+  let model = perSeries.get(key);
+  if (model === undefined) {
+    model = fit(frame, series, kind, from, to) ?? null;
+    perSeries.set(key, model);
+  }
+  return model && model.n >= minDays ? model : undefined;
 }
 
 function fit(
@@ -114,7 +137,6 @@ function fit(
   kind: MetricKind,
   from: number,
   to: number,
-  minDays: number,
 ): SeriesModel | undefined {
   const { values } = series;
   const idx: number[] = [];
@@ -127,13 +149,9 @@ function fit(
     }
   }
   const n = idx.length;
-  if (n < minDays) return undefined;
+  if (n === 0) return undefined;
   const transform = fitTransform(kind, raw);
-  const y = new Float64Array(values.length);
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i]!;
-    y[i] = Number.isFinite(v) ? transform.forward(v) : NaN;
-  }
+  const y = transformed(series, transform);
   const cold = n < BASELINE_DEFAULTS.warmDays;
   const weekday = new Float64Array(7);
   if (!cold) {

@@ -20,8 +20,12 @@ export const SHIFT_DEFAULTS: ShiftOptions = {
   minHistory: 7,
 };
 
-/** Raw level (expected value) above which the factor is read from raw ratios rather than transformed Δ. */
-const RAW_RATIO_LEVEL = 20;
+/**
+ * Expected level above which the factor is read from raw ratios rather than the transformed Δ. ln(v+1) compresses
+ * small values: a ÷60 on a 5-a-day page reads ÷5.9 as Δ, which dragged a ÷60 panel's median to ÷34 and its
+ * agreement under 60 % (20 here named nothing on the first day). Below 3 a day, counts are too coarse for either.
+ */
+const RAW_RATIO_LEVEL = 3;
 
 /** One entity's current shift. */
 export interface EntityShift {
