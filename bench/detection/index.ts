@@ -62,6 +62,8 @@ export function formatScore(title: string, s: Score): string {
     `false-alarm episodes on clean series: ${s.falseAlarmEpisodes} (${s.falseAlarmsPer1000.toFixed(3)} per 1,000 series-days; by type ${JSON.stringify(s.falseAlarmsByKind)})`,
   );
   lines.push(`block-severity false alarms: ${s.blockFalseAlarms}`);
+  for (const b of s.blockFalseAlarmList)
+    lines.push(`  seed ${b.seed} ${b.metric} day ${b.day} ${b.kind} on ${b.entities.join(', ')}`);
   lines.push('');
   lines.push('typing confusion (rows: injected class; columns: first matching finding type)');
   const cols = [...TYPES, 'missed'];
@@ -75,6 +77,9 @@ export function formatScore(title: string, s: Score): string {
   );
   lines.push(
     `goal: unit recall ≤2 d, ×60/×100/×1000 on entities ≥100/day, factor named: ${g.unitRecall2d.caught}/${g.unitRecall2d.entities} = ${pct(g.unitRecall2d.recall)} (goal ≥ 98 %)`,
+  );
+  lines.push(
+    `      judged 2 days in (a first-day ×60 corrected to ×100 by then counts): ${g.unitRecall2dSettled.caught}/${g.unitRecall2dSettled.entities} = ${pct(g.unitRecall2dSettled.recall)}`,
   );
   lines.push(
     `      same for reciprocals (÷60, ÷100, ÷1000): ${g.unitRecall2dReciprocal.caught}/${g.unitRecall2dReciprocal.entities} = ${pct(g.unitRecall2dReciprocal.recall)}`,

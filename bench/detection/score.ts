@@ -42,10 +42,11 @@ interface Episode {
 }
 
 /**
- * Entity-level detection: (label id, entity) → first day of a matching-type finding and the factor it named. A unit
- * entity counts as named only when that first finding named the injected factor (a later correction does not count).
+ * Entity-level detection: (label id, entity) → first day of a matching-type finding, the factor it named, and the
+ * factor named on the last day up to 2 days after onset. The strict unit goal needs the first finding to name the
+ * injected factor; the settled one judges the finding as it stands 2 days in.
  */
-export type EntityHits = Map<string, { day: number; factor: unknown }>;
+export type EntityHits = Map<string, { day: number; factor: unknown; factorAt2d: unknown }>;
 
 /** Everything the scorer needs from one replayed seed. */
 export interface SeedResult {
@@ -75,8 +76,11 @@ export function entityHitCollector(panel: Panel): {
           const ents = f.entities.length > 0 ? f.entities : l.entities;
           for (const e of ents) {
             const key = `${l.id}|${e}`;
-            if (!hits.has(key) && l.entities.includes(e))
-              hits.set(key, { day: t, factor: f.evidence['factor'] });
+            if (!l.entities.includes(e)) continue;
+            const prev = hits.get(key);
+            if (!prev)
+              hits.set(key, { day: t, factor: f.evidence['factor'], factorAt2d: f.evidence['factor'] });
+            else if (t <= l.onset + 2) prev.factorAt2d = f.evidence['factor'];
           }
         }
       }
@@ -114,10 +118,14 @@ export interface Score {
   falseAlarmsPer1000: number;
   falseAlarmsByKind: Record<string, number>;
   blockFalseAlarms: number;
+  /** Each block-severity false alarm: where to look (first 5 entities). */
+  blockFalseAlarmList: { seed: number; metric: string; day: number; kind: Kind; entities: string[] }[];
   confusion: Record<string, Record<string, number>>;
   goals: {
     freezeRecall4d: { entities: number; caught: number; recall: number };
     unitRecall2d: { entities: number; caught: number; recall: number };
+    /** Same, judged by the factor the finding names 2 days after onset (a day-one ×60 corrected to ×100 counts). */
+    unitRecall2dSettled: { entities: number; caught: number; recall: number };
     unitRecall2dReciprocal: { entities: number; caught: number; recall: number };
   };
 }
@@ -135,6 +143,7 @@ export function scoreSeeds(results: SeedResult[]): Score {
   const confusion: Score['confusion'] = {};
   const delays = new Map<string, number[]>();
   const falseAlarmsByKind: Record<string, number> = {};
+  const blockFalseAlarmList: Score['blockFalseAlarmList'] = [];
   let fa = 0;
   let blockFa = 0;
   let seriesDays = 0;
@@ -142,6 +151,7 @@ export function scoreSeeds(results: SeedResult[]): Score {
   const goal = {
     f: { entities: 0, caught: 0 },
     u: { entities: 0, caught: 0 },
+    u2: { entities: 0, caught: 0 },
     ur: { entities: 0, caught: 0 },
   };
   for (const r of results) {
@@ -203,7 +213,16 @@ export function scoreSeeds(results: SeedResult[]): Score {
       if (!label && !onInjected && ep.maxSeverity !== 'info') {
         fa++;
         falseAlarmsByKind[ep.kind] = (falseAlarmsByKind[ep.kind] ?? 0) + 1;
-        if (ep.maxSeverity === 'block') blockFa++;
+        if (ep.maxSeverity === 'block') {
+          blockFa++;
+          blockFalseAlarmList.push({
+            seed: panel.seed,
+            metric: ep.metric,
+            day: ep.start,
+            kind: ep.kind,
+            entities: [...ep.entities].sort().slice(0, 5),
+          });
+        }
       }
       // Info findings are "undecidable", not alarms: they count neither for nor against precision.
       if (ep.maxSeverity === 'info') continue;
@@ -260,6 +279,14 @@ export function scoreSeeds(results: SeedResult[]): Score {
           const f = Number(l.params['factor']);
           if (f !== 10 && f >= 60) {
             goal.u.entities++;
+            goal.u2.entities++;
+            if (
+              hit &&
+              hit.day - l.onset <= 2 &&
+              typeof hit.factorAt2d === 'number' &&
+              Math.abs(Math.log(hit.factorAt2d / f)) < 1e-9
+            )
+              goal.u2.caught++;
             if (
               hit &&
               hit.day - l.onset <= 2 &&
@@ -302,10 +329,12 @@ export function scoreSeeds(results: SeedResult[]): Score {
     falseAlarmsPer1000: (1000 * fa) / Math.max(1, cleanSeriesDays),
     falseAlarmsByKind,
     blockFalseAlarms: blockFa,
+    blockFalseAlarmList,
     confusion,
     goals: {
       freezeRecall4d: ratio(goal.f),
       unitRecall2d: ratio(goal.u),
+      unitRecall2dSettled: ratio(goal.u2),
       unitRecall2dReciprocal: ratio(goal.ur),
     },
   };

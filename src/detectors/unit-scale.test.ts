@@ -60,6 +60,18 @@ describe('unit-scale', () => {
     expect(d?.evidence['factor']).toBe(100);
   });
 
+  it('a 0 standing for missing data is no baseline for a factor (a benchmark page at ≈35,000 a day)', () => {
+    // Benchmark seed 55: two zero days just before an ordinary rise read as ×60 at block, through the carry-over
+    // of the days before the run (two −10 residuals in ln terms).
+    const values = [
+      37879, 29065, 33749, 33582, 46342, 27589, 27607, 38324, 24697, 32013, 44414, 50892, 51389, 0, 37779,
+      42959, 84995, 44463, 54399, 34711, 14216, 18627, 58286, 62120, 33863, 44495, 40165, 35763, 47913, 91214,
+      33185, 43263, 55407, 45087, 40738, 39052, 56882, 34717, 27615, 39154, 22603, 28031, 26831, 26667, 31127,
+      43093, 30747, 35374, 23905, 25170, 32941, 53365, 22273, 0, 21640, 0, 55145, 60208, 43837, 40834, 43358,
+    ];
+    expect(runOn(unitScale, historyOf({ p1: values }))).toEqual([]);
+  });
+
   it.each([
     { name: 'seasonal growth', values: clean(21, 500) },
     { name: '×8 viral burst for 3 days', values: burst(clean(22, 300), 57, 3, 8) },

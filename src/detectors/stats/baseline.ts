@@ -41,9 +41,14 @@ export interface SeriesModel {
   sigma: number;
   /** Median raw value in the baseline. */
   medianValue: number;
+  /** A count at tens a day or more: a 0 is missing data, not a value (excluded from the fit; see isStructuralZero). */
+  structuralZeros: boolean;
   /** Expected transformed value at grid index i (trend extrapolated, weekday added back). */
   expected(i: number): number;
 }
+
+/** Baseline median (counts per day) from which a 0 is treated as missing data, not a value. */
+const STRUCTURAL_ZERO_LEVEL = 20;
 
 const cache = new WeakMap<EntitySeries, Map<string, SeriesModel | null>>();
 const transformedCache = new WeakMap<EntitySeries, Map<string, Float64Array>>();
@@ -131,6 +136,11 @@ export function fitBaseline(
   return model && model.n >= minDays ? model : undefined;
 }
 
+/** True when a raw value of the modelled series is a 0 that stands for missing data (see SeriesModel). */
+export function isStructuralZero(model: SeriesModel, v: number): boolean {
+  return model.structuralZeros && v === 0;
+}
+
 function fit(
   frame: MetricFrame,
   series: EntitySeries,
@@ -139,8 +149,8 @@ function fit(
   to: number,
 ): SeriesModel | undefined {
   const { values } = series;
-  const idx: number[] = [];
-  const raw: number[] = [];
+  let idx: number[] = [];
+  let raw: number[] = [];
   for (let i = from; i <= to; i++) {
     const v = values[i]!;
     if (Number.isFinite(v)) {
@@ -148,8 +158,19 @@ function fit(
       raw.push(v);
     }
   }
+  // A count whose baseline runs at tens a day or more cannot draw a 0 by chance (P < 1e-8 even for an
+  // overdispersed page); a 0 there is "no data" sent as a number. Left in, two such days on one weekday halved that
+  // weekday's expectation in log terms, and an ordinary day read ×60 against it (a block false alarm).
+  const structuralZeros = kind === 'count' && median(raw) >= STRUCTURAL_ZERO_LEVEL;
+  if (structuralZeros) {
+    const keep = raw.map((v) => v !== 0);
+    idx = idx.filter((_, k) => keep[k]);
+    raw = raw.filter((_, k) => keep[k]);
+  }
   const n = idx.length;
   if (n === 0) return undefined;
+  const skip = new Set<number>();
+  if (raw.length < to - from + 1) for (let i = from; i <= to; i++) if (values[i] === 0) skip.add(i);
   const transform = fitTransform(kind, raw);
   const y = transformed(series, transform);
   const cold = n < BASELINE_DEFAULTS.warmDays;
@@ -162,7 +183,7 @@ function fit(
       win.length = 0;
       for (let j = Math.max(from, i - 3); j <= Math.min(to, i + 3); j++) {
         const yj = y[j]!;
-        if (Number.isFinite(yj)) win.push(yj);
+        if (Number.isFinite(yj) && !skip.has(j)) win.push(yj);
       }
       groups[weekdayOf(frame.startDay + i)]!.push(y[i]! - median(win));
     }
@@ -199,6 +220,7 @@ function fit(
     center,
     sigma,
     medianValue,
+    structuralZeros,
     expected: (i: number) => level + beta * (i - center) + weekday[weekdayOf(startDay + i)]!,
   };
 }

@@ -1,6 +1,6 @@
 // Where one series stands against its expected level now: the shifted run ending today, its Δ, SE, Z and factor.
 import type { MetricKind } from '../../core/contract.js';
-import { BASELINE_DEFAULTS, fitBaseline, type SeriesModel } from './baseline.js';
+import { BASELINE_DEFAULTS, fitBaseline, isStructuralZero, type SeriesModel } from './baseline.js';
 import type { EntitySeries, MetricFrame } from './frame.js';
 import { median } from './robust.js';
 
@@ -129,7 +129,8 @@ function compute(
   const before: number[] = [];
   for (let i = onset - 1; i >= 0 && before.length < 3; i--) {
     const y = model.y[i]!;
-    if (Number.isFinite(y)) before.push(y - model.expected(i));
+    // A 0 standing for missing data would carry a −10 residual into the factor (a ×1.4 day read ×60).
+    if (Number.isFinite(y) && !isStructuralZero(model, values[i]!)) before.push(y - model.expected(i));
   }
   const carry = before.length > 0 ? 0.5 * (before.reduce((a, b) => a + b, 0) / before.length) : 0;
   let logFactor = delta - carry;
@@ -139,7 +140,7 @@ function compute(
   }
   let lastNormal: EntityShift['lastNormal'];
   for (let i = onset - 1; i >= 0; i--) {
-    if (Number.isFinite(values[i]!)) {
+    if (Number.isFinite(values[i]!) && !isStructuralZero(model, values[i]!)) {
       lastNormal = { index: i, value: values[i]! };
       break;
     }
