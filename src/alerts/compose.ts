@@ -152,6 +152,8 @@ export function subjectOf(
       return `[upwatch] RESOLVED: ${headline}${more}`;
     case 'reminder':
       return `[upwatch] REMINDER: ${plural(ordered.length, 'finding')} still open: ${headline}`;
+    case 'digest':
+      return `[upwatch] DIGEST: ${plural(ordered.length, 'finding')}: ${headline}`;
     case 'countdown': {
       const d = top.daysLeft ?? 0;
       const when = d > 0 ? `${plural(d, 'day')} left` : d === 0 ? 'TODAY' : `${plural(-d, 'day')} past`;
@@ -262,6 +264,7 @@ const INTRO: Record<OutboxKind, string> = {
   resolved: 'These upstream findings have cleared (absent for the configured number of good polls).',
   reminder: 'These findings are still open and not acknowledged. Acknowledge them to stop reminders.',
   countdown: 'An announced upstream deprecation or sunset is coming up.',
+  digest: 'More notices fell due for you this hour than the hourly cap allows; here they are in one mail.',
 };
 
 /**
@@ -282,8 +285,14 @@ export function composeMail(input: ComposeInput): OutboxPayload {
     input.kind === 'alert' && blocked.length
       ? `Blocked features: ${blocked.join(', ')}`
       : `${plural(ordered.length, 'finding')}`;
+  // The rest are named one line each, so every finding of the mail is in it, however many there are.
+  const hidden = ordered.slice(shown.length);
+  const oneLine = (i: MailItem) =>
+    `${i.finding.severity.toUpperCase()} [${changeLabel(i)}] ${scrubText(headlineOf(i.finding, i.upstream), secrets)} (${i.finding.source}, fingerprint ${i.finding.fingerprint.slice(0, 10)})`;
   const moreText =
-    rest > 0 ? `\n\n…and ${plural(rest, 'more finding')}. Run \`upwatch status\` for the full list.` : '';
+    rest > 0
+      ? `\n\n…and ${plural(rest, 'more finding')} (run \`upwatch status\` for their evidence):\n${hidden.map((i) => `  ${oneLine(i)}`).join('\n')}`
+      : '';
   const text =
     [INTRO[input.kind], summary, '', shown.map((i) => textItem(i, input.now, secrets)).join('\n\n')].join(
       '\n',
@@ -296,7 +305,7 @@ export function composeMail(input: ComposeInput): OutboxPayload {
     `<p><b>${esc(summary)}</b></p>`,
     ...shown.map((i) => htmlItem(i, input.now, secrets)),
     rest > 0
-      ? `<p>…and ${esc(plural(rest, 'more finding'))}. Run <code>upwatch status</code> for the full list.</p>`
+      ? `<p>…and ${esc(plural(rest, 'more finding'))} (run <code>upwatch status</code> for their evidence):</p><ul style="font-size:12px">${hidden.map((i) => `<li>${esc(oneLine(i))}</li>`).join('')}</ul>`
       : '',
     '<p style="color:#57606a;font-size:12px">— upwatch</p></body></html>',
   ].join('');

@@ -25,6 +25,27 @@ describe('alertDefaultsFrom', () => {
     expect(alertDefaultsFrom({}, {})).toEqual({});
   });
 
+  it('reads the digest hour, time zones and the hourly cap', () => {
+    expect(
+      alertDefaultsFrom(
+        {
+          alerts: {
+            digestHour: 7,
+            digestTimezone: 'Europe/Paris',
+            recipientTimezones: { 'Ana@Example.com': 'America/New_York' },
+            maxImmediatePerHour: 0,
+          },
+        },
+        {},
+      ),
+    ).toEqual({
+      digestHour: 7,
+      digestTimezone: 'Europe/Paris',
+      recipientTimezones: { 'ana@example.com': 'America/New_York' },
+      maxImmediatePerHour: 0,
+    });
+  });
+
   it.each([
     [{ alerts: [] }],
     [{ alerts: { reminderIntervalHours: '24' } }],
@@ -33,6 +54,12 @@ describe('alertDefaultsFrom', () => {
     [{ alerts: { recipients: 'a@b.c' } }],
     [{ alerts: { messageIdHost: 'bad host' } }],
     [{ alerts: { notifyOn: ['critical'] } }],
+    [{ alerts: { digestHour: 24 } }],
+    [{ alerts: { digestHour: 7.5 } }],
+    [{ alerts: { digestTimezone: 'Mars/Olympus' } }],
+    [{ alerts: { recipientTimezones: { 'a@b.c': 'CEST+2' } } }],
+    [{ alerts: { recipientTimezones: ['UTC'] } }],
+    [{ alerts: { maxImmediatePerHour: -1 } }],
   ])('rejects %o with CONFIG_INVALID', (file) => {
     expect(() => alertDefaultsFrom(file, {})).toThrow(expect.objectContaining({ code: 'CONFIG_INVALID' }));
     try {

@@ -1,6 +1,7 @@
 // Alert settings from the config file's `alerts` object and UPWATCH_ALERT_TO, validated, for the CLI to pass on.
 import { UpwatchError } from '../core/errors.js';
 import type { ProcessDefaults } from '../pipeline/process-findings.js';
+import { isTimeZone } from './digest-slot.js';
 import { parseRecipients } from './settings.js';
 
 const NUMBER_KEYS = [
@@ -10,11 +11,15 @@ const NUMBER_KEYS = [
   'maxChartsPerMail',
   'chartDaysBefore',
   'chartDaysAfter',
+  'maxImmediatePerHour',
+  'digestHour',
 ] as const;
 
 /**
  * Build processFindings defaults from the config file (`{"alerts": {"recipients": [...], "reminderIntervalHours": 24,
- * "countdownDays": [30, 7, 0], "resolveAfterGoodPolls": 2, "maxFindingsPerMail": 25, "messageIdHost": "…"}}`) and
+ * "countdownDays": [30, 7, 0], "resolveAfterGoodPolls": 2, "maxFindingsPerMail": 25, "messageIdHost": "…",
+ * "digestHour": 8, "digestTimezone": "UTC", "recipientTimezones": {"ana@example.com": "Europe/Paris"},
+ * "maxImmediatePerHour": 10}}`) and
  * `UPWATCH_ALERT_TO` (comma-separated, added to the file's recipients). Throws UpwatchError `CONFIG_INVALID`.
  *
  * @example
@@ -45,6 +50,25 @@ export function alertDefaultsFrom(
   }
   if (out.resolveAfterGoodPolls !== undefined && out.resolveAfterGoodPolls < 1)
     bad('resolveAfterGoodPolls', 'at least 1');
+  if (out.digestHour !== undefined && (!Number.isInteger(out.digestHour) || out.digestHour > 23))
+    bad('digestHour', 'a whole hour from 0 to 23');
+  if (a['digestTimezone'] !== undefined) {
+    if (typeof a['digestTimezone'] !== 'string' || !isTimeZone(a['digestTimezone']))
+      bad('digestTimezone', 'an IANA time zone such as UTC or Europe/Paris');
+    out.digestTimezone = a['digestTimezone'] as string;
+  }
+  if (a['recipientTimezones'] !== undefined) {
+    const v = a['recipientTimezones'];
+    if (typeof v !== 'object' || v === null || Array.isArray(v))
+      bad('recipientTimezones', 'an object mapping addresses to IANA time zones');
+    const zones: Record<string, string> = {};
+    for (const [addr, tz] of Object.entries(v as Record<string, unknown>)) {
+      if (typeof tz !== 'string' || !isTimeZone(tz))
+        bad(`recipientTimezones.${addr}`, 'an IANA time zone such as UTC or Europe/Paris');
+      zones[addr.trim().toLowerCase()] = tz as string;
+    }
+    out.recipientTimezones = zones;
+  }
   if (a['countdownDays'] !== undefined) {
     const v = a['countdownDays'];
     if (!Array.isArray(v) || !v.every((d) => typeof d === 'number' && Number.isInteger(d) && d >= 0))

@@ -1,7 +1,15 @@
 // Writing planned notifications into the outbox and the notification log (inside the caller's transaction).
 import type { RepoStore } from '../store/findings-repo.js';
-import { enqueue, logNotification, notificationsOf } from '../store/outbox-repo.js';
-import type { NoticeLog, PlannedMessage } from './plan.js';
+import {
+  countQueuedSince,
+  enqueue,
+  logNotification,
+  notificationsOf,
+  outboxByDedupKey,
+  replacePendingPayload,
+} from '../store/outbox-repo.js';
+import { composeDigest, type DigestLine } from './digest.js';
+import { IMMEDIATE_KINDS, type NoticeLog, type PlannedMessage } from './plan.js';
 
 /**
  * Queue planned messages (`INSERT OR IGNORE` on the dedup key) and log which finding episodes each covers.
@@ -13,18 +21,8 @@ import type { NoticeLog, PlannedMessage } from './plan.js';
 export function queueMessages(store: RepoStore, messages: readonly PlannedMessage[], now: Date): number {
   let queued = 0;
   const at = now.toISOString();
-  for (const m of messages) {
-    const id = enqueue(store, {
-      dedupKey: m.dedupKey,
-      recipient: m.recipient,
-      kind: m.kind,
-      messageId: m.messageId,
-      createdAt: at,
-      payload: m.payload,
-    });
-    if (id === undefined) continue;
-    queued += 1;
-    for (const c of m.covers) {
+  const log = (m: PlannedMessage, id: number, covers: PlannedMessage['covers']) => {
+    for (const c of covers) {
       const entry = {
         at,
         recipient: m.recipient,
@@ -35,6 +33,55 @@ export function queueMessages(store: RepoStore, messages: readonly PlannedMessag
       };
       logNotification(store, c.detail === undefined ? entry : { ...entry, detail: c.detail });
     }
+  };
+  for (const m of messages) {
+    const id = enqueue(store, {
+      dedupKey: m.dedupKey,
+      recipient: m.recipient,
+      kind: m.kind,
+      messageId: m.messageId,
+      createdAt: at,
+      payload: m.payload,
+      ...(m.notBefore ? { notBefore: m.notBefore.getTime() } : {}),
+    });
+    if (id !== undefined) {
+      queued += 1;
+      log(m, id, m.covers);
+      continue;
+    }
+    if (!m.merge) continue;
+    // A cap digest for this recipient and hour exists: add the lines it does not list yet while it waits.
+    const existing = outboxByDedupKey(store, m.dedupKey);
+    if (!existing) continue;
+    const had = (existing.payload.digest?.lines ?? []) as unknown as DigestLine[];
+    const known = new Set(had.map((l) => l.key));
+    const added = m.merge.lines.filter((l) => !known.has(l.key));
+    if (added.length === 0) continue;
+    const lines = [...had, ...added];
+    const rendered = composeDigest({
+      variant: 'cap',
+      lines,
+      now,
+      windowStart: m.merge.windowStart,
+      cap: m.merge.cap,
+    });
+    const digest = { lines: lines as unknown as Record<string, unknown>[] };
+    if (replacePendingPayload(store, existing.id, { ...rendered, digest })) {
+      const addedKeys = new Set(added.map((l) => l.key));
+      const fromOriginals = m.merge.originals.filter((o) =>
+        (o.items ?? []).some((i) =>
+          addedKeys.has(`${o.dedupKey.slice(0, 16)}:${i.finding.fingerprint}:${i.finding.episode}`),
+        ),
+      );
+      log(
+        m,
+        existing.id,
+        fromOriginals.flatMap((o) => o.covers),
+      );
+      continue;
+    }
+    // The digest is already on its way: queue the held notices as they were planned (nothing is lost).
+    queued += queueMessages(store, m.merge.originals, now);
   }
   return queued;
 }
@@ -59,6 +106,12 @@ export function storeNoticeLog(store: RepoStore): NoticeLog {
       );
       const last = all[all.length - 1];
       return last ? { at: last.at, status: last.status } : undefined;
+    },
+    queued(dedupKey) {
+      return outboxByDedupKey(store, dedupKey) !== undefined;
+    },
+    immediateSince(recipient, since) {
+      return countQueuedSince(store, recipient, IMMEDIATE_KINDS, since);
     },
     countdownsSent(fingerprint, episode, recipient) {
       return new Set(

@@ -1,12 +1,15 @@
-// Deciding what to mail after a poll: one grouped message per recipient and kind, resolved notices, reminders, countdowns.
+// Deciding what to mail after a poll: grouped alerts, resolved notices and countdowns (capped per recipient and hour),
+// and the daily reminder digest.
 import { createHash } from 'node:crypto';
-import { daysBetween, isoDay } from '../core/clock.js';
+import { addDays, daysBetween, isoDay } from '../core/clock.js';
 import type { ContractSet, FeatureContract, Severity } from '../core/contract.js';
 import type { FindingRecord } from '../core/finding-record.js';
 import { isSilenced } from '../core/finding-record.js';
 import type { GateState } from '../core/gate.js';
 import type { OutboxKind, OutboxPayload, OutboxStatus } from '../store/outbox-repo.js';
 import { composeMail, type MailItem } from './compose.js';
+import { composeDigest, digestLineOf, type DigestLine } from './digest.js';
+import { digestSlot, type DigestSlot } from './digest-slot.js';
 import type { AlertSettings } from './settings.js';
 
 /** A lifecycle change worth telling people about. */
@@ -32,6 +35,10 @@ export interface NoticeLog {
   ): { at: string; status: OutboxStatus } | undefined;
   /** Countdown thresholds (days, as strings) already covered for this recipient. */
   countdownsSent(fingerprint: string, episode: number, recipient: string): ReadonlySet<string>;
+  /** True when a message with this dedup key is already in the outbox (any status). */
+  queued(dedupKey: string): boolean;
+  /** Immediate notices (alert, resolved, countdown rows) queued for a recipient at or after `since` (ISO). */
+  immediateSince(recipient: string, since: string): number;
 }
 
 export interface PlanInput {
@@ -57,7 +64,19 @@ export interface PlannedMessage {
   messageId: string;
   payload: OutboxPayload;
   covers: { fingerprint: string; episode: number; kind: OutboxKind; detail?: string }[];
+  /** The findings the message lists (for the hourly cap, which re-renders held notices as digest lines). */
+  items?: MailItem[];
+  /** Not to be sent before this instant (a cap digest waits for the end of its hour). */
+  notBefore?: Date;
+  /**
+   * A cap digest: if a row with the same dedup key is still pending, its lines are merged into it (the hour's
+   * digest grows); if that row is already being sent, `originals` are queued as they were, so nothing is lost.
+   */
+  merge?: { lines: DigestLine[]; originals: PlannedMessage[]; windowStart: string; cap: number };
 }
+
+/** Kinds that go out at once (subject to the hourly cap); reminders wait for the digest hour. */
+export const IMMEDIATE_KINDS: readonly OutboxKind[] = ['alert', 'resolved', 'countdown'];
 
 /** Features whose `uses` include the finding's metric (any metric of the source for a source-wide finding). */
 export function featuresTouching(
@@ -114,8 +133,9 @@ export function countdownThreshold(daysLeft: number, thresholds: readonly number
 }
 
 /**
- * Plan the notifications of one poll. Bounded by construction: per recipient at most one alert, one reminder, one
- * countdown and one resolved notice per thread, each listing a capped number of findings.
+ * Plan the notifications of one poll. Bounded by construction: per recipient at most one alert, one countdown and one
+ * resolved notice per thread, then at most `maxImmediatePerHour` of those per clock hour (the rest collapse into one
+ * cap digest sent when the hour ends), and at most one reminder digest per local day.
  *
  * @example
  * const messages = planNotifications({ contracts, changes, active, gate, log, chart: () => undefined, now, settings });
@@ -188,6 +208,7 @@ export function planNotifications(input: PlanInput): PlannedMessage[] {
       messageId: messageIdFor(dedupKey, settings.messageIdHost),
       payload,
       covers,
+      items,
     });
   };
 
@@ -257,46 +278,19 @@ export function planNotifications(input: PlanInput): PlannedMessage[] {
   }
   for (const g of resolved.values()) build(g.recipient, 'resolved', g.items, g.keys, g.covers, g.thread);
 
-  // 3. Reminders (open, not silenced, last notice delivered long enough ago) and 4. countdowns.
-  const reminders = new Map<
-    string,
-    { items: MailItem[]; covers: PlannedMessage['covers']; keys: string[] }
-  >();
+  // 3. Countdowns (immediate, one mail per recipient listing the thresholds reached).
   const countdowns = new Map<
     string,
     { items: MailItem[]; covers: PlannedMessage['covers']; keys: string[] }
   >();
-  const intervalMs = settings.reminderIntervalHours * 3_600_000;
   for (const f of input.active) {
     if (f.status === 'resolved' || notifiedNow.has(f.fingerprint)) continue;
     const daysLeft = f.effectiveDate ? daysBetween(today, f.effectiveDate) : undefined;
     const threshold =
       daysLeft === undefined ? undefined : countdownThreshold(daysLeft, settings.countdownDays);
+    if (threshold === undefined || daysLeft === undefined) continue;
     for (const r of recipients(f)) {
-      if (!isSilenced(f, now) && intervalMs > 0 && notifies(f.severity)) {
-        const last = input.log.lastNotice(f.fingerprint, f.episode, r);
-        const due =
-          !last ||
-          ((last.status === 'sent' || last.status === 'dead') &&
-            now.getTime() - Date.parse(last.at) >= intervalMs);
-        if (due) {
-          const g = reminders.get(r) ?? { items: [], covers: [], keys: [now.toISOString()] };
-          g.items.push({
-            upstream: upstreamOf(contracts, f),
-            finding: f,
-            change: 'reminder',
-            features: featureStates(f),
-          });
-          g.covers.push({ fingerprint: f.fingerprint, episode: f.episode, kind: 'reminder' });
-          g.keys.push(`${f.fingerprint}:${f.episode}`);
-          reminders.set(r, g);
-        }
-      }
-      if (
-        threshold !== undefined &&
-        daysLeft !== undefined &&
-        !input.log.countdownsSent(f.fingerprint, f.episode, r).has(String(threshold))
-      ) {
+      if (!input.log.countdownsSent(f.fingerprint, f.episode, r).has(String(threshold))) {
         const g = countdowns.get(r) ?? { items: [], covers: [], keys: [] };
         g.items.push({
           upstream: upstreamOf(contracts, f),
@@ -316,10 +310,160 @@ export function planNotifications(input: PlanInput): PlannedMessage[] {
       }
     }
   }
-  for (const [r, g] of reminders) build(r, 'reminder', g.items, g.keys, g.covers);
   for (const [r, g] of countdowns) {
     g.items.sort((a, b) => (a.daysLeft ?? 0) - (b.daysLeft ?? 0));
     build(r, 'countdown', g.items, g.keys, g.covers);
   }
+
+  const immediate = applyHourlyCap(out, input);
+
+  // 4. The daily reminder digest: once per recipient and local day, at or after the digest hour.
+  const digests = planDigests(input, recipients, featureStates, notifies, notifiedNow);
+  return [...immediate, ...digests];
+}
+
+const HOUR_MS = 3_600_000;
+/** A finding mailed less than this before the digest hour is left for the next digest. */
+const FRESH_NOTICE_MS = 12 * HOUR_MS;
+const KIND_PRIORITY: Record<OutboxKind, number> = {
+  alert: 0,
+  countdown: 1,
+  resolved: 2,
+  reminder: 3,
+  digest: 4,
+};
+
+/**
+ * The hourly per-recipient cap: of the immediate notices planned for a recipient, only as many go out as the cap
+ * leaves in the current clock hour (UTC), alerts first; the rest become one digest per recipient and hour, sent when
+ * the hour ends and grown by later polls of the same hour. Every held finding is listed in it.
+ *
+ * @example
+ * applyHourlyCap(planned, input) // ≤ maxImmediatePerHour immediate messages per recipient, + ≤1 'digest'
+ */
+export function applyHourlyCap(
+  planned: readonly PlannedMessage[],
+  input: Pick<PlanInput, 'log' | 'now' | 'settings' | 'secrets'>,
+): PlannedMessage[] {
+  const { settings, now, log } = input;
+  const cap = settings.maxImmediatePerHour;
+  if (!(cap > 0)) return [...planned];
+  const windowStart = new Date(Math.floor(now.getTime() / HOUR_MS) * HOUR_MS);
+  const windowEnd = new Date(windowStart.getTime() + HOUR_MS);
+  const byRecipient = new Map<string, PlannedMessage[]>();
+  for (const m of planned) byRecipient.set(m.recipient, [...(byRecipient.get(m.recipient) ?? []), m]);
+  const out: PlannedMessage[] = [];
+  for (const [recipient, messages] of byRecipient) {
+    // Messages already in the outbox (the same poll processed again) change nothing and use no allowance.
+    const fresh = messages
+      .filter((m) => !log.queued(m.dedupKey))
+      .sort((a, b) => KIND_PRIORITY[a.kind] - KIND_PRIORITY[b.kind]);
+    const allowed = Math.max(0, cap - log.immediateSince(recipient, windowStart.toISOString()));
+    out.push(...fresh.slice(0, allowed));
+    const held = fresh.slice(allowed);
+    if (held.length === 0) continue;
+    const lines = held.flatMap((m) =>
+      (m.items ?? []).map((item) =>
+        digestLineOf(
+          `${m.dedupKey.slice(0, 16)}:${item.finding.fingerprint}:${item.finding.episode}`,
+          item,
+          input.secrets ?? [],
+        ),
+      ),
+    );
+    const dedupKey = sha([recipient, 'digest', windowStart.toISOString()].join('|'));
+    const payload = composeDigest({
+      variant: 'cap',
+      lines,
+      now,
+      windowStart: windowStart.toISOString(),
+      cap,
+    });
+    out.push({
+      recipient,
+      kind: 'digest',
+      dedupKey,
+      messageId: messageIdFor(dedupKey, settings.messageIdHost),
+      payload: { ...payload, digest: { lines: lines as unknown as Record<string, unknown>[] } },
+      covers: held.flatMap((m) => m.covers),
+      notBefore: windowEnd,
+      merge: { lines, originals: held, windowStart: windowStart.toISOString(), cap },
+    });
+  }
   return out;
+}
+
+/** The daily digest's dedup key: one per recipient and local digest day, so a retry or a restart never sends twice. */
+export function digestKey(recipient: string, day: string): string {
+  return sha([recipient, 'reminder', 'digest', day].join('|'));
+}
+
+/**
+ * Plan the daily reminder digests: for each recipient whose digest slot (local `digestHour` in their time zone) has
+ * passed and whose digest for that day (or the days before it within the reminder interval) is not queued yet, one
+ * mail listing every open, unacknowledged, mailed-severity finding they receive, except those whose last notice is
+ * still undelivered or went out less than 12 hours before the slot (they wait for the next digest).
+ */
+function planDigests(
+  input: PlanInput,
+  recipients: (f: FindingRecord) => string[],
+  featureStates: (f: FindingRecord) => MailItem['features'],
+  notifies: (s: Severity) => boolean,
+  notifiedNow: ReadonlySet<string>,
+): PlannedMessage[] {
+  const { settings, now, contracts } = input;
+  if (!(settings.reminderIntervalHours > 0)) return [];
+  const everyDays = Math.max(1, Math.round(settings.reminderIntervalHours / 24));
+  const slots = new Map<string, (DigestSlot & { due: boolean }) | undefined>();
+  const slotOf = (r: string) => {
+    if (slots.has(r)) return slots.get(r);
+    const slot = digestSlot(
+      now,
+      settings.digestHour,
+      settings.recipientTimezones[r] ?? settings.digestTimezone,
+    );
+    let due = true;
+    for (let d = 0; d < everyDays && due; d++)
+      if (input.log.queued(digestKey(r, addDays(slot.day, -d)))) due = false;
+    slots.set(r, { ...slot, due });
+    return slots.get(r);
+  };
+  const groups = new Map<string, { lines: DigestLine[]; covers: PlannedMessage['covers']; day: string }>();
+  for (const f of input.active) {
+    if (f.status === 'resolved' || notifiedNow.has(f.fingerprint)) continue;
+    if (isSilenced(f, now) || !notifies(f.severity)) continue;
+    for (const r of recipients(f)) {
+      const slot = slotOf(r);
+      if (!slot?.due) continue;
+      const last = input.log.lastNotice(f.fingerprint, f.episode, r);
+      if (last && (last.status === 'pending' || last.status === 'sending')) continue;
+      if (last && Date.parse(last.at) > slot.at.getTime() - FRESH_NOTICE_MS) continue;
+      const g = groups.get(r) ?? { lines: [], covers: [], day: slot.day };
+      g.lines.push(
+        digestLineOf(
+          `${f.fingerprint}:${f.episode}`,
+          {
+            upstream: upstreamOf(contracts, f),
+            finding: f,
+            change: 'reminder',
+            features: featureStates(f),
+          },
+          input.secrets ?? [],
+        ),
+      );
+      g.covers.push({ fingerprint: f.fingerprint, episode: f.episode, kind: 'reminder' });
+      groups.set(r, g);
+    }
+  }
+  return [...groups].map(([recipient, g]) => {
+    const dedupKey = digestKey(recipient, g.day);
+    return {
+      recipient,
+      kind: 'reminder' as const,
+      dedupKey,
+      messageId: messageIdFor(dedupKey, settings.messageIdHost),
+      payload: composeDigest({ variant: 'daily', day: g.day, lines: g.lines, now }),
+      covers: g.covers,
+    };
+  });
 }

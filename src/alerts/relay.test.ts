@@ -316,7 +316,7 @@ describe('alert mail end to end (real SMTP server on loopback)', () => {
     expect(poll(s, [], clock)).toMatchObject({ resolved: [{ episode: 2 }], queued: 0 });
   });
 
-  it('sends reminders while a finding stays open and unacknowledged, and countdowns at 30, 7 and 0 days', async () => {
+  it('sends the daily digest while a finding stays open and unacknowledged, and countdowns at 30, 7 and 0 days', async () => {
     const clock = new ManualClock('2026-03-15T07:00:00Z');
     const { s, k, r } = await setup(clock);
     const dep = finding('page_media_view', {
@@ -330,11 +330,13 @@ describe('alert mail end to end (real SMTP server on loopback)', () => {
       (await k.parsed()).filter((m) => toOf(m).includes('data@example.com')).map((m) => m.subject ?? '');
     clock.advanceMs(12 * 3_600_000);
     expect(poll(s, [dep], clock).queued).toBe(0);
-    clock.advanceMs(12 * 3_600_000);
+    clock.advanceMs(12 * 3_600_000); // 07:00 the next day: before the digest hour (08:00 UTC)
+    expect(poll(s, [dep], clock).queued).toBe(0);
+    clock.advanceMs(3_600_000);
     poll(s, [dep], clock);
     await r.relayOnce(clock.now());
     expect((await subjects()).at(-1)).toBe(
-      '[upwatch] REMINDER: 1 finding still open: page_media_view deprecated on 2026-04-20',
+      '[upwatch] REMINDER: daily digest 2026-03-16, 1 open finding (1 warn)',
     );
 
     // acknowledged: reminders stop, the countdown still comes (the date does not move)

@@ -1,12 +1,26 @@
-// Alert settings: default recipients, reminder interval, countdown days, storm caps, Message-ID host.
+// Alert settings: default recipients, reminder digest, countdown days, storm caps, Message-ID host.
 import type { Severity } from '../core/contract.js';
 
 /** How upwatch decides what to mail. Every field has a default (ALERT_DEFAULTS). */
 export interface AlertSettings {
   /** Catch-all recipients added to every notification (owners come from the contracts). */
   recipients: string[];
-  /** Reminder interval while a finding stays open and unacknowledged, hours. Default 24. */
+  /**
+   * How often the reminder digest goes out while findings stay open and unacknowledged, hours, rounded to whole days
+   * (24 = daily, 168 = weekly). 0 = no reminders. Default 24.
+   */
   reminderIntervalHours: number;
+  /** Local hour (0–23) at which a recipient's reminder digest falls due. Default 8. */
+  digestHour: number;
+  /** IANA time zone of the digest hour, unless `recipientTimezones` names one for the recipient. Default `UTC`. */
+  digestTimezone: string;
+  /** Per-recipient IANA time zones for the digest hour (lower-case addresses). Default none. */
+  recipientTimezones: Record<string, string>;
+  /**
+   * Immediate notices (alerts, resolved notices, countdowns) sent to one recipient per clock hour (UTC); the rest of
+   * that hour's notices collapse into one digest sent when the hour ends. 0 = no cap. Default 10.
+   */
+  maxImmediatePerHour: number;
   /** Days before a finding's effective date at which a countdown goes out. Default [30, 7, 0]. */
   countdownDays: number[];
   /** Findings listed in one mail; the rest are summarised as "and N more". Default 25. */
@@ -28,6 +42,10 @@ export interface AlertSettings {
 export const ALERT_DEFAULTS: AlertSettings = {
   recipients: [],
   reminderIntervalHours: 24,
+  digestHour: 8,
+  digestTimezone: 'UTC',
+  recipientTimezones: {},
+  maxImmediatePerHour: 10,
   countdownDays: [30, 7, 0],
   maxFindingsPerMail: 25,
   maxChartsPerMail: 5,

@@ -137,7 +137,7 @@ describe('processFindings', () => {
     ).toEqual(['alert', 'alert', 'reminder', 'reminder']);
   });
 
-  it('one reminder mail per recipient covers the open findings of every source', () => {
+  it('one daily reminder digest per recipient covers the open findings of every source', () => {
     store = openStore(':memory:');
     const clock = new ManualClock('2026-03-15T07:00:00Z');
     const two = contractSet(
@@ -169,6 +169,7 @@ describe('processFindings', () => {
     for (const row of listOutbox(store))
       store.db.prepare(`UPDATE outbox SET status = 'sent' WHERE id = ?`).run(row.id);
     clock.advanceDays(1);
+    clock.advanceMs(3_600_000); // the digest hour, 08:00 UTC
     // ana (owner of both sources and of f1) and data@example.com (owner of meta only): one reminder each
     expect(cycle('meta', [onMeta]).queued).toBe(2);
     expect(cycle('meta2', [onMeta2]).queued).toBe(0);
@@ -178,7 +179,7 @@ describe('processFindings', () => {
     expect([reminder.kind, reminder.recipient, reminder.payload.subject]).toEqual([
       'reminder',
       'ana@example.com',
-      '[upwatch] REMINDER: 2 findings still open: m1 rejected by Meta (#100)',
+      '[upwatch] REMINDER: daily digest 2026-03-16, 2 open findings (2 block)',
     ]);
   });
 });

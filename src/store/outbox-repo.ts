@@ -1,7 +1,8 @@
 // The alert outbox (one row per recipient and message, leased by the relay) and the notification log beside it.
 import { prepared, type RepoStore } from './findings-repo.js';
 
-export const OUTBOX_KINDS = ['alert', 'resolved', 'reminder', 'countdown'] as const;
+/** `reminder` is the daily reminder digest; `digest` collects the notices held back by the hourly cap. */
+export const OUTBOX_KINDS = ['alert', 'resolved', 'reminder', 'countdown', 'digest'] as const;
 export type OutboxKind = (typeof OUTBOX_KINDS)[number];
 export type OutboxStatus = 'pending' | 'sending' | 'sent' | 'dead';
 
@@ -12,6 +13,8 @@ export interface OutboxPayload {
   html: string;
   inReplyTo?: string;
   references?: string[];
+  /** A cap digest's entries as data (alerts/digest.ts `DigestLine`), so later polls of its hour can add to it. */
+  digest?: { lines: Record<string, unknown>[] };
 }
 
 export interface OutboxRow {
@@ -85,6 +88,8 @@ export function enqueue(
     messageId: string;
     createdAt: string;
     payload: OutboxPayload;
+    /** Epoch ms before which the relay leaves the row alone; default `createdAt`. */
+    notBefore?: number;
   },
 ): number | undefined {
   const info = prepared(
@@ -97,7 +102,7 @@ export function enqueue(
     m.kind,
     m.messageId,
     m.createdAt,
-    Date.parse(m.createdAt),
+    m.notBefore ?? Date.parse(m.createdAt),
     JSON.stringify(m.payload),
   );
   return info.changes === 1 ? Number(info.lastInsertRowid) : undefined;
@@ -243,4 +248,34 @@ export function notificationsOf(
     if (r.detail !== null) e.detail = r.detail;
     return e;
   });
+}
+
+/** The row with this dedup key, if any. */
+export function outboxByDedupKey(store: RepoStore, dedupKey: string): OutboxRow | undefined {
+  const row = prepared(store, `SELECT * FROM outbox WHERE dedup_key = ?`).get(dedupKey) as Row | undefined;
+  return row ? fromRow(row) : undefined;
+}
+
+/** Replace the payload of a row that is still pending (false once a relay has claimed it). */
+export function replacePendingPayload(store: RepoStore, id: number, payload: OutboxPayload): boolean {
+  return (
+    prepared(store, `UPDATE outbox SET payload = ? WHERE id = ? AND status = 'pending'`).run(
+      JSON.stringify(payload),
+      id,
+    ).changes === 1
+  );
+}
+
+/** Rows of these kinds queued for a recipient at or after `since` (ISO), whatever their status. */
+export function countQueuedSince(
+  store: RepoStore,
+  recipient: string,
+  kinds: readonly OutboxKind[],
+  since: string,
+): number {
+  const row = prepared(
+    store,
+    `SELECT COUNT(*) AS n FROM outbox WHERE recipient = ? AND created_at >= ? AND kind IN (${kinds.map(() => '?').join(', ')})`,
+  ).get(recipient, since, ...kinds) as { n: number };
+  return row.n;
 }

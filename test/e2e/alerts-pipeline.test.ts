@@ -123,15 +123,15 @@ describe('poll → detect → findings → gate → mail, on loopback', () => {
     );
     expect(String(mails[0]!.html)).toContain('page_media_view'); // the replacement
 
-    // the same state 12 h later: nothing new is mailed; 24 h after the alert, one reminder each
+    // the same state 12 h later: nothing new is mailed; the next day after 08:00 UTC, one reminder digest each
     deps.clock.advanceMs(12 * 3_600_000);
     await cycle();
     expect(sink.received).toHaveLength(2);
     deps.clock.advanceMs(12 * 3_600_000);
     await cycle();
     expect((await sink.parsed()).slice(2).map((m) => m.subject)).toEqual([
-      '[upwatch] REMINDER: 1 finding still open: page_impressions rejected by Meta (#100)',
-      '[upwatch] REMINDER: 1 finding still open: page_impressions rejected by Meta (#100)',
+      '[upwatch] REMINDER: daily digest 2026-01-11, 1 open finding (1 block)',
+      '[upwatch] REMINDER: daily digest 2026-01-11, 1 open finding (1 block)',
     ]);
 
     // the token is revoked: a failed poll, alerted as "could not verify", blocking both features; nothing resolves

@@ -3,9 +3,15 @@ import type { Migration } from './migration.js';
 import { history } from './001-history.js';
 import { findingsMigration } from './002-findings.js';
 import { regimesMigration } from './003-regimes.js';
+import { outboxDigestMigration } from './004-outbox-digest.js';
 
 /**
  * Every migration, in order. A migration's position is its version (1-based): never reorder or edit a
  * migration that has shipped; add a new one at the end.
  */
-export const MIGRATIONS: readonly Migration[] = [history, findingsMigration, regimesMigration];
+export const MIGRATIONS: readonly Migration[] = [
+  history,
+  findingsMigration,
+  regimesMigration,
+  outboxDigestMigration,
+];
