@@ -69,8 +69,16 @@ export { runCycle } from './pipeline/cycle.js';
 export type { CycleDeps, CycleResult } from './pipeline/cycle.js';
 export { fetchDocs } from './docs/fetch-docs.js';
 export type { DocFetchResult, DocFailure } from './docs/fetch-docs.js';
-export { createScheduler } from './scheduler/scheduler.js';
-export type { Scheduler, SchedulerOptions, StopResult } from './scheduler/scheduler.js';
+export { createScheduler, memorySlotBook } from './scheduler/scheduler.js';
+export type {
+  CatchUpDecision,
+  Scheduler,
+  SchedulerOptions,
+  SlotBook,
+  SlotRun,
+  StopResult,
+} from './scheduler/scheduler.js';
+export { pollSlots } from './store/poll-slots.js';
 export { runDetectors } from './detectors/run.js';
 export type { RunDetectorsInput } from './detectors/run.js';
 export { allDetectors, detectorById } from './detectors/registry.js';

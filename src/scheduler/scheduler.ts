@@ -1,16 +1,50 @@
-// The daemon's schedule (the only node-cron importer): one task per source, no overlap, failures isolated, draining stop.
+// The daemon's schedule (the only node-cron importer): one task per source, no overlap, failures isolated, draining
+// stop, at most one poll per slot (also across restarts and clock jumps), late slots run once, catch-up at start.
 import { createTask, validate, type ScheduledTask } from 'node-cron';
+import { systemClock, type Clock } from '../core/clock.js';
 import type { SourceContract } from '../core/contract.js';
 import { UpwatchError, errorMessage } from '../core/errors.js';
 import { silentLogger, type Logger } from '../core/logger.js';
+import { slotCalendar, type SlotCalendar } from './slots.js';
+
+/** Why a cycle runs. */
+export type RunReason = 'scheduled' | 'late' | 'catch-up' | 'now';
+
+/** The slot a cycle serves and why it runs. */
+export interface SlotRun {
+  /** ISO instant of the schedule slot this cycle stands for. */
+  slot: string;
+  reason: RunReason;
+}
+
+/**
+ * Where the last polled slot of each source is kept (the store's `pollSlots`; in memory when not given).
+ *
+ * @example
+ * const book: SlotBook = pollSlots(store);
+ */
+export interface SlotBook {
+  /** ISO instant up to which the source's slots are covered (the last slot polled, or a later poll), if any. */
+  lastSlot(source: string): string | undefined;
+  /** Record that `slot` was polled (never moves back). */
+  recordSlot(source: string, slot: string, at: Date): void;
+}
 
 export interface SchedulerOptions {
   sources: readonly SourceContract[];
   /** One cycle for a source. A throw is logged and reported; the other sources keep their schedule. */
-  run: (source: SourceContract) => Promise<unknown>;
+  run: (source: SourceContract, slot: SlotRun) => Promise<unknown>;
   logger?: Logger;
   /** Called after each run, with its result or error. */
-  onRun?: (source: string, outcome: { ok: true; result: unknown } | { ok: false; error: unknown }) => void;
+  onRun?: (
+    source: string,
+    outcome: { ok: true; result: unknown } | { ok: false; error: unknown },
+    slot: SlotRun,
+  ) => void;
+  /** Last polled slots; default an in-memory book (no catch-up across restarts). */
+  slots?: SlotBook;
+  /** "Now" for catch-up and manual runs; default the system clock. node-cron itself reads the system clock. */
+  clock?: Clock;
 }
 
 export interface StopResult {
@@ -20,20 +54,40 @@ export interface StopResult {
   abandoned: string[];
 }
 
+/** What `catchUp()` decided for one source. */
+export interface CatchUpDecision {
+  source: string;
+  /** The most recent slot before now (absent when the schedule names none within the lookback). */
+  slot?: string;
+  /** The last slot known to be polled. */
+  lastSlot?: string;
+  /** True when a catch-up poll was started. */
+  due: boolean;
+  /** Plain words: why it is (not) polled now. */
+  reason: string;
+}
+
 /**
  * A scheduler. `start()` and `stop()` are idempotent; `stop()` stops new fires and waits for running cycles.
  *
  * @example
- * const s = createScheduler({ sources, run: (src) => runCycle(deps, src) });
- * s.start(); … await s.stop(30_000);
+ * const s = createScheduler({ sources, slots: pollSlots(store), run: (src) => runCycle(deps, src) });
+ * s.start(); s.catchUp(); … await s.stop(30_000);
  */
 export interface Scheduler {
   start(): void;
   stop(timeoutMs: number): Promise<StopResult>;
+  /**
+   * Poll once every source whose most recent slot before now is later than its last polled slot (node-cron keeps
+   * nothing across restarts). At most one poll per source, for the latest slot only; never a backfill.
+   */
+  catchUp(): CatchUpDecision[];
   /** Run one source now (or every source), outside its schedule, skipping sources already running. */
   runNow(source?: string): Promise<void>;
   /** Names of sources with a cycle in flight. */
   running(): string[];
+  /** Resolves when no cycle is in flight. */
+  idle(): Promise<void>;
 }
 
 /** Check every schedule before starting; an invalid cron expression is a CONFIG_INVALID error. */
@@ -47,49 +101,134 @@ export function checkSchedules(sources: readonly SourceContract[]): void {
   }
 }
 
+/** A SlotBook that forgets on exit. */
+export function memorySlotBook(): SlotBook {
+  const slots = new Map<string, string>();
+  return {
+    lastSlot: (source) => slots.get(source),
+    recordSlot(source, slot) {
+      const prev = slots.get(source);
+      if (prev === undefined || Date.parse(slot) > Date.parse(prev)) slots.set(source, slot);
+    },
+  };
+}
+
+const iso = (d: Date) => d.toISOString();
+
 /** Create the scheduler (tasks are created stopped; nothing fires before `start()`). */
 export function createScheduler(options: SchedulerOptions): Scheduler {
   const logger = options.logger ?? silentLogger;
+  const clock = options.clock ?? systemClock;
+  const book = options.slots ?? memorySlotBook();
   checkSchedules(options.sources);
   const inFlight = new Map<string, Promise<void>>();
+  /** Highest slot started per source in this process (the book holds the finished ones). */
+  const claimed = new Map<string, number>();
+  /** Late slots reported by node-cron, run once after the current beat (so a slot it runs on time wins). */
+  const late = new Map<string, { slots: number[]; timer: NodeJS.Timeout }>();
   const tasks: ScheduledTask[] = [];
+  const calendars = new Map<string, SlotCalendar>();
   let state: 'idle' | 'started' | 'stopped' = 'idle';
 
-  const cycle = (source: SourceContract): Promise<void> => {
+  const calendar = (source: SourceContract) => {
+    let c = calendars.get(source.name);
+    if (!c) calendars.set(source.name, (c = slotCalendar(source.schedule, source.timezone || 'UTC')));
+    return c;
+  };
+
+  const coveredUntil = (name: string): number => {
+    const stored = book.lastSlot(name);
+    return Math.max(
+      claimed.get(name) ?? Number.NEGATIVE_INFINITY,
+      stored ? Date.parse(stored) : Number.NEGATIVE_INFINITY,
+    );
+  };
+
+  const cycle = (source: SourceContract, run: SlotRun): Promise<void> => {
     const running = inFlight.get(source.name);
     if (running) {
-      logger.warn('cycle still running; fire skipped', { source: source.name });
+      logger.warn('cycle still running; fire skipped', { source: source.name, slot: run.slot });
       return running;
     }
+    const slotMs = Date.parse(run.slot);
+    // No slot runs twice: a slot at or before the last one polled (a clock set back, a restart after a jump, a late
+    // slot whose successor already ran) is skipped. A manual run ("now") always runs.
+    if (run.reason !== 'now' && slotMs <= coveredUntil(source.name)) {
+      logger.info('slot already polled; skipped', {
+        source: source.name,
+        slot: run.slot,
+        reason: run.reason,
+      });
+      return Promise.resolve();
+    }
+    claimed.set(source.name, Math.max(claimed.get(source.name) ?? slotMs, slotMs));
     const p = (async () => {
       try {
-        const result = await options.run(source);
-        options.onRun?.(source.name, { ok: true, result });
+        const result = await options.run(source, run);
+        options.onRun?.(source.name, { ok: true, result }, run);
       } catch (e) {
         // One failing source never stops the others: report and keep the schedule.
         logger.error('cycle failed', { source: source.name, error: errorMessage(e) });
-        options.onRun?.(source.name, { ok: false, error: e });
+        options.onRun?.(source.name, { ok: false, error: e }, run);
       } finally {
         inFlight.delete(source.name);
+        try {
+          // A failed cycle still used its slot (its poll is recorded as "could not verify"): the next slot retries.
+          book.recordSlot(source.name, run.slot, clock.now());
+        } catch (e) {
+          logger.error('could not record the polled slot', { source: source.name, error: errorMessage(e) });
+        }
       }
     })();
     inFlight.set(source.name, p);
     return p;
   };
 
+  const onLate = (source: SourceContract, slot: Date) => {
+    if (state !== 'started') return;
+    logger.warn('schedule slot missed (late wake-up or clock jump)', {
+      source: source.name,
+      slot: iso(slot),
+    });
+    const pending = late.get(source.name);
+    if (pending) {
+      pending.slots.push(slot.getTime());
+      return;
+    }
+    const entry = {
+      slots: [slot.getTime()],
+      timer: setTimeout(() => {
+        late.delete(source.name);
+        if (state !== 'started') return;
+        const latest = Math.max(...entry.slots);
+        if (latest <= coveredUntil(source.name)) {
+          logger.info('missed slot not run: a later slot already ran', { source: source.name });
+          return;
+        }
+        if (entry.slots.length > 1)
+          logger.warn('several slots missed; running only the latest', {
+            source: source.name,
+            missed: entry.slots.length,
+          });
+        void cycle(source, { slot: iso(new Date(latest)), reason: 'late' });
+      }, 0),
+    };
+    late.set(source.name, entry);
+  };
+
   for (const source of options.sources) {
     const task = createTask(
       source.schedule,
-      () => {
+      (ctx) => {
         if (state !== 'started') return;
-        return cycle(source);
+        return cycle(source, { slot: iso(ctx.date), reason: 'scheduled' });
       },
       { name: `upwatch:${source.name}`, timezone: source.timezone || 'UTC', noOverlap: true },
     );
     task.on('execution:overlap', () =>
       logger.warn('schedule fired while the last cycle runs', { source: source.name }),
     );
-    task.on('execution:missed', () => logger.warn('schedule slot missed', { source: source.name }));
+    task.on('execution:missed', (ctx) => onLate(source, ctx.date));
     tasks.push(task);
   }
 
@@ -107,6 +246,10 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
           await t.stop();
           await t.destroy();
         }
+        for (const l of late.values()) clearTimeout(l.timer);
+        late.clear();
+        for (const c of calendars.values()) c.dispose();
+        calendars.clear();
       }
       const pending = [...inFlight.values()];
       if (pending.length === 0) return { drained: true, abandoned: [] };
@@ -120,11 +263,42 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
         ? { drained: true, abandoned: [] }
         : { drained: false, abandoned: [...inFlight.keys()] };
     },
+    catchUp() {
+      if (state !== 'started') return [];
+      const now = clock.now();
+      return options.sources.map((source): CatchUpDecision => {
+        const prev = calendar(source).previous(now);
+        const last = book.lastSlot(source.name);
+        const base = { source: source.name, ...(last ? { lastSlot: last } : {}) };
+        if (!prev) return { ...base, due: false, reason: 'no slot of its schedule in the last 400 days' };
+        const slot = iso(prev);
+        if (last !== undefined && prev.getTime() <= Date.parse(last))
+          return { ...base, slot, due: false, reason: `up to date (slot ${slot} polled)` };
+        if (inFlight.has(source.name))
+          return { ...base, slot, due: false, reason: 'a cycle is already running' };
+        void cycle(source, { slot, reason: 'catch-up' });
+        return {
+          ...base,
+          slot,
+          due: true,
+          reason: last
+            ? `slot ${slot} was missed (last poll ${last})`
+            : `never polled by the daemon (latest slot ${slot})`,
+        };
+      });
+    },
     async runNow(name) {
       if (state === 'stopped') return;
+      const now = clock.now();
       const chosen = options.sources.filter((s) => name === undefined || s.name === name);
-      await Promise.all(chosen.map(cycle));
+      // A manual poll covers every slot up to now, so a late or catch-up run of one of them is not repeated.
+      await Promise.all(
+        chosen.map((s) => cycle(s, { slot: iso(calendar(s).previous(now) ?? now), reason: 'now' })),
+      );
     },
     running: () => [...inFlight.keys()],
+    async idle() {
+      while (inFlight.size > 0) await Promise.allSettled([...inFlight.values()]);
+    },
   };
 }

@@ -8,6 +8,7 @@ import { describeCycle, wire, type Wiring } from './poll.js';
 import type { CommandState } from './index.js';
 import type { CycleResult } from '../../pipeline/cycle.js';
 import { createMailRelay, type MailRelaySetup } from '../../alerts/setup.js';
+import { pollSlots } from '../../store/poll-slots.js';
 
 interface RunFlags {
   source?: string[];
@@ -35,7 +36,10 @@ export function registerRun(program: Command, io: CliIO, state: CommandState): v
     .option('--contracts <dir>', 'contracts directory (env UPWATCH_CONTRACTS, default contracts)')
     .option('--snapshots <dir>', 'doc snapshots directory (env UPWATCH_SNAPSHOTS, default snapshots)')
     .option('--drain-timeout <seconds>', 'how long a stop waits for running polls', '30')
-    .option('--poll-on-start', 'poll every source once at start (node-cron does not catch up after downtime)')
+    .option(
+      '--poll-on-start',
+      'poll every source once at start, even those whose last slot was polled (without it, only sources that missed their latest slot while upwatch was down are caught up)',
+    )
     .action(async (flags: RunFlags) => {
       let wiring: Wiring;
       try {
@@ -52,6 +56,8 @@ export function registerRun(program: Command, io: CliIO, state: CommandState): v
           sources: wiring.sources,
           run: (source) => runCycle(wiring.deps, source),
           logger: log,
+          slots: pollSlots(wiring.deps.store),
+          clock: io.clock,
           onRun: (_name, outcome) => {
             if (outcome.ok) io.stdout(describeCycle(outcome.result as CycleResult));
           },
@@ -89,7 +95,20 @@ export function registerRun(program: Command, io: CliIO, state: CommandState): v
       io.stderr(
         `upwatch run: ${wiring.sources.length} source(s) scheduled; store ${wiring.settings.db}; mail ${mail ? mail.settings.display : 'off'}\n`,
       );
-      if (flags.pollOnStart) void scheduler.runNow();
+      if (flags.pollOnStart) {
+        io.stderr('upwatch run: --poll-on-start: polling every source now\n');
+        void scheduler.runNow();
+      } else {
+        // node-cron keeps nothing across restarts: poll once each source whose latest slot passed while we were down.
+        const decisions = scheduler.catchUp();
+        for (const d of decisions.filter((x) => x.due))
+          io.stderr(`upwatch run: catch-up: ${d.source}: ${d.reason}; polling now\n`);
+        const upToDate = decisions.filter((x) => !x.due);
+        if (upToDate.length > 0)
+          io.stderr(
+            `upwatch run: no catch-up for ${upToDate.map((d) => `${d.source} (${d.reason})`).join(', ')}\n`,
+          );
+      }
       const signal = await stopped;
       const timeoutMs = Math.max(0, Number(flags.drainTimeout) || 30) * 1000;
       io.stderr(`upwatch run: ${signal} received, draining ${scheduler.running().length} running poll(s)\n`);

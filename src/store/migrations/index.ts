@@ -4,6 +4,7 @@ import { history } from './001-history.js';
 import { findingsMigration } from './002-findings.js';
 import { regimesMigration } from './003-regimes.js';
 import { outboxDigestMigration } from './004-outbox-digest.js';
+import { pollSlotsMigration } from './005-poll-slots.js';
 
 /**
  * Every migration, in order. A migration's position is its version (1-based): never reorder or edit a
@@ -14,4 +15,5 @@ export const MIGRATIONS: readonly Migration[] = [
   findingsMigration,
   regimesMigration,
   outboxDigestMigration,
+  pollSlotsMigration,
 ];
