@@ -1,9 +1,13 @@
-// `upwatch doctor`: check the store, the contracts and the SMTP connection, one ok/warn/fail line each with a hint.
+// `upwatch doctor`: check the store, the contracts and the SMTP connection (or send a test mail), one line each with a hint.
 import type { Command } from 'commander';
+import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { errorMessage, isUpwatchError } from '../../core/errors.js';
 import { hasErrors, loadContracts } from '../../contracts/load.js';
+import { alertDefaultsFrom } from '../../alerts/config.js';
 import { createEmailTransport, parseSmtpUrl } from '../../alerts/email.js';
+import { ALERT_DEFAULTS, parseRecipients } from '../../alerts/settings.js';
 import { MIGRATIONS } from '../../store/migrations/index.js';
 import { outboxCounts } from '../../store/outbox-repo.js';
 import { openStore, type Store } from '../../store/store.js';
@@ -179,11 +183,112 @@ async function checkSmtp(io: CliIO, url: string | undefined, timeoutMs: number):
   }
 }
 
+function classOf(e: unknown): string | undefined {
+  const c = isUpwatchError(e) ? e.details['class'] : undefined;
+  return typeof c === 'string' ? c : undefined;
+}
+
+/**
+ * Send one real test mail through the configured SMTP URL (the relay's transport and error classes), to `to` or else
+ * the configured alert recipients.
+ */
+async function sendTestMail(
+  io: CliIO,
+  settings: Settings,
+  to: string | undefined,
+  timeoutMs: number,
+): Promise<Check> {
+  const what = 'test mail';
+  if (!settings.smtpUrl) {
+    return {
+      level: 'fail',
+      what,
+      detail: 'not sent: UPWATCH_SMTP_URL (or smtpUrl in the config file) is not set',
+      hint: 'export UPWATCH_SMTP_URL=smtp://user:password@host:587?from=upwatch@example.com',
+    };
+  }
+  let recipients: string[];
+  let host = ALERT_DEFAULTS.messageIdHost;
+  try {
+    const alerts = alertDefaultsFrom(settings.file, io.env);
+    host = alerts.messageIdHost ?? host;
+    recipients = to !== undefined ? parseRecipients(to) : (alerts.recipients ?? []);
+  } catch (e) {
+    return { level: 'fail', what, detail: errorMessage(e), hint: hintOf(e) ?? 'fix the config file' };
+  }
+  if (recipients.length === 0) {
+    return {
+      level: 'fail',
+      what,
+      detail: to !== undefined ? `not sent: "${to}" is not an email address` : 'not sent: no recipient',
+      hint: 'pass --to ADDRESS, or set UPWATCH_ALERT_TO / alerts.recipients',
+    };
+  }
+  let smtp;
+  try {
+    smtp = parseSmtpUrl(settings.smtpUrl);
+  } catch (e) {
+    return { level: 'fail', what, detail: errorMessage(e), hint: hintOf(e) ?? 'fix UPWATCH_SMTP_URL' };
+  }
+  const transport = createEmailTransport(smtp, {
+    maxConnections: 1,
+    connectionTimeoutMs: timeoutMs,
+    greetingTimeoutMs: timeoutMs,
+    socketTimeoutMs: timeoutMs,
+  });
+  const at = io.clock.now().toISOString();
+  const messageId = `<upwatch-test-${randomBytes(8).toString('hex')}@${host}>`;
+  const text = [
+    'This is a test notification from upwatch (`upwatch doctor --send-test`).',
+    `Sent ${at} from ${hostname()} through ${smtp.display}.`,
+    'If you can read it, upwatch alerts, reminder digests and countdowns can reach this address.',
+    '',
+    '— upwatch',
+    '',
+  ].join('\n');
+  try {
+    const result = await transport.send({
+      from: smtp.from,
+      to: recipients,
+      subject: `[upwatch] test notification (${at.slice(0, 16).replace('T', ' ')} UTC)`,
+      text,
+      html: `<p>${text.split('\n').filter(Boolean).join('</p><p>')}</p>`,
+      messageId,
+    });
+    if (result.rejected.length > 0) {
+      return {
+        level: 'fail',
+        what,
+        detail: `${smtp.display}: accepted for ${result.accepted.join(', ') || 'nobody'}; refused for ${result.rejected
+          .map((r) => `${r.address} (${r.class}: ${r.message})`)
+          .join(', ')}`,
+        hint: 'check the refused addresses; a 4xx refusal is retried by the relay, a 5xx one is not',
+      };
+    }
+    return {
+      level: 'ok',
+      what,
+      detail: `sent to ${result.accepted.join(', ')} through ${smtp.display} (Message-ID ${messageId})`,
+    };
+  } catch (e) {
+    const cls = classOf(e);
+    return {
+      level: 'fail',
+      what,
+      detail: `not sent: ${errorMessage(e)}${cls ? ` [${cls}]` : ''}`,
+      hint: hintOf(e) ?? 'check host, port, TLS options and credentials',
+    };
+  } finally {
+    transport.close();
+  }
+}
+
 /**
  * Register `upwatch doctor`.
  *
  * @example
  * upwatch doctor --db .upwatch/upwatch.db --contracts contracts
+ * upwatch doctor --send-test --to oncall@example.com
  */
 export function registerDoctor(program: Command, io: CliIO, state: CommandState): void {
   program
@@ -192,32 +297,50 @@ export function registerDoctor(program: Command, io: CliIO, state: CommandState)
     .option('--db <path>', `store (default: $UPWATCH_DB, else ${DEFAULT_DB_PATH})`)
     .option('--contracts <dir>', 'contracts directory (default: $UPWATCH_CONTRACTS, else contracts)')
     .option('--timeout <ms>', 'SMTP connection timeout in milliseconds', '5000')
-    .addHelpText('after', '\nExit codes: 0 everything usable (warnings allowed); 2 something is unusable.')
-    .action(async (flags: { db?: string; contracts?: string; timeout: string }) => {
-      const timeout = Math.max(100, Number(flags.timeout) || 5000);
-      let settings: Settings;
-      try {
-        settings = resolveSettings(io, { db: flags.db, contracts: flags.contracts });
-      } catch (e) {
-        io.stdout(
-          line({
-            level: 'fail',
-            what: 'config',
-            detail: errorMessage(e),
-            hint: hintOf(e) ?? 'fix the config file',
-          }),
-        );
-        state.exitCode = EXIT.CANNOT_RUN;
-        return;
-      }
-      const checks = [
-        ...checkStore(settings.db),
-        await checkContracts(io, settings.contracts),
-        await checkSmtp(io, settings.smtpUrl, timeout),
-      ];
-      for (const c of checks) io.stdout(line(c));
-      const failed = checks.filter((c) => c.level === 'fail').length;
-      io.stdout(failed ? `${failed} check${failed === 1 ? '' : 's'} failed\n` : 'all checks passed\n');
-      state.exitCode = failed ? EXIT.CANNOT_RUN : EXIT.OK;
-    });
+    .option(
+      '--send-test',
+      'send one real test mail through UPWATCH_SMTP_URL instead of only checking the connection',
+    )
+    .option('--to <address>', 'recipient of --send-test (default: the configured alert recipients)')
+    .addHelpText(
+      'after',
+      '\nExit codes: 0 everything usable (warnings allowed) and, with --send-test, the mail accepted; 2 something is unusable or the test mail was not accepted.',
+    )
+    .action(
+      async (flags: {
+        db?: string;
+        contracts?: string;
+        timeout: string;
+        sendTest?: boolean;
+        to?: string;
+      }) => {
+        const timeout = Math.max(100, Number(flags.timeout) || 5000);
+        let settings: Settings;
+        try {
+          settings = resolveSettings(io, { db: flags.db, contracts: flags.contracts });
+        } catch (e) {
+          io.stdout(
+            line({
+              level: 'fail',
+              what: 'config',
+              detail: errorMessage(e),
+              hint: hintOf(e) ?? 'fix the config file',
+            }),
+          );
+          state.exitCode = EXIT.CANNOT_RUN;
+          return;
+        }
+        const checks = [
+          ...checkStore(settings.db),
+          await checkContracts(io, settings.contracts),
+          flags.sendTest
+            ? await sendTestMail(io, settings, flags.to, timeout)
+            : await checkSmtp(io, settings.smtpUrl, timeout),
+        ];
+        for (const c of checks) io.stdout(line(c));
+        const failed = checks.filter((c) => c.level === 'fail').length;
+        io.stdout(failed ? `${failed} check${failed === 1 ? '' : 's'} failed\n` : 'all checks passed\n');
+        state.exitCode = failed ? EXIT.CANNOT_RUN : EXIT.OK;
+      },
+    );
 }
