@@ -13,6 +13,16 @@ export const SETTINGS = {
   smtpUrl: { env: 'UPWATCH_SMTP_URL', key: 'smtpUrl', default: undefined, path: false },
   smtpFrom: { env: 'UPWATCH_SMTP_FROM', key: 'smtpFrom', default: undefined, path: false },
   logLevel: { env: 'UPWATCH_LOG_LEVEL', key: 'logLevel', default: 'info', path: false },
+  // Circuit breaker per upstream host (numbers written as strings, like every setting): unreachable polls in a row
+  // that open it, and its first and longest cool-down in seconds.
+  breakerFailures: { env: 'UPWATCH_BREAKER_FAILURES', key: 'breakerFailures', default: '3', path: false },
+  breakerCooldown: { env: 'UPWATCH_BREAKER_COOLDOWN', key: 'breakerCooldown', default: '300', path: false },
+  breakerMaxCooldown: {
+    env: 'UPWATCH_BREAKER_MAX_COOLDOWN',
+    key: 'breakerMaxCooldown',
+    default: '3600',
+    path: false,
+  },
 } as const;
 
 export type SettingName = keyof typeof SETTINGS;
@@ -29,6 +39,12 @@ export interface Settings {
   smtpUrl?: string;
   smtpFrom?: string;
   logLevel: string;
+  /** Unreachable polls in a row that open a host's circuit breaker (a positive integer, as text). */
+  breakerFailures: string;
+  /** First cool-down of an open breaker, seconds (as text); doubles at each failed probe. */
+  breakerCooldown: string;
+  /** Longest cool-down, seconds (as text). */
+  breakerMaxCooldown: string;
   /** Where each value came from (for `doctor` and error hints). */
   origin: Partial<Record<SettingName, SettingOrigin>>;
   /** The config file read, if any. */
@@ -62,6 +78,39 @@ function readConfigFile(cwd: string): { path?: string; data: Record<string, unkn
     return { path, data: data as Record<string, unknown> };
   }
   return { data: {} };
+}
+
+/**
+ * The circuit-breaker options from settings; a value that is not a positive number is CONFIG_INVALID.
+ *
+ * @example
+ * breakerOptions(resolveSettings(io)) // { failures: 3, cooldownMs: 300000, maxCooldownMs: 3600000 }
+ */
+export function breakerOptions(settings: Settings): {
+  failures: number;
+  cooldownMs: number;
+  maxCooldownMs: number;
+} {
+  const num = (name: 'breakerFailures' | 'breakerCooldown' | 'breakerMaxCooldown', integer: boolean) => {
+    const raw = settings[name];
+    const v = Number(raw);
+    if (!Number.isFinite(v) || v <= 0 || (integer && !Number.isInteger(v))) {
+      throw new UpwatchError(
+        'CONFIG_INVALID',
+        `${name} must be a positive ${integer ? 'integer' : 'number'} (got "${raw}")`,
+        {
+          hint: `fix ${SETTINGS[name].env} or "${SETTINGS[name].key}" in the config file`,
+        },
+      );
+    }
+    return v;
+  };
+  const cooldownMs = num('breakerCooldown', false) * 1000;
+  return {
+    failures: num('breakerFailures', true),
+    cooldownMs,
+    maxCooldownMs: Math.max(cooldownMs, num('breakerMaxCooldown', false) * 1000),
+  };
 }
 
 /**

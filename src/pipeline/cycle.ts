@@ -9,6 +9,9 @@ import { join } from 'node:path';
 import { processFindings, type ProcessDefaults, type ProcessResult } from './process-findings.js';
 import { writeStatusFile } from '../gate/status-file.js';
 import { detectSource } from './detect.js';
+import { breakerKeyOf } from '../core/breaker.js';
+import { breakers } from '../store/breakers.js';
+import { sourceUnreachableFinding } from '../findings/source-unreachable.js';
 
 /** What runCycle needs: the poll deps plus where doc snapshots go and the loaded contracts. */
 export interface CycleDeps extends PollDeps {
@@ -43,7 +46,11 @@ export interface CycleResult {
  */
 export async function runCycle(deps: CycleDeps, source: SourceContract): Promise<CycleResult> {
   const poll = await pollSource(deps, source);
-  const docs = await fetchDocs(deps, source);
+  // A poll skipped by an open breaker skips the watched docs too (they usually live on the same host).
+  const docs =
+    poll.errorCode === 'BREAKER_OPEN'
+      ? { changes: [], failures: [] }
+      : await fetchDocs(deps, source);
   const result: CycleResult = {
     source: source.name,
     poll,
@@ -55,6 +62,10 @@ export async function runCycle(deps: CycleDeps, source: SourceContract): Promise
   // never evidence about the data), but the failure itself can be news: a rejected token or a revoked permission
   // (class `unverified`), or every metric rejected as invalid (`deprecation`). processFindings opens only those.
   const findings: Finding[] = detectSource(deps.store, source, deps.clock.now(), docs.changes);
+  // An open circuit breaker is the source-health finding: one per outage (its fingerprint is the source's).
+  const breaker = breakers(deps.store).get(breakerKeyOf(source));
+  const unreachable = breaker && sourceUnreachableFinding(source.name, breaker, deps.clock.now());
+  if (unreachable) findings.push(unreachable);
 
   // Findings lifecycle, audit, gate and alert outbox in one transaction, then the status file (issue 6).
   // A failed poll opens and resolves nothing; metrics whose requests failed neither count as absent nor resolve.

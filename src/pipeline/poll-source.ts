@@ -9,6 +9,15 @@ import type { HttpClient } from '../providers/http.js';
 import type { FetchProgress, Provider } from '../providers/provider.js';
 import { PROVIDERS_BY_NAME } from '../providers/registry.js';
 import { principalPauses } from '../store/pauses.js';
+import { breakers } from '../store/breakers.js';
+import {
+  BREAKER_DEFAULTS,
+  admit,
+  afterPoll,
+  breakerKeyOf,
+  pollKind,
+  type BreakerOptions,
+} from '../core/breaker.js';
 import type { Store } from '../store/store.js';
 
 /** What pollSource needs. Build it once per process (see the CLI's `poll` command). */
@@ -25,6 +34,8 @@ export interface PollDeps {
   onProgress?: (p: FetchProgress) => void;
   /** Requests in flight per source. Default 8. */
   concurrency?: number;
+  /** Circuit breaker per upstream host (defaults BREAKER_DEFAULTS: 3 unreachable polls, 5 min → 1 h). */
+  breaker?: Partial<BreakerOptions>;
 }
 
 /** `ok` when every metric was verified (values or confirmed absence), `failed` when none was, else `partial`. */
@@ -59,6 +70,34 @@ export function outcomeOf(fetch: FetchResult): {
 export async function pollSource(deps: PollDeps, source: SourceContract): Promise<PollRecord> {
   const logger = deps.logger ?? silentLogger;
   const started = deps.clock.now();
+  const options = { ...BREAKER_DEFAULTS, ...deps.breaker };
+  const book = breakers(deps.store);
+  const key = breakerKeyOf(source);
+  const admission = admit(book.get(key), started, options);
+  if (!admission.allow) {
+    // The host failed K polls in a row: skip it until the cool-down passes. Recorded as "could not verify", so it
+    // opens and resolves no data finding and is never evidence of a frozen value.
+    const b = admission.record;
+    const poll = deps.store.recordPoll({
+      source: source.name,
+      startedAt: started.toISOString(),
+      finishedAt: started.toISOString(),
+      outcome: 'failed',
+      errorCode: 'BREAKER_OPEN',
+      errorMessage: `breaker_open: ${key} failed ${b.failures} polls in a row (${b.kind ?? 'unreachable'}); next probe at ${b.nextProbeAt ?? 'the next poll'}`,
+      fetch: { observations: [], requests: [], metricOutcomes: [] },
+    });
+    logger.info('poll skipped: circuit breaker open', {
+      source: source.name,
+      breaker: key,
+      nextProbeAt: b.nextProbeAt ?? '',
+    });
+    return poll;
+  }
+  if (admission.probe && admission.record) {
+    book.save(admission.record);
+    logger.info('circuit breaker half-open: probing', { source: source.name, breaker: key });
+  }
   const provider = (deps.providers ?? PROVIDERS_BY_NAME)[source.provider];
   let fetch: FetchResult = { observations: [], requests: [], metricOutcomes: [] };
   let status: ReturnType<typeof outcomeOf>;
@@ -90,6 +129,17 @@ export async function pollSource(deps: PollDeps, source: SourceContract): Promis
     ...status,
     fetch,
   });
+  const next = afterPoll(book.get(key), key, pollKind(poll), poll.errorMessage, deps.clock.now(), options);
+  if (next.transition !== 'none') book.save(next.record);
+  if (next.transition === 'opened' || next.transition === 'reopened')
+    logger.warn(`circuit breaker ${next.transition}`, {
+      source: source.name,
+      breaker: key,
+      failures: next.record.failures,
+      nextProbeAt: next.record.nextProbeAt ?? '',
+    });
+  else if (next.transition === 'closed')
+    logger.info('circuit breaker closed: the host answers again', { source: source.name, breaker: key });
   logger.info('poll stored', {
     source: source.name,
     poll: poll.id,

@@ -15,7 +15,7 @@ import { deliverDue } from '../../alerts/deliver.js';
 import type { ContractSet } from '../../core/contract.js';
 import { printError } from '../errors.js';
 import { EXIT, type CliIO } from '../io.js';
-import { resolveSettings, type Settings } from '../settings.js';
+import { breakerOptions, resolveSettings, type Settings } from '../settings.js';
 import type { CommandState } from './index.js';
 
 const LEVELS: LogLevel[] = ['debug', 'info', 'warn', 'error'];
@@ -98,6 +98,7 @@ export async function wire(
         : 'add a Source contract, or pass --contracts DIR',
     });
   }
+  const breaker = breakerOptions(settings);
   const alerts = { ...alertDefaultsFrom(settings.file, io.env), secrets: secretValues(contracts, lookup) };
   const store = openStore(settings.db);
   const http = createHttpClient({ clock: io.clock, logger: log });
@@ -111,6 +112,7 @@ export async function wire(
     contracts,
     snapshotsDir: settings.snapshots,
     onProgress: progressPrinter(io),
+    breaker,
   };
   return {
     settings,

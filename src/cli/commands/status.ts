@@ -4,6 +4,8 @@ import { existsSync } from 'node:fs';
 import { loadContracts } from '../../contracts/load.js';
 import { UpwatchError } from '../../core/errors.js';
 import { principalPauses, type PrincipalPause } from '../../store/pauses.js';
+import { breakers } from '../../store/breakers.js';
+import { breakerKeyOf, type BreakerRecord } from '../../core/breaker.js';
 import { sourceStatuses, type SourceStatus } from '../../store/source-status.js';
 import { openStore } from '../../store/store.js';
 import { activeFindings } from '../../store/findings-repo.js';
@@ -20,6 +22,8 @@ export interface StatusReport {
   db: string;
   sources: SourceStatus[];
   pauses: PrincipalPause[];
+  /** Circuit breakers that are open or half-open (probing), with the sources behind each when contracts load. */
+  breakers: (BreakerRecord & { sources?: string[] })[];
   /** Open and acknowledged findings, most serious first. */
   findings: StatusFinding[];
   /** Feature states (present when the contracts could be loaded). */
@@ -115,6 +119,12 @@ export function registerStatus(program: Command, io: CliIO, state: CommandState)
             pauses: principalPauses(store)
               .list()
               .filter((p) => Date.parse(p.nextAllowedAt) > now.getTime()),
+            breakers: breakers(store)
+              .notClosed()
+              .map((b) => {
+                const names = contracts?.sources.filter((s) => breakerKeyOf(s) === b.key).map((s) => s.name);
+                return names && names.length > 0 ? { ...b, sources: names } : b;
+              }),
             findings: statusFindings(activeFindings(store)),
             ...(contracts && contracts.features.length > 0
               ? { gate: gateSummary(store, contracts, now) }
@@ -156,6 +166,16 @@ export function registerStatus(program: Command, io: CliIO, state: CommandState)
           for (const s of report.sources) {
             if (s.lastOutcome === 'failed')
               io.stdout(`  ${s.source}: ${s.lastErrorCode}: ${s.lastErrorMessage ?? ''}\n`);
+          }
+          for (const b of report.breakers) {
+            const who = b.sources ? ` (${b.sources.join(', ')})` : '';
+            const probe =
+              b.state === 'half-open'
+                ? `probing now (next try ${b.nextProbeAt ?? '?'})`
+                : `next probe at ${b.nextProbeAt ?? '?'}`;
+            io.stdout(
+              `breaker ${b.state}: ${b.key}${who} since ${b.openedAt ?? b.updatedAt} after ${b.failures} unreachable poll(s) (${b.kind ?? '?'}); ${probe}\n`,
+            );
           }
           for (const p of report.pauses)
             io.stdout(`paused: ${p.principal} until ${p.nextAllowedAt} (${p.reason})\n`);

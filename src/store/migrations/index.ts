@@ -5,6 +5,7 @@ import { findingsMigration } from './002-findings.js';
 import { regimesMigration } from './003-regimes.js';
 import { outboxDigestMigration } from './004-outbox-digest.js';
 import { pollSlotsMigration } from './005-poll-slots.js';
+import { breakersMigration } from './006-breakers.js';
 
 /**
  * Every migration, in order. A migration's position is its version (1-based): never reorder or edit a
@@ -16,4 +17,5 @@ export const MIGRATIONS: readonly Migration[] = [
   regimesMigration,
   outboxDigestMigration,
   pollSlotsMigration,
+  breakersMigration,
 ];
