@@ -95,11 +95,19 @@ export function formatScore(title: string, s: Score): string {
  * of the test seeds; `seeds` limits how many are replayed.
  */
 export function runDetectionBench(
-  options: { calibration?: boolean; seeds?: number; speed?: boolean; log?: (s: string) => void } = {},
+  options: {
+    calibration?: boolean;
+    seeds?: number;
+    /** Seeds of the set skipped first (`--skip=32` starts the test seeds at 83). */
+    skip?: number;
+    speed?: boolean;
+    log?: (s: string) => void;
+  } = {},
 ): { score: Score; speed?: ReturnType<typeof measureDetectionPass> } {
   const log = options.log ?? ((s: string) => console.log(s));
   const all = options.calibration ? CALIBRATION_SEEDS : TEST_SEEDS;
-  const seeds = all.slice(0, options.seeds ?? 4);
+  const skip = options.skip ?? 0;
+  const seeds = all.slice(skip, skip + (options.seeds ?? 4));
   const results: SeedResult[] = [];
   const t0 = performance.now();
   for (const seed of seeds) {
@@ -144,10 +152,12 @@ export async function run(): Promise<string> {
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const args = process.argv.slice(2);
   const seedsArg = args.find((a) => a.startsWith('--seeds='));
+  const skipArg = args.find((a) => a.startsWith('--skip='));
   runDetectionBench({
     calibration: args.includes('--calibration'),
     speed: !args.includes('--no-speed'),
     ...(seedsArg ? { seeds: Number(seedsArg.slice(8)) } : {}),
+    ...(skipArg ? { skip: Number(skipArg.slice(7)) } : {}),
   });
   if (args.includes('--backtest')) console.log(await measureBacktest1M());
 }
