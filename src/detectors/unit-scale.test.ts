@@ -114,6 +114,31 @@ describe('unit-scale', () => {
       expect(d?.explanation).toMatch(/of them too noisy to name the factor alone moved with the rest/);
   });
 
+  it('says on the first day when the reads split between ×60 and ×100, and not once the change has lasted', () => {
+    const series = (days: number) => {
+      const out: Record<string, number[]> = {};
+      for (let e = 0; e < 10; e++) {
+        const v = clean(60 + e, 400);
+        out[`p${e}`] = e < 3 ? rescale(v, 60 - days, 100, true) : e < 6 ? rescale(v, 60 - days, 60, true) : v;
+      }
+      return historyOf(out);
+    };
+    const [first] = runOn(unitScale, series(1));
+    expect([60, 100]).toContain(first?.evidence['factor']);
+    expect([60, 100]).toContain(first?.evidence['factorAlternative']);
+    expect(first?.evidence['factorAlternative']).not.toBe(first?.evidence['factor']);
+    expect(first?.explanation).toMatch(/On one day of data ×(60|100) is not excluded/);
+    const [later] = runOn(unitScale, series(3));
+    expect(later?.evidence['factorAlternative']).toBeNull();
+    // One page, ×1000 on a day that was itself ×1.8 its usual: reads ×2078, between ×1000 and ×3600.
+    const [single] = runOn(unitScale, historyOf({ p1: rescale(clean(7, 300), 59, 1000, true) }));
+    expect(single?.evidence['factor']).toBe(3600);
+    expect(single?.evidence['factorAlternative']).toBe(1000);
+    const [clear] = runOn(unitScale, historyOf({ p1: rescale(clean(7, 300), 57, 1000, true) }));
+    expect(clear?.evidence['factor']).toBe(1000);
+    expect(clear?.evidence['factorAlternative']).toBeNull();
+  });
+
   it('property: seasonal, growing and bursty series never raise a block', () => {
     fc.assert(
       fc.property(

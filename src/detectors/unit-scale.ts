@@ -94,6 +94,43 @@ function joiners(
   return out;
 }
 
+/**
+ * On the first changed day, the unit factor that cannot be ruled out beside the named one: the runner-up when at
+ * least a third of the entities snapped to it, or, for one entity, the next catalog factor when the read lies
+ * within 0.15 (ln) of the midpoint. One day of overdispersed counts can read ×75 for a ×100 change (×60 and ×100
+ * are 0.51 apart in ln); the finding then says so instead of sounding certain.
+ */
+function ambiguity(
+  factor: number,
+  byFactor: ReadonlyMap<number, UnitHit[]>,
+  total: number,
+  group: readonly UnitHit[],
+  catalog: readonly number[],
+  binary: boolean,
+): number | undefined {
+  const up = factor > 1;
+  const runnerUp = [...byFactor.entries()]
+    .filter(([f]) => f > 1 === up && Math.abs(Math.log(f / factor)) >= 0.1)
+    .sort((a, b) => b[1].length - a[1].length)[0];
+  if (runnerUp && runnerUp[1].length * 3 >= total) return runnerUp[0];
+  if (group.length !== 1) return undefined;
+  const a = Math.abs(group[0]!.shift.logFactor);
+  const own = Math.abs(a - Math.log(up ? factor : 1 / factor));
+  let best: number | undefined;
+  let bestDistance = Infinity;
+  for (const u of catalog) {
+    const d = Math.abs(a - Math.log(u));
+    // ×1000 and ×1024 are too close for one day to matter (preferDecimal settles them).
+    if (Math.abs(Math.log(u) - Math.log(up ? factor : 1 / factor)) < 0.1 || d >= bestDistance) continue;
+    best = u;
+    bestDistance = d;
+  }
+  // Within 0.15 of the midpoint: the two distances differ by less than 0.3.
+  if (best === undefined || bestDistance - own >= 0.3) return undefined;
+  if (best === 1024 && !binary && catalog.includes(1000)) best = 1000;
+  return up ? best : 1 / best;
+}
+
 export const unitScale: Detector<UnitScaleOptions> = {
   id: 'unit-scale',
   title: 'Series rescaled by a unit factor',
@@ -102,7 +139,8 @@ export const unitScale: Detector<UnitScaleOptions> = {
     'Poisson noise floor) and flags a robust log-ratio that is both significant (|Z| ≥ 6 over 3 days, or ≥ 8 on ' +
     'the first day) and close to a unit factor (×60, ×100, ×1000, ×1024, ×3600, ×86400, ×10⁶ or a reciprocal). ' +
     'Such a jump is a unit or representation change, not growth. It blocks at once when half the entities moved, ' +
-    'and for fewer entities once the change has lasted 4 days (viral bursts last at most 3); it warns before.',
+    'and for fewer entities once the change has lasted 4 days (viral bursts last at most 3); it warns before. ' +
+    'On the first changed day it also names a second factor it cannot yet rule out (×60 or ×100) when the reads split.',
   class: 'scale',
   stage: 'scale',
   scope: 'metric',
@@ -173,6 +211,10 @@ export const unitScale: Detector<UnitScaleOptions> = {
     const last = example.shift.lastNormal;
     const zs = group.map((h) => Math.abs(h.shift.z));
     const lasting = Math.max(...group.map((h) => h.shift.k));
+    const alternative =
+      lasting <= 1
+        ? ambiguity(factor, byFactor, hits.length, group, o.factors, isBinaryUnit(metric.unit))
+        : undefined;
     // Panel-wide (at least 3 entities and half the panel) blocks at once; fewer entities once the change lasts.
     const panelWide = group.length >= 3 && group.length / n >= o.escalateShare;
     const severity = panelWide || lasting >= o.blockDays ? 'block' : 'warn';
@@ -182,6 +224,10 @@ export const unitScale: Detector<UnitScaleOptions> = {
       `entities (${entityList(group.map((h) => h.shift.entity).sort())}); |Z| ≥ ${formatNumber(Math.min(...zs))}. ` +
       (joined.length > 0
         ? `${joined.length} of them too noisy to name the factor alone moved with the rest on the same day. `
+        : '') +
+      (alternative !== undefined
+        ? `On one day of data ${formatFactor(alternative)} is not excluded (the reads lie between ` +
+          `${formatFactor(factor)} and ${formatFactor(alternative)}); the next days will tell. `
         : '') +
       `Unit or representation change, not growth. ` +
       (last
@@ -211,6 +257,7 @@ export const unitScale: Detector<UnitScaleOptions> = {
         firstChangedValue: v1,
         entitiesChanged: group.length,
         entitiesJoined: joined.length,
+        factorAlternative: alternative ?? null,
         entitiesChecked: n,
       },
       explanation,
