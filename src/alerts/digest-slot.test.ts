@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { digestSlot, isTimeZone } from './digest-slot.js';
+import { isTimeZone } from '../core/zoned-time.js';
+import { digestSlot } from './digest-slot.js';
 
 describe('digestSlot', () => {
   it.each<[string, number, string, string, string]>([

@@ -1,50 +1,10 @@
 // When a recipient's daily digest is due: the latest local digest hour at or before now, in an IANA time zone.
-import { UpwatchError } from '../core/errors.js';
-
-const FORMATTERS = new Map<string, Intl.DateTimeFormat>();
-
-function formatter(timeZone: string): Intl.DateTimeFormat {
-  let f = FORMATTERS.get(timeZone);
-  if (!f) {
-    try {
-      f = new Intl.DateTimeFormat('en-US', {
-        timeZone,
-        hourCycle: 'h23',
-        year: 'numeric',
-        month: '2-digit',
-        day: '2-digit',
-        hour: '2-digit',
-        minute: '2-digit',
-        second: '2-digit',
-      });
-    } catch {
-      throw new UpwatchError('CONFIG_INVALID', `unknown time zone "${timeZone}"`, {
-        hint: 'use an IANA time zone name such as UTC, Europe/Paris or America/Los_Angeles',
-      });
-    }
-    FORMATTERS.set(timeZone, f);
-  }
-  return f;
-}
-
-/** True when `timeZone` is an IANA name this Node knows. */
-export function isTimeZone(timeZone: string): boolean {
-  try {
-    formatter(timeZone);
-    return true;
-  } catch {
-    return false;
-  }
-}
+import { wallClock, wallClockAsUtc } from '../core/zoned-time.js';
 
 /** Local wall-clock fields of an instant in a time zone. */
 function localParts(at: Date, timeZone: string): { y: number; m: number; d: number; ms: number } {
-  const p: Record<string, number> = {};
-  for (const part of formatter(timeZone).formatToParts(at)) {
-    if (part.type !== 'literal') p[part.type] = Number(part.value);
-  }
-  const ms = Date.UTC(p['year']!, p['month']! - 1, p['day'], p['hour'], p['minute'], p['second']);
-  return { y: p['year']!, m: p['month']!, d: p['day']!, ms };
+  const w = wallClock(at.getTime(), timeZone);
+  return { y: w.year, m: w.month, d: w.day, ms: wallClockAsUtc(w) };
 }
 
 /** The UTC instant of a local wall-clock time (the later reading when a DST change makes it ambiguous or missing). */

@@ -1,55 +1,11 @@
 // Schedule slots: the instants a source's cron (in its time zone) names, and the latest one at or before a time.
 import { createTask, parse } from 'node-cron';
+import { wallClock, type WallClock } from '../core/zoned-time.js';
 
 /** Days looked back for a previous slot; a schedule with no slot in that span never catches up. */
 export const SLOT_LOOKBACK_DAYS = 400;
 
-interface LocalParts {
-  year: number;
-  month: number;
-  day: number;
-  hour: number;
-  minute: number;
-  second: number;
-}
-
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-function formatter(timezone: string): Intl.DateTimeFormat {
-  let f = formatters.get(timezone);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-US', {
-      timeZone: timezone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: 'numeric',
-      day: 'numeric',
-      hour: 'numeric',
-      minute: 'numeric',
-      second: 'numeric',
-    });
-    formatters.set(timezone, f);
-  }
-  return f;
-}
-
-/** Wall-clock parts of an instant in a time zone. */
-function localParts(ms: number, timezone: string): LocalParts {
-  const out: Record<string, number> = {};
-  for (const p of formatter(timezone).formatToParts(new Date(ms))) {
-    if (p.type !== 'literal') out[p.type] = Number(p.value);
-  }
-  return {
-    year: out['year']!,
-    month: out['month']!,
-    day: out['day']!,
-    hour: out['hour']! % 24,
-    minute: out['minute']!,
-    second: out['second']!,
-  };
-}
-
-function sameParts(a: LocalParts, b: LocalParts): boolean {
+function sameParts(a: WallClock, b: WallClock): boolean {
   return (
     a.year === b.year &&
     a.month === b.month &&
@@ -61,15 +17,15 @@ function sameParts(a: LocalParts, b: LocalParts): boolean {
 }
 
 /** The instant a wall-clock time names in a zone (the earlier one when a fall-back hour repeats it). */
-function instantOf(p: LocalParts, timezone: string): number {
+function instantOf(p: WallClock, timezone: string): number {
   const asUtc = Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second);
   const offsetAt = (ms: number) => {
-    const l = localParts(ms, timezone);
+    const l = wallClock(ms, timezone);
     return Date.UTC(l.year, l.month - 1, l.day, l.hour, l.minute, l.second) - ms;
   };
   const first = asUtc - offsetAt(asUtc);
   const second = asUtc - offsetAt(first);
-  const candidates = [first, second].filter((ms) => sameParts(localParts(ms, timezone), p));
+  const candidates = [first, second].filter((ms) => sameParts(wallClock(ms, timezone), p));
   return candidates.length > 0 ? Math.min(...candidates) : Math.max(first, second);
 }
 
@@ -99,7 +55,7 @@ export function slotCalendar(schedule: string, timezone = 'UTC'): SlotCalendar {
   return {
     previous(atOrBefore) {
       const limit = Math.floor(atOrBefore.getTime() / 1000) * 1000;
-      const now = localParts(limit, timezone);
+      const now = wallClock(limit, timezone);
       const nowKey = now.hour * 3600 + now.minute * 60 + now.second;
       for (let d = 0; d <= SLOT_LOOKBACK_DAYS; d++) {
         const date = new Date(Date.UTC(now.year, now.month - 1, now.day - d));
@@ -115,7 +71,7 @@ export function slotCalendar(schedule: string, timezone = 'UTC'): SlotCalendar {
               if (matcher.match(new Date(ms))) return new Date(ms);
               // The time of day is one of the schedule's, so a miss that reads back exactly is a day that does
               // not match (day of month or week): try the day before. (A wall time inside a DST gap does not.)
-              if (sameParts(localParts(ms, timezone), wall)) break dayLoop;
+              if (sameParts(wallClock(ms, timezone), wall)) break dayLoop;
             }
           }
         }

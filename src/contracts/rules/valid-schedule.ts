@@ -1,5 +1,6 @@
 // Rule: every source's schedule is a valid five-field cron expression and its timezone a real IANA zone.
 import type { Diagnostic } from '../../core/diagnostic.js';
+import { isTimeZone } from '../../core/zoned-time.js';
 import { cronProblem } from '../cron.js';
 import { didYouMean } from '../did-you-mean.js';
 import { diagnosticAt, fieldLocation, type ContractRule } from './rule.js';
@@ -9,16 +10,6 @@ let zones: readonly string[] | undefined;
 function knownZones(): readonly string[] {
   zones ??= ['UTC', ...Intl.supportedValuesOf('timeZone')];
   return zones;
-}
-
-/** True when `tz` is an IANA time zone this runtime knows. */
-export function isTimeZone(tz: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: tz });
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /** Invalid cron expressions and unknown time zones are errors. */
