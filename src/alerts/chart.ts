@@ -1,4 +1,5 @@
 // A small inline SVG chart of a metric series around a finding's onset, for the HTML part of alert mails.
+import { escapeHtml as esc } from '../core/html.js';
 import { addDays } from '../core/clock.js';
 import type { MetricHistory } from '../core/detector.js';
 
@@ -14,10 +15,6 @@ export interface ChartOptions {
    * days that have values, so a metric that stopped reporting ends early and its onset may fall off the chart.
    */
   range?: { from: string; to: string };
-}
-
-function esc(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
 function fmt(n: number): string {

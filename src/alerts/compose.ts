@@ -1,4 +1,5 @@
 // Rendering notification mails: subjects that say what happened, a plain-text part and an HTML part with evidence.
+import { escapeHtml as esc } from '../core/html.js';
 import { addDays, isoDay } from '../core/clock.js';
 import type { Severity } from '../core/contract.js';
 import type { FindingClass } from '../core/finding.js';
@@ -86,10 +87,6 @@ export function headlineOf(
 
 function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
-}
-
-function esc(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
 /** Items in display order: most serious and newest news first. */

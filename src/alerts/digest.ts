@@ -1,4 +1,5 @@
 // Rendering digests: the daily reminder digest and the hourly-cap digest, one compact entry per finding, by source.
+import { escapeHtml as esc } from '../core/html.js';
 import { addDays, daysBetween, isoDay } from '../core/clock.js';
 import type { Severity } from '../core/contract.js';
 import type { GateState } from '../core/gate.js';
@@ -64,10 +65,6 @@ const SEVERITY_ORDER: Record<Severity, number> = { block: 0, warn: 1, info: 2 };
 
 function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
-}
-
-function esc(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
 function label(l: DigestLine): string {

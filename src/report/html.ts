@@ -1,4 +1,5 @@
 // HTML building blocks of the report: escaping (with credential scrubbing) and the formats of times and numbers.
+import { escapeHtml } from '../core/html.js';
 import { scrubText } from '../alerts/scrub.js';
 import type { Severity } from '../core/contract.js';
 import type { GateState } from '../core/gate.js';
@@ -11,15 +12,8 @@ export interface RenderContext {
   secrets: readonly string[];
 }
 
-/**
- * Escape text for HTML element content and quoted attribute values.
- *
- * @example
- * esc('<script>') // '&#60;script&#62;'
- */
-export function esc(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}
+/** Escape text for HTML element content and quoted attribute values. */
+export const esc = escapeHtml;
 
 /**
  * Text that came from the store or an upstream: credentials scrubbed, then escaped.
