@@ -277,33 +277,20 @@ export function scoreSeeds(results: SeedResult[]): Score {
         }
         if (l.class === 'unit' && level >= 100) {
           const f = Number(l.params['factor']);
+          // Detected within 2 days, naming the injected factor (first finding, or as it stood 2 days in).
+          const named = (factor: unknown) =>
+            hit !== undefined &&
+            hit.day - l.onset <= 2 &&
+            typeof factor === 'number' &&
+            Math.abs(Math.log(factor / f)) < 1e-9;
+          const count = (g: { entities: number; caught: number }, factor: unknown) => {
+            g.entities++;
+            if (named(factor)) g.caught++;
+          };
           if (f !== 10 && f >= 60) {
-            goal.u.entities++;
-            goal.u2.entities++;
-            if (
-              hit &&
-              hit.day - l.onset <= 2 &&
-              typeof hit.factorAt2d === 'number' &&
-              Math.abs(Math.log(hit.factorAt2d / f)) < 1e-9
-            )
-              goal.u2.caught++;
-            if (
-              hit &&
-              hit.day - l.onset <= 2 &&
-              typeof hit.factor === 'number' &&
-              Math.abs(Math.log(hit.factor / f)) < 1e-9
-            )
-              goal.u.caught++;
-          } else if (f < 1) {
-            goal.ur.entities++;
-            if (
-              hit &&
-              hit.day - l.onset <= 2 &&
-              typeof hit.factor === 'number' &&
-              Math.abs(Math.log(hit.factor / f)) < 1e-9
-            )
-              goal.ur.caught++;
-          }
+            count(goal.u, hit?.factor);
+            count(goal.u2, hit?.factorAt2d);
+          } else if (f < 1) count(goal.ur, hit?.factor);
         }
       }
     }
