@@ -127,9 +127,23 @@ describe('classifyChanges', () => {
       set([], [feature('views_7d', ['meta/page_media_view'])]),
       [['upwatch/metric-removed', 'block']],
     ],
-    ['a feature is removed', set(base.sources, []), [['upwatch/feature-removed', 'info']]],
+    ['a feature is removed', set(base.sources, []), [['upwatch/feature-removed', 'warn']]],
   ])('%s', (_name, head, expected) => {
     expect(rules(head)).toEqual(expected);
+  });
+
+  it('lists a removed feature even when its file has errors at head, unless the feature is still declared there', () => {
+    const head = set(base.sources, []);
+    const unloadedFiles = new Set([base.features[0]!.location.file]);
+    const listed = classifyChanges(base, head, { now, unloadedFiles }).issues;
+    expect(listed.map((i) => [i.rule, i.severity])).toEqual([['upwatch/feature-removed', 'warn']]);
+    expect(listed[0]!.message).toContain('not declared at head');
+    const stillThere = classifyChanges(base, head, {
+      now,
+      unloadedFiles,
+      invalidHeadFeatures: new Set(['views_7d']),
+    }).issues;
+    expect(stillThere).toEqual([]);
   });
 
   it('puts removals at the base location and additions at the head location', () => {

@@ -38,6 +38,8 @@ export interface ClassifyOptions {
    * have failed to load, so its removal is not reported (the validation errors are).
    */
   unloadedFiles?: ReadonlySet<string>;
+  /** Feature names declared at head in documents that failed validation: still there, not removed. */
+  invalidHeadFeatures?: ReadonlySet<string>;
 }
 
 /** What happened to a feature between base and head. */
@@ -171,10 +173,16 @@ export function classifyChanges(
     const baseFeature = base.features.find((f) => f.name === headFeature.name);
     features.push(diffFeature(out, baseFeature, headFeature, base, head));
   }
+  // A removed or renamed feature is always listed: every pipeline that gates on the old name exits 2 from then on.
   for (const baseFeature of base.features) {
-    if (head.features.some((f) => f.name === baseFeature.name) || unloaded(baseFeature.location)) continue;
-    out.add('feature-removed', 'info', baseFeature.location, `feature ${baseFeature.name} removed`, {
-      feature: baseFeature.name,
+    const name = baseFeature.name;
+    if (head.features.some((f) => f.name === name) || options.invalidHeadFeatures?.has(name)) continue;
+    const message = unloaded(baseFeature.location)
+      ? `feature ${name} is not declared at head (removed, renamed, or its document no longer loads); pipelines that gate on it will fail with "unknown feature"`
+      : `feature ${name} removed or renamed; pipelines that gate on it will fail with "unknown feature"`;
+    out.add('feature-removed', 'warn', baseFeature.location, message, {
+      feature: name,
+      hint: 'keep the old name until every training and serving job that runs `upwatch gate` on it has moved',
     });
   }
 

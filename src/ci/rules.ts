@@ -118,7 +118,11 @@ export const CI_RULES = {
   },
   'metric-added': { title: 'A metric was added', severity: 'info', help: 'Informational.' },
   'feature-added': { title: 'A feature was added', severity: 'info', help: 'Its inputs are health-checked.' },
-  'feature-removed': { title: 'A feature was removed', severity: 'info', help: 'Informational.' },
+  'feature-removed': {
+    title: 'A feature was removed or renamed',
+    severity: 'warn',
+    help: 'Training and serving jobs that run `upwatch gate` on the old name exit 2 from then on: move them first.',
+  },
   'feature-changed': {
     title: "A feature's inputs or policy changed",
     severity: 'info',

@@ -194,6 +194,7 @@ export async function runCi(options: RunCiOptions): Promise<CiResult> {
     now: options.now,
     versionLifecycle: builtInVersions,
     unloadedFiles,
+    invalidHeadFeatures: new Set(head.invalid.features),
   });
 
   const health = await chooseHealth(options, root, headCommit);

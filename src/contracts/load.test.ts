@@ -207,4 +207,23 @@ describe('loadContractTexts', () => {
     ]);
     expect(r.diagnostics[2]!.hint).toBe('did you mean "Source"?');
   });
+  it('reports semantic errors beside schema errors in the same file, all in one run', () => {
+    // A source with a schema error (an unknown metric kind), a bad cron; a feature misspelling one of its metrics;
+    // a feature with a schema error of its own (unknown key) and a reference to an undeclared source.
+    const text = `${SOURCE.replace('"0 7 * * *"', '"0 25 * * *"').replace('kind: count', 'kind: rate')}---
+${FEATURE.replace('meta/page_media_view', 'meta/page_media_veiw')}---
+${FEATURE.replace('views_7d', 'views_28d').replace('owners:', 'ownrs:').replace('meta/page_media_view', 'mta/page_media_view')}`;
+    const r = loadContractTexts([{ path: 'a.yaml', text }]);
+    expect(r.diagnostics.map((d) => `${d.line}:${d.code}`)).toEqual([
+      '10:invalid-cron',
+      '13:schema',
+      '19:unknown-metric',
+      '24:unknown-key',
+      '25:unknown-source',
+    ]);
+    expect(r.diagnostics.find((d) => d.code === 'unknown-metric')!.hint).toBe(
+      'did you mean "page_media_view"?',
+    );
+    expect(r.contracts.sources).toEqual([]);
+  });
 });

@@ -10,6 +10,7 @@ import { MAX_CONTRACT_FILE_BYTES, findContractFiles, readContractFile, tooLargeD
 import { EntityPositions } from './locations.js';
 import { RULES } from './rules/index.js';
 import type { ContractRule, RuleContext } from './rules/rule.js';
+import { salvageDocument, type Salvage } from './salvage.js';
 import { schemaDiagnostics } from './schema-errors.js';
 import { secretPlacement } from './secret-fields.js';
 import { parseYamlFile, type YamlDocument } from './yaml-source.js';
@@ -32,6 +33,11 @@ export interface LoadResult {
   contracts: ContractSet;
   /** Every issue found, errors and warnings, sorted by file (load order), line and column. */
   diagnostics: Diagnostic[];
+  /**
+   * Names declared in documents that failed validation (left out of `contracts`): still declared, not removed.
+   * `upwatch ci` reads it to tell a feature with an error from a feature taken out.
+   */
+  invalid: { sources: string[]; features: string[] };
 }
 
 /**
@@ -114,6 +120,8 @@ function loadInputs(inputs: FileInput[], root: string, options: LoadOptions): Lo
   const diagnostics: Diagnostic[] = [];
   const positions = new EntityPositions();
   const invalidSources = new Set<string>();
+  const invalidFeatures = new Set<string>();
+  const salvaged: Salvage = { sources: new Map(), features: [] };
 
   for (const input of inputs) {
     if (input.problem) {
@@ -123,8 +131,10 @@ function loadInputs(inputs: FileInput[], root: string, options: LoadOptions): Lo
     const text = (input.text ?? '').replace(/^\uFEFF/, '');
     const parsed = parseYamlFile(input.path, text);
     diagnostics.push(...parsed.diagnostics);
-    for (const b of parsed.broken)
+    for (const b of parsed.broken) {
       if (b.kind === 'Source' && typeof b.name === 'string') invalidSources.add(b.name);
+      if (b.kind === 'Feature' && typeof b.name === 'string') invalidFeatures.add(b.name);
+    }
     if (parsed.documents.length === 0 && parsed.diagnostics.length === 0) {
       diagnostics.push({
         file: input.path,
@@ -143,6 +153,8 @@ function loadInputs(inputs: FileInput[], root: string, options: LoadOptions): Lo
       const kind = isMapping(doc.value) ? (value['kind'] as ContractKind) : undefined;
       if (issues.some((d) => d.severity === 'error')) {
         if (kind === 'Source' && typeof value['name'] === 'string') invalidSources.add(value['name']);
+        if (kind === 'Feature' && typeof value['name'] === 'string') invalidFeatures.add(value['name']);
+        salvageDocument(doc, salvaged);
         continue;
       }
       if (kind === 'Source') set.sources.push(buildSource(doc, positions));
@@ -155,6 +167,7 @@ function loadInputs(inputs: FileInput[], root: string, options: LoadOptions): Lo
     now: options.now ?? new Date(),
     locate: positions.locate,
     invalidSources,
+    salvaged,
   };
   for (const rule of options.rules ?? RULES) {
     try {
@@ -171,7 +184,11 @@ function loadInputs(inputs: FileInput[], root: string, options: LoadOptions): Lo
       });
     }
   }
-  return { contracts: set, diagnostics: sortDiagnostics(diagnostics, set.files) };
+  return {
+    contracts: set,
+    diagnostics: sortDiagnostics(diagnostics, set.files),
+    invalid: { sources: [...invalidSources], features: [...invalidFeatures] },
+  };
 }
 
 function isMapping(v: unknown): v is Record<string, unknown> {

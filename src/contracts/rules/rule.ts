@@ -3,6 +3,7 @@ import type { ContractSet } from '../../core/contract.js';
 import type { Diagnostic, SourceLocation } from '../../core/diagnostic.js';
 import type { SecretLookup } from '../../core/secret.js';
 import type { EntityLocator } from '../locations.js';
+import type { Salvage } from '../salvage.js';
 
 export interface RuleContext {
   /**
@@ -19,6 +20,11 @@ export interface RuleContext {
   locate?: EntityLocator;
   /** Names of sources declared in documents that failed schema validation (not in the set; already reported). */
   invalidSources?: ReadonlySet<string>;
+  /**
+   * What can still be checked in the documents that failed schema validation (a cron, metric names, `uses`), so
+   * semantic issues show in the same run as the schema errors beside them.
+   */
+  salvaged?: Salvage;
 }
 
 /** One rule: pure, returns every issue it finds, never throws. */
