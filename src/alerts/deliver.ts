@@ -15,6 +15,8 @@ import { createMailRelay } from './setup.js';
 export async function deliverDue(options: {
   store: RepoStore;
   smtpUrl: string;
+  /** Sender address overriding the URL's `from` parameter. */
+  from?: string;
   clock: Clock;
   logger?: Logger;
   maxRounds?: number;
@@ -22,6 +24,7 @@ export async function deliverDue(options: {
   const mail = createMailRelay({
     store: options.store,
     smtpUrl: options.smtpUrl,
+    ...(options.from ? { from: options.from } : {}),
     clock: options.clock,
     ...(options.logger ? { logger: options.logger } : {}),
   });

@@ -26,12 +26,15 @@ export interface MailRelaySetup {
 export function createMailRelay(options: {
   store: RepoStore;
   smtpUrl: string;
+  /** Sender address; overrides the URL's `from` parameter (setting `smtpFrom`, env UPWATCH_SMTP_FROM). */
+  from?: string;
   clock: Clock;
   logger?: Logger;
   relay?: Partial<Omit<RelaySettings, 'from'>>;
   transport?: Partial<TransportOptions>;
 }): MailRelaySetup {
-  const settings = parseSmtpUrl(options.smtpUrl);
+  const parsed = parseSmtpUrl(options.smtpUrl);
+  const settings = options.from ? { ...parsed, from: options.from } : parsed;
   const transport = createEmailTransport(settings, options.transport ?? {});
   const relay = createRelay({
     ...(options.relay ?? {}),

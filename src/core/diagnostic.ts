@@ -25,6 +25,8 @@ export interface Diagnostic extends SourceLocation {
   hint?: string;
   /** JSON path into the document, e.g. `/metrics/2/kind`. */
   path?: string;
+  /** The source the issue is about, when it is about one (so `poll --source S` knows which issues stop it). */
+  source?: string;
 }
 
 /** `file:line:col  error  message  [code]` plus an indented hint line, as compilers print. */

@@ -115,11 +115,13 @@ describe('upwatch poll with mail', () => {
     expect(await runCli(['status'], io(clock, text, sink.url()))).toBe(0);
     expect(text.stdout).toContain('features: 1 blocked, 0 warn, 1 ok');
 
-    // the token is revoked: nothing can be verified (exit 3), and that is alerted as such, once
+    // the token is revoked: nothing can be verified, and that is alerted as such, once; a feature is still blocked,
+    // and a failed policy (exit 1) wins over "could not verify" (exit 3)
     graph.options.token = 'another-token';
     clock.advanceMs(3_600_000);
     const revoked = { stdout: '', stderr: '' };
-    expect(await runCli(['poll'], io(clock, revoked, sink.url()))).toBe(3);
+    expect(await runCli(['poll'], io(clock, revoked, sink.url()))).toBe(1);
+    expect(revoked.stdout).toContain('FAILED');
     const later = (await sink.parsed()).slice(2).map((m) => m.subject);
     expect(later.length).toBeGreaterThan(0);
     for (const s of later) expect(s).toContain('could not be verified');

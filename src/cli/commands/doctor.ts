@@ -248,7 +248,7 @@ async function sendTestMail(
   ].join('\n');
   try {
     const result = await transport.send({
-      from: smtp.from,
+      from: settings.smtpFrom ?? smtp.from,
       to: recipients,
       subject: `[upwatch] test notification (${at.slice(0, 16).replace('T', ' ')} UTC)`,
       text,

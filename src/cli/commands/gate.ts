@@ -1,6 +1,6 @@
 // `upwatch gate FEATURE… | --model M`: may these features be trained or served now? Exit 0 allowed, 1 blocked, 2 cannot run.
 import { Option, type Command } from 'commander';
-import { resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import type { ContractSet } from '../../core/contract.js';
 import { formatDiagnostic } from '../../core/diagnostic.js';
 import { UpwatchError } from '../../core/errors.js';
@@ -52,6 +52,13 @@ export async function loadGateContracts(io: CliIO, dir: string | undefined): Pro
   return contracts;
 }
 
+/** The status file to read: the flag's path, else the configured one (the file `poll` and `run` write). */
+function statusFilePath(io: CliIO, flag: string | true): string {
+  if (flag !== true) return resolve(io.cwd, flag);
+  const settings = resolveSettings(io);
+  return settings.statusFile ?? join(settings.snapshots, 'status.json');
+}
+
 const LABEL = { ok: 'ok', warn: 'WARN', blocked: 'BLOCKED' } as const;
 
 /** Human text for a gate report. */
@@ -90,7 +97,8 @@ interface GateFlags {
   json?: boolean;
   db?: string;
   contracts?: string;
-  statusFile?: string;
+  /** A path, or true for the configured status file (UPWATCH_STATUS_FILE, statusFile, <snapshots>/status.json). */
+  statusFile?: string | true;
   failOn: FailOn;
 }
 
@@ -116,7 +124,10 @@ export function registerGate(program: Command, io: CliIO, state: CommandState): 
     .option('--json', 'print the decision as JSON (the status file shape)')
     .option('--db <path>', `store (default: $UPWATCH_DB, else ${DEFAULT_DB_PATH})`)
     .option('--contracts <dir>', 'contracts directory (default: $UPWATCH_CONTRACTS, else contracts)')
-    .option('--status-file <path>', 'decide from a status file (snapshots/status.json) instead of the store')
+    .option(
+      '--status-file [path]',
+      'decide from a status file instead of the store (without a path: $UPWATCH_STATUS_FILE, else snapshots/status.json)',
+    )
     .addOption(
       new Option('--fail-on <level>', 'exit 1 when a feature is at or above this state')
         .choices(FAIL_ON)
@@ -138,9 +149,10 @@ export function registerGate(program: Command, io: CliIO, state: CommandState): 
         const selection = { features, ...(flags.model !== undefined ? { model: flags.model } : {}) };
         let report: GateReport;
         if (flags.statusFile !== undefined) {
-          const path = resolve(io.cwd, flags.statusFile);
+          const path = statusFilePath(io, flags.statusFile);
           report = selectFromStatus(readStatusFile(path), selection);
-          io.stderr(`from ${flags.statusFile}, generated ${report.generatedAt}\n`);
+          const shown = flags.statusFile === true ? relative(io.cwd, path) : flags.statusFile;
+          io.stderr(`from ${shown}, generated ${report.generatedAt}\n`);
         } else {
           const contracts = await loadGateContracts(io, flags.contracts);
           store = openGateStore(io, flags.db, true);

@@ -1,9 +1,6 @@
 // `upwatch poll`: one cycle per source now (fetch → store → docs), exit 3 when no upstream could be verified.
 import type { Command } from 'commander';
-import { hasErrors, loadContracts } from '../../contracts/load.js';
 import type { SourceContract } from '../../core/contract.js';
-import { formatDiagnostic } from '../../core/diagnostic.js';
-import { UpwatchError } from '../../core/errors.js';
 import type { LogFields, Logger, LogLevel } from '../../core/logger.js';
 import { runCycle, type CycleDeps, type CycleResult } from '../../pipeline/cycle.js';
 import { createHttpClient } from '../../providers/http.js';
@@ -14,7 +11,13 @@ import { alertDefaultsFrom } from '../../alerts/config.js';
 import { deliverDue } from '../../alerts/deliver.js';
 import type { ContractSet } from '../../core/contract.js';
 import { printError } from '../errors.js';
-import { EXIT, type CliIO } from '../io.js';
+import { exitCodeBeforePolling, loadPolledContracts } from '../polled-contracts.js';
+import { checkGate } from '../../gate/check-gate.js';
+import { writeStatusFile } from '../../gate/status-file.js';
+import { join } from 'node:path';
+import { EXIT, type CliIO, type ExitCode } from '../io.js';
+import type { GateReport } from '../../core/gate.js';
+import type { PollOutcome } from '../../core/observation.js';
 import { breakerOptions, resolveSettings, type Settings } from '../settings.js';
 import type { CommandState } from './index.js';
 
@@ -75,29 +78,7 @@ export async function wire(
   });
   const log = logger ?? cliLogger(io, settings.logLevel);
   const lookup = (name: string) => io.env[name];
-  const { contracts, diagnostics } = await loadContracts(settings.contracts, {
-    env: lookup,
-    now: io.clock.now(),
-    root: io.cwd,
-  });
-  for (const d of diagnostics) if (d.severity === 'error') io.stderr(`${formatDiagnostic(d)}\n`);
-  let sources = contracts.sources;
-  if (flags.source && flags.source.length > 0) {
-    const unknown = flags.source.filter((n) => !sources.some((s) => s.name === n));
-    if (unknown.length > 0) {
-      throw new UpwatchError('USAGE', `unknown source ${unknown.join(', ')}`, {
-        hint: `sources loaded: ${sources.map((s) => s.name).join(', ') || 'none'}`,
-      });
-    }
-    sources = sources.filter((s) => flags.source!.includes(s.name));
-  }
-  if (sources.length === 0) {
-    throw new UpwatchError('CONTRACTS_INVALID', `no usable source contract in ${settings.contracts}`, {
-      hint: hasErrors(diagnostics)
-        ? 'fix the errors above (upwatch validate)'
-        : 'add a Source contract, or pass --contracts DIR',
-    });
-  }
+  const { contracts, sources } = await loadPolledContracts(io, settings.contracts, flags.source);
   const breaker = breakerOptions(settings);
   const alerts = { ...alertDefaultsFrom(settings.file, io.env), secrets: secretValues(contracts, lookup) };
   const store = openStore(settings.db);
@@ -111,6 +92,7 @@ export async function wire(
     logger: log,
     contracts,
     snapshotsDir: settings.snapshots,
+    ...(settings.statusFile !== undefined ? { statusFile: settings.statusFile } : {}),
     onProgress: progressPrinter(io),
     breaker,
   };
@@ -153,6 +135,7 @@ export async function deliverMail(io: CliIO, wiring: Wiring, queued: number): Pr
     const r = await deliverDue({
       store: wiring.deps.store,
       smtpUrl,
+      ...(wiring.settings.smtpFrom ? { from: wiring.settings.smtpFrom } : {}),
       clock: io.clock,
       logger: wiring.deps.logger!,
     });
@@ -175,6 +158,31 @@ export function describeCycle(r: CycleResult): string {
   const docFail = r.docFailures.length > 0 ? `, ${r.docFailures.length} doc(s) not fetched` : '';
   const err = p.errorCode ? `\n  ${p.errorCode}: ${p.errorMessage ?? ''}` : '';
   return `${head}${docs}${docFail}${err}\n`;
+}
+
+/**
+ * The gate over every feature once all cycles have ended, written to the status file (the cycles wrote theirs as
+ * they ended, in whatever order they finished).
+ */
+function finalGate(wiring: Wiring): GateReport {
+  const { store, contracts, clock } = wiring.deps;
+  const gate = checkGate({ store, contracts: contracts!, now: clock.now() });
+  const statusFile = wiring.settings.statusFile ?? join(wiring.settings.snapshots, 'status.json');
+  writeStatusFile(statusFile, gate);
+  return gate;
+}
+
+/**
+ * Exit code of a poll: 1 when a feature is blocked (the policy failed, even if some upstream could not be
+ * reached), else 3 when every source's poll failed (could not verify), else 0.
+ *
+ * @example
+ * pollExitCode(0, ['failed', 'failed']) // 3
+ */
+export function pollExitCode(blocked: number, outcomes: readonly PollOutcome[]): ExitCode {
+  if (blocked > 0) return EXIT.POLICY_FAILED;
+  if (outcomes.length > 0 && outcomes.every((o) => o === 'failed')) return EXIT.UNVERIFIED;
+  return EXIT.OK;
 }
 
 interface PollFlags {
@@ -208,7 +216,7 @@ export function registerPoll(program: Command, io: CliIO, state: CommandState): 
         wiring = await wire(io, flags, undefined);
       } catch (e) {
         printError(io, e);
-        state.exitCode = EXIT.CANNOT_RUN;
+        state.exitCode = exitCodeBeforePolling(e);
         return;
       }
       try {
@@ -219,20 +227,19 @@ export function registerPoll(program: Command, io: CliIO, state: CommandState): 
           return r;
         });
         if (flags.json) io.stdout(`${JSON.stringify(results, null, 2)}\n`);
-        // The gate after the last cycle covers every feature (processFindings recomputes it over the store).
-        const gate = results.at(-1)?.processed?.gate;
-        const blocked = gate?.features.filter((f) => f.state === 'blocked').map((f) => f.feature) ?? [];
+        // Sources run concurrently, so no single cycle's gate is the last word: decide once, after every cycle.
+        const gate = finalGate(wiring);
+        const blocked = gate.features.filter((f) => f.state === 'blocked').map((f) => f.feature);
         if (!flags.json && blocked.length > 0) io.stdout(`blocked features: ${blocked.join(', ')}\n`);
         await deliverMail(
           io,
           wiring,
           results.reduce((n, r) => n + (r.processed?.queued ?? 0), 0),
         );
-        state.exitCode = results.every((r) => r.poll.outcome === 'failed')
-          ? EXIT.UNVERIFIED
-          : blocked.length > 0
-            ? EXIT.POLICY_FAILED
-            : EXIT.OK;
+        state.exitCode = pollExitCode(
+          blocked.length,
+          results.map((r) => r.poll.outcome),
+        );
       } catch (e) {
         // The store refused a poll (disk full, locked): upwatch could not run.
         printError(io, e);

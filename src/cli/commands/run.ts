@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { runCycle } from '../../pipeline/cycle.js';
 import { createScheduler } from '../../scheduler/scheduler.js';
 import { printError } from '../errors.js';
+import { exitCodeBeforePolling } from '../polled-contracts.js';
 import { EXIT, type CliIO } from '../io.js';
 import { describeCycle, wire, type Wiring } from './poll.js';
 import type { CommandState } from './index.js';
@@ -46,7 +47,7 @@ export function registerRun(program: Command, io: CliIO, state: CommandState): v
         wiring = await wire(io, flags, undefined);
       } catch (e) {
         printError(io, e);
-        state.exitCode = EXIT.CANNOT_RUN;
+        state.exitCode = exitCodeBeforePolling(e);
         return;
       }
       const log = wiring.deps.logger!;
@@ -78,6 +79,7 @@ export function registerRun(program: Command, io: CliIO, state: CommandState): v
           mail = createMailRelay({
             store: wiring.deps.store,
             smtpUrl: wiring.settings.smtpUrl,
+            ...(wiring.settings.smtpFrom ? { from: wiring.settings.smtpFrom } : {}),
             clock: io.clock,
             logger: log,
           });

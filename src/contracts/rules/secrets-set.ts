@@ -29,6 +29,7 @@ export const secretsSet: ContractRule = {
             diagnosticAt(fieldLocation(ctx, s, path), {
               severity: 'warning',
               code: 'secret-unset',
+              source: s.name,
               message: `${displayPath(path)} of source "${s.name}" references \${${name}}, which is not set`,
               hint: `export ${name} where upwatch polls; validation does not need it, polling "${s.name}" does`,
             }),
