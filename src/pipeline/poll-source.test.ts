@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { httpJsonSource } from '../../test/helpers/contracts.js';
+import { FIXED_NOW } from '../../test/helpers/fixed-clock.js';
 import { startJsonApiServer } from '../../test/helpers/json-api-server.js';
 import type { LoopbackServer } from '../../test/helpers/loopback-server.js';
 import { testDeps } from '../../test/helpers/poll-deps.js';
@@ -106,8 +107,8 @@ describe('faults: the documented outcome in the store, nothing lost', () => {
     ['redirect-loop', 'failed', 'HTTP_REDIRECT'],
     ['refuse', 'failed', 'HTTP_CONNECT'],
   ])('%s → %s %s', async (mode, outcome, code) => {
-    // The server dates Retry-After from the real clock, so this table runs at the real "now".
-    const deps = testDeps({ http: { maxAttempts: 2 }, now: new Date().toISOString() });
+    // The server dates Retry-After from FIXED_NOW, so this table runs at that "now".
+    const deps = testDeps({ http: { maxAttempts: 2 }, now: FIXED_NOW });
     const good = await pollSource(deps, source('/v2/stats'));
     const before = deps.store.metricHistory('partner', 'visits');
     const poll = await pollSource(deps, source(`/fault/${mode}/${Math.random().toString(36).slice(2)}`));

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../core/clock.js';
+import { FIXED_NOW } from '../../test/helpers/fixed-clock.js';
 import { MemoryLogger } from '../core/logger.js';
 import { Secret } from '../core/secret.js';
 import {
@@ -25,7 +26,7 @@ afterAll(() => server.close());
 function client(extra: Partial<HttpClientOptions> = {}) {
   const waits: number[] = [];
   const http = createHttpClient({
-    clock: new ManualClock(new Date()),
+    clock: new ManualClock(FIXED_NOW), // the instant the loopback server dates Retry-After from
     sleep: (ms) => {
       waits.push(ms);
       return Promise.resolve();

@@ -20,7 +20,7 @@ const validateResult = ajv.compile(
 /** The OASIS SARIF 2.1.0 schema is draft-04 (`id`): load it into ajv's draft-07 support as `$id`. */
 function sarifValidator(): ReturnType<Ajv['compile']> {
   const schema = JSON.parse(
-    readFileSync(join(repoRoot, '..', 'shared', 'testdata', 'sarif', 'sarif-schema-2.1.0.json'), 'utf8'),
+    readFileSync(join(repoRoot, 'test', 'fixtures', 'sarif', 'sarif-schema-2.1.0.json'), 'utf8'),
   ) as Record<string, unknown>;
   delete schema['$schema'];
   schema['$id'] = schema['id'];

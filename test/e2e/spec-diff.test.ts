@@ -1,16 +1,25 @@
 // `upwatch spec-diff` end to end, in-process through runCli with a captured CliIO: output, formats and exit codes.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/core/clock.js';
 import type { CliIO } from '../../src/cli/io.js';
 import { runCli } from '../../src/cli/main.js';
 
-const FIX = 'test/fixtures/openapi';
-const GH = '../shared/benchmarks/openapi';
+const REPO = join(import.meta.dirname, '..', '..');
+const FIX = join(REPO, 'test', 'fixtures', 'openapi');
 const work = mkdtempSync(join(tmpdir(), 'upwatch-spec-diff-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+/** Unpack one of the gzip-compressed GitHub descriptions into the temp folder; returns its path. */
+function githubSpec(name: string): string {
+  const path = join(work, `${name}.json`);
+  const gz = join(REPO, 'test', 'fixtures', 'github-openapi', `${name}.json.gz`);
+  writeFileSync(path, gunzipSync(readFileSync(gz)));
+  return path;
+}
 
 async function run(...args: string[]): Promise<{ code: number; out: string; err: string }> {
   let out = '';
@@ -19,7 +28,7 @@ async function run(...args: string[]): Promise<{ code: number; out: string; err:
     stdout: (t) => void (out += t),
     stderr: (t) => void (err += t),
     env: {},
-    cwd: process.cwd(),
+    cwd: REPO,
     clock: new ManualClock('2026-11-25T10:00:00Z'),
     isTTY: false,
   };
@@ -109,8 +118,8 @@ describe('upwatch spec-diff', () => {
 
   it('reports the GitHub operations removed after deprecation and the newly deprecated one', async () => {
     const r = await run(
-      `${GH}/github-api-2021-07-02.json`,
-      `${GH}/github-api-2022-06-11.json`,
+      githubSpec('github-api-2021-07-02'),
+      githubSpec('github-api-2022-06-11'),
       '--format',
       'json',
     );

@@ -1,14 +1,15 @@
 // Run the CLI in-process with captured output, or spawn it as a child process.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import { ManualClock, type Clock } from '../../src/core/clock.js';
+import type { Clock } from '../../src/core/clock.js';
 import type { CliIO } from '../../src/cli/io.js';
 import { runCli } from '../../src/cli/main.js';
+import { fixedClock, inheritedClockEnv } from './fixed-clock.js';
 
 export const REPO = join(import.meta.dirname, '..', '..');
 
 /**
- * Run `upwatch <args>` in-process.
+ * Run `upwatch <args>` in-process, on a ManualClock at FIXED_NOW unless `clock` is given.
  *
  * @example
  * const r = await cli(['poll', '--db', db], { cwd, env: { META_TOKEN: 't' } }); r.code // 0
@@ -24,18 +25,21 @@ export async function cli(
     stderr: (t) => void (stderr += t),
     env: options.env ?? {},
     cwd: options.cwd,
-    clock: options.clock ?? new ManualClock(new Date()),
+    clock: options.clock ?? fixedClock(),
     isTTY: false,
   };
   const code = await runCli(args, io);
   return { code, stdout, stderr };
 }
 
-/** Spawn `node --import tsx <script> …args` from the repository root. */
+/**
+ * Spawn `node --import tsx <script> …args` from the repository root, with PATH and `env`, plus the clock variables
+ * of an outer `faketime` run (see inheritedClockEnv) unless `env` sets its own FAKETIME (see faketimeEnv).
+ */
 export function spawnTsx(script: string, args: string[], env: Record<string, string> = {}): ChildProcess {
   return spawn(process.execPath, ['--import', 'tsx', join(REPO, script), ...args], {
     cwd: REPO,
-    env: { PATH: process.env['PATH'] ?? '', ...env },
+    env: { PATH: process.env['PATH'] ?? '', ...(env['FAKETIME'] ? {} : inheritedClockEnv()), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
 }

@@ -1,6 +1,7 @@
 // A node:http server on 127.0.0.1:0 with a request log and the fault modes of reliability.md §7, for tests and benches.
 import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { FIXED_NOW } from './fixed-clock.js';
 
 /** How a path misbehaves. `once-*` modes misbehave on the first request only, then serve normally. */
 export type FaultMode =
@@ -60,6 +61,11 @@ export interface LoopbackOptions {
   trickleMs?: number;
   /** Keep every request in `requests` (default true; benchmarks turn it off to keep memory flat). */
   keepLog?: boolean;
+  /**
+   * "Now" for the `retry-after-date` answer, which is dated 5 s after it: pass the client's clock. Default
+   * FIXED_NOW, the instant the tests' clocks start at.
+   */
+  now?: () => Date;
 }
 
 /**
@@ -123,7 +129,7 @@ export async function startLoopbackServer(options: LoopbackOptions): Promise<Loo
               ? '2'
               : mode === 'retry-after-long'
                 ? '3600'
-                : new Date(Date.now() + 5_000).toUTCString();
+                : new Date((options.now?.() ?? new Date(FIXED_NOW)).getTime() + 5_000).toUTCString();
           res.writeHead(429, { 'retry-after': value, 'content-type': 'application/json' });
           return void res.end('{"error":"slow down"}');
         }

@@ -15,9 +15,7 @@ interface Vector {
   can_fail?: boolean;
 }
 
-const VECTOR_DIR = fileURLToPath(
-  new URL('../../../../shared/testdata/structured-field-tests/', import.meta.url),
-);
+const VECTOR_DIR = fileURLToPath(new URL('../../../test/fixtures/structured-field-tests/', import.meta.url));
 
 function load(file: string): Vector[] {
   return JSON.parse(readFileSync(VECTOR_DIR + file, 'utf8')) as Vector[];

@@ -1,17 +1,26 @@
 // The diff on GitHub's real REST description, 2021-07-02 → 2022-06-11 (octokit/openapi fa225dc → 9acf9c8).
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { SpecDiffResult } from './diff-specs.js';
 import { diffSpecs } from './diff-specs.js';
-import { loadSpecFile } from './load-spec.js';
+import { parseSpecText, type SpecDocument } from './load-spec.js';
 
-const DIR = fileURLToPath(new URL('../../../../shared/benchmarks/openapi/', import.meta.url));
+const DIR = new URL('../../../test/fixtures/github-openapi/', import.meta.url);
+
+/** Read one of the gzip-compressed GitHub descriptions kept in test/fixtures/github-openapi. */
+function loadGithub(name: string): SpecDocument {
+  return parseSpecText(
+    gunzipSync(readFileSync(new URL(`${name}.json.gz`, DIR))).toString('utf8'),
+    `${name}.json`,
+  );
+}
 
 describe('GitHub REST description pair', () => {
   let all: SpecDiffResult;
   beforeAll(() => {
-    const base = loadSpecFile(`${DIR}github-api-2021-07-02.json`);
-    const rev = loadSpecFile(`${DIR}github-api-2022-06-11.json`);
+    const base = loadGithub('github-api-2021-07-02');
+    const rev = loadGithub('github-api-2022-06-11');
     all = diffSpecs(base, rev, { now: new Date('2022-06-11') });
   });
 
@@ -50,8 +59,8 @@ describe('GitHub REST description pair', () => {
 
   it('gives the same changes for an operation whether scoped or not', () => {
     const op = 'GET /repos/{owner}/{repo}';
-    const base = loadSpecFile(`${DIR}github-api-2021-07-02.json`);
-    const rev = loadSpecFile(`${DIR}github-api-2022-06-11.json`);
+    const base = loadGithub('github-api-2021-07-02');
+    const rev = loadGithub('github-api-2022-06-11');
     const scoped = diffSpecs(base, rev, { operations: [op] });
     expect(scoped.changes.length).toBeGreaterThan(0);
     expect(scoped.changes.map((c) => c.fingerprint).sort()).toEqual(
