@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { relative, resolve } from 'node:path';
 import { scaffoldFiles, writeScaffold, type ScaffoldAction } from '../../init/scaffold.js';
-import { SANDBOX_TOKEN_VAR } from '../../init/templates.js';
+import { SANDBOX_TOKEN_VAR, SANDBOX_URL } from '../../init/templates.js';
 import { printError } from '../errors.js';
 import { EXIT, type CliIO } from '../io.js';
 import type { CommandState } from './index.js';
@@ -57,9 +57,10 @@ export function registerInit(program: Command, io: CliIO, state: CommandState): 
           );
         }
         io.stdout(
-          `\nnext:\n` +
-            `  npx upwatch sim                      # in another terminal: the simulated Graph API\n` +
-            `  export ${SANDBOX_TOKEN_VAR}=…         # the token upwatch sim prints\n` +
+          `\nnext (docs/tutorial.md):\n` +
+            (shown === '.' ? '' : `  cd ${shown}\n`) +
+            `  npx upwatch sim               # in another terminal: the sandbox on ${SANDBOX_URL}\n` +
+            `  export ${SANDBOX_TOKEN_VAR}=…  # the token upwatch sim prints\n` +
             `  npx upwatch validate && npx upwatch poll\n`,
         );
         state.exitCode = EXIT.OK;
