@@ -160,11 +160,11 @@ uses:
 }
 
 /** Lines `upwatch init` makes sure .gitignore has. */
-export const GITIGNORE_LINES: readonly string[] = ['.upwatch/', 'upwatch-report.html'];
+export const GITIGNORE_LINES: readonly string[] = ['node_modules/', '.upwatch/', 'upwatch-report.html'];
 
 /** The .gitignore written when there is none. */
 export function gitignoreTemplate(): string {
-  return `# upwatch: the local store (SQLite) and the HTML report are not versioned; snapshots/ is (doc history, status.json)
+  return `# upwatch's local store (SQLite) and HTML report are not versioned; snapshots/ is (doc history, status.json)
 ${GITIGNORE_LINES.join('\n')}
 `;
 }

@@ -34,6 +34,11 @@ function scenarioOf(name: string): Scenario {
   return found;
 }
 
+/** The first clause of a scenario's description. */
+function summary(scenario: Scenario): string {
+  return scenario.description.split(/[:.]/)[0]!;
+}
+
 function portOf(raw: string): number {
   const port = Number(raw);
   if (!/^\d+$/.test(raw) || port > 65535) {
@@ -151,11 +156,7 @@ export function registerSim(program: Command, io: CliIO, state: CommandState): v
         '(POST /_sim/advance?days=N, keys n/w on a terminal, or --day-seconds)',
     )
     .option('--port <port>', 'port on 127.0.0.1 (0 = a free one)', String(SANDBOX_PORT))
-    .option(
-      '--scenario <name>',
-      `the story it plays: ${SCENARIOS.map((s) => `${s.name} (${s.description.split(':')[0]!.split('.')[0]})`).join('; ')}`,
-      DEFAULT_SCENARIO,
-    )
+    .option('--scenario <name>', 'the story it plays (see Scenarios below)', DEFAULT_SCENARIO)
     .option('--day-seconds <n>', 'also move the clock one day every N seconds (default: only on request)')
     .option(
       '--start <date>',
@@ -164,7 +165,8 @@ export function registerSim(program: Command, io: CliIO, state: CommandState): v
     )
     .addHelpText(
       'after',
-      '\nThe sandbox lives on the real calendar, behind today: every day it moves forward, `upwatch poll` (on the\n' +
+      `\nScenarios:\n${SCENARIOS.map((sc) => `  ${sc.name.padEnd(10)} ${summary(sc)}`).join('\n')}\n` +
+        '\nThe sandbox lives on the real calendar, behind today: every day it moves forward, `upwatch poll` (on the\n' +
         'real clock) sees one more day of data; it cannot move past today (docs/simulator.md, "The sandbox").\n' +
         'Exit codes: 0 stopped by SIGINT/SIGTERM (or q); 2 could not start (port taken, bad flags).\n',
     )
