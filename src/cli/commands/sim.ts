@@ -156,7 +156,11 @@ export function registerSim(program: Command, io: CliIO, state: CommandState): v
         '(POST /_sim/advance?days=N, keys n/w on a terminal, or --day-seconds)',
     )
     .option('--port <port>', 'port on 127.0.0.1 (0 = a free one)', String(SANDBOX_PORT))
-    .option('--scenario <name>', 'the story it plays (see Scenarios below)', DEFAULT_SCENARIO)
+    .option(
+      '--scenario <name>',
+      `the story it plays: ${SCENARIOS.map((sc) => sc.name).join(', ')} (see Scenarios below)`,
+      DEFAULT_SCENARIO,
+    )
     .option('--day-seconds <n>', 'also move the clock one day every N seconds (default: only on request)')
     .option(
       '--start <date>',
