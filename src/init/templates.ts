@@ -133,7 +133,12 @@ uses: [meta-page-insights/page_video_views, meta-page-insights/page_media_view]
 `;
 }
 
-/** The Feature contracts: what the ML features use, and so what upwatch gates. */
+/**
+ * The Feature contracts: what the ML features use, and so what upwatch gates.
+ *
+ * @example
+ * writeFileSync('contracts/features.yaml', featuresTemplate());
+ */
 export function featuresTemplate(): string {
   return `# yaml-language-server: $schema=../node_modules/upwatch/schema/contract.schema.json
 # The ML features built on meta-page-insights. \`npx upwatch gate FEATURE\` exits 1 when one of them is blocked.
@@ -162,14 +167,24 @@ uses:
 /** Lines `upwatch init` makes sure .gitignore has. */
 export const GITIGNORE_LINES: readonly string[] = ['node_modules/', '.upwatch/', 'upwatch-report.html'];
 
-/** The .gitignore written when there is none. */
+/**
+ * The .gitignore written when there is none.
+ *
+ * @example
+ * gitignoreTemplate().includes('.upwatch/') // true
+ */
 export function gitignoreTemplate(): string {
   return `# upwatch's local store (SQLite) and HTML report are not versioned; snapshots/ is (doc history, status.json)
 ${GITIGNORE_LINES.join('\n')}
 `;
 }
 
-/** The GitHub Actions workflow running `upwatch ci` on pull requests. */
+/**
+ * The GitHub Actions workflow running `upwatch ci` on pull requests.
+ *
+ * @example
+ * writeFileSync('.github/workflows/upwatch.yml', workflowTemplate());
+ */
 export function workflowTemplate(): string {
   return `# upwatch ci on every pull request that touches the contracts: fails when a feature is added or changed to
 # depend on a deprecated, blocked, frozen or undeclared upstream metric, with annotations on the YAML lines.

@@ -138,7 +138,12 @@ export async function startSandbox(options: SandboxOptions): Promise<SandboxHand
   return { url: sim.url, scenario, state, advance, close: () => sim.close() };
 }
 
-/** Is this the error of a port already in use (from `startSandbox`)? */
+/**
+ * Is this the error of a port already in use (from `startSandbox`)?
+ *
+ * @example
+ * await startSandbox({ scenario, clock, port: 4010 }).catch((e) => (isPortTaken(e) ? retryElsewhere() : rethrow(e)));
+ */
 export function isPortTaken(e: unknown): boolean {
   return (
     e instanceof UpwatchError &&

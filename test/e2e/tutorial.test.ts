@@ -3,8 +3,8 @@
 // The sandbox child reads the real clock (it is the point of `upwatch sim`: a poller on the real clock), so the
 // in-process commands read it too. What they conclude does not depend on the date or the hour: the sandbox moves
 // its story by whole weeks onto the real calendar (same values, same weekdays, any day of the year), and the
-// tutorial advances two days past the freeze's first block so that the hour of the Pacific day boundary does not
-// matter either (sandbox-anchor.ts and its test cover the dates).
+// tutorial advances a day or two past the first day the freeze can block, so that the hour of the Pacific day
+// boundary does not matter either (sandbox-anchor.ts and its test cover the dates).
 import type { ChildProcess } from 'node:child_process';
 import { appendFileSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
