@@ -21,6 +21,11 @@ export interface GraphSimulatorOptions {
   port?: number;
   /** Default 127.0.0.1. */
   host?: string;
+  /**
+   * Routes served before the simulated upstreams (e.g. the sandbox's `/_sim/…` clock controls): return true when
+   * the request was answered. Such requests are not logged and may use any method.
+   */
+  extraRoutes?: (req: IncomingMessage, res: ServerResponse) => boolean;
 }
 
 /** One request the simulator answered. Query secrets (`access_token`) are redacted; headers are not kept. */
@@ -374,6 +379,7 @@ export async function startGraphSimulator(options: GraphSimulatorOptions): Promi
   };
 
   const handle = (req: IncomingMessage, res: ServerResponse): void => {
+    if (options.extraRoutes?.(req, res) === true) return;
     seq += 1;
     const now = clock.now();
     const day = scenarioDay(scenario, now);

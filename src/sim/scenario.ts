@@ -163,6 +163,8 @@ export interface Scenario {
   days: number;
   /** UTC time of day (`HH:MM`) at which the demo polls each simulated day. */
   pollTimeUtc: string;
+  /** Story day `upwatch sim` starts at (default 0): a few days before the first break worth watching. */
+  sandboxStartDay?: number;
   seed: number;
   graph: {
     /** The page access token the simulator accepts (demo only; a real token never goes in a scenario). */

@@ -14,6 +14,8 @@ import { registerDoctor } from './doctor.js';
 import { registerBacktest } from './backtest.js';
 import { registerDemo } from './demo.js';
 import { registerReport } from './report.js';
+import { registerSim } from './sim.js';
+import { registerInit } from './init.js';
 
 export type CommandState = { exitCode: ExitCode };
 export type RegisterCommand = (program: Command, io: CliIO, state: CommandState) => void;
@@ -32,6 +34,8 @@ const COMMANDS: RegisterCommand[] = [
   registerReport,
   registerBacktest,
   registerDemo,
+  registerSim,
+  registerInit,
 ];
 
 export function registerCommands(program: Command, io: CliIO, state: CommandState): void {

@@ -135,6 +135,8 @@ export const meta2024: Scenario = {
   startDate: '2023-11-14',
   days: 180,
   pollTimeUtc: '09:00',
+  // The sandbox opens eleven days before page_video_views freezes (data day 75).
+  sandboxStartDay: 64,
   seed: 2024,
   graph: {
     accessToken: 'sim-meta-page-token',
