@@ -12,6 +12,7 @@ export const BENCHES: Record<string, () => Promise<BenchModule>> = {
   'spec-diff': () => import('./spec-diff.js'),
   alerts: () => import('./alerts.js'),
   detection: () => import('./detection/index.js'),
+  'cold-start': () => import('./cold-start.js'),
 };
 
 async function main(): Promise<void> {

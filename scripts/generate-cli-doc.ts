@@ -6,6 +6,6 @@ import { renderCommandReference, replaceCommandReference } from '../src/cli/refe
 
 const path = join(dirname(fileURLToPath(import.meta.url)), '..', 'docs', 'cli.md');
 const before = readFileSync(path, 'utf8');
-const after = replaceCommandReference(before, renderCommandReference());
+const after = replaceCommandReference(before, await renderCommandReference());
 if (after !== before) writeFileSync(path, after);
 console.log(`${after === before ? 'unchanged' : 'updated'} ${path}`);

@@ -7,7 +7,7 @@ const BEGIN = '<!-- generated: npm run cli-doc -->';
 const END = '<!-- end generated -->';
 
 /** The help of the program and of every command, as Markdown sections (80 columns, as in a terminal). */
-export function renderCommandReference(): string {
+export async function renderCommandReference(): Promise<string> {
   const io: CliIO = {
     stdout: () => undefined,
     stderr: () => undefined,
@@ -17,7 +17,7 @@ export function renderCommandReference(): string {
     isTTY: false,
   };
   const state: { exitCode: ExitCode } = { exitCode: EXIT.OK };
-  const program = buildProgram(io, state);
+  const program = await buildProgram(io, state);
   program.configureOutput({ getOutHelpWidth: () => 100, getErrHelpWidth: () => 100 });
   const sections = [`## upwatch\n\n\`\`\`\n${program.helpInformation().trimEnd()}\n\`\`\``];
   for (const cmd of program.commands) {
@@ -31,7 +31,7 @@ export function renderCommandReference(): string {
  * Replace the generated block of docs/cli.md (between the markers) with `body`.
  *
  * @example
- * replaceCommandReference(readFileSync('docs/cli.md', 'utf8'), renderCommandReference())
+ * replaceCommandReference(readFileSync('docs/cli.md', 'utf8'), await renderCommandReference())
  */
 export function replaceCommandReference(doc: string, body: string): string {
   const start = doc.indexOf(BEGIN);

@@ -5,7 +5,8 @@ import { parseUntil } from '../../findings/until.js';
 import type { Store } from '../../store/store.js';
 import { printError } from '../errors.js';
 import { EXIT, type CliIO } from '../io.js';
-import { DEFAULT_DB_PATH, openGateStore } from './gate.js';
+import { DEFAULT_DB_PATH } from './gate.js';
+import { openGateStore } from './gate-store.js';
 import type { CommandState } from './index.js';
 
 /** Who is acting: --by, else $UPWATCH_USER, else $USER, else `unknown`. */

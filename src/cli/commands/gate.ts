@@ -5,10 +5,8 @@ import type { ContractSet } from '../../core/contract.js';
 import { formatDiagnostic } from '../../core/diagnostic.js';
 import { UpwatchError } from '../../core/errors.js';
 import type { FeatureGate, GateReport } from '../../core/gate.js';
-import { hasErrors, loadContracts } from '../../contracts/load.js';
-import { checkGate } from '../../gate/check-gate.js';
 import { readStatusFile, selectFromStatus, toStatusFile } from '../../gate/status-file.js';
-import { openStore, type Store } from '../../store/store.js';
+import type { Store } from '../../store/store.js';
 import { printError } from '../errors.js';
 import { resolveSettings } from '../settings.js';
 import { EXIT, type CliIO, type ExitCode } from '../io.js';
@@ -22,11 +20,6 @@ export function dbPath(io: CliIO, flag: string | undefined): string {
   return resolveSettings(io, { db: flag }).db;
 }
 
-/** Open the store for a gate command; a missing or unusable store is STORE_UNAVAILABLE (exit 2). */
-export function openGateStore(io: CliIO, flag: string | undefined, readonly: boolean): Store {
-  return openStore(dbPath(io, flag), { readonly });
-}
-
 /** The contracts directory: --contracts > $UPWATCH_CONTRACTS > config file > contracts. */
 export function contractsDir(io: CliIO, flag: string | undefined): string {
   return resolveSettings(io, { contracts: flag }).contracts;
@@ -37,6 +30,8 @@ export function contractsDir(io: CliIO, flag: string | undefined): string {
  * stderr); a feature whose contract failed to load is unknown, which exits 2.
  */
 export async function loadGateContracts(io: CliIO, dir: string | undefined): Promise<ContractSet> {
+  // Loaded here, not at the top: a gate from a status file needs no YAML parser, schema validator or detectors.
+  const { hasErrors, loadContracts } = await import('../../contracts/load.js');
   const { contracts, diagnostics } = await loadContracts(contractsDir(io, dir), {
     env: (n) => io.env[n],
     now: io.clock.now(),
@@ -154,6 +149,10 @@ export function registerGate(program: Command, io: CliIO, state: CommandState): 
           const shown = flags.statusFile === true ? relative(io.cwd, path) : flags.statusFile;
           io.stderr(`from ${shown}, generated ${report.generatedAt}\n`);
         } else {
+          const [{ checkGate }, { openGateStore }] = await Promise.all([
+            import('../../gate/check-gate.js'),
+            import('./gate-store.js'),
+          ]);
           const contracts = await loadGateContracts(io, flags.contracts);
           store = openGateStore(io, flags.db, true);
           report = checkGate({ store, contracts, ...selection, now: io.clock.now() });

@@ -7,7 +7,8 @@ import type { Store } from '../../store/store.js';
 import { printError } from '../errors.js';
 import { EXIT, type CliIO } from '../io.js';
 import { actor } from './ack.js';
-import { DEFAULT_DB_PATH, loadGateContracts, openGateStore } from './gate.js';
+import { DEFAULT_DB_PATH, loadGateContracts } from './gate.js';
+import { openGateStore } from './gate-store.js';
 import type { CommandState } from './index.js';
 
 interface OverrideFlags {
