@@ -78,7 +78,8 @@ export function createRelay(options: RelayOptions): Relay {
           ? `permanent: ${reason}`
           : `gave up after ${Math.round(age / 3_600_000)} h: ${reason}`;
       store.transaction(() => {
-        if (markDead(store, row.id, owner, why)) {
+        const { dead, dependents } = markDead(store, row.id, owner, why);
+        if (dead) {
           writeAudit(store, {
             at: new Date(nowMs).toISOString(),
             actor: 'upwatch',
@@ -91,6 +92,7 @@ export function createRelay(options: RelayOptions): Relay {
               kind: row.kind,
               messageId: row.messageId,
               attempts: row.attempts,
+              ...(dependents.length > 0 ? { followers: dependents } : {}),
             },
           });
         }

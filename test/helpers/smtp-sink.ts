@@ -22,6 +22,13 @@ export interface SmtpSink {
   parsed(): Promise<ParsedMail[]>;
   /** Resolves once at least `count` messages have arrived (event-driven, no polling). */
   waitFor(count: number): Promise<void>;
+  /**
+   * While on, a message's data is read but never answered (no 250): the sender hangs mid-send, as when it is killed
+   * before the server accepted the message. Held messages are not `received` (SMTP never took them).
+   */
+  setHoldData(on: boolean): void;
+  /** Resolves once at least `count` messages are being held unanswered. */
+  waitForHeld(count: number): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -31,6 +38,9 @@ export async function startSmtpSink(port = 0): Promise<SmtpSink> {
   const waiters: { count: number; resolve: () => void }[] = [];
   let rcpt: (address: string) => number | undefined = () => undefined;
   let authCode: number | undefined;
+  let hold = false;
+  let held = 0;
+  const heldWaiters: { count: number; resolve: () => void }[] = [];
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS'],
@@ -48,6 +58,14 @@ export async function startSmtpSink(port = 0): Promise<SmtpSink> {
       const chunks: Buffer[] = [];
       stream.on('data', (d: Buffer) => chunks.push(d));
       stream.on('end', () => {
+        if (hold) {
+          held += 1;
+          for (const w of heldWaiters.filter((x) => held >= x.count)) {
+            heldWaiters.splice(heldWaiters.indexOf(w), 1);
+            w.resolve();
+          }
+          return;
+        }
         received.push({
           raw: Buffer.concat(chunks).toString('utf8'),
           from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
@@ -83,6 +101,13 @@ export async function startSmtpSink(port = 0): Promise<SmtpSink> {
       received.length >= count
         ? Promise.resolve()
         : new Promise<void>((resolve) => waiters.push({ count, resolve })),
+    setHoldData(on) {
+      hold = on;
+    },
+    waitForHeld: (count) =>
+      held >= count
+        ? Promise.resolve()
+        : new Promise<void>((resolve) => heldWaiters.push({ count, resolve })),
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }
