@@ -6,6 +6,7 @@ import { systemClock } from '../core/clock.js';
 import { printError } from './errors.js';
 import { EXIT, type CliIO, type ExitCode } from './io.js';
 import { registerCommands } from './commands/index.js';
+import { endQuietlyOnClosedPipe } from './pipe.js';
 
 export const VERSION = '0.1.0';
 
@@ -58,6 +59,8 @@ function isMain(): boolean {
 
 /** Run the CLI on this process's argv, streams and environment, and set the process exit code. */
 export async function main(): Promise<void> {
+  endQuietlyOnClosedPipe(process.stdout);
+  endQuietlyOnClosedPipe(process.stderr);
   const io: CliIO = {
     stdout: (t) => void process.stdout.write(t),
     stderr: (t) => void process.stderr.write(t),
