@@ -305,3 +305,80 @@ export function countQueuedSince(
   ).get(recipient, since, ...kinds) as { n: number };
   return row.n;
 }
+
+/** A row that needs attention: retried after a failure, or given up. */
+export interface OutboxProblem {
+  id: number;
+  kind: OutboxKind;
+  recipient: string;
+  status: 'retrying' | 'dead';
+  attempts: number;
+  createdAt: string;
+  /** When the next attempt is due (ISO), for a retrying row. */
+  nextAttemptAt?: string;
+  /** The last failure as recorded by the relay (class and server reply). */
+  lastError?: string;
+}
+
+/** The outbox at a glance: counts, with pending rows split into first attempts and retries. */
+export interface OutboxSummary {
+  /** Queued and not yet tried (including cap digests waiting for the end of their hour). */
+  pending: number;
+  /** Tried, failed, and waiting for their next attempt. */
+  retrying: number;
+  /** Claimed by a relay now, or left so by a relay that died (sent again once its lease expires). */
+  sending: number;
+  sent: number;
+  dead: number;
+  /** Dead rows, then retrying rows, the most recent `limit` of each. */
+  problems: OutboxProblem[];
+}
+
+/**
+ * Counts by state and the rows that need attention, for `upwatch status`. Payloads are not read.
+ *
+ * @example
+ * outboxSummary(store).dead // rows given up on
+ */
+export function outboxSummary(store: RepoStore, limit = 20): OutboxSummary {
+  const c = prepared(
+    store,
+    `SELECT
+       COALESCE(SUM(status = 'pending' AND attempts = 0), 0) AS pending,
+       COALESCE(SUM(status = 'pending' AND attempts > 0), 0) AS retrying,
+       COALESCE(SUM(status = 'sending'), 0) AS sending,
+       COALESCE(SUM(status = 'sent'), 0) AS sent,
+       COALESCE(SUM(status = 'dead'), 0) AS dead
+     FROM outbox`,
+  ).get() as Omit<OutboxSummary, 'problems'>;
+  const rows = prepared(
+    store,
+    `SELECT * FROM (SELECT id, kind, recipient, 'dead' AS state, attempts, created_at, next_attempt_at, last_error
+                      FROM outbox WHERE status = 'dead' ORDER BY id DESC LIMIT @limit)
+     UNION ALL
+     SELECT * FROM (SELECT id, kind, recipient, 'retrying' AS state, attempts, created_at, next_attempt_at, last_error
+                      FROM outbox WHERE status = 'pending' AND attempts > 0 ORDER BY id DESC LIMIT @limit)`,
+  ).all({ limit }) as {
+    id: number;
+    kind: OutboxKind;
+    recipient: string;
+    state: 'retrying' | 'dead';
+    attempts: number;
+    created_at: string;
+    next_attempt_at: number;
+    last_error: string | null;
+  }[];
+  const problems = rows
+    .map((r): OutboxProblem => ({
+      id: r.id,
+      kind: r.kind,
+      recipient: r.recipient,
+      status: r.state,
+      attempts: r.attempts,
+      createdAt: r.created_at,
+      ...(r.state === 'retrying' ? { nextAttemptAt: new Date(r.next_attempt_at).toISOString() } : {}),
+      ...(r.last_error !== null ? { lastError: r.last_error } : {}),
+    }))
+    .sort((a, b) => (a.status === b.status ? a.id - b.id : a.status === 'dead' ? -1 : 1));
+  return { ...c, problems };
+}

@@ -17,6 +17,8 @@ export interface SmtpSink {
   /** Reply to RCPT TO for an address with this code (undefined = accept). */
   rcptCode: (address: string) => number | undefined;
   setRcptCode(fn: (address: string) => number | undefined): void;
+  /** The text after the code when a recipient is rejected (default `rejected <address>`). */
+  setRcptText(fn: (address: string) => string): void;
   /** Reject AUTH with this code (e.g. 535); undefined = accept. */
   setAuthCode(code: number | undefined): void;
   parsed(): Promise<ParsedMail[]>;
@@ -37,6 +39,7 @@ export async function startSmtpSink(port = 0): Promise<SmtpSink> {
   const received: ReceivedMail[] = [];
   const waiters: { count: number; resolve: () => void }[] = [];
   let rcpt: (address: string) => number | undefined = () => undefined;
+  let rcptText: (address: string) => string = (a) => `rejected ${a}`;
   let authCode: number | undefined;
   let hold = false;
   let held = 0;
@@ -51,7 +54,7 @@ export async function startSmtpSink(port = 0): Promise<SmtpSink> {
         : cb(null, { user: 'test' }),
     onRcptTo: (address, _session, cb) => {
       const code = rcpt(address.address);
-      if (code) return cb(Object.assign(new Error(`rejected ${address.address}`), { responseCode: code }));
+      if (code) return cb(Object.assign(new Error(rcptText(address.address)), { responseCode: code }));
       cb();
     },
     onData(stream, session, cb) {
@@ -92,6 +95,9 @@ export async function startSmtpSink(port = 0): Promise<SmtpSink> {
     rcptCode: (a) => rcpt(a),
     setRcptCode(fn) {
       rcpt = fn;
+    },
+    setRcptText(fn) {
+      rcptText = fn;
     },
     setAuthCode(code) {
       authCode = code;
