@@ -4,9 +4,9 @@ import { pathToFileURL } from 'node:url';
 import { realpathSync } from 'node:fs';
 import { systemClock } from '../core/clock.js';
 import { printError } from './errors.js';
+import { endQuietlyOnClosedPipe } from './pipe.js';
 import { EXIT, type CliIO, type ExitCode } from './io.js';
 import { registerCommands } from './commands/index.js';
-import { endQuietlyOnClosedPipe } from './pipe.js';
 
 export const VERSION = '0.1.0';
 
