@@ -43,6 +43,7 @@ export function queueMessages(store: RepoStore, messages: readonly PlannedMessag
       createdAt: at,
       payload: m.payload,
       ...(m.notBefore ? { notBefore: m.notBefore.getTime() } : {}),
+      ...(m.after !== undefined ? { afterId: m.after } : {}),
     });
     if (id !== undefined) {
       queued += 1;
@@ -98,7 +99,9 @@ export function storeNoticeLog(store: RepoStore): NoticeLog {
   return {
     firstAlert(fingerprint, episode, recipient) {
       const first = of(fingerprint, episode, recipient).find((n) => n.kind === 'alert');
-      return first ? { messageId: first.messageId, status: first.status } : undefined;
+      return first
+        ? { messageId: first.messageId, status: first.status, outboxId: first.outboxId }
+        : undefined;
     },
     lastNotice(fingerprint, episode, recipient) {
       const all = of(fingerprint, episode, recipient).filter(

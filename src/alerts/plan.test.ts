@@ -264,3 +264,35 @@ describe('hourly per-recipient cap', () => {
     expect(at('2026-03-15T10:59:00Z')).not.toBe(at('2026-03-15T11:00:00Z'));
   });
 });
+
+describe('resolved notices', () => {
+  const resolvedPlan = (status: OutboxStatus | undefined) =>
+    planNotifications({
+      contracts,
+      changes: [{ kind: 'resolved', finding: rec('m1', { status: 'resolved' }) }],
+      active: [],
+      gate: new Map(),
+      log: {
+        ...noticeLog(),
+        firstAlert: () => (status ? { messageId: '<upwatch-root@h>', status, outboxId: 41 } : undefined),
+      },
+      chart: () => undefined,
+      now: new Date('2026-03-15T09:00:00Z'),
+      settings: { ...ALERT_DEFAULTS, reminderIntervalHours: 0 },
+    }).filter((m) => m.recipient === OWNER);
+
+  it.each<[string, OutboxStatus | undefined, number | undefined | 'none']>([
+    ['the firing mail was sent: at once', 'sent', undefined],
+    ['the firing mail is still queued: after it', 'pending', 41],
+    ['the firing mail was left sending (a relay may have died before 250): after it', 'sending', 41],
+    ['the firing mail was given up: none', 'dead', 'none'],
+    ['no firing mail: none', undefined, 'none'],
+  ])('%s', (_name, status, after) => {
+    const planned = resolvedPlan(status);
+    if (after === 'none') return expect(planned).toEqual([]);
+    expect(planned).toHaveLength(1);
+    expect(planned[0]!.kind).toBe('resolved');
+    expect(planned[0]!.payload.inReplyTo).toBe('<upwatch-root@h>');
+    expect(planned[0]!.after).toBe(after);
+  });
+});

@@ -26,7 +26,7 @@ export interface NoticeLog {
     fingerprint: string,
     episode: number,
     recipient: string,
-  ): { messageId: string; status: OutboxStatus } | undefined;
+  ): { messageId: string; status: OutboxStatus; outboxId: number } | undefined;
   /** The latest alert or reminder about the episode to this recipient. */
   lastNotice(
     fingerprint: string,
@@ -68,6 +68,8 @@ export interface PlannedMessage {
   items?: MailItem[];
   /** Not to be sent before this instant (a cap digest waits for the end of its hour). */
   notBefore?: Date;
+  /** Not to be sent before this outbox row is (a resolved notice follows the alert it answers). */
+  after?: number;
   /**
    * A cap digest: if a row with the same dedup key is still pending, its lines are merged into it (the hour's
    * digest grows); if that row is already being sent, `originals` are queued as they were, so nothing is lost.
@@ -175,6 +177,7 @@ export function planNotifications(input: PlanInput): PlannedMessage[] {
     keyParts: string[],
     covers: PlannedMessage['covers'],
     thread?: string,
+    after?: number,
   ): void => {
     if (items.length === 0) return;
     // Charts for the first few findings only: an alert storm must not read 500 histories.
@@ -209,6 +212,7 @@ export function planNotifications(input: PlanInput): PlannedMessage[] {
       payload,
       covers,
       items,
+      ...(after !== undefined ? { after } : {}),
     });
   };
 
@@ -247,20 +251,31 @@ export function planNotifications(input: PlanInput): PlannedMessage[] {
   }
   for (const [r, g] of alerts) build(r, 'alert', g.items, g.keys, g.covers);
 
-  // 2. Resolved notices: only where the firing notice went out, threaded under it; one per recipient and thread.
+  // 2. Resolved notices, threaded under the firing notice; one per recipient and thread. None when the firing notice
+  // was given up (the recipient never had it). A firing notice not known to be delivered — still `pending`, or left
+  // `sending` by a relay that may have died before the server accepted it — is not taken as sent: the resolved notice
+  // waits for it (`after`), so it can never arrive first.
   const resolved = new Map<
     string,
-    { recipient: string; thread: string; items: MailItem[]; covers: PlannedMessage['covers']; keys: string[] }
+    {
+      recipient: string;
+      thread: string;
+      after?: number;
+      items: MailItem[];
+      covers: PlannedMessage['covers'];
+      keys: string[];
+    }
   >();
   for (const c of input.changes) {
     if (c.kind !== 'resolved') continue;
     for (const r of recipients(c.finding)) {
       const root = input.log.firstAlert(c.finding.fingerprint, c.finding.episode, r);
-      if (!root || (root.status !== 'sent' && root.status !== 'sending')) continue;
+      if (!root || root.status === 'dead') continue;
       const key = `${r}|${root.messageId}`;
       const g = resolved.get(key) ?? {
         recipient: r,
         thread: root.messageId,
+        ...(root.status !== 'sent' ? { after: root.outboxId } : {}),
         items: [],
         covers: [],
         keys: [],
@@ -276,7 +291,8 @@ export function planNotifications(input: PlanInput): PlannedMessage[] {
       resolved.set(key, g);
     }
   }
-  for (const g of resolved.values()) build(g.recipient, 'resolved', g.items, g.keys, g.covers, g.thread);
+  for (const g of resolved.values())
+    build(g.recipient, 'resolved', g.items, g.keys, g.covers, g.thread, g.after);
 
   // 3. Countdowns (immediate, one mail per recipient listing the thresholds reached).
   const countdowns = new Map<

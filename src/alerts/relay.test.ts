@@ -285,7 +285,7 @@ describe('alert mail end to end (real SMTP server on loopback)', () => {
     expect(listOutbox(s, ['dead'])[0]!.lastError).toMatch(/^gave up after 25 h: /);
   });
 
-  it('threads a resolved notice under the firing mail, and sends none when the firing mail never went out', async () => {
+  it('threads a resolved notice under the firing mail, and never sends it before that mail', async () => {
     const clock = new ManualClock('2026-03-15T07:00:00Z');
     const { s, k, r } = await setup(clock);
     poll(s, [finding('page_fans')], clock);
@@ -304,7 +304,7 @@ describe('alert mail end to end (real SMTP server on loopback)', () => {
     expect(mine.inReplyTo).toBe(firing.messageId);
     expect(mine.references).toEqual(firing.messageId);
 
-    // a second episode that resolves before its firing mail is delivered gets no resolved notice
+    // a second episode that resolves before its firing mail is delivered: the resolved notice waits for that mail
     k.setRcptCode(() => 451);
     clock.advanceMs(3_600_000);
     const reopened = poll(s, [finding('page_fans')], clock);
@@ -313,7 +313,58 @@ describe('alert mail end to end (real SMTP server on loopback)', () => {
     clock.advanceMs(3_600_000);
     poll(s, [], clock);
     clock.advanceMs(3_600_000);
-    expect(poll(s, [], clock)).toMatchObject({ resolved: [{ episode: 2 }], queued: 0 });
+    expect(poll(s, [], clock)).toMatchObject({ resolved: [{ episode: 2 }], queued: 3 });
+    const before = k.received.length;
+    expect(await r.relayOnce(clock.now())).toMatchObject({ sent: 0, retried: 3 });
+    k.setRcptCode(() => undefined);
+    clock.advanceMs(3_600_000);
+    expect(await r.relayOnce(clock.now())).toMatchObject({ claimed: 3, sent: 3 });
+    expect(await r.relayOnce(clock.now())).toMatchObject({ claimed: 3, sent: 3 });
+    const later = (await k.parsed()).slice(before);
+    const forData = later.filter((m) => toOf(m).includes('data@example.com'));
+    expect(forData.map((m) => m.subject)).toEqual([
+      '[upwatch] BLOCKED 1 feature: page_fans rejected by Meta (#100)',
+      '[upwatch] RESOLVED: page_fans rejected by Meta (#100)',
+    ]);
+    expect(forData[1]!.inReplyTo).toBe(forData[0]!.messageId);
+  });
+
+  it('gives up on a resolved notice with the firing mail it follows, and plans none after a dead one', async () => {
+    const clock = new ManualClock('2026-03-15T07:00:00Z');
+    const { s, k, r } = await setup(clock);
+    k.setRcptCode((a) => (a === 'data@example.com' ? 451 : undefined));
+    poll(s, [finding('page_fans')], clock);
+    await r.relayOnce(clock.now());
+    clock.advanceMs(3_600_000);
+    poll(s, [], clock);
+    clock.advanceMs(3_600_000);
+    expect(poll(s, [], clock)).toMatchObject({ resolved: [{ episode: 1 }], queued: 3 });
+    k.setRcptCode((a) => (a === 'data@example.com' ? 550 : undefined));
+    while ((await r.relayOnce(clock.now())).claimed > 0);
+    const dead = listOutbox(s, ['dead']);
+    expect(dead.map((o) => [o.recipient, o.kind])).toEqual([
+      ['data@example.com', 'alert'],
+      ['data@example.com', 'resolved'],
+    ]);
+    expect(dead[1]!.lastError).toMatch(
+      /^the message it follows \(outbox row \d+\) was given up: permanent: /,
+    );
+    expect(k.received.filter((m) => m.to.includes('data@example.com'))).toHaveLength(0);
+    expect(readAudit(s, { targetKind: 'outbox' })).toMatchObject([
+      { action: 'notification-dead', details: { followers: [dead[1]!.id] } },
+    ]);
+
+    // the next episode of the same finding resolving: no notice for the address whose alert was given up
+    k.setRcptCode((a) => (a === 'data@example.com' ? 550 : undefined));
+    clock.advanceMs(3_600_000);
+    poll(s, [finding('page_fans')], clock);
+    while ((await r.relayOnce(clock.now())).claimed > 0);
+    clock.advanceMs(3_600_000);
+    poll(s, [], clock);
+    clock.advanceMs(3_600_000);
+    poll(s, [], clock);
+    const resolvedRows = listOutbox(s).filter((o) => o.kind === 'resolved');
+    expect(resolvedRows.filter((o) => o.recipient === 'data@example.com')).toHaveLength(1);
   });
 
   it('sends the daily digest while a finding stays open and unacknowledged, and countdowns at 30, 7 and 0 days', async () => {

@@ -8,6 +8,7 @@ import { writeAudit } from '../store/audit-repo.js';
 import type { RepoStore } from '../store/findings-repo.js';
 import { claimDue, markDead, markRetry, markSent, type OutboxRow } from '../store/outbox-repo.js';
 import { fullJitterMs } from './backoff.js';
+import { scrubText } from './scrub.js';
 import { RELAY_DEFAULTS, type RelaySettings } from './settings.js';
 import type { MailTransport, RecipientFailure, SendFailureClass } from './transport.js';
 
@@ -22,6 +23,8 @@ export interface RelayOptions extends Partial<Omit<RelaySettings, 'from'>> {
   owner?: string;
   /** Random source for the jitter (tests pass a fixed one). */
   random?: () => number;
+  /** Exact values (the SMTP password) to scrub from a server's reply before it is stored or logged. */
+  secrets?: readonly string[];
 }
 
 /** What one round did. */
@@ -70,7 +73,9 @@ export function createRelay(options: RelayOptions): Relay {
   let inFlight: Promise<unknown> | undefined;
   let stopping = false;
 
-  function fail(row: OutboxRow, nowMs: number, cls: SendFailureClass, reason: string): 'retried' | 'dead' {
+  function fail(row: OutboxRow, nowMs: number, cls: SendFailureClass, reply: string): 'retried' | 'dead' {
+    // A server may echo what it was given (a login, a URL): no credential goes into last_error, the audit or a log.
+    const reason = scrubText(reply, options.secrets ?? []);
     const age = nowMs - Date.parse(row.createdAt);
     if (cls === 'permanent' || age >= o.giveUpMs) {
       const why =
@@ -78,7 +83,8 @@ export function createRelay(options: RelayOptions): Relay {
           ? `permanent: ${reason}`
           : `gave up after ${Math.round(age / 3_600_000)} h: ${reason}`;
       store.transaction(() => {
-        if (markDead(store, row.id, owner, why)) {
+        const { dead, dependents } = markDead(store, row.id, owner, why);
+        if (dead) {
           writeAudit(store, {
             at: new Date(nowMs).toISOString(),
             actor: 'upwatch',
@@ -91,6 +97,7 @@ export function createRelay(options: RelayOptions): Relay {
               kind: row.kind,
               messageId: row.messageId,
               attempts: row.attempts,
+              ...(dependents.length > 0 ? { followers: dependents } : {}),
             },
           });
         }
@@ -139,7 +146,7 @@ export function createRelay(options: RelayOptions): Relay {
       );
       const cls = perRecipient?.class ?? (details['class'] as SendFailureClass | undefined) ?? 'transient';
       const reason = perRecipient?.message ?? errorMessage(e);
-      health.lastError = reason;
+      health.lastError = scrubText(reason, options.secrets ?? []);
       if (cls === 'config') health.configError = true;
       return fail(row, nowMs, cls, reason);
     }

@@ -42,6 +42,7 @@ export function createMailRelay(options: {
     transport,
     from: settings.from,
     clock: options.clock,
+    ...(settings.password ? { secrets: [settings.password.reveal()] } : {}),
     ...(options.logger ? { logger: options.logger } : {}),
   });
   let closed: Promise<void> | undefined;

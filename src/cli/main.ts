@@ -4,6 +4,7 @@ import { pathToFileURL } from 'node:url';
 import { realpathSync } from 'node:fs';
 import { systemClock } from '../core/clock.js';
 import { printError } from './errors.js';
+import { endQuietlyOnClosedPipe } from './pipe.js';
 import { EXIT, type CliIO, type ExitCode } from './io.js';
 import { commandsFor, registerCommands, type CommandEntry } from './commands/index.js';
 
@@ -68,6 +69,8 @@ function isMain(): boolean {
 
 /** Run the CLI on this process's argv, streams and environment, and set the process exit code. */
 export async function main(): Promise<void> {
+  endQuietlyOnClosedPipe(process.stdout);
+  endQuietlyOnClosedPipe(process.stderr);
   const io: CliIO = {
     stdout: (t) => void process.stdout.write(t),
     stderr: (t) => void process.stderr.write(t),

@@ -1,6 +1,7 @@
 // Watched docs: conditional fetch, normalize, hash, store, and write snapshots/<source>/<doc>.{json,txt} on change.
-import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { writeFileAtomic } from '../core/atomic-write.js';
 import type { Clock } from '../core/clock.js';
 import type { SourceContract } from '../core/contract.js';
 import type { DocChange } from '../core/detector.js';
@@ -42,13 +43,6 @@ export function snapshotPath(dir: string, source: string, doc: string, ext: 'jso
   return join(dir, safe(source), `${safe(doc)}.${ext}`);
 }
 
-function writeAtomic(path: string, text: string): void {
-  mkdirSync(join(path, '..'), { recursive: true });
-  const tmp = `${path}.tmp-${process.pid}`;
-  writeFileSync(tmp, text);
-  renameSync(tmp, path);
-}
-
 /**
  * Fetch every watched doc of a source with conditional requests (ETag / If-Modified-Since from the last snapshot).
  *
@@ -76,7 +70,7 @@ export async function fetchDocs(deps: DocFetchDeps, source: SourceContract): Pro
         snaps.markFetched(last.id, fetchedAt);
         if (deps.snapshotsDir) {
           const path = snapshotPath(deps.snapshotsDir, source.name, doc.name, ext);
-          if (!existsSync(path)) writeAtomic(path, last.normalized);
+          if (!existsSync(path)) writeFileAtomic(path, last.normalized);
         }
         result.unchanged.push(doc.name);
         continue;
@@ -106,7 +100,7 @@ export async function fetchDocs(deps: DocFetchDeps, source: SourceContract): Pro
       const path = deps.snapshotsDir
         ? snapshotPath(deps.snapshotsDir, source.name, doc.name, norm.ext)
         : undefined;
-      if (path && (saved.changed || !existsSync(path))) writeAtomic(path, norm.text);
+      if (path && (saved.changed || !existsSync(path))) writeFileAtomic(path, norm.text);
       if (saved.changed) {
         result.changes.push({
           doc,

@@ -1,16 +1,6 @@
 // The exported status file (snapshots/status.json): the gate for consumers without database access, written atomically.
-import {
-  mkdirSync,
-  writeFileSync,
-  renameSync,
-  openSync,
-  fsyncSync,
-  closeSync,
-  rmSync,
-  readFileSync,
-} from 'node:fs';
-import { dirname, basename, join } from 'node:path';
-import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { writeFileAtomic } from '../core/atomic-write.js';
 import type { GateReport } from '../core/gate.js';
 import { UpwatchError } from '../core/errors.js';
 
@@ -44,20 +34,9 @@ export function toStatusFile(report: GateReport): StatusFile {
  * writeStatusFile('snapshots/status.json', checkGate({ store, contracts, now }));
  */
 export function writeStatusFile(path: string, report: GateReport): void {
-  const dir = dirname(path);
-  const tmp = join(dir, `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
   try {
-    mkdirSync(dir, { recursive: true });
-    writeFileSync(tmp, JSON.stringify(toStatusFile(report), null, 2) + '\n');
-    const fd = openSync(tmp, 'r');
-    try {
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-    renameSync(tmp, path);
+    writeFileAtomic(path, JSON.stringify(toStatusFile(report), null, 2) + '\n');
   } catch (e) {
-    rmSync(tmp, { force: true });
     throw new UpwatchError('CONFIG_INVALID', `cannot write the status file ${path}`, {
       cause: e,
       hint: 'check that the directory exists and is writable, or change the status file path',

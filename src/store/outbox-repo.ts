@@ -31,6 +31,8 @@ export interface OutboxRow {
   leaseUntil?: number;
   lastError?: string;
   sentAt?: string;
+  /** The row that must be sent before this one (a resolved notice waits for the alert it answers). */
+  afterId?: number;
   payload: OutboxPayload;
 }
 
@@ -48,6 +50,7 @@ interface Row {
   lease_until: number | null;
   last_error: string | null;
   sent_at: string | null;
+  after_id: number | null;
   payload: string;
 }
 
@@ -68,6 +71,7 @@ function fromRow(r: Row): OutboxRow {
   if (r.lease_until !== null) o.leaseUntil = r.lease_until;
   if (r.last_error !== null) o.lastError = r.last_error;
   if (r.sent_at !== null) o.sentAt = r.sent_at;
+  if (r.after_id !== null) o.afterId = r.after_id;
   return o;
 }
 
@@ -90,12 +94,14 @@ export function enqueue(
     payload: OutboxPayload;
     /** Epoch ms before which the relay leaves the row alone; default `createdAt`. */
     notBefore?: number;
+    /** A row that must be `sent` before this one is claimed (the alert a resolved notice answers). */
+    afterId?: number;
   },
 ): number | undefined {
   const info = prepared(
     store,
-    `INSERT OR IGNORE INTO outbox (dedup_key, recipient, kind, message_id, status, attempts, created_at, next_attempt_at, payload)
-       VALUES (?, ?, ?, ?, 'pending', 0, ?, ?, ?)`,
+    `INSERT OR IGNORE INTO outbox (dedup_key, recipient, kind, message_id, status, attempts, created_at, next_attempt_at, after_id, payload)
+       VALUES (?, ?, ?, ?, 'pending', 0, ?, ?, ?, ?)`,
   ).run(
     m.dedupKey,
     m.recipient,
@@ -103,6 +109,7 @@ export function enqueue(
     m.messageId,
     m.createdAt,
     m.notBefore ?? Date.parse(m.createdAt),
+    m.afterId ?? null,
     JSON.stringify(m.payload),
   );
   return info.changes === 1 ? Number(info.lastInsertRowid) : undefined;
@@ -111,6 +118,8 @@ export function enqueue(
 /**
  * Claim up to `limit` due rows for `owner` with a lease: pending rows whose time has come, and rows whose previous
  * lease expired (a relay that died between sending and marking). One statement, so two relays never share a row.
+ * A row with `after_id` waits until that row is `sent`: a resolved notice never overtakes the alert it answers, also
+ * when that alert is left `sending` by a relay that died and is only taken again once its lease expires.
  */
 export function claimDue(
   store: RepoStore,
@@ -122,9 +131,11 @@ export function claimDue(
   const rows = prepared(
     store,
     `UPDATE outbox SET status = 'sending', lease_owner = @owner, lease_until = @leaseUntil, attempts = attempts + 1
-       WHERE id IN (SELECT id FROM outbox
-                    WHERE (status = 'pending' AND next_attempt_at <= @now) OR (status = 'sending' AND lease_until < @now)
-                    ORDER BY id LIMIT @limit)
+       WHERE id IN (SELECT o.id FROM outbox o
+                    WHERE ((o.status = 'pending' AND o.next_attempt_at <= @now)
+                           OR (o.status = 'sending' AND o.lease_until < @now))
+                      AND (o.after_id IS NULL OR (SELECT d.status FROM outbox d WHERE d.id = o.after_id) = 'sent')
+                    ORDER BY o.id LIMIT @limit)
        RETURNING *`,
   ).all({ owner, leaseUntil: nowMs + leaseMs, now: nowMs, limit }) as Row[];
   return rows.map(fromRow).sort((a, b) => a.id - b.id);
@@ -158,15 +169,30 @@ export function markRetry(
   );
 }
 
-/** Give up on a claimed row, recording why. */
-export function markDead(store: RepoStore, id: number, owner: string, error: string): boolean {
-  return (
+/**
+ * Give up on a claimed row, recording why. The pending rows waiting for it (resolved notices of an alert that never
+ * arrived) are given up with it: they would answer a mail the recipient does not have. Returns their ids too.
+ */
+export function markDead(
+  store: RepoStore,
+  id: number,
+  owner: string,
+  error: string,
+): { dead: boolean; dependents: number[] } {
+  const dead =
     prepared(
       store,
       `UPDATE outbox SET status = 'dead', last_error = ?, lease_owner = NULL, lease_until = NULL
          WHERE id = ? AND status = 'sending' AND lease_owner = ?`,
-    ).run(error, id, owner).changes === 1
-  );
+    ).run(error, id, owner).changes === 1;
+  if (!dead) return { dead, dependents: [] };
+  const dependents = (
+    prepared(
+      store,
+      `UPDATE outbox SET status = 'dead', last_error = ? WHERE after_id = ? AND status = 'pending' RETURNING id`,
+    ).all(`the message it follows (outbox row ${id}) was given up: ${error}`, id) as { id: number }[]
+  ).map((r) => r.id);
+  return { dead, dependents };
 }
 
 /** Rows, oldest first, optionally of some statuses. */
@@ -278,4 +304,81 @@ export function countQueuedSince(
     `SELECT COUNT(*) AS n FROM outbox WHERE recipient = ? AND created_at >= ? AND kind IN (${kinds.map(() => '?').join(', ')})`,
   ).get(recipient, since, ...kinds) as { n: number };
   return row.n;
+}
+
+/** A row that needs attention: retried after a failure, or given up. */
+export interface OutboxProblem {
+  id: number;
+  kind: OutboxKind;
+  recipient: string;
+  status: 'retrying' | 'dead';
+  attempts: number;
+  createdAt: string;
+  /** When the next attempt is due (ISO), for a retrying row. */
+  nextAttemptAt?: string;
+  /** The last failure as recorded by the relay (class and server reply). */
+  lastError?: string;
+}
+
+/** The outbox at a glance: counts, with pending rows split into first attempts and retries. */
+export interface OutboxSummary {
+  /** Queued and not yet tried (including cap digests waiting for the end of their hour). */
+  pending: number;
+  /** Tried, failed, and waiting for their next attempt. */
+  retrying: number;
+  /** Claimed by a relay now, or left so by a relay that died (sent again once its lease expires). */
+  sending: number;
+  sent: number;
+  dead: number;
+  /** Dead rows, then retrying rows, the most recent `limit` of each. */
+  problems: OutboxProblem[];
+}
+
+/**
+ * Counts by state and the rows that need attention, for `upwatch status`. Payloads are not read.
+ *
+ * @example
+ * outboxSummary(store).dead // rows given up on
+ */
+export function outboxSummary(store: RepoStore, limit = 20): OutboxSummary {
+  const c = prepared(
+    store,
+    `SELECT
+       COALESCE(SUM(status = 'pending' AND attempts = 0), 0) AS pending,
+       COALESCE(SUM(status = 'pending' AND attempts > 0), 0) AS retrying,
+       COALESCE(SUM(status = 'sending'), 0) AS sending,
+       COALESCE(SUM(status = 'sent'), 0) AS sent,
+       COALESCE(SUM(status = 'dead'), 0) AS dead
+     FROM outbox`,
+  ).get() as Omit<OutboxSummary, 'problems'>;
+  const rows = prepared(
+    store,
+    `SELECT * FROM (SELECT id, kind, recipient, 'dead' AS state, attempts, created_at, next_attempt_at, last_error
+                      FROM outbox WHERE status = 'dead' ORDER BY id DESC LIMIT @limit)
+     UNION ALL
+     SELECT * FROM (SELECT id, kind, recipient, 'retrying' AS state, attempts, created_at, next_attempt_at, last_error
+                      FROM outbox WHERE status = 'pending' AND attempts > 0 ORDER BY id DESC LIMIT @limit)`,
+  ).all({ limit }) as {
+    id: number;
+    kind: OutboxKind;
+    recipient: string;
+    state: 'retrying' | 'dead';
+    attempts: number;
+    created_at: string;
+    next_attempt_at: number;
+    last_error: string | null;
+  }[];
+  const problems = rows
+    .map((r): OutboxProblem => ({
+      id: r.id,
+      kind: r.kind,
+      recipient: r.recipient,
+      status: r.state,
+      attempts: r.attempts,
+      createdAt: r.created_at,
+      ...(r.state === 'retrying' ? { nextAttemptAt: new Date(r.next_attempt_at).toISOString() } : {}),
+      ...(r.last_error !== null ? { lastError: r.last_error } : {}),
+    }))
+    .sort((a, b) => (a.status === b.status ? a.id - b.id : a.status === 'dead' ? -1 : 1));
+  return { ...c, problems };
 }

@@ -1,3 +1,4 @@
+import Database from 'better-sqlite3';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -60,6 +61,25 @@ describe('openStore', () => {
     expect(() => openStore(join(dir, 'missing.db'), { readonly: true })).toThrow(
       expect.objectContaining({ code: 'STORE_UNAVAILABLE' }),
     );
+  });
+});
+
+describe('openStore on a store that is not finished', () => {
+  it('read-only: a file with no schema yet is "being created", an older schema "needs migrations"; neither migrates', () => {
+    const empty = join(dir, 'being-created.db');
+    new Database(empty).close();
+    expect(() => openStore(empty, { readonly: true })).toThrow(/is being created \(it has no tables yet\)/);
+    const old = join(dir, 'old.db');
+    const db = new Database(old);
+    MIGRATIONS[0]!.up(db);
+    db.pragma('user_version = 1');
+    db.close();
+    expect(() => openStore(old, { readonly: true })).toThrow(
+      new RegExp(`needs migrations \\(schema version 1 of ${MIGRATIONS.length}\\)`),
+    );
+    const check = new Database(old, { readonly: true });
+    expect(check.pragma('user_version', { simple: true })).toBe(1);
+    check.close();
   });
 });
 

@@ -1,6 +1,6 @@
 // The history store: one SQLite file (better-sqlite3) holding polls, observations, doc snapshots and pauses.
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { addDays, isoDay } from '../core/clock.js';
 import { UpwatchError } from '../core/errors.js';
@@ -133,6 +133,11 @@ function sqliteCode(e: unknown): string | undefined {
 }
 
 function openConnection(path: string, readonly: boolean): Database.Database {
+  if (readonly && path !== ':memory:' && !existsSync(path)) {
+    throw new UpwatchError('STORE_UNAVAILABLE', `no store at ${path}`, {
+      hint: 'run `upwatch poll` once to create the store, or pass --db PATH',
+    });
+  }
   try {
     if (path !== ':memory:' && !readonly) mkdirSync(dirname(path), { recursive: true });
     return new Database(path, { readonly, fileMustExist: readonly });
@@ -146,6 +151,23 @@ function openConnection(path: string, readonly: boolean): Database.Database {
   }
 }
 
+/**
+ * Switch to WAL. SQLite answers SQLITE_BUSY at once, without the busy handler, when another connection holds a lock
+ * during the switch (two processes creating one new store); waiting for that lock through a write transaction, which
+ * does honour busy_timeout, then trying again settles it.
+ */
+function useWal(db: Database.Database): void {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      db.pragma('journal_mode = WAL');
+      return;
+    } catch (e) {
+      if (sqliteCode(e)?.startsWith('SQLITE_BUSY') !== true || attempt >= 5) throw e;
+      db.transaction(() => undefined).immediate();
+    }
+  }
+}
+
 function configure(
   db: Database.Database,
   path: string,
@@ -153,14 +175,16 @@ function configure(
   synchronous: 'full' | 'normal' = 'full',
 ): void {
   try {
-    if (!readonly) db.pragma('journal_mode = WAL');
+    // First: every later statement, switching to WAL included, then waits for another process's lock instead of
+    // failing at once (two `upwatch poll`s creating one new store).
+    db.pragma('busy_timeout = 5000');
+    if (!readonly) useWal(db);
     // synchronous=FULL on every connection: the alert outbox lives in this file, and a queued alert must survive
     // power loss, not only a process crash. WAL+NORMAL may drop the last commits on an OS crash; WAL+FULL syncs the
     // WAL at each commit. better-sqlite3 is built with SQLITE_DEFAULT_WAL_SYNCHRONOUS=1, so a reopened WAL file
     // would silently be NORMAL unless set here (shared/reference/reliability.md §4).
     db.pragma(synchronous === 'normal' ? 'synchronous = NORMAL' : 'synchronous = FULL');
     db.pragma('foreign_keys = ON');
-    db.pragma('busy_timeout = 5000');
     // 64 MiB page cache (default 2 MiB): observation upserts land all over the (source, metric, entity) key space.
     db.pragma('cache_size = -65536');
     const check = db.pragma('quick_check', { simple: true }) as string;
@@ -186,28 +210,73 @@ function configure(
   }
 }
 
+function schemaVersion(db: Database.Database): number {
+  return db.pragma('user_version', { simple: true }) as number;
+}
+
+function tooNew(path: string, version: number): UpwatchError {
+  return new UpwatchError(
+    'STORE_UNAVAILABLE',
+    `store ${path} has schema version ${version}, newer than this upwatch knows (${MIGRATIONS.length})`,
+    { hint: 'upgrade upwatch, or point --db at another file' },
+  );
+}
+
+/**
+ * A read-only opener that finds an unfinished schema waits for the process that may be migrating it: a second
+ * connection takes the write lock and releases it at once (BEGIN IMMEDIATE, ROLLBACK; nothing is written), which
+ * waits up to busy_timeout for a migration in flight to commit. False when that is not possible (no write permission).
+ */
+function waitForWriter(path: string): boolean {
+  if (path === ':memory:') return false;
+  let waiter: Database.Database | undefined;
+  try {
+    waiter = new Database(path, { fileMustExist: true });
+    waiter.pragma('busy_timeout = 5000');
+    waiter.exec('BEGIN IMMEDIATE; ROLLBACK');
+    return true;
+  } catch {
+    return false;
+  } finally {
+    waiter?.close();
+  }
+}
+
+/**
+ * Bring the schema to the latest version. The version is read again inside the write transaction (BEGIN IMMEDIATE
+ * takes the write lock first), so two processes opening one new store never both apply a migration: the second waits
+ * for the lock (busy_timeout), then finds the work done. All pending migrations commit together, so a reader sees
+ * either the old schema or the new one, never half of it. A read-only opener never migrates.
+ */
 function migrate(db: Database.Database, path: string, readonly: boolean): void {
-  const version = db.pragma('user_version', { simple: true }) as number;
-  if (version > MIGRATIONS.length) {
-    throw new UpwatchError(
-      'STORE_UNAVAILABLE',
-      `store ${path} has schema version ${version}, newer than this upwatch knows (${MIGRATIONS.length})`,
-      { hint: 'upgrade upwatch, or point --db at another file' },
-    );
-  }
-  if (version === MIGRATIONS.length) return;
+  let seen = schemaVersion(db);
+  if (seen > MIGRATIONS.length) throw tooNew(path, seen);
+  if (seen === MIGRATIONS.length) return;
+  if (readonly && waitForWriter(path)) seen = schemaVersion(db);
+  if (seen === MIGRATIONS.length) return;
   if (readonly) {
-    throw new UpwatchError('STORE_UNAVAILABLE', `store ${path} needs migrations and was opened read-only`, {
-      hint: 'run `upwatch poll` (or any writing command) once to migrate it',
-    });
+    throw seen === 0
+      ? new UpwatchError('STORE_UNAVAILABLE', `store ${path} is being created (it has no tables yet)`, {
+          retryable: true,
+          hint: 'another upwatch process is creating it: run again once the first `upwatch poll` has finished',
+        })
+      : new UpwatchError(
+          'STORE_UNAVAILABLE',
+          `store ${path} needs migrations (schema version ${seen} of ${MIGRATIONS.length}) and was opened read-only`,
+          {
+            retryable: true,
+            hint: 'run `upwatch poll` (or any writing command) once to migrate it, or run again if one is running',
+          },
+        );
   }
-  for (let v = version; v < MIGRATIONS.length; v++) {
-    const m = MIGRATIONS[v]!;
-    db.transaction(() => {
-      m.up(db);
+  db.transaction(() => {
+    const version = schemaVersion(db);
+    if (version > MIGRATIONS.length) throw tooNew(path, version);
+    for (let v = version; v < MIGRATIONS.length; v++) {
+      MIGRATIONS[v]!.up(db);
       db.pragma(`user_version = ${v + 1}`);
-    }).immediate();
-  }
+    }
+  }).immediate();
 }
 
 function parseJson<T>(text: string | null): T | undefined {

@@ -1,6 +1,6 @@
 // upwatch report end to end: a real poll against the loopback Graph-like server fills a store, then the report is
 // written, parsed and checked; the exit-2 paths; and `upwatch demo --report`.
-import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DomUtils, parseDocument } from 'htmlparser2';
 import type { Document, Element } from 'domhandler';
@@ -10,6 +10,7 @@ import { openStore } from '../../src/store/store.js';
 import { cli, exitOf, spawnTsx } from '../helpers/cli.js';
 import { startGraphServer, type GraphServer } from '../helpers/graph-server.js';
 import { tempDir } from '../helpers/temp-dir.js';
+import { mountTinyFs, type TinyFs } from '../helpers/tiny-fs.js';
 
 const TOKEN = 'tok-report-7731';
 const dir = tempDir('upwatch-e2e-report-');
@@ -225,6 +226,33 @@ describe('upwatch report', () => {
     ]);
     expect((await exitOf(missing)).code).toBe(2);
   }, 30_000);
+});
+
+describe('upwatch report on a full disk', () => {
+  const fs = mountTinyFs(64);
+  afterAll(() => {
+    if ('dir' in fs) fs.unmount();
+  });
+
+  it.skipIf('skip' in fs)(
+    `exits 2 and leaves the previous report whole, with no temporary file${'skip' in fs ? ` (skipped: ${fs.skip})` : ''}`,
+    async () => {
+      const tiny = (fs as TinyFs).dir;
+      const out = join(tiny, 'upwatch-report.html');
+      writeFileSync(out, '<!doctype html><p>yesterday’s report</p>\n');
+      // Fill the 64 KiB tmpfs to its last page: the new report (about 20 KB) cannot fit.
+      writeFileSync(join(tiny, 'filler'), Buffer.alloc(56 * 1024));
+      const r = await cli(['report', '--out', out], { cwd });
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(/cannot write --out .*upwatch-report\.html: .*ENOSPC.*\[USAGE\]/);
+      expect(readFileSync(out, 'utf8')).toBe('<!doctype html><p>yesterday’s report</p>\n');
+      expect(readdirSync(tiny).sort()).toEqual(['filler', 'upwatch-report.html']);
+      // and a first report that does not fit leaves no file at all (it used to leave a 0-byte one)
+      const fresh = await cli(['report', '--out', join(tiny, 'fresh.html')], { cwd });
+      expect(fresh.code).toBe(2);
+      expect(readdirSync(tiny).sort()).toEqual(['filler', 'upwatch-report.html']);
+    },
+  );
 });
 
 describe('upwatch demo --report', () => {

@@ -17,11 +17,20 @@ export interface SmtpSink {
   /** Reply to RCPT TO for an address with this code (undefined = accept). */
   rcptCode: (address: string) => number | undefined;
   setRcptCode(fn: (address: string) => number | undefined): void;
+  /** The text after the code when a recipient is rejected (default `rejected <address>`). */
+  setRcptText(fn: (address: string) => string): void;
   /** Reject AUTH with this code (e.g. 535); undefined = accept. */
   setAuthCode(code: number | undefined): void;
   parsed(): Promise<ParsedMail[]>;
   /** Resolves once at least `count` messages have arrived (event-driven, no polling). */
   waitFor(count: number): Promise<void>;
+  /**
+   * While on, a message's data is read but never answered (no 250): the sender hangs mid-send, as when it is killed
+   * before the server accepted the message. Held messages are not `received` (SMTP never took them).
+   */
+  setHoldData(on: boolean): void;
+  /** Resolves once at least `count` messages are being held unanswered. */
+  waitForHeld(count: number): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -30,7 +39,11 @@ export async function startSmtpSink(port = 0): Promise<SmtpSink> {
   const received: ReceivedMail[] = [];
   const waiters: { count: number; resolve: () => void }[] = [];
   let rcpt: (address: string) => number | undefined = () => undefined;
+  let rcptText: (address: string) => string = (a) => `rejected ${a}`;
   let authCode: number | undefined;
+  let hold = false;
+  let held = 0;
+  const heldWaiters: { count: number; resolve: () => void }[] = [];
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS'],
@@ -41,13 +54,21 @@ export async function startSmtpSink(port = 0): Promise<SmtpSink> {
         : cb(null, { user: 'test' }),
     onRcptTo: (address, _session, cb) => {
       const code = rcpt(address.address);
-      if (code) return cb(Object.assign(new Error(`rejected ${address.address}`), { responseCode: code }));
+      if (code) return cb(Object.assign(new Error(rcptText(address.address)), { responseCode: code }));
       cb();
     },
     onData(stream, session, cb) {
       const chunks: Buffer[] = [];
       stream.on('data', (d: Buffer) => chunks.push(d));
       stream.on('end', () => {
+        if (hold) {
+          held += 1;
+          for (const w of heldWaiters.filter((x) => held >= x.count)) {
+            heldWaiters.splice(heldWaiters.indexOf(w), 1);
+            w.resolve();
+          }
+          return;
+        }
         received.push({
           raw: Buffer.concat(chunks).toString('utf8'),
           from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
@@ -75,6 +96,9 @@ export async function startSmtpSink(port = 0): Promise<SmtpSink> {
     setRcptCode(fn) {
       rcpt = fn;
     },
+    setRcptText(fn) {
+      rcptText = fn;
+    },
     setAuthCode(code) {
       authCode = code;
     },
@@ -83,6 +107,13 @@ export async function startSmtpSink(port = 0): Promise<SmtpSink> {
       received.length >= count
         ? Promise.resolve()
         : new Promise<void>((resolve) => waiters.push({ count, resolve })),
+    setHoldData(on) {
+      hold = on;
+    },
+    waitForHeld: (count) =>
+      held >= count
+        ? Promise.resolve()
+        : new Promise<void>((resolve) => heldWaiters.push({ count, resolve })),
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }

@@ -1,7 +1,8 @@
 // `upwatch ci`: the pull-request check — flags, output routing (stdout, --output, step summary) and the exit code.
 import { Option, type Command } from 'commander';
-import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { appendFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { writeFileAtomic } from '../../core/atomic-write.js';
 import { UpwatchError, errorMessage } from '../../core/errors.js';
 import { CI_FORMATS, formatResult, type CiFormat } from '../../ci/format/index.js';
 import { escapeData, escapeProperty } from '../../ci/format/github.js';
@@ -111,8 +112,7 @@ async function runCiCommand(flags: CiFlags, io: CliIO, version: string): Promise
     if (flags.output !== undefined) {
       const path = resolve(io.cwd, flags.output);
       try {
-        mkdirSync(dirname(path), { recursive: true });
-        writeFileSync(path, rendered);
+        writeFileAtomic(path, rendered);
       } catch (e) {
         throw new UpwatchError('USAGE', `cannot write --output ${flags.output}: ${errorMessage(e)}`, {
           hint: 'check that the directory is writable',

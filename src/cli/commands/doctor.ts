@@ -81,7 +81,7 @@ function checkStore(path: string): Check[] {
             level: 'warn',
             what: 'outbox',
             detail: `${counts.pending} pending, ${counts.sent} sent, ${counts.dead} dead`,
-            hint: 'dead notifications were given up on; see their last_error in the outbox table and fix SMTP or the recipients',
+            hint: 'dead notifications were given up on; `upwatch status` lists them with the last error: fix SMTP or the recipients',
           }
         : { level: 'ok', what: 'outbox', detail: `${counts.pending} pending, ${counts.sent} sent, 0 dead` },
     );

@@ -1,6 +1,7 @@
 // `upwatch report`: write one self-contained HTML file (gates, findings with evidence and charts, sources) from the store.
 import type { Command } from 'commander';
-import { accessSync, constants, existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync, statSync } from 'node:fs';
+import { writeFileAtomic } from '../../core/atomic-write.js';
 import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import { hasErrors, loadContracts } from '../../contracts/load.js';
 import { formatDiagnostic } from '../../core/diagnostic.js';
@@ -65,12 +66,12 @@ export function checkWritable(path: string, flag: string): void {
 }
 
 /**
- * Write a rendered report to `path`, creating its directory. A failure is a USAGE error (exit 2) naming the flag.
+ * Write a rendered report to `path` atomically (core/atomic-write.ts), creating its directory: a full disk leaves the
+ * previous report whole and no partial file. A failure is a USAGE error (exit 2) naming the flag.
  */
 export function writeReportFile(path: string, html: string, flag = '--out'): void {
   try {
-    mkdirSync(dirname(path), { recursive: true });
-    writeFileSync(path, html);
+    writeFileAtomic(path, html);
   } catch (e) {
     throw new UpwatchError('USAGE', `cannot write ${flag} ${path}: ${errorMessage(e)}`, {
       hint: 'check that the directory is writable, or pass another file',

@@ -1,4 +1,4 @@
-// `upwatch status`: per source the last poll, its outcome and counts, plus paused principals.
+// `upwatch status`: per source the last poll, its outcome and counts, paused principals, findings, features and mail.
 import type { Command } from 'commander';
 import { existsSync } from 'node:fs';
 import { loadContracts } from '../../contracts/load.js';
@@ -7,6 +7,9 @@ import { principalPauses, type PrincipalPause } from '../../store/pauses.js';
 import { breakers } from '../../store/breakers.js';
 import { breakerKeyOf, type BreakerRecord } from '../../core/breaker.js';
 import { sourceStatuses, type SourceStatus } from '../../store/source-status.js';
+import { outboxSummary, type OutboxSummary } from '../../store/outbox-repo.js';
+import { scrubText } from '../../alerts/scrub.js';
+import { secretValues } from './poll.js';
 import { openStore } from '../../store/store.js';
 import { activeFindings } from '../../store/findings-repo.js';
 import { gateSummary, type GateSummary } from '../../gate/check-gate.js';
@@ -28,6 +31,8 @@ export interface StatusReport {
   findings: StatusFinding[];
   /** Feature states (present when the contracts could be loaded). */
   gate?: GateSummary;
+  /** The alert outbox: counts by state, and the retrying and dead rows with their last error (redacted). */
+  mail: OutboxSummary;
 }
 
 /** A finding as `status` shows it. */
@@ -73,6 +78,50 @@ async function contractsIfAny(io: CliIO, dir: string): Promise<ContractSet | und
   }
 }
 
+/** Secret values a relay error could echo: the SMTP password and the sources' credentials. */
+function mailSecrets(io: CliIO, smtpUrl: string | undefined, contracts: ContractSet | undefined): string[] {
+  const out = contracts ? secretValues(contracts, (n) => io.env[n]) : [];
+  if (smtpUrl) {
+    try {
+      const pass = new URL(smtpUrl).password;
+      if (pass) out.push(pass, decodeURIComponent(pass));
+    } catch {
+      // a URL that does not parse has no password to hide here; doctor reports it
+    }
+  }
+  return out;
+}
+
+/** The outbox with every last error scrubbed of credentials (patterns and the exact secret values). */
+function mailStatus(summary: OutboxSummary, secrets: readonly string[]): OutboxSummary {
+  return {
+    ...summary,
+    problems: summary.problems.map((p) =>
+      p.lastError === undefined ? p : { ...p, lastError: scrubText(p.lastError, secrets) },
+    ),
+  };
+}
+
+function mailLines(mail: OutboxSummary): string {
+  const total = mail.pending + mail.retrying + mail.sending + mail.sent + mail.dead;
+  if (total === 0) return '';
+  const parts = [`${mail.pending} pending`, `${mail.retrying} retrying`];
+  if (mail.sending > 0) parts.push(`${mail.sending} sending`);
+  parts.push(`${mail.dead} dead (undeliverable)`, `${mail.sent} sent`);
+  let out = `\nmail: ${parts.join(', ')}\n`;
+  for (const p of mail.problems) {
+    const label = p.status === 'dead' ? 'DEAD ' : 'RETRY';
+    const when = p.status === 'dead' ? `queued ${p.createdAt}` : `next at ${p.nextAttemptAt ?? '?'}`;
+    const why = p.lastError ? `: ${p.lastError.replace(/\s+/g, ' ')}` : '';
+    out += `  ${label} #${p.id} ${p.kind} to ${p.recipient}, ${p.attempts} attempt${p.attempts === 1 ? '' : 's'}, ${when}${why}\n`;
+  }
+  const listed = (s: 'dead' | 'retrying') => mail.problems.filter((p) => p.status === s).length;
+  if (listed('dead') < mail.dead) out += `  … and ${mail.dead - listed('dead')} older dead\n`;
+  if (listed('retrying') < mail.retrying)
+    out += `  … and ${mail.retrying - listed('retrying')} older retrying\n`;
+  return out;
+}
+
 function table(rows: string[][]): string {
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
   return (
@@ -96,7 +145,10 @@ function table(rows: string[][]): string {
 export function registerStatus(program: Command, io: CliIO, state: CommandState): void {
   program
     .command('status')
-    .description('Show each source: last poll, its outcome, poll and value counts; paused tokens/hosts')
+    .description(
+      'Show each source: last poll, its outcome, poll and value counts; paused tokens/hosts; open findings; ' +
+        'feature states; the mail outbox (pending, retrying, dead, with the last error)',
+    )
     .option('--db <path>', 'store file (env UPWATCH_DB, default .upwatch/upwatch.db)')
     .option('--json', 'print JSON')
     .option('--contracts <dir>', 'also list sources declared here that were never polled')
@@ -129,6 +181,7 @@ export function registerStatus(program: Command, io: CliIO, state: CommandState)
             ...(contracts && contracts.features.length > 0
               ? { gate: gateSummary(store, contracts, now) }
               : {}),
+            mail: mailStatus(outboxSummary(store), mailSecrets(io, settings.smtpUrl, contracts)),
           };
         } finally {
           store.close();
@@ -179,6 +232,7 @@ export function registerStatus(program: Command, io: CliIO, state: CommandState)
           }
           for (const p of report.pauses)
             io.stdout(`paused: ${p.principal} until ${p.nextAllowedAt} (${p.reason})\n`);
+          io.stdout(mailLines(report.mail));
           io.stdout(`\nopen findings: ${report.findings.length}\n`);
           for (const f of report.findings) {
             const ack = f.status === 'acknowledged' ? ' (acknowledged)' : '';
