@@ -70,8 +70,10 @@ export interface HttpResponse {
   attempts: number;
   /** Wall time over all attempts and waits. */
   latencyMs: number;
-  /** Parsed `Retry-After` of the last response, in ms from now. */
+  /** Parsed `Retry-After` of the last response, in ms from `receivedAt`. */
   retryAfterMs?: number;
+  /** The client's clock when the last response arrived: a pause the response asks for counts from here. */
+  receivedAt: Date;
 }
 
 /** Details every HTTP UpwatchError carries (safe to store). */
@@ -397,7 +399,8 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
         continue;
       }
       const kept = keptHeaders(a.rawHeaders, redact, req.keepHeaders);
-      const retryAfterMs = parseRetryAfter(kept['retry-after'], clock.now());
+      const receivedAt = clock.now();
+      const retryAfterMs = parseRetryAfter(kept['retry-after'], receivedAt);
       const details: HttpErrorDetails = {
         url: shownUrl,
         attempts: attempt,
@@ -422,6 +425,7 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
         text,
         attempts: attempt,
         latencyMs: elapsed(),
+        receivedAt,
         ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
       };
       if ((req.expect ?? 'json') === 'json') {
