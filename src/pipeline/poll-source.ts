@@ -8,7 +8,8 @@ import type { SecretLookup } from '../core/secret.js';
 import type { HttpClient } from '../providers/http.js';
 import type { FetchProgress, Provider } from '../providers/provider.js';
 import { PROVIDERS_BY_NAME } from '../providers/registry.js';
-import { principalPauses } from '../store/pauses.js';
+import { principalPauses, type PauseBook } from '../store/pauses.js';
+import { MAX_PAUSE_MS, type ClockFault } from '../core/clock-trust.js';
 import { breakers } from '../store/breakers.js';
 import {
   BREAKER_DEFAULTS,
@@ -16,6 +17,7 @@ import {
   afterPoll,
   breakerKeyOf,
   pollKind,
+  probeBeyondCooldown,
   type BreakerOptions,
 } from '../core/breaker.js';
 import type { Store } from '../store/store.js';
@@ -36,6 +38,30 @@ export interface PollDeps {
   concurrency?: number;
   /** Circuit breaker per upstream host (defaults BREAKER_DEFAULTS: 3 unreachable polls, 5 min → 1 h). */
   breaker?: Partial<BreakerOptions>;
+  /** Told of each stored time found too far ahead of the clock (an untrusted pause or probe), after it is logged. */
+  onClockFault?: (fault: ClockFault) => void;
+}
+
+/**
+ * The pause book a provider sees: a pause ending beyond now + MAX_PAUSE_MS is not in force (the book says so), and
+ * here it is logged and reported as a clock fault.
+ */
+function checkedPauses(book: PauseBook, report: (fault: ClockFault) => void): PauseBook {
+  return {
+    ...book,
+    pausedUntil(principal, now) {
+      const bad = book.untrusted(principal, now);
+      if (bad)
+        report({
+          kind: 'pause',
+          subject: principal,
+          stored: bad.nextAllowedAt,
+          now: now.toISOString(),
+          allowedMs: MAX_PAUSE_MS,
+        });
+      return book.pausedUntil(principal, now);
+    },
+  };
 }
 
 /** `ok` when every metric was verified (values or confirmed absence), `failed` when none was, else `partial`. */
@@ -73,7 +99,26 @@ export async function pollSource(deps: PollDeps, source: SourceContract): Promis
   const options = { ...BREAKER_DEFAULTS, ...deps.breaker };
   const book = breakers(deps.store);
   const key = breakerKeyOf(source);
-  const admission = admit(book.get(key), started, options);
+  const reportFault = (fault: ClockFault) => {
+    logger.warn('stored time ahead of the clock; not trusted (clock fault)', {
+      source: source.name,
+      kind: fault.kind,
+      subject: fault.subject,
+      stored: fault.stored,
+      now: fault.now,
+    });
+    deps.onClockFault?.(fault);
+  };
+  const current = book.get(key);
+  if (current?.nextProbeAt && probeBeyondCooldown(current, started, options))
+    reportFault({
+      kind: 'breaker',
+      subject: key,
+      stored: current.nextProbeAt,
+      now: started.toISOString(),
+      allowedMs: options.maxCooldownMs,
+    });
+  const admission = admit(current, started, options);
   if (!admission.allow) {
     // The host failed K polls in a row: skip it until the cool-down passes. Recorded as "could not verify", so it
     // opens and resolves no data finding and is never evidence of a frozen value.
@@ -111,7 +156,7 @@ export async function pollSource(deps: PollDeps, source: SourceContract): Promis
       now: started,
       logger,
       progress: deps.onProgress ?? (() => undefined),
-      pauses: principalPauses(deps.store),
+      pauses: checkedPauses(principalPauses(deps.store), reportFault),
       ...(deps.concurrency ? { concurrency: deps.concurrency } : {}),
     });
     status = outcomeOf(fetch);

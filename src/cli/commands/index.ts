@@ -10,6 +10,7 @@ import { registerValidate } from './validate.js';
 import { registerGate } from './gate.js';
 import { registerAck } from './ack.js';
 import { registerOverride } from './override.js';
+import { registerClearPause } from './clear-pause.js';
 import { registerDoctor } from './doctor.js';
 import { registerBacktest } from './backtest.js';
 import { registerDemo } from './demo.js';
@@ -29,6 +30,7 @@ const COMMANDS: RegisterCommand[] = [
   registerPoll,
   registerRun,
   registerStatus,
+  registerClearPause,
   registerReport,
   registerBacktest,
   registerDemo,
