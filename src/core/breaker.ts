@@ -56,6 +56,7 @@ const TRANSPORT = new Set(['HTTP_CONNECT', 'HTTP_TIMEOUT']);
 /**
  * Classify a stored poll for the breaker. Only a `failed` poll whose every request failed in transport (refused,
  * reset, timed out) or got a 5xx after its retries is unreachable; one answer of any other status means the host is up.
+ * Requests the poll's budget stopped (POLL_DEADLINE) are left out.
  *
  * @example
  * pollKind({ outcome: 'failed', requests: [{ error: { code: 'HTTP_CONNECT', … } }] }) // 'refused'
@@ -65,6 +66,8 @@ export function pollKind(poll: Pick<PollRecord, 'outcome' | 'requests'>): PollKi
   if (poll.outcome !== 'failed') return 'answered';
   let kind: UnreachableKind | undefined;
   for (const r of poll.requests) {
+    // Not started, or cut by the poll's own deadline: says nothing about the host either way.
+    if (r.error?.code === 'POLL_DEADLINE') continue;
     const status = r.status ?? r.error?.status;
     let k: UnreachableKind | undefined;
     if (status !== undefined && status >= 500) k = 'server_error';
@@ -73,7 +76,7 @@ export function pollKind(poll: Pick<PollRecord, 'outcome' | 'requests'>): PollKi
     if (!k) return 'answered';
     kind ??= k;
   }
-  return kind ?? 'answered';
+  return kind ?? (poll.requests.every((r) => r.error?.code === 'POLL_DEADLINE') ? 'not_tried' : 'answered');
 }
 
 /** Cool-down after `probesFailed` failed probes: base · 2^n, capped. */

@@ -6,6 +6,12 @@ import { silentLogger, type Logger } from '../core/logger.js';
 import type { FetchResult, PollOutcome, PollRecord } from '../core/observation.js';
 import type { SecretLookup } from '../core/secret.js';
 import type { HttpClient } from '../providers/http.js';
+import {
+  DEFAULT_HUNG_REQUESTS_PER_HOST,
+  DEFAULT_POLL_DEADLINE_MS,
+  createPollBudget,
+  type PollBudget,
+} from '../providers/poll-budget.js';
 import type { FetchProgress, Provider } from '../providers/provider.js';
 import { PROVIDERS_BY_NAME } from '../providers/registry.js';
 import { principalPauses, type PauseBook } from '../store/pauses.js';
@@ -38,8 +44,20 @@ export interface PollDeps {
   concurrency?: number;
   /** Circuit breaker per upstream host (defaults BREAKER_DEFAULTS: 3 unreachable polls, 5 min → 1 h). */
   breaker?: Partial<BreakerOptions>;
+  /**
+   * Overall deadline of one poll, ms (default 5 min): what is still waiting then is cut, what has not started is not
+   * started, and both are recorded as not verified (the poll is partial or failed).
+   */
+  pollDeadlineMs?: number;
+  /** Requests to one host that may time out in a poll before its other requests are not started. Default 3. */
+  hungRequestsPerHost?: number;
   /** Told of each stored time found too far ahead of the clock (an untrusted pause or probe), after it is logged. */
   onClockFault?: (fault: ClockFault) => void;
+}
+
+/** The HTTP client a provider sees during one poll: every request carries the poll's budget. */
+function budgeted(http: HttpClient, budget: PollBudget): HttpClient {
+  return { ...http, get: (req) => http.get({ ...req, budget }) };
 }
 
 /**
@@ -146,12 +164,16 @@ export async function pollSource(deps: PollDeps, source: SourceContract): Promis
   const provider = (deps.providers ?? PROVIDERS_BY_NAME)[source.provider];
   let fetch: FetchResult = { observations: [], requests: [], metricOutcomes: [] };
   let status: ReturnType<typeof outcomeOf>;
+  const budget = createPollBudget({
+    deadlineMs: deps.pollDeadlineMs ?? DEFAULT_POLL_DEADLINE_MS,
+    hungPerHost: deps.hungRequestsPerHost ?? DEFAULT_HUNG_REQUESTS_PER_HOST,
+  });
   try {
     if (!provider) {
       throw new UpwatchError('CONFIG_INVALID', `source ${source.name}: unknown provider ${source.provider}`);
     }
     fetch = await provider.fetch(source, {
-      http: deps.http,
+      http: budgeted(deps.http, budget),
       secrets: deps.secrets,
       now: started,
       logger,
@@ -166,7 +188,16 @@ export async function pollSource(deps: PollDeps, source: SourceContract): Promis
     status = { outcome: 'failed', errorCode: code, errorMessage: deps.http.redact(errorMessage(e)) };
     if (code === 'INTERNAL')
       logger.error('provider failed unexpectedly', { source: source.name, error: status.errorMessage });
+  } finally {
+    budget.dispose();
   }
+  const cut = fetch.requests.filter((r) => r.error?.code === 'POLL_DEADLINE').length;
+  if (cut > 0)
+    logger.warn('poll cut short: requests not verified (deadline or hanging host)', {
+      source: source.name,
+      requests: cut,
+      deadlineMs: budget.deadlineMs,
+    });
   const poll = deps.store.recordPoll({
     source: source.name,
     startedAt: started.toISOString(),

@@ -11,6 +11,7 @@ import { UpwatchError, type ErrorCode } from '../core/errors.js';
 import { silentLogger, type Logger } from '../core/logger.js';
 import { KEPT_HEADERS, type RequestRecord, type UpstreamErrorInfo } from '../core/observation.js';
 import { Secret } from '../core/secret.js';
+import type { PollBudget } from './poll-budget.js';
 import { compileRedactor } from './redact.js';
 
 export interface HttpClientOptions {
@@ -22,7 +23,7 @@ export interface HttpClientOptions {
   deadlineMs?: number;
   /** Largest body accepted, enforced while streaming. Default 16 MiB. */
   maxBytes?: number;
-  /** Attempts per request, first included. Default 3. */
+  /** Attempts per request, first included. Default 3. A request that timed out is retried at most once. */
   maxAttempts?: number;
   /** Full-jitter backoff base and cap. Defaults 1 s and 15 s. */
   backoffBaseMs?: number;
@@ -55,6 +56,11 @@ export interface HttpRequest {
   keepHeaders?: readonly string[];
   /** Retry this response as well as 408/429/5xx (e.g. Graph transient error codes). */
   retryOn?: (res: HttpResponse) => boolean;
+  /**
+   * The poll's budget: its deadline aborts the request, and no attempt starts once the deadline passed or enough
+   * requests to the host hung in this poll (error POLL_DEADLINE).
+   */
+  budget?: PollBudget;
 }
 
 /** A response. Any status is a response; transport failures throw. */
@@ -304,10 +310,12 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
     url: string,
     headers: Record<string, string>,
     shownUrl: string,
+    pollSignal: AbortSignal | undefined,
   ): Promise<Attempt> {
     const host = new URL(url).host;
     await limiter.acquire(host);
-    const signal = AbortSignal.timeout(deadlineMs);
+    const timeout = AbortSignal.timeout(deadlineMs);
+    const signal = pollSignal ? AbortSignal.any([timeout, pollSignal]) : timeout;
     const base = { url: shownUrl, attempts: 0, latencyMs: 0 };
     try {
       let res: AxiosResponse<Readable>;
@@ -375,15 +383,28 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
     const headers: Record<string, string> = {};
     for (const [k, v] of Object.entries(req.headers ?? {})) headers[k] = reveal(v, secretValues);
     const shownUrl = redact(url);
+    const host = new URL(url).host;
+    const budget = req.budget;
     const started = performance.now();
     const elapsed = () => Math.round((performance.now() - started) * 10) / 10;
+    let timeouts = 0;
 
     for (let attempt = 1; ; attempt++) {
+      const refused =
+        attempt === 1
+          ? budget?.refuse(host, shownUrl)
+          : budget?.signal.aborted
+            ? budget.deadlineError(shownUrl)
+            : undefined;
+      if (refused) {
+        Object.assign(refused.details, { attempts: attempt - 1, latencyMs: elapsed() });
+        throw refused;
+      }
       let a: Attempt;
       try {
-        a = await attemptOnce(url, headers, shownUrl);
+        a = await attemptOnce(url, headers, shownUrl, budget?.signal);
       } catch (e) {
-        const err =
+        let err =
           e instanceof UpwatchError
             ? e
             : fail('INTERNAL', `unexpected HTTP failure for ${shownUrl}`, false, {
@@ -391,8 +412,16 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
                 attempts: attempt,
                 latencyMs: elapsed(),
               });
+        // Cut by the poll's deadline rather than by its own: not a hang of the host, and not retried.
+        if (budget?.signal.aborted && err.code === 'HTTP_TIMEOUT') err = budget.deadlineError(shownUrl);
         Object.assign(err.details, { attempts: attempt, latencyMs: elapsed() });
         if (!err.retryable || attempt >= maxAttempts) throw err;
+        // A request that hung is retried once at most, and not at all once the host has hung often in this poll.
+        if (err.code === 'HTTP_TIMEOUT') {
+          timeouts++;
+          budget?.noteHang(host);
+          if (timeouts >= 2 || budget?.refuse(host, shownUrl)) throw err;
+        }
         const wait = backoffMs(attempt, baseMs, capMs, random);
         logger.debug('http retry', { url: shownUrl, attempt, error: err.code, waitMs: Math.round(wait) });
         await sleep(wait * scale);
@@ -446,6 +475,7 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
       const retry = RETRYABLE_STATUS(a.status) || (req.retryOn?.(res) ?? false);
       if (!retry || attempt >= maxAttempts) return res;
       if (retryAfterMs !== undefined && retryAfterMs > maxRetryAfterMs) return res;
+      if (budget?.refuse(host, shownUrl)) return res;
       const wait = Math.max(retryAfterMs ?? 0, backoffMs(attempt, baseMs, capMs, random));
       logger.debug('http retry', { url: shownUrl, attempt, status: a.status, waitMs: Math.round(wait) });
       await sleep(wait * scale);

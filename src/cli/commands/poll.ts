@@ -15,7 +15,7 @@ import { deliverDue } from '../../alerts/deliver.js';
 import type { ContractSet } from '../../core/contract.js';
 import { printError } from '../errors.js';
 import { EXIT, type CliIO } from '../io.js';
-import { breakerOptions, resolveSettings, type Settings } from '../settings.js';
+import { breakerOptions, pollDeadlineMs, resolveSettings, type Settings } from '../settings.js';
 import type { CommandState } from './index.js';
 
 const LEVELS: LogLevel[] = ['debug', 'info', 'warn', 'error'];
@@ -113,6 +113,7 @@ export async function wire(
     snapshotsDir: settings.snapshots,
     onProgress: progressPrinter(io),
     breaker,
+    pollDeadlineMs: pollDeadlineMs(settings),
   };
   return {
     settings,
