@@ -7,7 +7,15 @@ export const METRIC_KINDS = ['count', 'ratio', 'percent', 'amount', 'gauge'] as 
 export type MetricKind = (typeof METRIC_KINDS)[number];
 
 /** Aggregation period of a metric series (Meta's names; `hour` for internal endpoints). */
-export const METRIC_PERIODS = ['hour', 'day', 'week', 'days_28', 'month', 'lifetime', 'total_over_range'] as const;
+export const METRIC_PERIODS = [
+  'hour',
+  'day',
+  'week',
+  'days_28',
+  'month',
+  'lifetime',
+  'total_over_range',
+] as const;
 export type MetricPeriod = (typeof METRIC_PERIODS)[number];
 
 /** How serious a finding is for the features that depend on it. Ordered: block > warn > info. */
@@ -109,6 +117,8 @@ export interface SourceContract {
   timezone: string;
   /** How long the source may go unverified before its features turn to `warn`; hours, default 36. */
   freshnessHours: number;
+  /** Overall deadline of one poll of this source, seconds; default the `pollDeadline` setting. */
+  pollDeadlineSeconds?: number;
   docs: DocContract[];
   metrics: MetricContract[];
   /** Source-wide check overrides keyed by detector id. */

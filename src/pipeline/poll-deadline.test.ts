@@ -85,4 +85,13 @@ describe('a hanging metric on a 40-page source', () => {
       true,
     );
   });
+
+  it("a source's pollDeadlineSeconds wins over the setting", async () => {
+    graph = await startGraphServer({ token: TOKEN, metrics: {}, faultFor: hangs('page_hang') });
+    const deps = testDeps({ env: { META_TOKEN: TOKEN }, http: { deadlineMs: 60_000 } });
+    const src = { ...metaSource(graph.url, ['page_hang']), pollDeadlineSeconds: 1 };
+    const poll = await pollSource({ ...deps, pollDeadlineMs: 60_000 }, src);
+    expect(poll).toMatchObject({ outcome: 'failed', errorCode: 'POLL_DEADLINE' });
+    expect(poll.errorMessage).toMatch(/deadline of 1 s passed while waiting/);
+  });
 });

@@ -45,8 +45,8 @@ export interface PollDeps {
   /** Circuit breaker per upstream host (defaults BREAKER_DEFAULTS: 3 unreachable polls, 5 min → 1 h). */
   breaker?: Partial<BreakerOptions>;
   /**
-   * Overall deadline of one poll, ms (default 5 min): what is still waiting then is cut, what has not started is not
-   * started, and both are recorded as not verified (the poll is partial or failed).
+   * Overall deadline of one poll, ms (default 5 min; a source's `pollDeadlineSeconds` wins): what is still waiting
+   * then is cut, what has not started is not started, and both are recorded as not verified (partial or failed).
    */
   pollDeadlineMs?: number;
   /** Requests to one host that may time out in a poll before its other requests are not started. Default 3. */
@@ -165,7 +165,10 @@ export async function pollSource(deps: PollDeps, source: SourceContract): Promis
   let fetch: FetchResult = { observations: [], requests: [], metricOutcomes: [] };
   let status: ReturnType<typeof outcomeOf>;
   const budget = createPollBudget({
-    deadlineMs: deps.pollDeadlineMs ?? DEFAULT_POLL_DEADLINE_MS,
+    deadlineMs:
+      source.pollDeadlineSeconds !== undefined
+        ? source.pollDeadlineSeconds * 1000
+        : (deps.pollDeadlineMs ?? DEFAULT_POLL_DEADLINE_MS),
     hungPerHost: deps.hungRequestsPerHost ?? DEFAULT_HUNG_REQUESTS_PER_HOST,
   });
   try {
