@@ -128,6 +128,21 @@ export function parseRetryAfter(value: string | undefined, now: Date): number | 
   return Math.max(0, t - now.getTime());
 }
 
+/**
+ * Why an attempt must not start under the poll's budget: before the first, the deadline or a host that hung too often
+ * in this poll; before a retry, the deadline (the retry itself was already allowed).
+ */
+function budgetRefusal(
+  budget: PollBudget | undefined,
+  attempt: number,
+  host: string,
+  shownUrl: string,
+): UpwatchError | undefined {
+  if (!budget) return undefined;
+  if (attempt === 1) return budget.refuse(host, shownUrl);
+  return budget.signal.aborted ? budget.deadlineError(shownUrl) : undefined;
+}
+
 /** A counting semaphore per host. */
 class HostLimiter {
   readonly #limit: number;
@@ -390,12 +405,7 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
     let timeouts = 0;
 
     for (let attempt = 1; ; attempt++) {
-      const refused =
-        attempt === 1
-          ? budget?.refuse(host, shownUrl)
-          : budget?.signal.aborted
-            ? budget.deadlineError(shownUrl)
-            : undefined;
+      const refused = budgetRefusal(budget, attempt, host, shownUrl);
       if (refused) {
         Object.assign(refused.details, { attempts: attempt - 1, latencyMs: elapsed() });
         throw refused;
@@ -415,13 +425,14 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
         // Cut by the poll's deadline rather than by its own: not a hang of the host, and not retried.
         if (budget?.signal.aborted && err.code === 'HTTP_TIMEOUT') err = budget.deadlineError(shownUrl);
         Object.assign(err.details, { attempts: attempt, latencyMs: elapsed() });
-        if (!err.retryable || attempt >= maxAttempts) throw err;
-        // A request that hung is retried once at most, and not at all once the host has hung often in this poll.
         if (err.code === 'HTTP_TIMEOUT') {
           timeouts++;
           budget?.noteHang(host);
-          if (timeouts >= 2 || budget?.refuse(host, shownUrl)) throw err;
         }
+        // A request that hung is retried once at most, and none is once the poll's budget for its host is spent.
+        const retry =
+          err.retryable && attempt < maxAttempts && timeouts < 2 && !budget?.refuse(host, shownUrl);
+        if (!retry) throw err;
         const wait = backoffMs(attempt, baseMs, capMs, random);
         logger.debug('http retry', { url: shownUrl, attempt, error: err.code, waitMs: Math.round(wait) });
         await sleep(wait * scale);
