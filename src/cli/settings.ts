@@ -23,6 +23,8 @@ export const SETTINGS = {
     default: '3600',
     path: false,
   },
+  // Overall deadline of one poll of one source, seconds: what still waits then is recorded as not verified.
+  pollDeadline: { env: 'UPWATCH_POLL_DEADLINE', key: 'pollDeadline', default: '300', path: false },
 } as const;
 
 export type SettingName = keyof typeof SETTINGS;
@@ -45,6 +47,8 @@ export interface Settings {
   breakerCooldown: string;
   /** Longest cool-down, seconds (as text). */
   breakerMaxCooldown: string;
+  /** Overall deadline of one poll of one source, seconds (as text). */
+  pollDeadline: string;
   /** Where each value came from (for `doctor` and error hints). */
   origin: Partial<Record<SettingName, SettingOrigin>>;
   /** The config file read, if any. */
@@ -111,6 +115,27 @@ export function breakerOptions(settings: Settings): {
     cooldownMs,
     maxCooldownMs: Math.max(cooldownMs, num('breakerMaxCooldown', false) * 1000),
   };
+}
+
+/**
+ * The poll deadline from settings, in ms; a value that is not a positive number of seconds is CONFIG_INVALID.
+ *
+ * @example
+ * pollDeadlineMs(resolveSettings(io)) // 300000
+ */
+export function pollDeadlineMs(settings: Settings): number {
+  const raw = settings.pollDeadline;
+  const v = Number(raw);
+  if (!Number.isFinite(v) || v <= 0) {
+    throw new UpwatchError(
+      'CONFIG_INVALID',
+      `pollDeadline must be a positive number of seconds (got "${raw}")`,
+      {
+        hint: `fix ${SETTINGS.pollDeadline.env} or "${SETTINGS.pollDeadline.key}" in the config file`,
+      },
+    );
+  }
+  return v * 1000;
 }
 
 /**

@@ -49,6 +49,7 @@ interface RawSource {
   schedule: string;
   timezone?: string;
   freshnessHours?: number;
+  pollDeadlineSeconds?: number;
   docs?: RawDoc[];
   metrics: RawMetric[];
   checks?: Record<string, RawCheck>;
@@ -154,6 +155,7 @@ export function buildSource(doc: YamlDocument, positions: EntityPositions): Sour
     schedule: raw.schedule,
     timezone: raw.timezone ?? CONTRACT_DEFAULTS.timezone,
     freshnessHours: raw.freshnessHours ?? CONTRACT_DEFAULTS.freshnessHours,
+    ...(raw.pollDeadlineSeconds !== undefined ? { pollDeadlineSeconds: raw.pollDeadlineSeconds } : {}),
     docs,
     metrics,
     checks: checksOf(raw.checks),

@@ -158,6 +158,13 @@ export const CONTRACT_SCHEMA = {
           description:
             'How long the source may go without a verified poll before its features turn to `warn`.',
         },
+        pollDeadlineSeconds: {
+          type: 'number',
+          exclusiveMinimum: 0,
+          description:
+            'Overall deadline of one poll of this source, in seconds (default: the `pollDeadline` setting, 300). ' +
+            'Requests still waiting then are cut and recorded as not verified.',
+        },
         docs: {
           type: 'array',
           items: ref('Doc'),

@@ -49,6 +49,18 @@ describe('pollKind', () => {
       'answered',
     ],
     ['never tried (paused, secret unset, breaker)', 'failed', [], 'not_tried'],
+    [
+      'timeouts, then the rest stopped by the poll budget',
+      'failed',
+      [req({ error: err('HTTP_TIMEOUT') }), req({ attempts: 0, error: err('POLL_DEADLINE') })],
+      'timeout',
+    ],
+    [
+      'all stopped by the poll budget',
+      'failed',
+      [req({ attempts: 0, error: err('POLL_DEADLINE') })],
+      'not_tried',
+    ],
     ['a good poll', 'ok', [req({ status: 200 })], 'answered'],
     ['a partial poll', 'partial', [req({ error: err('HTTP_TIMEOUT') }), req({ status: 200 })], 'answered'],
   ])('%s', (_name, outcome, requests, expected) => {

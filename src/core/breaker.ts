@@ -1,4 +1,5 @@
 // The circuit breaker per upstream host as pure data: what kind of failure a poll was, and the state that follows.
+import { isAheadOf } from './clock-trust.js';
 import type { SourceContract } from './contract.js';
 import type { PollRecord } from './observation.js';
 
@@ -55,6 +56,7 @@ const TRANSPORT = new Set(['HTTP_CONNECT', 'HTTP_TIMEOUT']);
 /**
  * Classify a stored poll for the breaker. Only a `failed` poll whose every request failed in transport (refused,
  * reset, timed out) or got a 5xx after its retries is unreachable; one answer of any other status means the host is up.
+ * Requests the poll's budget stopped (POLL_DEADLINE) are left out.
  *
  * @example
  * pollKind({ outcome: 'failed', requests: [{ error: { code: 'HTTP_CONNECT', … } }] }) // 'refused'
@@ -64,6 +66,8 @@ export function pollKind(poll: Pick<PollRecord, 'outcome' | 'requests'>): PollKi
   if (poll.outcome !== 'failed') return 'answered';
   let kind: UnreachableKind | undefined;
   for (const r of poll.requests) {
+    // Not started, or cut by the poll's own deadline: says nothing about the host either way.
+    if (r.error?.code === 'POLL_DEADLINE') continue;
     const status = r.status ?? r.error?.status;
     let k: UnreachableKind | undefined;
     if (status !== undefined && status >= 500) k = 'server_error';
@@ -72,7 +76,7 @@ export function pollKind(poll: Pick<PollRecord, 'outcome' | 'requests'>): PollKi
     if (!k) return 'answered';
     kind ??= k;
   }
-  return kind ?? 'answered';
+  return kind ?? (poll.requests.every((r) => r.error?.code === 'POLL_DEADLINE') ? 'not_tried' : 'answered');
 }
 
 /** Cool-down after `probesFailed` failed probes: base · 2^n, capped. */
@@ -85,15 +89,30 @@ export type Admission =
   { allow: true; probe: boolean; record?: BreakerRecord } | { allow: false; record: BreakerRecord };
 
 /**
+ * True when the breaker's next probe lies further ahead than the longest cool-down: it was set under a wrong clock
+ * (or the clock is wrong now), so it is not waited for.
+ *
+ * @example
+ * probeBeyondCooldown({ nextProbeAt: '2030-01-01T00:05:00Z', … }, new Date('2026-03-14T10:00:00Z'), BREAKER_DEFAULTS) // true
+ */
+export function probeBeyondCooldown(record: BreakerRecord, now: Date, options: BreakerOptions): boolean {
+  return record.state !== 'closed' && isAheadOf(record.nextProbeAt, now, options.maxCooldownMs);
+}
+
+/**
  * Decide whether a poll may go out. When a probe is let through, the returned record is half-open (persist it, so
  * other sources on the same host wait for the probe; if it never reports, another probe goes after a cool-down).
+ * A next probe further ahead than `maxCooldownMs` is a clock fault: the probe is due now.
  *
  * @example
  * admit(undefined, now, BREAKER_DEFAULTS) // { allow: true, probe: false }
  */
 export function admit(record: BreakerRecord | undefined, now: Date, options: BreakerOptions): Admission {
   if (!record || record.state === 'closed') return { allow: true, probe: false };
-  const due = record.nextProbeAt === undefined || Date.parse(record.nextProbeAt) <= now.getTime();
+  const due =
+    record.nextProbeAt === undefined ||
+    Date.parse(record.nextProbeAt) <= now.getTime() ||
+    probeBeyondCooldown(record, now, options);
   if (!due) return { allow: false, record };
   return {
     allow: true,

@@ -117,6 +117,8 @@ export interface SourceContract {
   timezone: string;
   /** How long the source may go unverified before its features turn to `warn`; hours, default 36. */
   freshnessHours: number;
+  /** Overall deadline of one poll of this source, seconds; default the `pollDeadline` setting. */
+  pollDeadlineSeconds?: number;
   docs: DocContract[];
   metrics: MetricContract[];
   /** Source-wide check overrides keyed by detector id. */

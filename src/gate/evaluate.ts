@@ -9,6 +9,7 @@ import type {
   GateState,
   UnverifiedSource,
 } from '../core/gate.js';
+import { CLOCK_SKEW_MS, isAheadOf } from '../core/clock-trust.js';
 
 export interface GateInput {
   contracts: ContractSet;
@@ -67,7 +68,11 @@ function decide(input: GateInput, feature: FeatureContract): FeatureGate {
     const source = input.contracts.sources.find((s) => s.name === name);
     const freshnessHours = source?.freshnessHours ?? 0;
     const last = input.lastVerified(name);
-    const fresh = last !== undefined && input.now.getTime() - Date.parse(last) <= freshnessHours * 3_600_000;
+    // A verification "in the future" (beyond a small skew) was recorded under a wrong clock: it proves nothing.
+    const fresh =
+      last !== undefined &&
+      !isAheadOf(last, input.now, CLOCK_SKEW_MS) &&
+      input.now.getTime() - Date.parse(last) <= freshnessHours * 3_600_000;
     if (source && fresh) continue;
     const u: UnverifiedSource = {
       source: name,
@@ -102,7 +107,8 @@ function decide(input: GateInput, feature: FeatureContract): FeatureGate {
 /**
  * Decide every selected feature. `blocked` when an open or acknowledged finding whose severity is in the
  * feature's `policy.blockOn` touches a metric it uses; `warn` for `policy.warnOn` or when a source it uses has no
- * verified poll within its `freshnessHours`; `ok` otherwise. An unexpired override wins.
+ * verified poll within its `freshnessHours` (a last verification more than CLOCK_SKEW_MS after `now` does not count);
+ * `ok` otherwise. An unexpired override wins.
  *
  * @example
  * const report = evaluateGate({ contracts, findings, overrides: new Map(), lastVerified: () => now.toISOString(), now });

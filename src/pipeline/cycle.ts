@@ -12,6 +12,10 @@ import { detectSource } from './detect.js';
 import { breakerKeyOf } from '../core/breaker.js';
 import { breakers } from '../store/breakers.js';
 import { sourceUnreachableFinding } from '../findings/source-unreachable.js';
+import { clockSkewFinding } from '../findings/clock-skew.js';
+import { CLOCK_SKEW_MS, isAheadOf, type ClockFault } from '../core/clock-trust.js';
+import { pollSlots } from '../store/poll-slots.js';
+import { silentLogger } from '../core/logger.js';
 
 /** What runCycle needs: the poll deps plus where doc snapshots go and the loaded contracts. */
 export interface CycleDeps extends PollDeps {
@@ -45,12 +49,20 @@ export interface CycleResult {
  * result.poll.outcome // 'ok' | 'partial' | 'failed'
  */
 export async function runCycle(deps: CycleDeps, source: SourceContract): Promise<CycleResult> {
-  const poll = await pollSource(deps, source);
+  const faults = lastTimesAhead(deps, source);
+  const poll = await pollSource(
+    {
+      ...deps,
+      onClockFault: (f) => {
+        faults.push(f);
+        deps.onClockFault?.(f);
+      },
+    },
+    source,
+  );
   // A poll skipped by an open breaker skips the watched docs too (they usually live on the same host).
   const docs =
-    poll.errorCode === 'BREAKER_OPEN'
-      ? { changes: [], failures: [] }
-      : await fetchDocs(deps, source);
+    poll.errorCode === 'BREAKER_OPEN' ? { changes: [], failures: [] } : await fetchDocs(deps, source);
   const result: CycleResult = {
     source: source.name,
     poll,
@@ -66,6 +78,9 @@ export async function runCycle(deps: CycleDeps, source: SourceContract): Promise
   const breaker = breakers(deps.store).get(breakerKeyOf(source));
   const unreachable = breaker && sourceUnreachableFinding(source.name, breaker, deps.clock.now());
   if (unreachable) findings.push(unreachable);
+  // Stored times too far ahead of the clock were not trusted (the poll went out): one health finding says so.
+  const skew = clockSkewFinding(source.name, faults, deps.clock.now());
+  if (skew) findings.push(skew);
 
   // Findings lifecycle, audit, gate and alert outbox in one transaction, then the status file (issue 6).
   // A failed poll opens and resolves nothing; metrics whose requests failed neither count as absent nor resolve.
@@ -88,4 +103,38 @@ export async function runCycle(deps: CycleDeps, source: SourceContract): Promise
   }
 
   return result;
+}
+
+/**
+ * The source's last poll and last polled slot, when they lie more than CLOCK_SKEW_MS ahead of the clock (written
+ * under a clock set ahead, or the clock is behind now): logged and returned as clock faults, read before this poll
+ * replaces them.
+ */
+function lastTimesAhead(deps: CycleDeps, source: SourceContract): ClockFault[] {
+  const now = deps.clock.now();
+  const logger = deps.logger ?? silentLogger;
+  const stored: [ClockFault['kind'], string | undefined][] = [
+    ['last-poll', deps.store.lastPoll(source.name)?.startedAt],
+    ['last-slot', pollSlots(deps.store).polledSlot(source.name)],
+  ];
+  const faults: ClockFault[] = [];
+  for (const [kind, at] of stored) {
+    if (at === undefined || !isAheadOf(at, now, CLOCK_SKEW_MS)) continue;
+    const fault = {
+      kind,
+      subject: source.name,
+      stored: at,
+      now: now.toISOString(),
+      allowedMs: CLOCK_SKEW_MS,
+    };
+    logger.warn('stored time ahead of the clock; not trusted (clock fault)', {
+      source: source.name,
+      ...fault,
+    });
+    deps.onClockFault?.(fault);
+    faults.push(fault);
+    // This poll covers every slot up to now: it replaces the untrusted slot, so the fault is seen once.
+    if (kind === 'last-slot') pollSlots(deps.store).recordSlot(source.name, now.toISOString(), now);
+  }
+  return faults;
 }

@@ -6,9 +6,16 @@ import { silentLogger, type Logger } from '../core/logger.js';
 import type { FetchResult, PollOutcome, PollRecord } from '../core/observation.js';
 import type { SecretLookup } from '../core/secret.js';
 import type { HttpClient } from '../providers/http.js';
+import {
+  DEFAULT_HUNG_REQUESTS_PER_HOST,
+  DEFAULT_POLL_DEADLINE_MS,
+  createPollBudget,
+  type PollBudget,
+} from '../providers/poll-budget.js';
 import type { FetchProgress, Provider } from '../providers/provider.js';
 import { PROVIDERS_BY_NAME } from '../providers/registry.js';
-import { principalPauses } from '../store/pauses.js';
+import { principalPauses, type PauseBook } from '../store/pauses.js';
+import { MAX_PAUSE_MS, type ClockFault } from '../core/clock-trust.js';
 import { breakers } from '../store/breakers.js';
 import {
   BREAKER_DEFAULTS,
@@ -16,6 +23,7 @@ import {
   afterPoll,
   breakerKeyOf,
   pollKind,
+  probeBeyondCooldown,
   type BreakerOptions,
 } from '../core/breaker.js';
 import type { Store } from '../store/store.js';
@@ -36,6 +44,42 @@ export interface PollDeps {
   concurrency?: number;
   /** Circuit breaker per upstream host (defaults BREAKER_DEFAULTS: 3 unreachable polls, 5 min → 1 h). */
   breaker?: Partial<BreakerOptions>;
+  /**
+   * Overall deadline of one poll, ms (default 5 min; a source's `pollDeadlineSeconds` wins): what is still waiting
+   * then is cut, what has not started is not started, and both are recorded as not verified (partial or failed).
+   */
+  pollDeadlineMs?: number;
+  /** Requests to one host that may time out in a poll before its other requests are not started. Default 3. */
+  hungRequestsPerHost?: number;
+  /** Told of each stored time found too far ahead of the clock (an untrusted pause or probe), after it is logged. */
+  onClockFault?: (fault: ClockFault) => void;
+}
+
+/** The HTTP client a provider sees during one poll: every request carries the poll's budget. */
+function budgeted(http: HttpClient, budget: PollBudget): HttpClient {
+  return { ...http, get: (req) => http.get({ ...req, budget }) };
+}
+
+/**
+ * The pause book a provider sees: a pause ending beyond now + MAX_PAUSE_MS is not in force (the book says so), and
+ * here it is logged and reported as a clock fault.
+ */
+function checkedPauses(book: PauseBook, report: (fault: ClockFault) => void): PauseBook {
+  return {
+    ...book,
+    pausedUntil(principal, now) {
+      const bad = book.untrusted(principal, now);
+      if (bad)
+        report({
+          kind: 'pause',
+          subject: principal,
+          stored: bad.nextAllowedAt,
+          now: now.toISOString(),
+          allowedMs: MAX_PAUSE_MS,
+        });
+      return book.pausedUntil(principal, now);
+    },
+  };
 }
 
 /** `ok` when every metric was verified (values or confirmed absence), `failed` when none was, else `partial`. */
@@ -73,7 +117,26 @@ export async function pollSource(deps: PollDeps, source: SourceContract): Promis
   const options = { ...BREAKER_DEFAULTS, ...deps.breaker };
   const book = breakers(deps.store);
   const key = breakerKeyOf(source);
-  const admission = admit(book.get(key), started, options);
+  const reportFault = (fault: ClockFault) => {
+    logger.warn('stored time ahead of the clock; not trusted (clock fault)', {
+      source: source.name,
+      kind: fault.kind,
+      subject: fault.subject,
+      stored: fault.stored,
+      now: fault.now,
+    });
+    deps.onClockFault?.(fault);
+  };
+  const current = book.get(key);
+  if (current?.nextProbeAt && probeBeyondCooldown(current, started, options))
+    reportFault({
+      kind: 'breaker',
+      subject: key,
+      stored: current.nextProbeAt,
+      now: started.toISOString(),
+      allowedMs: options.maxCooldownMs,
+    });
+  const admission = admit(current, started, options);
   if (!admission.allow) {
     // The host failed K polls in a row: skip it until the cool-down passes. Recorded as "could not verify", so it
     // opens and resolves no data finding and is never evidence of a frozen value.
@@ -101,17 +164,24 @@ export async function pollSource(deps: PollDeps, source: SourceContract): Promis
   const provider = (deps.providers ?? PROVIDERS_BY_NAME)[source.provider];
   let fetch: FetchResult = { observations: [], requests: [], metricOutcomes: [] };
   let status: ReturnType<typeof outcomeOf>;
+  const budget = createPollBudget({
+    deadlineMs:
+      source.pollDeadlineSeconds !== undefined
+        ? source.pollDeadlineSeconds * 1000
+        : (deps.pollDeadlineMs ?? DEFAULT_POLL_DEADLINE_MS),
+    hungPerHost: deps.hungRequestsPerHost ?? DEFAULT_HUNG_REQUESTS_PER_HOST,
+  });
   try {
     if (!provider) {
       throw new UpwatchError('CONFIG_INVALID', `source ${source.name}: unknown provider ${source.provider}`);
     }
     fetch = await provider.fetch(source, {
-      http: deps.http,
+      http: budgeted(deps.http, budget),
       secrets: deps.secrets,
       now: started,
       logger,
       progress: deps.onProgress ?? (() => undefined),
-      pauses: principalPauses(deps.store),
+      pauses: checkedPauses(principalPauses(deps.store), reportFault),
       ...(deps.concurrency ? { concurrency: deps.concurrency } : {}),
     });
     status = outcomeOf(fetch);
@@ -121,7 +191,16 @@ export async function pollSource(deps: PollDeps, source: SourceContract): Promis
     status = { outcome: 'failed', errorCode: code, errorMessage: deps.http.redact(errorMessage(e)) };
     if (code === 'INTERNAL')
       logger.error('provider failed unexpectedly', { source: source.name, error: status.errorMessage });
+  } finally {
+    budget.dispose();
   }
+  const cut = fetch.requests.filter((r) => r.error?.code === 'POLL_DEADLINE').length;
+  if (cut > 0)
+    logger.warn('poll cut short: requests not verified (deadline or hanging host)', {
+      source: source.name,
+      requests: cut,
+      deadlineMs: budget.deadlineMs,
+    });
   const poll = deps.store.recordPoll({
     source: source.name,
     startedAt: started.toISOString(),

@@ -202,8 +202,9 @@ export const httpJsonProvider: Provider = {
           error = statusError(res, ctx.http.redact);
           requests.push(responseRecord(res, { ...tag, error }));
           if (res.status === 429 && res.retryAfterMs !== undefined) {
-            const until = new Date(ctx.now.getTime() + res.retryAfterMs);
-            ctx.pauses.pause(principal, until, `429 Retry-After from ${res.url}`, ctx.now);
+            // From the 429's arrival, not the poll's start: a long poll's earlier requests took time.
+            const until = new Date(res.receivedAt.getTime() + res.retryAfterMs);
+            ctx.pauses.pause(principal, until, `429 Retry-After from ${res.url}`, res.receivedAt);
             halted = { ...error, message: `${error.message}; paused until ${until.toISOString()}` };
           }
           break;

@@ -11,6 +11,7 @@ import { UpwatchError, type ErrorCode } from '../core/errors.js';
 import { silentLogger, type Logger } from '../core/logger.js';
 import { KEPT_HEADERS, type RequestRecord, type UpstreamErrorInfo } from '../core/observation.js';
 import { Secret } from '../core/secret.js';
+import type { PollBudget } from './poll-budget.js';
 import { compileRedactor } from './redact.js';
 
 export interface HttpClientOptions {
@@ -22,7 +23,7 @@ export interface HttpClientOptions {
   deadlineMs?: number;
   /** Largest body accepted, enforced while streaming. Default 16 MiB. */
   maxBytes?: number;
-  /** Attempts per request, first included. Default 3. */
+  /** Attempts per request, first included. Default 3. A request that timed out is retried at most once. */
   maxAttempts?: number;
   /** Full-jitter backoff base and cap. Defaults 1 s and 15 s. */
   backoffBaseMs?: number;
@@ -55,6 +56,11 @@ export interface HttpRequest {
   keepHeaders?: readonly string[];
   /** Retry this response as well as 408/429/5xx (e.g. Graph transient error codes). */
   retryOn?: (res: HttpResponse) => boolean;
+  /**
+   * The poll's budget: its deadline aborts the request, and no attempt starts once the deadline passed or enough
+   * requests to the host hung in this poll (error POLL_DEADLINE).
+   */
+  budget?: PollBudget;
 }
 
 /** A response. Any status is a response; transport failures throw. */
@@ -70,8 +76,10 @@ export interface HttpResponse {
   attempts: number;
   /** Wall time over all attempts and waits. */
   latencyMs: number;
-  /** Parsed `Retry-After` of the last response, in ms from now. */
+  /** Parsed `Retry-After` of the last response, in ms from `receivedAt`. */
   retryAfterMs?: number;
+  /** The client's clock when the last response arrived: a pause the response asks for counts from here. */
+  receivedAt: Date;
 }
 
 /** Details every HTTP UpwatchError carries (safe to store). */
@@ -118,6 +126,21 @@ export function parseRetryAfter(value: string | undefined, now: Date): number | 
   const t = Date.parse(v);
   if (Number.isNaN(t)) return undefined;
   return Math.max(0, t - now.getTime());
+}
+
+/**
+ * Why an attempt must not start under the poll's budget: before the first, the deadline or a host that hung too often
+ * in this poll; before a retry, the deadline (the retry itself was already allowed).
+ */
+function budgetRefusal(
+  budget: PollBudget | undefined,
+  attempt: number,
+  host: string,
+  shownUrl: string,
+): UpwatchError | undefined {
+  if (!budget) return undefined;
+  if (attempt === 1) return budget.refuse(host, shownUrl);
+  return budget.signal.aborted ? budget.deadlineError(shownUrl) : undefined;
 }
 
 /** A counting semaphore per host. */
@@ -302,10 +325,12 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
     url: string,
     headers: Record<string, string>,
     shownUrl: string,
+    pollSignal: AbortSignal | undefined,
   ): Promise<Attempt> {
     const host = new URL(url).host;
     await limiter.acquire(host);
-    const signal = AbortSignal.timeout(deadlineMs);
+    const timeout = AbortSignal.timeout(deadlineMs);
+    const signal = pollSignal ? AbortSignal.any([timeout, pollSignal]) : timeout;
     const base = { url: shownUrl, attempts: 0, latencyMs: 0 };
     try {
       let res: AxiosResponse<Readable>;
@@ -373,15 +398,23 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
     const headers: Record<string, string> = {};
     for (const [k, v] of Object.entries(req.headers ?? {})) headers[k] = reveal(v, secretValues);
     const shownUrl = redact(url);
+    const host = new URL(url).host;
+    const budget = req.budget;
     const started = performance.now();
     const elapsed = () => Math.round((performance.now() - started) * 10) / 10;
+    let timeouts = 0;
 
     for (let attempt = 1; ; attempt++) {
+      const refused = budgetRefusal(budget, attempt, host, shownUrl);
+      if (refused) {
+        Object.assign(refused.details, { attempts: attempt - 1, latencyMs: elapsed() });
+        throw refused;
+      }
       let a: Attempt;
       try {
-        a = await attemptOnce(url, headers, shownUrl);
+        a = await attemptOnce(url, headers, shownUrl, budget?.signal);
       } catch (e) {
-        const err =
+        let err =
           e instanceof UpwatchError
             ? e
             : fail('INTERNAL', `unexpected HTTP failure for ${shownUrl}`, false, {
@@ -389,15 +422,25 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
                 attempts: attempt,
                 latencyMs: elapsed(),
               });
+        // Cut by the poll's deadline rather than by its own: not a hang of the host, and not retried.
+        if (budget?.signal.aborted && err.code === 'HTTP_TIMEOUT') err = budget.deadlineError(shownUrl);
         Object.assign(err.details, { attempts: attempt, latencyMs: elapsed() });
-        if (!err.retryable || attempt >= maxAttempts) throw err;
+        if (err.code === 'HTTP_TIMEOUT') {
+          timeouts++;
+          budget?.noteHang(host);
+        }
+        // A request that hung is retried once at most, and none is once the poll's budget for its host is spent.
+        const retry =
+          err.retryable && attempt < maxAttempts && timeouts < 2 && !budget?.refuse(host, shownUrl);
+        if (!retry) throw err;
         const wait = backoffMs(attempt, baseMs, capMs, random);
         logger.debug('http retry', { url: shownUrl, attempt, error: err.code, waitMs: Math.round(wait) });
         await sleep(wait * scale);
         continue;
       }
       const kept = keptHeaders(a.rawHeaders, redact, req.keepHeaders);
-      const retryAfterMs = parseRetryAfter(kept['retry-after'], clock.now());
+      const receivedAt = clock.now();
+      const retryAfterMs = parseRetryAfter(kept['retry-after'], receivedAt);
       const details: HttpErrorDetails = {
         url: shownUrl,
         attempts: attempt,
@@ -422,6 +465,7 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
         text,
         attempts: attempt,
         latencyMs: elapsed(),
+        receivedAt,
         ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
       };
       if ((req.expect ?? 'json') === 'json') {
@@ -442,6 +486,7 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
       const retry = RETRYABLE_STATUS(a.status) || (req.retryOn?.(res) ?? false);
       if (!retry || attempt >= maxAttempts) return res;
       if (retryAfterMs !== undefined && retryAfterMs > maxRetryAfterMs) return res;
+      if (budget?.refuse(host, shownUrl)) return res;
       const wait = Math.max(retryAfterMs ?? 0, backoffMs(attempt, baseMs, capMs, random));
       logger.debug('http retry', { url: shownUrl, attempt, status: a.status, waitMs: Math.round(wait) });
       await sleep(wait * scale);

@@ -203,9 +203,10 @@ export const metaGraphProvider: Provider = {
     let halted: UpstreamErrorInfo | undefined;
     let done = 0;
 
-    const pause = (ms: number, reason: string) => {
-      const until = new Date(ctx.now.getTime() + Math.max(ms, MIN_PAUSE_MS));
-      ctx.pauses.pause(principal, until, reason, ctx.now);
+    // A pause counts from the throttled answer's arrival, not from the poll's start.
+    const pause = (ms: number, reason: string, at: Date) => {
+      const until = new Date(at.getTime() + Math.max(ms, MIN_PAUSE_MS));
+      ctx.pauses.pause(principal, until, reason, at);
       ctx.logger.warn('principal paused', {
         source: source.name,
         principal,
@@ -261,6 +262,7 @@ export const metaGraphProvider: Provider = {
             const until = pause(
               Math.max(usage.regainMs, res.retryAfterMs ?? 0),
               `throttled: ${cls.info.message}`,
+              res.receivedAt,
             );
             halted = {
               ...cls.info,
@@ -273,7 +275,11 @@ export const metaGraphProvider: Provider = {
         }
         requests.push(responseRecord(res, { metric: metric.name, entity: page }));
         if (usage.percent >= META_USAGE_PAUSE_PERCENT && !halted) {
-          const until = pause(usage.regainMs, `usage at ${usage.percent}% of a Graph rate limit`);
+          const until = pause(
+            usage.regainMs,
+            `usage at ${usage.percent}% of a Graph rate limit`,
+            res.receivedAt,
+          );
           halted = {
             code: 'UPSTREAM_THROTTLED',
             message: `usage at ${usage.percent}% of a rate limit; token paused until ${until.toISOString()}`,

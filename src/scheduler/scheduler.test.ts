@@ -106,8 +106,8 @@ describe('catch-up after downtime', () => {
     await s.stop(1000);
   });
 
-  it('a clock set back never runs a polled slot again', async () => {
-    const clock = new ManualClock('2026-03-14T05:30:00Z');
+  it('a clock set back (within the skew) never runs a polled slot again', async () => {
+    const clock = new ManualClock('2026-03-14T05:57:00Z');
     const slots = memorySlotBook();
     slots.recordSlot('a', '2026-03-14T06:00:00.000Z', clock.now());
     let calls = 0;
@@ -121,6 +121,34 @@ describe('catch-up after downtime', () => {
     expect(s.catchUp()[0]).toMatchObject({ due: false, slot: '2026-03-13T06:00:00.000Z' });
     await s.stop(1000);
     expect(calls).toBe(0);
+  });
+
+  it('a last slot ahead of the clock beyond the skew is a clock fault: the source is polled anyway, with a warning', async () => {
+    const clock = new ManualClock('2026-03-14T09:00:00Z');
+    const logger = new MemoryLogger();
+    const slots = memorySlotBook();
+    slots.recordSlot('a', '2030-01-01T06:00:00.000Z', new Date('2030-01-01T06:00:00Z')); // under a clock in 2030
+    slots.recordSlot('b', '2026-03-14T09:04:00.000Z', clock.now()); // within the skew: trusted
+    const runs: string[] = [];
+    const s = createScheduler({
+      sources: [daily('a'), daily('b')],
+      slots,
+      clock,
+      logger,
+      run: (source, slot) => (runs.push(`${source.name} ${slot.reason}`), Promise.resolve()),
+    });
+    s.start();
+    const [a, b] = s.catchUp();
+    await s.idle();
+    expect(a).toMatchObject({ due: true, slot: '2026-03-14T06:00:00.000Z' });
+    expect(a!.reason).toContain('ahead of the clock');
+    expect(b).toMatchObject({ due: false });
+    expect(runs).toEqual(['a catch-up']);
+    expect(logger.lines.some((l) => l.level === 'warn' && l.msg.includes('ahead of the clock'))).toBe(true);
+    // The slot it ran replaces the untrusted one: the next look is up to date.
+    expect(slots.lastSlot('a')).toBe('2026-03-14T06:00:00.000Z');
+    expect(s.catchUp()[0]).toMatchObject({ due: false });
+    await s.stop(1000);
   });
 
   it('a manual run covers the slots before it', async () => {

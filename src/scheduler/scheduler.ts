@@ -2,6 +2,7 @@
 // stop, at most one poll per slot (also across restarts and clock jumps), late slots run once, catch-up at start.
 import { createTask, validate, type ScheduledTask } from 'node-cron';
 import { systemClock, type Clock } from '../core/clock.js';
+import { CLOCK_SKEW_MS, isAheadOf } from '../core/clock-trust.js';
 import type { SourceContract } from '../core/contract.js';
 import { UpwatchError, errorMessage } from '../core/errors.js';
 import { silentLogger, type Logger } from '../core/logger.js';
@@ -26,7 +27,7 @@ export interface SlotRun {
 export interface SlotBook {
   /** ISO instant up to which the source's slots are covered (the last slot polled, or a later poll), if any. */
   lastSlot(source: string): string | undefined;
-  /** Record that `slot` was polled (never moves back). */
+  /** Record that `slot` was polled (never moves back, unless the stored slot lies ahead of `at` beyond the skew). */
   recordSlot(source: string, slot: string, at: Date): void;
 }
 
@@ -106,9 +107,10 @@ export function memorySlotBook(): SlotBook {
   const slots = new Map<string, string>();
   return {
     lastSlot: (source) => slots.get(source),
-    recordSlot(source, slot) {
+    recordSlot(source, slot, at) {
       const prev = slots.get(source);
-      if (prev === undefined || Date.parse(slot) > Date.parse(prev)) slots.set(source, slot);
+      if (prev === undefined || Date.parse(slot) > Date.parse(prev) || isAheadOf(prev, at, CLOCK_SKEW_MS))
+        slots.set(source, slot);
     },
   };
 }
@@ -136,12 +138,26 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     return c;
   };
 
+  /**
+   * The last slot covered, when the clock can be trusted with it. A slot more than CLOCK_SKEW_MS ahead of now was
+   * recorded under a clock set ahead (or the clock is behind now): it is a clock fault, logged and not waited for,
+   * or the source would not be polled again until the clock caught up with it (years, for a clock set to 2030).
+   */
   const coveredUntil = (name: string): number => {
     const stored = book.lastSlot(name);
-    return Math.max(
+    const covered = Math.max(
       claimed.get(name) ?? Number.NEGATIVE_INFINITY,
       stored ? Date.parse(stored) : Number.NEGATIVE_INFINITY,
     );
+    const now = clock.now();
+    if (covered <= now.getTime() + CLOCK_SKEW_MS) return covered;
+    logger.warn('last polled slot is ahead of the clock; not trusted (clock fault), polling anyway', {
+      source: name,
+      lastSlot: iso(new Date(covered)),
+      now: iso(now),
+    });
+    claimed.delete(name);
+    return Number.NEGATIVE_INFINITY;
   };
 
   const cycle = (source: SourceContract, run: SlotRun): Promise<void> => {
@@ -272,7 +288,8 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
         const base = { source: source.name, ...(last ? { lastSlot: last } : {}) };
         if (!prev) return { ...base, due: false, reason: 'no slot of its schedule in the last 400 days' };
         const slot = iso(prev);
-        if (last !== undefined && prev.getTime() <= Date.parse(last))
+        const ahead = last !== undefined && isAheadOf(last, now, CLOCK_SKEW_MS);
+        if (last !== undefined && !ahead && prev.getTime() <= Date.parse(last))
           return { ...base, slot, due: false, reason: `up to date (slot ${slot} polled)` };
         if (inFlight.has(source.name))
           return { ...base, slot, due: false, reason: 'a cycle is already running' };
@@ -281,9 +298,11 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
           ...base,
           slot,
           due: true,
-          reason: last
-            ? `slot ${slot} was missed (last poll ${last})`
-            : `never polled by the daemon (latest slot ${slot})`,
+          reason: ahead
+            ? `last poll ${last} is ahead of the clock (${iso(now)}): clock fault, not trusted`
+            : last
+              ? `slot ${slot} was missed (last poll ${last})`
+              : `never polled by the daemon (latest slot ${slot})`,
         };
       });
     },

@@ -1,7 +1,7 @@
-// The audit log: who changed what, when and why (findings, acknowledgements, overrides, feature states).
+// The audit log: who changed what, when and why (findings, acknowledgements, overrides, feature states, cleared pauses).
 import { prepared, type RepoStore } from './findings-repo.js';
 
-export type AuditTargetKind = 'finding' | 'feature' | 'override' | 'outbox';
+export type AuditTargetKind = 'finding' | 'feature' | 'override' | 'outbox' | 'principal' | 'breaker';
 
 /** One audit entry. `actor` is a person (from --by) or `upwatch` for automatic changes. */
 export interface AuditEntry {

@@ -1,4 +1,5 @@
 // Principal pauses: until when a token, app or host may not be called again; persisted so they survive restarts.
+import { MAX_PAUSE_MS, isAheadOf } from '../core/clock-trust.js';
 import type { Store } from './store.js';
 
 /** A pause on one principal (a token, an app, a host). */
@@ -11,7 +12,9 @@ export interface PrincipalPause {
 }
 
 /**
- * Read and write principal pauses. A pause only ever moves later: a shorter pause never shortens a longer one.
+ * Read and write principal pauses. A pause only ever moves later: a shorter pause never shortens a longer one. No
+ * pause is set beyond now + MAX_PAUSE_MS, and a stored one ending beyond it was written under a wrong clock: it is
+ * not in force (`untrusted` names it) and the next pause replaces it.
  *
  * @example
  * const pauses = principalPauses(store);
@@ -33,8 +36,9 @@ function createPauseBook(store: Store): PauseBook {
     `INSERT INTO principal_pauses (principal, next_allowed_at, reason, updated_at) VALUES (?, ?, ?, ?)
      ON CONFLICT (principal) DO UPDATE SET next_allowed_at = excluded.next_allowed_at, reason = excluded.reason,
        updated_at = excluded.updated_at
-     WHERE excluded.next_allowed_at > principal_pauses.next_allowed_at`,
+     WHERE excluded.next_allowed_at > principal_pauses.next_allowed_at OR principal_pauses.next_allowed_at > ?`,
   );
+  const del = store.db.prepare('DELETE FROM principal_pauses WHERE principal = ?');
   const all = store.db.prepare('SELECT * FROM principal_pauses ORDER BY principal');
   const toPause = (r: {
     principal: string;
@@ -51,10 +55,24 @@ function createPauseBook(store: Store): PauseBook {
     pausedUntil(principal, now) {
       const r = get.get(principal) as { next_allowed_at: string } | undefined;
       if (!r || Date.parse(r.next_allowed_at) <= now.getTime()) return undefined;
+      if (isAheadOf(r.next_allowed_at, now, MAX_PAUSE_MS)) return undefined;
       return r.next_allowed_at;
     },
+    untrusted(principal, now) {
+      const r = get.get(principal) as Parameters<typeof toPause>[0] | undefined;
+      return r && isAheadOf(r.next_allowed_at, now, MAX_PAUSE_MS) ? toPause(r) : undefined;
+    },
     pause(principal, until, reason, now) {
-      store.transaction(() => put.run(principal, new Date(until).toISOString(), reason, now.toISOString()));
+      const ceiling = now.getTime() + MAX_PAUSE_MS;
+      const at = new Date(Math.min(new Date(until).getTime(), ceiling)).toISOString();
+      store.transaction(() =>
+        put.run(principal, at, reason, now.toISOString(), new Date(ceiling).toISOString()),
+      );
+    },
+    clear(principal) {
+      const r = get.get(principal) as Parameters<typeof toPause>[0] | undefined;
+      if (r) store.transaction(() => del.run(principal));
+      return r ? toPause(r) : undefined;
     },
     list() {
       return (all.all() as Parameters<typeof toPause>[0][]).map(toPause);
@@ -64,9 +82,19 @@ function createPauseBook(store: Store): PauseBook {
 
 /** The pause book providers see (ProviderContext.pauses). */
 export interface PauseBook {
-  /** ISO date-time the principal is paused until, or undefined when it may be called at `now`. */
+  /**
+   * ISO date-time the principal is paused until, or undefined when it may be called at `now` (also when the stored
+   * pause ends beyond now + MAX_PAUSE_MS: see `untrusted`).
+   */
   pausedUntil(principal: string, now: Date): string | undefined;
-  /** Pause a principal until `until` (extends, never shortens, an existing pause). */
+  /** The stored pause when it ends beyond now + MAX_PAUSE_MS (written under a wrong clock, not in force). */
+  untrusted(principal: string, now: Date): PrincipalPause | undefined;
+  /**
+   * Pause a principal until `until`, at most MAX_PAUSE_MS after `now` (extends, never shortens, an existing pause;
+   * replaces an untrusted one).
+   */
   pause(principal: string, until: string | Date, reason: string, now: Date): void;
+  /** Remove a principal's pause (by hand: `upwatch clear-pause`); returns what was removed. */
+  clear(principal: string): PrincipalPause | undefined;
   list(): PrincipalPause[];
 }

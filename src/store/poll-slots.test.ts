@@ -36,4 +36,17 @@ describe('pollSlots', () => {
     expect(slots.lastSlot('meta')).toBe('2026-03-15T06:00:00.000Z');
     store.close();
   });
+
+  it('replaces a slot recorded under a clock set ahead (more than the skew after the time of recording)', () => {
+    const store = openStore(':memory:');
+    const slots = pollSlots(store);
+    slots.recordSlot('meta', '2030-01-01T06:00:00Z', new Date('2030-01-01T06:00:05Z'));
+    slots.recordSlot('meta', '2026-03-14T06:00:00Z', at);
+    expect(slots.polledSlot('meta')).toBe('2026-03-14T06:00:00.000Z');
+    // Within the skew it is trusted: a slot only moves later.
+    slots.recordSlot('meta', '2026-03-14T06:04:00Z', at);
+    slots.recordSlot('meta', '2026-03-14T05:00:00Z', at);
+    expect(slots.polledSlot('meta')).toBe('2026-03-14T06:04:00.000Z');
+    store.close();
+  });
 });

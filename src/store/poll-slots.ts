@@ -1,9 +1,11 @@
 // The last schedule slot polled per source (persisted, so `upwatch run` can catch up a slot missed while it was down).
+import { CLOCK_SKEW_MS } from '../core/clock-trust.js';
 import type { Store } from './store.js';
 
 /**
  * Read and record polled slots. `lastSlot` is the later of the last slot the daemon polled and the start of the
- * source's last poll by any command (an `upwatch poll` after a slot covers it). A slot only ever moves later.
+ * source's last poll by any command (an `upwatch poll` after a slot covers it). A slot only ever moves later, except
+ * that a stored slot more than CLOCK_SKEW_MS after the time of recording (written under a clock set ahead) is replaced.
  *
  * @example
  * const slots = pollSlots(store);
@@ -18,7 +20,7 @@ export function pollSlots(store: Store): PollSlots {
   const put = store.db.prepare(
     `INSERT INTO poll_slots (source, last_slot, polled_at) VALUES (?, ?, ?)
      ON CONFLICT (source) DO UPDATE SET last_slot = excluded.last_slot, polled_at = excluded.polled_at
-     WHERE excluded.last_slot > poll_slots.last_slot`,
+     WHERE excluded.last_slot > poll_slots.last_slot OR poll_slots.last_slot > ?`,
   );
   return {
     lastSlot(source) {
@@ -32,7 +34,8 @@ export function pollSlots(store: Store): PollSlots {
       return (get.get(source) as { last_slot: string } | undefined)?.last_slot;
     },
     recordSlot(source, slot, at) {
-      store.transaction(() => put.run(source, new Date(slot).toISOString(), at.toISOString()));
+      const ceiling = new Date(at.getTime() + CLOCK_SKEW_MS).toISOString();
+      store.transaction(() => put.run(source, new Date(slot).toISOString(), at.toISOString(), ceiling));
     },
   };
 }
@@ -43,6 +46,6 @@ export interface PollSlots {
   lastSlot(source: string): string | undefined;
   /** The last slot the daemon itself polled, if any. */
   polledSlot(source: string): string | undefined;
-  /** Record a polled slot; an earlier slot than the stored one is ignored. */
+  /** Record a polled slot; an earlier slot than the stored one is ignored, unless that one lies ahead of `at`. */
   recordSlot(source: string, slot: string, at: Date): void;
 }

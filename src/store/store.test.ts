@@ -234,6 +234,24 @@ describe('pauses and doc snapshots', () => {
     s2.close();
   });
 
+  it('a pause is set 24 h ahead at most; one stored further ahead is not in force and the next pause replaces it', () => {
+    const store = openStore(':memory:');
+    const pauses = principalPauses(store);
+    const now = new Date('2026-03-14T10:00:00Z');
+    pauses.pause('tok', '2026-03-20T10:00:00Z', 'Retry-After of six days', now);
+    expect(pauses.pausedUntil('tok', now)).toBe('2026-03-15T10:00:00.000Z');
+    // Written under a clock set to 2030: not in force now, named by `untrusted`, replaced by a real pause.
+    pauses.pause('app', '2030-01-01T01:00:00Z', 'throttled', new Date('2030-01-01T00:00:00Z'));
+    expect(pauses.pausedUntil('app', now)).toBeUndefined();
+    expect(pauses.untrusted('app', now)?.nextAllowedAt).toBe('2030-01-01T01:00:00.000Z');
+    pauses.pause('app', '2026-03-14T10:05:00Z', 'throttled again', now);
+    expect(pauses.pausedUntil('app', now)).toBe('2026-03-14T10:05:00.000Z');
+    expect(pauses.untrusted('app', now)).toBeUndefined();
+    expect(pauses.clear('app')?.reason).toBe('throttled again');
+    expect(pauses.clear('app')).toBeUndefined();
+    store.close();
+  });
+
   it('writes a new snapshot row only when the hash changes', () => {
     const store = openStore(':memory:');
     const snaps = docSnapshots(store);

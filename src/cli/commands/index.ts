@@ -23,6 +23,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: 'poll', load: async () => (await import('./poll.js')).registerPoll },
   { name: 'run', load: async () => (await import('./run.js')).registerRun },
   { name: 'status', load: async () => (await import('./status.js')).registerStatus },
+  { name: 'clear-pause', load: async () => (await import('./clear-pause.js')).registerClearPause },
   { name: 'report', load: async () => (await import('./report.js')).registerReport },
   { name: 'backtest', load: async () => (await import('./backtest.js')).registerBacktest },
   { name: 'demo', load: async () => (await import('./demo.js')).registerDemo },

@@ -18,7 +18,7 @@ import { join } from 'node:path';
 import { EXIT, type CliIO, type ExitCode } from '../io.js';
 import type { GateReport } from '../../core/gate.js';
 import type { PollOutcome } from '../../core/observation.js';
-import { breakerOptions, resolveSettings, type Settings } from '../settings.js';
+import { breakerOptions, pollDeadlineMs, resolveSettings, type Settings } from '../settings.js';
 import type { CommandState } from './index.js';
 
 const LEVELS: LogLevel[] = ['debug', 'info', 'warn', 'error'];
@@ -95,6 +95,7 @@ export async function wire(
     ...(settings.statusFile !== undefined ? { statusFile: settings.statusFile } : {}),
     onProgress: progressPrinter(io),
     breaker,
+    pollDeadlineMs: pollDeadlineMs(settings),
   };
   return {
     settings,

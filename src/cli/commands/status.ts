@@ -17,7 +17,9 @@ import type { ContractSet } from '../../core/contract.js';
 import type { FindingRecord } from '../../core/finding-record.js';
 import { printError } from '../errors.js';
 import { EXIT, type CliIO } from '../io.js';
-import { resolveSettings } from '../settings.js';
+import { breakerOptions, resolveSettings } from '../settings.js';
+import { storedClockFaults } from '../../pipeline/stored-clock-faults.js';
+import type { ClockFault } from '../../core/clock-trust.js';
 import type { CommandState } from './index.js';
 
 /** The JSON `upwatch status --json` prints. */
@@ -33,6 +35,8 @@ export interface StatusReport {
   gate?: GateSummary;
   /** The alert outbox: counts by state, and the retrying and dead rows with their last error (redacted). */
   mail: OutboxSummary;
+  /** Stored times further ahead of the clock than they can be (not trusted by the poller): check the clock. */
+  clockFaults: ClockFault[];
 }
 
 /** A finding as `status` shows it. */
@@ -178,6 +182,12 @@ export function registerStatus(program: Command, io: CliIO, state: CommandState)
                 return names && names.length > 0 ? { ...b, sources: names } : b;
               }),
             findings: statusFindings(activeFindings(store)),
+            clockFaults: storedClockFaults(
+              store,
+              sourceStatuses(store, contracts?.sources.map((s) => s.name) ?? []).map((s) => s.source),
+              now,
+              breakerOptions(settings),
+            ),
             ...(contracts && contracts.features.length > 0
               ? { gate: gateSummary(store, contracts, now) }
               : {}),
@@ -233,6 +243,7 @@ export function registerStatus(program: Command, io: CliIO, state: CommandState)
           for (const p of report.pauses)
             io.stdout(`paused: ${p.principal} until ${p.nextAllowedAt} (${p.reason})\n`);
           io.stdout(mailLines(report.mail));
+          for (const f of report.clockFaults) io.stdout(`${clockFaultLine(f)}\n`);
           io.stdout(`\nopen findings: ${report.findings.length}\n`);
           for (const f of report.findings) {
             const ack = f.status === 'acknowledged' ? ' (acknowledged)' : '';
@@ -255,4 +266,16 @@ export function registerStatus(program: Command, io: CliIO, state: CommandState)
         state.exitCode = EXIT.CANNOT_RUN;
       }
     });
+}
+
+/** One status line for a stored time ahead of the clock. */
+function clockFaultLine(f: ClockFault): string {
+  const what = {
+    pause: `pause of ${f.subject} until`,
+    breaker: `breaker ${f.subject}: next probe at`,
+    'last-poll': `${f.subject}: last poll at`,
+    'last-slot': `${f.subject}: last slot at`,
+  }[f.kind];
+  const allowed = f.allowedMs >= 3_600_000 ? `${f.allowedMs / 3_600_000} h` : `${f.allowedMs / 60_000} min`;
+  return `clock fault: ${what} ${f.stored} is ahead of the clock (${f.now}) by more than ${allowed}: ignored; check the host clock, or \`upwatch clear-pause\``;
 }

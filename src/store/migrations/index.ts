@@ -7,6 +7,7 @@ import { outboxDigestMigration } from './004-outbox-digest.js';
 import { pollSlotsMigration } from './005-poll-slots.js';
 import { breakersMigration } from './006-breakers.js';
 import { outboxAfterMigration } from './007-outbox-after.js';
+import { auditTargetsMigration } from './008-audit-targets.js';
 
 /**
  * Every migration, in order. A migration's position is its version (1-based): never reorder or edit a
@@ -20,4 +21,5 @@ export const MIGRATIONS: readonly Migration[] = [
   pollSlotsMigration,
   breakersMigration,
   outboxAfterMigration,
+  auditTargetsMigration,
 ];
