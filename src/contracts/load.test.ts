@@ -4,7 +4,16 @@ import { join } from 'node:path';
 import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { isUpwatchError } from '../core/errors.js';
-import { hasErrors, loadContractTexts, loadContracts } from './load.js';
+import { FIXED_NOW } from '../../test/helpers/fixed-clock.js';
+import { hasErrors, loadContractTexts as loadTexts, loadContracts as loadDir } from './load.js';
+
+// Loading runs the contract rules, and the fixtures pin Graph API v24.0: load on the fixed clock so its end of
+// life (2028-02-18) never shows up as a diagnostic.
+const NOW = new Date(FIXED_NOW);
+const loadContracts = (...[dir, options]: Parameters<typeof loadDir>) =>
+  loadDir(dir, { now: NOW, ...options });
+const loadContractTexts = (...[files, options]: Parameters<typeof loadTexts>) =>
+  loadTexts(files, { now: NOW, ...options });
 import type { ContractRule } from './rules/rule.js';
 
 const FIXTURES = join(import.meta.dirname, '../../test/fixtures/contracts');
