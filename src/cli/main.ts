@@ -6,8 +6,9 @@ import { systemClock } from '../core/clock.js';
 import { printError } from './errors.js';
 import { EXIT, type CliIO, type ExitCode } from './io.js';
 import { registerCommands } from './commands/index.js';
+import { packageVersion } from './version.js';
 
-export const VERSION = '0.1.0';
+export const VERSION = packageVersion();
 
 /** Build the program; each command sets `state.exitCode`. */
 export function buildProgram(io: CliIO, state: { exitCode: ExitCode }): Command {
