@@ -7,8 +7,9 @@ import { printError } from './errors.js';
 import { endQuietlyOnClosedPipe } from './pipe.js';
 import { EXIT, type CliIO, type ExitCode } from './io.js';
 import { commandsFor, registerCommands, type CommandEntry } from './commands/index.js';
+import { packageVersion } from './version.js';
 
-export const VERSION = '0.1.0';
+export const VERSION = packageVersion();
 
 /**
  * Build the program with the given commands (default: every command); each command sets `state.exitCode`.
