@@ -1,7 +1,7 @@
 // One cycle for one source: poll (fetch → store), watched docs, then detection and the gate (plugged in by their owners).
 import type { ContractSet, SourceContract } from '../core/contract.js';
 import type { DocChange } from '../core/detector.js';
-import type { PollRecord } from '../core/observation.js';
+import { metricVerification, type PollRecord } from '../core/observation.js';
 import { fetchDocs, type DocFailure } from '../docs/fetch-docs.js';
 import { pollSource, type PollDeps } from './poll-source.js';
 import type { Finding } from '../core/finding.js';
@@ -29,6 +29,13 @@ export interface CycleDeps extends PollDeps {
 export interface CycleResult {
   source: string;
   poll: PollRecord;
+  /**
+   * Metrics of this poll whose every entity got a definite answer (values, a confirmed absence, or a rejection
+   * such as error #100 or 410 Gone), and those with at least one entity that did not (timeout, 5xx, body not JSON,
+   * over the byte cap, reset). A poll with no verified metric could not verify anything; one with a rejected metric
+   * verified that metric, and its findings are evidence like any other.
+   */
+  metrics: { verified: string[]; unverified: string[] };
   /** Watched docs whose normalized content changed in this cycle. */
   docChanges: DocChange[];
   /** Watched docs that could not be fetched (their last snapshot is kept). */
@@ -48,27 +55,27 @@ export async function runCycle(deps: CycleDeps, source: SourceContract): Promise
   const poll = await pollSource(deps, source);
   // A poll skipped by an open breaker skips the watched docs too (they usually live on the same host).
   const docs =
-    poll.errorCode === 'BREAKER_OPEN'
-      ? { changes: [], failures: [] }
-      : await fetchDocs(deps, source);
+    poll.errorCode === 'BREAKER_OPEN' ? { changes: [], failures: [] } : await fetchDocs(deps, source);
   const result: CycleResult = {
     source: source.name,
     poll,
+    metrics: metricVerification(poll.metricOutcomes),
     docChanges: docs.changes,
     docFailures: docs.failures,
   };
 
   // Detection over the stored history. On a failed poll runDetectors runs no statistical stage (a failed poll is
   // never evidence about the data), but the failure itself can be news: a rejected token or a revoked permission
-  // (class `unverified`), or every metric rejected as invalid (`deprecation`). processFindings opens only those.
+  // (class `unverified`). processFindings opens only those. A poll whose every metric was rejected (error #100) is
+  // not failed: the upstream answered, and each rejected metric opens its `metric-invalid` finding.
   const findings: Finding[] = detectSource(deps.store, source, deps.clock.now(), docs.changes);
   // An open circuit breaker is the source-health finding: one per outage (its fingerprint is the source's).
   const breaker = breakers(deps.store).get(breakerKeyOf(source));
   const unreachable = breaker && sourceUnreachableFinding(source.name, breaker, deps.clock.now());
   if (unreachable) findings.push(unreachable);
 
-  // Findings lifecycle, audit, gate and alert outbox in one transaction, then the status file (issue 6).
-  // A failed poll opens and resolves nothing; metrics whose requests failed neither count as absent nor resolve.
+  // Findings lifecycle, audit, gate and alert outbox in one transaction, then the status file.
+  // A failed poll opens and resolves nothing; unverified metrics' findings neither count as absent nor resolve.
   if (deps.contracts) {
     result.processed = processFindings({
       store: deps.store,
@@ -77,9 +84,7 @@ export async function runCycle(deps: CycleDeps, source: SourceContract): Promise
       findings,
       pollOutcome: poll.outcome,
       now: deps.clock.now(),
-      unverifiedMetrics: [
-        ...new Set(poll.metricOutcomes.filter((o) => o.status === 'error').map((o) => o.metric)),
-      ],
+      unverifiedMetrics: result.metrics.unverified,
       ...(deps.alerts ? { defaults: deps.alerts } : {}),
     });
     const statusFile =
