@@ -120,15 +120,26 @@ export const DEFINITE_ERROR_CODES: ReadonlySet<string> = new Set([
 ]);
 
 /**
+ * True when an error is the upstream's definite answer about what was asked: a code in DEFINITE_ERROR_CODES, or
+ * HTTP 410 Gone whatever the provider's code for it.
+ *
+ * @example
+ * isDefiniteAnswer({ code: 'UPSTREAM_ERROR', message: 'gone', status: 410, retryable: false }) // true
+ */
+export function isDefiniteAnswer(error: UpstreamErrorInfo): boolean {
+  return DEFINITE_ERROR_CODES.has(error.code) || error.status === 410;
+}
+
+/**
  * True when the upstream gave a definite answer about this metric (and entity): values, a confirmed absence, or a
- * definite rejection (DEFINITE_ERROR_CODES).
+ * definite rejection (isDefiniteAnswer).
  *
  * @example
  * isVerifiedOutcome({ metric: 'page_fans', status: 'error', error: { code: 'UPSTREAM_INVALID_METRIC', message: '(#100) …', retryable: false } }) // true
  * isVerifiedOutcome({ metric: 'page_follows', status: 'error', error: { code: 'HTTP_TIMEOUT', message: '…', retryable: true } }) // false
  */
 export function isVerifiedOutcome(o: MetricOutcome): boolean {
-  return o.status !== 'error' || (o.error !== undefined && DEFINITE_ERROR_CODES.has(o.error.code));
+  return o.status !== 'error' || (o.error !== undefined && isDefiniteAnswer(o.error));
 }
 
 /**

@@ -172,6 +172,12 @@ describe('outcomeOf: a definite answer verifies a metric, a failure to answer do
     status: 'error',
     error: { code: 'HTTP_TIMEOUT', message: 'no response within 600 ms', retryable: true },
   });
+  const gone = (metric: string, entity: string): MetricOutcome => ({
+    metric,
+    entity,
+    status: 'error',
+    error: { code: 'UPSTREAM_ERROR', message: 'Gone', status: 410, graphCode: 12, retryable: false },
+  });
   const fetchOf = (metricOutcomes: MetricOutcome[]): FetchResult => ({
     observations: [],
     requests: [],
@@ -186,6 +192,7 @@ describe('outcomeOf: a definite answer verifies a metric, a failure to answer do
       'UPSTREAM_INVALID_METRIC',
     ],
     ['one rejected, one timed out', [rejected('a', '1'), timedOut('b', '1')], 'partial', 'HTTP_TIMEOUT'],
+    ['every metric 410 Gone', [gone('a', '1'), gone('b', '1')], 'partial', 'UPSTREAM_ERROR'],
     ['every metric timed out', [timedOut('a', '1'), timedOut('b', '1')], 'failed', 'HTTP_TIMEOUT'],
     [
       'values and a confirmed absence',

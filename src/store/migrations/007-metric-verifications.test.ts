@@ -19,8 +19,9 @@ describe('migration 7 (metric verifications)', () => {
       `INSERT INTO metric_outcomes (poll_id, seq, metric, entity, status, error) VALUES (?, ?, ?, ?, ?, ?)`,
     );
     const timeout = JSON.stringify({ code: 'HTTP_TIMEOUT', message: 'no answer', retryable: true });
+    const gone = JSON.stringify({ code: 'UPSTREAM_ERROR', message: 'Gone', status: 410, retryable: false });
     const invalid = JSON.stringify({ code: 'UPSTREAM_INVALID_METRIC', message: '(#100)', retryable: false });
-    // Poll 1: everything answered. Poll 2: views answered on one page only; follows rejected with #100.
+    // Poll 1: everything answered. Poll 2: views answered on one page only; follows rejected with #100, clicks 410.
     // Poll 3: failed, nothing answered (likes was never verified).
     poll.run(1, '2026-03-10T07:00:00.000Z', '2026-03-10T07:00:05.000Z', 'ok');
     outcome.run(1, 0, 'views', '111', 'ok', null);
@@ -30,6 +31,7 @@ describe('migration 7 (metric verifications)', () => {
     outcome.run(2, 0, 'views', '111', 'ok', null);
     outcome.run(2, 1, 'views', '222', 'error', timeout);
     outcome.run(2, 2, 'follows', '111', 'error', invalid);
+    outcome.run(2, 3, 'clicks', '111', 'error', gone);
     poll.run(3, '2026-03-12T07:00:00.000Z', '2026-03-12T07:00:05.000Z', 'failed');
     outcome.run(3, 0, 'views', '111', 'error', timeout);
     outcome.run(3, 1, 'likes', '111', 'error', timeout);
@@ -39,6 +41,7 @@ describe('migration 7 (metric verifications)', () => {
     try {
       expect(store.db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
       expect([...store.metricsLastVerified('meta')]).toEqual([
+        ['clicks', '2026-03-11T07:00:05.000Z'],
         ['follows', '2026-03-11T07:00:05.000Z'],
         ['likes', undefined],
         ['views', '2026-03-10T07:00:05.000Z'],
@@ -60,6 +63,7 @@ describe('migration 7 (metric verifications)', () => {
         },
       });
       expect([...store.metricsLastVerified('meta')]).toEqual([
+        ['clicks', '2026-03-11T07:00:05.000Z'],
         ['follows', '2026-03-11T07:00:05.000Z'],
         ['likes', undefined],
         ['reach', undefined],

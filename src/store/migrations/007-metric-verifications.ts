@@ -31,8 +31,9 @@ export const metricVerificationsMigration: Migration = {
           SELECT p.id, p.source, p.finished_at, o.metric
           FROM polls p JOIN metric_outcomes o ON o.poll_id = p.id
           GROUP BY p.id, o.metric
-          HAVING SUM(o.status = 'error' AND COALESCE(json_extract(o.error, '$.code'), '')
-                     NOT IN ('UPSTREAM_INVALID_METRIC', 'UPSTREAM_GONE')) = 0
+          HAVING SUM(o.status = 'error'
+                     AND COALESCE(json_extract(o.error, '$.code'), '') NOT IN ('UPSTREAM_INVALID_METRIC', 'UPSTREAM_GONE')
+                     AND COALESCE(json_extract(o.error, '$.status'), 0) != 410) = 0
         )
         GROUP BY source, metric
       ) AS v ON v.source = pairs.source AND v.metric = pairs.metric;
