@@ -75,7 +75,7 @@ export async function runCycle(deps: CycleDeps, source: SourceContract): Promise
   if (unreachable) findings.push(unreachable);
 
   // Findings lifecycle, audit, gate and alert outbox in one transaction, then the status file.
-  // A failed poll opens and resolves nothing; unverified metrics' findings neither count as absent nor resolve.
+  // A failed poll opens and resolves nothing.
   if (deps.contracts) {
     result.processed = processFindings({
       store: deps.store,
@@ -84,7 +84,12 @@ export async function runCycle(deps: CycleDeps, source: SourceContract): Promise
       findings,
       pollOutcome: poll.outcome,
       now: deps.clock.now(),
-      unverifiedMetrics: result.metrics.unverified,
+      // Metrics with no data in this poll, rejected ones included: a rejection verifies the metric, but it says
+      // nothing about whether its other conditions (a freeze, a schema change) ended, so those neither count as
+      // absent nor resolve.
+      unverifiedMetrics: [
+        ...new Set(poll.metricOutcomes.filter((o) => o.status === 'error').map((o) => o.metric)),
+      ],
       ...(deps.alerts ? { defaults: deps.alerts } : {}),
     });
     const statusFile =

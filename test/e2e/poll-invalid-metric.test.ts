@@ -18,11 +18,14 @@ const INVALID: GraphError = {
   message: '(#100) The value must be a valid insights metric',
 };
 let graph: GraphServer;
+/** A value that moves from day to day (a constant would read as frozen). */
+const varying = (level: number) => (_page: string, day: string) =>
+  level + (((Date.parse(day) / 86_400_000) * 37) % 23);
 
 beforeAll(async () => {
   graph = await startGraphServer({
     token: TOKEN,
-    metrics: { page_media_view: () => 10, page_follows: () => 3 },
+    metrics: { page_media_view: varying(1000), page_follows: varying(50) },
   });
 });
 afterAll(() => graph.close());
