@@ -5,7 +5,7 @@ import type { MetricPeriod, Severity } from '../core/contract.js';
 export const CONTRACT_DEFAULTS = {
   /** Time zone of `schedule`. */
   timezone: 'UTC',
-  /** Hours a source may go unverified before its features turn to `warn`. */
+  /** Hours a source, or one of its metrics, may go unverified before the features using it turn to `warn`. */
   freshnessHours: 36,
   /** Days back each poll asks for, so restated values are seen. */
   lookbackDays: 3,

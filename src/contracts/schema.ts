@@ -156,7 +156,7 @@ export const CONTRACT_SCHEMA = {
           exclusiveMinimum: 0,
           default: CONTRACT_DEFAULTS.freshnessHours,
           description:
-            'How long the source may go without a verified poll before its features turn to `warn`.',
+            'How long the source, or one of its metrics, may go without a verified answer before its features turn to `warn`.',
         },
         pollDeadlineSeconds: {
           type: 'number',

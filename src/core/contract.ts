@@ -115,7 +115,7 @@ export interface SourceContract {
   schedule: string;
   /** IANA time zone for the schedule; default `UTC`. */
   timezone: string;
-  /** How long the source may go unverified before its features turn to `warn`; hours, default 36. */
+  /** How long the source, or one of its metrics, may go unverified before its features turn to `warn`; hours. */
   freshnessHours: number;
   /** Overall deadline of one poll of this source, seconds; default the `pollDeadline` setting. */
   pollDeadlineSeconds?: number;

@@ -30,12 +30,16 @@ export interface GateOverride {
   until: string;
 }
 
-/** A source the feature uses that has not been verified within its freshness window. */
+/**
+ * Inputs of a feature, from one source, that have not been verified within the source's freshness window: the
+ * whole source (no verified poll), or some of its metrics (the source answers, but these metrics got no definite
+ * answer — timeouts, 5xx, bodies that are not JSON — for longer than the window).
+ */
 export interface UnverifiedSource {
   source: string;
-  /** Metrics of this source the feature uses. */
+  /** Metrics of this source the feature uses that are not verified within the window. */
   metrics: string[];
-  /** Last verified poll (ok or partial), undefined when never verified. */
+  /** The oldest last verification among `metrics`; undefined when one of them was never verified. */
   lastVerifiedAt?: string;
   freshnessHours: number;
 }
@@ -46,7 +50,7 @@ export interface FeatureGate {
   model?: string;
   owners: string[];
   state: GateState;
-  /** What the findings alone would decide, before an override. */
+  /** What findings and freshness alone decide, before an override. */
   findingsState: GateState;
   reasons: GateReason[];
   override?: GateOverride;

@@ -109,6 +109,62 @@ export interface MetricOutcome {
   error?: UpstreamErrorInfo;
 }
 
+/**
+ * Error codes by which an upstream answered definitively about a metric: it rejects the metric as invalid (Meta
+ * error #100) or the resource is gone (410). Such an answer verifies the metric — its state is known, and it is
+ * broken — unlike a timeout, a 5xx, a body that is not JSON or a reset connection, which verify nothing.
+ */
+export const DEFINITE_ERROR_CODES: ReadonlySet<string> = new Set([
+  'UPSTREAM_INVALID_METRIC',
+  'UPSTREAM_GONE',
+]);
+
+/**
+ * True when an error is the upstream's definite answer about what was asked: a code in DEFINITE_ERROR_CODES, or
+ * HTTP 410 Gone whatever the provider's code for it.
+ *
+ * @example
+ * isDefiniteAnswer({ code: 'UPSTREAM_ERROR', message: 'gone', status: 410, retryable: false }) // true
+ */
+export function isDefiniteAnswer(error: UpstreamErrorInfo): boolean {
+  return DEFINITE_ERROR_CODES.has(error.code) || error.status === 410;
+}
+
+/**
+ * True when the upstream gave a definite answer about this metric (and entity): values, a confirmed absence, or a
+ * definite rejection (isDefiniteAnswer).
+ *
+ * @example
+ * isVerifiedOutcome({ metric: 'page_fans', status: 'error', error: { code: 'UPSTREAM_INVALID_METRIC', message: '(#100) …', retryable: false } }) // true
+ * isVerifiedOutcome({ metric: 'page_follows', status: 'error', error: { code: 'HTTP_TIMEOUT', message: '…', retryable: true } }) // false
+ */
+export function isVerifiedOutcome(o: MetricOutcome): boolean {
+  return o.status !== 'error' || (o.error !== undefined && isDefiniteAnswer(o.error));
+}
+
+/**
+ * Split the metrics of a poll into verified (every entity got a definite answer) and unverified (at least one
+ * entity did not), each sorted and unique.
+ *
+ * @example
+ * metricVerification(poll.metricOutcomes) // { verified: ['page_media_view'], unverified: ['page_follows'] }
+ */
+export function metricVerification(outcomes: readonly MetricOutcome[]): {
+  verified: string[];
+  unverified: string[];
+} {
+  const unverified = new Set<string>();
+  const all = new Set<string>();
+  for (const o of outcomes) {
+    all.add(o.metric);
+    if (!isVerifiedOutcome(o)) unverified.add(o.metric);
+  }
+  return {
+    verified: [...all].filter((m) => !unverified.has(m)).sort(),
+    unverified: [...unverified].sort(),
+  };
+}
+
 /** Distinct string values kept per path and poll, and the length each is cut to (enum tracking, §3.6). */
 export const PATH_STRINGS_MAX = 20;
 export const PATH_STRING_CHARS = 100;
@@ -147,7 +203,11 @@ export interface FetchResult {
   payloadHash?: string;
 }
 
-/** `ok`: everything fetched; `partial`: some metrics failed; `failed`: could not verify anything. */
+/**
+ * `ok`: every metric delivered values or a confirmed absence; `partial`: the upstream answered definitively for some
+ * metrics but not all delivered data (some failed, or were rejected as invalid or gone); `failed`: no metric got a
+ * definite answer (could not verify anything).
+ */
 export const POLL_OUTCOMES = ['ok', 'partial', 'failed'] as const;
 export type PollOutcome = (typeof POLL_OUTCOMES)[number];
 

@@ -161,10 +161,8 @@ export const deprecationRuntime: Detector<RuntimeOptions> = {
         explanation: `${source.name}: ${words} (${e.message}). Its metrics cannot be verified until access is restored; this is not a deprecation.`,
       });
     }
-    if (poll.outcome === 'failed') return drafts;
-
     const declared = new Set(source.metrics.map((m) => m.name));
-    // Error #100 on a declared metric.
+    // Error #100 on a declared metric: a definite answer, evidence whatever the rest of the poll did.
     const invalid = new Map<string, typeof errors>();
     for (const e of errors)
       if (e.metric && declared.has(e.metric) && isInvalidMetric(e.error))
@@ -193,6 +191,10 @@ export const deprecationRuntime: Detector<RuntimeOptions> = {
         explanation: `${source.name} answers "${e.message}" for metric ${metric}: the upstream no longer accepts it.${k.words}`,
       });
     }
+
+    // Nothing else is evidence on a poll that verified nothing (its outcome counts a rejection as an answer, so a
+    // poll whose every metric was rejected is not `failed`; the check above keeps older stored polls right too).
+    if (poll.outcome === 'failed') return fuseDrafts(drafts);
 
     // 410 Gone / unsupported version.
     const pinned = pinnedVersion(source);

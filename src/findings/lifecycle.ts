@@ -14,8 +14,9 @@ export const DEFAULT_LIFECYCLE: LifecycleOptions = { resolveAfterGoodPolls: 2 };
 
 /**
  * Finding classes a failed poll may still open or update: `unverified` (the failure itself: token rejected,
- * permission lost) and `deprecation` (an answer the upstream gave: error #100, 410 Gone — a poll whose every metric
- * was rejected is `failed`, yet the rejection is the news). Everything else waits for a verified poll.
+ * permission lost) and `deprecation` (an answer the upstream gave: error #100, 410 Gone). A poll with such an answer
+ * is no longer stored as failed (a definite rejection verifies its metric), but a store may hold older ones.
+ * Everything else waits for a verified poll.
  */
 export const FAILED_POLL_CLASSES: ReadonlySet<FindingClass> = new Set<FindingClass>([
   'unverified',

@@ -188,6 +188,102 @@ describe('checkGate', () => {
     expect(r.allowed).toBe(true);
   });
 
+  it('turns a feature unverified when one metric it uses has no definite answer within freshnessHours', () => {
+    store = openStore(':memory:');
+    const clock = new ManualClock('2026-03-15T07:00:00Z');
+    const timeout = { code: 'HTTP_TIMEOUT', message: 'no response within 30000 ms', retryable: true };
+    const partial = (fansVerified: boolean) =>
+      store.recordPoll({
+        source: 'meta',
+        startedAt: clock.now().toISOString(),
+        finishedAt: clock.now().toISOString(),
+        outcome: fansVerified ? 'ok' : 'partial',
+        fetch: {
+          observations: [],
+          requests: [],
+          metricOutcomes: [
+            { metric: 'page_post_engagements', entity: '111', status: 'ok' },
+            { metric: 'page_media_view', entity: '111', status: 'ok' },
+            fansVerified
+              ? { metric: 'page_fans', entity: '111', status: 'missing' }
+              : { metric: 'page_fans', entity: '111', status: 'error', error: timeout },
+          ],
+        },
+      });
+    const lenient = feature('fans_lenient', ['meta/page_fans'], {
+      policy: { blockOn: ['block'], warnOn: [] },
+    });
+    const withLenient = { ...contracts, features: [...contracts.features, lenient] };
+    const gate = () =>
+      Object.fromEntries(
+        checkGate({ store, contracts: withLenient, now: clock.now() }).features.map((f) => [
+          f.feature,
+          [f.state, f.unverified],
+        ]),
+      );
+    partial(true);
+    clock.advanceMs(24 * 3_600_000);
+    partial(false);
+    clock.advanceMs(24 * 3_600_000);
+    partial(false);
+    const entry = {
+      source: 'meta',
+      metrics: ['page_fans'],
+      lastVerifiedAt: '2026-03-15T07:00:00.000Z',
+      freshnessHours: 36,
+    };
+    // The source answers (its other metrics are fresh), page_fans has not for 48 h: warn by default, blocked for a
+    // policy that blocks on warnings, and still warn for one that ignores warnings — never ok.
+    expect(gate()).toEqual({
+      engagement_rate_7d: ['ok', []],
+      reach_28d: ['ok', []],
+      fans_growth: ['blocked', [entry]],
+      fans_lenient: ['warn', [entry]],
+    });
+    expect(gateSummary(store, withLenient, clock.now()).features).toContainEqual(
+      expect.objectContaining({
+        feature: 'fans_lenient',
+        unverified: ['meta'],
+        unverifiedMetrics: ['meta/page_fans'],
+      }),
+    );
+    partial(true);
+    expect(gate()['fans_lenient']).toEqual(['ok', []]);
+  });
+
+  it('a metric that never got a definite answer is never verified, whatever the source did', () => {
+    store = openStore(':memory:');
+    const clock = new ManualClock('2026-03-15T07:00:00Z');
+    store.recordPoll({
+      source: 'meta',
+      startedAt: clock.now().toISOString(),
+      finishedAt: clock.now().toISOString(),
+      outcome: 'partial',
+      fetch: {
+        observations: [],
+        requests: [],
+        metricOutcomes: [
+          { metric: 'page_media_view', entity: '111', status: 'ok' },
+          {
+            metric: 'page_fans',
+            entity: '111',
+            status: 'error',
+            error: {
+              code: 'HTTP_MALFORMED',
+              message: 'answered 200 with a body that is not JSON',
+              retryable: false,
+            },
+          },
+        ],
+      },
+    });
+    const r = checkGate({ store, contracts, now: clock.now(), features: ['fans_growth', 'reach_28d'] });
+    expect(r.features.map((f) => [f.feature, f.state, f.unverified])).toEqual([
+      ['fans_growth', 'blocked', [{ source: 'meta', metrics: ['page_fans'], freshnessHours: 36 }]],
+      ['reach_28d', 'ok', []],
+    ]);
+  });
+
   it('an acknowledged finding still blocks (an ack silences mail, only an override unblocks)', () => {
     store = openStore(':memory:');
     const clock = new ManualClock('2026-03-15T07:00:00Z');

@@ -11,6 +11,39 @@ import { selectFeatures } from './select.js';
 /** What the gate reads from the store; the polling area's `Store` satisfies it. */
 export interface GateStore extends RepoStore {
   lastVerifiedPoll(source: string): PollRecord | undefined | null;
+  /**
+   * Metrics polls have reported on → ISO time each was last verified (a definite answer for every entity), undefined
+   * when never verified.
+   */
+  metricsLastVerified(source: string): ReadonlyMap<string, string | undefined>;
+}
+
+/**
+ * The freshness lookups the gate needs, read once per source: when the source, and each of its metrics, was last
+ * verified.
+ *
+ * @example
+ * evaluateGate({ contracts, findings, overrides, now, ...verificationLookups(store) })
+ */
+export function verificationLookups(store: GateStore): {
+  lastVerified: (source: string) => string | undefined;
+  lastVerifiedMetric: (source: string, metric: string) => { lastVerifiedAt?: string } | undefined;
+} {
+  const sources = new Map<string, string | undefined>();
+  const metrics = new Map<string, ReadonlyMap<string, string | undefined>>();
+  return {
+    lastVerified: (source) => {
+      if (!sources.has(source)) sources.set(source, store.lastVerifiedPoll(source)?.finishedAt ?? undefined);
+      return sources.get(source);
+    },
+    lastVerifiedMetric: (source, metric) => {
+      let m = metrics.get(source);
+      if (!m) metrics.set(source, (m = store.metricsLastVerified(source)));
+      if (!m.has(metric)) return undefined;
+      const at = m.get(metric);
+      return at === undefined ? {} : { lastVerifiedAt: at };
+    },
+  };
 }
 
 export interface CheckGateInput {
@@ -25,7 +58,8 @@ export interface CheckGateInput {
 
 /**
  * Decide whether features may be trained or served now. Throws UpwatchError `NOT_FOUND` for an unknown feature
- * or model; never answers `ok` for a source that has not been verified within its freshness window.
+ * or model; never answers `ok` for a feature with a source or a metric that has not been verified within the
+ * source's freshness window.
  *
  * @example
  * const report = checkGate({ store, contracts, features: ['engagement_rate_7d'], now: new Date() });
@@ -36,17 +70,12 @@ export function checkGate(input: CheckGateInput): GateReport {
   if (input.features) selection.features = input.features;
   if (input.model !== undefined) selection.model = input.model;
   const features = selectFeatures(input.contracts, selection);
-  const verified = new Map<string, string | undefined>();
   return evaluateGate({
     contracts: input.contracts,
     features,
     findings: activeFindings(input.store),
     overrides: activeOverrides(input.store, input.now),
-    lastVerified: (source) => {
-      if (!verified.has(source))
-        verified.set(source, input.store.lastVerifiedPoll(source)?.finishedAt ?? undefined);
-      return verified.get(source);
-    },
+    ...verificationLookups(input.store),
     now: input.now,
   });
 }
@@ -60,7 +89,10 @@ export interface GateSummary {
     state: GateState;
     reasons: number;
     override?: 'allow' | 'block';
+    /** Sources with unverified inputs of the feature. */
     unverified: string[];
+    /** The unverified inputs themselves, as `source/metric`. */
+    unverifiedMetrics: string[];
   }[];
 }
 
@@ -81,6 +113,7 @@ export function gateSummary(store: GateStore, contracts: ContractSet, now: Date)
         state: f.state,
         reasons: f.reasons.length,
         unverified: f.unverified.map((u) => u.source),
+        unverifiedMetrics: f.unverified.flatMap((u) => u.metrics.map((m) => `${u.source}/${m}`)),
       };
       if (f.override) s.override = f.override.action;
       return s;

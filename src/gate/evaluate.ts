@@ -21,6 +21,13 @@ export interface GateInput {
   overrides: ReadonlyMap<string, GateOverride>;
   /** ISO time of the source's last verified poll (ok or partial), undefined when never verified. */
   lastVerified: (source: string) => string | undefined;
+  /**
+   * What the store knows about a metric's verification: undefined when no poll has reported on it (the source's
+   * freshness decides), else when it was last verified (every entity got a definite answer; `lastVerifiedAt`
+   * undefined = never). When given, a feature is unverified as soon as one metric it uses is stale, even while the
+   * source's other metrics answer.
+   */
+  lastVerifiedMetric?: (source: string, metric: string) => { lastVerifiedAt?: string } | undefined;
   now: Date;
 }
 
@@ -33,6 +40,53 @@ function worse(a: GateState, b: GateState): GateState {
 /** True when a finding is about a metric the feature uses (a source-wide finding touches all of them). */
 function touches(feature: FeatureContract, f: FindingRecord): boolean {
   return feature.uses.some((u) => u.source === f.source && (f.metric === undefined || f.metric === u.metric));
+}
+
+/** Whether `last` lies within `hours` before now. */
+/** Verified within `hours` before `now`; a verification "in the future" (beyond a small skew) was recorded under a
+ * wrong clock and proves nothing. */
+function fresh(last: string | undefined, hours: number, now: Date): last is string {
+  return (
+    last !== undefined &&
+    !isAheadOf(last, now, CLOCK_SKEW_MS) &&
+    now.getTime() - Date.parse(last) <= hours * 3_600_000
+  );
+}
+
+/**
+ * The feature's inputs not verified within their source's freshness window, one entry per source: every metric it
+ * uses when the source has no fresh verified poll (or is not declared), else the metrics polls have reported on whose
+ * own last verification is stale (or that were never verified).
+ */
+function unverifiedInputs(input: GateInput, feature: FeatureContract): UnverifiedSource[] {
+  const out: UnverifiedSource[] = [];
+  const sources = [...new Set(feature.uses.map((u) => u.source))].sort();
+  for (const name of sources) {
+    const source = input.contracts.sources.find((s) => s.name === name);
+    const freshnessHours = source?.freshnessHours ?? 0;
+    const used = [...new Set(feature.uses.filter((m) => m.source === name).map((m) => m.metric))];
+    const last = input.lastVerified(name);
+    let stale: { metric: string; last: string | undefined }[];
+    if (!source || !fresh(last, freshnessHours, input.now)) {
+      stale = used.map((metric) => ({ metric, last }));
+    } else if (input.lastVerifiedMetric) {
+      const byMetric = input.lastVerifiedMetric;
+      stale = [];
+      for (const metric of used) {
+        const known = byMetric(name, metric);
+        if (known && !fresh(known.lastVerifiedAt, freshnessHours, input.now))
+          stale.push({ metric, last: known.lastVerifiedAt });
+      }
+    } else {
+      stale = [];
+    }
+    if (stale.length === 0) continue;
+    const u: UnverifiedSource = { source: name, metrics: stale.map((m) => m.metric), freshnessHours };
+    const oldest = stale.every((m) => m.last !== undefined) ? stale.map((m) => m.last!).sort()[0] : undefined;
+    if (oldest !== undefined) u.lastVerifiedAt = oldest;
+    out.push(u);
+  }
+  return out;
 }
 
 function decide(input: GateInput, feature: FeatureContract): FeatureGate {
@@ -62,30 +116,14 @@ function decide(input: GateInput, feature: FeatureContract): FeatureGate {
     a.effect === b.effect ? a.fingerprint.localeCompare(b.fingerprint) : a.effect === 'block' ? -1 : 1,
   );
 
-  const unverified: UnverifiedSource[] = [];
-  const sources = [...new Set(feature.uses.map((u) => u.source))].sort();
-  for (const name of sources) {
-    const source = input.contracts.sources.find((s) => s.name === name);
-    const freshnessHours = source?.freshnessHours ?? 0;
-    const last = input.lastVerified(name);
-    // A verification "in the future" (beyond a small skew) was recorded under a wrong clock: it proves nothing.
-    const fresh =
-      last !== undefined &&
-      !isAheadOf(last, input.now, CLOCK_SKEW_MS) &&
-      input.now.getTime() - Date.parse(last) <= freshnessHours * 3_600_000;
-    if (source && fresh) continue;
-    const u: UnverifiedSource = {
-      source: name,
-      metrics: feature.uses.filter((m) => m.source === name).map((m) => m.metric),
-      freshnessHours,
-    };
-    if (last !== undefined) u.lastVerifiedAt = last;
-    unverified.push(u);
-  }
+  const unverified = unverifiedInputs(input, feature);
 
   let findingsState: GateState = 'ok';
   for (const r of reasons) findingsState = worse(findingsState, r.effect === 'block' ? 'blocked' : 'warn');
-  if (unverified.length > 0) findingsState = worse(findingsState, 'warn');
+  // An input that could not be verified weighs as a warning under the feature's policy: `warn`, or `blocked` for a
+  // feature that blocks on warnings. Never `ok`, whatever the policy ignores.
+  if (unverified.length > 0)
+    findingsState = worse(findingsState, feature.policy.blockOn.includes('warn') ? 'blocked' : 'warn');
 
   const override = input.overrides.get(feature.name);
   const live = override && Date.parse(override.until) > input.now.getTime() ? override : undefined;
@@ -106,9 +144,10 @@ function decide(input: GateInput, feature: FeatureContract): FeatureGate {
 
 /**
  * Decide every selected feature. `blocked` when an open or acknowledged finding whose severity is in the
- * feature's `policy.blockOn` touches a metric it uses; `warn` for `policy.warnOn` or when a source it uses has no
- * verified poll within its `freshnessHours` (a last verification more than CLOCK_SKEW_MS after `now` does not count);
- * `ok` otherwise. An unexpired override wins.
+ * feature's `policy.blockOn` touches a metric it uses; `warn` for `policy.warnOn`, or when an input is unverified —
+ * a source it uses has no verified poll, or a metric it uses has not been verified, within the source's
+ * `freshnessHours` (`blocked` instead when the policy blocks on `warn`; a last verification more than CLOCK_SKEW_MS
+ * after `now` does not count); `ok` otherwise. An unexpired override wins.
  *
  * @example
  * const report = evaluateGate({ contracts, findings, overrides: new Map(), lastVerified: () => now.toISOString(), now });

@@ -1,7 +1,7 @@
 // One cycle for one source: poll (fetch → store), watched docs, then detection and the gate (plugged in by their owners).
 import type { ContractSet, SourceContract } from '../core/contract.js';
 import type { DocChange } from '../core/detector.js';
-import type { PollRecord } from '../core/observation.js';
+import { metricVerification, type PollRecord } from '../core/observation.js';
 import { fetchDocs, type DocFailure } from '../docs/fetch-docs.js';
 import { pollSource, type PollDeps } from './poll-source.js';
 import type { Finding } from '../core/finding.js';
@@ -33,6 +33,13 @@ export interface CycleDeps extends PollDeps {
 export interface CycleResult {
   source: string;
   poll: PollRecord;
+  /**
+   * Metrics of this poll whose every entity got a definite answer (values, a confirmed absence, or a rejection
+   * such as error #100 or 410 Gone), and those with at least one entity that did not (timeout, 5xx, body not JSON,
+   * over the byte cap, reset). A poll with no verified metric could not verify anything; one with a rejected metric
+   * verified that metric, and its findings are evidence like any other.
+   */
+  metrics: { verified: string[]; unverified: string[] };
   /** Watched docs whose normalized content changed in this cycle. */
   docChanges: DocChange[];
   /** Watched docs that could not be fetched (their last snapshot is kept). */
@@ -66,13 +73,15 @@ export async function runCycle(deps: CycleDeps, source: SourceContract): Promise
   const result: CycleResult = {
     source: source.name,
     poll,
+    metrics: metricVerification(poll.metricOutcomes),
     docChanges: docs.changes,
     docFailures: docs.failures,
   };
 
   // Detection over the stored history. On a failed poll runDetectors runs no statistical stage (a failed poll is
   // never evidence about the data), but the failure itself can be news: a rejected token or a revoked permission
-  // (class `unverified`), or every metric rejected as invalid (`deprecation`). processFindings opens only those.
+  // (class `unverified`). processFindings opens only those. A poll whose every metric was rejected (error #100) is
+  // not failed: the upstream answered, and each rejected metric opens its `metric-invalid` finding.
   const findings: Finding[] = detectSource(deps.store, source, deps.clock.now(), docs.changes);
   // An open circuit breaker is the source-health finding: one per outage (its fingerprint is the source's).
   const breaker = breakers(deps.store).get(breakerKeyOf(source));
@@ -82,8 +91,8 @@ export async function runCycle(deps: CycleDeps, source: SourceContract): Promise
   const skew = clockSkewFinding(source.name, faults, deps.clock.now());
   if (skew) findings.push(skew);
 
-  // Findings lifecycle, audit, gate and alert outbox in one transaction, then the status file (issue 6).
-  // A failed poll opens and resolves nothing; metrics whose requests failed neither count as absent nor resolve.
+  // Findings lifecycle, audit, gate and alert outbox in one transaction, then the status file.
+  // A failed poll opens and resolves nothing.
   if (deps.contracts) {
     result.processed = processFindings({
       store: deps.store,
@@ -92,6 +101,9 @@ export async function runCycle(deps: CycleDeps, source: SourceContract): Promise
       findings,
       pollOutcome: poll.outcome,
       now: deps.clock.now(),
+      // Metrics with no data in this poll, rejected ones included: a rejection verifies the metric, but it says
+      // nothing about whether its other conditions (a freeze, a schema change) ended, so those neither count as
+      // absent nor resolve.
       unverifiedMetrics: [
         ...new Set(poll.metricOutcomes.filter((o) => o.status === 'error').map((o) => o.metric)),
       ],

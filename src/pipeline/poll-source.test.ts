@@ -5,7 +5,8 @@ import { startJsonApiServer } from '../../test/helpers/json-api-server.js';
 import type { LoopbackServer } from '../../test/helpers/loopback-server.js';
 import { testDeps } from '../../test/helpers/poll-deps.js';
 import { principalPauses } from '../store/pauses.js';
-import { pollSource } from './poll-source.js';
+import type { FetchResult, MetricOutcome } from '../core/observation.js';
+import { outcomeOf, pollSource } from './poll-source.js';
 
 const WIDE = { records: 'data', entity: 'account', time: 'date', next: 'next' };
 let api: LoopbackServer;
@@ -150,5 +151,62 @@ describe('faults: the documented outcome in the store, nothing lost', () => {
     const poll = await pollSource(deps, src);
     expect(poll).toMatchObject({ outcome: 'failed', errorCode: 'SECRET_UNSET' });
     expect(poll.errorMessage).toContain('PARTNER_TOKEN');
+  });
+});
+
+describe('outcomeOf: a definite answer verifies a metric, a failure to answer does not', () => {
+  const rejected = (metric: string, entity: string): MetricOutcome => ({
+    metric,
+    entity,
+    status: 'error',
+    error: {
+      code: 'UPSTREAM_INVALID_METRIC',
+      message: '(#100) The value must be a valid insights metric',
+      status: 400,
+      graphCode: 100,
+      retryable: false,
+    },
+  });
+  const timedOut = (metric: string, entity: string): MetricOutcome => ({
+    metric,
+    entity,
+    status: 'error',
+    error: { code: 'HTTP_TIMEOUT', message: 'no response within 600 ms', retryable: true },
+  });
+  const gone = (metric: string, entity: string): MetricOutcome => ({
+    metric,
+    entity,
+    status: 'error',
+    error: { code: 'UPSTREAM_ERROR', message: 'Gone', status: 410, graphCode: 12, retryable: false },
+  });
+  const fetchOf = (metricOutcomes: MetricOutcome[]): FetchResult => ({
+    observations: [],
+    requests: [],
+    metricOutcomes,
+  });
+
+  it.each<[string, MetricOutcome[], string, string | undefined]>([
+    [
+      'every metric rejected (#100)',
+      [rejected('a', '1'), rejected('b', '1')],
+      'partial',
+      'UPSTREAM_INVALID_METRIC',
+    ],
+    ['one rejected, one timed out', [rejected('a', '1'), timedOut('b', '1')], 'partial', 'HTTP_TIMEOUT'],
+    ['every metric 410 Gone', [gone('a', '1'), gone('b', '1')], 'partial', 'UPSTREAM_ERROR'],
+    ['every metric timed out', [timedOut('a', '1'), timedOut('b', '1')], 'failed', 'HTTP_TIMEOUT'],
+    [
+      'values and a confirmed absence',
+      [
+        { metric: 'a', status: 'ok' },
+        { metric: 'b', status: 'missing' },
+      ],
+      'ok',
+      undefined,
+    ],
+  ])('%s → %s', (_name, outcomes, outcome, code) => {
+    const r = outcomeOf(fetchOf(outcomes));
+    expect(r.outcome).toBe(outcome);
+    expect(r.errorCode).toBe(code);
   });
 });

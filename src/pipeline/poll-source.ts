@@ -3,7 +3,12 @@ import type { Clock } from '../core/clock.js';
 import type { SourceContract } from '../core/contract.js';
 import { UpwatchError, errorMessage } from '../core/errors.js';
 import { silentLogger, type Logger } from '../core/logger.js';
-import type { FetchResult, PollOutcome, PollRecord } from '../core/observation.js';
+import {
+  isVerifiedOutcome,
+  type FetchResult,
+  type PollOutcome,
+  type PollRecord,
+} from '../core/observation.js';
 import type { SecretLookup } from '../core/secret.js';
 import type { HttpClient } from '../providers/http.js';
 import {
@@ -82,7 +87,12 @@ function checkedPauses(book: PauseBook, report: (fault: ClockFault) => void): Pa
   };
 }
 
-/** `ok` when every metric was verified (values or confirmed absence), `failed` when none was, else `partial`. */
+/**
+ * `ok` when every metric delivered values or a confirmed absence; `failed` when no metric got a definite answer
+ * (nothing could be verified); else `partial`. A metric the upstream rejected definitively (error #100, 410 Gone)
+ * was verified — the upstream answered — so a poll whose every metric was rejected is `partial`, not `failed`: the
+ * rejection is evidence, and its findings open like any other.
+ */
 export function outcomeOf(fetch: FetchResult): {
   outcome: PollOutcome;
   errorCode?: string;
@@ -90,8 +100,10 @@ export function outcomeOf(fetch: FetchResult): {
 } {
   const errors = fetch.metricOutcomes.filter((o) => o.status === 'error');
   const requestErrors = fetch.requests.filter((r) => r.error);
-  const verified = fetch.metricOutcomes.length - errors.length;
-  const first = errors[0]?.error ?? requestErrors[0]?.error;
+  const verified = fetch.metricOutcomes.filter(isVerifiedOutcome).length;
+  // The first error that left a metric unverified names the poll's error; else the first rejection.
+  const first =
+    errors.find((o) => !isVerifiedOutcome(o))?.error ?? errors[0]?.error ?? requestErrors[0]?.error;
   const err = first ? { errorCode: first.code, errorMessage: first.message } : {};
   if (fetch.metricOutcomes.length === 0) {
     return requestErrors.length > 0 && requestErrors.length === fetch.requests.length

@@ -8,7 +8,7 @@ import type { GateReport, GateState } from '../core/gate.js';
 import type { PollOutcome } from '../core/observation.js';
 import { planLifecycle, type FindingChange } from '../findings/lifecycle.js';
 import { evaluateGate } from '../gate/evaluate.js';
-import type { GateStore } from '../gate/check-gate.js';
+import { verificationLookups, type GateStore } from '../gate/check-gate.js';
 import { svgChart } from '../alerts/chart.js';
 import { planNotifications, type NotifyChange } from '../alerts/plan.js';
 import { queueMessages, storeNoticeLog } from '../alerts/outbox.js';
@@ -214,7 +214,7 @@ export function processFindings(input: ProcessFindingsInput): ProcessResult {
       contracts,
       findings: allActive,
       overrides: activeOverrides(store, now),
-      lastVerified: (s) => store.lastVerifiedPoll(s)?.finishedAt ?? undefined,
+      ...verificationLookups(store),
       now,
     });
     result.gate = gate;
@@ -253,7 +253,7 @@ export function processFindings(input: ProcessFindingsInput): ProcessResult {
             : f.reasons.length
               ? f.reasons.map((r) => `${r.severity} ${r.rule} ${r.metric ?? r.source}`).join('; ')
               : f.unverified.length
-                ? `unverified: ${f.unverified.map((u) => u.source).join(', ')}`
+                ? `unverified: ${f.unverified.flatMap((u) => u.metrics.map((m) => `${u.source}/${m}`)).join(', ')}`
                 : 'no open findings',
           details: { from: prev ?? null, to: f.state, findings: f.reasons.map((r) => r.fingerprint) },
         });

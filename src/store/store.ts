@@ -5,16 +5,17 @@ import { dirname } from 'node:path';
 import { addDays, isoDay } from '../core/clock.js';
 import { UpwatchError } from '../core/errors.js';
 import type { MetricHistory, SeriesPoint } from '../core/detector.js';
-import type {
-  FetchResult,
-  JsonType,
-  MetricOutcome,
-  PayloadSchema,
-  PollOutcome,
-  PollRecord,
-  RawObservation,
-  RequestRecord,
-  UpstreamErrorInfo,
+import {
+  metricVerification,
+  type FetchResult,
+  type JsonType,
+  type MetricOutcome,
+  type PayloadSchema,
+  type PollOutcome,
+  type PollRecord,
+  type RawObservation,
+  type RequestRecord,
+  type UpstreamErrorInfo,
 } from '../core/observation.js';
 import { MIGRATIONS } from './migrations/index.js';
 
@@ -65,6 +66,12 @@ export interface Store {
   lastPoll(source: string): PollRecord | undefined;
   /** The last poll whose outcome was `ok` or `partial`. */
   lastVerifiedPoll(source: string): PollRecord | undefined;
+  /**
+   * The metrics of a source that polls have reported on, each with when it was last verified (every entity got a
+   * definite answer: values, a confirmed absence, or a rejection such as error #100) — the ISO end of that poll, or
+   * undefined when it never was. A metric no poll has reported on is absent.
+   */
+  metricsLastVerified(source: string): Map<string, string | undefined>;
   /** Run `fn` in a BEGIN IMMEDIATE transaction (nested calls become savepoints). */
   transaction<T>(fn: () => T): T;
   close(): void;
@@ -371,6 +378,10 @@ class SqliteStore implements Store {
           ),
         );
         upsertObservations(s, f.observations, seen, pollId);
+        const metrics = metricVerification(f.metricOutcomes);
+        for (const metric of metrics.verified)
+          s.verifyMetric.run(input.source, metric, pollId, input.finishedAt);
+        for (const metric of metrics.unverified) s.trackMetric.run(input.source, metric);
         return pollId;
       });
       // Built from the input (what was just written) rather than read back: saves three queries per poll.
@@ -453,6 +464,11 @@ class SqliteStore implements Store {
   lastVerifiedPoll(source: string): PollRecord | undefined {
     const row = this.#s.lastVerified.get(source) as PollRow | undefined;
     return row ? this.#hydrate([row])[0] : undefined;
+  }
+
+  metricsLastVerified(source: string): Map<string, string | undefined> {
+    const rows = this.#s.metricsVerified.all(source) as { metric: string; verified_at: string | null }[];
+    return new Map(rows.map((r) => [r.metric, r.verified_at ?? undefined]));
   }
 
   close(): void {
@@ -564,6 +580,17 @@ function prepare(db: Database.Database) {
     recentPolls: db.prepare('SELECT * FROM polls WHERE source = ? ORDER BY id DESC LIMIT ?'),
     lastVerified: db.prepare(
       "SELECT * FROM polls WHERE source = ? AND outcome IN ('ok', 'partial') ORDER BY id DESC LIMIT 1",
+    ),
+    verifyMetric: db.prepare(
+      `INSERT INTO metric_verifications (source, metric, verified_poll_id, verified_at) VALUES (?, ?, ?, ?)
+       ON CONFLICT (source, metric) DO UPDATE SET
+         verified_poll_id = excluded.verified_poll_id, verified_at = excluded.verified_at`,
+    ),
+    trackMetric: db.prepare(
+      `INSERT INTO metric_verifications (source, metric) VALUES (?, ?) ON CONFLICT (source, metric) DO NOTHING`,
+    ),
+    metricsVerified: db.prepare(
+      'SELECT metric, verified_at FROM metric_verifications WHERE source = ? ORDER BY metric',
     ),
     requestsBetween: db.prepare(
       `SELECT r.* FROM requests r JOIN polls p ON p.id = r.poll_id

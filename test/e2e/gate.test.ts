@@ -157,7 +157,7 @@ describe('gate, ack, override and doctor end to end', () => {
     expect(warn.code).toBe(0);
     expect(warn.stdout).toContain('follower_growth_28d  WARN');
     expect(warn.stdout).toMatch(
-      /unverified {2}meta-page-insights: last verified 2026-03-15T07:00:00.000Z \(freshness 36 h\)/,
+      /unverified {2}meta-page-insights\/page_follows: last verified 2026-03-15T07:00:00.000Z \(freshness 36 h\)/,
     );
     expect((await run(['gate', 'follower_growth_28d', '--fail-on', 'warn'])).code).toBe(1);
     clock.set('2026-03-15T07:00:00Z');

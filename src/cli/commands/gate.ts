@@ -78,7 +78,7 @@ function featureLines(f: FeatureGate): string[] {
   }
   for (const u of f.unverified) {
     lines.push(
-      `  unverified  ${u.source}: ${u.lastVerifiedAt ? `last verified ${u.lastVerifiedAt}` : 'never verified'} (freshness ${u.freshnessHours} h)`,
+      `  unverified  ${u.metrics.map((m) => `${u.source}/${m}`).join(', ')}: ${u.lastVerifiedAt ? `last verified ${u.lastVerifiedAt}` : 'never verified'} (freshness ${u.freshnessHours} h)`,
     );
   }
   return lines;

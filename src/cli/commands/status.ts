@@ -256,7 +256,7 @@ export function registerStatus(program: Command, io: CliIO, state: CommandState)
             io.stdout(`\nfeatures: ${c.blocked} blocked, ${c.warn} warn, ${c.ok} ok\n`);
             for (const f of report.gate.features.filter((x) => x.state !== 'ok'))
               io.stdout(
-                `  ${f.state.toUpperCase().padEnd(7)} ${f.feature}${f.override ? ` (override: ${f.override})` : ''}\n`,
+                `  ${f.state.toUpperCase().padEnd(7)} ${f.feature}${f.override ? ` (override: ${f.override})` : ''}${f.unverifiedMetrics.length > 0 ? ` (unverified: ${f.unverifiedMetrics.join(', ')})` : ''}\n`,
               );
           }
         }

@@ -8,6 +8,7 @@ import { pollSlotsMigration } from './005-poll-slots.js';
 import { breakersMigration } from './006-breakers.js';
 import { outboxAfterMigration } from './007-outbox-after.js';
 import { auditTargetsMigration } from './008-audit-targets.js';
+import { metricVerificationsMigration } from './009-metric-verifications.js';
 
 /**
  * Every migration, in order. A migration's position is its version (1-based): never reorder or edit a
@@ -22,4 +23,5 @@ export const MIGRATIONS: readonly Migration[] = [
   breakersMigration,
   outboxAfterMigration,
   auditTargetsMigration,
+  metricVerificationsMigration,
 ];
