@@ -22,6 +22,7 @@ function rec(metric: string | undefined, extra: Partial<FindingRecord> = {}): Fi
     firstSeen: '2026-03-14T07:00:00.000Z',
     lastSeen: '2026-03-20T07:00:00.000Z',
     goodPollsSinceAbsent: 0,
+    lifecycle: 'condition',
     ...extra,
   };
 }

@@ -6,6 +6,7 @@ import { regimesMigration } from './003-regimes.js';
 import { outboxDigestMigration } from './004-outbox-digest.js';
 import { pollSlotsMigration } from './005-poll-slots.js';
 import { breakersMigration } from './006-breakers.js';
+import { decisionsMigration } from './007-decisions.js';
 
 /**
  * Every migration, in order. A migration's position is its version (1-based): never reorder or edit a
@@ -18,4 +19,5 @@ export const MIGRATIONS: readonly Migration[] = [
   outboxDigestMigration,
   pollSlotsMigration,
   breakersMigration,
+  decisionsMigration,
 ];
