@@ -9,6 +9,7 @@ import { registerSpecDiff } from './spec-diff.js';
 import { registerValidate } from './validate.js';
 import { registerGate } from './gate.js';
 import { registerAck } from './ack.js';
+import { registerAccept } from './accept.js';
 import { registerOverride } from './override.js';
 import { registerDoctor } from './doctor.js';
 import { registerBacktest } from './backtest.js';
@@ -24,6 +25,7 @@ const COMMANDS: RegisterCommand[] = [
   registerSpecDiff,
   registerGate,
   registerAck,
+  registerAccept,
   registerOverride,
   registerDoctor,
   registerPoll,

@@ -9,6 +9,9 @@ import { breakerKeyOf, type BreakerRecord } from '../../core/breaker.js';
 import { sourceStatuses, type SourceStatus } from '../../store/source-status.js';
 import { openStore } from '../../store/store.js';
 import { activeFindings } from '../../store/findings-repo.js';
+import { recentDecisions } from '../../store/decisions-repo.js';
+import type { Decision } from '../../core/decision.js';
+import { heldNote } from '../../core/finding-lifecycle.js';
 import { gateSummary, type GateSummary } from '../../gate/check-gate.js';
 import type { ContractSet } from '../../core/contract.js';
 import type { FindingRecord } from '../../core/finding-record.js';
@@ -28,6 +31,8 @@ export interface StatusReport {
   findings: StatusFinding[];
   /** Feature states (present when the contracts could be loaded). */
   gate?: GateSummary;
+  /** Decisions recorded with `upwatch accept` in the last 90 days, newest first. */
+  decisions: Decision[];
 }
 
 /** A finding as `status` shows it. */
@@ -42,6 +47,10 @@ export interface StatusFinding {
   firstSeen: string;
   lastSeen: string;
   explanation: string;
+  /** `change`: holds until the upstream reverts or someone records a decision. */
+  lifecycle: FindingRecord['lifecycle'];
+  /** For a held change the detectors no longer see: since when, and why it still holds. */
+  held?: string;
 }
 
 const RANK = { block: 0, warn: 1, info: 2 } as const;
@@ -60,6 +69,8 @@ function statusFindings(records: FindingRecord[]): StatusFinding[] {
       firstSeen: f.firstSeen,
       lastSeen: f.lastSeen,
       explanation: f.explanation,
+      lifecycle: f.lifecycle,
+      ...(heldNote(f) ? { held: heldNote(f)! } : {}),
     }));
 }
 
@@ -126,6 +137,7 @@ export function registerStatus(program: Command, io: CliIO, state: CommandState)
                 return names && names.length > 0 ? { ...b, sources: names } : b;
               }),
             findings: statusFindings(activeFindings(store)),
+            decisions: recentDecisions(store, new Date(now.getTime() - 90 * 86_400_000).toISOString()),
             ...(contracts && contracts.features.length > 0
               ? { gate: gateSummary(store, contracts, now) }
               : {}),
@@ -185,6 +197,15 @@ export function registerStatus(program: Command, io: CliIO, state: CommandState)
             io.stdout(
               `  ${f.severity.toUpperCase().padEnd(5)} ${f.fingerprint.slice(0, 8)}  ${f.source}${f.metric ? `/${f.metric}` : ''}  ${f.rule}${ack}, since ${f.onset}\n`,
             );
+          }
+          for (const f of report.findings.filter((x) => x.held))
+            io.stdout(`  held ${f.fingerprint.slice(0, 8)}: ${f.held!}\n`);
+          if (report.decisions.length > 0) {
+            io.stdout(`\ndecisions (last 90 days): ${report.decisions.length}\n`);
+            for (const d of report.decisions)
+              io.stdout(
+                `  ${d.at.slice(0, 10)} ${d.fingerprint.slice(0, 8)}  ${d.source}/${d.metric ?? '*'}  ${d.kind}${d.factor !== undefined ? ` ×${d.factor}` : ''} by ${d.by}: ${d.reason}\n`,
+              );
           }
           if (report.gate) {
             const c = report.gate.counts;
