@@ -15,6 +15,7 @@ function rec(extra: Partial<FindingRecord> = {}): FindingRecord {
     firstSeen: 't',
     lastSeen: 't',
     goodPollsSinceAbsent: 0,
+    lifecycle: 'condition',
     ...extra,
   };
 }

@@ -17,6 +17,7 @@ function rec(metric: string, extra: Partial<FindingRecord> = {}): FindingRecord 
     firstSeen: '2026-03-10T09:00:00.000Z',
     lastSeen: '2026-03-14T09:00:00.000Z',
     goodPollsSinceAbsent: 0,
+    lifecycle: 'condition',
     ...extra,
   };
 }

@@ -288,7 +288,9 @@ describe('alert mail end to end (real SMTP server on loopback)', () => {
   it('threads a resolved notice under the firing mail, and never sends it before that mail', async () => {
     const clock = new ManualClock('2026-03-15T07:00:00Z');
     const { s, k, r } = await setup(clock);
-    poll(s, [finding('page_fans')], clock);
+    // A condition (a freeze may thaw) resolves by absence; a removal would hold until someone decides.
+    const frozen = finding('page_fans', { rule: 'frozen-run', class: 'frozen', title: 'page_fans frozen' });
+    poll(s, [frozen], clock);
     await r.relayOnce(clock.now());
     const firing = (await k.parsed()).find((m) => toOf(m).includes('data@example.com'))!;
     clock.advanceMs(3_600_000);
@@ -300,14 +302,14 @@ describe('alert mail end to end (real SMTP server on loopback)', () => {
     const resolved = (await k.parsed()).filter((m) => m.subject?.startsWith('[upwatch] RESOLVED'));
     expect(resolved).toHaveLength(3);
     const mine = resolved.find((m) => toOf(m).includes('data@example.com'))!;
-    expect(mine.subject).toBe('[upwatch] RESOLVED: page_fans rejected by Meta (#100)');
+    expect(mine.subject).toBe('[upwatch] RESOLVED: page_fans frozen');
     expect(mine.inReplyTo).toBe(firing.messageId);
     expect(mine.references).toEqual(firing.messageId);
 
     // a second episode that resolves before its firing mail is delivered: the resolved notice waits for that mail
     k.setRcptCode(() => 451);
     clock.advanceMs(3_600_000);
-    const reopened = poll(s, [finding('page_fans')], clock);
+    const reopened = poll(s, [frozen], clock);
     expect(reopened.opened[0]!.episode).toBe(2);
     await r.relayOnce(clock.now());
     clock.advanceMs(3_600_000);
@@ -323,8 +325,8 @@ describe('alert mail end to end (real SMTP server on loopback)', () => {
     const later = (await k.parsed()).slice(before);
     const forData = later.filter((m) => toOf(m).includes('data@example.com'));
     expect(forData.map((m) => m.subject)).toEqual([
-      '[upwatch] BLOCKED 1 feature: page_fans rejected by Meta (#100)',
-      '[upwatch] RESOLVED: page_fans rejected by Meta (#100)',
+      '[upwatch] BLOCKED 1 feature: page_fans frozen',
+      '[upwatch] RESOLVED: page_fans frozen',
     ]);
     expect(forData[1]!.inReplyTo).toBe(forData[0]!.messageId);
   });
@@ -333,7 +335,11 @@ describe('alert mail end to end (real SMTP server on loopback)', () => {
     const clock = new ManualClock('2026-03-15T07:00:00Z');
     const { s, k, r } = await setup(clock);
     k.setRcptCode((a) => (a === 'data@example.com' ? 451 : undefined));
-    poll(s, [finding('page_fans')], clock);
+    poll(
+      s,
+      [finding('page_fans', { rule: 'frozen-run', class: 'frozen', title: 'page_fans frozen' })],
+      clock,
+    );
     await r.relayOnce(clock.now());
     clock.advanceMs(3_600_000);
     poll(s, [], clock);

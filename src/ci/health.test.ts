@@ -195,6 +195,7 @@ describe('health sources', () => {
       firstSeen: at,
       lastSeen: at,
       goodPollsSinceAbsent: 0,
+      lifecycle: 'condition' as const,
     };
     insertFinding(store, {
       ...toFinding(

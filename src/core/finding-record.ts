@@ -1,5 +1,6 @@
 // A finding as the store keeps it across polls: identity, episode, lifecycle status and acknowledgement.
 import type { Finding } from './finding.js';
+import type { FindingLifecycle, FindingResolution } from './finding-lifecycle.js';
 
 /** Lifecycle of one episode of a finding: open → acknowledged (with optional expiry) → resolved. */
 export const FINDING_STATUSES = ['open', 'acknowledged', 'resolved'] as const;
@@ -28,8 +29,12 @@ export interface FindingRecord extends Finding {
   lastSeen: string;
   /** Consecutive good polls in which the condition was absent (resolves at the configured count). */
   goodPollsSinceAbsent: number;
+  /** `change` findings hold until the upstream reverts or a decision is recorded; `condition`s resolve by absence. */
+  lifecycle: FindingLifecycle;
   ack?: Acknowledgement;
   resolvedAt?: string;
+  /** How a resolved episode ended (stores from before this field read as `absent`). */
+  resolution?: FindingResolution;
 }
 
 /** True while an acknowledgement silences reminders (it never unblocks a feature). */

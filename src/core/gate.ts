@@ -1,5 +1,7 @@
 // Gate decisions: whether each downstream feature may be trained or served, and the evidence behind it.
 import type { Severity } from './contract.js';
+import type { Decision } from './decision.js';
+import type { FindingLifecycle } from './finding-lifecycle.js';
 
 /** `ok`: allowed; `warn`: allowed with a warning; `blocked`: not allowed (gate exits 1). */
 export const GATE_STATES = ['ok', 'warn', 'blocked'] as const;
@@ -19,6 +21,8 @@ export interface GateReason {
   status: 'open' | 'acknowledged';
   /** What this finding does to the feature under its policy. */
   effect: 'block' | 'warn';
+  /** `change`: holds until the upstream reverts or someone records a decision (`upwatch accept`). */
+  lifecycle?: FindingLifecycle;
 }
 
 /** A manual decision that wins over findings until it expires. */
@@ -55,6 +59,8 @@ export interface FeatureGate {
   reasons: GateReason[];
   override?: GateOverride;
   unverified: UnverifiedSource[];
+  /** Recent decisions about the metrics the feature uses, newest first (absent when there are none). */
+  decisions?: Decision[];
 }
 
 /** The gate over a set of features at one instant. */

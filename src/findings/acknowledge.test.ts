@@ -21,6 +21,7 @@ function add(fingerprint: string, status: FindingRecord['status'] = 'open'): voi
     firstSeen: 't',
     lastSeen: 't',
     goodPollsSinceAbsent: 0,
+    lifecycle: 'condition',
   });
 }
 

@@ -16,6 +16,7 @@ function record(metric: string, extra: Partial<FindingRecord> = {}): FindingReco
     firstSeen: '2026-03-14T07:00:00.000Z',
     lastSeen: '2026-03-14T07:00:00.000Z',
     goodPollsSinceAbsent: 0,
+    lifecycle: 'condition',
     ...extra,
   };
 }
@@ -239,5 +240,130 @@ describe('planLifecycle', () => {
         },
       ),
     );
+  });
+});
+
+describe('planLifecycle: changes hold until the upstream reverts or a person decides', () => {
+  const scaleRecord = (draft: Partial<Parameters<typeof finding>[1]>, extra: Partial<FindingRecord>) => ({
+    ...record('reach'),
+    ...finding('reach', { class: 'scale', ...draft }),
+    ...extra,
+  });
+  const held = (absent: number, factor = 0.001): FindingRecord =>
+    scaleRecord(
+      { rule: 'panel-scale', evidence: { factor } },
+      { lifecycle: 'change', goodPollsSinceAbsent: absent },
+    );
+  const condition = (absent: number): FindingRecord =>
+    scaleRecord({ rule: 'frozen-run', evidence: {} }, { goodPollsSinceAbsent: absent });
+  const draft = (factor: number | null, extra: Partial<Parameters<typeof finding>[1]> = {}) =>
+    finding('reach', {
+      rule: 'panel-scale',
+      class: 'scale',
+      evidence: { factor },
+      onset: '2026-05-02',
+      ...extra,
+    });
+
+  it.each<[string, FindingRecord, ReturnType<typeof finding>[], string, Partial<FindingRecord>]>([
+    ['a held change absent for 1 good poll stays open', held(0), [], 'absent', { goodPollsSinceAbsent: 1 }],
+    ['… absent for 2 good polls stays open', held(1), [], 'absent', { goodPollsSinceAbsent: 2 }],
+    ['… absent for 30 good polls stays open', held(29), [], 'absent', { goodPollsSinceAbsent: 30 }],
+    ['a condition resolves after 2', condition(1), [], 'resolved', { resolution: 'absent' }],
+    [
+      'the reciprocal factor resolves the held change as reverted',
+      held(12),
+      [draft(1000)],
+      'resolved',
+      { status: 'resolved', resolution: 'reverted', evidence: { factor: 0.001 } },
+    ],
+    [
+      'a reciprocal within the snap tolerance (×1024 for ÷1000) reverts too',
+      held(3),
+      [draft(1024)],
+      'resolved',
+      { resolution: 'reverted' },
+    ],
+    [
+      'the same factor again is seen and keeps holding',
+      held(3),
+      [draft(0.001)],
+      'seen',
+      { status: 'open', goodPollsSinceAbsent: 0, lifecycle: 'change' },
+    ],
+    [
+      'a milder level shift while the baselines adapt never de-escalates a held change',
+      held(0),
+      [draft(null, { rule: 'level-shift', severity: 'warn' })],
+      'seen',
+      { severity: 'block', rule: 'panel-scale', evidence: { factor: 0.001 }, lifecycle: 'change' },
+    ],
+  ])('%s', (_name, active, findings, kind, after) => {
+    const changes = planLifecycle({
+      active: [active],
+      lastEpisode: () => 1,
+      findings,
+      pollOutcome: 'ok',
+      now,
+    });
+    expect(changes).toHaveLength(1);
+    expect(changes[0]!.kind).toBe(kind);
+    expect(changes[0]).toMatchObject({ after });
+  });
+
+  it('names the day the upstream went back', () => {
+    const [c] = planLifecycle({
+      active: [held(5)],
+      lastEpisode: () => 1,
+      findings: [draft(1000)],
+      pollOutcome: 'ok',
+      now,
+    });
+    expect(c).toMatchObject({ kind: 'resolved', revertedOn: '2026-05-02' });
+  });
+
+  it.each<[string, Partial<Parameters<typeof finding>[1]>, 'change' | 'condition']>([
+    ['a unit factor', { rule: 'unit-scale', class: 'scale', evidence: { factor: 0.001 } }, 'change'],
+    ['a panel factor', { rule: 'panel-scale', class: 'scale', evidence: { factor: 100 } }, 'change'],
+    [
+      'a panel shift naming no factor',
+      { rule: 'panel-scale', class: 'scale', evidence: { factor: null } },
+      'condition',
+    ],
+    [
+      'a representation flip',
+      { rule: 'representation-flip', class: 'scale', evidence: { factor: null } },
+      'change',
+    ],
+    [
+      'a range violation without a factor',
+      { rule: 'range-violated', class: 'scale', evidence: {} },
+      'condition',
+    ],
+    ['a level shift', { rule: 'level-shift', class: 'scale', evidence: { factor: null } }, 'condition'],
+    ['error #100', {}, 'change'],
+    ['a metric missing from data', { rule: 'metric-missing-from-data' }, 'change'],
+    ['a freeze', { rule: 'frozen-run', class: 'frozen', evidence: {} }, 'condition'],
+    ['drift', { rule: 'distribution-drift', class: 'drift', evidence: {} }, 'condition'],
+  ])('a new finding for %s opens as a %s', (_name, extra, lifecycle) => {
+    const [c] = planLifecycle({
+      active: [],
+      lastEpisode: () => 0,
+      findings: [finding('reach', extra)],
+      pollOutcome: 'ok',
+      now,
+    });
+    expect(c).toMatchObject({ kind: 'opened', record: { lifecycle } });
+  });
+
+  it('a condition seen again as a named factor becomes a held change', () => {
+    const [c] = planLifecycle({
+      active: [scaleRecord({ rule: 'level-shift', evidence: { factor: null } }, { severity: 'warn' })],
+      lastEpisode: () => 1,
+      findings: [draft(0.001)],
+      pollOutcome: 'ok',
+      now,
+    });
+    expect(c).toMatchObject({ kind: 'escalated', after: { lifecycle: 'change' } });
   });
 });

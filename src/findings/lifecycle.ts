@@ -1,12 +1,13 @@
-// The findings lifecycle as a pure plan: open, update, escalate, count absences, resolve, reopen, expire acks.
+// The findings lifecycle as a pure plan: open, update, escalate, count absences, resolve or hold, reopen, expire acks.
 import type { PollOutcome } from '../core/observation.js';
 import type { Finding, FindingClass } from '../core/finding.js';
-import { compareSeverity } from '../core/finding.js';
+import { compareSeverity, maxSeverity } from '../core/finding.js';
+import { changeFactorOf, isReciprocal, lifecycleOf } from '../core/finding-lifecycle.js';
 import type { FindingRecord } from '../core/finding-record.js';
 
 /** Lifecycle settings. */
 export interface LifecycleOptions {
-  /** Consecutive good polls without the condition before a finding resolves. Default 2. */
+  /** Consecutive good polls without the condition before a finding resolves (conditions only). Default 2. */
   resolveAfterGoodPolls: number;
 }
 
@@ -23,14 +24,19 @@ export const FAILED_POLL_CLASSES: ReadonlySet<FindingClass> = new Set<FindingCla
   'deprecation',
 ]);
 
-/** One change to apply. `opened` covers a first episode and a reopened fingerprint (episode > 1). */
+/**
+ * One change to apply. `opened` covers a first episode and a reopened fingerprint (episode > 1). `resolved` carries
+ * its `after.resolution`: `absent` (a condition no longer seen) or `reverted` (a held change undone by the reciprocal
+ * factor; `revertedOn` is the day the upstream went back). A held change that is no longer seen is `absent`, never
+ * `resolved`.
+ */
 export type FindingChange =
   | { kind: 'opened'; record: Omit<FindingRecord, 'id'> }
   | { kind: 'seen'; before: FindingRecord; after: FindingRecord }
   | { kind: 'escalated'; before: FindingRecord; after: FindingRecord }
   | { kind: 'deescalated'; before: FindingRecord; after: FindingRecord }
   | { kind: 'absent'; before: FindingRecord; after: FindingRecord }
-  | { kind: 'resolved'; before: FindingRecord; after: FindingRecord }
+  | { kind: 'resolved'; before: FindingRecord; after: FindingRecord; revertedOn?: string }
   | { kind: 'ack-expired'; before: FindingRecord; after: FindingRecord };
 
 export interface LifecycleInput {
@@ -75,7 +81,39 @@ function withContent(rec: FindingRecord, f: Finding, now: string): FindingRecord
 }
 
 /**
+ * A held change seen again. A scale finding naming the reciprocal factor is the upstream going back: the held one
+ * resolves as `reverted` and the new draft is absorbed. Otherwise the change stays as decided when it opened: a
+ * milder draft (a level shift while the baselines adapt) refreshes last-seen only and never de-escalates it; a draft
+ * naming a factor updates the content; a more severe one escalates.
+ */
+function heldSeen(rec: FindingRecord, f: Finding, now: string): FindingChange {
+  const held = changeFactorOf(rec);
+  const seen = changeFactorOf(f);
+  if (held !== undefined && seen !== undefined && isReciprocal(held, seen)) {
+    return {
+      kind: 'resolved',
+      before: rec,
+      after: { ...rec, status: 'resolved', lastSeen: now, resolvedAt: now, resolution: 'reverted' },
+      revertedOn: f.onset.slice(0, 10),
+    };
+  }
+  const cmp = compareSeverity(f.severity, rec.severity);
+  const after: FindingRecord =
+    lifecycleOf(f) === 'change' || cmp > 0
+      ? { ...withContent(rec, f, now), severity: maxSeverity(f.severity, rec.severity), lifecycle: 'change' }
+      : { ...rec, lastSeen: now, goodPollsSinceAbsent: 0 };
+  if (cmp > 0) {
+    after.status = 'open';
+    delete after.ack;
+    return { kind: 'escalated', before: rec, after };
+  }
+  return { kind: 'seen', before: rec, after };
+}
+
+/**
  * Decide what this poll does to the findings of one source. Pure: the caller applies the plan in a transaction.
+ * A condition resolves after `resolveAfterGoodPolls` good polls without it; a change (see `lifecycleOf`) counts its
+ * absences but holds until the reciprocal factor shows the upstream went back, or a person records a decision.
  * A failed poll resolves nothing and counts no absence; it opens or updates only FAILED_POLL_CLASSES findings (the
  * failure itself, or an upstream's explicit answer), never statistical ones. Acknowledgements that have expired
  * return to `open` whatever the poll outcome.
@@ -119,11 +157,17 @@ export function planLifecycle(input: LifecycleInput): FindingChange[] {
         firstSeen: now,
         lastSeen: now,
         goodPollsSinceAbsent: 0,
+        lifecycle: lifecycleOf(f),
       };
       changes.push({ kind: 'opened', record });
       continue;
     }
+    if (rec.lifecycle === 'change') {
+      changes.push(heldSeen(rec, f, now));
+      continue;
+    }
     const after = withContent(rec, f, now);
+    after.lifecycle = lifecycleOf(f);
     const cmp = compareSeverity(f.severity, rec.severity);
     if (cmp > 0) {
       // An escalation is news: an acknowledgement of the milder finding no longer silences it.
@@ -144,11 +188,18 @@ export function planLifecycle(input: LifecycleInput): FindingChange[] {
     if (seen.has(fp)) continue;
     if (rec.metric !== undefined && unverified.has(rec.metric)) continue;
     const count = rec.goodPollsSinceAbsent + 1;
-    if (count >= opts.resolveAfterGoodPolls) {
+    // A change holds: the detectors fall quiet once their baselines adapt, while the values stay on the new scale.
+    if (rec.lifecycle === 'condition' && count >= opts.resolveAfterGoodPolls) {
       changes.push({
         kind: 'resolved',
         before: rec,
-        after: { ...rec, status: 'resolved', goodPollsSinceAbsent: count, resolvedAt: now },
+        after: {
+          ...rec,
+          status: 'resolved',
+          goodPollsSinceAbsent: count,
+          resolvedAt: now,
+          resolution: 'absent',
+        },
       });
     } else {
       changes.push({ kind: 'absent', before: rec, after: { ...rec, goodPollsSinceAbsent: count } });

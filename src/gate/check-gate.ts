@@ -5,6 +5,7 @@ import type { PollRecord } from '../core/observation.js';
 import type { RepoStore } from '../store/findings-repo.js';
 import { activeFindings } from '../store/findings-repo.js';
 import { activeOverrides } from '../store/overrides-repo.js';
+import { recentDecisions } from '../store/decisions-repo.js';
 import { evaluateGate } from './evaluate.js';
 import { selectFeatures } from './select.js';
 
@@ -56,6 +57,9 @@ export interface CheckGateInput {
   now: Date;
 }
 
+/** How long a decision stays listed beside the features it touches. */
+const RECENT_DECISION_MS = 90 * 86_400_000;
+
 /**
  * Decide whether features may be trained or served now. Throws UpwatchError `NOT_FOUND` for an unknown feature
  * or model; never answers `ok` for a feature with a source or a metric that has not been verified within the
@@ -77,6 +81,7 @@ export function checkGate(input: CheckGateInput): GateReport {
     overrides: activeOverrides(input.store, input.now),
     ...verificationLookups(input.store),
     now: input.now,
+    decisions: recentDecisions(input.store, new Date(input.now.getTime() - RECENT_DECISION_MS).toISOString()),
   });
 }
 

@@ -1,5 +1,7 @@
 // The gate decision as a pure function: findings, overrides and source freshness in, a state per feature out.
 import type { ContractSet, FeatureContract } from '../core/contract.js';
+import type { Decision } from '../core/decision.js';
+import { heldNote } from '../core/finding-lifecycle.js';
 import type { FindingRecord } from '../core/finding-record.js';
 import type {
   FeatureGate,
@@ -29,6 +31,8 @@ export interface GateInput {
    */
   lastVerifiedMetric?: (source: string, metric: string) => { lastVerifiedAt?: string } | undefined;
   now: Date;
+  /** Recent decisions to show per feature (each feature lists the ones about metrics it uses). */
+  decisions?: readonly Decision[];
 }
 
 const STATE_RANK: Record<GateState, number> = { ok: 0, warn: 1, blocked: 2 };
@@ -99,14 +103,16 @@ function decide(input: GateInput, feature: FeatureContract): FeatureGate {
         ? 'warn'
         : undefined;
     if (!effect) continue;
+    const note = heldNote(f);
     const reason: GateReason = {
       fingerprint: f.fingerprint,
       rule: f.rule,
       severity: f.severity,
       source: f.source,
-      explanation: f.explanation,
+      explanation: note ? `${f.explanation} ${note}` : f.explanation,
       status: f.status,
       effect,
+      lifecycle: f.lifecycle,
     };
     if (f.metric !== undefined) reason.metric = f.metric;
     if (f.replacement !== undefined) reason.replacement = f.replacement;
@@ -139,6 +145,10 @@ function decide(input: GateInput, feature: FeatureContract): FeatureGate {
   };
   if (feature.model !== undefined) gate.model = feature.model;
   if (live) gate.override = live;
+  const decisions = (input.decisions ?? []).filter((d) =>
+    feature.uses.some((u) => u.source === d.source && (d.metric === undefined || d.metric === u.metric)),
+  );
+  if (decisions.length > 0) gate.decisions = decisions;
   return gate;
 }
 

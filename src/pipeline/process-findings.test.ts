@@ -36,7 +36,9 @@ describe('processFindings', () => {
   it('opens, keeps, resolves after two good polls, ignores failed polls, and reopens as a new episode — all audited', () => {
     store = openStore(':memory:');
     const clock = new ManualClock('2026-03-15T07:00:00Z');
-    const r1 = run(clock, [finding('m1')]);
+    // A condition (a freeze may thaw) resolves by absence; a change of meaning holds (see the test below).
+    const frozen = finding('m1', { rule: 'frozen-run', class: 'frozen' });
+    const r1 = run(clock, [frozen]);
     expect(r1.opened).toHaveLength(1);
     expect(r1.featureChanges).toEqual([
       { feature: 'f1', from: undefined, to: 'blocked' },
@@ -44,7 +46,7 @@ describe('processFindings', () => {
     ]);
     expect(r1.queued).toBe(2); // the source owner and f1's owner; f2's owner is not affected
     clock.advanceDays(1);
-    expect(run(clock, [finding('m1')])).toMatchObject({
+    expect(run(clock, [frozen])).toMatchObject({
       opened: [],
       updated: [{ lastSeen: clock.now().toISOString() }],
       queued: 0,
@@ -60,7 +62,7 @@ describe('processFindings', () => {
     expect(r.featureChanges).toEqual([{ feature: 'f1', from: 'blocked', to: 'ok' }]);
     expect(activeFindings(store)).toHaveLength(0);
     clock.advanceDays(1);
-    expect(run(clock, [finding('m1')]).opened[0]).toMatchObject({ episode: 2, status: 'open' });
+    expect(run(clock, [frozen]).opened[0]).toMatchObject({ episode: 2, status: 'open' });
     expect(listFindings(store).map((f) => [f.episode, f.status])).toEqual([
       [2, 'open'],
       [1, 'resolved'],
@@ -81,6 +83,29 @@ describe('processFindings', () => {
       ['ok', 'blocked'],
     ]);
     expect(featureStates(store).get('f1')?.state).toBe('blocked');
+  });
+
+  it('holds a scale change while the detectors fall quiet, until the upstream returns to the old scale — audited', () => {
+    store = openStore(':memory:');
+    const clock = new ManualClock('2026-03-15T07:00:00Z');
+    const scale = (factor: number, onset: string) =>
+      finding('m1', { rule: 'panel-scale', class: 'scale', evidence: { factor }, onset });
+    expect(run(clock, [scale(0.001, '2026-03-14')]).opened[0]).toMatchObject({ lifecycle: 'change' });
+    for (let day = 0; day < 10; day++) {
+      clock.advanceDays(1);
+      expect(run(clock, []).resolved).toEqual([]);
+    }
+    expect(activeFindings(store)).toMatchObject([{ status: 'open', goodPollsSinceAbsent: 10 }]);
+    expect(featureStates(store).get('f1')?.state).toBe('blocked');
+    clock.advanceDays(1);
+    const back = run(clock, [scale(1000, '2026-03-25')]);
+    expect(back).toMatchObject({ opened: [], resolved: [{ resolution: 'reverted' }] });
+    expect(back.featureChanges).toEqual([{ feature: 'f1', from: 'blocked', to: 'ok' }]);
+    expect(readAudit(store, { targetKind: 'finding' }).at(-1)).toMatchObject({
+      action: 'resolved',
+      reason: 'the upstream returned to the old scale on 2026-03-25',
+      details: { resolution: 'reverted' },
+    });
   });
 
   it('escalation notifies again; the same severity does not', () => {

@@ -136,8 +136,15 @@ function apply(
         action: 'resolved',
         targetKind: 'finding',
         target: change.after.fingerprint,
-        reason: `absent for ${change.after.goodPollsSinceAbsent} consecutive good polls`,
-        details: { episode: change.after.episode },
+        reason:
+          change.after.resolution === 'reverted'
+            ? `the upstream returned to the old scale on ${change.revertedOn ?? at.slice(0, 10)}`
+            : `absent for ${change.after.goodPollsSinceAbsent} consecutive good polls`,
+        details: {
+          episode: change.after.episode,
+          resolution: change.after.resolution ?? 'absent',
+          lifecycle: change.after.lifecycle,
+        },
       });
       return {
         record: change.after,

@@ -71,6 +71,7 @@ describe('collectReport', () => {
         firstSeen: at('2026-01-05'),
         lastSeen: at('2026-01-06'),
         goodPollsSinceAbsent: 2,
+        lifecycle: 'condition',
         resolvedAt,
       });
     resolved('old0000000000001', at('2026-01-10'));

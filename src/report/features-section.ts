@@ -1,4 +1,5 @@
-// The report's features section: each feature's gate state, the findings behind it, stale sources and any override.
+// The report's features section: each feature's gate state, the findings behind it, stale sources, any override and
+// the recent decisions about the metrics it uses.
 import type { FeatureGate, GateReport, GateState } from '../core/gate.js';
 import {
   esc,
@@ -49,6 +50,19 @@ function override(ctx: RenderContext, f: FeatureGate): string {
   )}, until ${timeAgo(ctx, o.until)}. Reason: ${text(ctx, o.reason)}</div>`;
 }
 
+function decisions(ctx: RenderContext, f: FeatureGate): string {
+  return (f.decisions ?? [])
+    .map(
+      (d) =>
+        `<div class="decision" data-decision="${esc(d.kind)}"><b>Decision:</b> <code>${text(ctx, d.kind)}</code>${
+          d.factor !== undefined ? ` ×${esc(String(d.factor))}` : ''
+        } for <code>${text(ctx, `${d.source}/${d.metric ?? '*'}`)}</code> (<code>${text(ctx, d.rule)}</code> since ${esc(
+          d.onset,
+        )}) by <b>${text(ctx, d.by)}</b> on ${timeAgo(ctx, d.at)}. Reason: ${text(ctx, d.reason)}</div>`,
+    )
+    .join('');
+}
+
 function row(ctx: RenderContext, f: FeatureGate, linked: ReadonlySet<string>): string {
   const items = [...reasons(ctx, f, linked), ...unverified(ctx, f)];
   const why =
@@ -57,7 +71,7 @@ function row(ctx: RenderContext, f: FeatureGate, linked: ReadonlySet<string>): s
       : '<span class="dim">no open finding touches the metrics it uses</span>';
   return `<tr data-feature="${esc(f.feature)}" data-state="${f.state}"><td><b>${text(ctx, f.feature)}</b>${
     f.model !== undefined ? `<div class="dim">model ${text(ctx, f.model)}</div>` : ''
-  }</td><td>${stateBadge(f.state)}</td><td>${override(ctx, f)}${why}</td><td class="dim">${text(
+  }</td><td>${stateBadge(f.state)}</td><td>${override(ctx, f)}${why}${decisions(ctx, f)}</td><td class="dim">${text(
     ctx,
     f.owners.join(', '),
   )}</td></tr>`;

@@ -3,6 +3,7 @@
 import { svgChart } from '../alerts/chart.js';
 import { headlineOf } from '../alerts/compose.js';
 import { isSilenced, type FindingRecord } from '../core/finding-record.js';
+import type { FindingResolution } from '../core/finding-lifecycle.js';
 import {
   clipped,
   esc,
@@ -175,6 +176,13 @@ export function openFindingsSection(ctx: RenderContext, open: readonly ReportFin
   return out.join('\n');
 }
 
+/** How a resolved finding ended, after its headline (nothing for the usual: no longer seen). */
+const RESOLUTION_NOTE: Record<FindingResolution, string> = {
+  absent: '',
+  reverted: ' <span class="dim">(the upstream went back)</span>',
+  decided: ' <span class="dim">(decided: see the decision on its features)</span>',
+};
+
 /**
  * Findings resolved within the window, newest first, one line each.
  *
@@ -198,7 +206,7 @@ export function resolvedSection(
         ctx,
         headlineOf(f),
         120,
-      )}</td><td>${esc(when(f.onset))}${f.episode > 1 ? ` <span class="dim">(episode ${f.episode})</span>` : ''}</td></tr>`,
+      )}${RESOLUTION_NOTE[f.resolution ?? 'absent']}</td><td>${esc(when(f.onset))}${f.episode > 1 ? ` <span class="dim">(episode ${f.episode})</span>` : ''}</td></tr>`,
   );
   return `${head}<table class="resolved"><thead><tr><th>Resolved</th><th>Severity</th><th>Subject</th><th>Rule</th><th>What</th><th>Onset</th></tr></thead><tbody>
 ${rows.join('\n')}

@@ -22,6 +22,7 @@ function rec(metric: string | undefined, extra: Partial<FindingRecord> = {}): Fi
     firstSeen: '2026-03-14T07:00:00.000Z',
     lastSeen: '2026-03-20T07:00:00.000Z',
     goodPollsSinceAbsent: 0,
+    lifecycle: 'condition',
     ...extra,
   };
 }
@@ -275,6 +276,49 @@ describe('renderReport', () => {
     expect(sources).toContain('HTTP 500 from partner');
     expect(sources).toContain('meta-graph:ab12cd');
     expect(sources).toContain('usage 95%');
+  });
+
+  it('shows a decision beside the features it touches, and how a resolved change ended', () => {
+    const base = fullData();
+    const decided = rec('page_media_view', {
+      fingerprint: 'dddd000011112222',
+      status: 'resolved',
+      rule: 'panel-scale',
+      class: 'scale',
+      lifecycle: 'change',
+      resolution: 'decided',
+      resolvedAt: '2026-03-19T07:00:00.000Z',
+      title: 'page_media_view changed scale',
+    });
+    const html = renderReport({
+      ...base,
+      gate: gateOf([
+        feature('views_7d', 'ok', {
+          decisions: [
+            {
+              id: 1,
+              fingerprint: decided.fingerprint,
+              episode: 1,
+              source: 'meta',
+              metric: 'page_media_view',
+              rule: 'panel-scale',
+              kind: 'rescaled-history',
+              factor: 0.001,
+              onset: '2026-03-14',
+              reason: 'history ÷1000 in the <feature> store',
+              by: 'ana',
+              at: '2026-03-19T07:00:00.000Z',
+            },
+          ],
+        }),
+      ]),
+      resolved: [decided],
+    });
+    expect(html).toMatch(
+      /<div class="decision" data-decision="rescaled-history"><b>Decision:<\/b> <code>rescaled-history<\/code> ×0\.001 for <code>meta\/page_media_view<\/code>/,
+    );
+    expect(html).toContain('history ÷1000 in the &#60;feature&#62; store');
+    expect(html).toMatch(/page_media_view changed scale.*\(decided: see the decision on its features\)/);
   });
 
   it('is self-contained: no script, no external reference, a policy that forbids loading anything', () => {

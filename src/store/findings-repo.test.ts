@@ -41,6 +41,7 @@ function rec(fp: string, episode = 1): Omit<FindingRecord, 'id'> {
     firstSeen: '2026-03-14T07:00:00.000Z',
     lastSeen: '2026-03-14T07:00:00.000Z',
     goodPollsSinceAbsent: 0,
+    lifecycle: 'condition',
   };
 }
 

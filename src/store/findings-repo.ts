@@ -2,6 +2,7 @@
 import type { Database, Statement } from 'better-sqlite3';
 import type { FindingClass, Evidence } from '../core/finding.js';
 import type { FindingRecord, FindingStatus } from '../core/finding-record.js';
+import type { FindingLifecycle, FindingResolution } from '../core/finding-lifecycle.js';
 import type { Severity } from '../core/contract.js';
 
 /**
@@ -52,6 +53,8 @@ interface FindingRow {
   ack_at: string | null;
   ack_until: string | null;
   resolved_at: string | null;
+  lifecycle: string;
+  resolution: string | null;
 }
 
 function fromRow(r: FindingRow): FindingRecord {
@@ -72,6 +75,7 @@ function fromRow(r: FindingRow): FindingRecord {
     firstSeen: r.first_seen,
     lastSeen: r.last_seen,
     goodPollsSinceAbsent: r.good_polls_since_absent,
+    lifecycle: r.lifecycle as FindingLifecycle,
   };
   if (r.metric !== null) rec.metric = r.metric;
   if (r.subject !== null) rec.subject = r.subject;
@@ -80,6 +84,7 @@ function fromRow(r: FindingRow): FindingRecord {
   if (r.effective_date !== null) rec.effectiveDate = r.effective_date;
   if (r.replacement !== null) rec.replacement = r.replacement;
   if (r.resolved_at !== null) rec.resolvedAt = r.resolved_at;
+  if (r.status === 'resolved') rec.resolution = (r.resolution ?? 'absent') as FindingResolution;
   if (r.ack_reason !== null && r.ack_by !== null && r.ack_at !== null) {
     rec.ack = { reason: r.ack_reason, by: r.ack_by, at: r.ack_at };
     if (r.ack_until !== null) rec.ack.until = r.ack_until;
@@ -115,6 +120,8 @@ function toParams(f: Omit<FindingRecord, 'id'>): Record<string, unknown> {
     ack_at: f.ack?.at ?? null,
     ack_until: f.ack?.until ?? null,
     resolved_at: f.resolvedAt ?? null,
+    lifecycle: f.lifecycle,
+    resolution: f.status === 'resolved' ? (f.resolution ?? 'absent') : null,
   };
 }
 
@@ -145,6 +152,8 @@ const COLUMNS = [
   'ack_at',
   'ack_until',
   'resolved_at',
+  'lifecycle',
+  'resolution',
 ] as const;
 
 /**

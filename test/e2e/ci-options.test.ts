@@ -51,6 +51,7 @@ function frozenStore(path: string): void {
     firstSeen: TODAY,
     lastSeen: TODAY,
     goodPollsSinceAbsent: 0,
+    lifecycle: 'condition',
   });
   store.close();
 }

@@ -21,6 +21,7 @@ function bigStore(name: string): string {
         ...f,
         episode: 1,
         status: 'open',
+        lifecycle: 'condition',
         firstSeen: '2026-03-14T07:00:00.000Z',
         lastSeen: '2026-03-14T07:00:00.000Z',
         goodPollsSinceAbsent: 0,

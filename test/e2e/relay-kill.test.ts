@@ -27,6 +27,10 @@ afterEach(async () => {
   store = sink = undefined;
 });
 
+/** A condition (a freeze), which resolves by absence: a change such as #100 would hold until someone decides. */
+const frozen = (metric: string) =>
+  finding(metric, { rule: 'frozen-run', class: 'frozen', title: `${metric} frozen` });
+
 function poll(s: Store, findings: Finding[], clock: ManualClock) {
   const at = clock.now().toISOString();
   s.recordPoll({
@@ -54,7 +58,7 @@ describe('a relay killed mid-send', () => {
     const clock = new ManualClock('2026-03-15T07:00:00Z');
     store = openStore(db);
     // two findings, three recipients each way: oncall, the source owner, and each feature's owner
-    const opened = poll(store, [finding('page_fans'), finding('page_media_view')], clock);
+    const opened = poll(store, [frozen('page_fans'), frozen('page_media_view')], clock);
     expect(opened.opened).toHaveLength(2);
     const alerts = listOutbox(store);
     expect(alerts.map((r) => r.kind)).toEqual(['alert', 'alert', 'alert', 'alert']);

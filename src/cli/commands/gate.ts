@@ -76,6 +76,11 @@ function featureLines(f: FeatureGate): string[] {
     );
     if (r.replacement) lines.push(`         replacement: ${r.replacement}`);
   }
+  for (const d of f.decisions ?? []) {
+    lines.push(
+      `  decided  ${d.kind}${d.factor !== undefined ? ` ×${d.factor}` : ''}  ${d.source}/${d.metric ?? '*'}  by ${d.by} on ${d.at.slice(0, 10)}: ${d.reason}  [${d.fingerprint.slice(0, 10)}]`,
+    );
+  }
   for (const u of f.unverified) {
     lines.push(
       `  unverified  ${u.metrics.map((m) => `${u.source}/${m}`).join(', ')}: ${u.lastVerifiedAt ? `last verified ${u.lastVerifiedAt}` : 'never verified'} (freshness ${u.freshnessHours} h)`,

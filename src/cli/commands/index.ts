@@ -18,6 +18,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: 'spec-diff', load: async () => (await import('./spec-diff.js')).registerSpecDiff },
   { name: 'gate', load: async () => (await import('./gate.js')).registerGate },
   { name: 'ack', load: async () => (await import('./ack.js')).registerAck },
+  { name: 'accept', load: async () => (await import('./accept.js')).registerAccept },
   { name: 'override', load: async () => (await import('./override.js')).registerOverride },
   { name: 'doctor', load: async () => (await import('./doctor.js')).registerDoctor },
   { name: 'poll', load: async () => (await import('./poll.js')).registerPoll },

@@ -12,6 +12,9 @@ import { scrubText } from '../../alerts/scrub.js';
 import { secretValues } from './poll.js';
 import { openStore } from '../../store/store.js';
 import { activeFindings } from '../../store/findings-repo.js';
+import { recentDecisions } from '../../store/decisions-repo.js';
+import type { Decision } from '../../core/decision.js';
+import { heldNote } from '../../core/finding-lifecycle.js';
 import { gateSummary, type GateSummary } from '../../gate/check-gate.js';
 import type { ContractSet } from '../../core/contract.js';
 import type { FindingRecord } from '../../core/finding-record.js';
@@ -37,6 +40,8 @@ export interface StatusReport {
   mail: OutboxSummary;
   /** Stored times further ahead of the clock than they can be (not trusted by the poller): check the clock. */
   clockFaults: ClockFault[];
+  /** Decisions recorded with `upwatch accept` in the last 90 days, newest first. */
+  decisions: Decision[];
 }
 
 /** A finding as `status` shows it. */
@@ -51,6 +56,10 @@ export interface StatusFinding {
   firstSeen: string;
   lastSeen: string;
   explanation: string;
+  /** `change`: holds until the upstream reverts or someone records a decision. */
+  lifecycle: FindingRecord['lifecycle'];
+  /** For a held change the detectors no longer see: since when, and why it still holds. */
+  held?: string;
 }
 
 const RANK = { block: 0, warn: 1, info: 2 } as const;
@@ -69,6 +78,8 @@ function statusFindings(records: FindingRecord[]): StatusFinding[] {
       firstSeen: f.firstSeen,
       lastSeen: f.lastSeen,
       explanation: f.explanation,
+      lifecycle: f.lifecycle,
+      ...(heldNote(f) ? { held: heldNote(f)! } : {}),
     }));
 }
 
@@ -188,6 +199,7 @@ export function registerStatus(program: Command, io: CliIO, state: CommandState)
               now,
               breakerOptions(settings),
             ),
+            decisions: recentDecisions(store, new Date(now.getTime() - 90 * 86_400_000).toISOString()),
             ...(contracts && contracts.features.length > 0
               ? { gate: gateSummary(store, contracts, now) }
               : {}),
@@ -250,6 +262,15 @@ export function registerStatus(program: Command, io: CliIO, state: CommandState)
             io.stdout(
               `  ${f.severity.toUpperCase().padEnd(5)} ${f.fingerprint.slice(0, 8)}  ${f.source}${f.metric ? `/${f.metric}` : ''}  ${f.rule}${ack}, since ${f.onset}\n`,
             );
+          }
+          for (const f of report.findings.filter((x) => x.held))
+            io.stdout(`  held ${f.fingerprint.slice(0, 8)}: ${f.held!}\n`);
+          if (report.decisions.length > 0) {
+            io.stdout(`\ndecisions (last 90 days): ${report.decisions.length}\n`);
+            for (const d of report.decisions)
+              io.stdout(
+                `  ${d.at.slice(0, 10)} ${d.fingerprint.slice(0, 8)}  ${d.source}/${d.metric ?? '*'}  ${d.kind}${d.factor !== undefined ? ` ×${d.factor}` : ''} by ${d.by}: ${d.reason}\n`,
+              );
           }
           if (report.gate) {
             const c = report.gate.counts;

@@ -9,6 +9,7 @@ import { breakersMigration } from './006-breakers.js';
 import { outboxAfterMigration } from './007-outbox-after.js';
 import { auditTargetsMigration } from './008-audit-targets.js';
 import { metricVerificationsMigration } from './009-metric-verifications.js';
+import { decisionsMigration } from './010-decisions.js';
 
 /**
  * Every migration, in order. A migration's position is its version (1-based): never reorder or edit a
@@ -24,4 +25,5 @@ export const MIGRATIONS: readonly Migration[] = [
   outboxAfterMigration,
   auditTargetsMigration,
   metricVerificationsMigration,
+  decisionsMigration,
 ];

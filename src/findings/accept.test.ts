@@ -1,0 +1,103 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { openStore, type Store } from '../store/store.js';
+import { activeFindings, insertFinding, listFindings } from '../store/findings-repo.js';
+import { readAudit } from '../store/audit-repo.js';
+import { decisionsFor, recentDecisions } from '../store/decisions-repo.js';
+import { acceptFinding, type AcceptInput } from './accept.js';
+import { finding } from '../../test/helpers/gate-fixtures.js';
+
+let store: Store;
+afterEach(() => store?.close());
+const now = new Date('2026-04-20T09:00:00Z');
+
+function addScale(fingerprint: string, factor: number | null): void {
+  insertFinding(store, {
+    ...finding('page_reach', {
+      rule: 'panel-scale',
+      class: 'scale',
+      evidence: { factor },
+      onset: '2026-03-14',
+    }),
+    fingerprint,
+    episode: 1,
+    status: 'open',
+    firstSeen: '2026-03-15T07:00:00.000Z',
+    lastSeen: '2026-03-15T07:00:00.000Z',
+    goodPollsSinceAbsent: 30,
+    lifecycle: 'change',
+  });
+}
+
+function code(fn: () => unknown): string | undefined {
+  try {
+    fn();
+  } catch (e) {
+    return (e as { code?: string }).code;
+  }
+  return undefined;
+}
+
+const input = (extra: Partial<AcceptInput> = {}): AcceptInput => ({
+  finding: 'abcd',
+  as: 'rescaled-history',
+  reason: 'history ÷1000 in the feature store',
+  by: 'ana',
+  now,
+  ...extra,
+});
+
+describe('acceptFinding', () => {
+  it('stores the decision with the finding’s factor, resolves it as decided and audits who, why and when', () => {
+    store = openStore(':memory:');
+    addScale('abcd111122223333', 0.001);
+    const { finding: f, decision } = acceptFinding(store, input());
+    expect(f).toMatchObject({ status: 'resolved', resolution: 'decided', resolvedAt: now.toISOString() });
+    expect(decision).toMatchObject({
+      kind: 'rescaled-history',
+      factor: 0.001,
+      onset: '2026-03-14',
+      by: 'ana',
+    });
+    expect(activeFindings(store)).toEqual([]);
+    expect(listFindings(store)[0]).toMatchObject({ status: 'resolved', resolution: 'decided' });
+    expect(decisionsFor(store, { source: 'meta', metric: 'page_reach' })).toEqual([decision]);
+    expect(decisionsFor(store, { source: 'meta', metric: 'other' })).toEqual([]);
+    expect(recentDecisions(store, '2026-04-01T00:00:00.000Z')).toEqual([decision]);
+    expect(readAudit(store, { targetKind: 'finding' })).toMatchObject([
+      {
+        action: 'decided',
+        actor: 'ana',
+        at: now.toISOString(),
+        reason: 'history ÷1000 in the feature store',
+        details: { decision: 'rescaled-history', factor: 0.001, episode: 1 },
+      },
+    ]);
+  });
+
+  it('takes --factor over the finding’s own, and needs one to rescale a finding that names none', () => {
+    store = openStore(':memory:');
+    addScale('abcd111122223333', null);
+    expect(code(() => acceptFinding(store, input()))).toBe('USAGE');
+    expect(acceptFinding(store, input({ factor: 0.01 })).decision.factor).toBe(0.01);
+  });
+
+  it.each<[string, Partial<AcceptInput>, string]>([
+    ['an unknown decision', { as: 'ignored' }, 'USAGE'],
+    ['an empty reason', { reason: '  ' }, 'USAGE'],
+    ['a bad factor', { factor: -2 }, 'USAGE'],
+    ['not a fingerprint', { finding: 'reach' }, 'USAGE'],
+    ['no open match', { finding: 'ffff' }, 'NOT_FOUND'],
+  ])('refuses %s', (_name, extra, expected) => {
+    store = openStore(':memory:');
+    addScale('abcd111122223333', 0.001);
+    expect(code(() => acceptFinding(store, input(extra)))).toBe(expected);
+    expect(activeFindings(store)).toHaveLength(1);
+  });
+
+  it('an episode already decided needs no second decision', () => {
+    store = openStore(':memory:');
+    addScale('abcd111122223333', 0.001);
+    acceptFinding(store, input());
+    expect(code(() => acceptFinding(store, input({ as: 'new-definition' })))).toBe('NOT_FOUND');
+  });
+});
