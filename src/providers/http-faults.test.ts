@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../core/clock.js';
 import { pollSource } from '../pipeline/poll-source.js';
@@ -105,6 +107,25 @@ describe('bodies past the byte cap', () => {
     expect(process.memoryUsage().arrayBuffers - heapBefore).toBeLessThan(64 * CAP);
     http.close();
     await bomb.close();
+  });
+
+  it('a body declaring 200 MB in Content-Length is refused before it is read, after one request', async () => {
+    let requests = 0;
+    const declared = createServer((_req, res) => {
+      requests++;
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': String(200 * 1024 * 1024) });
+      res.write('{"data":['); // and never more: the client must not wait for the rest
+    });
+    await new Promise<void>((resolve) => declared.listen(0, '127.0.0.1', resolve));
+    const { port } = declared.address() as AddressInfo;
+    const { http: upwatchHttp } = client({ maxAttempts: 3 });
+    const err = await failure(upwatchHttp.get({ url: `http://127.0.0.1:${port}/declared` }));
+    expect(err.code).toBe('HTTP_TOO_LARGE');
+    expect(err.message).toContain(`declares ${200 * 1024 * 1024} bytes, over the cap of ${CAP}`);
+    expect(requests).toBe(1);
+    upwatchHttp.close();
+    declared.closeAllConnections();
+    await new Promise((resolve) => declared.close(resolve));
   });
 
   it('a small gzip body under the cap once inflated is read normally', async () => {
