@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ParsedMail } from 'mailparser';
 import { ManualClock } from '../core/clock.js';
@@ -12,6 +13,7 @@ import { createRelay, type Relay } from './relay.js';
 import { deliverDue } from './deliver.js';
 import type { MailTransport } from './transport.js';
 import { startSmtpSink, type SmtpSink } from '../../test/helpers/smtp-sink.js';
+import { tempDir } from '../../test/helpers/temp-dir.js';
 import { contractSet, feature, finding } from '../../test/helpers/gate-fixtures.js';
 
 const CANARY_SMTP = 'canary-smtp-pass-9f2e';
@@ -217,6 +219,63 @@ describe('alert mail end to end (real SMTP server on loopback)', () => {
     clock.advanceMs(61_000);
     expect(await r.relayOnce(clock.now())).toEqual({ claimed: 1, sent: 1, retried: 0, dead: 0 });
     expect(k.received.map((m) => m.to[0]).sort()).toEqual(['data@example.com', 'oncall@example.com']);
+  });
+
+  it('SMTP down, then 451 for every recipient, then OK: each mail delivered exactly once', async () => {
+    const clock = new ManualClock('2026-03-15T07:00:00Z');
+    const { s, k, r } = await setup(clock);
+    const port = k.port;
+    await k.close();
+    poll(s, [finding('page_fans')], clock);
+    const rows = listOutbox(s).length;
+    expect(await r.relayOnce(clock.now())).toMatchObject({ claimed: rows, retried: rows, sent: 0 });
+    sink = await startSmtpSink(port);
+    sink.setRcptCode(() => 451);
+    clock.advanceMs(61_000);
+    expect(await r.relayOnce(clock.now())).toMatchObject({ claimed: rows, retried: rows, sent: 0, dead: 0 });
+    expect(listOutbox(s, ['pending']).every((o) => o.lastError?.includes('451'))).toBe(true);
+    sink.setRcptCode(() => undefined);
+    clock.advanceMs(3_600_000);
+    expect(await r.relayOnce(clock.now())).toMatchObject({ sent: rows, dead: 0 });
+    clock.advanceMs(3_600_000);
+    expect(await r.relayOnce(clock.now())).toMatchObject({ claimed: 0 });
+    expect(sink.received).toHaveLength(rows);
+    expect(new Set(sink.received.map((m) => m.to[0])).size).toBe(rows);
+  });
+
+  it('two relays, each with its own connection to one store file, running at once send each mail once', async () => {
+    const clock = new ManualClock('2026-03-15T07:00:00Z');
+    const file = join(tempDir('upwatch-two-relays-'), 'upwatch.db');
+    store = openStore(file);
+    const other = openStore(file);
+    sink = await startSmtpSink();
+    const settings = parseSmtpUrl(sink.url());
+    transport = createEmailTransport(settings);
+    const otherTransport = createEmailTransport(settings);
+    try {
+      poll(store, [finding('page_fans'), finding('page_media_view')], clock);
+      const rows = listOutbox(store).length;
+      const [a, b] = [
+        createRelay({ store, transport, from: settings.from, clock, owner: 'relay-a' }),
+        createRelay({
+          store: other,
+          transport: otherTransport,
+          from: settings.from,
+          clock,
+          owner: 'relay-b',
+        }),
+      ];
+      const results = await Promise.all([a.relayOnce(clock.now()), b.relayOnce(clock.now())]);
+      expect(results[0].claimed + results[1].claimed).toBe(rows);
+      expect(results[0].sent + results[1].sent).toBe(rows);
+      expect(await a.relayOnce(clock.now())).toMatchObject({ claimed: 0 });
+      expect(await b.relayOnce(clock.now())).toMatchObject({ claimed: 0 });
+      expect(sink.received).toHaveLength(rows);
+      expect(listOutbox(other, ['sent'])).toHaveLength(rows);
+    } finally {
+      otherTransport.close();
+      other.close();
+    }
   });
 
   it('a relay killed between send and mark-sent causes at most one duplicate, with the same Message-ID', async () => {

@@ -1,6 +1,8 @@
-// A node:http server on 127.0.0.1:0 with a request log and the fault modes of reliability.md §7, for tests and benches.
+// A node:http server on 127.0.0.1:0 with a request log and the upstream fault modes of docs/reliability.md, for tests
+// and benches.
 import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { gzipSync } from 'node:zlib';
 import { FIXED_NOW } from './fixed-clock.js';
 
 /** How a path misbehaves. `once-*` modes misbehave on the first request only, then serve normally. */
@@ -19,7 +21,13 @@ export type FaultMode =
   | 'huge'
   | 'html-200'
   | 'redirect-loop'
-  | 'refuse';
+  | 'refuse'
+  | 'always-429'
+  | 'gzip-bomb'
+  | 'gzip-bomb-chunked'
+  | 'binary-garbage'
+  | 'reset-before-headers'
+  | 'reset-mid-body';
 
 export interface LoggedRequest {
   method: string;
@@ -38,6 +46,10 @@ export interface LoopbackServer {
   total(): number;
   /** Highest number of requests in flight at once. */
   peakConcurrency(): number;
+  /** Body bytes the streaming fault modes (`huge`, `gzip-bomb`) wrote on the wire for a path. */
+  bodyBytes(path: string): number;
+  /** Responses for a path whose connection closed before the server finished the body. */
+  cutShort(path: string): number;
   close(): Promise<void>;
 }
 
@@ -57,6 +69,8 @@ export interface LoopbackOptions {
   latencyMs?: number;
   /** Bytes of the `huge` body. Default 50 MB. */
   hugeBytes?: number;
+  /** Bytes the `gzip-bomb` body inflates to (rounded up to whole MiB). Default 1 GiB, about 1 MB on the wire. */
+  bombInflatedBytes?: number;
   /** Gap between bytes of the `trickle` body. Default 500 ms. */
   trickleMs?: number;
   /** Keep every request in `requests` (default true; benchmarks turn it off to keep memory flat). */
@@ -82,6 +96,9 @@ export async function startLoopbackServer(options: LoopbackOptions): Promise<Loo
   let inFlight = 0;
   let total = 0;
   let peak = 0;
+  const wrote = new Map<string, number>();
+  const cut = new Map<string, number>();
+  const add = (m: Map<string, number>, path: string, n: number) => m.set(path, (m.get(path) ?? 0) + n);
   const later = (ms: number, fn: () => void) => {
     const t = setTimeout(() => {
       timers.delete(t);
@@ -105,7 +122,10 @@ export async function startLoopbackServer(options: LoopbackOptions): Promise<Loo
     seen.set(url.pathname, n);
     inFlight++;
     peak = Math.max(peak, inFlight);
-    res.on('close', () => inFlight--);
+    res.on('close', () => {
+      inFlight--;
+      if (!res.writableFinished) add(cut, url.pathname, 1);
+    });
     const mode = options.faultFor?.(url.pathname, url) ?? 'ok';
 
     const serve = async () => {
@@ -116,6 +136,20 @@ export async function startLoopbackServer(options: LoopbackOptions): Promise<Loo
         ...reply.headers,
       });
       res.end(body);
+    };
+
+    // Write `chunk` `times` times, waiting for drain, and stop as soon as the client goes away.
+    const pump = (chunk: Buffer, times: number) => {
+      let i = 0;
+      const go = () => {
+        while (i < times && !res.destroyed) {
+          i++;
+          add(wrote, url.pathname, chunk.length);
+          if (!res.write(chunk)) return void res.once('drain', go);
+        }
+        if (!res.destroyed) res.end();
+      };
+      go();
     };
 
     const act = () => {
@@ -160,21 +194,40 @@ export async function startLoopbackServer(options: LoopbackOptions): Promise<Loo
         case 'invalid-json':
           res.writeHead(200, { 'content-type': 'application/json' });
           return void res.end('{"data": [1, 2, ');
-        case 'huge': {
-          // No content-length: the cap must be enforced while streaming.
+        case 'huge':
+          // No content-length: the cap must be enforced while streaming. One 64 KiB chunk, written again and
+          // again with backpressure, so the server never holds the body either.
           res.writeHead(200, { 'content-type': 'application/json' });
-          const chunk = Buffer.alloc(64 * 1024, 0x20);
-          let sent = 0;
-          const total = options.hugeBytes ?? 50 * 1024 * 1024;
-          const pump = () => {
-            while (sent < total && !res.destroyed) {
-              sent += chunk.length;
-              if (!res.write(chunk)) return void res.once('drain', pump);
-            }
-            if (!res.destroyed) res.end();
-          };
-          return pump();
+          return pump(
+            Buffer.alloc(64 * 1024, 0x20),
+            Math.ceil((options.hugeBytes ?? 50 * 1024 * 1024) / 65536),
+          );
+        case 'gzip-bomb':
+        case 'gzip-bomb-chunked': {
+          // Gzip members of 1 MiB of spaces (about 1 KiB each), back to back: a decoder inflates them all as one
+          // body. `gzip-bomb` declares the small compressed length, so only counting inflated bytes catches it;
+          // `gzip-bomb-chunked` declares none and streams until the client goes away.
+          const mib = Math.ceil((options.bombInflatedBytes ?? 1024 * 1024 * 1024) / (1024 * 1024));
+          res.writeHead(200, {
+            'content-type': 'application/json',
+            'content-encoding': 'gzip',
+            ...(mode === 'gzip-bomb' ? { 'content-length': String(bombMember().length * mib) } : {}),
+          });
+          return pump(bombMember(), mib);
         }
+        case 'binary-garbage':
+          res.writeHead(200, { 'content-type': 'application/json' });
+          return void res.end(garbage(4096));
+        case 'reset-before-headers':
+          return void req.socket.resetAndDestroy();
+        case 'reset-mid-body':
+          // Chunked (no content-length): only the reset tells the client the body is incomplete.
+          res.writeHead(200, { 'content-type': 'application/json' });
+          res.write('{"data":[{"name":"x","value":');
+          return void later(10, () => req.socket.resetAndDestroy());
+        case 'always-429':
+          res.writeHead(429, { 'retry-after': '1', 'content-type': 'application/json' });
+          return void res.end('{"error":"slow down"}');
         case 'html-200':
           res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
           return void res.end(
@@ -206,6 +259,8 @@ export async function startLoopbackServer(options: LoopbackOptions): Promise<Loo
     count: (path) => seen.get(path) ?? 0,
     total: () => total,
     peakConcurrency: () => peak,
+    bodyBytes: (path) => wrote.get(path) ?? 0,
+    cutShort: (path) => cut.get(path) ?? 0,
     close: () =>
       new Promise<void>((resolve) => {
         for (const t of timers) clearTimeout(t);
@@ -213,4 +268,24 @@ export async function startLoopbackServer(options: LoopbackOptions): Promise<Loo
         server.close(() => resolve());
       }),
   };
+}
+
+let member: Buffer | undefined;
+/** One gzip member of 1 MiB of spaces, compressed once per process. */
+function bombMember(): Buffer {
+  member ??= gzipSync(Buffer.alloc(1024 * 1024, 0x20), { level: 9 });
+  return member;
+}
+
+/** Deterministic bytes that are not UTF-8 text, let alone JSON (a xorshift stream). */
+function garbage(length: number): Buffer {
+  const out = Buffer.alloc(length);
+  let x = 0x9e3779b9;
+  for (let i = 0; i < length; i++) {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    out[i] = x & 0xff;
+  }
+  return out;
 }
