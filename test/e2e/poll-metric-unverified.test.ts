@@ -1,6 +1,7 @@
 // One metric that never arrives while the rest of its source answers: real loopback faults on that metric only, four
 // days of polls, and the gate of the feature on it turns unverified — `warn`, or `blocked` under a policy that blocks
 // on warnings — in `upwatch gate`, the status file and `upwatch status`, never `ok`.
+import { describeCycle } from '../../src/cli/commands/poll.js';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -127,6 +128,7 @@ describe('a metric that never arrives is unverified, never ok', () => {
           expect(r.poll.outcome).toBe('partial');
           expect(r.poll.errorCode).toBe(code);
           expect(r.metrics).toEqual({ verified: ['page_media_view'], unverified: ['page_follows'] });
+          expect(describeCycle(r)).toMatch(/ {2}PARTIAL {2}.*\n.*\n {2}not verified: page_follows\n$/);
           const gate = byName(r.processed!.gate.features);
           expect(gate.get('views_7d')).toMatchObject({ state: 'ok', unverified: [] });
           states.push(`${gate.get('follows_28d')!.state}/${gate.get('follows_strict')!.state}`);

@@ -158,7 +158,12 @@ export function describeCycle(r: CycleResult): string {
   const docs = r.docChanges.length > 0 ? `, ${r.docChanges.length} doc change(s)` : '';
   const docFail = r.docFailures.length > 0 ? `, ${r.docFailures.length} doc(s) not fetched` : '';
   const err = p.errorCode ? `\n  ${p.errorCode}: ${p.errorMessage ?? ''}` : '';
-  return `${head}${docs}${docFail}${err}\n`;
+  // A partial poll names the metrics nobody could check: their features turn unverified once freshness runs out.
+  const unverified =
+    p.outcome === 'partial' && r.metrics.unverified.length > 0
+      ? `\n  not verified: ${r.metrics.unverified.join(', ')}`
+      : '';
+  return `${head}${docs}${docFail}${err}${unverified}\n`;
 }
 
 /**
