@@ -108,6 +108,7 @@ describe('runDetectors', () => {
     expect(found).toHaveLength(1);
     expect(found[0]).toMatchObject({ class: 'scale', severity: 'block' });
     expect(found[0]!.evidence['absorbed']).toEqual(expect.arrayContaining(['unit-scale']));
+    expect(found[0]!.explanation).toMatch(/ Other checks saw the same: [a-z-, ]*unit-scale[a-z-, ]*\.$/);
   });
 
   it('an all-null metric raises no scale or freeze finding', () => {
@@ -148,6 +149,10 @@ describe('runDetectors', () => {
     );
     expect(found.map((f) => f.rule)).toEqual(['deprecation-fake']);
     expect(found[0]!.evidence['suppressed']).toEqual(['frozen-run', 'frozen-variance']);
+    // Words an owner can read: what was left out and why, not "suppressed as explained by this".
+    expect(found[0]!.explanation).toBe(
+      'deprecated It also explains what other checks saw on this metric, not reported separately: frozen-run, frozen-variance.',
+    );
   });
 
   it('re-baselines at a regime start: the history before it is excluded', () => {

@@ -201,7 +201,11 @@ function note(d: FindingDraft, key: 'suppressed' | 'absorbed', rules: string[]):
   if (rules.length === 0) return d;
   const prior = d.evidence[key];
   const all = [...new Set([...(Array.isArray(prior) ? prior.map(String) : []), ...rules])].sort();
-  const words = key === 'suppressed' ? 'Suppressed as explained by this' : 'Also seen by';
+  // Owners read these words: say what was left out and why (no period inside them; the pattern below relies on it).
+  const words =
+    key === 'suppressed'
+      ? 'It also explains what other checks saw on this metric, not reported separately'
+      : 'Other checks saw the same';
   return {
     ...d,
     evidence: { ...d.evidence, [key]: all },
