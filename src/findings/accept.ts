@@ -6,7 +6,8 @@ import { changeFactorOf } from '../core/finding-lifecycle.js';
 import type { FindingRecord } from '../core/finding-record.js';
 import { writeAudit } from '../store/audit-repo.js';
 import { insertDecision } from '../store/decisions-repo.js';
-import { findingsByPrefix, updateFinding, type RepoStore } from '../store/findings-repo.js';
+import { updateFinding, type RepoStore } from '../store/findings-repo.js';
+import { fingerprintPrefix, openFindingByPrefix } from './open-finding.js';
 
 export interface AcceptInput {
   /** Fingerprint or a unique prefix of one. */
@@ -49,28 +50,13 @@ export function acceptFinding(
       hint: 'e.g. --factor 0.001 for values divided by 1000',
     });
   }
-  const prefix = input.finding.trim().toLowerCase();
-  if (!/^[0-9a-f]{4,}$/.test(prefix)) {
-    throw new UpwatchError('USAGE', `"${input.finding}" is not a finding fingerprint`, {
-      hint: 'give the fingerprint (or its first 4+ hex digits) shown by `upwatch status` or in the alert mail',
-    });
-  }
+  const prefix = fingerprintPrefix(input.finding);
   return store.transaction(() => {
-    const matches = findingsByPrefix(store, prefix).filter((f) => f.status !== 'resolved');
-    if (matches.length === 0) {
-      throw new UpwatchError('NOT_FOUND', `no open finding matches ${prefix}`, {
-        hint: 'list open findings with `upwatch status`; a resolved finding needs no decision',
-      });
-    }
-    if (matches.length > 1) {
-      throw new UpwatchError('USAGE', `${prefix} matches ${matches.length} open findings`, {
-        hint: `give more digits: ${matches
-          .slice(0, 5)
-          .map((m) => m.fingerprint)
-          .join(', ')}`,
-      });
-    }
-    const f = matches[0]!;
+    const f = openFindingByPrefix(
+      store,
+      prefix,
+      'list open findings with `upwatch status`; a resolved finding needs no decision',
+    );
     const factor = input.factor ?? changeFactorOf(f);
     if (kind === 'rescaled-history' && factor === undefined) {
       throw new UpwatchError('USAGE', `finding ${f.fingerprint} names no factor to rescale history by`, {

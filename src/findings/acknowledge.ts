@@ -2,7 +2,8 @@
 import { UpwatchError } from '../core/errors.js';
 import type { FindingRecord } from '../core/finding-record.js';
 import { writeAudit } from '../store/audit-repo.js';
-import { findingsByPrefix, updateFinding, type RepoStore } from '../store/findings-repo.js';
+import { updateFinding, type RepoStore } from '../store/findings-repo.js';
+import { fingerprintPrefix, openFindingByPrefix } from './open-finding.js';
 
 export interface AcknowledgeInput {
   /** Fingerprint or a unique prefix of one. */
@@ -27,28 +28,13 @@ export function acknowledgeFinding(store: RepoStore, input: AcknowledgeInput): F
     throw new UpwatchError('USAGE', 'an acknowledgement needs a reason', {
       hint: 'pass --reason "why this is fine for now"',
     });
-  const prefix = input.finding.trim().toLowerCase();
-  if (!/^[0-9a-f]{4,}$/.test(prefix)) {
-    throw new UpwatchError('USAGE', `"${input.finding}" is not a finding fingerprint`, {
-      hint: 'give the fingerprint (or its first 4+ hex digits) shown by `upwatch status` or in the alert mail',
-    });
-  }
+  const prefix = fingerprintPrefix(input.finding);
   return store.transaction(() => {
-    const matches = findingsByPrefix(store, prefix).filter((f) => f.status !== 'resolved');
-    if (matches.length === 0) {
-      throw new UpwatchError('NOT_FOUND', `no open finding matches ${prefix}`, {
-        hint: 'list open findings with `upwatch status`; resolved findings cannot be acknowledged',
-      });
-    }
-    if (matches.length > 1) {
-      throw new UpwatchError('USAGE', `${prefix} matches ${matches.length} open findings`, {
-        hint: `give more digits: ${matches
-          .slice(0, 5)
-          .map((m) => m.fingerprint)
-          .join(', ')}`,
-      });
-    }
-    const f = matches[0]!;
+    const f = openFindingByPrefix(
+      store,
+      prefix,
+      'list open findings with `upwatch status`; resolved findings cannot be acknowledged',
+    );
     const at = input.now.toISOString();
     const after: FindingRecord = { ...f, status: 'acknowledged', ack: { reason, by: input.by, at } };
     if (input.until !== undefined) after.ack!.until = input.until;

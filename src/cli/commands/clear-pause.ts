@@ -1,16 +1,15 @@
 // `upwatch clear-pause SOURCE|HOST|PRINCIPAL --reason TEXT [--by WHO]`: lift a rate-limit pause or close a circuit breaker by hand (audited).
 import type { Command } from 'commander';
-import { existsSync } from 'node:fs';
 import { breakerKeyOf } from '../../core/breaker.js';
 import type { ContractSet } from '../../core/contract.js';
 import { UpwatchError } from '../../core/errors.js';
 import { resolveTemplate } from '../../core/secret.js';
-import { loadContracts } from '../../contracts/load.js';
 import { metaPrincipal } from '../../providers/meta-graph.js';
 import { writeAudit } from '../../store/audit-repo.js';
 import { breakers } from '../../store/breakers.js';
 import { principalPauses } from '../../store/pauses.js';
 import type { Store } from '../../store/store.js';
+import { contractsIfAny } from '../contracts-if-any.js';
 import { printError } from '../errors.js';
 import { EXIT, type CliIO } from '../io.js';
 import { resolveSettings } from '../settings.js';
@@ -40,15 +39,6 @@ function targetsOf(
     } else principals.add(`http-json:${key.replace(/^host:/, '')}`);
   }
   return { principals, breakerKeys };
-}
-
-async function contractsIfAny(io: CliIO, dir: string): Promise<ContractSet | undefined> {
-  if (!existsSync(dir)) return undefined;
-  try {
-    return (await loadContracts(dir, { root: io.cwd, now: io.clock.now() })).contracts;
-  } catch {
-    return undefined;
-  }
 }
 
 /**

@@ -1,7 +1,6 @@
 // `upwatch status`: per source the last poll, its outcome and counts, paused principals, findings, features and mail.
 import type { Command } from 'commander';
 import { existsSync } from 'node:fs';
-import { loadContracts } from '../../contracts/load.js';
 import { UpwatchError } from '../../core/errors.js';
 import { principalPauses, type PrincipalPause } from '../../store/pauses.js';
 import { breakers } from '../../store/breakers.js';
@@ -18,6 +17,7 @@ import { heldNote } from '../../core/finding-lifecycle.js';
 import { gateSummary, type GateSummary } from '../../gate/check-gate.js';
 import type { ContractSet } from '../../core/contract.js';
 import type { FindingRecord } from '../../core/finding-record.js';
+import { contractsIfAny } from '../contracts-if-any.js';
 import { printError } from '../errors.js';
 import { EXIT, type CliIO } from '../io.js';
 import { breakerOptions, resolveSettings } from '../settings.js';
@@ -81,16 +81,6 @@ function statusFindings(records: FindingRecord[]): StatusFinding[] {
       lifecycle: f.lifecycle,
       ...(heldNote(f) ? { held: heldNote(f)! } : {}),
     }));
-}
-
-/** The contracts, best effort (status works without them: it then lists only what the store holds). */
-async function contractsIfAny(io: CliIO, dir: string): Promise<ContractSet | undefined> {
-  if (!existsSync(dir)) return undefined;
-  try {
-    return (await loadContracts(dir, { root: io.cwd, now: io.clock.now() })).contracts;
-  } catch {
-    return undefined;
-  }
 }
 
 /** Secret values a relay error could echo: the SMTP password and the sources' credentials. */
