@@ -1,4 +1,5 @@
 // Whether a finding is a condition (resolves when no longer seen) or a change of meaning (holds until a decision).
+import { daysBetween } from './clock.js';
 import type { FindingDraft } from './finding.js';
 
 /**
@@ -90,5 +91,32 @@ export function heldNote(f: {
     `Not seen by the detector since ${f.lastSeen.slice(0, 10)}: the baselines have adapted to the new regime; ` +
     `the values are still on the new scale. It holds until the upstream reverts or someone records a decision ` +
     `(upwatch accept).`
+  );
+}
+
+/** Days a draft's onset may lie from a decision's onset and still describe the same change (detectors date it ±1). */
+export const DECIDED_ONSET_TOLERANCE_DAYS = 2;
+
+/**
+ * True when a draft describes the change a person already decided on, so it must not open a new episode: the
+ * same fingerprint (the caller's lookup), an onset within DECIDED_ONSET_TOLERANCE_DAYS of the decided onset, and
+ * either no factor or the decided one. A range check that keeps seeing the new scale, or a scale detector that
+ * re-reads the same step, is covered; the upstream going back (the reciprocal factor, a later onset) or a second
+ * step is news and opens.
+ *
+ * @example
+ * coveredByDecision({ class: 'scale', evidence: {}, onset: '2024-04-02' }, { onset: '2024-04-02', factor: 100 }) // true
+ * coveredByDecision({ class: 'scale', evidence: { factor: 0.01 }, onset: '2024-06-10' }, { onset: '2024-04-02', factor: 100 }) // false
+ */
+export function coveredByDecision(
+  f: Pick<FindingDraft, 'class' | 'evidence' | 'onset'>,
+  d: { onset: string; factor?: number },
+): boolean {
+  if (Math.abs(daysBetween(d.onset.slice(0, 10), f.onset.slice(0, 10))) > DECIDED_ONSET_TOLERANCE_DAYS)
+    return false;
+  const seen = changeFactorOf(f);
+  if (seen === undefined) return true;
+  return (
+    d.factor !== undefined && Math.abs(Math.log10(seen) - Math.log10(d.factor)) <= FACTOR_TOLERANCE_DECADES
   );
 }

@@ -21,6 +21,7 @@ const day = (n: number, over: Partial<DemoDay> = {}): DemoDay => ({
   opened: [],
   escalated: [],
   resolved: [],
+  decisions: [],
   features: [],
   emails: [],
   ...over,
@@ -116,5 +117,28 @@ describe('TimelineWriter', () => {
       '              page_engaged_users rejected by Meta (#100)',
       'Day   3  2024-01-04 Thu  nothing new (1 polls)',
     ]);
+  });
+
+  it('tells a recorded decision and makes its day eventful', () => {
+    const d = day(3, {
+      decisions: [
+        {
+          fingerprint: '0123456789abcdef',
+          rule: 'panel-scale',
+          source: 'meta',
+          metric: 'page_engagement_rate',
+          kind: 'rescaled-history',
+          factor: 100,
+          by: 'ranking-ml@example.com',
+          reason: 'history ×100 in the feature store',
+        },
+      ],
+    });
+    expect(isEventful(d, day(2))).toBe(true);
+    const text = formatDay(d, day(2));
+    expect(text).toContain(
+      'decided     ranking-ml@example.com: upwatch accept 0123456789 --as rescaled-history --factor 100  (meta/page_engagement_rate, panel-scale)',
+    );
+    expect(text).toContain('history ×100 in the feature store');
   });
 });

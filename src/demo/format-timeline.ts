@@ -42,6 +42,7 @@ export function isEventful(d: DemoDay, previous?: DemoDay): boolean {
     d.opened.length > 0 ||
     d.escalated.length > 0 ||
     d.resolved.length > 0 ||
+    d.decisions.length > 0 ||
     d.features.length > 0 ||
     newsPolls(d, previous).length > 0 ||
     d.emails.some((e) => e.kind !== 'reminder')
@@ -78,6 +79,12 @@ export function formatDay(d: DemoDay, previous?: DemoDay): string {
   const out: string[] = [`Day ${String(d.day).padStart(3)}  ${d.date} ${weekday(d.date)}`];
   const row = (label: string, text: string) => out.push(`  ${label.padEnd(10)}  ${text}`);
   for (const u of d.upstream) row('upstream', u);
+  for (const c of d.decisions)
+    row(
+      'decided',
+      `${c.by}: upwatch accept ${c.fingerprint.slice(0, 10)} --as ${c.kind}${c.factor !== undefined ? ` --factor ${c.factor}` : ''}` +
+        `  (${c.source}/${c.metric}, ${c.rule})\n${INDENT}${clip(c.reason, 120)}`,
+    );
   for (const p of newsPolls(d, previous)) {
     if (p.outcome === 'failed')
       row(
@@ -190,7 +197,7 @@ export function formatSummary(r: DemoResult): string {
     '',
     'Summary',
     `  polls      ${totalPolls} stored (${s.polls.ok} ok, ${s.polls.partial} partial, ${s.polls.failed} failed = could not verify)`,
-    `  findings   opened ${s.findingsOpened.block} block, ${s.findingsOpened.warn} warn, ${s.findingsOpened.info} info; ${s.escalations} escalated; ${s.resolutions} resolved`,
+    `  findings   opened ${s.findingsOpened.block} block, ${s.findingsOpened.warn} warn, ${s.findingsOpened.info} info; ${s.escalations} escalated; ${s.resolutions} resolved${s.decisions > 0 ? `; ${s.decisions} decided (upwatch accept)` : ''}`,
     `  features   blocked: ${byState('blocked').join(', ') || 'none'}`,
     `             warn:    ${byState('warn').join(', ') || 'none'}`,
     `             ok:      ${byState('ok').join(', ') || 'none'}`,

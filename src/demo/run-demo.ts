@@ -21,6 +21,9 @@ import { startGraphSimulator, type SimulatorHandle } from '../sim/graph-simulato
 import { pollInstant, scenarioDate, type Scenario } from '../sim/scenario.js';
 import { scenarioByName } from '../sim/scenarios/index.js';
 import { openStore, type Store } from '../store/store.js';
+import { activeFindings } from '../store/findings-repo.js';
+import { acceptFinding } from '../findings/accept.js';
+import type { DecisionKind } from '../core/decision.js';
 import { startSmtpCatcher, type CaughtMail, type SmtpCatcher } from './smtp-catcher.js';
 import { upstreamNotes } from './story.js';
 
@@ -61,6 +64,18 @@ export interface DemoEmail {
   kind: 'alert' | 'resolved' | 'reminder' | 'countdown';
 }
 
+/** A decision the story's consumers recorded on a held change (`upwatch accept`). */
+export interface DemoDecision {
+  fingerprint: string;
+  rule: string;
+  source: string;
+  metric: string;
+  kind: DecisionKind;
+  factor?: number;
+  by: string;
+  reason: string;
+}
+
 /** One simulated day of the demo. */
 export interface DemoDay {
   /** Simulated day number (0 = the scenario start). */
@@ -75,6 +90,8 @@ export interface DemoDay {
   opened: DemoFinding[];
   escalated: DemoFinding[];
   resolved: DemoFinding[];
+  /** Decisions recorded before today's polls (the gate opens on them with today's polls). */
+  decisions: DemoDecision[];
   /** Feature gate states that changed today (the initial computation on day 0 is not a change). */
   features: { feature: string; from: GateState; to: GateState }[];
   emails: DemoEmail[];
@@ -94,6 +111,7 @@ export interface DemoResult {
     findingsOpened: Record<Severity, number>;
     escalations: number;
     resolutions: number;
+    decisions: number;
     featureChanges: number;
     emails: Record<DemoEmail['kind'], number>;
     /** Wall-clock duration of the run, ms. */
@@ -193,6 +211,48 @@ function demoPoll(r: CycleResult): DemoPoll {
 }
 
 /**
+ * Record the scenario's decisions due on `day`, as `upwatch accept` would: every open change finding on the metric is
+ * decided. A decision with nothing to decide means the story and the detectors disagree: that fails the run.
+ */
+function recordDecisions(store: Store, scenario: Scenario, day: number, now: Date): DemoDecision[] {
+  const out: DemoDecision[] = [];
+  for (const d of scenario.decisions ?? []) {
+    if (d.day !== day) continue;
+    const held = activeFindings(store, d.source).filter(
+      (f) => f.metric === d.metric && f.lifecycle === 'change',
+    );
+    if (held.length === 0) {
+      throw new UpwatchError(
+        'INTERNAL',
+        `scenario ${scenario.name}: day ${day} decides ${d.source}/${d.metric}, but no change finding is open on it`,
+        { hint: 'the detectors no longer hold this change; check the scenario against the detectors' },
+      );
+    }
+    for (const f of held) {
+      const { decision } = acceptFinding(store, {
+        finding: f.fingerprint,
+        as: d.as,
+        reason: d.reason,
+        by: d.by,
+        ...(d.factor !== undefined ? { factor: d.factor } : {}),
+        now,
+      });
+      out.push({
+        fingerprint: f.fingerprint,
+        rule: f.rule,
+        source: d.source,
+        metric: d.metric,
+        kind: decision.kind,
+        ...(decision.factor !== undefined ? { factor: decision.factor } : {}),
+        by: decision.by,
+        reason: decision.reason,
+      });
+    }
+  }
+  return out;
+}
+
+/**
  * Run the demo: start the simulated Graph/partner APIs and an SMTP catcher on loopback, write the scenario's
  * contracts, and for each simulated day run the real pipeline for every source (poll → store → detect → findings →
  * gate → outbox) and then the real mail relay over SMTP. Returns the timeline. Everything it started is stopped
@@ -279,6 +339,7 @@ export async function runDemo(options: RunDemoOptions): Promise<DemoResult> {
         opened: [],
         escalated: [],
         resolved: [],
+        decisions: recordDecisions(store, scenario, day, clock.now()),
         features: [],
         emails: [],
       };
@@ -330,6 +391,7 @@ export async function runDemo(options: RunDemoOptions): Promise<DemoResult> {
     const emails: Record<DemoEmail['kind'], number> = { alert: 0, resolved: 0, reminder: 0, countdown: 0 };
     let escalations = 0;
     let resolutions = 0;
+    let decisions = 0;
     let featureChanges = 0;
     for (const d of timeline) {
       for (const p of d.polls) polls[p.outcome] += 1;
@@ -337,6 +399,7 @@ export async function runDemo(options: RunDemoOptions): Promise<DemoResult> {
       for (const e of d.emails) emails[e.kind] += 1;
       escalations += d.escalated.length;
       resolutions += d.resolved.length;
+      decisions += d.decisions.length;
       featureChanges += d.features.length;
     }
     const keep = options.keep === true || !ownDir;
@@ -352,6 +415,7 @@ export async function runDemo(options: RunDemoOptions): Promise<DemoResult> {
         findingsOpened,
         escalations,
         resolutions,
+        decisions,
         featureChanges,
         emails,
         elapsedMs: Math.round(performance.now() - started),

@@ -367,3 +367,56 @@ describe('planLifecycle: changes hold until the upstream reverts or a person dec
     expect(c).toMatchObject({ kind: 'escalated', after: { lifecycle: 'change' } });
   });
 });
+
+describe('planLifecycle: a decided change does not reopen on drafts of the same change', () => {
+  const decided = { onset: '2026-05-02', factor: 100 };
+  const draft = (extra: Partial<Parameters<typeof finding>[1]>) =>
+    finding('rate', { rule: 'panel-scale', class: 'scale', onset: '2026-05-02', evidence: {}, ...extra });
+
+  it.each<[string, ReturnType<typeof finding>, boolean]>([
+    [
+      'a range check still seeing the new scale (no factor, same onset)',
+      draft({ rule: 'range-violated' }),
+      false,
+    ],
+    [
+      'the same factor read again a day later',
+      draft({ evidence: { factor: 100 }, onset: '2026-05-03' }),
+      false,
+    ],
+    ['×98 is the decided ×100 within the snap tolerance', draft({ evidence: { factor: 98 } }), false],
+    [
+      'the upstream going back (÷100, later onset) is news',
+      draft({ evidence: { factor: 0.01 }, onset: '2026-06-10' }),
+      true,
+    ],
+    ['a second step (×10) on the same day is news', draft({ evidence: { factor: 10 } }), true],
+    [
+      'a range violation starting weeks later is news',
+      draft({ rule: 'range-violated', onset: '2026-06-01' }),
+      true,
+    ],
+  ])('%s → opens: %s', (_name, f, opens) => {
+    const changes = planLifecycle({
+      active: [],
+      lastEpisode: () => 1,
+      decisionOn: (fp) => (fp === f.fingerprint ? decided : undefined),
+      findings: [f],
+      pollOutcome: 'ok',
+      now,
+    });
+    expect(kinds(changes)).toEqual(opens ? ['opened'] : []);
+  });
+
+  it('without a decision the same draft opens the next episode', () => {
+    const f = draft({ rule: 'range-violated' });
+    const changes = planLifecycle({
+      active: [],
+      lastEpisode: () => 1,
+      findings: [f],
+      pollOutcome: 'ok',
+      now,
+    });
+    expect(changes).toMatchObject([{ kind: 'opened', record: { episode: 2 } }]);
+  });
+});

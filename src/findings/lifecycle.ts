@@ -2,7 +2,7 @@
 import type { PollOutcome } from '../core/observation.js';
 import type { Finding, FindingClass } from '../core/finding.js';
 import { compareSeverity, maxSeverity } from '../core/finding.js';
-import { changeFactorOf, isReciprocal, lifecycleOf } from '../core/finding-lifecycle.js';
+import { changeFactorOf, coveredByDecision, isReciprocal, lifecycleOf } from '../core/finding-lifecycle.js';
 import type { FindingRecord } from '../core/finding-record.js';
 
 /** Lifecycle settings. */
@@ -44,6 +44,11 @@ export interface LifecycleInput {
   active: readonly FindingRecord[];
   /** Highest stored episode of a fingerprint (0 = never seen). */
   lastEpisode: (fingerprint: string) => number;
+  /**
+   * The latest decision recorded on a fingerprint (`upwatch accept`), if any: a draft of the change it decided
+   * (see `coveredByDecision`) opens no new episode.
+   */
+  decisionOn?: (fingerprint: string) => { onset: string; factor?: number } | undefined;
   /** What detection concluded in this poll, for this source. */
   findings: readonly Finding[];
   pollOutcome: PollOutcome;
@@ -116,7 +121,7 @@ function heldSeen(rec: FindingRecord, f: Finding, now: string): FindingChange {
  * absences but holds until the reciprocal factor shows the upstream went back, or a person records a decision.
  * A failed poll resolves nothing and counts no absence; it opens or updates only FAILED_POLL_CLASSES findings (the
  * failure itself, or an upstream's explicit answer), never statistical ones. Acknowledgements that have expired
- * return to `open` whatever the poll outcome.
+ * return to `open` whatever the poll outcome. A draft of a change someone decided on (`decisionOn`) opens nothing.
  *
  * @example
  * const changes = planLifecycle({ active, lastEpisode: () => 0, findings, pollOutcome: 'ok', now });
@@ -150,6 +155,9 @@ export function planLifecycle(input: LifecycleInput): FindingChange[] {
     seen.add(f.fingerprint);
     const rec = active.get(f.fingerprint);
     if (!rec) {
+      // A person decided this change already: a range check that keeps seeing the new scale is not news.
+      const decided = input.decisionOn?.(f.fingerprint);
+      if (decided && coveredByDecision(f, decided)) continue;
       const record: Omit<FindingRecord, 'id'> = {
         ...f,
         episode: input.lastEpisode(f.fingerprint) + 1,

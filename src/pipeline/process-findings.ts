@@ -15,6 +15,7 @@ import { queueMessages, storeNoticeLog } from '../alerts/outbox.js';
 import { ALERT_DEFAULTS, type AlertSettings } from '../alerts/settings.js';
 import { activeFindings, insertFinding, lastEpisode, updateFinding } from '../store/findings-repo.js';
 import { writeAudit } from '../store/audit-repo.js';
+import { latestDecision } from '../store/decisions-repo.js';
 import {
   activeOverrides,
   featureStates,
@@ -189,6 +190,7 @@ export function processFindings(input: ProcessFindingsInput): ProcessResult {
     const changes = planLifecycle({
       active: activeFindings(store, sourceName),
       lastEpisode: (fp) => lastEpisode(store, fp),
+      decisionOn: (fp) => latestDecision(store, fp),
       findings: input.findings.filter((f) => f.source === sourceName),
       pollOutcome: input.pollOutcome,
       now,

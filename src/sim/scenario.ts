@@ -1,6 +1,7 @@
 // The scenario language of the simulator: pages, metrics and dated events as plain data, plus what should be detected.
 import type { MetricPeriod, Severity } from '../core/contract.js';
 import type { FindingClass } from '../core/finding.js';
+import type { DecisionKind } from '../core/decision.js';
 
 /**
  * How a simulated metric's values are made.
@@ -153,6 +154,23 @@ export interface QuietEvent {
   note: string;
 }
 
+/**
+ * A person's step in the story: on `day`, before the polls, the consumers of a held change record what they did
+ * about it (`upwatch accept`). The demo decides every open change finding on the metric.
+ */
+export interface ScenarioDecision {
+  day: number;
+  /** Contract source name. */
+  source: string;
+  metric: string;
+  as: DecisionKind;
+  reason: string;
+  by: string;
+  factor?: number;
+  /** Features the gate lets go once the decision is recorded (the demo's test checks they open). */
+  features: string[];
+}
+
 /** A complete simulated world. */
 export interface Scenario {
   name: string;
@@ -186,6 +204,8 @@ export interface Scenario {
   expectedEvents: ExpectedEvent[];
   /** What must not alert. */
   quietEvents: QuietEvent[];
+  /** What the consumers decide about held changes, and when. */
+  decisions?: ScenarioDecision[];
   /** Directory under src/sim/contracts/ holding the scenario's contracts (`{{SIM_URL}}` placeholders). */
   contractSet: string;
   /** Contract sources the scenario's contracts declare. */

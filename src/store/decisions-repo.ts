@@ -86,6 +86,20 @@ export function decisionsFor(store: RepoStore, subject: { source: string; metric
 }
 
 /**
+ * The latest decision recorded on a fingerprint, undefined when none (the lifecycle asks before reopening it).
+ *
+ * @example
+ * latestDecision(store, '3f1c9a…')?.kind // 'rescaled-history'
+ */
+export function latestDecision(store: RepoStore, fingerprint: string): Decision | undefined {
+  const row = prepared(
+    store,
+    `SELECT * FROM decisions WHERE fingerprint = ? ORDER BY decided_at DESC, id DESC LIMIT 1`,
+  ).get(fingerprint) as DecisionRow | undefined;
+  return row ? fromRow(row) : undefined;
+}
+
+/**
  * Decisions recorded at or after `since` (ISO instant), newest first.
  *
  * @example

@@ -126,12 +126,21 @@ describe('upwatch demo: meta-2024, 180 simulated days through the real pipeline'
     },
   );
 
-  /** The most severe state the scripted events up to `day` allow for a feature (0 = ok). */
+  /** The day of the latest scripted decision up to `day` that lets `feature` go (-1 when none). */
+  const decidedDay = (feature: string, day: number): number =>
+    Math.max(
+      -1,
+      ...(scenario.decisions ?? [])
+        .filter((d) => d.day <= day && d.features.includes(feature))
+        .map((d) => d.day),
+    );
+
+  /** The most severe state the scripted events up to `day`, after the last decision on it, allow for a feature (0 = ok). */
   const allowed = (feature: string, day: number): number =>
     Math.max(
       0,
       ...scenario.expectedEvents
-        .filter((e) => e.day <= day)
+        .filter((e) => e.day <= day && e.day > decidedDay(feature, day))
         .flatMap((e) => e.features ?? [])
         .filter((x) => x.name === feature)
         .map((x) => RANK[x.state]),
@@ -156,6 +165,23 @@ describe('upwatch demo: meta-2024, 180 simulated days through the real pipeline'
     );
     expect(final).toEqual(want);
   });
+
+  it.each((scenario.decisions ?? []).map((d) => [`${d.source}/${d.metric} (day ${d.day})`, d] as const))(
+    'records the decision on %s and opens the gate on its features the same day, for good',
+    (_name, d) => {
+      const day = result.timeline[d.day]!;
+      expect(day.decisions.map((x) => [x.source, x.metric, x.kind])).toEqual([[d.source, d.metric, d.as]]);
+      for (const feature of d.features) {
+        expect(statesByDay[d.day - 1]!.get(feature)).toBe('blocked');
+        for (let i = d.day; i < scenario.days; i++)
+          expect(statesByDay[i]!.get(feature), `day ${i}`).toBe('ok');
+      }
+      const reopened = detections.filter(
+        (x) => x.day >= d.day && x.f.metric === d.metric && x.f.source === d.source,
+      );
+      expect(reopened.map(describeDetection)).toEqual([]);
+    },
+  );
 
   it('treats transient faults as quiet and a day the partner API is down as "could not verify"', () => {
     for (const q of scenario.quietEvents.filter(

@@ -325,6 +325,19 @@ export const meta2024: Scenario = {
     { kind: 'spec-field-removed', day: 150, field: 'clicks' },
   ],
   expectedEvents,
+  decisions: [
+    {
+      day: 155,
+      source: 'meta-page-insights',
+      metric: 'page_engagement_rate',
+      as: 'rescaled-history',
+      factor: 100,
+      reason:
+        'feature store history of page_engagement_rate multiplied by 100 from 2024-04-02; engagement_rate_trend_28d now reads percent',
+      by: 'ranking-ml@example.com',
+      features: ['engagement_rate_trend_28d'],
+    },
+  ],
   quietEvents: [
     {
       day: 45,
