@@ -10,6 +10,7 @@ import type { OutboxKind, OutboxPayload, OutboxStatus } from '../store/outbox-re
 import { composeMail, type MailItem } from './compose.js';
 import { composeDigest, digestLineOf, type DigestLine } from './digest.js';
 import { digestSlot, type DigestSlot } from './digest-slot.js';
+import { noticeItemsOf } from './revise.js';
 import type { AlertSettings } from './settings.js';
 
 /** A lifecycle change worth telling people about. */
@@ -199,6 +200,9 @@ export function planNotifications(input: PlanInput): PlannedMessage[] {
       maxFindings: settings.maxFindingsPerMail,
       secrets: input.secrets ?? [],
     });
+    // What the notice says, as data: the relay checks it against the state at send time.
+    if (kind === 'alert' || kind === 'countdown')
+      payload.notice = { items: noticeItemsOf(items) as unknown as Record<string, unknown>[] };
     if (thread) {
       payload.inReplyTo = thread;
       payload.references = [thread];

@@ -201,6 +201,19 @@ export function findingById(store: RepoStore, id: number): FindingRecord | undef
   return row ? fromRow(row) : undefined;
 }
 
+/** One episode of a fingerprint. */
+export function findingEpisode(
+  store: RepoStore,
+  fingerprint: string,
+  episode: number,
+): FindingRecord | undefined {
+  const row = prepared(store, `SELECT * FROM findings WHERE fingerprint = ? AND episode = ?`).get(
+    fingerprint,
+    episode,
+  ) as FindingRow | undefined;
+  return row ? fromRow(row) : undefined;
+}
+
 /**
  * The latest episode of every fingerprint that starts with `prefix` (case-insensitive). The caller decides what
  * an ambiguous prefix means.

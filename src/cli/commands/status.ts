@@ -104,15 +104,17 @@ function mailStatus(summary: OutboxSummary, secrets: readonly string[]): OutboxS
     problems: summary.problems.map((p) =>
       p.lastError === undefined ? p : { ...p, lastError: scrubText(p.lastError, secrets) },
     ),
+    droppedRows: summary.droppedRows.map((d) => ({ ...d, reason: scrubText(d.reason, secrets) })),
   };
 }
 
 function mailLines(mail: OutboxSummary): string {
-  const total = mail.pending + mail.retrying + mail.sending + mail.sent + mail.dead;
+  const total = mail.pending + mail.retrying + mail.sending + mail.sent + mail.dead + mail.dropped;
   if (total === 0) return '';
   const parts = [`${mail.pending} pending`, `${mail.retrying} retrying`];
   if (mail.sending > 0) parts.push(`${mail.sending} sending`);
   parts.push(`${mail.dead} dead (undeliverable)`, `${mail.sent} sent`);
+  if (mail.dropped > 0) parts.push(`${mail.dropped} not sent (no longer true)`);
   let out = `\nmail: ${parts.join(', ')}\n`;
   for (const p of mail.problems) {
     const label = p.status === 'dead' ? 'DEAD ' : 'RETRY';
@@ -124,6 +126,10 @@ function mailLines(mail: OutboxSummary): string {
   if (listed('dead') < mail.dead) out += `  … and ${mail.dead - listed('dead')} older dead\n`;
   if (listed('retrying') < mail.retrying)
     out += `  … and ${mail.retrying - listed('retrying')} older retrying\n`;
+  for (const d of mail.droppedRows)
+    out += `  NOT SENT #${d.id} ${d.kind} to ${d.recipient}, queued ${d.createdAt}: ${d.reason.replace(/^not sent: /, '').replace(/\s+/g, ' ')}\n`;
+  if (mail.droppedRows.length < mail.dropped)
+    out += `  … and ${mail.dropped - mail.droppedRows.length} older not sent\n`;
   return out;
 }
 
