@@ -2,10 +2,10 @@
 import { escapeHtml as esc } from '../core/html.js';
 import { addDays, isoDay } from '../core/clock.js';
 import type { Severity } from '../core/contract.js';
-import type { FindingClass } from '../core/finding.js';
 import type { FindingRecord } from '../core/finding-record.js';
 import type { GateState } from '../core/gate.js';
 import type { OutboxKind, OutboxPayload } from '../store/outbox-repo.js';
+import { findingTitle } from '../findings/title.js';
 import { scrubText } from './scrub.js';
 
 /** What happened to a finding, from the point of view of this mail. */
@@ -46,44 +46,14 @@ const CHANGE_ORDER: Record<ItemChange, number> = {
   resolved: 5,
 };
 
-const CLASS_PHRASE: Record<FindingClass, string> = {
-  deprecation: 'deprecated',
-  frozen: 'frozen',
-  scale: 'changed scale',
-  nulls: 'null rate jumped',
-  volume: 'volume changed',
-  freshness: 'is late',
-  schema: 'changed shape',
-  drift: 'distribution drifted',
-  version: 'served by another API version',
-  unverified: 'could not be verified',
-};
-
 /**
- * The short headline of a finding: its `title` when the detector gave one, else built from the facts, e.g.
- * `page_impressions rejected by Meta (#100)` or `page_media_view frozen (frozen-run)`. `upstream` names the vendor.
+ * The short headline of a finding: the one title every surface shows (`findingTitle` in findings/title.ts), e.g.
+ * `page_impressions rejected by Meta (#100)`. `upstream` names the vendor.
  *
  * @example
  * headlineOf({ ...finding, title: undefined, evidence: { graphCode: 100 } }, 'Meta') // 'page_impressions rejected by Meta (#100)'
  */
-export function headlineOf(
-  f: Pick<FindingRecord, 'title' | 'metric' | 'rule' | 'class' | 'source' | 'subject' | 'evidence'>,
-  upstream?: string,
-): string {
-  const what =
-    f.metric ??
-    ((f.class === 'schema' || f.class === 'deprecation') && f.subject
-      ? `${f.source} ${f.subject}`
-      : f.source);
-  const code = f.evidence['graphCode'] ?? f.evidence['status'];
-  const raw =
-    f.title ??
-    (f.class === 'deprecation' && typeof code === 'number'
-      ? `${what} rejected by ${upstream ?? f.source} (#${code})`
-      : `${what} ${CLASS_PHRASE[f.class]} (${f.rule})`);
-  const one = raw.replace(/\s+/g, ' ').trim().replace(/[.]$/, '');
-  return one.length > 90 ? one.slice(0, 89) + '…' : one;
-}
+export const headlineOf = findingTitle;
 
 function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;

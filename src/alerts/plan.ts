@@ -11,6 +11,7 @@ import { composeMail, type MailItem } from './compose.js';
 import { composeDigest, digestLineOf, type DigestLine } from './digest.js';
 import { digestSlot, type DigestSlot } from './digest-slot.js';
 import { noticeItemsOf } from './revise.js';
+import { upstreamName } from '../findings/title.js';
 import type { AlertSettings } from './settings.js';
 
 /** A lifecycle change worth telling people about. */
@@ -91,10 +92,9 @@ export function featuresTouching(
   );
 }
 
-/** How mails name the vendor behind a source: `Meta` for meta-graph, else the source name. */
+/** How mails name the vendor behind a source: `Meta` for meta-graph, else the source name (findings/title.ts). */
 export function upstreamOf(contracts: ContractSet, f: Pick<FindingRecord, 'source'>): string {
-  const source = contracts.sources.find((s) => s.name === f.source);
-  return source?.provider === 'meta-graph' ? 'Meta' : f.source;
+  return upstreamName(contracts, f.source);
 }
 
 function addresses(list: readonly string[]): string[] {

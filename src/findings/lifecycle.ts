@@ -4,6 +4,7 @@ import type { Finding, FindingClass } from '../core/finding.js';
 import { compareSeverity, maxSeverity } from '../core/finding.js';
 import { changeFactorOf, isReciprocal, lifecycleOf } from '../core/finding-lifecycle.js';
 import type { FindingRecord } from '../core/finding-record.js';
+import { keepTitle } from './title.js';
 
 /** Lifecycle settings. */
 export interface LifecycleOptions {
@@ -77,7 +78,7 @@ function withContent(rec: FindingRecord, f: Finding, now: string): FindingRecord
   for (const k of ['title', 'entityShare', 'effectiveDate', 'replacement'] as const) {
     if (f[k] !== undefined) (next as unknown as Record<string, unknown>)[k] = f[k];
   }
-  return next;
+  return keepTitle(rec, next);
 }
 
 /**

@@ -18,6 +18,7 @@ import { gateSummary, type GateSummary } from '../../gate/check-gate.js';
 import type { ContractSet } from '../../core/contract.js';
 import type { FindingRecord } from '../../core/finding-record.js';
 import { contractsIfAny } from '../contracts-if-any.js';
+import { findingTitle, upstreamName } from '../../findings/title.js';
 import { printError } from '../errors.js';
 import { EXIT, type CliIO } from '../io.js';
 import { breakerOptions, resolveSettings } from '../settings.js';
@@ -48,6 +49,8 @@ export interface StatusReport {
 export interface StatusFinding {
   fingerprint: string;
   rule: string;
+  /** The finding's one title, as mail and the report show it. */
+  title: string;
   severity: FindingRecord['severity'];
   status: FindingRecord['status'];
   source: string;
@@ -64,12 +67,13 @@ export interface StatusFinding {
 
 const RANK = { block: 0, warn: 1, info: 2 } as const;
 
-function statusFindings(records: FindingRecord[]): StatusFinding[] {
+function statusFindings(records: FindingRecord[], contracts: ContractSet | undefined): StatusFinding[] {
   return records
     .sort((a, b) => RANK[a.severity] - RANK[b.severity] || a.firstSeen.localeCompare(b.firstSeen))
     .map((f) => ({
       fingerprint: f.fingerprint,
       rule: f.rule,
+      title: findingTitle(f, upstreamName(contracts, f.source)),
       severity: f.severity,
       status: f.status,
       source: f.source,
@@ -188,7 +192,7 @@ export function registerStatus(program: Command, io: CliIO, state: CommandState)
                 const names = contracts?.sources.filter((s) => breakerKeyOf(s) === b.key).map((s) => s.name);
                 return names && names.length > 0 ? { ...b, sources: names } : b;
               }),
-            findings: statusFindings(activeFindings(store)),
+            findings: statusFindings(activeFindings(store), contracts),
             clockFaults: storedClockFaults(
               store,
               sourceStatuses(store, contracts?.sources.map((s) => s.name) ?? []).map((s) => s.source),
@@ -256,7 +260,7 @@ export function registerStatus(program: Command, io: CliIO, state: CommandState)
           for (const f of report.findings) {
             const ack = f.status === 'acknowledged' ? ' (acknowledged)' : '';
             io.stdout(
-              `  ${f.severity.toUpperCase().padEnd(5)} ${f.fingerprint.slice(0, 8)}  ${f.source}${f.metric ? `/${f.metric}` : ''}  ${f.rule}${ack}, since ${f.onset}\n`,
+              `  ${f.severity.toUpperCase().padEnd(5)} ${f.fingerprint.slice(0, 8)}  ${f.source}${f.metric ? `/${f.metric}` : ''}  ${f.rule}${ack}, since ${f.onset}\n      ${f.title}\n`,
             );
           }
           for (const f of report.findings.filter((x) => x.held))
