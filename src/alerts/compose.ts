@@ -168,7 +168,7 @@ function textItem(i: MailItem, now: Date, secrets: readonly string[]): string {
   const lines = [
     `[${changeLabel(i)}] ${f.severity.toUpperCase()} ${scrubText(headlineOf(f, i.upstream), secrets)}`,
     `  source: ${f.source}${f.metric ? `  metric: ${f.metric}` : ''}  rule: ${f.rule}  fingerprint: ${f.fingerprint}`,
-    `  onset: ${f.onset}${f.effectiveDate ? `  effective: ${f.effectiveDate}` : ''}${f.entities.length ? `  entities: ${f.entities.slice(0, 10).join(', ')}${f.entities.length > 10 ? ', …' : ''}` : ''}`,
+    `  onset: ${f.onset}${f.announcedOn ? `  announced: ${f.announcedOn}` : ''}${f.effectiveDate ? `  effective: ${f.effectiveDate}` : ''}${f.entities.length ? `  entities: ${f.entities.slice(0, 10).join(', ')}${f.entities.length > 10 ? ', …' : ''}` : ''}`,
     `  ${scrubText(f.explanation, secrets)}`,
   ];
   const ev = evidenceLines(i, secrets);
@@ -198,7 +198,7 @@ function htmlItem(i: MailItem, now: Date, secrets: readonly string[]): string {
     )}</span> <b>${esc(changeLabel(i))}</b> — <b>${esc(scrubText(headlineOf(f, i.upstream), secrets))}</b></div>`,
     `<div style="color:#57606a;font-size:12px;margin:4px 0">source <code>${esc(f.source)}</code>${
       f.metric ? ` · metric <code>${esc(f.metric)}</code>` : ''
-    } · rule <code>${esc(f.rule)}</code> · onset ${esc(f.onset)}${f.effectiveDate ? ` · effective <b>${esc(f.effectiveDate)}</b>` : ''} · fingerprint <code>${esc(
+    } · rule <code>${esc(f.rule)}</code> · onset ${esc(f.onset)}${f.announcedOn ? ` · announced ${esc(f.announcedOn)}` : ''}${f.effectiveDate ? ` · effective <b>${esc(f.effectiveDate)}</b>` : ''} · fingerprint <code>${esc(
       f.fingerprint,
     )}</code></div>`,
     `<p>${esc(scrubText(f.explanation, secrets))}</p>`,

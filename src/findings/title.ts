@@ -1,7 +1,7 @@
 // One title per finding: the headline mail, digests, the report, status and the gate show, and the rule it names.
 import type { ContractSet } from '../core/contract.js';
 import type { FindingClass } from '../core/finding.js';
-import { compareSeverity } from '../core/finding.js';
+import { compareSeverity, isAnnouncement } from '../core/finding.js';
 import type { FindingRecord } from '../core/finding-record.js';
 
 const CLASS_PHRASE: Record<FindingClass, string> = {
@@ -58,13 +58,20 @@ export function findingTitle(
  * Keep a finding's name while it stays open: when a poll's draft of the same fingerprint comes from another rule
  * (a scale change seen by `panel-scale` one day and `range-violated` the next) and is not more severe, the episode
  * keeps the rule and title it had; its evidence, words and severity follow the draft. A more severe draft renames it
- * (the escalation mail names the new rule, and so does everything after).
+ * (the escalation mail names the new rule, and so does everything after), and so does the upstream's own change
+ * after an announcement of it.
  *
  * @example
  * keepTitle(heldPanelScale, { ...next, rule: 'range-violated', title: 'x out of range' }).rule // 'panel-scale'
  */
 export function keepTitle(before: FindingRecord, next: FindingRecord): FindingRecord {
-  if (next.rule === before.rule || compareSeverity(next.severity, before.severity) > 0) return next;
+  // A change the upstream made, after an announcement of it, is news too: it renames the finding.
+  if (
+    next.rule === before.rule ||
+    compareSeverity(next.severity, before.severity) > 0 ||
+    (isAnnouncement(before) && !isAnnouncement(next))
+  )
+    return next;
   const kept: FindingRecord = { ...next, rule: before.rule };
   if (before.title !== undefined) kept.title = before.title;
   else delete kept.title;

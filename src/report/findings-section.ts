@@ -94,6 +94,7 @@ function article(ctx: RenderContext, item: ReportFinding): string {
     `rule <code>${text(ctx, f.rule)}</code>`,
     `class ${esc(f.class)}`,
     `onset <b>${esc(when(f.onset))}</b>`,
+    ...(f.announcedOn ? [`announced ${esc(when(f.announcedOn))}`] : []),
     `first seen ${timeAgo(ctx, f.firstSeen)}`,
     `last seen ${timeAgo(ctx, f.lastSeen)}`,
     ...(f.episode > 1 ? [`episode ${f.episode} (it came back)`] : []),

@@ -97,4 +97,83 @@ describe('one title per fingerprint', () => {
       [opened.fingerprint, 'frozen-run', title],
     ]);
   });
+
+  it('a #100 finding after an announcement: onset is the first #100 day, the announcement its own date, in mail, report and status', async () => {
+    const path = join(tempDir('upwatch-onset-'), 'upwatch.db');
+    store = openStore(path);
+    const clock = new ManualClock('2026-03-10T07:00:00Z');
+    const poll = (f: Finding) => {
+      store!.recordPoll({
+        source: 'meta',
+        startedAt: clock.now().toISOString(),
+        finishedAt: clock.now().toISOString(),
+        outcome: 'ok',
+        fetch: { observations: [], requests: [], metricOutcomes: [] },
+      });
+      processFindings({
+        store: store!,
+        contracts,
+        source: 'meta',
+        findings: [f],
+        pollOutcome: 'ok',
+        now: clock.now(),
+        defaults: { recipients: ['oncall@example.com'] },
+      });
+    };
+    // Read in the known deprecations on 2026-03-10: announced 2026-01-15, effective 2026-03-14.
+    poll(
+      finding('page_fans', {
+        rule: 'announced-deprecation',
+        severity: 'warn',
+        title: undefined,
+        onset: '2026-03-10',
+        announcedOn: '2026-01-15',
+        effectiveDate: '2026-03-14',
+        evidence: { channel: 'knowledge', evidence: 'announced' },
+        explanation: 'Meta will remove metric page_fans on 2026-03-14 (announced 2026-01-15).',
+      }),
+    );
+    // The first (#100) answer, four days later.
+    clock.set('2026-03-14T07:00:00Z');
+    poll(
+      finding('page_fans', {
+        title: undefined,
+        onset: '2026-03-14',
+        announcedOn: '2026-01-15',
+        effectiveDate: '2026-03-14',
+      }),
+    );
+
+    const escalation = listOutbox(store)
+      .filter((r) => r.recipient === 'oncall@example.com' && r.kind === 'alert')
+      .at(-1)!;
+    expect(escalation.payload.subject).toBe(
+      '[upwatch] BLOCKED 1 feature: page_fans rejected by Meta (#100) (escalated from warn)',
+    );
+    expect(escalation.payload.text).toContain(
+      'onset: 2026-03-14  announced: 2026-01-15  effective: 2026-03-14',
+    );
+
+    const html = renderReport(
+      collectReport({ store, contracts, storePath: path, contractsDir: 'contracts', now: clock.now() }),
+    );
+    expect(html).toMatch(/onset <b>2026-03-14[^<]*<\/b>/);
+    expect(html).toMatch(/announced 2026-01-15/);
+    store.close();
+    store = undefined;
+
+    let out = '';
+    const io: CliIO = {
+      stdout: (t) => void (out += t),
+      stderr: () => undefined,
+      env: {},
+      cwd: tempDir('upwatch-onset-cwd-'),
+      clock,
+      isTTY: false,
+    };
+    expect(await runCli(['status', '--json', '--db', path], io)).toBe(0);
+    expect((JSON.parse(out) as StatusReport).findings).toMatchObject([
+      { rule: 'metric-invalid', onset: '2026-03-14', announcedOn: '2026-01-15' },
+    ]);
+  });
 });

@@ -56,6 +56,8 @@ export interface StatusFinding {
   source: string;
   metric?: string;
   onset: string;
+  /** When the vendor announced the change (apart from the onset, the first day it happened). */
+  announcedOn?: string;
   firstSeen: string;
   lastSeen: string;
   explanation: string;
@@ -79,6 +81,7 @@ function statusFindings(records: FindingRecord[], contracts: ContractSet | undef
       source: f.source,
       ...(f.metric ? { metric: f.metric } : {}),
       onset: f.onset,
+      ...(f.announcedOn ? { announcedOn: f.announcedOn } : {}),
       firstSeen: f.firstSeen,
       lastSeen: f.lastSeen,
       explanation: f.explanation,
@@ -260,7 +263,7 @@ export function registerStatus(program: Command, io: CliIO, state: CommandState)
           for (const f of report.findings) {
             const ack = f.status === 'acknowledged' ? ' (acknowledged)' : '';
             io.stdout(
-              `  ${f.severity.toUpperCase().padEnd(5)} ${f.fingerprint.slice(0, 8)}  ${f.source}${f.metric ? `/${f.metric}` : ''}  ${f.rule}${ack}, since ${f.onset}\n      ${f.title}\n`,
+              `  ${f.severity.toUpperCase().padEnd(5)} ${f.fingerprint.slice(0, 8)}  ${f.source}${f.metric ? `/${f.metric}` : ''}  ${f.rule}${ack}, since ${f.onset}${f.announcedOn ? ` (announced ${f.announcedOn})` : ''}\n      ${f.title}\n`,
             );
           }
           for (const f of report.findings.filter((x) => x.held))

@@ -11,6 +11,7 @@ import { auditTargetsMigration } from './008-audit-targets.js';
 import { metricVerificationsMigration } from './009-metric-verifications.js';
 import { decisionsMigration } from './010-decisions.js';
 import { outboxDroppedMigration } from './011-outbox-dropped.js';
+import { findingsAnnouncedOnMigration } from './012-findings-announced-on.js';
 
 /**
  * Every migration, in order. A migration's position is its version (1-based): never reorder or edit a
@@ -28,4 +29,5 @@ export const MIGRATIONS: readonly Migration[] = [
   metricVerificationsMigration,
   decisionsMigration,
   outboxDroppedMigration,
+  findingsAnnouncedOnMigration,
 ];
