@@ -5,6 +5,7 @@ import type { Severity } from '../core/contract.js';
 import type { FindingRecord } from '../core/finding-record.js';
 import type { GateState } from '../core/gate.js';
 import type { OutboxKind, OutboxPayload } from '../store/outbox-repo.js';
+import { evidenceLabel } from '../findings/evidence-label.js';
 import { findingTitle } from '../findings/title.js';
 import { scrubText } from './scrub.js';
 
@@ -160,7 +161,10 @@ function commands(i: MailItem, now: Date): string[] {
 function evidenceLines(i: MailItem, secrets: readonly string[]): [string, string][] {
   return Object.entries(i.finding.evidence)
     .slice(0, 12)
-    .map(([k, v]) => [k, scrubText(Array.isArray(v) ? v.join(', ') : String(v), secrets).slice(0, 200)]);
+    .map(([k, v]) => [
+      evidenceLabel(k),
+      scrubText(Array.isArray(v) ? v.join(', ') : String(v), secrets).slice(0, 200),
+    ]);
 }
 
 function textItem(i: MailItem, now: Date, secrets: readonly string[]): string {

@@ -1,6 +1,7 @@
 // The report's findings sections: open findings grouped by source and metric (with evidence and a chart), and a
 // compact list of the recently resolved ones.
 import { svgChart } from '../alerts/chart.js';
+import { evidenceLabel } from '../findings/evidence-label.js';
 import { findingTitle } from '../findings/title.js';
 import { isSilenced, type FindingRecord } from '../core/finding-record.js';
 import type { FindingResolution } from '../core/finding-lifecycle.js';
@@ -55,7 +56,7 @@ function evidence(ctx: RenderContext, f: FindingRecord): string {
     .slice(0, MAX_EVIDENCE_ROWS)
     .map(
       ([k, v]) =>
-        `<tr><th>${text(ctx, k)}</th><td><code>${clipped(ctx, evidenceValue(v), MAX_EVIDENCE_CHARS)}</code></td></tr>`,
+        `<tr><th>${text(ctx, evidenceLabel(k))}</th><td><code>${clipped(ctx, evidenceValue(v), MAX_EVIDENCE_CHARS)}</code></td></tr>`,
     );
   const more =
     rows.length > MAX_EVIDENCE_ROWS
