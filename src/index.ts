@@ -37,6 +37,9 @@ export type { FindingLifecycle, FindingResolution } from './core/finding-lifecyc
 export { overrideFeature } from './gate/override.js';
 export { createMailRelay } from './alerts/setup.js';
 export type { Relay, RelayRound } from './alerts/relay.js';
+export { storeNoticeReviser } from './pipeline/notice-state.js';
+export type { NoticeReviser } from './alerts/revise.js';
+export { findingTitle } from './findings/title.js';
 export { runCi } from './ci/run-ci.js';
 export type { RunCiOptions } from './ci/run-ci.js';
 export type { CiResult, CiCheck, CiHealthSummary, FailOn } from './ci/result.js';

@@ -2,10 +2,11 @@
 import { escapeHtml as esc } from '../core/html.js';
 import { addDays, isoDay } from '../core/clock.js';
 import type { Severity } from '../core/contract.js';
-import type { FindingClass } from '../core/finding.js';
 import type { FindingRecord } from '../core/finding-record.js';
 import type { GateState } from '../core/gate.js';
 import type { OutboxKind, OutboxPayload } from '../store/outbox-repo.js';
+import { evidenceLabel } from '../findings/evidence-label.js';
+import { findingTitle } from '../findings/title.js';
 import { scrubText } from './scrub.js';
 
 /** What happened to a finding, from the point of view of this mail. */
@@ -46,44 +47,14 @@ const CHANGE_ORDER: Record<ItemChange, number> = {
   resolved: 5,
 };
 
-const CLASS_PHRASE: Record<FindingClass, string> = {
-  deprecation: 'deprecated',
-  frozen: 'frozen',
-  scale: 'changed scale',
-  nulls: 'null rate jumped',
-  volume: 'volume changed',
-  freshness: 'is late',
-  schema: 'changed shape',
-  drift: 'distribution drifted',
-  version: 'served by another API version',
-  unverified: 'could not be verified',
-};
-
 /**
- * The short headline of a finding: its `title` when the detector gave one, else built from the facts, e.g.
- * `page_impressions rejected by Meta (#100)` or `page_media_view frozen (frozen-run)`. `upstream` names the vendor.
+ * The short headline of a finding: the one title every surface shows (`findingTitle` in findings/title.ts), e.g.
+ * `page_impressions rejected by Meta (#100)`. `upstream` names the vendor.
  *
  * @example
  * headlineOf({ ...finding, title: undefined, evidence: { graphCode: 100 } }, 'Meta') // 'page_impressions rejected by Meta (#100)'
  */
-export function headlineOf(
-  f: Pick<FindingRecord, 'title' | 'metric' | 'rule' | 'class' | 'source' | 'subject' | 'evidence'>,
-  upstream?: string,
-): string {
-  const what =
-    f.metric ??
-    ((f.class === 'schema' || f.class === 'deprecation') && f.subject
-      ? `${f.source} ${f.subject}`
-      : f.source);
-  const code = f.evidence['graphCode'] ?? f.evidence['status'];
-  const raw =
-    f.title ??
-    (f.class === 'deprecation' && typeof code === 'number'
-      ? `${what} rejected by ${upstream ?? f.source} (#${code})`
-      : `${what} ${CLASS_PHRASE[f.class]} (${f.rule})`);
-  const one = raw.replace(/\s+/g, ' ').trim().replace(/[.]$/, '');
-  return one.length > 90 ? one.slice(0, 89) + '…' : one;
-}
+export const headlineOf = findingTitle;
 
 function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
@@ -190,7 +161,10 @@ function commands(i: MailItem, now: Date): string[] {
 function evidenceLines(i: MailItem, secrets: readonly string[]): [string, string][] {
   return Object.entries(i.finding.evidence)
     .slice(0, 12)
-    .map(([k, v]) => [k, scrubText(Array.isArray(v) ? v.join(', ') : String(v), secrets).slice(0, 200)]);
+    .map(([k, v]) => [
+      evidenceLabel(k),
+      scrubText(Array.isArray(v) ? v.join(', ') : String(v), secrets).slice(0, 200),
+    ]);
 }
 
 function textItem(i: MailItem, now: Date, secrets: readonly string[]): string {
@@ -198,7 +172,7 @@ function textItem(i: MailItem, now: Date, secrets: readonly string[]): string {
   const lines = [
     `[${changeLabel(i)}] ${f.severity.toUpperCase()} ${scrubText(headlineOf(f, i.upstream), secrets)}`,
     `  source: ${f.source}${f.metric ? `  metric: ${f.metric}` : ''}  rule: ${f.rule}  fingerprint: ${f.fingerprint}`,
-    `  onset: ${f.onset}${f.effectiveDate ? `  effective: ${f.effectiveDate}` : ''}${f.entities.length ? `  entities: ${f.entities.slice(0, 10).join(', ')}${f.entities.length > 10 ? ', …' : ''}` : ''}`,
+    `  onset: ${f.onset}${f.announcedOn ? `  announced: ${f.announcedOn}` : ''}${f.effectiveDate ? `  effective: ${f.effectiveDate}` : ''}${f.entities.length ? `  entities: ${f.entities.slice(0, 10).join(', ')}${f.entities.length > 10 ? ', …' : ''}` : ''}`,
     `  ${scrubText(f.explanation, secrets)}`,
   ];
   const ev = evidenceLines(i, secrets);
@@ -228,7 +202,7 @@ function htmlItem(i: MailItem, now: Date, secrets: readonly string[]): string {
     )}</span> <b>${esc(changeLabel(i))}</b> — <b>${esc(scrubText(headlineOf(f, i.upstream), secrets))}</b></div>`,
     `<div style="color:#57606a;font-size:12px;margin:4px 0">source <code>${esc(f.source)}</code>${
       f.metric ? ` · metric <code>${esc(f.metric)}</code>` : ''
-    } · rule <code>${esc(f.rule)}</code> · onset ${esc(f.onset)}${f.effectiveDate ? ` · effective <b>${esc(f.effectiveDate)}</b>` : ''} · fingerprint <code>${esc(
+    } · rule <code>${esc(f.rule)}</code> · onset ${esc(f.onset)}${f.announcedOn ? ` · announced ${esc(f.announcedOn)}` : ''}${f.effectiveDate ? ` · effective <b>${esc(f.effectiveDate)}</b>` : ''} · fingerprint <code>${esc(
       f.fingerprint,
     )}</code></div>`,
     `<p>${esc(scrubText(f.explanation, secrets))}</p>`,

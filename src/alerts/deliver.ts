@@ -3,6 +3,7 @@ import type { Clock } from '../core/clock.js';
 import type { Logger } from '../core/logger.js';
 import type { RepoStore } from '../store/findings-repo.js';
 import type { RelayRound } from './relay.js';
+import type { NoticeReviser } from './revise.js';
 import { createMailRelay } from './setup.js';
 
 /**
@@ -20,6 +21,8 @@ export async function deliverDue(options: {
   clock: Clock;
   logger?: Logger;
   maxRounds?: number;
+  /** Checks each row against the state at send time (see RelayOptions.revise). */
+  revise?: NoticeReviser;
 }): Promise<RelayRound> {
   const mail = createMailRelay({
     store: options.store,
@@ -27,8 +30,9 @@ export async function deliverDue(options: {
     ...(options.from ? { from: options.from } : {}),
     clock: options.clock,
     ...(options.logger ? { logger: options.logger } : {}),
+    ...(options.revise ? { revise: options.revise } : {}),
   });
-  const total: RelayRound = { claimed: 0, sent: 0, retried: 0, dead: 0 };
+  const total: RelayRound = { claimed: 0, sent: 0, retried: 0, dead: 0, dropped: 0 };
   try {
     for (let i = 0; i < (options.maxRounds ?? 50); i++) {
       const r = await mail.relay.relayOnce(options.clock.now());
@@ -36,7 +40,8 @@ export async function deliverDue(options: {
       total.sent += r.sent;
       total.retried += r.retried;
       total.dead += r.dead;
-      if (r.claimed === 0 || r.sent === 0) break;
+      total.dropped += r.dropped;
+      if (r.claimed === 0 || r.sent + r.dropped === 0) break;
     }
   } finally {
     await mail.close();

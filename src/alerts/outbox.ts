@@ -94,7 +94,8 @@ export function storeNoticeLog(store: RepoStore): NoticeLog {
     const key = `${fingerprint}|${episode}`;
     let all = cache.get(key);
     if (!all) cache.set(key, (all = notificationsOf(store, fingerprint, episode)));
-    return all.filter((n) => n.recipient === recipient);
+    // A notice dropped before sending told the recipient nothing.
+    return all.filter((n) => n.recipient === recipient && n.status !== 'dropped');
   };
   return {
     firstAlert(fingerprint, episode, recipient) {

@@ -10,6 +10,8 @@ import type { OutboxKind, OutboxPayload, OutboxStatus } from '../store/outbox-re
 import { composeMail, type MailItem } from './compose.js';
 import { composeDigest, digestLineOf, type DigestLine } from './digest.js';
 import { digestSlot, type DigestSlot } from './digest-slot.js';
+import { noticeItemsOf } from './revise.js';
+import { upstreamName } from '../findings/title.js';
 import type { AlertSettings } from './settings.js';
 
 /** A lifecycle change worth telling people about. */
@@ -90,10 +92,9 @@ export function featuresTouching(
   );
 }
 
-/** How mails name the vendor behind a source: `Meta` for meta-graph, else the source name. */
+/** How mails name the vendor behind a source: `Meta` for meta-graph, else the source name (findings/title.ts). */
 export function upstreamOf(contracts: ContractSet, f: Pick<FindingRecord, 'source'>): string {
-  const source = contracts.sources.find((s) => s.name === f.source);
-  return source?.provider === 'meta-graph' ? 'Meta' : f.source;
+  return upstreamName(contracts, f.source);
 }
 
 function addresses(list: readonly string[]): string[] {
@@ -199,6 +200,9 @@ export function planNotifications(input: PlanInput): PlannedMessage[] {
       maxFindings: settings.maxFindingsPerMail,
       secrets: input.secrets ?? [],
     });
+    // What the notice says, as data: the relay checks it against the state at send time.
+    if (kind === 'alert' || kind === 'countdown')
+      payload.notice = { items: noticeItemsOf(items) as unknown as Record<string, unknown>[] };
     if (thread) {
       payload.inReplyTo = thread;
       payload.references = [thread];

@@ -151,7 +151,7 @@ describe('alert mail end to end (real SMTP server on loopback)', () => {
       'oncall@example.com',
       'reach_28d-owner@example.com',
     ]);
-    expect(await r.relayOnce(clock.now())).toEqual({ claimed: 4, sent: 4, retried: 0, dead: 0 });
+    expect(await r.relayOnce(clock.now())).toEqual({ claimed: 4, sent: 4, retried: 0, dead: 0, dropped: 0 });
     const mails = await k.parsed();
     expect(mails).toHaveLength(4);
     const toData = mails.find((m) => toOf(m).includes('data@example.com'))!;
@@ -210,14 +210,14 @@ describe('alert mail end to end (real SMTP server on loopback)', () => {
       return undefined;
     });
     poll(s, [finding('page_fans')], clock);
-    expect(await r.relayOnce(clock.now())).toEqual({ claimed: 3, sent: 1, retried: 1, dead: 1 });
+    expect(await r.relayOnce(clock.now())).toEqual({ claimed: 3, sent: 1, retried: 1, dead: 1, dropped: 0 });
     const dead = listOutbox(s, ['dead']);
     expect(dead.map((d) => [d.recipient, d.lastError?.includes('550')])).toEqual([
       ['fans_growth-owner@example.com', true],
     ]);
     expect(readAudit(s, { targetKind: 'outbox' })).toMatchObject([{ action: 'notification-dead' }]);
     clock.advanceMs(61_000);
-    expect(await r.relayOnce(clock.now())).toEqual({ claimed: 1, sent: 1, retried: 0, dead: 0 });
+    expect(await r.relayOnce(clock.now())).toEqual({ claimed: 1, sent: 1, retried: 0, dead: 0, dropped: 0 });
     expect(k.received.map((m) => m.to[0]).sort()).toEqual(['data@example.com', 'oncall@example.com']);
   });
 
@@ -531,6 +531,7 @@ describe('alert mail end to end (real SMTP server on loopback)', () => {
       sent: 2,
       retried: 1,
       dead: 0,
+      dropped: 0,
     });
     expect(listOutbox(s, ['pending']).map((p) => p.recipient)).toEqual(['oncall@example.com']);
     expect(k.received).toHaveLength(2);

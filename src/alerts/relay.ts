@@ -1,4 +1,4 @@
-// The outbox relay: claims due rows with a lease, sends them, marks them sent, retries with backoff, gives up with a reason.
+// The outbox relay: claims due rows with a lease, checks them against the present, sends, retries with backoff, gives up with a reason.
 import { randomBytes } from 'node:crypto';
 import type { Clock } from '../core/clock.js';
 import { errorMessage, isUpwatchError } from '../core/errors.js';
@@ -6,8 +6,18 @@ import type { Logger } from '../core/logger.js';
 import { silentLogger } from '../core/logger.js';
 import { writeAudit } from '../store/audit-repo.js';
 import type { RepoStore } from '../store/findings-repo.js';
-import { claimDue, markDead, markRetry, markSent, type OutboxRow } from '../store/outbox-repo.js';
+import {
+  claimDue,
+  forgetNotification,
+  markDead,
+  markDropped,
+  markRetry,
+  markSent,
+  replaceClaimedPayload,
+  type OutboxRow,
+} from '../store/outbox-repo.js';
 import { fullJitterMs } from './backoff.js';
+import type { DroppedItem, NoticeReviser } from './revise.js';
 import { scrubText } from './scrub.js';
 import { RELAY_DEFAULTS, type RelaySettings } from './settings.js';
 import type { MailTransport, RecipientFailure, SendFailureClass } from './transport.js';
@@ -25,6 +35,11 @@ export interface RelayOptions extends Partial<Omit<RelaySettings, 'from'>> {
   random?: () => number;
   /** Exact values (the SMTP password) to scrub from a server's reply before it is stored or logged. */
   secrets?: readonly string[];
+  /**
+   * Checks each claimed row against the state at send time (alerts/revise.ts): what no longer holds is dropped
+   * with its reason, the rest rewritten to the present. Without it rows are sent as queued.
+   */
+  revise?: NoticeReviser;
 }
 
 /** What one round did. */
@@ -33,6 +48,8 @@ export interface RelayRound {
   sent: number;
   retried: number;
   dead: number;
+  /** Withdrawn before sending: what they said no longer held. */
+  dropped: number;
 }
 
 /** Relay health for `upwatch status` and `doctor`. */
@@ -114,7 +131,70 @@ export function createRelay(options: RelayOptions): Relay {
     return 'retried';
   }
 
-  async function deliver(row: OutboxRow, nowMs: number): Promise<'sent' | 'retried' | 'dead'> {
+  /** Record that a row no longer tells its recipient about these findings (notification log), audited per finding. */
+  function forget(row: OutboxRow, at: string, dropped: readonly DroppedItem[]): void {
+    for (const d of dropped) {
+      forgetNotification(store, row.id, d.fingerprint, d.episode);
+      writeAudit(store, {
+        at,
+        actor: 'upwatch',
+        action: 'notice-withdrawn',
+        targetKind: 'finding',
+        target: d.fingerprint,
+        reason: d.reason,
+        details: { episode: d.episode, outboxId: row.id, recipient: row.recipient, kind: row.kind },
+      });
+    }
+  }
+
+  /** Apply the round's check: the row to send (maybe rewritten), or undefined when it was dropped. */
+  function revise(
+    row: OutboxRow,
+    nowMs: number,
+    check: ReturnType<NoticeReviser> | undefined,
+  ): OutboxRow | undefined {
+    if (!check) return row;
+    const at = new Date(nowMs).toISOString();
+    const r = check(row);
+    if (r.action === 'send') return row;
+    if (r.action === 'rewrite') {
+      store.transaction(() => {
+        if (replaceClaimedPayload(store, row.id, owner, r.payload)) forget(row, at, r.dropped);
+      });
+      logger.info('notification rewritten to the current state', { id: row.id, withdrawn: r.dropped.length });
+      return { ...row, payload: r.payload };
+    }
+    store.transaction(() => {
+      const { dropped, dependents } = markDropped(store, row.id, owner, r.reason);
+      if (!dropped) return;
+      forget(row, at, r.dropped);
+      writeAudit(store, {
+        at,
+        actor: 'upwatch',
+        action: 'notification-dropped',
+        targetKind: 'outbox',
+        target: String(row.id),
+        reason: r.reason,
+        details: {
+          recipient: row.recipient,
+          kind: row.kind,
+          subject: row.payload.subject,
+          findings: r.dropped.map((d) => d.fingerprint),
+          ...(dependents.length > 0 ? { followers: dependents } : {}),
+        },
+      });
+    });
+    logger.info('notification dropped', { id: row.id, recipient: row.recipient, reason: r.reason });
+    return undefined;
+  }
+
+  async function deliver(
+    queued: OutboxRow,
+    nowMs: number,
+    check: ReturnType<NoticeReviser> | undefined,
+  ): Promise<'sent' | 'retried' | 'dead' | 'dropped'> {
+    const row = revise(queued, nowMs, check);
+    if (!row) return 'dropped';
     try {
       const mail = {
         from: options.from,
@@ -155,9 +235,10 @@ export function createRelay(options: RelayOptions): Relay {
   async function relayOnce(now: Date = clock.now()): Promise<RelayRound> {
     const nowMs = now.getTime();
     const rows = store.transaction(() => claimDue(store, owner, nowMs, o.leaseMs, o.batchSize));
-    const round: RelayRound = { claimed: rows.length, sent: 0, retried: 0, dead: 0 };
+    const round: RelayRound = { claimed: rows.length, sent: 0, retried: 0, dead: 0, dropped: 0 };
+    const check = rows.length > 0 ? options.revise?.(now) : undefined;
     for (const row of rows) {
-      const outcome = await deliver(row, nowMs);
+      const outcome = await deliver(row, nowMs, check);
       round[outcome] += 1;
     }
     health.lastRoundAt = now.toISOString();

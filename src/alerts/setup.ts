@@ -4,6 +4,7 @@ import type { Logger } from '../core/logger.js';
 import type { RepoStore } from '../store/findings-repo.js';
 import { createEmailTransport, parseSmtpUrl, type SmtpSettings, type TransportOptions } from './email.js';
 import { createRelay, type Relay } from './relay.js';
+import type { NoticeReviser } from './revise.js';
 import type { RelaySettings } from './settings.js';
 import type { MailTransport } from './transport.js';
 
@@ -32,6 +33,8 @@ export function createMailRelay(options: {
   logger?: Logger;
   relay?: Partial<Omit<RelaySettings, 'from'>>;
   transport?: Partial<TransportOptions>;
+  /** Checks each row against the state at send time before it goes out (pipeline/notice-state.ts builds one). */
+  revise?: NoticeReviser;
 }): MailRelaySetup {
   const parsed = parseSmtpUrl(options.smtpUrl);
   const settings = options.from ? { ...parsed, from: options.from } : parsed;
@@ -44,6 +47,7 @@ export function createMailRelay(options: {
     clock: options.clock,
     ...(settings.password ? { secrets: [settings.password.reveal()] } : {}),
     ...(options.logger ? { logger: options.logger } : {}),
+    ...(options.revise ? { revise: options.revise } : {}),
   });
   let closed: Promise<void> | undefined;
   return {

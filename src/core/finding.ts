@@ -38,6 +38,11 @@ export interface FindingDraft {
   onset: string;
   /** When a deprecation takes effect (ISO date), if announced. */
   effectiveDate?: string;
+  /**
+   * When the vendor announced the change (ISO date: a changelog entry, the known-deprecations file), kept apart from
+   * `onset`, which is the first day the upstream itself behaved differently (e.g. the first #100 answer).
+   */
+  announcedOn?: string;
   /** Replacement metric / operation, when known. */
   replacement?: string;
   /**
@@ -60,6 +65,20 @@ export interface Finding extends FindingDraft {
   fingerprint: string;
   /** When it was detected (ISO date-time). */
   detectedAt: string;
+}
+
+/** Rules that report what a vendor said (a changelog entry, the known-deprecations file), not what the upstream did. */
+export const ANNOUNCEMENT_RULES: ReadonlySet<string> = new Set(['announced-deprecation']);
+
+/**
+ * True for a finding that only reports an announcement: its onset is the day it was read, not a change upstream.
+ *
+ * @example
+ * isAnnouncement({ rule: 'announced-deprecation' }) // true
+ * isAnnouncement({ rule: 'metric-invalid' }) // false
+ */
+export function isAnnouncement(f: Pick<FindingDraft, 'rule'>): boolean {
+  return ANNOUNCEMENT_RULES.has(f.rule);
 }
 
 const SEVERITY_RANK: Record<Severity, number> = { block: 3, warn: 2, info: 1 };

@@ -11,6 +11,8 @@ export type GateState = (typeof GATE_STATES)[number];
 export interface GateReason {
   fingerprint: string;
   rule: string;
+  /** The finding's one title, as mail, the report and status show it (findings/title.ts). */
+  title?: string;
   severity: Severity;
   source: string;
   /** Undefined for source-wide findings (they touch every metric of the source). */

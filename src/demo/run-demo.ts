@@ -14,6 +14,7 @@ import type { PollOutcome } from '../core/observation.js';
 import type { Severity } from '../core/contract.js';
 import { hasErrors, loadContracts } from '../contracts/load.js';
 import { createMailRelay, type MailRelaySetup } from '../alerts/setup.js';
+import { storeNoticeReviser } from '../pipeline/notice-state.js';
 import { runCycle, type CycleDeps, type CycleResult } from '../pipeline/cycle.js';
 import { createHttpClient, type HttpClient } from '../providers/http.js';
 import { simContractEnv, writeSimContracts } from '../sim/contracts.js';
@@ -322,7 +323,13 @@ export async function runDemo(options: RunDemoOptions): Promise<DemoResult> {
       snapshotsDir: paths.snapshots,
       alerts: { secrets: [scenario.graph.accessToken, scenario.partner.token] },
     };
-    mail = createMailRelay({ store, smtpUrl: catcher.url, clock, logger });
+    mail = createMailRelay({
+      store,
+      smtpUrl: catcher.url,
+      clock,
+      logger,
+      revise: storeNoticeReviser({ store, contracts, secrets: deps.alerts?.secrets ?? [] }),
+    });
 
     const timeline: DemoDay[] = [];
     const states = new Map<string, GateState>();

@@ -1,6 +1,6 @@
 // Fusion: drafts about the same deprecated thing (same fingerprint) become one, the most serious channel deciding.
 import type { Evidence, FindingDraft } from '../core/finding.js';
-import { compareSeverity, fingerprintOf } from '../core/finding.js';
+import { compareSeverity, fingerprintOf, isAnnouncement } from '../core/finding.js';
 
 /**
  * Merge drafts that share a fingerprint (class, source, metric, subject): the most serious one wins (first on a tie),
@@ -44,8 +44,15 @@ export function fuseDrafts(drafts: readonly FindingDraft[]): FindingDraft[] {
     if (effectiveDate) merged.effectiveDate = effectiveDate;
     const replacement = winner.replacement ?? group.find((d) => d.replacement)?.replacement;
     if (replacement) merged.replacement = replacement;
-    const onset = group.map((d) => d.onset).sort()[0];
+    // Onset is when the upstream itself changed: an announcement's day only counts when nothing else saw a change.
+    const changed = group.filter((d) => !isAnnouncement(d));
+    const onset = (changed.length > 0 ? changed : group).map((d) => d.onset).sort()[0];
     if (onset) merged.onset = onset;
+    const announcedOn = group
+      .map((d) => d.announcedOn)
+      .filter((a): a is string => a !== undefined)
+      .sort()[0];
+    if (announcedOn) merged.announcedOn = announcedOn;
     out.push(merged);
   }
   return out;

@@ -82,6 +82,8 @@ export const deprecationChangelog: Detector<ChangelogOptions> = {
           metric,
           entities: [],
           onset,
+          // The page is the announcement: first seen saying so on this day (the lifecycle keeps the earliest).
+          announcedOn: onset,
           evidence: {
             channel: 'changelog',
             evidence: 'announced',

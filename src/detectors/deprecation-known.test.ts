@@ -1,3 +1,4 @@
+import { knownDeprecation } from '../knowledge/lookup.js';
 // Tests of the knowledge detector and of fusion across channels through the real detector runner.
 import { describe, expect, it } from 'vitest';
 import type { Detector } from '../core/detector.js';
@@ -37,6 +38,11 @@ describe('deprecation-known', () => {
       evidence: { channel: 'knowledge', status },
     });
     expect(d[0]!.replacement).toBe(replacement);
+    // The announcement has its own date; the onset is the day it was read (nothing changed upstream yet).
+    expect(d[0]!.announcedOn).toBe(
+      knownDeprecation('meta-graph', metric, new Date(`${day}T10:00:00Z`))!.announced,
+    );
+    expect(d[0]!.onset).toBe(day);
   });
 
   it('knows nothing about JSON APIs', () => {
@@ -124,5 +130,11 @@ describe('fusion across channels (runDetectors)', () => {
     expect(f).toHaveLength(1);
     expect(f[0]).toMatchObject({ rule: 'metric-invalid', severity: 'block', class: 'deprecation' });
     expect(f[0]!.evidence.absorbed).toEqual(['announced-deprecation']);
+    // Onset is the day of the #100 answer; the announcement (the knowledge file's, earlier than the page) is apart.
+    expect(f[0]!.onset).toBe('2026-06-16');
+    expect(f[0]!.announcedOn).toBe(
+      knownDeprecation('meta-graph', 'page_impressions_unique', new Date('2026-06-16'))!.announced,
+    );
+    expect(f[0]!.announcedOn! < '2026-06-16').toBe(true);
   });
 });

@@ -41,6 +41,7 @@ export const deprecationKnown: Detector<Record<string, never>> = {
         entities: [],
         onset: isoDay(now),
         effectiveDate: k.effective,
+        announcedOn: k.announced,
         evidence: {
           channel: 'knowledge',
           evidence: 'announced',

@@ -61,12 +61,16 @@ function known(
   source: SourceContract,
   metric: string,
   now: Date,
-): Pick<FindingDraft, 'replacement' | 'effectiveDate'> & { words: string; evidence: Record<string, string> } {
+): Pick<FindingDraft, 'replacement' | 'effectiveDate' | 'announcedOn'> & {
+  words: string;
+  evidence: Record<string, string>;
+} {
   const k = knownDeprecation(source.provider, metric, now);
   if (!k) return { words: '', evidence: {} };
   return {
     ...(k.replacement ? { replacement: k.replacement } : {}),
     effectiveDate: k.effective,
+    announcedOn: k.announced,
     words: ` ${k.vendor} removed it on ${k.effective} (wave ${k.wave}); ${k.replacement ? `replacement: ${k.replacement}${k.note ? ` (${k.note})` : ''}` : 'no alternative was named'}.`,
     evidence: { knownWave: k.wave, knownEffective: k.effective, knowledgeVersion: k.knowledgeVersion },
   };
@@ -180,6 +184,7 @@ export const deprecationRuntime: Detector<RuntimeOptions> = {
         onset,
         ...(k.replacement ? { replacement: k.replacement } : {}),
         ...(k.effectiveDate ? { effectiveDate: k.effectiveDate } : {}),
+        ...(k.announcedOn ? { announcedOn: k.announcedOn } : {}),
         evidence: {
           channel: 'runtime-error',
           message: e.message,
@@ -283,6 +288,7 @@ export const deprecationRuntime: Detector<RuntimeOptions> = {
         onset: since ?? onset,
         ...(kn.replacement ? { replacement: kn.replacement } : {}),
         ...(kn.effectiveDate ? { effectiveDate: kn.effectiveDate } : {}),
+        ...(kn.announcedOn ? { announcedOn: kn.announcedOn } : {}),
         evidence: {
           channel: 'missing-data',
           consecutivePolls: streak,

@@ -294,6 +294,12 @@ export function suppressAndMerge(tagged: readonly Tagged[]): FindingDraft[] {
     const entities = [...new Set(same.flatMap((t) => t.draft.entities))].sort();
     const share = Math.max(...same.map((t) => t.draft.entityShare ?? 0));
     const merged: FindingDraft = { ...winner.draft, entities, ...(share > 0 ? { entityShare: share } : {}) };
+    // The earliest announcement any channel knows of (onset stays the winner's: the day the upstream changed).
+    const announcedOn = group
+      .map((t) => t.draft.announcedOn)
+      .filter((a): a is string => a !== undefined)
+      .sort()[0];
+    if (announcedOn !== undefined) merged.announcedOn = announcedOn;
     out.push({ draft: note(merged, 'absorbed', others), order: winner.order });
   }
   return out.sort((a, b) => a.order - b.order).map((t) => t.draft);

@@ -4,6 +4,8 @@ import type { Finding, FindingClass } from '../core/finding.js';
 import { compareSeverity, maxSeverity } from '../core/finding.js';
 import { changeFactorOf, coveredByDecision, isReciprocal, lifecycleOf } from '../core/finding-lifecycle.js';
 import type { FindingRecord } from '../core/finding-record.js';
+import { settleOnset } from './onset.js';
+import { keepTitle } from './title.js';
 
 /** Lifecycle settings. */
 export interface LifecycleOptions {
@@ -82,7 +84,7 @@ function withContent(rec: FindingRecord, f: Finding, now: string): FindingRecord
   for (const k of ['title', 'entityShare', 'effectiveDate', 'replacement'] as const) {
     if (f[k] !== undefined) (next as unknown as Record<string, unknown>)[k] = f[k];
   }
-  return next;
+  return keepTitle(rec, settleOnset(rec, next, f));
 }
 
 /**

@@ -2,6 +2,7 @@
 import type { ContractSet, FeatureContract } from '../core/contract.js';
 import type { Decision } from '../core/decision.js';
 import { heldNote } from '../core/finding-lifecycle.js';
+import { findingTitle, upstreamName } from '../findings/title.js';
 import type { FindingRecord } from '../core/finding-record.js';
 import type {
   FeatureGate,
@@ -107,6 +108,7 @@ function decide(input: GateInput, feature: FeatureContract): FeatureGate {
     const reason: GateReason = {
       fingerprint: f.fingerprint,
       rule: f.rule,
+      title: findingTitle(f, upstreamName(input.contracts, f.source)),
       severity: f.severity,
       source: f.source,
       explanation: note ? `${f.explanation} ${note}` : f.explanation,

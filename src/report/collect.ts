@@ -1,4 +1,5 @@
 // Gathering a report from the store and the contracts at one instant: gate, findings with their charts' history, sources.
+import { upstreamName } from '../findings/title.js';
 import { addDays, isoDay } from '../core/clock.js';
 import type { ContractSet } from '../core/contract.js';
 import { UpwatchError } from '../core/errors.js';
@@ -79,7 +80,7 @@ export function collectReport(input: CollectReportInput): ReportData {
   const open = activeFindings(store, source).map((finding): ReportFinding => {
     const declaredSource = contracts.sources.find((s) => s.name === finding.source);
     const item: ReportFinding = { finding, features: moved.get(finding.fingerprint) ?? [] };
-    if (declaredSource?.provider === 'meta-graph') item.upstream = 'Meta';
+    if (declaredSource) item.upstream = upstreamName(contracts, finding.source);
     if (finding.metric !== undefined) {
       // From a few weeks before the onset to the last day the finding was seen (today for a live store), so a stale
       // store's chart does not stretch to an empty today; the onset always stays in view.
@@ -129,6 +130,7 @@ export function collectReport(input: CollectReportInput): ReportData {
     open,
     resolved: recent.slice(0, MAX_RESOLVED_LISTED),
     resolvedOmitted: Math.max(0, recent.length - MAX_RESOLVED_LISTED),
+    upstreams: Object.fromEntries(contracts.sources.map((s) => [s.name, upstreamName(contracts, s.name)])),
     sources,
     pauses: principalPauses(store)
       .list()

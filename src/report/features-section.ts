@@ -18,7 +18,8 @@ function reasons(ctx: RenderContext, f: FeatureGate, linked: ReadonlySet<string>
   return f.reasons.map((r) => {
     const subject = `${r.source}/${r.metric ?? '*'}`;
     const first = r.explanation.split('\n')[0] ?? '';
-    const line = `${severityBadge(r.severity)} <code>${text(ctx, r.rule)}</code> <code>${text(ctx, subject)}</code> — ${text(
+    const title = r.title ? ` ${text(ctx, r.title)}:` : '';
+    const line = `${severityBadge(r.severity)}${title} <code>${text(ctx, r.rule)}</code> <code>${text(ctx, subject)}</code> — ${text(
       ctx,
       first.length > 160 ? `${first.slice(0, 159)}…` : first,
     )}${r.status === 'acknowledged' ? ' <span class="dim">(acknowledged: still counts)</span>' : ''}`;

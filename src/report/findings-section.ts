@@ -1,7 +1,8 @@
 // The report's findings sections: open findings grouped by source and metric (with evidence and a chart), and a
 // compact list of the recently resolved ones.
 import { svgChart } from '../alerts/chart.js';
-import { headlineOf } from '../alerts/compose.js';
+import { evidenceLabel } from '../findings/evidence-label.js';
+import { findingTitle } from '../findings/title.js';
 import { isSilenced, type FindingRecord } from '../core/finding-record.js';
 import type { FindingResolution } from '../core/finding-lifecycle.js';
 import {
@@ -55,7 +56,7 @@ function evidence(ctx: RenderContext, f: FindingRecord): string {
     .slice(0, MAX_EVIDENCE_ROWS)
     .map(
       ([k, v]) =>
-        `<tr><th>${text(ctx, k)}</th><td><code>${clipped(ctx, evidenceValue(v), MAX_EVIDENCE_CHARS)}</code></td></tr>`,
+        `<tr><th>${text(ctx, evidenceLabel(k))}</th><td><code>${clipped(ctx, evidenceValue(v), MAX_EVIDENCE_CHARS)}</code></td></tr>`,
     );
   const more =
     rows.length > MAX_EVIDENCE_ROWS
@@ -94,6 +95,7 @@ function article(ctx: RenderContext, item: ReportFinding): string {
     `rule <code>${text(ctx, f.rule)}</code>`,
     `class ${esc(f.class)}`,
     `onset <b>${esc(when(f.onset))}</b>`,
+    ...(f.announcedOn ? [`announced ${esc(when(f.announcedOn))}`] : []),
     `first seen ${timeAgo(ctx, f.firstSeen)}`,
     `last seen ${timeAgo(ctx, f.lastSeen)}`,
     ...(f.episode > 1 ? [`episode ${f.episode} (it came back)`] : []),
@@ -119,7 +121,7 @@ function article(ctx: RenderContext, item: ReportFinding): string {
   return `<article class="finding sev-${f.severity}" id="${findingAnchor(f.fingerprint)}" data-fingerprint="${esc(
     f.fingerprint,
   )}" data-severity="${f.severity}" data-status="${f.status}">
-<h4>${severityBadge(f.severity)} ${text(ctx, headlineOf(f, item.upstream))}</h4>
+<h4>${severityBadge(f.severity)} ${text(ctx, findingTitle(f, item.upstream))}</h4>
 <p class="meta">${meta.join(' · ')}</p>
 ${ackState(ctx, f)}
 <p class="explanation">${text(ctx, f.explanation)}</p>
@@ -187,13 +189,14 @@ const RESOLUTION_NOTE: Record<FindingResolution, string> = {
  * Findings resolved within the window, newest first, one line each.
  *
  * @example
- * resolvedSection(ctx, data.resolved, data.resolvedOmitted, data.days)
+ * resolvedSection(ctx, data.resolved, data.resolvedOmitted, data.days, data.upstreams)
  */
 export function resolvedSection(
   ctx: RenderContext,
   resolved: readonly FindingRecord[],
   omitted: number,
   days: number,
+  upstreams: Readonly<Record<string, string>> = {},
 ): string {
   const total = resolved.length + omitted;
   const head = `<section id="resolved"><h2>Resolved in the last ${esc(plural(days, 'day'))} <span class="count">${total}</span></h2>`;
@@ -204,7 +207,7 @@ export function resolvedSection(
         f.severity,
       )}</td><td><code>${text(ctx, `${f.source}/${f.metric ?? '*'}`)}</code></td><td><code>${text(ctx, f.rule)}</code></td><td>${clipped(
         ctx,
-        headlineOf(f),
+        findingTitle(f, upstreams[f.source]),
         120,
       )}${RESOLUTION_NOTE[f.resolution ?? 'absent']}</td><td>${esc(when(f.onset))}${f.episode > 1 ? ` <span class="dim">(episode ${f.episode})</span>` : ''}</td></tr>`,
   );

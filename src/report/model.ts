@@ -65,6 +65,8 @@ export interface ReportData {
   resolved: FindingRecord[];
   /** Findings resolved within `days` beyond those listed. */
   resolvedOmitted: number;
+  /** How titles name the vendor behind each declared source (`Meta` for meta-graph), as mail does. */
+  upstreams?: Record<string, string>;
   sources: ReportSource[];
   /** Tokens, apps or hosts paused at `generatedAt` (rate limits), by their non-secret names. */
   pauses: PrincipalPause[];

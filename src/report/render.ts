@@ -122,7 +122,7 @@ export function renderReport(data: ReportData, options: RenderReportOptions = {}
     empty ? nothingToReport(ctx, data) : '',
     featuresSection(ctx, data.gate, linked, data.source),
     empty ? '' : openFindingsSection(ctx, data.open),
-    empty ? '' : resolvedSection(ctx, data.resolved, data.resolvedOmitted, data.days),
+    empty ? '' : resolvedSection(ctx, data.resolved, data.resolvedOmitted, data.days, data.upstreams),
     sourcesSection(ctx, data.sources, data.pauses),
     `<footer class="dim"><p>Written by upwatch from the store and contracts above; times are UTC. Text from upstreams is shown as received, with credentials removed.</p></footer>`,
   ];

@@ -112,3 +112,17 @@ export function recentDecisions(store: RepoStore, since: string): Decision[] {
   ).all(since) as DecisionRow[];
   return rows.map(fromRow);
 }
+
+/**
+ * The latest decision about one episode of a finding, if any.
+ *
+ * @example
+ * decisionOf(store, '3f1c9a…', 1)?.kind // 'rescaled-history'
+ */
+export function decisionOf(store: RepoStore, fingerprint: string, episode: number): Decision | undefined {
+  const row = prepared(
+    store,
+    `SELECT * FROM decisions WHERE fingerprint = ? AND episode = ? ORDER BY id DESC LIMIT 1`,
+  ).get(fingerprint, episode) as DecisionRow | undefined;
+  return row ? fromRow(row) : undefined;
+}

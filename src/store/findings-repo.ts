@@ -40,6 +40,7 @@ interface FindingRow {
   entity_share: number | null;
   onset: string;
   effective_date: string | null;
+  announced_on: string | null;
   replacement: string | null;
   evidence: string;
   explanation: string;
@@ -82,6 +83,7 @@ function fromRow(r: FindingRow): FindingRecord {
   if (r.title !== null) rec.title = r.title;
   if (r.entity_share !== null) rec.entityShare = r.entity_share;
   if (r.effective_date !== null) rec.effectiveDate = r.effective_date;
+  if (r.announced_on !== null) rec.announcedOn = r.announced_on;
   if (r.replacement !== null) rec.replacement = r.replacement;
   if (r.resolved_at !== null) rec.resolvedAt = r.resolved_at;
   if (r.status === 'resolved') rec.resolution = (r.resolution ?? 'absent') as FindingResolution;
@@ -107,6 +109,7 @@ function toParams(f: Omit<FindingRecord, 'id'>): Record<string, unknown> {
     entity_share: f.entityShare ?? null,
     onset: f.onset,
     effective_date: f.effectiveDate ?? null,
+    announced_on: f.announcedOn ?? null,
     replacement: f.replacement ?? null,
     evidence: JSON.stringify(f.evidence),
     explanation: f.explanation,
@@ -139,6 +142,7 @@ const COLUMNS = [
   'entity_share',
   'onset',
   'effective_date',
+  'announced_on',
   'replacement',
   'evidence',
   'explanation',
@@ -198,6 +202,19 @@ export function lastEpisode(store: RepoStore, fingerprint: string): number {
 /** One episode by id. */
 export function findingById(store: RepoStore, id: number): FindingRecord | undefined {
   const row = prepared(store, `SELECT * FROM findings WHERE id = ?`).get(id) as FindingRow | undefined;
+  return row ? fromRow(row) : undefined;
+}
+
+/** One episode of a fingerprint. */
+export function findingEpisode(
+  store: RepoStore,
+  fingerprint: string,
+  episode: number,
+): FindingRecord | undefined {
+  const row = prepared(store, `SELECT * FROM findings WHERE fingerprint = ? AND episode = ?`).get(
+    fingerprint,
+    episode,
+  ) as FindingRow | undefined;
   return row ? fromRow(row) : undefined;
 }
 

@@ -4,7 +4,8 @@ import { prepared, type RepoStore } from './findings-repo.js';
 /** `reminder` is the daily reminder digest; `digest` collects the notices held back by the hourly cap. */
 export const OUTBOX_KINDS = ['alert', 'resolved', 'reminder', 'countdown', 'digest'] as const;
 export type OutboxKind = (typeof OUTBOX_KINDS)[number];
-export type OutboxStatus = 'pending' | 'sending' | 'sent' | 'dead';
+/** `dropped`: withdrawn before sending, because what it said no longer held (the reason is in `lastError`). */
+export type OutboxStatus = 'pending' | 'sending' | 'sent' | 'dead' | 'dropped';
 
 /** A rendered message as queued: everything the relay needs, no secrets (the sender comes from SMTP settings). */
 export interface OutboxPayload {
@@ -15,6 +16,11 @@ export interface OutboxPayload {
   references?: string[];
   /** A cap digest's entries as data (alerts/digest.ts `DigestLine`), so later polls of its hour can add to it. */
   digest?: { lines: Record<string, unknown>[] };
+  /**
+   * The findings a notice was planned about, as data (alerts/revise.ts `NoticeItem`), so the relay can check them
+   * against the state at send time and drop or rewrite what no longer holds.
+   */
+  notice?: { items: Record<string, unknown>[] };
 }
 
 export interface OutboxRow {
@@ -195,6 +201,64 @@ export function markDead(
   return { dead, dependents };
 }
 
+/**
+ * Withdraw a claimed row before sending it, recording why (it said something that no longer holds). The pending rows
+ * waiting for it (a resolved notice answering this alert) are withdrawn with it. Returns their ids too.
+ *
+ * @example
+ * markDropped(store, row.id, owner, 'not sent: acknowledged by ana') // { dropped: true, dependents: [] }
+ */
+export function markDropped(
+  store: RepoStore,
+  id: number,
+  owner: string,
+  reason: string,
+): { dropped: boolean; dependents: number[] } {
+  const dropped =
+    prepared(
+      store,
+      `UPDATE outbox SET status = 'dropped', last_error = ?, lease_owner = NULL, lease_until = NULL
+         WHERE id = ? AND status = 'sending' AND lease_owner = ?`,
+    ).run(reason, id, owner).changes === 1;
+  if (!dropped) return { dropped, dependents: [] };
+  const dependents = (
+    prepared(
+      store,
+      `UPDATE outbox SET status = 'dropped', last_error = ? WHERE after_id = ? AND status = 'pending' RETURNING id`,
+    ).all(`the message it follows (outbox row ${id}) was not sent: ${reason}`, id) as { id: number }[]
+  ).map((r) => r.id);
+  return { dropped, dependents };
+}
+
+/** Replace the payload of a row this owner holds (the relay rewrites a notice to the state at send time). */
+export function replaceClaimedPayload(
+  store: RepoStore,
+  id: number,
+  owner: string,
+  payload: OutboxPayload,
+): boolean {
+  return (
+    prepared(
+      store,
+      `UPDATE outbox SET payload = ? WHERE id = ? AND status = 'sending' AND lease_owner = ?`,
+    ).run(JSON.stringify(payload), id, owner).changes === 1
+  );
+}
+
+/** Forget that a row told its recipient about a finding episode (the item was taken out of it before sending). */
+export function forgetNotification(
+  store: RepoStore,
+  outboxId: number,
+  fingerprint: string,
+  episode: number,
+): void {
+  prepared(store, `DELETE FROM notification_log WHERE outbox_id = ? AND fingerprint = ? AND episode = ?`).run(
+    outboxId,
+    fingerprint,
+    episode,
+  );
+}
+
 /** Rows, oldest first, optionally of some statuses. */
 export function listOutbox(store: RepoStore, status?: readonly OutboxStatus[]): OutboxRow[] {
   const rows =
@@ -209,7 +273,7 @@ export function listOutbox(store: RepoStore, status?: readonly OutboxStatus[]): 
 
 /** Count of rows by status. */
 export function outboxCounts(store: RepoStore): Record<OutboxStatus, number> {
-  const out: Record<OutboxStatus, number> = { pending: 0, sending: 0, sent: 0, dead: 0 };
+  const out: Record<OutboxStatus, number> = { pending: 0, sending: 0, sent: 0, dead: 0, dropped: 0 };
   for (const r of prepared(store, `SELECT status, COUNT(*) AS n FROM outbox GROUP BY status`).all() as {
     status: OutboxStatus;
     n: number;
@@ -276,6 +340,28 @@ export function notificationsOf(
   });
 }
 
+/**
+ * Payloads of the `sent` alert rows that told a recipient about a finding episode, except one row.
+ *
+ * @example
+ * sentAlertPayloads(store, 'ana@example.com', fp, 1, row.id).map((p) => p.subject)
+ */
+export function sentAlertPayloads(
+  store: RepoStore,
+  recipient: string,
+  fingerprint: string,
+  episode: number,
+  exceptOutboxId: number,
+): OutboxPayload[] {
+  const rows = prepared(
+    store,
+    `SELECT DISTINCT o.id, o.payload FROM notification_log n JOIN outbox o ON o.id = n.outbox_id
+       WHERE n.recipient = ? AND n.fingerprint = ? AND n.episode = ? AND n.kind = 'alert' AND o.kind = 'alert'
+         AND o.status = 'sent' AND o.id != ? ORDER BY o.id`,
+  ).all(recipient, fingerprint, episode, exceptOutboxId) as { id: number; payload: string }[];
+  return rows.map((r) => JSON.parse(r.payload) as OutboxPayload);
+}
+
 /** The row with this dedup key, if any. */
 export function outboxByDedupKey(store: RepoStore, dedupKey: string): OutboxRow | undefined {
   const row = prepared(store, `SELECT * FROM outbox WHERE dedup_key = ?`).get(dedupKey) as Row | undefined;
@@ -330,8 +416,21 @@ export interface OutboxSummary {
   sending: number;
   sent: number;
   dead: number;
+  /** Withdrawn before sending: what they said no longer held at send time. */
+  dropped: number;
   /** Dead rows, then retrying rows, the most recent `limit` of each. */
   problems: OutboxProblem[];
+  /** The most recent `limit` dropped rows, oldest first, with the reason. */
+  droppedRows: OutboxDropped[];
+}
+
+/** A row withdrawn before sending, and why. */
+export interface OutboxDropped {
+  id: number;
+  kind: OutboxKind;
+  recipient: string;
+  createdAt: string;
+  reason: string;
 }
 
 /**
@@ -348,9 +447,10 @@ export function outboxSummary(store: RepoStore, limit = 20): OutboxSummary {
        COALESCE(SUM(status = 'pending' AND attempts > 0), 0) AS retrying,
        COALESCE(SUM(status = 'sending'), 0) AS sending,
        COALESCE(SUM(status = 'sent'), 0) AS sent,
-       COALESCE(SUM(status = 'dead'), 0) AS dead
+       COALESCE(SUM(status = 'dead'), 0) AS dead,
+       COALESCE(SUM(status = 'dropped'), 0) AS dropped
      FROM outbox`,
-  ).get() as Omit<OutboxSummary, 'problems'>;
+  ).get() as Omit<OutboxSummary, 'problems' | 'droppedRows'>;
   const rows = prepared(
     store,
     `SELECT * FROM (SELECT id, kind, recipient, 'dead' AS state, attempts, created_at, next_attempt_at, last_error
@@ -380,5 +480,25 @@ export function outboxSummary(store: RepoStore, limit = 20): OutboxSummary {
       ...(r.last_error !== null ? { lastError: r.last_error } : {}),
     }))
     .sort((a, b) => (a.status === b.status ? a.id - b.id : a.status === 'dead' ? -1 : 1));
-  return { ...c, problems };
+  const droppedRows = (
+    prepared(
+      store,
+      `SELECT id, kind, recipient, created_at, last_error FROM outbox WHERE status = 'dropped' ORDER BY id DESC LIMIT ?`,
+    ).all(limit) as {
+      id: number;
+      kind: OutboxKind;
+      recipient: string;
+      created_at: string;
+      last_error: string | null;
+    }[]
+  )
+    .map((r) => ({
+      id: r.id,
+      kind: r.kind,
+      recipient: r.recipient,
+      createdAt: r.created_at,
+      reason: r.last_error ?? '',
+    }))
+    .reverse();
+  return { ...c, problems, droppedRows };
 }

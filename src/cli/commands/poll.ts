@@ -9,6 +9,8 @@ import type { FetchProgress } from '../../providers/provider.js';
 import { openStore } from '../../store/store.js';
 import { alertDefaultsFrom } from '../../alerts/config.js';
 import { deliverDue } from '../../alerts/deliver.js';
+import type { NoticeReviser } from '../../alerts/revise.js';
+import { storeNoticeReviser } from '../../pipeline/notice-state.js';
 import type { ContractSet } from '../../core/contract.js';
 import { printError } from '../errors.js';
 import { exitCodeBeforePolling, loadPolledContracts } from '../polled-contracts.js';
@@ -122,6 +124,17 @@ export function secretValues(contracts: ContractSet, lookup: (name: string) => s
   return [...names].map(lookup).filter((v): v is string => v !== undefined && v.length >= 4);
 }
 
+/** The relay's check of each notice against the state at send time, over the wired store and contracts. */
+export function noticeReviser(wiring: Wiring): NoticeReviser {
+  const { store, contracts, alerts } = wiring.deps;
+  return storeNoticeReviser({
+    store,
+    contracts: contracts!,
+    secrets: alerts?.secrets ?? [],
+    ...(alerts?.maxFindingsPerMail !== undefined ? { maxFindingsPerMail: alerts.maxFindingsPerMail } : {}),
+  });
+}
+
 /** Send the notifications that are due now through `UPWATCH_SMTP_URL`, or say why they wait. */
 export async function deliverMail(io: CliIO, wiring: Wiring, queued: number): Promise<void> {
   const smtpUrl = wiring.settings.smtpUrl;
@@ -136,13 +149,14 @@ export async function deliverMail(io: CliIO, wiring: Wiring, queued: number): Pr
     const r = await deliverDue({
       store: wiring.deps.store,
       smtpUrl,
+      revise: noticeReviser(wiring),
       ...(wiring.settings.smtpFrom ? { from: wiring.settings.smtpFrom } : {}),
       clock: io.clock,
       logger: wiring.deps.logger!,
     });
     if (r.claimed > 0)
       io.stderr(
-        `mail: ${r.sent} sent, ${r.retried} to retry, ${r.dead} undeliverable (see upwatch status)\n`,
+        `mail: ${r.sent} sent, ${r.retried} to retry, ${r.dead} undeliverable${r.dropped > 0 ? `, ${r.dropped} no longer true (not sent)` : ''} (see upwatch status)\n`,
       );
   } catch (e) {
     // Mail trouble never fails a poll: the rows stay in the outbox for the next run.

@@ -5,7 +5,7 @@ import { createScheduler } from '../../scheduler/scheduler.js';
 import { printError } from '../errors.js';
 import { exitCodeBeforePolling } from '../polled-contracts.js';
 import { EXIT, type CliIO } from '../io.js';
-import { describeCycle, wire, type Wiring } from './poll.js';
+import { describeCycle, noticeReviser, wire, type Wiring } from './poll.js';
 import type { CommandState } from './index.js';
 import type { CycleResult } from '../../pipeline/cycle.js';
 import { createMailRelay, type MailRelaySetup } from '../../alerts/setup.js';
@@ -82,6 +82,7 @@ export function registerRun(program: Command, io: CliIO, state: CommandState): v
             ...(wiring.settings.smtpFrom ? { from: wiring.settings.smtpFrom } : {}),
             clock: io.clock,
             logger: log,
+            revise: noticeReviser(wiring),
           });
           mail.relay.start();
         } catch (e) {

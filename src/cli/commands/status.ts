@@ -18,6 +18,7 @@ import { gateSummary, type GateSummary } from '../../gate/check-gate.js';
 import type { ContractSet } from '../../core/contract.js';
 import type { FindingRecord } from '../../core/finding-record.js';
 import { contractsIfAny } from '../contracts-if-any.js';
+import { findingTitle, upstreamName } from '../../findings/title.js';
 import { printError } from '../errors.js';
 import { EXIT, type CliIO } from '../io.js';
 import { breakerOptions, resolveSettings } from '../settings.js';
@@ -48,11 +49,15 @@ export interface StatusReport {
 export interface StatusFinding {
   fingerprint: string;
   rule: string;
+  /** The finding's one title, as mail and the report show it. */
+  title: string;
   severity: FindingRecord['severity'];
   status: FindingRecord['status'];
   source: string;
   metric?: string;
   onset: string;
+  /** When the vendor announced the change (apart from the onset, the first day it happened). */
+  announcedOn?: string;
   firstSeen: string;
   lastSeen: string;
   explanation: string;
@@ -64,17 +69,19 @@ export interface StatusFinding {
 
 const RANK = { block: 0, warn: 1, info: 2 } as const;
 
-function statusFindings(records: FindingRecord[]): StatusFinding[] {
+function statusFindings(records: FindingRecord[], contracts: ContractSet | undefined): StatusFinding[] {
   return records
     .sort((a, b) => RANK[a.severity] - RANK[b.severity] || a.firstSeen.localeCompare(b.firstSeen))
     .map((f) => ({
       fingerprint: f.fingerprint,
       rule: f.rule,
+      title: findingTitle(f, upstreamName(contracts, f.source)),
       severity: f.severity,
       status: f.status,
       source: f.source,
       ...(f.metric ? { metric: f.metric } : {}),
       onset: f.onset,
+      ...(f.announcedOn ? { announcedOn: f.announcedOn } : {}),
       firstSeen: f.firstSeen,
       lastSeen: f.lastSeen,
       explanation: f.explanation,
@@ -104,15 +111,17 @@ function mailStatus(summary: OutboxSummary, secrets: readonly string[]): OutboxS
     problems: summary.problems.map((p) =>
       p.lastError === undefined ? p : { ...p, lastError: scrubText(p.lastError, secrets) },
     ),
+    droppedRows: summary.droppedRows.map((d) => ({ ...d, reason: scrubText(d.reason, secrets) })),
   };
 }
 
 function mailLines(mail: OutboxSummary): string {
-  const total = mail.pending + mail.retrying + mail.sending + mail.sent + mail.dead;
+  const total = mail.pending + mail.retrying + mail.sending + mail.sent + mail.dead + mail.dropped;
   if (total === 0) return '';
   const parts = [`${mail.pending} pending`, `${mail.retrying} retrying`];
   if (mail.sending > 0) parts.push(`${mail.sending} sending`);
   parts.push(`${mail.dead} dead (undeliverable)`, `${mail.sent} sent`);
+  if (mail.dropped > 0) parts.push(`${mail.dropped} not sent (no longer true)`);
   let out = `\nmail: ${parts.join(', ')}\n`;
   for (const p of mail.problems) {
     const label = p.status === 'dead' ? 'DEAD ' : 'RETRY';
@@ -124,6 +133,10 @@ function mailLines(mail: OutboxSummary): string {
   if (listed('dead') < mail.dead) out += `  … and ${mail.dead - listed('dead')} older dead\n`;
   if (listed('retrying') < mail.retrying)
     out += `  … and ${mail.retrying - listed('retrying')} older retrying\n`;
+  for (const d of mail.droppedRows)
+    out += `  NOT SENT #${d.id} ${d.kind} to ${d.recipient}, queued ${d.createdAt}: ${d.reason.replace(/^not sent: /, '').replace(/\s+/g, ' ')}\n`;
+  if (mail.droppedRows.length < mail.dropped)
+    out += `  … and ${mail.dropped - mail.droppedRows.length} older not sent\n`;
   return out;
 }
 
@@ -182,7 +195,7 @@ export function registerStatus(program: Command, io: CliIO, state: CommandState)
                 const names = contracts?.sources.filter((s) => breakerKeyOf(s) === b.key).map((s) => s.name);
                 return names && names.length > 0 ? { ...b, sources: names } : b;
               }),
-            findings: statusFindings(activeFindings(store)),
+            findings: statusFindings(activeFindings(store), contracts),
             clockFaults: storedClockFaults(
               store,
               sourceStatuses(store, contracts?.sources.map((s) => s.name) ?? []).map((s) => s.source),
@@ -250,7 +263,7 @@ export function registerStatus(program: Command, io: CliIO, state: CommandState)
           for (const f of report.findings) {
             const ack = f.status === 'acknowledged' ? ' (acknowledged)' : '';
             io.stdout(
-              `  ${f.severity.toUpperCase().padEnd(5)} ${f.fingerprint.slice(0, 8)}  ${f.source}${f.metric ? `/${f.metric}` : ''}  ${f.rule}${ack}, since ${f.onset}\n`,
+              `  ${f.severity.toUpperCase().padEnd(5)} ${f.fingerprint.slice(0, 8)}  ${f.source}${f.metric ? `/${f.metric}` : ''}  ${f.rule}${ack}, since ${f.onset}${f.announcedOn ? ` (announced ${f.announcedOn})` : ''}\n      ${f.title}\n`,
             );
           }
           for (const f of report.findings.filter((x) => x.held))

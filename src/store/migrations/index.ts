@@ -10,6 +10,8 @@ import { outboxAfterMigration } from './007-outbox-after.js';
 import { auditTargetsMigration } from './008-audit-targets.js';
 import { metricVerificationsMigration } from './009-metric-verifications.js';
 import { decisionsMigration } from './010-decisions.js';
+import { outboxDroppedMigration } from './011-outbox-dropped.js';
+import { findingsAnnouncedOnMigration } from './012-findings-announced-on.js';
 
 /**
  * Every migration, in order. A migration's position is its version (1-based): never reorder or edit a
@@ -26,4 +28,6 @@ export const MIGRATIONS: readonly Migration[] = [
   auditTargetsMigration,
   metricVerificationsMigration,
   decisionsMigration,
+  outboxDroppedMigration,
+  findingsAnnouncedOnMigration,
 ];
