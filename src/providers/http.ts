@@ -6,6 +6,7 @@ import http from 'node:http';
 import https from 'node:https';
 import type { Socket } from 'node:net';
 import type { Readable } from 'node:stream';
+import { fullJitterMs } from '../core/backoff.js';
 import { systemClock, type Clock } from '../core/clock.js';
 import { UpwatchError, type ErrorCode } from '../core/errors.js';
 import { silentLogger, type Logger } from '../core/logger.js';
@@ -108,9 +109,15 @@ export interface HttpClient {
 
 const RETRYABLE_STATUS = (s: number) => s === 408 || s === 429 || s >= 500;
 
-/** Full-jitter exponential backoff: random(0, min(cap, base·2^(attempt−1))). */
+/**
+ * Full-jitter backoff before retry number `attempt` (1 = the first retry): random(0, min(cap, base·2^(attempt−1))),
+ * the shared formula of src/core/backoff.ts.
+ *
+ * @example
+ * backoffMs(2, 1_000, 15_000, () => 0.5) // 1000
+ */
 export function backoffMs(attempt: number, baseMs: number, capMs: number, random: () => number): number {
-  return random() * Math.min(capMs, baseMs * 2 ** (attempt - 1));
+  return fullJitterMs(attempt - 1, { baseMs, capMs }, random);
 }
 
 /**
