@@ -29,7 +29,11 @@ function paramText(v: RawParam): string {
 /** Links with the same target and parameters, one after another: the library splits a multi-rel link this way. */
 function sameLink(a: LinkValue, b: LinkValue): boolean {
   const ka = Object.keys(a.params);
-  return a.uri === b.uri && ka.length === Object.keys(b.params).length && ka.every((k) => a.params[k] === b.params[k]);
+  return (
+    a.uri === b.uri &&
+    ka.length === Object.keys(b.params).length &&
+    ka.every((k) => a.params[k] === b.params[k])
+  );
 }
 
 /**
