@@ -6,6 +6,7 @@ import http from 'node:http';
 import https from 'node:https';
 import type { Socket } from 'node:net';
 import type { Readable } from 'node:stream';
+import { fullJitterMs } from '../core/backoff.js';
 import { systemClock, type Clock } from '../core/clock.js';
 import { UpwatchError, type ErrorCode } from '../core/errors.js';
 import { silentLogger, type Logger } from '../core/logger.js';
@@ -108,9 +109,15 @@ export interface HttpClient {
 
 const RETRYABLE_STATUS = (s: number) => s === 408 || s === 429 || s >= 500;
 
-/** Full-jitter exponential backoff: random(0, min(cap, base·2^(attempt−1))). */
+/**
+ * Full-jitter backoff before retry number `attempt` (1 = the first retry): random(0, min(cap, base·2^(attempt−1))),
+ * the shared formula of src/core/backoff.ts.
+ *
+ * @example
+ * backoffMs(2, 1_000, 15_000, () => 0.5) // 1000
+ */
 export function backoffMs(attempt: number, baseMs: number, capMs: number, random: () => number): number {
-  return random() * Math.min(capMs, baseMs * 2 ** (attempt - 1));
+  return fullJitterMs(attempt - 1, { baseMs, capMs }, random);
 }
 
 /**
@@ -174,13 +181,60 @@ class HostLimiter {
   }
 }
 
-function reveal(v: string | Secret, seen: Set<string>): string {
-  if (v instanceof Secret) {
+/** The client's settings, defaults applied. */
+interface Settings {
+  clock: Clock;
+  logger: Logger;
+  connectTimeoutMs: number;
+  deadlineMs: number;
+  maxBytes: number;
+  maxAttempts: number;
+  baseMs: number;
+  capMs: number;
+  scale: number;
+  maxRetryAfterMs: number;
+  sleep: (ms: number) => Promise<void>;
+  random: () => number;
+  userAgent: string;
+  perHostLimit: number;
+}
+
+function settingsOf(options: HttpClientOptions): Settings {
+  return {
+    clock: options.clock ?? systemClock,
+    logger: options.logger ?? silentLogger,
+    connectTimeoutMs: options.connectTimeoutMs ?? 5_000,
+    deadlineMs: options.deadlineMs ?? 30_000,
+    maxBytes: options.maxBytes ?? 16 * 1024 * 1024,
+    maxAttempts: Math.max(1, options.maxAttempts ?? 3),
+    baseMs: options.backoffBaseMs ?? 1_000,
+    capMs: options.backoffCapMs ?? 15_000,
+    scale: options.retryDelayScale ?? 1,
+    maxRetryAfterMs: options.maxRetryAfterMs ?? 30_000,
+    sleep: options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms))),
+    random: options.random ?? Math.random,
+    userAgent: options.userAgent ?? 'upwatch/0.1 (+https://github.com/upwatch)',
+    perHostLimit: options.perHostLimit ?? 16,
+  };
+}
+
+/** Every secret value the client revealed, and a redactor for them compiled once per set (the set only grows). */
+class SecretBook {
+  readonly values = new Set<string>();
+  #compiled = { size: -1, run: (t: string) => t };
+
+  readonly redact = (text: string): string => {
+    if (this.#compiled.size !== this.values.size)
+      this.#compiled = { size: this.values.size, run: compileRedactor(this.values) };
+    return this.#compiled.run(text);
+  };
+
+  reveal(v: string | Secret): string {
+    if (!(v instanceof Secret)) return v;
     const r = v.reveal();
-    seen.add(r);
+    this.values.add(r);
     return r;
   }
-  return v;
 }
 
 function keptHeaders(
@@ -197,39 +251,27 @@ function keptHeaders(
   return out;
 }
 
-/** Create the HTTP client. One per process (or per test), so limits and keep-alive sockets are shared. */
-export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
-  const clock = options.clock ?? systemClock;
-  const logger = options.logger ?? silentLogger;
-  const connectTimeoutMs = options.connectTimeoutMs ?? 5_000;
-  const deadlineMs = options.deadlineMs ?? 30_000;
-  const maxBytes = options.maxBytes ?? 16 * 1024 * 1024;
-  const maxAttempts = Math.max(1, options.maxAttempts ?? 3);
-  const baseMs = options.backoffBaseMs ?? 1_000;
-  const capMs = options.backoffCapMs ?? 15_000;
-  const scale = options.retryDelayScale ?? 1;
-  const maxRetryAfterMs = options.maxRetryAfterMs ?? 30_000;
-  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
-  const random = options.random ?? Math.random;
-  const userAgent = options.userAgent ?? 'upwatch/0.1 (+https://github.com/upwatch)';
-  const limiter = new HostLimiter(options.perHostLimit ?? 16);
-  const perHost = options.perHostLimit ?? 16;
-  const httpAgent = new http.Agent({ keepAlive: true, maxSockets: perHost });
-  const httpsAgent = new https.Agent({ keepAlive: true, maxSockets: perHost });
-  const secretValues = new Set<string>();
-  // Compiled once per set of secrets (the set only grows): redaction runs on every kept header of every response.
-  let redactor = { size: -1, run: (t: string) => t };
-  const redact = (t: string) => {
-    if (redactor.size !== secretValues.size)
-      redactor = { size: secretValues.size, run: compileRedactor(secretValues) };
-    return redactor.run(t);
-  };
+/** An HTTP failure as an UpwatchError, its message redacted. */
+function httpError(
+  redact: (t: string) => string,
+  code: ErrorCode,
+  message: string,
+  retryable: boolean,
+  details: HttpErrorDetails,
+  hint?: string,
+): UpwatchError {
+  return new UpwatchError(code, redact(message), {
+    retryable,
+    details: { ...details },
+    ...(hint ? { hint } : {}),
+  });
+}
 
-  // A transport that adds a connect timeout: axios' own `timeout` is socket inactivity, not connect time.
-  const transport = {
+/** A transport that adds a connect timeout: axios' own `timeout` is socket inactivity, not connect time. */
+function connectTimeoutTransport(connectTimeoutMs: number) {
+  return {
     request(opts: http.RequestOptions, cb: (res: http.IncomingMessage) => void): http.ClientRequest {
-      const isHttps = opts.protocol === 'https:';
-      const req = isHttps ? https.request(opts, cb) : http.request(opts, cb);
+      const req = opts.protocol === 'https:' ? https.request(opts, cb) : http.request(opts, cb);
       req.on('socket', (socket: Socket) => {
         if (!socket.connecting) return;
         const timer = setTimeout(() => {
@@ -242,263 +284,338 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
       return req;
     },
   };
+}
 
-  function fail(
-    code: ErrorCode,
-    message: string,
-    retryable: boolean,
-    details: HttpErrorDetails,
-    hint?: string,
-  ): UpwatchError {
-    return new UpwatchError(code, redact(message), {
-      retryable,
-      details: { ...details },
-      ...(hint ? { hint } : {}),
-    });
-  }
-
-  function readBody(stream: Readable, signal: AbortSignal, url: string): Promise<Buffer> {
-    return new Promise((resolve, reject) => {
-      const chunks: Buffer[] = [];
-      let bytes = 0;
-      let done = false;
-      const finish = (err: UpwatchError | undefined, body?: Buffer) => {
-        if (done) return;
-        done = true;
-        signal.removeEventListener('abort', onAbort);
-        if (err) {
-          stream.destroy();
-          reject(err);
-        } else resolve(body!);
-      };
-      const base = { url, attempts: 0, latencyMs: 0 };
-      const onAbort = () =>
-        finish(
-          fail(
-            'HTTP_TIMEOUT',
-            `deadline of ${deadlineMs} ms passed while reading the body of ${url}`,
-            true,
-            base,
-          ),
-        );
-      if (signal.aborted) return onAbort();
-      signal.addEventListener('abort', onAbort, { once: true });
-      stream.on('data', (c: Buffer) => {
-        bytes += c.length;
-        if (bytes > maxBytes) {
-          finish(fail('HTTP_TOO_LARGE', `body of ${url} exceeds the cap of ${maxBytes} bytes`, false, base));
-        } else chunks.push(c);
-      });
-      stream.on('end', () => finish(undefined, Buffer.concat(chunks)));
-      stream.on('error', () =>
-        signal.aborted
-          ? onAbort()
-          : finish(
-              fail('HTTP_CONNECT', `connection dropped while reading ${url} (truncated body)`, true, base),
-            ),
-      );
-      // 'close' follows 'end' on every response: return before building (and redacting) an error nobody uses.
-      stream.on('close', () =>
-        done
-          ? undefined
-          : signal.aborted
-            ? onAbort()
-            : finish(
-                fail(
-                  'HTTP_CONNECT',
-                  `connection closed before the end of ${url} (truncated body)`,
-                  true,
-                  base,
-                ),
-              ),
-      );
-    });
-  }
-
-  interface Attempt {
-    status: number;
-    rawHeaders: Record<string, unknown>;
-    body: Buffer;
-  }
-
-  async function attemptOnce(
-    url: string,
-    headers: Record<string, string>,
-    shownUrl: string,
-    pollSignal: AbortSignal | undefined,
-  ): Promise<Attempt> {
-    const host = new URL(url).host;
-    await limiter.acquire(host);
-    const timeout = AbortSignal.timeout(deadlineMs);
-    const signal = pollSignal ? AbortSignal.any([timeout, pollSignal]) : timeout;
-    const base = { url: shownUrl, attempts: 0, latencyMs: 0 };
-    try {
-      let res: AxiosResponse<Readable>;
-      try {
-        res = await axios.request<Readable>({
-          url,
-          method: 'GET',
-          headers: { 'user-agent': userAgent, 'accept-encoding': 'gzip, deflate', ...headers },
-          responseType: 'stream',
-          maxRedirects: 0,
-          validateStatus: () => true,
-          signal,
-          proxy: false,
-          httpAgent,
-          httpsAgent,
-          transport,
-          decompress: true,
-        });
-      } catch (e) {
-        const code = (e as { code?: string }).code;
-        const causeCode = ((e as { cause?: { code?: string } }).cause ?? {}).code;
-        if (signal.aborted || code === 'ERR_CANCELED') {
-          throw fail('HTTP_TIMEOUT', `no response from ${shownUrl} within ${deadlineMs} ms`, true, base);
-        }
-        const c = causeCode ?? code ?? 'error';
-        throw fail(
-          'HTTP_CONNECT',
-          `cannot reach ${shownUrl} (${c})`,
+/**
+ * Read a body while it streams: the attempt's deadline and the byte cap (counted on the inflated bytes) cut it, and
+ * a connection that drops or closes before the end is a truncated body (retryable).
+ */
+function readBody(
+  stream: Readable,
+  signal: AbortSignal,
+  url: string,
+  s: Pick<Settings, 'deadlineMs' | 'maxBytes'>,
+  redact: (t: string) => string,
+): Promise<Buffer> {
+  const base = { url, attempts: 0, latencyMs: 0 };
+  const failWith = (code: ErrorCode, message: string, retryable: boolean) =>
+    httpError(redact, code, message, retryable, base);
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let bytes = 0;
+    let done = false;
+    const finish = (err: UpwatchError | undefined, body?: Buffer) => {
+      if (done) return;
+      done = true;
+      signal.removeEventListener('abort', onAbort);
+      if (err) {
+        stream.destroy();
+        reject(err);
+      } else resolve(body!);
+    };
+    const onAbort = () =>
+      finish(
+        failWith(
+          'HTTP_TIMEOUT',
+          `deadline of ${s.deadlineMs} ms passed while reading the body of ${url}`,
           true,
-          base,
-          'check the URL and that the host is reachable',
-        );
-      }
-      const len = Number(res.headers['content-length']);
-      if (Number.isFinite(len) && len > maxBytes) {
-        res.data.destroy();
-        throw fail(
-          'HTTP_TOO_LARGE',
-          `body of ${shownUrl} declares ${len} bytes, over the cap of ${maxBytes}`,
-          false,
-          base,
-        );
-      }
-      const body = await readBody(res.data, signal, shownUrl);
-      return { status: res.status, rawHeaders: res.headers, body };
-    } finally {
-      limiter.release(host);
+        ),
+      );
+    const truncated = (how: string) =>
+      signal.aborted ? onAbort() : finish(failWith('HTTP_CONNECT', `${how} ${url} (truncated body)`, true));
+    if (signal.aborted) return onAbort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    stream.on('data', (c: Buffer) => {
+      bytes += c.length;
+      if (bytes > s.maxBytes)
+        finish(failWith('HTTP_TOO_LARGE', `body of ${url} exceeds the cap of ${s.maxBytes} bytes`, false));
+      else chunks.push(c);
+    });
+    stream.on('end', () => finish(undefined, Buffer.concat(chunks)));
+    stream.on('error', () => truncated('connection dropped while reading'));
+    // 'close' follows 'end' on every response: return before building (and redacting) an error nobody uses.
+    stream.on('close', () => (done ? undefined : truncated('connection closed before the end of')));
+  });
+}
+
+/** A request ready for the wire: secrets revealed (and remembered for redaction), the URL as shown in records. */
+interface PreparedRequest {
+  url: string;
+  headers: Record<string, string>;
+  shownUrl: string;
+  host: string;
+}
+
+function prepareRequest(req: HttpRequest, secrets: SecretBook): PreparedRequest {
+  for (const s of req.secrets ?? []) secrets.values.add(s.reveal());
+  // A templated URL is one Secret, but only its `${VAR}` values are secret: callers list them in `secrets`.
+  // Without that list the whole URL is treated as secret (safe default, unreadable records).
+  let url =
+    req.secrets && req.secrets.length > 0 && req.url instanceof Secret
+      ? req.url.reveal()
+      : secrets.reveal(req.url);
+  if (req.relativeTo !== undefined) url = new URL(url, secrets.reveal(req.relativeTo)).toString();
+  if (req.query) {
+    const u = new URL(url);
+    for (const [k, v] of Object.entries(req.query)) u.searchParams.append(k, secrets.reveal(v));
+    url = u.toString();
+  }
+  const headers: Record<string, string> = {};
+  for (const [k, v] of Object.entries(req.headers ?? {})) headers[k] = secrets.reveal(v);
+  return { url, headers, shownUrl: secrets.redact(url), host: new URL(url).host };
+}
+
+/** What one attempt brought back: any status, its raw headers and the whole body. */
+interface Attempt {
+  status: number;
+  rawHeaders: Record<string, unknown>;
+  body: Buffer;
+}
+
+/** The parts one client shares between its requests. */
+interface Wire {
+  s: Settings;
+  secrets: SecretBook;
+  limiter: HostLimiter;
+  httpAgent: http.Agent;
+  httpsAgent: https.Agent;
+  transport: ReturnType<typeof connectTimeoutTransport>;
+}
+
+/** Why axios threw before a response: the attempt's or the poll's deadline, else the connection. */
+function transportError(e: unknown, signal: AbortSignal, shownUrl: string, w: Wire): UpwatchError {
+  const base = { url: shownUrl, attempts: 0, latencyMs: 0 };
+  const code = (e as { code?: string }).code;
+  const causeCode = ((e as { cause?: { code?: string } }).cause ?? {}).code;
+  if (signal.aborted || code === 'ERR_CANCELED')
+    return httpError(
+      w.secrets.redact,
+      'HTTP_TIMEOUT',
+      `no response from ${shownUrl} within ${w.s.deadlineMs} ms`,
+      true,
+      base,
+    );
+  return httpError(
+    w.secrets.redact,
+    'HTTP_CONNECT',
+    `cannot reach ${shownUrl} (${causeCode ?? code ?? 'error'})`,
+    true,
+    base,
+    'check the URL and that the host is reachable',
+  );
+}
+
+/**
+ * One attempt under the host's concurrency limit and its own deadline (joined with the poll's): no redirects
+ * followed, a declared length over the cap refused before reading, the body read under the cap.
+ */
+async function sendAttempt(
+  w: Wire,
+  p: PreparedRequest,
+  pollSignal: AbortSignal | undefined,
+): Promise<Attempt> {
+  await w.limiter.acquire(p.host);
+  const timeout = AbortSignal.timeout(w.s.deadlineMs);
+  const signal = pollSignal ? AbortSignal.any([timeout, pollSignal]) : timeout;
+  try {
+    let res: AxiosResponse<Readable>;
+    try {
+      res = await axios.request<Readable>({
+        url: p.url,
+        method: 'GET',
+        headers: { 'user-agent': w.s.userAgent, 'accept-encoding': 'gzip, deflate', ...p.headers },
+        responseType: 'stream',
+        maxRedirects: 0,
+        validateStatus: () => true,
+        signal,
+        proxy: false,
+        httpAgent: w.httpAgent,
+        httpsAgent: w.httpsAgent,
+        transport: w.transport,
+        decompress: true,
+      });
+    } catch (e) {
+      throw transportError(e, signal, p.shownUrl, w);
+    }
+    const len = Number(res.headers['content-length']);
+    if (Number.isFinite(len) && len > w.s.maxBytes) {
+      res.data.destroy();
+      throw httpError(
+        w.secrets.redact,
+        'HTTP_TOO_LARGE',
+        `body of ${p.shownUrl} declares ${len} bytes, over the cap of ${w.s.maxBytes}`,
+        false,
+        { url: p.shownUrl, attempts: 0, latencyMs: 0 },
+      );
+    }
+    const body = await readBody(res.data, signal, p.shownUrl, w.s, w.secrets.redact);
+    return { status: res.status, rawHeaders: res.headers, body };
+  } finally {
+    w.limiter.release(p.host);
+  }
+}
+
+/**
+ * A failed attempt as the error the caller sees, with the attempts and time so far. A timeout cut by the poll's
+ * deadline rather than its own is the poll's deadline (not a hang of the host, not retried); a hang is noted.
+ */
+function attemptFailure(
+  e: unknown,
+  w: Wire,
+  p: PreparedRequest,
+  budget: PollBudget | undefined,
+  attempts: number,
+  latencyMs: number,
+): UpwatchError {
+  let err =
+    e instanceof UpwatchError
+      ? e
+      : httpError(w.secrets.redact, 'INTERNAL', `unexpected HTTP failure for ${p.shownUrl}`, false, {
+          url: p.shownUrl,
+          attempts,
+          latencyMs,
+        });
+  if (budget?.signal.aborted && err.code === 'HTTP_TIMEOUT') err = budget.deadlineError(p.shownUrl);
+  Object.assign(err.details, { attempts, latencyMs });
+  if (err.code === 'HTTP_TIMEOUT') budget?.noteHang(p.host);
+  return err;
+}
+
+/**
+ * An attempt's answer as a response: kept headers redacted, `Retry-After` read against the client's clock. A
+ * redirect is refused (upwatch never follows one, to this host or another), and a 2xx that is not JSON when JSON
+ * was expected is malformed.
+ */
+function toResponse(
+  a: Attempt,
+  req: HttpRequest,
+  p: PreparedRequest,
+  w: Wire,
+  attempts: number,
+  latencyMs: number,
+): HttpResponse {
+  const headers = keptHeaders(a.rawHeaders, w.secrets.redact, req.keepHeaders);
+  const receivedAt = w.s.clock.now();
+  const retryAfterMs = parseRetryAfter(headers['retry-after'], receivedAt);
+  const details: HttpErrorDetails = { url: p.shownUrl, attempts, latencyMs, status: a.status, headers };
+  if (a.status >= 300 && a.status < 400 && a.status !== 304) {
+    throw httpError(
+      w.secrets.redact,
+      'HTTP_REDIRECT',
+      `${p.shownUrl} answered ${a.status} (redirect); upwatch does not follow redirects`,
+      false,
+      details,
+      'point the contract at the final URL',
+    );
+  }
+  const text = a.body.toString('utf8');
+  const res: HttpResponse = {
+    status: a.status,
+    url: p.shownUrl,
+    headers,
+    text,
+    attempts,
+    latencyMs,
+    receivedAt,
+    ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
+  };
+  if ((req.expect ?? 'json') !== 'json') return res;
+  try {
+    res.json = JSON.parse(text) as unknown;
+  } catch {
+    if (a.status >= 200 && a.status < 300) {
+      const type = headers['content-type'] ?? 'no content-type';
+      throw httpError(
+        w.secrets.redact,
+        'HTTP_MALFORMED',
+        `${p.shownUrl} answered ${a.status} with a body that is not JSON (${type})`,
+        false,
+        details,
+      );
     }
   }
+  return res;
+}
+
+/**
+ * The wait before retrying a response, or undefined to return it: only 408, 429, 5xx and what `retryOn` names are
+ * retried, while attempts are left, when a `Retry-After` is within `maxRetryAfterMs` (a longer one is returned so
+ * the caller can pause), and while the poll's budget for the host lasts. The wait is the longer of `Retry-After`
+ * and the backoff.
+ */
+function responseRetryWait(
+  res: HttpResponse,
+  req: HttpRequest,
+  p: PreparedRequest,
+  s: Settings,
+  attempt: number,
+): number | undefined {
+  const retry = RETRYABLE_STATUS(res.status) || (req.retryOn?.(res) ?? false);
+  if (!retry || attempt >= s.maxAttempts) return undefined;
+  if (res.retryAfterMs !== undefined && res.retryAfterMs > s.maxRetryAfterMs) return undefined;
+  if (req.budget?.refuse(p.host, p.shownUrl)) return undefined;
+  return Math.max(res.retryAfterMs ?? 0, backoffMs(attempt, s.baseMs, s.capMs, s.random));
+}
+
+/** Create the HTTP client. One per process (or per test), so limits and keep-alive sockets are shared. */
+export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
+  const s = settingsOf(options);
+  const secrets = new SecretBook();
+  const w: Wire = {
+    s,
+    secrets,
+    limiter: new HostLimiter(s.perHostLimit),
+    httpAgent: new http.Agent({ keepAlive: true, maxSockets: s.perHostLimit }),
+    httpsAgent: new https.Agent({ keepAlive: true, maxSockets: s.perHostLimit }),
+    transport: connectTimeoutTransport(s.connectTimeoutMs),
+  };
 
   async function get(req: HttpRequest): Promise<HttpResponse> {
-    for (const s of req.secrets ?? []) secretValues.add(s.reveal());
-    // A templated URL is one Secret, but only its `${VAR}` values are secret: callers list them in `secrets`.
-    // Without that list the whole URL is treated as secret (safe default, unreadable records).
-    let url =
-      req.secrets && req.secrets.length > 0 && req.url instanceof Secret
-        ? req.url.reveal()
-        : reveal(req.url, secretValues);
-    if (req.relativeTo !== undefined) url = new URL(url, reveal(req.relativeTo, secretValues)).toString();
-    if (req.query) {
-      const u = new URL(url);
-      for (const [k, v] of Object.entries(req.query)) u.searchParams.append(k, reveal(v, secretValues));
-      url = u.toString();
-    }
-    const headers: Record<string, string> = {};
-    for (const [k, v] of Object.entries(req.headers ?? {})) headers[k] = reveal(v, secretValues);
-    const shownUrl = redact(url);
-    const host = new URL(url).host;
+    const p = prepareRequest(req, secrets);
     const budget = req.budget;
     const started = performance.now();
     const elapsed = () => Math.round((performance.now() - started) * 10) / 10;
     let timeouts = 0;
-
     for (let attempt = 1; ; attempt++) {
-      const refused = budgetRefusal(budget, attempt, host, shownUrl);
+      const refused = budgetRefusal(budget, attempt, p.host, p.shownUrl);
       if (refused) {
         Object.assign(refused.details, { attempts: attempt - 1, latencyMs: elapsed() });
         throw refused;
       }
       let a: Attempt;
       try {
-        a = await attemptOnce(url, headers, shownUrl, budget?.signal);
+        a = await sendAttempt(w, p, budget?.signal);
       } catch (e) {
-        let err =
-          e instanceof UpwatchError
-            ? e
-            : fail('INTERNAL', `unexpected HTTP failure for ${shownUrl}`, false, {
-                url: shownUrl,
-                attempts: attempt,
-                latencyMs: elapsed(),
-              });
-        // Cut by the poll's deadline rather than by its own: not a hang of the host, and not retried.
-        if (budget?.signal.aborted && err.code === 'HTTP_TIMEOUT') err = budget.deadlineError(shownUrl);
-        Object.assign(err.details, { attempts: attempt, latencyMs: elapsed() });
-        if (err.code === 'HTTP_TIMEOUT') {
-          timeouts++;
-          budget?.noteHang(host);
-        }
+        const err = attemptFailure(e, w, p, budget, attempt, elapsed());
+        if (err.code === 'HTTP_TIMEOUT') timeouts++;
         // A request that hung is retried once at most, and none is once the poll's budget for its host is spent.
         const retry =
-          err.retryable && attempt < maxAttempts && timeouts < 2 && !budget?.refuse(host, shownUrl);
+          err.retryable && attempt < s.maxAttempts && timeouts < 2 && !budget?.refuse(p.host, p.shownUrl);
         if (!retry) throw err;
-        const wait = backoffMs(attempt, baseMs, capMs, random);
-        logger.debug('http retry', { url: shownUrl, attempt, error: err.code, waitMs: Math.round(wait) });
-        await sleep(wait * scale);
+        const wait = backoffMs(attempt, s.baseMs, s.capMs, s.random);
+        s.logger.debug('http retry', { url: p.shownUrl, attempt, error: err.code, waitMs: Math.round(wait) });
+        await s.sleep(wait * s.scale);
         continue;
       }
-      const kept = keptHeaders(a.rawHeaders, redact, req.keepHeaders);
-      const receivedAt = clock.now();
-      const retryAfterMs = parseRetryAfter(kept['retry-after'], receivedAt);
-      const details: HttpErrorDetails = {
-        url: shownUrl,
-        attempts: attempt,
-        latencyMs: elapsed(),
-        status: a.status,
-        headers: kept,
-      };
-      if (a.status >= 300 && a.status < 400 && a.status !== 304) {
-        throw fail(
-          'HTTP_REDIRECT',
-          `${shownUrl} answered ${a.status} (redirect); upwatch does not follow redirects`,
-          false,
-          details,
-          'point the contract at the final URL',
-        );
-      }
-      const text = a.body.toString('utf8');
-      const res: HttpResponse = {
-        status: a.status,
-        url: shownUrl,
-        headers: kept,
-        text,
-        attempts: attempt,
-        latencyMs: elapsed(),
-        receivedAt,
-        ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
-      };
-      if ((req.expect ?? 'json') === 'json') {
-        try {
-          res.json = JSON.parse(text) as unknown;
-        } catch {
-          if (a.status >= 200 && a.status < 300) {
-            const type = kept['content-type'] ?? 'no content-type';
-            throw fail(
-              'HTTP_MALFORMED',
-              `${shownUrl} answered ${a.status} with a body that is not JSON (${type})`,
-              false,
-              details,
-            );
-          }
-        }
-      }
-      const retry = RETRYABLE_STATUS(a.status) || (req.retryOn?.(res) ?? false);
-      if (!retry || attempt >= maxAttempts) return res;
-      if (retryAfterMs !== undefined && retryAfterMs > maxRetryAfterMs) return res;
-      if (budget?.refuse(host, shownUrl)) return res;
-      const wait = Math.max(retryAfterMs ?? 0, backoffMs(attempt, baseMs, capMs, random));
-      logger.debug('http retry', { url: shownUrl, attempt, status: a.status, waitMs: Math.round(wait) });
-      await sleep(wait * scale);
+      const res = toResponse(a, req, p, w, attempt, elapsed());
+      const wait = responseRetryWait(res, req, p, s, attempt);
+      if (wait === undefined) return res;
+      s.logger.debug('http retry', {
+        url: p.shownUrl,
+        attempt,
+        status: res.status,
+        waitMs: Math.round(wait),
+      });
+      await s.sleep(wait * s.scale);
     }
   }
 
   return {
     get,
-    redact,
+    redact: secrets.redact,
     close() {
-      httpAgent.destroy();
-      httpsAgent.destroy();
+      w.httpAgent.destroy();
+      w.httpsAgent.destroy();
     },
   };
 }

@@ -1,4 +1,5 @@
-// The `Link` header (RFC 8288): targets with their relation types, including multi-rel values.
+// The `Link` header (RFC 8288) read through `http-link-header`: targets with their relation types, multi-rel kept whole.
+import LinkHeader from 'http-link-header';
 
 /** One link: target URI, relation types (lower-case), and the other parameters. */
 export interface LinkValue {
@@ -16,61 +17,49 @@ export const LIFECYCLE_RELS = [
   'latest-version',
 ] as const;
 
-function splitTopLevel(text: string, sep: string): string[] {
-  const parts: string[] = [];
-  let cur = '';
-  let inQuote = false;
-  let inAngle = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]!;
-    if (inQuote) {
-      cur += c;
-      if (c === '\\' && i + 1 < text.length) cur += text[++i];
-      else if (c === '"') inQuote = false;
-      continue;
-    }
-    if (c === '"') inQuote = true;
-    else if (c === '<') inAngle = true;
-    else if (c === '>') inAngle = false;
-    if (c === sep && !inAngle) {
-      parts.push(cur);
-      cur = '';
-    } else cur += c;
-  }
-  parts.push(cur);
-  return parts;
+/** A parameter as the library returns it: a string, repeated values as an array, `title*` decoded to an object. */
+type RawParam = string | string[] | { value: string } | undefined;
+
+function paramText(v: RawParam): string {
+  if (Array.isArray(v)) return v[0] ?? '';
+  if (typeof v === 'object') return v.value;
+  return v ?? '';
 }
 
-function unquote(v: string): string {
-  const t = v.trim();
-  if (t.startsWith('"') && t.endsWith('"') && t.length >= 2) return t.slice(1, -1).replace(/\\(.)/g, '$1');
-  return t;
+/** Links with the same target and parameters, one after another: the library splits a multi-rel link this way. */
+function sameLink(a: LinkValue, b: LinkValue): boolean {
+  const ka = Object.keys(a.params);
+  return (
+    a.uri === b.uri &&
+    ka.length === Object.keys(b.params).length &&
+    ka.every((k) => a.params[k] === b.params[k])
+  );
 }
 
 /**
- * Parse a `Link` header into its links. Malformed members are skipped, never thrown on.
+ * Parse a `Link` header into its links. A header the library cannot read gives no links; never throws.
  *
  * @example
  * parseLinkHeader('<https://api.example.com/v2>; rel="successor-version latest-version"')
  * // [{ uri: 'https://api.example.com/v2', rels: ['successor-version', 'latest-version'], params: {} }]
  */
 export function parseLinkHeader(raw: string): LinkValue[] {
+  let refs: LinkHeader.Reference[];
+  try {
+    refs = LinkHeader.parse(raw).refs;
+  } catch {
+    return [];
+  }
   const out: LinkValue[] = [];
-  for (const member of splitTopLevel(raw, ',')) {
-    const m = /^\s*<([^>]*)>(.*)$/s.exec(member);
-    if (!m) continue;
+  for (const ref of refs) {
     const params: Record<string, string> = {};
-    let rels: string[] = [];
-    for (const p of splitTopLevel(m[2]!, ';')) {
-      const eq = p.indexOf('=');
-      const key = (eq < 0 ? p : p.slice(0, eq)).trim().toLowerCase();
-      if (!key) continue;
-      const value = eq < 0 ? '' : unquote(p.slice(eq + 1));
-      if (key === 'rel') {
-        if (rels.length === 0) rels = value.toLowerCase().split(/\s+/).filter(Boolean);
-      } else if (!(key in params)) params[key] = value;
-    }
-    out.push({ uri: m[1]!.trim(), rels, params });
+    for (const [k, v] of Object.entries(ref as Record<string, RawParam>))
+      if (k !== 'uri' && k !== 'rel') params[k] = paramText(v);
+    const rel = ref.rel ? [ref.rel.toLowerCase()].filter(Boolean) : [];
+    const link: LinkValue = { uri: ref.uri.trim(), rels: rel, params };
+    const prev = out.at(-1);
+    if (prev && rel.length > 0 && prev.rels.length > 0 && sameLink(prev, link)) prev.rels.push(...rel);
+    else out.push(link);
   }
   return out;
 }
