@@ -6,6 +6,7 @@ import { parseRecipients } from './settings.js';
 
 const NUMBER_KEYS = [
   'resolveAfterGoodPolls',
+  'quietReopenDays',
   'reminderIntervalHours',
   'maxFindingsPerMail',
   'maxChartsPerMail',
