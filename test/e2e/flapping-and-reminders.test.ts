@@ -78,8 +78,8 @@ describe('four weeks with the defaults (quiet reopening within 7 days, weekly di
 
     const all = subjectsByDay.flatMap((s, day) => s.map((subject) => ({ day, subject })));
     // Before: the flapping warning reopened every three days with an alert and a resolved notice each time, and a
-    // daily digest went out: 46 mails (19 alerts and resolved notices, 27 reminders). Now: the first alert (all four findings), one resolved notice, and a
-    // weekly digest from the first day the blocking finding had been open a week.
+    // daily digest went out: 46 mails (19 alerts and resolved notices, 27 reminders). Now: the first alert (all four
+    // findings), one resolved notice, and a weekly digest from the first day the blocking finding had been open a week.
     expect(all.filter((m) => !m.subject.startsWith('[upwatch] REMINDER'))).toEqual([
       { day: 0, subject: expect.stringMatching(/^\[upwatch\] (?!RESOLVED)/) as string },
       { day: 2, subject: '[upwatch] RESOLVED: flaky frozen' },
