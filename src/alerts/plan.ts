@@ -409,7 +409,7 @@ export function applyHourlyCap(
   return out;
 }
 
-/** The daily digest's dedup key: one per recipient and local digest day, so a retry or a restart never sends twice. */
+/** The reminder digest's dedup key: one per recipient and local digest day, so a retry or a restart never sends twice. */
 export function digestKey(recipient: string, day: string): string {
   return sha([recipient, 'reminder', 'digest', day].join('|'));
 }
