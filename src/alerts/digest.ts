@@ -1,4 +1,4 @@
-// Rendering digests: the reminder digest (weekly by default) and the hourly-cap digest, one compact entry per finding, by source.
+// Rendering digests: the reminder digest and the hourly-cap digest, one compact entry per finding, by source.
 import { escapeHtml as esc } from '../core/html.js';
 import { addDays, daysBetween, isoDay } from '../core/clock.js';
 import type { Severity } from '../core/contract.js';

@@ -10,9 +10,10 @@ export interface LifecycleOptions {
   /** Consecutive good polls without the condition before a finding resolves (conditions only). Default 2. */
   resolveAfterGoodPolls: number;
   /**
-   * Days after a condition resolved by absence during which the same fingerprint coming back at the same or a milder
-   * severity reopens quietly (a new episode, on the gate, no alert mail): a borderline series does not re-mail each time
-   * it crosses the line. Coming back more severe alerts as usual. 0 = every reopening alerts. Default 7.
+   * Days after a condition resolved by absence during which the same fingerprint coming back at the same or a
+   * milder severity reopens quietly (a new episode, on the gate, no alert mail): a borderline series does not
+   * re-mail each time it crosses the line. Coming back more severe alerts as usual. 0 = every reopening alerts.
+   * Default 7.
    */
   quietReopenDays: number;
 }

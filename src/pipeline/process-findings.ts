@@ -107,7 +107,7 @@ function apply(
           ...(change.quiet ? { quiet: true } : {}),
         },
       });
-      // A quiet reopening (back within the hysteresis window, no more severe) is on the gate and in the digest, not mailed.
+      // A quiet reopening (back within the hysteresis window, no more severe) is on the gate, not mailed.
       if (change.quiet) return { record, bucket: 'opened' };
       return { record, notify: { kind: reopened ? 'reopened' : 'new', finding: record }, bucket: 'opened' };
     }
