@@ -208,6 +208,9 @@ export function runDetectors(input: RunDetectorsInput): Finding[] {
 /**
  * Days with at least one stored value in a metric's history before `beforeDay` (every entity, before any regime cut: a
  * re-baselined metric is not new).
+ *
+ * @example
+ * historyDaysBefore(history, '2026-03-10') // 9: the days with values from 2026-03-01 to 2026-03-09
  */
 export function historyDaysBefore(history: MetricHistory | undefined, beforeDay: string): number {
   const days = new Set<string>();

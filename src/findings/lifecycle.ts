@@ -68,6 +68,9 @@ export type ResolvedEpisode = Pick<FindingRecord, 'severity' | 'lifecycle' | 're
 /**
  * True when a fingerprint coming back at `severity` reopens without an alert: its last episode was a condition that
  * resolved by absence less than `days` days ago, at the same or a higher severity.
+ *
+ * @example
+ * reopensQuietly({ severity: 'warn', lifecycle: 'condition', resolution: 'absent', resolvedAt }, 'warn', now, 7) // true
  */
 export function reopensQuietly(
   last: ResolvedEpisode | undefined,
