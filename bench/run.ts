@@ -11,6 +11,7 @@ export const BENCHES: Record<string, () => Promise<BenchModule>> = {
   polling: () => import('./polling.js'),
   'spec-diff': () => import('./spec-diff.js'),
   alerts: () => import('./alerts.js'),
+  'quiet-mail': () => import('./quiet-mail.js'),
   detection: () => import('./detection/index.js'),
   'cold-start': () => import('./cold-start.js'),
 };

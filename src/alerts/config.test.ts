@@ -12,6 +12,7 @@ describe('alertDefaultsFrom', () => {
             reminderIntervalHours: 12,
             countdownDays: [7, 30, 0, 7],
             resolveAfterGoodPolls: 3,
+            quietReopenDays: 0,
           },
         },
         { UPWATCH_ALERT_TO: 'oncall@example.com, ops@example.com' },
@@ -21,6 +22,7 @@ describe('alertDefaultsFrom', () => {
       reminderIntervalHours: 12,
       countdownDays: [30, 7, 0],
       resolveAfterGoodPolls: 3,
+      quietReopenDays: 0,
     });
     expect(alertDefaultsFrom({}, {})).toEqual({});
   });

@@ -6,6 +6,7 @@ import { parseRecipients } from './settings.js';
 
 const NUMBER_KEYS = [
   'resolveAfterGoodPolls',
+  'quietReopenDays',
   'reminderIntervalHours',
   'maxFindingsPerMail',
   'maxChartsPerMail',
@@ -16,9 +17,9 @@ const NUMBER_KEYS = [
 ] as const;
 
 /**
- * Build processFindings defaults from the config file (`{"alerts": {"recipients": [...], "reminderIntervalHours": 24,
- * "countdownDays": [30, 7, 0], "resolveAfterGoodPolls": 2, "maxFindingsPerMail": 25, "messageIdHost": "…",
- * "digestHour": 8, "digestTimezone": "UTC", "recipientTimezones": {"ana@example.com": "Europe/Paris"},
+ * Build processFindings defaults from the config file (`{"alerts": {"recipients": [...], "reminderIntervalHours": 168,
+ * "countdownDays": [30, 7, 0], "resolveAfterGoodPolls": 2, "quietReopenDays": 7, "maxFindingsPerMail": 25,
+ * "messageIdHost": "…", "digestHour": 8, "digestTimezone": "UTC", "recipientTimezones": {"ana@example.com": "Europe/Paris"},
  * "maxImmediatePerHour": 10}}`) and
  * `UPWATCH_ALERT_TO` (comma-separated, added to the file's recipients). Throws UpwatchError `CONFIG_INVALID`.
  *

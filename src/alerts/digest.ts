@@ -1,4 +1,4 @@
-// Rendering digests: the daily reminder digest and the hourly-cap digest, one compact entry per finding, by source.
+// Rendering digests: the reminder digest and the hourly-cap digest, one compact entry per finding, by source.
 import { escapeHtml as esc } from '../core/html.js';
 import { addDays, daysBetween, isoDay } from '../core/clock.js';
 import type { Severity } from '../core/contract.js';
@@ -55,6 +55,8 @@ export interface DigestInput {
   now: Date;
   /** Daily: the recipient's local day. */
   day?: string;
+  /** Reminder cadence in days (1 = daily, 7 = weekly, the default), for the subject. */
+  everyDays?: number;
   /** Cap: the hour the notices fell due in (ISO, UTC). */
   windowStart?: string;
   /** Per-hour cap, for the cap digest's explanation. */
@@ -125,8 +127,8 @@ function ackCommand(l: DigestLine, now: Date): string | undefined {
  * onset, affected features and the ack command. No charts, so a digest of 500 findings stays a small mail.
  *
  * @example
- * composeDigest({ variant: 'daily', day: '2026-03-15', lines, now })
- * // { subject: '[upwatch] REMINDER: daily digest 2026-03-15, 3 open findings (1 block, 2 warn)', … }
+ * composeDigest({ variant: 'daily', day: '2026-03-15', lines, now, everyDays: 7 })
+ * // { subject: '[upwatch] REMINDER: weekly digest 2026-03-15, 3 open findings (1 block, 2 warn)', … }
  */
 export function composeDigest(input: DigestInput): OutboxPayload {
   const { lines, now } = input;
@@ -139,13 +141,16 @@ export function composeDigest(input: DigestInput): OutboxPayload {
   const blocked = [
     ...new Set(lines.flatMap((l) => l.features.filter((f) => f.state === 'blocked').map((f) => f.name))),
   ].sort();
+  const every = input.everyDays ?? 7;
+  const cadence =
+    every === 1 ? 'daily digest' : every === 7 ? 'weekly digest' : `digest every ${every} days,`;
   const subject =
     input.variant === 'daily'
-      ? `[upwatch] REMINDER: daily digest ${input.day ?? isoDay(now)}, ${plural(lines.length, 'open finding')} (${bySeverity})`
+      ? `[upwatch] REMINDER: ${cadence} ${input.day ?? isoDay(now)}, ${plural(lines.length, 'open finding')} (${bySeverity})`
       : `[upwatch] DIGEST: ${plural(lines.length, 'finding')} held back by the hourly cap${blocked.length ? `, ${plural(blocked.length, 'feature')} blocked` : ''} (${bySeverity})`;
   const intro =
     input.variant === 'daily'
-      ? 'These findings are still open and not acknowledged. Acknowledge a finding to leave it out of tomorrow’s digest; it keeps blocking until it resolves.'
+      ? 'These findings are still open and not acknowledged. Acknowledge a finding to leave it out of the next digest; it keeps blocking until it resolves.'
       : `More than ${input.cap ?? 'the configured number of'} notices fell due for you in the hour from ${input.windowStart ?? '?'}; the rest are collected here instead of one mail each.`;
   const summary = blocked.length
     ? `Blocked features: ${blocked.join(', ')}`

@@ -48,13 +48,14 @@ function plan(now: string, active: FindingRecord[], log: NoticeLog, settings: Pa
     log,
     chart: () => undefined,
     now: new Date(now),
-    settings: { ...ALERT_DEFAULTS, ...settings },
+    // Daily unless a case says otherwise (the default is weekly: see the weekly cases).
+    settings: { ...ALERT_DEFAULTS, reminderIntervalHours: 24, ...settings },
   });
 }
 
 const OWNER = 'data@example.com'; // owner of the meta source in the fixtures
 
-describe('daily reminder digest', () => {
+describe('reminder digest', () => {
   it.each<[string, string, Partial<AlertSettings>, LogState, Partial<FindingRecord>, string | undefined]>([
     ['after the hour: today', '2026-03-15T08:00:00Z', {}, {}, {}, '2026-03-15'],
     [
@@ -155,8 +156,52 @@ describe('daily reminder digest', () => {
       '2026-03-15T08:30:00Z',
       { reminderIntervalHours: 168 },
       { queued: [digestKey(OWNER, '2026-03-08')] },
-      {},
+      { firstSeen: '2026-03-01T09:00:00.000Z' },
       '2026-03-15',
+    ],
+    [
+      'weekly: opened 5 days ago, not a week yet: waits',
+      '2026-03-15T08:30:00Z',
+      { reminderIntervalHours: 168 },
+      {},
+      { firstSeen: '2026-03-10T09:00:00.000Z' },
+      undefined,
+    ],
+    [
+      'weekly: alerted 6 days ago: waits for a week since',
+      '2026-03-15T08:30:00Z',
+      { reminderIntervalHours: 168 },
+      { last: { at: '2026-03-09T09:00:00.000Z', status: 'sent' } },
+      { firstSeen: '2026-03-01T09:00:00.000Z' },
+      undefined,
+    ],
+    [
+      'weekly: open 7 days, told 7 days ago: listed',
+      '2026-03-15T08:30:00Z',
+      { reminderIntervalHours: 168 },
+      { last: { at: '2026-03-08T09:00:00.000Z', status: 'sent' } },
+      { firstSeen: '2026-03-08T09:00:00.000Z' },
+      '2026-03-15',
+    ],
+    [
+      'weekly: decided (resolved by a decision): never listed',
+      '2026-03-15T08:30:00Z',
+      { reminderIntervalHours: 168 },
+      {},
+      { firstSeen: '2026-03-01T09:00:00.000Z', status: 'resolved', resolution: 'decided' },
+      undefined,
+    ],
+    [
+      'weekly: acknowledged: never listed',
+      '2026-03-15T08:30:00Z',
+      { reminderIntervalHours: 168 },
+      {},
+      {
+        firstSeen: '2026-03-01T09:00:00.000Z',
+        status: 'acknowledged',
+        ack: { by: 'ana', reason: 'known', at: '2026-03-14T10:00:00Z' },
+      },
+      undefined,
     ],
   ])('%s', (_name, now, settings, log, extra, day) => {
     const digests = plan(now, [rec('m1', extra)], noticeLog(log), settings).filter(
@@ -164,6 +209,21 @@ describe('daily reminder digest', () => {
     );
     expect(digests.map((d) => d.payload.subject.match(/digest (\S+),/)?.[1])).toEqual(day ? [day] : []);
     if (day) expect(digests[0]!.dedupKey).toBe(digestKey(OWNER, day));
+  });
+
+  it('is weekly by default, and says so', () => {
+    expect(ALERT_DEFAULTS.reminderIntervalHours).toBe(168);
+    const [weekly] = plan(
+      '2026-03-15T08:30:00Z',
+      [rec('m1', { firstSeen: '2026-03-01T09:00:00.000Z' })],
+      noticeLog(),
+      {
+        reminderIntervalHours: ALERT_DEFAULTS.reminderIntervalHours,
+      },
+    ).filter((m) => m.recipient === OWNER);
+    expect(weekly!.payload.subject).toBe(
+      '[upwatch] REMINDER: weekly digest 2026-03-15, 1 open finding (1 block)',
+    );
   });
 
   it('keeps the dedup key and Message-ID of a recipient’s day, whenever in the day it is planned', () => {

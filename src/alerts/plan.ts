@@ -1,5 +1,5 @@
 // Deciding what to mail after a poll: grouped alerts, resolved notices and countdowns (capped per recipient and hour),
-// and the daily reminder digest.
+// and the reminder digest (weekly by default).
 import { createHash } from 'node:crypto';
 import { addDays, daysBetween, isoDay } from '../core/clock.js';
 import type { ContractSet, FeatureContract, Severity } from '../core/contract.js';
@@ -138,7 +138,7 @@ export function countdownThreshold(daysLeft: number, thresholds: readonly number
 /**
  * Plan the notifications of one poll. Bounded by construction: per recipient at most one alert, one countdown and one
  * resolved notice per thread, then at most `maxImmediatePerHour` of those per clock hour (the rest collapse into one
- * cap digest sent when the hour ends), and at most one reminder digest per local day.
+ * cap digest sent when the hour ends), and at most one reminder digest per reminder interval (a week by default).
  *
  * @example
  * const messages = planNotifications({ contracts, changes, active, gate, log, chart: () => undefined, now, settings });
@@ -337,7 +337,7 @@ export function planNotifications(input: PlanInput): PlannedMessage[] {
 
   const immediate = applyHourlyCap(out, input);
 
-  // 4. The daily reminder digest: once per recipient and local day, at or after the digest hour.
+  // 4. The reminder digest: at most once per recipient and reminder interval, at or after the digest hour.
   const digests = planDigests(input, recipients, featureStates, notifies, notifiedNow);
   return [...immediate, ...digests];
 }
@@ -413,16 +413,17 @@ export function applyHourlyCap(
   return out;
 }
 
-/** The daily digest's dedup key: one per recipient and local digest day, so a retry or a restart never sends twice. */
+/** The reminder digest's dedup key: one per recipient and local digest day, so a retry or a restart never sends twice. */
 export function digestKey(recipient: string, day: string): string {
   return sha([recipient, 'reminder', 'digest', day].join('|'));
 }
 
 /**
- * Plan the daily reminder digests: for each recipient whose digest slot (local `digestHour` in their time zone) has
- * passed and whose digest for that day (or the days before it within the reminder interval) is not queued yet, one
- * mail listing every open, unacknowledged, mailed-severity finding they receive, except those whose last notice is
- * still undelivered or went out less than 12 hours before the slot (they wait for the next digest).
+ * Plan the reminder digests (weekly by default): for each recipient whose digest slot (local `digestHour` in their time
+ * zone) has passed and whose digest for that day (or the days before it within the reminder interval) is not queued
+ * yet, one mail listing every open, unacknowledged, mailed-severity finding they receive, except those whose last
+ * notice is still undelivered, and those opened or last mailed less than the interval (less 12 hours) before the slot
+ * (they wait for the next digest). Acknowledged findings are silenced; decided ones are resolved and never listed.
  */
 function planDigests(
   input: PlanInput,
@@ -434,6 +435,9 @@ function planDigests(
   const { settings, now, contracts } = input;
   if (!(settings.reminderIntervalHours > 0)) return [];
   const everyDays = Math.max(1, Math.round(settings.reminderIntervalHours / 24));
+  // A reminder is about a finding still open an interval after it was first told: one opened or mailed less than an
+  // interval (less 12 hours of slack, so a poll's minutes do not push it a whole interval) before the slot waits.
+  const freshMs = Math.max(FRESH_NOTICE_MS, everyDays * 24 * HOUR_MS - FRESH_NOTICE_MS);
   const slots = new Map<string, (DigestSlot & { due: boolean }) | undefined>();
   const slotOf = (r: string) => {
     if (slots.has(r)) return slots.get(r);
@@ -457,7 +461,8 @@ function planDigests(
       if (!slot?.due) continue;
       const last = input.log.lastNotice(f.fingerprint, f.episode, r);
       if (last && (last.status === 'pending' || last.status === 'sending')) continue;
-      if (last && Date.parse(last.at) > slot.at.getTime() - FRESH_NOTICE_MS) continue;
+      if (last && Date.parse(last.at) > slot.at.getTime() - freshMs) continue;
+      if (Date.parse(f.firstSeen) > slot.at.getTime() - freshMs) continue;
       const g = groups.get(r) ?? { lines: [], covers: [], day: slot.day };
       g.lines.push(
         digestLineOf(
@@ -482,7 +487,7 @@ function planDigests(
       kind: 'reminder' as const,
       dedupKey,
       messageId: messageIdFor(dedupKey, settings.messageIdHost),
-      payload: composeDigest({ variant: 'daily', day: g.day, lines: g.lines, now }),
+      payload: composeDigest({ variant: 'daily', day: g.day, lines: g.lines, now, everyDays }),
       covers: g.covers,
     };
   });

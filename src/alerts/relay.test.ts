@@ -32,6 +32,9 @@ const defaults: ProcessDefaults = {
   recipients: ['oncall@example.com'],
   secrets: [CANARY_PLAIN],
   messageIdHost: 'upwatch.test',
+  // These tests follow one mail per episode and the digest day by day: no hysteresis, daily reminders.
+  quietReopenDays: 0,
+  reminderIntervalHours: 24,
 };
 
 let store: Store | undefined;

@@ -7,7 +7,8 @@ export interface AlertSettings {
   recipients: string[];
   /**
    * How often the reminder digest goes out while findings stay open and unacknowledged, hours, rounded to whole days
-   * (24 = daily, 168 = weekly). 0 = no reminders. Default 24.
+   * (24 = daily, 168 = weekly). 0 = no reminders. Default 168: a weekly digest. A finding is reminded once it has been
+   * open (or last mailed) for an interval.
    */
   reminderIntervalHours: number;
   /** Local hour (0–23) at which a recipient's reminder digest falls due. Default 8. */
@@ -41,7 +42,7 @@ export interface AlertSettings {
 
 export const ALERT_DEFAULTS: AlertSettings = {
   recipients: [],
-  reminderIntervalHours: 24,
+  reminderIntervalHours: 168,
   digestHour: 8,
   digestTimezone: 'UTC',
   recipientTimezones: {},

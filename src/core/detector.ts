@@ -77,6 +77,21 @@ export interface DetectorInput<O> {
   options: O;
 }
 
+/**
+ * The history a metric-scope detector's test needs before its findings may alert. When the metric has fewer than
+ * `days(options)` days of stored history before a finding's onset, the runner reports the finding as `info` and says
+ * what it is waiting for (no mail, no gate effect); docs/detectors.md lists it with `why`.
+ *
+ * @example
+ * { days: (o) => o.minPairs + 1, why: 'the tie-rate test needs 8 day-pairs of history before the run' }
+ */
+export interface WarmUp<O> {
+  /** Days with stored values before the finding's onset that the test needs. */
+  days: (options: O) => number;
+  /** One sentence: why the test needs that much. */
+  why: string;
+}
+
 /** A plain JSON Schema object for a detector's options. */
 export type OptionsSchema = Record<string, unknown>;
 
@@ -100,5 +115,7 @@ export interface Detector<O = Record<string, unknown>> {
   scope: 'metric' | 'source';
   defaults: O;
   optionsSchema: OptionsSchema;
+  /** Metric scope: history needed before findings alert (see WarmUp). Unset: the detector guards itself. */
+  warmUp?: WarmUp<O>;
   detect(input: DetectorInput<O>): FindingDraft[];
 }

@@ -141,6 +141,40 @@ function optionRows(d: AnyDetector): string[] {
   );
 }
 
+/** The warm-up table: how much history each per-entity test needs before its findings may alert, and why. */
+function warmUpSection(detectors: readonly AnyDetector[]): string[] {
+  const rows: string[] = [];
+  for (const d of detectors) {
+    if (d.scope !== 'metric') continue;
+    if (d.warmUp) {
+      rows.push(
+        `| \`${d.id}\` | ${d.warmUp.days(d.defaults)} days with values before the onset (enforced by the runner) | ${d.warmUp.why} |`,
+      );
+      continue;
+    }
+    const minHistory = d.defaults['minHistory'];
+    if (typeof minHistory === 'number')
+      rows.push(
+        `| \`${d.id}\` | ${minHistory} days of baseline (option \`minHistory\`) | the detector compares recent values with a baseline and stays silent until the baseline has that many days |`,
+      );
+  }
+  return [
+    '## Warm-up',
+    '',
+    'A statistical test needs history before it can tell a real change from chance. Until a metric has it, the',
+    'finding is reported as `info` (visible in `status` and the report, no mail, no effect on the gate) and its',
+    'explanation says what it is waiting for; a finding that persists past the warm-up alerts at its real severity.',
+    'History counts the days with stored values for the metric, on any entity, before any re-baselining.',
+    '',
+    '| detector | history needed | why |',
+    '|---|---|---|',
+    ...rows,
+    '',
+    'Other detectors declare no warm-up; their options below say how much history they compare against.',
+    '',
+  ];
+}
+
 /**
  * The Markdown of docs/detectors.md for the given detectors (the registry, in stage order).
  *
@@ -180,6 +214,7 @@ export function renderDetectorDocs(detectors: readonly AnyDetector[]): string {
     ),
     '',
   ];
+  out.push(...warmUpSection(detectors));
   for (const d of detectors) {
     out.push(
       `## ${d.id}`,

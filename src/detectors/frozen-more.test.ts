@@ -56,6 +56,20 @@ describe('frozen-variance', () => {
   ])('$name → fires: $fires', ({ values, fires }) => {
     expect(runOn(frozenVariance, historyOf({ p1: values })).length > 0).toBe(fires);
   });
+
+  /** A lifetime total (gauge) that grows by about `perDay` a day, with no growth at all from day 53. */
+  const total = (seed: number, perDay: number, flatFrom = 53) => {
+    const steps = clean(seed, perDay);
+    let t = 13_000;
+    return steps.map((d, i) => (t += i >= flatFrom ? 0 : d));
+  };
+  it.each([
+    // A small page's follower total: 0–3 new follows a day, a week without any is ordinary.
+    { name: 'gauge growing ~2/day, flat for 7 days', values: total(4, 2), fires: false },
+    { name: 'gauge growing ~200/day, flat for 7 days', values: total(5, 200), fires: true },
+  ])('$name → fires: $fires', ({ values, fires }) => {
+    expect(runOn(frozenVariance, historyOf({ p1: values }), { kind: 'gauge' }).length > 0).toBe(fires);
+  });
 });
 
 describe('cardinality-collapse', () => {

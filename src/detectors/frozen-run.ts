@@ -151,6 +151,10 @@ export const frozenRun: Detector<FrozenRunOptions> = {
   class: 'frozen',
   stage: 'frozen',
   scope: 'metric',
+  warmUp: {
+    days: (o) => o.minPairs + 1,
+    why: 'the tie-rate test learns how often the series repeats itself from `minPairs` day-pairs before the run; with fewer, a few equal low counts look like a freeze',
+  },
   defaults: {
     alpha: 1e-6,
     suspectAlpha: 1e-3,

@@ -3,7 +3,8 @@ import type { Detector } from '../core/detector.js';
 import { entitiesToday, entityList, metricInput, round6 } from './common.js';
 import { dayString } from './stats/days.js';
 import { fitBaseline } from './stats/baseline.js';
-import { MAD_TO_SD, mad, variance } from './stats/robust.js';
+import { MAD_TO_SD, mad, median, variance } from './stats/robust.js';
+import { VALUE, type EntitySeries } from './stats/frame.js';
 import { formatNumber } from './stats/units.js';
 import { chiSquareLowerTail } from './stats/probability.js';
 
@@ -14,10 +15,19 @@ export interface FrozenVarianceOptions {
   baselineDays: number;
   /** Days of history needed (baseline + recent). */
   minHistory: number;
-  /** Median level below which changes are counting noise and not judged. */
+  /** Median level below which changes are counting noise and not judged (for a gauge: its median daily change). */
   minLevel: number;
   /** Chance, for a series whose spread did not change, of recent changes this small (χ² lower tail). */
   alpha: number;
+}
+
+/** Median absolute day-to-day change of an entity's raw values over grid days `from`..`to`. */
+function medianStep(s: EntitySeries, from: number, to: number): number {
+  const steps: number[] = [];
+  for (let i = Math.max(1, from + 1); i <= to; i++)
+    if (s.presence[i - 1] === VALUE && s.presence[i] === VALUE)
+      steps.push(Math.abs(s.values[i]! - s.values[i - 1]!));
+  return steps.length ? median(steps) : 0;
 }
 
 export const frozenVariance: Detector<FrozenVarianceOptions> = {
@@ -62,6 +72,9 @@ export const frozenVariance: Detector<FrozenVarianceOptions> = {
         o.minHistory - o.recentDays,
       );
       if (!model || model.medianValue < o.minLevel) continue;
+      // A gauge (a lifetime total) moves by its increments: a follower total growing by 0–3 a day is counting noise
+      // whatever its size, and a week without growth is ordinary.
+      if (metric.kind === 'gauge' && medianStep(s, model.from, baseEnd) < o.minLevel) continue;
       const diffs = (from: number, to: number) => {
         const d: number[] = [];
         for (let i = Math.max(1, from); i <= to; i++) {

@@ -179,4 +179,30 @@ describe('runDetectors', () => {
     const found = run(metricOf(), { p1: clean(1) }, { detectors: [boom] });
     expect(found[0]).toMatchObject({ class: 'unverified', severity: 'info', rule: 'detector-error' });
   });
+
+  it.each([
+    // [days of history before the freeze, days frozen, expected severity]
+    [2, 6, 'info'],
+    [8, 6, 'info'],
+    [9, 6, 'block'],
+    [30, 6, 'block'],
+  ] as const)(
+    'frozen-run warm-up: %i days of history before a %i-day freeze → %s',
+    (before, frozen, severity) => {
+      const days = before + frozen;
+      const panel = Object.fromEntries(
+        ['p1', 'p2', 'p3', 'p4'].map((p, i) => [p, freeze(clean(i + 1, 300, days), before)]),
+      );
+      const [f] = run(metricOf(), panel, { detectors: only('frozen-run'), now: nowAfter(days) });
+      expect(f).toMatchObject({ rule: 'frozen-run', severity });
+      if (severity === 'info') {
+        expect(f!.evidence).toMatchObject({ warmUpDays: 9, historyDays: before, heldSeverity: 'block' });
+        expect(f!.explanation).toMatch(
+          new RegExp(
+            `Not alerted: frozen-run needs 9 days of m history before the onset .* upwatch has ${before}; with them it would be block\\.$`,
+          ),
+        );
+      }
+    },
+  );
 });

@@ -145,6 +145,7 @@ export function runDetectors(input: RunDetectorsInput): Finding[] {
     run: () => FindingDraft[],
     metric: MetricContract | undefined,
     severity?: CheckOverride['severity'],
+    warmUp?: (d: FindingDraft) => FindingDraft,
   ) => {
     let out: FindingDraft[];
     try {
@@ -154,7 +155,7 @@ export function runDetectors(input: RunDetectorsInput): Finding[] {
     }
     for (const d of out) {
       const draft = severity && d.severity !== 'info' && d.class !== 'unverified' ? { ...d, severity } : d;
-      drafts.push({ draft, order: order++ });
+      drafts.push({ draft: warmUp ? warmUp(draft) : draft, order: order++ });
     }
   };
   for (const detector of detectors) {
@@ -191,10 +192,56 @@ export function runDetectors(input: RunDetectorsInput): Finding[] {
         ...(input.docBaselines ? { docBaselines: input.docBaselines } : {}),
         options: check.options,
       };
-      collect(detector, () => detector.detect(di), metric, check.severity);
+      const raw = input.histories.get(metric.name);
+      collect(
+        detector,
+        () => detector.detect(di),
+        metric,
+        check.severity,
+        (d) => heldForWarmUp(d, detector, check.options, raw),
+      );
     }
   }
   return suppressAndMerge(drafts).map((d) => toFinding(d, now.toISOString()));
+}
+
+/**
+ * Days with at least one stored value in a metric's history before `beforeDay` (every entity, before any regime cut: a
+ * re-baselined metric is not new).
+ *
+ * @example
+ * historyDaysBefore(history, '2026-03-10') // 9: the days with values from 2026-03-01 to 2026-03-09
+ */
+export function historyDaysBefore(history: MetricHistory | undefined, beforeDay: string): number {
+  const days = new Set<string>();
+  for (const series of history?.entities.values() ?? [])
+    for (const p of series) if (p.day < beforeDay) days.add(p.day);
+  return days.size;
+}
+
+/**
+ * During warm-up a finding is told, not alerted: when the metric's history before the finding's onset is shorter than
+ * the detector's test needs, the finding is `info` and says what it waits for (no mail, no gate effect).
+ */
+function heldForWarmUp(
+  d: FindingDraft,
+  detector: Detector<Record<string, unknown>>,
+  options: Record<string, unknown>,
+  history: MetricHistory | undefined,
+): FindingDraft {
+  if (!detector.warmUp || d.severity === 'info' || d.class === 'unverified') return d;
+  const needDays = detector.warmUp.days(options);
+  const haveDays = historyDaysBefore(history, d.onset.slice(0, 10));
+  if (haveDays >= needDays) return d;
+  const metric = d.metric ?? 'this metric';
+  return {
+    ...d,
+    severity: 'info',
+    evidence: { ...d.evidence, warmUpDays: needDays, historyDays: haveDays, heldSeverity: d.severity },
+    explanation:
+      `${d.explanation} Not alerted: ${detector.id} needs ${needDays} days of ${metric} history before the onset to ` +
+      `tell this from chance, and upwatch has ${haveDays}; with them it would be ${d.severity}.`,
+  };
 }
 
 function note(d: FindingDraft, key: 'suppressed' | 'absorbed', rules: string[]): FindingDraft {

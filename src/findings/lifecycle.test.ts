@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { planLifecycle, type FindingChange } from './lifecycle.js';
+import { planLifecycle, reopensQuietly, type FindingChange, type ResolvedEpisode } from './lifecycle.js';
 import type { FindingRecord } from '../core/finding-record.js';
 import type { PollOutcome } from '../core/observation.js';
 import { finding } from '../../test/helpers/gate-fixtures.js';
@@ -418,5 +418,56 @@ describe('planLifecycle: a decided change does not reopen on drafts of the same 
       now,
     });
     expect(changes).toMatchObject([{ kind: 'opened', record: { episode: 2 } }]);
+  });
+});
+
+describe('quiet reopening (hysteresis)', () => {
+  const resolved = (extra: Partial<ResolvedEpisode> = {}): ResolvedEpisode => ({
+    severity: 'warn',
+    lifecycle: 'condition',
+    resolvedAt: '2026-03-13T07:00:00.000Z', // 2 days before now
+    resolution: 'absent',
+    ...extra,
+  });
+  it.each<[string, ResolvedEpisode | undefined, 'block' | 'warn' | 'info', number, boolean]>([
+    ['back at the same severity 2 days after resolving: quiet', resolved(), 'warn', 7, true],
+    ['back milder: quiet', resolved({ severity: 'block' }), 'warn', 7, true],
+    ['back more severe: alerts', resolved(), 'block', 7, false],
+    [
+      'back 7 days after resolving: alerts',
+      resolved({ resolvedAt: '2026-03-08T07:00:00.000Z' }),
+      'warn',
+      7,
+      false,
+    ],
+    ['back 6 days 23 h after: quiet', resolved({ resolvedAt: '2026-03-08T08:00:00.000Z' }), 'warn', 7, true],
+    ['window 0: every reopening alerts', resolved(), 'warn', 0, false],
+    [
+      'a reverted change coming back: alerts',
+      resolved({ lifecycle: 'change', resolution: 'reverted' }),
+      'warn',
+      7,
+      false,
+    ],
+    ['after a decision: alerts', resolved({ resolution: 'decided' }), 'warn', 7, false],
+    ['never resolved before: alerts', undefined, 'warn', 7, false],
+  ])('%s', (_name, last, severity, days, quiet) => {
+    expect(reopensQuietly(last, severity, now, days)).toBe(quiet);
+  });
+
+  it('marks the reopened episode quiet in the plan, and only a reopening', () => {
+    const plan = (episodes: number, last?: ResolvedEpisode, quietReopenDays = 7) =>
+      planLifecycle({
+        active: [],
+        lastEpisode: () => episodes,
+        lastResolved: () => last,
+        findings: [finding('m1', { severity: 'warn' })],
+        pollOutcome: 'ok',
+        now,
+        options: { quietReopenDays },
+      });
+    expect(plan(1, resolved())).toMatchObject([{ kind: 'opened', quiet: true, record: { episode: 2 } }]);
+    expect(plan(0)[0]).not.toHaveProperty('quiet');
+    expect(plan(1, resolved(), 0)[0]).not.toHaveProperty('quiet');
   });
 });

@@ -11,9 +11,16 @@ import { keepTitle } from './title.js';
 export interface LifecycleOptions {
   /** Consecutive good polls without the condition before a finding resolves (conditions only). Default 2. */
   resolveAfterGoodPolls: number;
+  /**
+   * Days after a condition resolved by absence during which the same fingerprint coming back at the same or a
+   * milder severity reopens quietly (a new episode, on the gate, no alert mail): a borderline series does not
+   * re-mail each time it crosses the line. Coming back more severe alerts as usual. 0 = every reopening alerts.
+   * Default 7.
+   */
+  quietReopenDays: number;
 }
 
-export const DEFAULT_LIFECYCLE: LifecycleOptions = { resolveAfterGoodPolls: 2 };
+export const DEFAULT_LIFECYCLE: LifecycleOptions = { resolveAfterGoodPolls: 2, quietReopenDays: 7 };
 
 /**
  * Finding classes a failed poll may still open or update: `unverified` (the failure itself: token rejected,
@@ -33,7 +40,7 @@ export const FAILED_POLL_CLASSES: ReadonlySet<FindingClass> = new Set<FindingCla
  * `resolved`.
  */
 export type FindingChange =
-  | { kind: 'opened'; record: Omit<FindingRecord, 'id'> }
+  | { kind: 'opened'; record: Omit<FindingRecord, 'id'>; quiet?: boolean }
   | { kind: 'seen'; before: FindingRecord; after: FindingRecord }
   | { kind: 'escalated'; before: FindingRecord; after: FindingRecord }
   | { kind: 'deescalated'; before: FindingRecord; after: FindingRecord }
@@ -51,6 +58,8 @@ export interface LifecycleInput {
    * (see `coveredByDecision`) opens no new episode.
    */
   decisionOn?: (fingerprint: string) => { onset: string; factor?: number } | undefined;
+  /** The fingerprint's latest episode when it is resolved (for the quiet reopening); absent = none. */
+  lastResolved?: (fingerprint: string) => ResolvedEpisode | undefined;
   /** What detection concluded in this poll, for this source. */
   findings: readonly Finding[];
   pollOutcome: PollOutcome;
@@ -58,6 +67,28 @@ export interface LifecycleInput {
   /** Metrics whose requests failed in a partial poll: their findings neither count as absent nor resolve. */
   unverifiedMetrics?: readonly string[];
   options?: Partial<LifecycleOptions>;
+}
+
+/** What the quiet reopening needs to know about the episode that resolved last. */
+export type ResolvedEpisode = Pick<FindingRecord, 'severity' | 'lifecycle' | 'resolvedAt' | 'resolution'>;
+
+/**
+ * True when a fingerprint coming back at `severity` reopens without an alert: its last episode was a condition that
+ * resolved by absence less than `days` days ago, at the same or a higher severity.
+ *
+ * @example
+ * reopensQuietly({ severity: 'warn', lifecycle: 'condition', resolution: 'absent', resolvedAt }, 'warn', now, 7) // true
+ */
+export function reopensQuietly(
+  last: ResolvedEpisode | undefined,
+  severity: Finding['severity'],
+  now: Date,
+  days: number,
+): boolean {
+  if (!last || days <= 0 || last.lifecycle !== 'condition') return false;
+  if ((last.resolution ?? 'absent') !== 'absent' || last.resolvedAt === undefined) return false;
+  if (now.getTime() - Date.parse(last.resolvedAt) >= days * 86_400_000) return false;
+  return compareSeverity(severity, last.severity) <= 0;
 }
 
 /** Keep one draft per fingerprint: the most severe, then the first. */
@@ -119,7 +150,8 @@ function heldSeen(rec: FindingRecord, f: Finding, now: string): FindingChange {
 
 /**
  * Decide what this poll does to the findings of one source. Pure: the caller applies the plan in a transaction.
- * A condition resolves after `resolveAfterGoodPolls` good polls without it; a change (see `lifecycleOf`) counts its
+ * A condition resolves after `resolveAfterGoodPolls` good polls without it, and if it comes back within
+ * `quietReopenDays` at no higher severity it reopens `quiet` (no alert: hysteresis against a borderline series); a change (see `lifecycleOf`) counts its
  * absences but holds until the reciprocal factor shows the upstream went back, or a person records a decision.
  * A failed poll resolves nothing and counts no absence; it opens or updates only FAILED_POLL_CLASSES findings (the
  * failure itself, or an upstream's explicit answer), never statistical ones. Acknowledgements that have expired
@@ -169,7 +201,10 @@ export function planLifecycle(input: LifecycleInput): FindingChange[] {
         goodPollsSinceAbsent: 0,
         lifecycle: lifecycleOf(f),
       };
-      changes.push({ kind: 'opened', record });
+      const quiet =
+        record.episode > 1 &&
+        reopensQuietly(input.lastResolved?.(f.fingerprint), f.severity, input.now, opts.quietReopenDays);
+      changes.push({ kind: 'opened', record, ...(quiet ? { quiet } : {}) });
       continue;
     }
     if (rec.lifecycle === 'change') {

@@ -85,6 +85,54 @@ describe('processFindings', () => {
     expect(featureStates(store).get('f1')?.state).toBe('blocked');
   });
 
+  it('hysteresis: a condition back within 7 days of resolving reopens on the gate without mail, unless more severe', () => {
+    store = openStore(':memory:');
+    const clock = new ManualClock('2026-03-15T07:00:00Z');
+    const warn = finding('m1', { rule: 'frozen-run', class: 'frozen', severity: 'warn' });
+    const block = { ...warn, severity: 'block' as const };
+    const mails = () => listOutbox(store).map((o) => `${o.kind} ${o.recipient}`);
+    const day = (findings: ReturnType<typeof finding>[]) => {
+      clock.advanceDays(1);
+      return run(clock, findings);
+    };
+    expect(run(clock, [warn]).queued).toBe(2); // day 0: the alert to both owners
+    day([]);
+    expect(day([]).resolved).toHaveLength(1); // day 2: resolved, the resolved notice threads under the alert
+    const told = mails();
+    expect(told.filter((m) => m.startsWith('alert'))).toHaveLength(2);
+    // Day 3, the next borderline day: back at warn. The gate warns again; nobody is mailed again.
+    const back = day([warn]);
+    expect(back.opened[0]).toMatchObject({ episode: 2, severity: 'warn' });
+    expect(back.featureChanges).toEqual([{ feature: 'f1', from: 'ok', to: 'warn' }]);
+    expect(back.queued).toBe(0);
+    expect(
+      readAudit(store, { targetKind: 'finding' }).find((a) => a.action === 'reopened')?.details,
+    ).toMatchObject({ quiet: true });
+    day([]);
+    expect(day([]).resolved).toHaveLength(1); // a quiet episode resolves without a resolved notice
+    expect(day([warn]).queued).toBe(0); // day 7: within 7 days of the last resolution, still quiet
+    // Stronger evidence of trouble: the same fingerprint escalates to block, and that is news.
+    const worse = day([block]);
+    expect(worse.escalated).toHaveLength(1);
+    expect(worse.queued).toBe(2);
+    expect(mails().filter((m) => m.startsWith('alert'))).toHaveLength(4);
+  });
+
+  it('hysteresis ends: a condition back 7 or more days after it resolved alerts again', () => {
+    store = openStore(':memory:');
+    const clock = new ManualClock('2026-03-15T07:00:00Z');
+    const warn = finding('m1', { rule: 'frozen-run', class: 'frozen', severity: 'warn' });
+    run(clock, [warn]);
+    clock.advanceDays(1);
+    run(clock, []);
+    clock.advanceDays(1);
+    expect(run(clock, []).resolved).toHaveLength(1);
+    clock.advanceDays(7);
+    const back = run(clock, [warn]);
+    expect(back.opened[0]).toMatchObject({ episode: 2 });
+    expect(listOutbox(store).filter((o) => o.kind === 'alert')).toHaveLength(4);
+  });
+
   it('holds a scale change while the detectors fall quiet, until the upstream returns to the old scale — audited', () => {
     store = openStore(':memory:');
     const clock = new ManualClock('2026-03-15T07:00:00Z');
@@ -151,9 +199,9 @@ describe('processFindings', () => {
       findings: [finding('m2', { severity: 'info', class: 'schema', rule: 'payload-schema' })],
       pollOutcome: 'ok',
       now: clock.now(),
-      defaults: { notifyOn: ['block', 'warn', 'info'] },
+      defaults: { notifyOn: ['block', 'warn', 'info'], reminderIntervalHours: 24 },
     });
-    // the new info finding is alerted, and the older one (never mailed) gets its first reminder
+    // the new info finding is alerted, and the older one (never mailed, open 2 days) gets its first daily reminder
     expect(again.queued).toBe(4);
     expect(
       listOutbox(store)
@@ -185,6 +233,7 @@ describe('processFindings', () => {
         findings,
         pollOutcome: 'ok',
         now: clock.now(),
+        defaults: { reminderIntervalHours: 24 },
       });
     };
     const onMeta = finding('m1');

@@ -13,7 +13,13 @@ import { svgChart } from '../alerts/chart.js';
 import { planNotifications, type NotifyChange } from '../alerts/plan.js';
 import { queueMessages, storeNoticeLog } from '../alerts/outbox.js';
 import { ALERT_DEFAULTS, type AlertSettings } from '../alerts/settings.js';
-import { activeFindings, insertFinding, lastEpisode, updateFinding } from '../store/findings-repo.js';
+import {
+  activeFindings,
+  insertFinding,
+  lastEpisode,
+  lastResolvedEpisode,
+  updateFinding,
+} from '../store/findings-repo.js';
 import { writeAudit } from '../store/audit-repo.js';
 import { latestDecision } from '../store/decisions-repo.js';
 import {
@@ -36,6 +42,8 @@ export interface ProcessStore extends GateStore {
 export interface ProcessDefaults extends Partial<AlertSettings> {
   /** Consecutive good polls without the condition before a finding resolves. Default 2. */
   resolveAfterGoodPolls?: number;
+  /** Days after resolving during which a condition back at no higher severity reopens without mail. Default 7. */
+  quietReopenDays?: number;
   /** Exact secret values to scrub from mail text, in case one ever reached a finding. */
   secrets?: readonly string[];
 }
@@ -97,8 +105,11 @@ function apply(
           rule: record.rule,
           source: record.source,
           metric: record.metric ?? null,
+          ...(change.quiet ? { quiet: true } : {}),
         },
       });
+      // A quiet reopening (back within the hysteresis window, no more severe) is on the gate, not mailed.
+      if (change.quiet) return { record, bucket: 'opened' };
       return { record, notify: { kind: reopened ? 'reopened' : 'new', finding: record }, bucket: 'opened' };
     }
     case 'escalated':
@@ -191,14 +202,19 @@ export function processFindings(input: ProcessFindingsInput): ProcessResult {
       active: activeFindings(store, sourceName),
       lastEpisode: (fp) => lastEpisode(store, fp),
       decisionOn: (fp) => latestDecision(store, fp),
+      lastResolved: (fp) => lastResolvedEpisode(store, fp),
       findings: input.findings.filter((f) => f.source === sourceName),
       pollOutcome: input.pollOutcome,
       now,
       unverifiedMetrics: input.unverifiedMetrics ?? [],
-      options:
-        input.defaults?.resolveAfterGoodPolls !== undefined
+      options: {
+        ...(input.defaults?.resolveAfterGoodPolls !== undefined
           ? { resolveAfterGoodPolls: input.defaults.resolveAfterGoodPolls }
-          : {},
+          : {}),
+        ...(input.defaults?.quietReopenDays !== undefined
+          ? { quietReopenDays: input.defaults.quietReopenDays }
+          : {}),
+      },
     });
 
     const result: ProcessResult = {

@@ -199,6 +199,21 @@ export function lastEpisode(store: RepoStore, fingerprint: string): number {
   return row?.e ?? 0;
 }
 
+/**
+ * The fingerprint's highest episode when it is resolved (undefined when it is open, acknowledged or never seen).
+ *
+ * @example
+ * lastResolvedEpisode(store, fp)?.resolvedAt // '2026-03-16T07:00:00.000Z'
+ */
+export function lastResolvedEpisode(store: RepoStore, fingerprint: string): FindingRecord | undefined {
+  const row = prepared(
+    store,
+    `SELECT * FROM findings WHERE fingerprint = ? ORDER BY episode DESC LIMIT 1`,
+  ).get(fingerprint) as FindingRow | undefined;
+  const rec = row ? fromRow(row) : undefined;
+  return rec?.status === 'resolved' ? rec : undefined;
+}
+
 /** One episode by id. */
 export function findingById(store: RepoStore, id: number): FindingRecord | undefined {
   const row = prepared(store, `SELECT * FROM findings WHERE id = ?`).get(id) as FindingRow | undefined;

@@ -1,7 +1,7 @@
 // The alert outbox (one row per recipient and message, leased by the relay) and the notification log beside it.
 import { prepared, type RepoStore } from './findings-repo.js';
 
-/** `reminder` is the daily reminder digest; `digest` collects the notices held back by the hourly cap. */
+/** `reminder` is the reminder digest (weekly by default); `digest` collects the notices held back by the hourly cap. */
 export const OUTBOX_KINDS = ['alert', 'resolved', 'reminder', 'countdown', 'digest'] as const;
 export type OutboxKind = (typeof OUTBOX_KINDS)[number];
 /** `dropped`: withdrawn before sending, because what it said no longer held (the reason is in `lastError`). */

@@ -52,7 +52,7 @@ function tick(store: Store, clock: ManualClock, extra: Finding[] = []): number {
       findings: [...METRICS.map((m) => finding(m, { source })), ...extra.filter((f) => f.source === source)],
       pollOutcome: 'ok',
       now: clock.now(),
-      defaults: { recipients: [ONCALL] },
+      defaults: { recipients: [ONCALL], reminderIntervalHours: 24 }, // the daily digest, configured
     }).queued;
   }
   return queued;

@@ -98,6 +98,7 @@ describe('poll → detect → findings → gate → mail, on loopback', () => {
         findings,
         pollOutcome: poll.outcome,
         now: deps.clock.now(),
+        defaults: { reminderIntervalHours: 24 }, // the daily digest, configured
       });
       writeStatusFile(join(dir, 'snapshots', 'status.json'), r.gate);
       await deliverDue({ store, smtpUrl: sink!.url(), clock: deps.clock });
