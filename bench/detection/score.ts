@@ -168,6 +168,8 @@ export function scoreSeeds(results: SeedResult[]): Score {
     const list: Episode[] = [];
     for (const ev of r.events) {
       const t = daysBetween(START, ev.dataDay);
+      // The end of an episode is not a new one (the replay reports resolutions as a poll would).
+      if (ev.event === 'resolved') continue;
       if (ev.event === 'escalated') {
         const ep = episodes.get(ev.fingerprint);
         // One finding per (metric, class): an escalation caused by an injection that began meanwhile belongs to

@@ -1,9 +1,13 @@
-// Replays a history one day at a time through runDetectors, as daily polls would have, and reports each finding
-// on the day it would first have fired (or escalated).
+// Replays a history one day at a time through runDetectors and the same findings lifecycle a poll applies
+// (planLifecycle, records kept in memory), and reports each finding on the day it would have opened, escalated,
+// reopened or resolved.
 import type { ContractSet, MetricContract, SourceContract } from '../core/contract.js';
 import type { Detector, MetricHistory, SeriesPoint } from '../core/detector.js';
-import { compareSeverity, type Evidence, type Finding } from '../core/finding.js';
+import type { Evidence, Finding } from '../core/finding.js';
+import type { FindingLifecycle, FindingResolution } from '../core/finding-lifecycle.js';
+import type { FindingRecord } from '../core/finding-record.js';
 import type { PollRecord } from '../core/observation.js';
+import { planLifecycle, type FindingChange } from '../findings/lifecycle.js';
 import { parseTemplate } from '../core/secret.js';
 import { runDetectors } from '../detectors/run.js';
 import { regimeChanges } from '../detectors/regime.js';
@@ -28,15 +32,30 @@ export interface BacktestFinding {
   explanation: string;
   evidence: Evidence;
   fingerprint: string;
-  /** `new` the first time, `escalated` when its severity rose, `reopened` after it had resolved. */
-  event: 'new' | 'escalated' | 'reopened';
+  /**
+   * `new` the first time, `escalated` when its severity rose, `reopened` after it had resolved, `resolved` when the
+   * lifecycle ended the episode (a condition absent for the configured good polls, or a held change reverted), as a
+   * poll would. A change (see `lifecycleOf`) that the detectors no longer see holds: no `resolved` event.
+   */
+  event: 'new' | 'escalated' | 'reopened' | 'resolved';
+  /** `change` findings hold until the upstream reverts or someone decides; `condition`s resolve by absence. */
+  lifecycle: FindingLifecycle;
+  /** How a `resolved` event ended the episode. */
+  resolution?: FindingResolution;
+}
+
+/** What a replay ends with: the events in order, and every fingerprint's latest episode as a poll's store holds it. */
+export interface ReplayResult {
+  events: BacktestFinding[];
+  /** Latest episode per fingerprint at the end of the replay (open, or resolved). */
+  records: FindingRecord[];
 }
 
 export interface ReplayOptions {
   contracts?: ContractSet;
   detectors?: readonly Detector<Record<string, unknown>>[];
-  /** Days without a finding after which it counts as resolved (a later one is reported again). */
-  resolveAfterDays?: number;
+  /** Consecutive good polls without a condition before it resolves (default: the poll's, 2). Changes hold. */
+  resolveAfterGoodPolls?: number;
   /** Days replayed before the first evaluation (nothing can be judged on day one). */
   warmupDays?: number;
   onProgress?: (done: number, total: number) => void;
@@ -87,17 +106,106 @@ function lowerBound(days: number[], d: number): number {
   return lo;
 }
 
+function eventOf(
+  rec: Pick<
+    FindingRecord,
+    'rule' | 'severity' | 'class' | 'source' | 'metric' | 'entities' | 'entityShare' | 'onset'
+  >,
+  extra: {
+    detectedOn: string;
+    dataDay: string;
+    explanation: string;
+    evidence: Evidence;
+    fingerprint: string;
+    event: BacktestFinding['event'];
+    lifecycle: FindingLifecycle;
+    resolution?: FindingResolution;
+  },
+): BacktestFinding {
+  return {
+    rule: rec.rule,
+    severity: rec.severity,
+    class: rec.class,
+    source: rec.source,
+    ...(rec.metric ? { metric: rec.metric } : {}),
+    entities: rec.entities,
+    ...(rec.entityShare !== undefined ? { entityShare: rec.entityShare } : {}),
+    onset: rec.onset,
+    ...extra,
+  };
+}
+
+/** The event a lifecycle change is reported as (undefined: nothing to report, as a poll would send nothing). */
+function eventOfChange(change: FindingChange, pollDay: string, dataDay: string): BacktestFinding | undefined {
+  const at = { detectedOn: pollDay, dataDay };
+  switch (change.kind) {
+    case 'opened': {
+      const r = change.record;
+      return eventOf(r, {
+        ...at,
+        explanation: r.explanation,
+        evidence: r.evidence,
+        fingerprint: r.fingerprint,
+        event: r.episode > 1 ? 'reopened' : 'new',
+        lifecycle: r.lifecycle,
+      });
+    }
+    case 'escalated':
+      return eventOf(change.after, {
+        ...at,
+        explanation: change.after.explanation,
+        evidence: change.after.evidence,
+        fingerprint: change.after.fingerprint,
+        event: 'escalated',
+        lifecycle: change.after.lifecycle,
+      });
+    case 'resolved': {
+      const a = change.after;
+      const resolution = a.resolution ?? 'absent';
+      const why =
+        resolution === 'reverted'
+          ? `the upstream returned to the old scale on ${change.revertedOn ?? dataDay}`
+          : `absent for ${a.goodPollsSinceAbsent} consecutive good polls`;
+      return eventOf(a, {
+        ...at,
+        explanation: `Resolved: ${why}. It was: ${a.explanation}`,
+        evidence: a.evidence,
+        fingerprint: a.fingerprint,
+        event: 'resolved',
+        lifecycle: a.lifecycle,
+        resolution,
+      });
+    }
+    default:
+      return undefined;
+  }
+}
+
 /**
- * Replay `set` day by day and return the findings in the order they would have fired.
+ * Replay `set` day by day and return the findings in the order they would have fired, resolved or reopened.
  *
  * @example
  * const findings = replayHistory(set, { contracts });
  */
 export function replayHistory(set: HistorySet, options: ReplayOptions = {}): BacktestFinding[] {
-  const resolveAfter = options.resolveAfterDays ?? 3;
+  return replayFindings(set, options).events;
+}
+
+/**
+ * Replay `set` day by day through the detectors and the poll's findings lifecycle (`planLifecycle`, the records
+ * kept in a Map instead of SQLite), so a held change stays held here exactly as it does under `poll`.
+ *
+ * @example
+ * const { events, records } = replayFindings(set, { contracts });
+ * records.filter((r) => r.status !== 'resolved') // what a poll's store would hold open at the end
+ */
+export function replayFindings(set: HistorySet, options: ReplayOptions = {}): ReplayResult {
   const warmup = options.warmupDays ?? 1;
   const out: BacktestFinding[] = [];
-  if (!Number.isFinite(set.minDay)) return out;
+  /** Latest episode per fingerprint, per source (the store of a poll, in memory). */
+  const records = new Map<string, Map<string, FindingRecord>>();
+  let nextId = 1;
+  if (!Number.isFinite(set.minDay)) return { events: out, records: [] };
   const sources = [...set.sources.entries()].map(([name, metrics]) => {
     const declared = options.contracts?.sources.find((s) => s.name === name);
     const names = [...metrics.keys()];
@@ -115,7 +223,6 @@ export function replayHistory(set: HistorySet, options: ReplayOptions = {}): Bac
       : defaultSource(name, names);
     return { name, metrics, source, regimes: new Map<string, string>(), polls: [] as PollRecord[] };
   });
-  const state = new Map<string, { severity: Finding['severity']; lastSeen: number }>();
   const total = set.maxDay - set.minDay + 1;
   for (let d = set.minDay; d <= set.maxDay; d++) {
     options.onProgress?.(d - set.minDay + 1, total);
@@ -156,36 +263,25 @@ export function replayHistory(set: HistorySet, options: ReplayOptions = {}): Bac
         ...(options.detectors ? { detectors: options.detectors } : {}),
       });
       options.onDay?.(dayString(d), src.name, findings);
-      for (const f of findings) {
-        const prev = state.get(f.fingerprint);
-        let event: BacktestFinding['event'] | undefined;
-        if (!prev) event = 'new';
-        else if (d - prev.lastSeen > resolveAfter) event = 'reopened';
-        else if (compareSeverity(f.severity, prev.severity) > 0) event = 'escalated';
-        const severity =
-          !prev || event === 'reopened'
-            ? f.severity
-            : compareSeverity(f.severity, prev.severity) > 0
-              ? f.severity
-              : prev.severity;
-        state.set(f.fingerprint, { severity, lastSeen: d });
-        if (!event) continue;
-        const bf: BacktestFinding = {
-          rule: f.rule,
-          severity: f.severity,
-          class: f.class,
-          source: f.source,
-          ...(f.metric ? { metric: f.metric } : {}),
-          entities: f.entities,
-          ...(f.entityShare !== undefined ? { entityShare: f.entityShare } : {}),
-          onset: f.onset,
-          detectedOn: pollDay,
-          dataDay: dayString(d),
-          explanation: f.explanation,
-          evidence: f.evidence,
-          fingerprint: f.fingerprint,
-          event,
-        };
+      let mine = records.get(src.name);
+      if (!mine) records.set(src.name, (mine = new Map<string, FindingRecord>()));
+      const store = mine;
+      const changes = planLifecycle({
+        active: [...store.values()].filter((r) => r.status !== 'resolved'),
+        lastEpisode: (fp) => store.get(fp)?.episode ?? 0,
+        findings,
+        pollOutcome: 'ok',
+        now,
+        ...(options.resolveAfterGoodPolls !== undefined
+          ? { options: { resolveAfterGoodPolls: options.resolveAfterGoodPolls } }
+          : {}),
+      });
+      for (const change of changes) {
+        const rec: FindingRecord =
+          change.kind === 'opened' ? { ...change.record, id: nextId++ } : change.after;
+        store.set(rec.fingerprint, rec);
+        const bf = eventOfChange(change, pollDay, dayString(d));
+        if (!bf) continue;
         out.push(bf);
         options.onFinding?.(bf);
       }
@@ -194,5 +290,5 @@ export function replayHistory(set: HistorySet, options: ReplayOptions = {}): Bac
       }
     }
   }
-  return out;
+  return { events: out, records: [...records.values()].flatMap((m) => [...m.values()]) };
 }

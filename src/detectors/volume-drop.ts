@@ -6,6 +6,17 @@ import { dayNumberOfDate, dayString } from './stats/days.js';
 import { MAD_TO_SD, mad, median } from './stats/robust.js';
 import { formatNumber } from './stats/units.js';
 
+/** Default of `deprecation-runtime`'s `missingPolls`: the same number of missing days blocks from data alone. */
+export const DEFAULT_MISSING_POLLS = 2;
+
+/** The `missingPolls` a source sets for `deprecation-runtime` (a poll path and a data-only path wait alike). */
+function missingPollsOf(source: {
+  checks: Record<string, { options?: Record<string, unknown> } | undefined>;
+}): number {
+  const v = source.checks['deprecation-runtime']?.options?.['missingPolls'];
+  return typeof v === 'number' && Number.isInteger(v) && v >= 1 ? v : DEFAULT_MISSING_POLLS;
+}
+
 export interface VolumeDropOptions {
   /** Robust z on ln(count+1) below which the count is a drop. */
   z: number;
@@ -96,6 +107,43 @@ export const volumeDrop: Detector<VolumeDropOptions> = {
       onset = i;
     }
     const day = dayString(expectedDay);
+    // Every entity stopped: the metric is gone from the data. After as many days as a poll waits for
+    // `metric-missing-from-data` (deprecation-runtime's missingPolls), the data alone concludes the same, so a replay
+    // without poll outcomes blocks exactly like a poll does; the two drafts share a fingerprint and merge.
+    if (stopped) {
+      let last = Math.min(iE, frame.length - 1);
+      while (last >= 0 && countAt(last) === 0) last--;
+      const missingDays = iE - last;
+      const k = missingPollsOf(input.source);
+      if (last >= 0 && missingDays >= k) {
+        const since = dayString(frame.startDay + last + 1);
+        return [
+          {
+            rule: 'metric-missing-from-data',
+            class: 'deprecation',
+            severity: 'block',
+            source: input.source.name,
+            metric: metric.name,
+            entities: frame.entities.map((s) => s.entity).sort(),
+            onset: since,
+            evidence: {
+              channel: 'missing-data',
+              consecutiveDays: missingDays,
+              since,
+              lastDay: dayString(frame.startDay + last),
+              usualCount: round6(med),
+              stopped: true,
+              emptyResponse: empty,
+            },
+            explanation:
+              `${metric.name}: none of the ${formatNumber(med)} entities that usually report it has sent a value ` +
+              `for ${missingDays} days (last on ${dayString(frame.startDay + last)}), and no error explains it: ` +
+              `the metric is gone from the data, as when the upstream removes or renames it. Features built on it ` +
+              `stay blocked until someone records a decision (upwatch accept).`,
+          },
+        ];
+      }
+    }
     const explanation = stopped
       ? `${metric.name}: no entity reported ${day}` +
         (empty ? ' (the upstream answered with no data for it)' : '') +
