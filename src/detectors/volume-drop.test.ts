@@ -79,6 +79,28 @@ describe('volume-drop', () => {
     }
   });
 
+  it('still blocks a metric gone for longer than its baseline (the window still holds the days before)', () => {
+    const [d] = runOn(
+      volumeDrop,
+      panel(20, 20, () => false),
+      { now: nowAfter(60) },
+    );
+    expect(d).toMatchObject({
+      rule: 'metric-missing-from-data',
+      severity: 'block',
+      evidence: { consecutiveDays: 40 },
+    });
+  });
+
+  it('does not block a metric that reports once a week', () => {
+    const drafts = runOn(
+      volumeDrop,
+      panel(20, 40, (_e, d) => d % 7 !== 0),
+      { now: nowAfter(40) },
+    );
+    expect(drafts.filter((d) => d.severity === 'block')).toEqual([]);
+  });
+
   it('does not block when only some entities stopped', () => {
     const drafts = runOn(
       volumeDrop,

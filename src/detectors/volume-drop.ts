@@ -99,23 +99,21 @@ export const volumeDrop: Detector<VolumeDropOptions> = {
       zScore = (Math.log(c + 1) - Math.log(med + 1)) / sd;
       if (zScore <= -o.z && c <= (1 - o.minDrop) * med) fired = true;
     }
-    if (!fired) return [];
-    const stopped = c === 0;
-    let onset = iE;
-    for (let i = iE - 1; i > baseFrom; i--) {
-      if (i < frame.length && countAt(i) > (1 - o.minDrop) * med) break;
-      onset = i;
-    }
-    const day = dayString(expectedDay);
     // Every entity stopped: the metric is gone from the data. After as many days as a poll waits for
     // `metric-missing-from-data` (deprecation-runtime's missingPolls), the data alone concludes the same, so a replay
     // without poll outcomes blocks exactly like a poll does; the two drafts share a fingerprint and merge.
-    if (stopped) {
+    // It keeps saying so while the window still holds the days before it stopped (the baseline of zeros no longer
+    // makes a drop then), as the poll's outcomes keep saying `missing`. Only a metric that arrived daily before it
+    // stopped counts (the median count of the days before is above zero), not one that reports now and then.
+    if (c === 0) {
       let last = Math.min(iE, frame.length - 1);
       while (last >= 0 && countAt(last) === 0) last--;
       const missingDays = iE - last;
       const k = missingPollsOf(input.source);
-      if (last >= 0 && missingDays >= k) {
+      const before: number[] = [];
+      for (let i = Math.max(0, last - o.baselineDays + 1); i <= last; i++) before.push(countAt(i));
+      const usual = median(before);
+      if (last >= 0 && missingDays >= k && usual > 0 && (fired || before.length >= o.minHistory)) {
         const since = dayString(frame.startDay + last + 1);
         return [
           {
@@ -131,12 +129,12 @@ export const volumeDrop: Detector<VolumeDropOptions> = {
               consecutiveDays: missingDays,
               since,
               lastDay: dayString(frame.startDay + last),
-              usualCount: round6(med),
+              usualCount: round6(usual),
               stopped: true,
               emptyResponse: empty,
             },
             explanation:
-              `${metric.name}: none of the ${formatNumber(med)} entities that usually report it has sent a value ` +
+              `${metric.name}: none of the ${formatNumber(usual)} entities that usually report it has sent a value ` +
               `for ${missingDays} days (last on ${dayString(frame.startDay + last)}), and no error explains it: ` +
               `the metric is gone from the data, as when the upstream removes or renames it. Features built on it ` +
               `stay blocked until someone records a decision (upwatch accept).`,
@@ -144,6 +142,14 @@ export const volumeDrop: Detector<VolumeDropOptions> = {
         ];
       }
     }
+    if (!fired) return [];
+    const stopped = c === 0;
+    let onset = iE;
+    for (let i = iE - 1; i > baseFrom; i--) {
+      if (i < frame.length && countAt(i) > (1 - o.minDrop) * med) break;
+      onset = i;
+    }
+    const day = dayString(expectedDay);
     const explanation = stopped
       ? `${metric.name}: no entity reported ${day}` +
         (empty ? ' (the upstream answered with no data for it)' : '') +
