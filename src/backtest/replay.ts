@@ -1,7 +1,7 @@
 // Replays a history one day at a time through runDetectors and the same findings lifecycle a poll applies
 // (planLifecycle, records kept in memory), and reports each finding on the day it would have opened, escalated,
 // reopened or resolved.
-import type { ContractSet, MetricContract, SourceContract } from '../core/contract.js';
+import type { ContractSet, MetricContract, MetricKind, SourceContract } from '../core/contract.js';
 import type { Detector, MetricHistory, SeriesPoint } from '../core/detector.js';
 import type { Evidence, Finding } from '../core/finding.js';
 import type { FindingLifecycle, FindingResolution } from '../core/finding-lifecycle.js';
@@ -59,6 +59,11 @@ export interface ReplayOptions {
   /** Days replayed before the first evaluation (nothing can be judged on day one). */
   warmupDays?: number;
   onProgress?: (done: number, total: number) => void;
+  /**
+   * A metric no contract declares was read as another kind than `count` (a 0..1 ratio), once its kind is fixed
+   * after KIND_DAYS days of history.
+   */
+  onKind?: (source: string, metric: string, kind: MetricKind) => void;
   onFinding?: (f: BacktestFinding) => void;
   /** Every finding of every replayed day (benchmarks score entity-level detection from it). */
   onDay?: (dataDay: string, source: string, findings: readonly Finding[]) => void;
@@ -93,6 +98,27 @@ export function defaultSource(name: string, metrics: readonly string[]): SourceC
     checks: {},
     location,
   };
+}
+
+/** Days of a metric's history after which the kind read from it is fixed. */
+export const KIND_DAYS = 14;
+
+/**
+ * The kind a metric's values suggest when no contract declares one: `ratio` when every value lies in [0, 1] and at
+ * least one is not whole (a share, a rate), otherwise `count` (the backtest's default).
+ *
+ * @example
+ * inferKind([0.04, 0.12, 0.07]) // 'ratio'
+ * inferKind([0, 1, 1, 0]) // 'count' (flags or small counts)
+ */
+export function inferKind(values: Iterable<number>): MetricKind {
+  let fraction = false;
+  for (const v of values) {
+    if (Number.isNaN(v)) continue;
+    if (v < 0 || v > 1) return 'count';
+    if (!Number.isInteger(v)) fraction = true;
+  }
+  return fraction ? 'ratio' : 'count';
 }
 
 function lowerBound(days: number[], d: number): number {
@@ -221,8 +247,42 @@ export function replayFindings(set: HistorySet, options: ReplayOptions = {}): Re
           ],
         }
       : defaultSource(name, names);
-    return { name, metrics, source, regimes: new Map<string, string>(), polls: [] as PollRecord[] };
+    // Undeclared metrics get their kind from their own first days: a 0..1 fraction reads as a ratio, so a ×100
+    // (a fraction become a percent) is measured on the ratio's scale instead of through a count's log(1 + x).
+    const inferring = new Map(
+      names
+        .filter((m) => !declared?.metrics.some((d) => d.name === m))
+        .map((m) => [m, Math.min(...[...metrics.get(m)!.values()].map((c) => c.days[0] ?? Infinity))]),
+    );
+    return {
+      name,
+      metrics,
+      source,
+      inferring,
+      regimes: new Map<string, string>(),
+      polls: [] as PollRecord[],
+    };
   });
+  /** Set the kind of the metrics still being read, as of data day `d` (fixed after KIND_DAYS days). */
+  const readKinds = (src: (typeof sources)[number], d: number) => {
+    for (const [metric, first] of src.inferring) {
+      if (first > d) continue;
+      const values: number[] = [];
+      for (const cols of src.metrics.get(metric)!.values())
+        for (let i = 0; i < cols.days.length && cols.days[i]! <= d; i++) values.push(cols.values[i]!);
+      const kind = inferKind(values);
+      const current = src.source.metrics.find((m) => m.name === metric)!;
+      if (current.kind !== kind)
+        src.source = {
+          ...src.source,
+          metrics: src.source.metrics.map((m) => (m.name === metric ? { ...m, kind } : m)),
+        };
+      if (d - first + 1 >= KIND_DAYS) {
+        src.inferring.delete(metric);
+        if (kind !== 'count') options.onKind?.(src.name, metric, kind);
+      }
+    }
+  };
   const total = set.maxDay - set.minDay + 1;
   for (let d = set.minDay; d <= set.maxDay; d++) {
     options.onProgress?.(d - set.minDay + 1, total);
@@ -230,6 +290,7 @@ export function replayFindings(set: HistorySet, options: ReplayOptions = {}): Re
     const pollDay = dayString(d + 1);
     const now = new Date(`${pollDay}T06:00:00.000Z`);
     for (const src of sources) {
+      readKinds(src, d);
       const histories = new Map<string, MetricHistory>();
       for (const [metric, entities] of src.metrics) {
         const map = new Map<string, readonly SeriesPoint[]>();

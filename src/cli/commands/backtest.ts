@@ -109,6 +109,12 @@ export function registerBacktest(program: Command, io: CliIO, state: CommandStat
             lastReport = Date.now();
             io.stderr(`day ${done}/${total}\n`);
           },
+          onKind: (source, metric, kind) => {
+            if (progress)
+              io.stderr(
+                `${source}/${metric}: every value of its first days lies in 0..1 and not all are whole: read as a ${kind} (declare its kind in a contract to change that)\n`,
+              );
+          },
           onFinding: (f) => {
             if (f.event !== 'resolved') counts[f.severity]++;
             io.stdout(flags.format === 'json' ? `${JSON.stringify(backtestJson(f))}\n` : textLine(f));
