@@ -38,7 +38,11 @@ export const volumeDrop: Detector<VolumeDropOptions> = {
     'Counts the entities that reported the day expected by now (learned from when periods usually arrive) and ' +
     'compares with the 28-day counts: when the source declares its entities the comparison is exact and lists what ' +
     'is missing; otherwise a robust z on ln(count) ≤ −4 fires. A metric that stops arriving (no entity at all, or ' +
-    'HTTP 200 with an empty `data`) is reported as stopped, which suppresses freeze and scale findings on it.',
+    'HTTP 200 with an empty `data`) is reported as stopped, which suppresses freeze and scale findings on it. ' +
+    'When no entity has sent it for as many days as `deprecation-runtime` waits (`missingPolls`, default 2) and it ' +
+    'used to arrive daily, it blocks as `metric-missing-from-data` (class deprecation, a held change) from the data ' +
+    'alone, so a backtest without poll outcomes concludes as a poll does; on a poll it merges with the runtime ' +
+    "check's finding of the same metric.",
   class: 'volume',
   stage: 'volume',
   scope: 'metric',

@@ -64,7 +64,7 @@ export function registerBacktest(program: Command, io: CliIO, state: CommandStat
     )
     .option(
       '--contracts <dir>',
-      'contracts directory (metric kinds and check overrides); default: every metric a count',
+      'contracts directory (metric kinds and check overrides); default: every metric a count, or a ratio when its first 14 days are 0..1 fractions',
     )
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
     .option('--no-progress', 'do not report progress on stderr')
