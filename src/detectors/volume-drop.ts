@@ -130,6 +130,7 @@ export const volumeDrop: Detector<VolumeDropOptions> = {
             onset: since,
             evidence: {
               channel: 'missing-data',
+              dataOnly: true,
               consecutiveDays: missingDays,
               since,
               lastDay: dayString(frame.startDay + last),
