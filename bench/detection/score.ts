@@ -22,6 +22,9 @@ export function kindOf(f: Pick<Finding, 'class' | 'rule' | 'evidence'>): Kind {
     case 'volume':
     case 'freshness':
       return 'volume';
+    case 'deprecation':
+      // A metric gone from the data for every entity, concluded from the values alone (volume-drop).
+      return f.rule === 'metric-missing-from-data' ? 'volume' : 'other';
     case 'drift':
       return 'drift';
     case 'schema':
