@@ -267,9 +267,11 @@ export function replayFindings(set: HistorySet, options: ReplayOptions = {}): Re
   const readKinds = (src: (typeof sources)[number], d: number) => {
     for (const [metric, first] of src.inferring) {
       if (first > d) continue;
+      // Only the metric's first KIND_DAYS days count, however late the replay starts judging (warm-up).
+      const until = Math.min(d, first + KIND_DAYS - 1);
       const values: number[] = [];
       for (const cols of src.metrics.get(metric)!.values())
-        for (let i = 0; i < cols.days.length && cols.days[i]! <= d; i++) values.push(cols.values[i]!);
+        for (let i = 0; i < cols.days.length && cols.days[i]! <= until; i++) values.push(cols.values[i]!);
       const kind = inferKind(values);
       const current = src.source.metrics.find((m) => m.name === metric)!;
       if (current.kind !== kind)
