@@ -98,8 +98,8 @@ export type { Regime } from './store/regimes.js';
 export { readHistoryFile } from './backtest/history-file.js';
 export type { HistoryRow } from './backtest/history-file.js';
 export { HistorySet } from './backtest/history-set.js';
-export { replayHistory } from './backtest/replay.js';
-export type { BacktestFinding, ReplayOptions } from './backtest/replay.js';
+export { inferKind, replayFindings, replayHistory } from './backtest/replay.js';
+export type { BacktestFinding, ReplayOptions, ReplayResult } from './backtest/replay.js';
 export { runDemo } from './demo/run-demo.js';
 export type {
   DemoDay,

@@ -7,6 +7,7 @@ import { generatePanel, panelRows, type PanelSpec } from './generate.js';
 import { entityHitCollector, scoreSeeds, TYPES, type Score, type SeedResult } from './score.js';
 import { measureDetectionPass } from './speed.js';
 import { measureBacktest1M } from './backtest-1m.js';
+import { formatHold, runHoldCases, type HoldScore } from './hold.js';
 
 /** Calibration seeds (tune defaults on these only) and held-out test seeds. */
 export const CALIBRATION_SEEDS = Array.from({ length: 50 }, (_, i) => i + 1);
@@ -103,7 +104,7 @@ export function runDetectionBench(
     speed?: boolean;
     log?: (s: string) => void;
   } = {},
-): { score: Score; speed?: ReturnType<typeof measureDetectionPass> } {
+): { score: Score; hold: HoldScore; speed?: ReturnType<typeof measureDetectionPass> } {
   const log = options.log ?? ((s: string) => console.log(s));
   const all = options.calibration ? CALIBRATION_SEEDS : TEST_SEEDS;
   const skip = options.skip ?? 0;
@@ -116,6 +117,9 @@ export function runDetectionBench(
   }
   const score = scoreSeeds(results);
   log(formatScore(options.calibration ? 'calibration seeds' : 'test seeds', score));
+  const hold = runHoldCases(seeds);
+  log('');
+  log(formatHold(hold));
   let speed;
   if (options.speed !== false) {
     speed = measureDetectionPass(3);
@@ -124,7 +128,7 @@ export function runDetectionBench(
       `speed: one detection pass over ${speed.series.toLocaleString('en-US')} series × ${speed.days} days: wall ${speed.ms.map((x) => x.toFixed(0)).join(' / ')} ms, CPU ${speed.cpuMs.map((x) => x.toFixed(0)).join(' / ')} ms (${speed.findings} findings)`,
     );
   }
-  return { score, ...(speed ? { speed } : {}) };
+  return { score, hold, ...(speed ? { speed } : {}) };
 }
 
 /**

@@ -22,6 +22,9 @@ export function kindOf(f: Pick<Finding, 'class' | 'rule' | 'evidence'>): Kind {
     case 'volume':
     case 'freshness':
       return 'volume';
+    case 'deprecation':
+      // A metric gone from the data for every entity, concluded from the values alone (volume-drop).
+      return f.rule === 'metric-missing-from-data' ? 'volume' : 'other';
     case 'drift':
       return 'drift';
     case 'schema':
@@ -168,6 +171,8 @@ export function scoreSeeds(results: SeedResult[]): Score {
     const list: Episode[] = [];
     for (const ev of r.events) {
       const t = daysBetween(START, ev.dataDay);
+      // The end of an episode is not a new one (the replay reports resolutions as a poll would).
+      if (ev.event === 'resolved') continue;
       if (ev.event === 'escalated') {
         const ep = episodes.get(ev.fingerprint);
         // One finding per (metric, class): an escalation caused by an injection that began meanwhile belongs to

@@ -1,9 +1,13 @@
-// Replays a history one day at a time through runDetectors, as daily polls would have, and reports each finding
-// on the day it would first have fired (or escalated).
-import type { ContractSet, MetricContract, SourceContract } from '../core/contract.js';
+// Replays a history one day at a time through runDetectors and the same findings lifecycle a poll applies
+// (planLifecycle, records kept in memory), and reports each finding on the day it would have opened, escalated,
+// reopened or resolved.
+import type { ContractSet, MetricContract, MetricKind, SourceContract } from '../core/contract.js';
 import type { Detector, MetricHistory, SeriesPoint } from '../core/detector.js';
-import { compareSeverity, type Evidence, type Finding } from '../core/finding.js';
+import type { Evidence, Finding } from '../core/finding.js';
+import type { FindingLifecycle, FindingResolution } from '../core/finding-lifecycle.js';
+import type { FindingRecord } from '../core/finding-record.js';
 import type { PollRecord } from '../core/observation.js';
+import { planLifecycle, type FindingChange } from '../findings/lifecycle.js';
 import { parseTemplate } from '../core/secret.js';
 import { runDetectors } from '../detectors/run.js';
 import { regimeChanges } from '../detectors/regime.js';
@@ -28,18 +32,38 @@ export interface BacktestFinding {
   explanation: string;
   evidence: Evidence;
   fingerprint: string;
-  /** `new` the first time, `escalated` when its severity rose, `reopened` after it had resolved. */
-  event: 'new' | 'escalated' | 'reopened';
+  /**
+   * `new` the first time, `escalated` when its severity rose, `reopened` after it had resolved, `resolved` when the
+   * lifecycle ended the episode (a condition absent for the configured good polls, or a held change reverted), as a
+   * poll would. A change (see `lifecycleOf`) that the detectors no longer see holds: no `resolved` event.
+   */
+  event: 'new' | 'escalated' | 'reopened' | 'resolved';
+  /** `change` findings hold until the upstream reverts or someone decides; `condition`s resolve by absence. */
+  lifecycle: FindingLifecycle;
+  /** How a `resolved` event ended the episode. */
+  resolution?: FindingResolution;
+}
+
+/** What a replay ends with: the events in order, and every fingerprint's latest episode as a poll's store holds it. */
+export interface ReplayResult {
+  events: BacktestFinding[];
+  /** Latest episode per fingerprint at the end of the replay (open, or resolved). */
+  records: FindingRecord[];
 }
 
 export interface ReplayOptions {
   contracts?: ContractSet;
   detectors?: readonly Detector<Record<string, unknown>>[];
-  /** Days without a finding after which it counts as resolved (a later one is reported again). */
-  resolveAfterDays?: number;
+  /** Consecutive good polls without a condition before it resolves (default: the poll's, 2). Changes hold. */
+  resolveAfterGoodPolls?: number;
   /** Days replayed before the first evaluation (nothing can be judged on day one). */
   warmupDays?: number;
   onProgress?: (done: number, total: number) => void;
+  /**
+   * A metric no contract declares was read as another kind than `count` (a 0..1 ratio), once its kind is fixed
+   * after KIND_DAYS days of history.
+   */
+  onKind?: (source: string, metric: string, kind: MetricKind) => void;
   onFinding?: (f: BacktestFinding) => void;
   /** Every finding of every replayed day (benchmarks score entity-level detection from it). */
   onDay?: (dataDay: string, source: string, findings: readonly Finding[]) => void;
@@ -76,6 +100,27 @@ export function defaultSource(name: string, metrics: readonly string[]): SourceC
   };
 }
 
+/** Days of a metric's history after which the kind read from it is fixed. */
+export const KIND_DAYS = 14;
+
+/**
+ * The kind a metric's values suggest when no contract declares one: `ratio` when every value lies in [0, 1] and at
+ * least one is not whole (a share, a rate), otherwise `count` (the backtest's default).
+ *
+ * @example
+ * inferKind([0.04, 0.12, 0.07]) // 'ratio'
+ * inferKind([0, 1, 1, 0]) // 'count' (flags or small counts)
+ */
+export function inferKind(values: Iterable<number>): MetricKind {
+  let fraction = false;
+  for (const v of values) {
+    if (Number.isNaN(v)) continue;
+    if (v < 0 || v > 1) return 'count';
+    if (!Number.isInteger(v)) fraction = true;
+  }
+  return fraction ? 'ratio' : 'count';
+}
+
 function lowerBound(days: number[], d: number): number {
   let lo = 0;
   let hi = days.length;
@@ -87,17 +132,106 @@ function lowerBound(days: number[], d: number): number {
   return lo;
 }
 
+function eventOf(
+  rec: Pick<
+    FindingRecord,
+    'rule' | 'severity' | 'class' | 'source' | 'metric' | 'entities' | 'entityShare' | 'onset'
+  >,
+  extra: {
+    detectedOn: string;
+    dataDay: string;
+    explanation: string;
+    evidence: Evidence;
+    fingerprint: string;
+    event: BacktestFinding['event'];
+    lifecycle: FindingLifecycle;
+    resolution?: FindingResolution;
+  },
+): BacktestFinding {
+  return {
+    rule: rec.rule,
+    severity: rec.severity,
+    class: rec.class,
+    source: rec.source,
+    ...(rec.metric ? { metric: rec.metric } : {}),
+    entities: rec.entities,
+    ...(rec.entityShare !== undefined ? { entityShare: rec.entityShare } : {}),
+    onset: rec.onset,
+    ...extra,
+  };
+}
+
+/** The event a lifecycle change is reported as (undefined: nothing to report, as a poll would send nothing). */
+function eventOfChange(change: FindingChange, pollDay: string, dataDay: string): BacktestFinding | undefined {
+  const at = { detectedOn: pollDay, dataDay };
+  switch (change.kind) {
+    case 'opened': {
+      const r = change.record;
+      return eventOf(r, {
+        ...at,
+        explanation: r.explanation,
+        evidence: r.evidence,
+        fingerprint: r.fingerprint,
+        event: r.episode > 1 ? 'reopened' : 'new',
+        lifecycle: r.lifecycle,
+      });
+    }
+    case 'escalated':
+      return eventOf(change.after, {
+        ...at,
+        explanation: change.after.explanation,
+        evidence: change.after.evidence,
+        fingerprint: change.after.fingerprint,
+        event: 'escalated',
+        lifecycle: change.after.lifecycle,
+      });
+    case 'resolved': {
+      const a = change.after;
+      const resolution = a.resolution ?? 'absent';
+      const why =
+        resolution === 'reverted'
+          ? `the upstream returned to the old scale on ${change.revertedOn ?? dataDay}`
+          : `absent for ${a.goodPollsSinceAbsent} consecutive good polls`;
+      return eventOf(a, {
+        ...at,
+        explanation: `Resolved: ${why}. It was: ${a.explanation}`,
+        evidence: a.evidence,
+        fingerprint: a.fingerprint,
+        event: 'resolved',
+        lifecycle: a.lifecycle,
+        resolution,
+      });
+    }
+    default:
+      return undefined;
+  }
+}
+
 /**
- * Replay `set` day by day and return the findings in the order they would have fired.
+ * Replay `set` day by day and return the findings in the order they would have fired, resolved or reopened.
  *
  * @example
  * const findings = replayHistory(set, { contracts });
  */
 export function replayHistory(set: HistorySet, options: ReplayOptions = {}): BacktestFinding[] {
-  const resolveAfter = options.resolveAfterDays ?? 3;
+  return replayFindings(set, options).events;
+}
+
+/**
+ * Replay `set` day by day through the detectors and the poll's findings lifecycle (`planLifecycle`, the records
+ * kept in a Map instead of SQLite), so a held change stays held here exactly as it does under `poll`.
+ *
+ * @example
+ * const { events, records } = replayFindings(set, { contracts });
+ * records.filter((r) => r.status !== 'resolved') // what a poll's store would hold open at the end
+ */
+export function replayFindings(set: HistorySet, options: ReplayOptions = {}): ReplayResult {
   const warmup = options.warmupDays ?? 1;
   const out: BacktestFinding[] = [];
-  if (!Number.isFinite(set.minDay)) return out;
+  /** Latest episode per fingerprint, per source (the store of a poll, in memory). */
+  const records = new Map<string, Map<string, FindingRecord>>();
+  let nextId = 1;
+  if (!Number.isFinite(set.minDay)) return { events: out, records: [] };
   const sources = [...set.sources.entries()].map(([name, metrics]) => {
     const declared = options.contracts?.sources.find((s) => s.name === name);
     const names = [...metrics.keys()];
@@ -113,9 +247,44 @@ export function replayHistory(set: HistorySet, options: ReplayOptions = {}): Bac
           ],
         }
       : defaultSource(name, names);
-    return { name, metrics, source, regimes: new Map<string, string>(), polls: [] as PollRecord[] };
+    // Undeclared metrics get their kind from their own first days: a 0..1 fraction reads as a ratio, so a ×100
+    // (a fraction become a percent) is measured on the ratio's scale instead of through a count's log(1 + x).
+    const inferring = new Map(
+      names
+        .filter((m) => !declared?.metrics.some((d) => d.name === m))
+        .map((m) => [m, Math.min(...[...metrics.get(m)!.values()].map((c) => c.days[0] ?? Infinity))]),
+    );
+    return {
+      name,
+      metrics,
+      source,
+      inferring,
+      regimes: new Map<string, string>(),
+      polls: [] as PollRecord[],
+    };
   });
-  const state = new Map<string, { severity: Finding['severity']; lastSeen: number }>();
+  /** Set the kind of the metrics still being read, as of data day `d` (fixed after KIND_DAYS days). */
+  const readKinds = (src: (typeof sources)[number], d: number) => {
+    for (const [metric, first] of src.inferring) {
+      if (first > d) continue;
+      // Only the metric's first KIND_DAYS days count, however late the replay starts judging (warm-up).
+      const until = Math.min(d, first + KIND_DAYS - 1);
+      const values: number[] = [];
+      for (const cols of src.metrics.get(metric)!.values())
+        for (let i = 0; i < cols.days.length && cols.days[i]! <= until; i++) values.push(cols.values[i]!);
+      const kind = inferKind(values);
+      const current = src.source.metrics.find((m) => m.name === metric)!;
+      if (current.kind !== kind)
+        src.source = {
+          ...src.source,
+          metrics: src.source.metrics.map((m) => (m.name === metric ? { ...m, kind } : m)),
+        };
+      if (d - first + 1 >= KIND_DAYS) {
+        src.inferring.delete(metric);
+        if (kind !== 'count') options.onKind?.(src.name, metric, kind);
+      }
+    }
+  };
   const total = set.maxDay - set.minDay + 1;
   for (let d = set.minDay; d <= set.maxDay; d++) {
     options.onProgress?.(d - set.minDay + 1, total);
@@ -123,6 +292,7 @@ export function replayHistory(set: HistorySet, options: ReplayOptions = {}): Bac
     const pollDay = dayString(d + 1);
     const now = new Date(`${pollDay}T06:00:00.000Z`);
     for (const src of sources) {
+      readKinds(src, d);
       const histories = new Map<string, MetricHistory>();
       for (const [metric, entities] of src.metrics) {
         const map = new Map<string, readonly SeriesPoint[]>();
@@ -156,36 +326,25 @@ export function replayHistory(set: HistorySet, options: ReplayOptions = {}): Bac
         ...(options.detectors ? { detectors: options.detectors } : {}),
       });
       options.onDay?.(dayString(d), src.name, findings);
-      for (const f of findings) {
-        const prev = state.get(f.fingerprint);
-        let event: BacktestFinding['event'] | undefined;
-        if (!prev) event = 'new';
-        else if (d - prev.lastSeen > resolveAfter) event = 'reopened';
-        else if (compareSeverity(f.severity, prev.severity) > 0) event = 'escalated';
-        const severity =
-          !prev || event === 'reopened'
-            ? f.severity
-            : compareSeverity(f.severity, prev.severity) > 0
-              ? f.severity
-              : prev.severity;
-        state.set(f.fingerprint, { severity, lastSeen: d });
-        if (!event) continue;
-        const bf: BacktestFinding = {
-          rule: f.rule,
-          severity: f.severity,
-          class: f.class,
-          source: f.source,
-          ...(f.metric ? { metric: f.metric } : {}),
-          entities: f.entities,
-          ...(f.entityShare !== undefined ? { entityShare: f.entityShare } : {}),
-          onset: f.onset,
-          detectedOn: pollDay,
-          dataDay: dayString(d),
-          explanation: f.explanation,
-          evidence: f.evidence,
-          fingerprint: f.fingerprint,
-          event,
-        };
+      let mine = records.get(src.name);
+      if (!mine) records.set(src.name, (mine = new Map<string, FindingRecord>()));
+      const store = mine;
+      const changes = planLifecycle({
+        active: [...store.values()].filter((r) => r.status !== 'resolved'),
+        lastEpisode: (fp) => store.get(fp)?.episode ?? 0,
+        findings,
+        pollOutcome: 'ok',
+        now,
+        ...(options.resolveAfterGoodPolls !== undefined
+          ? { options: { resolveAfterGoodPolls: options.resolveAfterGoodPolls } }
+          : {}),
+      });
+      for (const change of changes) {
+        const rec: FindingRecord =
+          change.kind === 'opened' ? { ...change.record, id: nextId++ } : change.after;
+        store.set(rec.fingerprint, rec);
+        const bf = eventOfChange(change, pollDay, dayString(d));
+        if (!bf) continue;
         out.push(bf);
         options.onFinding?.(bf);
       }
@@ -194,5 +353,5 @@ export function replayHistory(set: HistorySet, options: ReplayOptions = {}): Bac
       }
     }
   }
-  return out;
+  return { events: out, records: [...records.values()].flatMap((m) => [...m.values()]) };
 }

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { panelScale } from './panel-scale.js';
 import { burst, countSeries, historyOf, rescale } from './testing/series.js';
-import { seeded } from './testing/random.js';
+import { normal, seeded } from './testing/random.js';
 import { runOn } from './testing/input.js';
 
 function panel(seed: number, n: number, edit: (values: number[], e: number) => number[] = (v) => v) {
@@ -137,5 +137,31 @@ describe('panel-scale', () => {
       ),
       { numRuns: 25 },
     );
+  });
+});
+
+// Issue 13: a noisy 0..1 share (≈0.01–0.2 per page) multiplied by 100 was named ≈×10 when read as a count: log(1 + x)
+// compresses values below 1. A baseline of fractions is read from raw ratios whatever the declared kind.
+describe('panel-scale on a 0..1 share that became a percent', () => {
+  function shares(seed: number, from: number) {
+    const r = seeded(seed);
+    const series: Record<string, number[]> = {};
+    for (let e = 0; e < 40; e++) {
+      const base = 0.01 + 0.15 * r();
+      series[`p${String(e).padStart(2, '0')}`] = Array.from({ length: 60 }, (_, t) => {
+        const v = Math.min(0.99, Math.round(base * Math.exp(0.35 * normal(r)) * 1e4) / 1e4);
+        return t >= from ? Math.round(v * 1e4) / 100 : v;
+      });
+    }
+    return historyOf(series);
+  }
+  it.each([
+    { kind: 'count' as const, seed: 7 },
+    { kind: 'count' as const, seed: 8 },
+    { kind: 'ratio' as const, seed: 7 },
+  ])('declared $kind (seed $seed) → ×100, block', ({ kind, seed }) => {
+    const [d] = runOn(panelScale, shares(seed, 58), { kind });
+    expect(d).toMatchObject({ severity: 'block', evidence: { factor: 100 } });
+    expect(d!.explanation).toMatch(/≈×100 /);
   });
 });

@@ -205,4 +205,35 @@ describe('runDetectors', () => {
       }
     },
   );
+
+  // Poll and replay reach one conclusion for a metric gone from the data; on the poll path the runtime
+  // evidence (poll outcomes) and the data-only one (volume-drop) name the same finding once.
+  it.each([
+    { name: 'poll (outcomes per entity say missing)', withOutcomes: true, perEntity: true },
+    { name: 'poll (one outcome for the metric says missing)', withOutcomes: true, perEntity: false },
+    { name: 'replay (no poll outcomes)', withOutcomes: false, perEntity: false },
+  ])('a metric every entity stopped sending blocks once: $name', ({ withOutcomes, perEntity }) => {
+    const m = metricOf();
+    const series = { p1: clean(1).slice(0, 58), p2: clean(2).slice(0, 58), p3: clean(3).slice(0, 58) };
+    const outcomes = withOutcomes
+      ? {
+          metricOutcomes: (perEntity ? ['p1', 'p2', 'p3'] : [undefined]).map((entity) => ({
+            metric: m.name,
+            ...(entity ? { entity } : {}),
+            status: 'missing' as const,
+          })),
+        }
+      : {};
+    const found = run(m, series, {
+      polls: [pollOf(1, '2026-03-05T07:00:00Z', outcomes), pollOf(2, '2026-03-06T07:00:00Z', outcomes)],
+    }).filter((f) => f.metric === m.name && f.severity !== 'info');
+    expect(found.map((f) => [f.rule, f.class, f.severity])).toEqual([
+      ['metric-missing-from-data', 'deprecation', 'block'],
+    ]);
+    expect(found[0]!.explanation).not.toMatch(/Other checks saw the same/);
+    // On a poll the runtime evidence words it (its poll outcomes, a known replacement); from data alone, volume-drop.
+    expect(found[0]!.explanation).toMatch(
+      withOutcomes ? /returned no data for metric m/ : /gone from the data/,
+    );
+  });
 });

@@ -63,6 +63,12 @@ const RULE_RANK: Record<string, number> = {
   'distribution-drift': 0,
 };
 const rankOf = (rule: string): number => RULE_RANK[rule] ?? 1;
+/**
+ * 1 for a conclusion drawn from the stored values alone (`evidence.dataOnly`, e.g. volume-drop's
+ * metric-missing-from-data): on a poll, the runtime draft of the same finding (its poll outcomes, its known
+ * replacement) explains it better.
+ */
+const dataOnly = (d: FindingDraft): number => (d.evidence['dataOnly'] === true ? 1 : 0);
 
 interface Tagged {
   draft: FindingDraft;
@@ -331,6 +337,7 @@ export function suppressAndMerge(tagged: readonly Tagged[]): FindingDraft[] {
       (a, b) =>
         compareSeverity(b.draft.severity, a.draft.severity) ||
         rankOf(b.draft.rule) - rankOf(a.draft.rule) ||
+        dataOnly(a.draft) - dataOnly(b.draft) ||
         b.draft.entities.length - a.draft.entities.length ||
         a.order - b.order,
     )[0]!;

@@ -21,8 +21,8 @@ describe('volume-drop', () => {
       count: 12,
     },
     {
-      name: 'metric stopped arriving 2 days ago',
-      h: panel(20, 38, () => false),
+      name: 'metric stopped arriving yesterday',
+      h: panel(20, 39, () => false),
       now: nowAfter(40),
       stopped: true,
       count: 0,
@@ -32,6 +32,82 @@ describe('volume-drop', () => {
     expect(d?.severity).toBe('warn');
     expect(d?.evidence['stopped']).toBe(stopped);
     expect(d?.evidence['count']).toBe(count);
+  });
+
+  // Issue 13: a metric gone from the data for every entity blocks after as many days as a poll waits for
+  // `metric-missing-from-data` (deprecation-runtime's missingPolls), whether or not poll outcomes exist.
+  it.each([
+    {
+      name: 'stopped 1 day, default missingPolls 2',
+      stop: 39,
+      k: undefined,
+      rule: 'volume-drop',
+      severity: 'warn',
+    },
+    {
+      name: 'stopped 2 days, default missingPolls 2',
+      stop: 38,
+      k: undefined,
+      rule: 'metric-missing-from-data',
+      severity: 'block',
+    },
+    { name: 'stopped 9 days', stop: 31, k: undefined, rule: 'metric-missing-from-data', severity: 'block' },
+    { name: 'stopped 2 days, missingPolls 3', stop: 38, k: 3, rule: 'volume-drop', severity: 'warn' },
+    {
+      name: 'stopped 3 days, missingPolls 3',
+      stop: 37,
+      k: 3,
+      rule: 'metric-missing-from-data',
+      severity: 'block',
+    },
+  ])('every entity gone: $name → $severity $rule', ({ stop, k, rule, severity }) => {
+    const drafts = runOn(
+      volumeDrop,
+      panel(20, stop, () => false),
+      {
+        now: nowAfter(40),
+        ...(k ? { source: { checks: { 'deprecation-runtime': { options: { missingPolls: k } } } } } : {}),
+      },
+    );
+    expect(drafts.map((d) => [d.rule, d.severity])).toEqual([[rule, severity]]);
+    if (rule === 'metric-missing-from-data') {
+      const d = drafts[0]!;
+      expect(d.class).toBe('deprecation');
+      expect(d.evidence['consecutiveDays']).toBe(40 - stop);
+      expect(d.onset).toBe(panel(1, stop + 1, () => false).entities.get('p0')![stop]!.day);
+      expect(d.explanation).toMatch(/none of the 20 entities .* for \d+ days .*gone from the data/);
+    }
+  });
+
+  it('still blocks a metric gone for longer than its baseline (the window still holds the days before)', () => {
+    const [d] = runOn(
+      volumeDrop,
+      panel(20, 20, () => false),
+      { now: nowAfter(60) },
+    );
+    expect(d).toMatchObject({
+      rule: 'metric-missing-from-data',
+      severity: 'block',
+      evidence: { consecutiveDays: 40 },
+    });
+  });
+
+  it('does not block a metric that reports once a week', () => {
+    const drafts = runOn(
+      volumeDrop,
+      panel(20, 40, (_e, d) => d % 7 !== 0),
+      { now: nowAfter(40) },
+    );
+    expect(drafts.filter((d) => d.severity === 'block')).toEqual([]);
+  });
+
+  it('does not block when only some entities stopped', () => {
+    const drafts = runOn(
+      volumeDrop,
+      panel(20, 40, (e, d) => e < 15 && d >= 30),
+      { now: nowAfter(40) },
+    );
+    expect(drafts.every((d) => d.severity !== 'block')).toBe(true);
   });
 
   it('flags HTTP 200 with no data for the metric', () => {

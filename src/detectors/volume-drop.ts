@@ -6,6 +6,17 @@ import { dayNumberOfDate, dayString } from './stats/days.js';
 import { MAD_TO_SD, mad, median } from './stats/robust.js';
 import { formatNumber } from './stats/units.js';
 
+/** Default of `deprecation-runtime`'s `missingPolls`: the same number of missing days blocks from data alone. */
+export const DEFAULT_MISSING_POLLS = 2;
+
+/** The `missingPolls` a source sets for `deprecation-runtime` (a poll path and a data-only path wait alike). */
+function missingPollsOf(source: {
+  checks: Record<string, { options?: Record<string, unknown> } | undefined>;
+}): number {
+  const v = source.checks['deprecation-runtime']?.options?.['missingPolls'];
+  return typeof v === 'number' && Number.isInteger(v) && v >= 1 ? v : DEFAULT_MISSING_POLLS;
+}
+
 export interface VolumeDropOptions {
   /** Robust z on ln(count+1) below which the count is a drop. */
   z: number;
@@ -27,7 +38,11 @@ export const volumeDrop: Detector<VolumeDropOptions> = {
     'Counts the entities that reported the day expected by now (learned from when periods usually arrive) and ' +
     'compares with the 28-day counts: when the source declares its entities the comparison is exact and lists what ' +
     'is missing; otherwise a robust z on ln(count) ≤ −4 fires. A metric that stops arriving (no entity at all, or ' +
-    'HTTP 200 with an empty `data`) is reported as stopped, which suppresses freeze and scale findings on it.',
+    'HTTP 200 with an empty `data`) is reported as stopped, which suppresses freeze and scale findings on it. ' +
+    'When no entity has sent it for as many days as `deprecation-runtime` waits (`missingPolls`, default 2) and it ' +
+    'used to arrive daily, it blocks as `metric-missing-from-data` (class deprecation, a held change) from the data ' +
+    'alone, so a backtest without poll outcomes concludes as a poll does; on a poll it merges with the runtime ' +
+    "check's finding of the same metric.",
   class: 'volume',
   stage: 'volume',
   scope: 'metric',
@@ -87,6 +102,50 @@ export const volumeDrop: Detector<VolumeDropOptions> = {
       const sd = Math.max(MAD_TO_SD * mad(counts.map((x) => Math.log(x + 1))), 0.05);
       zScore = (Math.log(c + 1) - Math.log(med + 1)) / sd;
       if (zScore <= -o.z && c <= (1 - o.minDrop) * med) fired = true;
+    }
+    // Every entity stopped: the metric is gone from the data. After as many days as a poll waits for
+    // `metric-missing-from-data` (deprecation-runtime's missingPolls), the data alone concludes the same, so a replay
+    // without poll outcomes blocks exactly like a poll does; the two drafts share a fingerprint and merge.
+    // It keeps saying so while the window still holds the days before it stopped (the baseline of zeros no longer
+    // makes a drop then), as the poll's outcomes keep saying `missing`. Only a metric that arrived daily before it
+    // stopped counts (the median count of the days before is above zero), not one that reports now and then.
+    if (c === 0) {
+      let last = Math.min(iE, frame.length - 1);
+      while (last >= 0 && countAt(last) === 0) last--;
+      const missingDays = iE - last;
+      const k = missingPollsOf(input.source);
+      const before: number[] = [];
+      for (let i = Math.max(0, last - o.baselineDays + 1); i <= last; i++) before.push(countAt(i));
+      const usual = median(before);
+      if (last >= 0 && missingDays >= k && usual > 0 && (fired || before.length >= o.minHistory)) {
+        const since = dayString(frame.startDay + last + 1);
+        return [
+          {
+            rule: 'metric-missing-from-data',
+            class: 'deprecation',
+            severity: 'block',
+            source: input.source.name,
+            metric: metric.name,
+            entities: frame.entities.map((s) => s.entity).sort(),
+            onset: since,
+            evidence: {
+              channel: 'missing-data',
+              dataOnly: true,
+              consecutiveDays: missingDays,
+              since,
+              lastDay: dayString(frame.startDay + last),
+              usualCount: round6(usual),
+              stopped: true,
+              emptyResponse: empty,
+            },
+            explanation:
+              `${metric.name}: none of the ${formatNumber(usual)} entities that usually report it has sent a value ` +
+              `for ${missingDays} days (last on ${dayString(frame.startDay + last)}), and no error explains it: ` +
+              `the metric is gone from the data, as when the upstream removes or renames it. Features built on it ` +
+              `stay blocked until someone records a decision (upwatch accept).`,
+          },
+        ];
+      }
     }
     if (!fired) return [];
     const stopped = c === 0;

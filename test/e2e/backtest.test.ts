@@ -31,6 +31,8 @@ describe('upwatch backtest', () => {
     expect(r.stdout).toMatch(/^2026-02-06 {2}block {2}panel-scale +shop\/revenue {2}onset 2026-02-05/m);
     expect(r.stdout).toMatch(/≈×100/);
     expect(r.stdout).toMatch(/backtest: 210 rows, 35 days replayed/);
+    // The same lifecycle as poll: the ×100 on revenue is a change and is still open (blocking) at the end.
+    expect(r.stdout).toMatch(/open at the end: [1-9]\d* block/);
     expect(r.stderr).toMatch(/read 210 rows; replaying/);
   });
 
@@ -77,6 +79,10 @@ describe('upwatch backtest', () => {
         ]),
       );
     expect(lines[1]!.evidence['factor']).toBe(100);
+    expect(lines.map((l) => (l as unknown as { lifecycle: string }).lifecycle)).toEqual([
+      'condition',
+      'change',
+    ]);
     expect(lines[1]!.evidence['absorbed']).toEqual(['unit-scale']);
   });
 

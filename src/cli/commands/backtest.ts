@@ -6,7 +6,7 @@ import { UpwatchError } from '../../core/errors.js';
 import { hasErrors, loadContracts } from '../../contracts/load.js';
 import { readHistoryFile } from '../../backtest/history-file.js';
 import { HistorySet } from '../../backtest/history-set.js';
-import { replayHistory, type BacktestFinding } from '../../backtest/replay.js';
+import { replayFindings, type BacktestFinding } from '../../backtest/replay.js';
 import { printError } from '../errors.js';
 import { EXIT, type CliIO } from '../io.js';
 import type { CommandState } from './index.js';
@@ -32,6 +32,8 @@ export function backtestJson(f: BacktestFinding): Record<string, unknown> {
     evidence: f.evidence,
     class: f.class,
     event: f.event,
+    lifecycle: f.lifecycle,
+    ...(f.resolution ? { resolution: f.resolution } : {}),
     fingerprint: f.fingerprint,
   };
 }
@@ -62,13 +64,15 @@ export function registerBacktest(program: Command, io: CliIO, state: CommandStat
     )
     .option(
       '--contracts <dir>',
-      'contracts directory (metric kinds and check overrides); default: every metric a count',
+      'contracts directory (metric kinds and check overrides); default: every metric a count, or a ratio when its first 14 days are 0..1 fractions',
     )
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
     .option('--no-progress', 'do not report progress on stderr')
     .addHelpText(
       'after',
-      '\nPrints each finding on the day it would have fired (first time, escalation, or reopening after 3 quiet days).\n' +
+      '\nPrints each finding on the day it would have fired (first time, escalation, reopening) or resolved, through the same\n' +
+        'findings lifecycle as poll: a condition resolves after 2 good polls without it; a change (a unit factor, a metric\n' +
+        'gone) holds until the upstream reverts. The summary says what is still open at the end.\n' +
         'Exit codes: 0 replay done (findings are data); 2 unreadable history, bad contracts or bad flags.\n',
     )
     .action(async (flags: BacktestFlags) => {
@@ -98,20 +102,34 @@ export function registerBacktest(program: Command, io: CliIO, state: CommandStat
         set.finish();
         if (progress) io.stderr(`read ${rows.toLocaleString('en-US')} rows; replaying…\n`);
         const counts = { block: 0, warn: 0, info: 0 };
-        replayHistory(set, {
+        const { records } = replayFindings(set, {
           ...(contracts ? { contracts } : {}),
           onProgress: (done, total) => {
             if (!progress || Date.now() - lastReport < 1000) return;
             lastReport = Date.now();
             io.stderr(`day ${done}/${total}\n`);
           },
+          onKind: (source, metric, kind) => {
+            if (progress)
+              io.stderr(
+                `${source}/${metric}: every value of its first days lies in 0..1 and not all are whole: read as a ${kind} (declare its kind in a contract to change that)\n`,
+              );
+          },
           onFinding: (f) => {
-            counts[f.severity]++;
+            if (f.event !== 'resolved') counts[f.severity]++;
             io.stdout(flags.format === 'json' ? `${JSON.stringify(backtestJson(f))}\n` : textLine(f));
           },
         });
         const days = Number.isFinite(set.minDay) ? set.maxDay - set.minDay + 1 : 0;
-        const summary = `backtest: ${rows} rows, ${days} days replayed in ${((Date.now() - started) / 1000).toFixed(1)} s; findings: ${counts.block} block, ${counts.warn} warn, ${counts.info} info`;
+        const open = records.filter((r) => r.status !== 'resolved');
+        const held = open.filter((r) => r.lifecycle === 'change' && r.goodPollsSinceAbsent > 0).length;
+        const openBy = (sev: BacktestFinding['severity']) => open.filter((r) => r.severity === sev).length;
+        const summary =
+          `backtest: ${rows} rows, ${days} days replayed in ${((Date.now() - started) / 1000).toFixed(1)} s; findings: ${counts.block} block, ${counts.warn} warn, ${counts.info} info; ` +
+          `open at the end: ${openBy('block')} block, ${openBy('warn')} warn, ${openBy('info')} info` +
+          (held > 0
+            ? ` (${held} held change${held === 1 ? '' : 's'} the detectors no longer see, until someone decides)`
+            : '');
         if (flags.format === 'text') io.stdout(`${summary}\n`);
         else if (progress) io.stderr(`${summary}\n`);
         state.exitCode = EXIT.OK;

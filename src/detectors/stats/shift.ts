@@ -37,6 +37,11 @@ export interface EntityShift {
   k: number;
   /** Median residual over the run, transformed units. */
   delta: number;
+  /**
+   * The baseline holds values that are not whole numbers: a rate or a share, whatever its declared kind. Its factor
+   * is read from raw ratios at any level (log(1 + x) would compress a 0..1 fraction ×100 to ≈×10).
+   */
+  fractional?: boolean;
   se: number;
   z: number;
   /** ln of the estimated multiplicative factor κ̂. */
@@ -98,6 +103,11 @@ function compute(
   const baseEnd = T - lookback;
   const model = fitBaseline(frame, series, kind, baseEnd - o.baselineDays + 1, baseEnd, o.minHistory);
   if (!model) return undefined;
+  let fractional = false;
+  for (let i = Math.max(0, baseEnd - o.baselineDays + 1); i <= baseEnd && !fractional; i++) {
+    const v = values[i]!;
+    if (Number.isFinite(v) && !Number.isInteger(v)) fractional = true;
+  }
   const residuals = new Float64Array(frame.length).fill(NaN);
   for (let i = baseEnd + 1; i <= T; i++) {
     const y = model.y[i]!;
@@ -135,7 +145,12 @@ function compute(
   const carry = before.length > 0 ? 0.5 * (before.reduce((a, b) => a + b, 0) / before.length) : 0;
   let logFactor = delta - carry;
   if (model.transform.name !== 'asinh') {
-    const raw = rawLogFactor(runIdx, values, (i) => model.transform.inverse(model.expected(i) + carry));
+    const raw = rawLogFactor(
+      runIdx,
+      values,
+      (i) => model.transform.inverse(model.expected(i) + carry),
+      fractional,
+    );
     if (raw !== undefined) logFactor = raw;
   }
   let lastNormal: EntityShift['lastNormal'];
@@ -151,6 +166,7 @@ function compute(
     onsetIndex: onset,
     k,
     delta,
+    ...(fractional ? { fractional } : {}),
     se,
     z: delta / se,
     logFactor,
@@ -185,7 +201,12 @@ export function windowShift(
   let logFactor = delta;
   if (shift.model.transform.name !== 'asinh') {
     const model = shift.model;
-    const raw = rawLogFactor(idx, values, (i) => model.transform.inverse(model.expected(i)));
+    const raw = rawLogFactor(
+      idx,
+      values,
+      (i) => model.transform.inverse(model.expected(i)),
+      shift.fractional === true,
+    );
     if (raw !== undefined) logFactor = raw;
   }
   return { delta, logFactor, k: run.length, medianValue: median(obs) };
@@ -195,12 +216,15 @@ export function windowShift(
  * The factor read from raw values: the median over the run of ln(observed / expected), day by day, so that a run
  * spanning a weekday peak and a trough is not compared as median(observed) / median(expected) (which mixes days and
  * misread a ×100 as ×190 on a weekly-seasonal page). Undefined when the expected level is below RAW_RATIO_LEVEL
- * (log1p compresses small counts; the transformed Δ is better there) or no day has a positive value.
+ * (log1p compresses small counts; the transformed Δ is better there) or no day has a positive value. A `fractional`
+ * baseline (values that are not whole: a rate or share, even one declared a count) is read raw at any level: there
+ * the compression is the error (a 0..1 share ×100 read ≈×10), and counting noise does not apply.
  */
 function rawLogFactor(
   idx: readonly number[],
   values: Float64Array,
   expected: (i: number) => number,
+  fractional = false,
 ): number | undefined {
   const exps: number[] = [];
   const logs: number[] = [];
@@ -210,7 +234,7 @@ function rawLogFactor(
     const v = values[i]!;
     if (v > 0 && x > 0) logs.push(Math.log(v / x));
   }
-  if (logs.length === 0 || !(median(exps) >= RAW_RATIO_LEVEL)) return undefined;
+  if (logs.length === 0 || !(fractional || median(exps) >= RAW_RATIO_LEVEL)) return undefined;
   if (logs.length * 2 < idx.length) return undefined;
   return median(logs);
 }

@@ -1,5 +1,5 @@
 // Builds a detector input for one metric history, so detector tests read as data.
-import type { MetricContract, MetricKind } from '../../core/contract.js';
+import type { MetricContract, MetricKind, SourceContract } from '../../core/contract.js';
 import type { Detector, DetectorInput, MetricHistory } from '../../core/detector.js';
 import type { FindingDraft } from '../../core/finding.js';
 import type { PollRecord } from '../../core/observation.js';
@@ -22,6 +22,8 @@ export function runOn<O>(
     metric?: MetricContract;
     polls?: PollRecord[];
     now?: Date;
+    /** Source-level fields (checks, connection) on top of the default test source. */
+    source?: Partial<SourceContract>;
   } = {},
 ): FindingDraft[] {
   const metric = extra.metric ?? metricOf(history.metric, extra.kind ?? 'count');
@@ -30,7 +32,7 @@ export function runOn<O>(
     extra.now ?? (frame.length > 0 ? new Date(`${dayString(frame.endDay + 1)}T07:00:00.000Z`) : nowAfter(0));
   const input: DetectorInput<O> = {
     now,
-    source: sourceOf([metric]),
+    source: sourceOf([metric], extra.source ?? {}),
     metric,
     history,
     polls: extra.polls ?? [],
