@@ -1,0 +1,186 @@
+// frozen-run escalation: a partial freeze weighs by its share of the metric's volume and by how long it has lasted,
+// simultaneous repeats on small counts add up, and a freeze that has not thawed keeps being reported.
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { frozenRun, type FrozenRunOptions } from './frozen-run.js';
+import { runDetectors } from './run.js';
+import { countSeries, freeze, historyOf, metricOf, nowAfter, pollOf, sourceOf } from './testing/series.js';
+import { normal, seeded } from './testing/random.js';
+import { runOn } from './testing/input.js';
+import { dayString, dayNumber } from './stats/days.js';
+import { START_DAY } from './testing/series.js';
+
+const clean = (seed: number, level: number, days: number) =>
+  countSeries(seeded(seed), { days, level, weekdayAmp: 0.2, growth: 0.003 });
+
+/** A 60-page panel whose levels are log-normal (median 200, σ) and whose `frozen` largest pages freeze at `from`. */
+function panel(o: { seed: number; sigma: number; frozen: number; from: number; days: number }) {
+  const r = seeded(o.seed);
+  const levels = Array.from({ length: 60 }, () => 200 * Math.exp(o.sigma * normal(r)));
+  const largest = levels
+    .map((l, i) => [l, i] as const)
+    .sort((a, b) => b[0] - a[0])
+    .slice(0, o.frozen)
+    .map(([, i]) => i);
+  const full = levels.map((l, e) => clean(o.seed * 1000 + e, l, o.days));
+  const volumeShare = largest.reduce((a, i) => a + levels[i]!, 0) / levels.reduce((a, b) => a + b, 0);
+  /** The panel as seen after `d` frozen days. */
+  const after = (d: number) => {
+    const series: Record<string, number[]> = {};
+    full.forEach(
+      (v, e) => (series[`p${e}`] = (largest.includes(e) ? freeze(v, o.from) : v).slice(0, o.from + d)),
+    );
+    return historyOf(series);
+  };
+  return { after, volumeShare, frozen: largest.map((i) => `p${i}`).sort() };
+}
+
+const severityAfter = (h: ReturnType<typeof historyOf>, options: Partial<FrozenRunOptions> = {}) =>
+  runOn(frozenRun, h, { options })[0];
+
+describe('frozen-run on part of a panel (observation 2: 8 largest of 60 pages frozen 45 days)', () => {
+  it.each([
+    {
+      name: 'skewed panel: the 8 largest carry about half the volume → block on day 2, by volume',
+      sigma: 1,
+      firstBlock: 2,
+      escalation: 'volume',
+    },
+    {
+      name: 'flat panel: the 8 largest carry under a quarter of the volume → block on day 7, by duration',
+      sigma: 0.15,
+      firstBlock: 7,
+      escalation: 'duration',
+    },
+  ])('$name', ({ sigma, firstBlock, escalation }) => {
+    const p = panel({ seed: 7, sigma, frozen: 8, from: 30, days: 75 });
+    const seen: string[] = [];
+    for (let d = 2; d <= 45; d++) {
+      const f = severityAfter(p.after(d));
+      seen.push(f?.severity ?? 'none');
+      if (d === firstBlock) {
+        expect(f?.entities).toEqual(p.frozen);
+        expect(f?.evidence['escalation']).toBe(escalation);
+        expect(f?.evidence['volumeShare']).toBeCloseTo(p.volumeShare, 1);
+        expect(f?.explanation).toMatch(/% of the metric's volume/);
+      }
+    }
+    // Warn before the first block, then block every day to the end: the freeze never resolves by itself.
+    expect(seen).toEqual([
+      ...Array.from({ length: firstBlock - 2 }, () => 'warn'),
+      ...Array.from({ length: 45 - firstBlock + 1 }, () => 'block'),
+    ]);
+  });
+
+  it('a small page (≈1 % of the volume) frozen 45 days stays a warning and says why', () => {
+    const p = panel({ seed: 8, sigma: 0.3, frozen: 60, from: 30, days: 75 });
+    const h = p.after(45);
+    // Keep only one frozen page: the others thaw (their full series).
+    const thawed = panel({ seed: 8, sigma: 0.3, frozen: 0, from: 30, days: 75 }).after(45);
+    const one = new Map(thawed.entities);
+    one.set('p3', h.entities.get('p3')!);
+    const f = severityAfter({ ...thawed, entities: one });
+    expect(f?.severity).toBe('warn');
+    expect(f?.entities).toEqual(['p3']);
+    expect(f?.evidence['volumeShare']).toBeLessThan(0.05);
+    expect(f?.explanation).toMatch(/stays a warning/);
+  });
+
+  it.each([
+    { options: {}, severity: 'block' },
+    { options: { escalateVolumeShare: 0.9, blockAfterDays: 60 }, severity: 'warn' },
+    { options: { escalateVolumeShare: 0.9, blockAfterDays: 10 }, severity: 'block' },
+  ])('per-metric contract options $options → $severity after 12 frozen days', ({ options, severity }) => {
+    const p = panel({ seed: 7, sigma: 1, frozen: 8, from: 30, days: 75 });
+    const metric = metricOf('m', 'count', { checks: { 'frozen-run': { options } } });
+    const found = runDetectors({
+      source: sourceOf([metric]),
+      histories: new Map([['m', p.after(12)]]),
+      polls: [pollOf(1, nowAfter(42).toISOString())],
+      docChanges: [],
+      now: nowAfter(42),
+    });
+    const frozen = found.find((f) => f.class === 'frozen');
+    expect(frozen?.severity).toBe(severity);
+  });
+
+  it('all detectors together keep a frozen finding at block every day of a 45-day partial freeze', () => {
+    const p = panel({ seed: 7, sigma: 1, frozen: 8, from: 30, days: 75 });
+    const metric = metricOf('m', 'count');
+    const missing: number[] = [];
+    for (let d = 2; d <= 45; d++) {
+      const now = nowAfter(30 + d);
+      const found = runDetectors({
+        source: sourceOf([metric]),
+        histories: new Map([['m', p.after(d)]]),
+        polls: [pollOf(1, now.toISOString())],
+        docChanges: [],
+        now,
+      });
+      if (!found.some((f) => f.class === 'frozen' && f.severity === 'block')) missing.push(d);
+    }
+    expect(missing).toEqual([]);
+  });
+});
+
+describe('frozen-run on small counts (observation 5: 6 follower-count pages at 1–100 a day)', () => {
+  const levels = [1, 3, 8, 20, 45, 100];
+  it.each([1, 2, 3, 4, 5, 6, 7, 8])('seed %i: all six frozen on day 40 → block within 4 days', (seed) => {
+    const full = levels.map((l, e) => clean(seed * 100 + e, l, 60));
+    let firstBlock = 0;
+    for (let d = 2; d <= 4 && !firstBlock; d++) {
+      const series: Record<string, number[]> = {};
+      full.forEach((v, e) => (series[`p${e}`] = freeze(v, 39).slice(0, 39 + d)));
+      if (severityAfter(historyOf(series))?.severity === 'block') firstBlock = d;
+    }
+    expect(firstBlock).toBeGreaterThan(0);
+  });
+
+  it('property: while the evidence is short it says by when it would block, and it has blocked by then', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 1e6 }),
+        fc.array(fc.double({ min: 6, max: 25, noNaN: true }), { minLength: 1, maxLength: 3 }),
+        (seed, lv) => {
+          const full = lv.map((l, e) => clean(seed + e * 7919, l, 70));
+          const at = (d: number) => {
+            const series: Record<string, number[]> = {};
+            full.forEach((v, e) => (series[`p${e}`] = freeze(v, 50).slice(0, 50 + d)));
+            return severityAfter(historyOf(series));
+          };
+          for (let d = 2; d <= 12; d++) {
+            const f = at(d);
+            if (f?.severity !== 'warn') continue;
+            // "needs N more flat days to rule out chance", then when it would block (it may need duration too).
+            const m = /would block if still flat through (\d{4}-\d\d-\d\d)/.exec(f.explanation);
+            if (!m || !/needs \d+ more flat days? to rule out chance at these counts/.test(f.explanation))
+              return false;
+            const more = dayNumber(m[1]!) - (dayNumber(START_DAY) + 50 + d - 1);
+            if (more !== f.evidence['moreFlatDays']) return false;
+            return at(d + more)?.severity === 'block';
+          }
+          return true;
+        },
+      ),
+      { numRuns: 40 },
+    );
+  });
+
+  it('names the waiting day in words on a two-page panel at 6 and 10 a day, and blocks on it', () => {
+    const full = [6, 10].map((l, e) => clean(40 + e, l, 70));
+    const at = (d: number) => {
+      const series: Record<string, number[]> = {};
+      full.forEach((v, e) => (series[`p${e}`] = freeze(v, 50).slice(0, 50 + d)));
+      return severityAfter(historyOf(series));
+    };
+    const d = [2, 3, 4, 5, 6].find((x) => at(x)?.severity === 'warn')!;
+    const f = at(d)!;
+    const more = Number(f.evidence['moreFlatDays']);
+    expect(more).toBeGreaterThan(0);
+    expect(f.explanation).toMatch(/needs \d+ more flat days? to rule out chance at these counts/);
+    expect(f.explanation).toContain(
+      `would block if still flat through ${dayString(dayNumber(START_DAY) + 49 + d + more)}`,
+    );
+    expect(at(d + more)?.severity).toBe('block');
+  });
+});
