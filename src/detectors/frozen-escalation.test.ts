@@ -104,23 +104,32 @@ describe('frozen-run on part of a panel (observation 2: 8 largest of 60 pages fr
     expect(frozen?.severity).toBe(severity);
   });
 
-  it('all detectors together keep a frozen finding at block every day of a 45-day partial freeze', () => {
-    const p = panel({ seed: 7, sigma: 1, frozen: 8, from: 30, days: 75 });
-    const metric = metricOf('m', 'count');
-    const missing: number[] = [];
-    for (let d = 2; d <= 45; d++) {
-      const now = nowAfter(30 + d);
-      const found = runDetectors({
-        source: sourceOf([metric]),
-        histories: new Map([['m', p.after(d)]]),
-        polls: [pollOf(1, now.toISOString())],
-        docChanges: [],
-        now,
-      });
-      if (!found.some((f) => f.class === 'frozen' && f.severity === 'block')) missing.push(d);
-    }
-    expect(missing).toEqual([]);
-  });
+  // A freeze that has not thawed must not resolve by absence: some frozen finding blocks on every day of it.
+  it.each([
+    { name: '8 largest of 60, from day 31', frozen: 8, sigma: 1, from: 30, first: 2 },
+    { name: '8 of a flat 60-page panel, from day 71', frozen: 8, sigma: 0.15, from: 70, first: 7 },
+    { name: 'the whole panel, from day 31', frozen: 60, sigma: 1, from: 30, first: 2 },
+  ])(
+    'all detectors together block every day of a 45-day freeze: $name',
+    ({ frozen, sigma, from, first }) => {
+      const p = panel({ seed: 7, sigma, frozen, from, days: from + 45 });
+      const metric = metricOf('m', 'count');
+      const missing: number[] = [];
+      for (let d = first; d <= 45; d++) {
+        const now = nowAfter(from + d);
+        const found = runDetectors({
+          source: sourceOf([metric]),
+          histories: new Map([['m', p.after(d)]]),
+          polls: [pollOf(1, now.toISOString())],
+          docChanges: [],
+          now,
+        });
+        if (!found.some((f) => f.class === 'frozen' && f.severity === 'block')) missing.push(d);
+      }
+      expect(missing).toEqual([]);
+    },
+    90_000,
+  ); // 44 days × all detectors over 60 pages: seconds on a busy machine
 });
 
 describe('frozen-run on small counts (observation 5: 6 follower-count pages at 1–100 a day)', () => {
