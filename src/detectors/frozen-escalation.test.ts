@@ -9,6 +9,8 @@ import { normal, seeded } from './testing/random.js';
 import { runOn } from './testing/input.js';
 import { dayString, dayNumber } from './stats/days.js';
 import { START_DAY } from './testing/series.js';
+import { SeriesModel } from '../sim/series.js';
+import { meta2024 } from '../sim/scenarios/meta-2024.js';
 
 const clean = (seed: number, level: number, days: number) =>
   countSeries(seeded(seed), { days, level, weekdayAmp: 0.2, growth: 0.003 });
@@ -133,6 +135,51 @@ describe('frozen-run on part of a panel (observation 2: 8 largest of 60 pages fr
 });
 
 describe('frozen-run on small counts (observation 5: 6 follower-count pages at 1–100 a day)', () => {
+  // The simulated Graph API's daily new follows (median page ≈16 a day, log-normal sizes): before, these blocked on
+  // the 5th to 7th frozen day.
+  const follows = (seed: number, frozen: boolean, days: number) => {
+    const model = new SeriesModel({
+      seed,
+      namespace: 'graph',
+      entityCount: 6,
+      sizes: meta2024.graph.pages,
+      metrics: meta2024.graph.metrics,
+      events: frozen
+        ? [
+            {
+              kind: 'freeze',
+              day: 40,
+              metric: 'page_daily_follows_unique',
+              pages: [0, 1, 2, 3, 4, 5],
+              mode: 'last',
+            },
+          ]
+        : [],
+      startDate: START_DAY,
+      firstDay: 0,
+      lastDay: 120,
+    });
+    const series: Record<string, number[]> = {};
+    for (let e = 0; e < 6; e++)
+      series[`p${e}`] = Array.from(
+        { length: days },
+        (_, d) => model.value(e, 'page_daily_follows_unique', d) as number,
+      );
+    return historyOf(series);
+  };
+
+  it.each([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12])(
+    'simulated page_daily_follows_unique, seed %i, frozen on day 40 → block within 3 frozen days, never on the healthy twin',
+    (seed) => {
+      const firstBlock = [1, 2, 3, 4].find(
+        (d) => severityAfter(follows(seed, true, 40 + d))?.severity === 'block',
+      );
+      expect(firstBlock).toBeLessThanOrEqual(3);
+      for (let days = 30; days <= 90; days++)
+        expect(severityAfter(follows(seed, false, days))?.severity ?? 'none').not.toBe('block');
+    },
+  );
+
   const levels = [1, 3, 8, 20, 45, 100];
   it.each([1, 2, 3, 4, 5, 6, 7, 8])('seed %i: all six frozen on day 40 → block within 4 days', (seed) => {
     const full = levels.map((l, e) => clean(seed * 100 + e, l, 60));
