@@ -74,6 +74,50 @@ describe('frozen-run on part of a panel (observation 2: 8 largest of 60 pages fr
     ]);
   });
 
+  it('simulated Graph API: page_media_view of the 8 largest of 60 pages frozen from day 15 blocks from day 2 to day 45', () => {
+    const model = new SeriesModel({
+      seed: 13,
+      namespace: 'graph',
+      entityCount: 60,
+      sizes: meta2024.graph.pages,
+      metrics: meta2024.graph.metrics,
+      events: [],
+      startDate: START_DAY,
+      firstDay: 0,
+      lastDay: 120,
+    });
+    const largest = Array.from({ length: 60 }, (_, e) => e)
+      .sort((a, b) => model.size(b) - model.size(a))
+      .slice(0, 8);
+    const frozenModel = new SeriesModel({
+      seed: 13,
+      namespace: 'graph',
+      entityCount: 60,
+      sizes: meta2024.graph.pages,
+      metrics: meta2024.graph.metrics,
+      events: [{ kind: 'freeze', day: 15, metric: 'page_media_view', pages: largest, mode: 'last' }],
+      startDate: START_DAY,
+      firstDay: 0,
+      lastDay: 120,
+    });
+    const seen: string[] = [];
+    for (let d = 2; d <= 45; d++) {
+      const series: Record<string, number[]> = {};
+      for (let e = 0; e < 60; e++)
+        series[`p${e}`] = Array.from(
+          { length: 15 + d },
+          (_, i) => frozenModel.value(e, 'page_media_view', i) as number,
+        );
+      const f = severityAfter(historyOf(series));
+      seen.push(f?.severity ?? 'none');
+      if (d === 2) {
+        expect(f?.entities).toEqual(largest.map((e) => `p${e}`).sort());
+        expect(f?.evidence['escalation']).toBe('volume');
+      }
+    }
+    expect(seen).toEqual(Array.from({ length: 44 }, () => 'block'));
+  });
+
   it('a small page (≈1 % of the volume) frozen 45 days stays a warning and says why', () => {
     const p = panel({ seed: 8, sigma: 0.3, frozen: 60, from: 30, days: 75 });
     const h = p.after(45);

@@ -70,8 +70,12 @@ interface RunStats {
   onset: number;
   ties: number;
   pairs: number;
-  /** Median of the history before the run: the entity's pre-freeze level, its weight in the metric's volume. */
+  /**
+   * Median of the history before the run: the entity's pre-freeze level, its weight in the metric's volume. NaN
+   * until asked for on an entity that is not repeating (see levelOf): most entities of a healthy panel never are.
+   */
   level: number;
+  histValues: number[];
   historyDays: number;
   /** Chance of a repeat on one day-pair; NaN with fewer than minPairs day-pairs of history. */
   tieRate: number;
@@ -115,11 +119,13 @@ function measureRun(frame: MetricFrame, s: EntitySeries, o: FrozenRunOptions): R
     decimals = Math.max(decimals, decimalsOf(b));
   }
   const histValues = hist.filter(Number.isFinite);
-  const level = histValues.length > 0 ? median(histValues) : v;
+  const level = r === 1 ? NaN : histValues.length > 0 ? median(histValues) : v;
   // The run's first value is part of the freeze when it jumped away from its predecessor.
   let onset = runStart + 1;
   const prev = histValues[histValues.length - 1];
-  if (prev !== undefined && diffs.length >= 3) {
+  if (r === 1) {
+    // Not repeating: no run, so no onset to place (spares the spread of every moving entity).
+  } else if (prev !== undefined && diffs.length >= 3) {
     const spread = 1.4826 * mad(diffs);
     if ((Math.abs(v - prev) > 3 * spread && spread > 0) || (v === 0 && level >= o.minLevel)) onset = runStart;
   } else if (prev === undefined) {
@@ -142,17 +148,24 @@ function measureRun(frame: MetricFrame, s: EntitySeries, o: FrozenRunOptions): R
     ties,
     pairs,
     level,
+    histValues,
     historyDays: Math.min(o.historyDays, runStart),
     tieRate,
     sinceStart: histValues.length === 0,
   };
 }
 
+/** An entity's pre-freeze level, computed on first use. */
+function levelOf(x: RunStats): number {
+  if (Number.isNaN(x.level)) x.level = x.histValues.length > 0 ? median(x.histValues) : x.value;
+  return x.level;
+}
+
 /** Classify a run as it is today, or as it would be after `extra` more flat days. */
 function classify(x: RunStats, o: FrozenRunOptions, extra = 0): EntityRun | undefined {
   const r = x.runLength + extra;
   if (r < Math.min(o.minRun, o.qartodSuspect)) return undefined;
-  const { tieRate, sinceStart, ...rest } = x;
+  const { tieRate, sinceStart, histValues: _, ...rest } = x;
   const base = { ...rest, runLength: r };
   if (Number.isFinite(tieRate)) {
     const probability = Math.pow(tieRate, r - 1);
@@ -190,34 +203,27 @@ interface JointRun {
 /**
  * The most improbable group of entities flat since a common day: among every entity with a repeat model, how likely
  * at least this many would all have repeated since that day (Poisson-binomial tail, each entity at its own rate).
- * Only days on which an individually flagged run starts are tried; a zero on a low-count entity is not evidence.
+ * Every day on which a run of at least minRun values starts is tried; a zero on a low-count entity is not evidence.
  */
 function jointRun(
   stats: readonly RunStats[],
-  runs: readonly EntityRun[],
   T: number,
   o: FrozenRunOptions,
   flat: (x: { entity: string }) => boolean = () => true,
 ): JointRun | undefined {
   const modelled = stats.filter((x) => Number.isFinite(x.tieRate));
+  const evidence = (x: RunStats) => flat(x) && (x.value !== 0 || x.level >= o.minLevel);
   const starts = new Set(
-    runs
-      .filter(
-        (x) =>
-          flat(x) && x.status !== 'undecidable' && x.method === 'tie-rate' && T - x.runStart >= o.minRun - 1,
-      )
-      .map((x) => x.runStart),
+    modelled.filter((x) => T - x.runStart >= o.minRun - 1 && evidence(x)).map((x) => x.runStart),
   );
   let best: JointRun | undefined;
   for (const start of starts) {
-    const members = modelled.filter(
-      (x) => flat(x) && x.runStart <= start && (x.value !== 0 || x.level >= o.minLevel),
-    );
+    const members = modelled.filter((x) => evidence(x) && x.runStart <= start);
     if (members.length < 2 || !members.some((x) => x.level >= o.minLevel)) continue;
-    const probability = poissonBinomialUpperTail(
-      modelled.map((x) => Math.pow(x.tieRate, T - start)),
-      members.length,
-    );
+    const ps = modelled.map((x) => Math.pow(x.tieRate, T - start));
+    // A Poisson-binomial's median is the floor or ceiling of its mean: no more members than that is no evidence.
+    if (members.length <= Math.floor(ps.reduce((a, p) => a + p, 0))) continue;
+    const probability = poissonBinomialUpperTail(ps, members.length);
     if (!best || probability < best.probability) best = { start, members, probability };
   }
   return best;
@@ -242,18 +248,20 @@ function assess(
   n: number,
   T: number,
   o: FrozenRunOptions,
-  ahead?: { extra: number; flat: ReadonlySet<string> },
+  ahead?: { extra: number; flat: ReadonlySet<string>; today: readonly EntityRun[] },
 ): Assessment {
   // Looking ahead, only the runs already reported stay flat; every other entity is assumed to move on.
   const extra = ahead?.extra ?? 0;
   const extraOf = (x: RunStats) => (!ahead || ahead.flat.has(x.entity) ? extra : 0);
   const moving = (x: { entity: string }) => ahead !== undefined && !ahead.flat.has(x.entity);
-  const runs: EntityRun[] = [];
+  // The entities that move on keep today's verdict; only the flat ones are classified again.
+  const runs: EntityRun[] = ahead ? ahead.today.filter(moving) : [];
   for (const x of stats) {
+    if (moving(x)) continue;
     const run = classify(x, o, extraOf(x));
     if (run) runs.push(run);
   }
-  const joint = jointRun(stats, runs, T + extra, o, (x) => !moving(x));
+  const joint = jointRun(stats, T + extra, o, (x) => !moving(x));
   const failingSet = new Set(runs.filter((x) => x.status === 'fail').map((x) => x.entity));
   if (joint && joint.probability < o.alpha) for (const x of joint.members) failingSet.add(x.entity);
   const failing = [...failingSet].sort();
@@ -261,9 +269,10 @@ function assess(
   let frozen = 0;
   let flatDays = 0;
   for (const x of stats) {
-    total += Math.abs(x.level);
+    if (failing.length === 0) break;
+    total += Math.abs(levelOf(x));
     if (!failingSet.has(x.entity)) continue;
-    frozen += Math.abs(x.level);
+    frozen += Math.abs(levelOf(x));
     flatDays = Math.max(flatDays, T + extraOf(x) - x.onset + 1);
   }
   const volumeShare = total > 0 ? frozen / total : 0;
@@ -278,9 +287,10 @@ function assess(
   return { runs, joint, failing, volumeShare, flatDays, escalation, severity };
 }
 
-/** Further flat days this panel is from blocking (within a horizon), given every current run stays flat. */
+/** Further flat days this panel is from blocking (within a horizon), if the `flat` entities stay flat. */
 function daysToBlock(
   stats: readonly RunStats[],
+  today: readonly EntityRun[],
   flat: ReadonlySet<string>,
   n: number,
   T: number,
@@ -289,7 +299,7 @@ function daysToBlock(
   const horizon = Math.max(o.blockAfterDays, 60);
   const out: { fail?: number; block?: number } = {};
   for (let extra = 1; extra <= horizon; extra++) {
-    const a = assess(stats, n, T, o, { extra, flat });
+    const a = assess(stats, n, T, o, { extra, flat, today });
     if (out.fail === undefined && a.failing.length > 0) out.fail = extra;
     if (a.severity === 'block') {
       out.block = extra;
@@ -396,10 +406,12 @@ export const frozenRun: Detector<FrozenRunOptions> = {
         ? ` Together, ${joint.members.length} entities flat since ${dayString(frame.startDay + joint.start)} have chance ≈${formatProbability(joint.probability)} at their own repeat rates.`
         : '';
     // The volume the named entities carry: those at FAIL when any, else every entity this finding names.
-    const named = new Set(failing.length > 0 ? failing : entities);
-    const namedVolume = stats.reduce((a, x) => a + (named.has(x.entity) ? Math.abs(x.level) : 0), 0);
-    const totalVolume = stats.reduce((a, x) => a + Math.abs(x.level), 0);
-    const volume = `${pct(totalVolume > 0 ? namedVolume / totalVolume : 0)} % of the metric's volume`;
+    const volumeOfNamed = (): string => {
+      const named = new Set(failing.length > 0 ? failing : entities);
+      const part = stats.reduce((a, x) => a + (named.has(x.entity) ? Math.abs(levelOf(x)) : 0), 0);
+      const total = stats.reduce((a, x) => a + Math.abs(levelOf(x)), 0);
+      return `${pct(total > 0 ? part / total : 0)} % of the metric's volume`;
+    };
     const rule =
       `blocks from ${pct(o.escalateVolumeShare)} % of the volume or ${pct(o.escalateShare)} % of the entities, ` +
       `or after ${o.blockAfterDays} flat days from ${pct(o.minVolumeShare)} % of the volume`;
@@ -416,6 +428,7 @@ export const frozenRun: Detector<FrozenRunOptions> = {
       explanation =
         `${metric.name}, ${worst.entity}: exactly ${formatNumber(worst.value)} for ${worst.runLength} days (${d1}–${d2}); ` +
         `${chance}. Likely the upstream stopped updating.${others}${together}`;
+      const volume = volumeOfNamed();
       if (severity === 'block') {
         explanation +=
           today.escalation === 'entities'
@@ -426,7 +439,7 @@ export const frozenRun: Detector<FrozenRunOptions> = {
                 `and the frozen entities carry ${volume} (from ${pct(o.minVolumeShare)} %).`;
       } else {
         // "Still flat": the runs named here stay flat; other entities that join them can only bring the block sooner.
-        ahead = daysToBlock(stats, new Set(entities), n, T, o);
+        ahead = daysToBlock(stats, runs, new Set(entities), n, T, o);
         const through = (d: number) => dayString(frame.endDay + d);
         const plural = (d: number) => `${d} more flat day${d === 1 ? '' : 's'}`;
         if (failing.length === 0 && ahead.fail !== undefined && ahead.block === ahead.fail) {
