@@ -166,17 +166,17 @@ function classify(x: RunStats, o: FrozenRunOptions, extra = 0): EntityRun | unde
   const r = x.runLength + extra;
   if (r < Math.min(o.minRun, o.qartodSuspect)) return undefined;
   const { tieRate, sinceStart, histValues: _, ...rest } = x;
-  const base = { ...rest, runLength: r };
+  const base = { ...rest, level: levelOf(x), runLength: r };
   if (Number.isFinite(tieRate)) {
     const probability = Math.pow(tieRate, r - 1);
     if (r < o.minRun || probability >= o.suspectAlpha) return undefined;
-    const status = x.level < o.minLevel ? 'undecidable' : probability < o.alpha ? 'fail' : 'suspect';
+    const status = levelOf(x) < o.minLevel ? 'undecidable' : probability < o.alpha ? 'fail' : 'suspect';
     return { ...base, status, probability, tieRate, method: 'tie-rate' };
   }
   if (r < o.qartodSuspect) return undefined;
   // Constant since monitoring began: nothing to compare with, so at most suspect.
   const status =
-    x.level < o.minLevel
+    levelOf(x) < o.minLevel
       ? r >= o.qartodFail
         ? 'undecidable'
         : undefined
@@ -212,14 +212,14 @@ function jointRun(
   flat: (x: { entity: string }) => boolean = () => true,
 ): JointRun | undefined {
   const modelled = stats.filter((x) => Number.isFinite(x.tieRate));
-  const evidence = (x: RunStats) => flat(x) && (x.value !== 0 || x.level >= o.minLevel);
+  const evidence = (x: RunStats) => flat(x) && (x.value !== 0 || levelOf(x) >= o.minLevel);
   const starts = new Set(
     modelled.filter((x) => T - x.runStart >= o.minRun - 1 && evidence(x)).map((x) => x.runStart),
   );
   let best: JointRun | undefined;
   for (const start of starts) {
     const members = modelled.filter((x) => evidence(x) && x.runStart <= start);
-    if (members.length < 2 || !members.some((x) => x.level >= o.minLevel)) continue;
+    if (members.length < 2 || !members.some((x) => levelOf(x) >= o.minLevel)) continue;
     const ps = modelled.map((x) => Math.pow(x.tieRate, T - start));
     // A Poisson-binomial's median is the floor or ceiling of its mean: no more members than that is no evidence.
     if (members.length <= Math.floor(ps.reduce((a, p) => a + p, 0))) continue;
