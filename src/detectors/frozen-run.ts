@@ -385,8 +385,12 @@ export const frozenRun: Detector<FrozenRunOptions> = {
     const decided = runs.filter((x) => x.status !== 'undecidable' || failingSet.has(x.entity));
     const chosen = decided.length > 0 ? decided : runs;
     chosen.sort((a, b) => (a.probability || 1) - (b.probability || 1) || b.runLength - a.runLength);
-    // Joint members not flagged on their own are part of the freeze all the same.
-    const entities = [...new Set([...chosen.map((x) => x.entity), ...failing])].sort();
+    // Members of a suspect joint run not flagged on their own are part of the freeze all the same.
+    const suspectGroup =
+      severity !== 'info' && joint && joint.probability < o.suspectAlpha ? joint.members : [];
+    const entities = [
+      ...new Set([...chosen.map((x) => x.entity), ...failing, ...suspectGroup.map((x) => x.entity)]),
+    ].sort();
     const worst: EntityRun | RunStats =
       chosen[0] ?? stats.filter((x) => failingSet.has(x.entity)).sort((a, b) => b.level - a.level)[0]!;
     const onsets = stats.filter((x) => entities.includes(x.entity)).map((x) => x.onset);
@@ -438,8 +442,10 @@ export const frozenRun: Detector<FrozenRunOptions> = {
               : ` It blocks because it has been flat ${today.flatDays} days (blocks after ${o.blockAfterDays}) ` +
                 `and the frozen entities carry ${volume} (from ${pct(o.minVolumeShare)} %).`;
       } else {
-        // "Still flat": the runs named here stay flat; other entities that join them can only bring the block sooner.
-        ahead = daysToBlock(stats, runs, new Set(entities), n, T, o);
+        // "Still flat": the runs named here and the group flat since the same day stay flat; other entities that
+        // join them can only bring the block sooner.
+        const flat = new Set([...entities, ...(joint?.members ?? []).map((x) => x.entity)]);
+        ahead = daysToBlock(stats, runs, flat, n, T, o);
         const through = (d: number) => dayString(frame.endDay + d);
         const plural = (d: number) => `${d} more flat day${d === 1 ? '' : 's'}`;
         if (failing.length === 0 && ahead.fail !== undefined && ahead.block === ahead.fail) {
