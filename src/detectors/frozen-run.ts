@@ -7,6 +7,7 @@ import { dayString } from './stats/days.js';
 import { NULL, VALUE, type EntitySeries, type MetricFrame } from './stats/frame.js';
 import { mad, median, variance } from './stats/robust.js';
 import { formatNumber, formatProbability } from './stats/units.js';
+import { poissonBinomialUpperTail } from './stats/probability.js';
 
 export interface FrozenRunOptions {
   /** Run probability below which a run is a freeze (FAIL). */
@@ -26,6 +27,12 @@ export interface FrozenRunOptions {
   qartodFail: number;
   /** Share of entities frozen at FAIL from which the finding blocks (panel-wide); below it, warn. */
   escalateShare: number;
+  /** Share of the metric's volume (pre-freeze levels) frozen at FAIL from which the finding blocks. */
+  escalateVolumeShare: number;
+  /** Flat days after which a freeze at FAIL blocks whatever its share, once it carries minVolumeShare. */
+  blockAfterDays: number;
+  /** Share of the metric's volume below which a long freeze stays a warning (a small page gone dormant). */
+  minVolumeShare: number;
 }
 
 /** What F1 concluded for one entity. */
@@ -54,8 +61,29 @@ function decimalsOf(v: number): number {
   return Math.min(6, s.length - dot - 1);
 }
 
-/** Analyse the run ending today for one entity. Exported for the benchmark and tests. */
-export function analyseRun(frame: MetricFrame, s: EntitySeries, o: FrozenRunOptions): EntityRun | undefined {
+/** The run ending today for one entity and the repeat rate learned before it, whatever the run's length. */
+interface RunStats {
+  entity: string;
+  value: number;
+  runLength: number;
+  runStart: number;
+  onset: number;
+  ties: number;
+  pairs: number;
+  /**
+   * Median of the history before the run: the entity's pre-freeze level, its weight in the metric's volume. NaN
+   * until asked for on an entity that is not repeating (see levelOf): most entities of a healthy panel never are.
+   */
+  level: number;
+  histValues: number[];
+  historyDays: number;
+  /** Chance of a repeat on one day-pair; NaN with fewer than minPairs day-pairs of history. */
+  tieRate: number;
+  /** No value before the run: constant since monitoring began. */
+  sinceStart: boolean;
+}
+
+function measureRun(frame: MetricFrame, s: EntitySeries, o: FrozenRunOptions): RunStats | undefined {
   const T = frame.length - 1;
   const { values, presence } = s;
   if (presence[T] !== VALUE) return undefined;
@@ -70,7 +98,6 @@ export function analyseRun(frame: MetricFrame, s: EntitySeries, o: FrozenRunOpti
     runStart = i;
     r++;
   }
-  if (r < Math.min(o.minRun, o.qartodSuspect)) return undefined;
   // History H: up to historyDays grid days before the run.
   const hist: number[] = [];
   for (let i = Math.max(0, runStart - o.historyDays); i < runStart; i++) {
@@ -92,52 +119,197 @@ export function analyseRun(frame: MetricFrame, s: EntitySeries, o: FrozenRunOpti
     decimals = Math.max(decimals, decimalsOf(b));
   }
   const histValues = hist.filter(Number.isFinite);
-  const level = histValues.length > 0 ? median(histValues) : v;
+  const level = r === 1 ? NaN : histValues.length > 0 ? median(histValues) : v;
   // The run's first value is part of the freeze when it jumped away from its predecessor.
   let onset = runStart + 1;
   const prev = histValues[histValues.length - 1];
-  if (prev !== undefined && diffs.length >= 3) {
+  if (r === 1) {
+    // Not repeating: no run, so no onset to place (spares the spread of every moving entity).
+  } else if (prev !== undefined && diffs.length >= 3) {
     const spread = 1.4826 * mad(diffs);
     if ((Math.abs(v - prev) > 3 * spread && spread > 0) || (v === 0 && level >= o.minLevel)) onset = runStart;
   } else if (prev === undefined) {
     onset = runStart;
   }
   if (onset > T) onset = T;
-  const base = {
-    entity: s.entity,
-    value: v,
-    runLength: r,
-    ties,
-    pairs,
-    level,
-    historyDays: Math.min(o.historyDays, runStart),
-    runStart,
-    onset,
-  };
+  let tieRate = NaN;
   if (pairs >= o.minPairs) {
     const resolution = Math.pow(10, -decimals);
     const varD = variance(diffs);
     const modelFloor = varD > 0 ? Math.min(1, resolution / Math.sqrt(2 * Math.PI * varD)) : 1;
-    const tieRate = Math.max((ties + 0.5) / (pairs + 1), modelFloor);
+    tieRate = Math.max((ties + 0.5) / (pairs + 1), modelFloor);
+  }
+  return {
+    entity: s.entity,
+    value: v,
+    runLength: r,
+    runStart,
+    onset,
+    ties,
+    pairs,
+    level,
+    histValues,
+    historyDays: Math.min(o.historyDays, runStart),
+    tieRate,
+    sinceStart: histValues.length === 0,
+  };
+}
+
+/** An entity's pre-freeze level, computed on first use. */
+function levelOf(x: RunStats): number {
+  if (Number.isNaN(x.level)) x.level = x.histValues.length > 0 ? median(x.histValues) : x.value;
+  return x.level;
+}
+
+/** Classify a run as it is today, or as it would be after `extra` more flat days. */
+function classify(x: RunStats, o: FrozenRunOptions, extra = 0): EntityRun | undefined {
+  const r = x.runLength + extra;
+  if (r < Math.min(o.minRun, o.qartodSuspect)) return undefined;
+  const { tieRate, sinceStart, histValues: _, ...rest } = x;
+  const base = { ...rest, level: levelOf(x), runLength: r };
+  if (Number.isFinite(tieRate)) {
     const probability = Math.pow(tieRate, r - 1);
     if (r < o.minRun || probability >= o.suspectAlpha) return undefined;
-    const status = level < o.minLevel ? 'undecidable' : probability < o.alpha ? 'fail' : 'suspect';
+    const status = levelOf(x) < o.minLevel ? 'undecidable' : probability < o.alpha ? 'fail' : 'suspect';
     return { ...base, status, probability, tieRate, method: 'tie-rate' };
   }
   if (r < o.qartodSuspect) return undefined;
   // Constant since monitoring began: nothing to compare with, so at most suspect.
-  const sinceStart = histValues.length === 0;
   const status =
-    level < o.minLevel
+    levelOf(x) < o.minLevel
       ? r >= o.qartodFail
         ? 'undecidable'
         : undefined
-      : r >= o.qartodFail && v !== 0 && !sinceStart
+      : r >= o.qartodFail && x.value !== 0 && !sinceStart
         ? 'fail'
         : 'suspect';
   if (!status) return undefined;
   return { ...base, status, probability: NaN, tieRate: NaN, method: 'qartod' };
 }
+
+/** Analyse the run ending today for one entity. Exported for the benchmark and tests. */
+export function analyseRun(frame: MetricFrame, s: EntitySeries, o: FrozenRunOptions): EntityRun | undefined {
+  const x = measureRun(frame, s, o);
+  return x ? classify(x, o) : undefined;
+}
+
+/** Entities that repeated since the same day together, and the chance of that at their own repeat rates. */
+interface JointRun {
+  start: number;
+  members: RunStats[];
+  probability: number;
+}
+
+/**
+ * The most improbable group of entities flat since a common day: among every entity with a repeat model, how likely
+ * at least this many would all have repeated since that day (Poisson-binomial tail, each entity at its own rate).
+ * Every day on which a run of at least minRun values starts is tried; a zero on a low-count entity is not evidence.
+ */
+function jointRun(
+  stats: readonly RunStats[],
+  T: number,
+  o: FrozenRunOptions,
+  flat: (x: { entity: string }) => boolean = () => true,
+): JointRun | undefined {
+  const modelled = stats.filter((x) => Number.isFinite(x.tieRate));
+  const evidence = (x: RunStats) => flat(x) && (x.value !== 0 || levelOf(x) >= o.minLevel);
+  const starts = new Set(
+    modelled.filter((x) => T - x.runStart >= o.minRun - 1 && evidence(x)).map((x) => x.runStart),
+  );
+  let best: JointRun | undefined;
+  for (const start of starts) {
+    const members = modelled.filter((x) => evidence(x) && x.runStart <= start);
+    if (members.length < 2 || !members.some((x) => levelOf(x) >= o.minLevel)) continue;
+    const ps = modelled.map((x) => Math.pow(x.tieRate, T - start));
+    // A Poisson-binomial's median is the floor or ceiling of its mean: no more members than that is no evidence.
+    if (members.length <= Math.floor(ps.reduce((a, p) => a + p, 0))) continue;
+    const probability = poissonBinomialUpperTail(ps, members.length);
+    if (!best || probability < best.probability) best = { start, members, probability };
+  }
+  return best;
+}
+
+type Escalation = 'entities' | 'volume' | 'duration';
+
+/** What frozen-run concludes for the panel today, or after `extra` more flat days. */
+interface Assessment {
+  runs: EntityRun[];
+  joint: JointRun | undefined;
+  /** Entities frozen at FAIL: individually improbable, or members of an improbable joint run. */
+  failing: string[];
+  volumeShare: number;
+  flatDays: number;
+  escalation: Escalation | undefined;
+  severity: Severity;
+}
+
+function assess(
+  stats: readonly RunStats[],
+  n: number,
+  T: number,
+  o: FrozenRunOptions,
+  ahead?: { extra: number; flat: ReadonlySet<string>; today: readonly EntityRun[] },
+): Assessment {
+  // Looking ahead, only the runs already reported stay flat; every other entity is assumed to move on.
+  const extra = ahead?.extra ?? 0;
+  const extraOf = (x: RunStats) => (!ahead || ahead.flat.has(x.entity) ? extra : 0);
+  const moving = (x: { entity: string }) => ahead !== undefined && !ahead.flat.has(x.entity);
+  // The entities that move on keep today's verdict; only the flat ones are classified again.
+  const runs: EntityRun[] = ahead ? ahead.today.filter(moving) : [];
+  for (const x of stats) {
+    if (moving(x)) continue;
+    const run = classify(x, o, extraOf(x));
+    if (run) runs.push(run);
+  }
+  const joint = jointRun(stats, T + extra, o, (x) => !moving(x));
+  const failingSet = new Set(runs.filter((x) => x.status === 'fail').map((x) => x.entity));
+  if (joint && joint.probability < o.alpha) for (const x of joint.members) failingSet.add(x.entity);
+  const failing = [...failingSet].sort();
+  let total = 0;
+  let frozen = 0;
+  let flatDays = 0;
+  for (const x of stats) {
+    if (failing.length === 0) break;
+    total += Math.abs(levelOf(x));
+    if (!failingSet.has(x.entity)) continue;
+    frozen += Math.abs(levelOf(x));
+    flatDays = Math.max(flatDays, T + extraOf(x) - x.onset + 1);
+  }
+  const volumeShare = total > 0 ? frozen / total : 0;
+  let escalation: Escalation | undefined;
+  if (failing.length > 0) {
+    if (failing.length / n >= o.escalateShare) escalation = 'entities';
+    else if (volumeShare >= o.escalateVolumeShare) escalation = 'volume';
+    else if (flatDays >= o.blockAfterDays && volumeShare >= o.minVolumeShare) escalation = 'duration';
+  }
+  const decided = runs.some((x) => x.status !== 'undecidable') || failing.length > 0;
+  const severity: Severity = escalation ? 'block' : decided ? 'warn' : 'info';
+  return { runs, joint, failing, volumeShare, flatDays, escalation, severity };
+}
+
+/** Further flat days this panel is from blocking (within a horizon), if the `flat` entities stay flat. */
+function daysToBlock(
+  stats: readonly RunStats[],
+  today: readonly EntityRun[],
+  flat: ReadonlySet<string>,
+  n: number,
+  T: number,
+  o: FrozenRunOptions,
+): { fail?: number; block?: number } {
+  const horizon = Math.max(o.blockAfterDays, 60);
+  const out: { fail?: number; block?: number } = {};
+  for (let extra = 1; extra <= horizon; extra++) {
+    const a = assess(stats, n, T, o, { extra, flat, today });
+    if (out.fail === undefined && a.failing.length > 0) out.fail = extra;
+    if (a.severity === 'block') {
+      out.block = extra;
+      break;
+    }
+  }
+  return out;
+}
+
+const pct = (x: number): string => formatNumber(Math.round(1000 * x) / 10);
 
 export const frozenRun: Detector<FrozenRunOptions> = {
   id: 'frozen-run',
@@ -145,9 +317,20 @@ export const frozenRun: Detector<FrozenRunOptions> = {
   description:
     'Flags entities whose latest value has repeated for a run whose probability, given how often the series ' +
     'repeated itself over the prior 56 days (Jeffreys-smoothed tie rate floored by the chance two noisy draws ' +
-    'coincide), is below alpha. Blocks when at least half the entities are frozen, warns otherwise; series below ' +
-    'the level guard are reported as undecidable (info), never as frozen. Short histories fall back to the ' +
-    'QARTOD flat-line rule (suspect after 3, fail after 5, zero exempt from fail).',
+    'coincide), is below alpha. Entities flat since the same day are also judged together: when the chance that ' +
+    'at least that many of the panel’s entities repeat since that day, each at its own rate (Poisson-binomial ' +
+    'tail), is below alpha, all of them are frozen; this is what lets a freeze of small counts (1–100 a day) block ' +
+    'in 2–4 days instead of a week, and a zero on a low-count entity is never part of that evidence. A freeze ' +
+    'blocks when it covers half the entities (`escalateShare` 0.5); or a quarter of the metric’s volume, the sum ' +
+    'of the frozen entities’ pre-freeze medians over the panel’s (`escalateVolumeShare` 0.25: a quarter of the ' +
+    'volume replaced by a constant moves totals and shares as much as a real trend would, and the largest pages ' +
+    'are the ones a model leans on); or when it has stayed flat 7 days (`blockAfterDays`: past a week it is no ' +
+    'vendor hiccup, and a week of stale rows is what a weekly retrain would learn from) while carrying at least ' +
+    '5 % of the volume (`minVolumeShare`: a small page gone quiet stays a warning). Otherwise it warns and says ' +
+    'how many more flat days it needs to rule out chance and on which day it would block. The run’s own days ' +
+    'never enter its baseline, so a freeze is reported every day until it thaws. Series below the level guard ' +
+    'are undecidable (info) on their own. Short histories fall back to the QARTOD flat-line rule (suspect after ' +
+    '3, fail after 5, zero exempt from fail).',
   class: 'frozen',
   stage: 'frozen',
   scope: 'metric',
@@ -165,6 +348,9 @@ export const frozenRun: Detector<FrozenRunOptions> = {
     qartodSuspect: 3,
     qartodFail: 5,
     escalateShare: 0.5,
+    escalateVolumeShare: 0.25,
+    blockAfterDays: 7,
+    minVolumeShare: 0.05,
   },
   optionsSchema: {
     type: 'object',
@@ -179,6 +365,9 @@ export const frozenRun: Detector<FrozenRunOptions> = {
       qartodSuspect: { type: 'integer', minimum: 2 },
       qartodFail: { type: 'integer', minimum: 2 },
       escalateShare: { type: 'number', minimum: 0, maximum: 1 },
+      escalateVolumeShare: { type: 'number', minimum: 0, maximum: 1 },
+      blockAfterDays: { type: 'integer', minimum: 1 },
+      minVolumeShare: { type: 'number', minimum: 0, maximum: 1 },
     },
   },
   detect(input) {
@@ -186,31 +375,56 @@ export const frozenRun: Detector<FrozenRunOptions> = {
     if (!m) return [];
     const { frame, metric } = m;
     const o = input.options;
-    const runs: EntityRun[] = [];
+    const T = frame.length - 1;
+    const stats: RunStats[] = [];
     for (const s of frame.entities) {
-      const run = analyseRun(frame, s, o);
-      if (run) runs.push(run);
+      const x = measureRun(frame, s, o);
+      if (x) stats.push(x);
     }
-    if (runs.length === 0) return [];
     const n = Math.max(1, entitiesToday(frame));
-    const decided = runs.filter((x) => x.status !== 'undecidable');
+    const today = assess(stats, n, T, o);
+    const { runs, joint, failing, severity } = today;
+    if (runs.length === 0 && failing.length === 0) return [];
+    const failingSet = new Set(failing);
+    const decided = runs.filter((x) => x.status !== 'undecidable' || failingSet.has(x.entity));
     const chosen = decided.length > 0 ? decided : runs;
-    const failing = chosen.filter((x) => x.status === 'fail').length;
-    let severity: Severity = 'info';
-    if (decided.length > 0) severity = failing > 0 && failing / n >= o.escalateShare ? 'block' : 'warn';
     chosen.sort((a, b) => (a.probability || 1) - (b.probability || 1) || b.runLength - a.runLength);
-    const worst = chosen[0]!;
-    const entities = chosen.map((x) => x.entity).sort();
-    const onset = Math.min(...chosen.map((x) => x.onset));
+    // Members of a suspect joint run not flagged on their own are part of the freeze all the same.
+    const suspectGroup =
+      severity !== 'info' && joint && joint.probability < o.suspectAlpha ? joint.members : [];
+    const entities = [
+      ...new Set([...chosen.map((x) => x.entity), ...failing, ...suspectGroup.map((x) => x.entity)]),
+    ].sort();
+    const worst: EntityRun | RunStats =
+      chosen[0] ?? stats.filter((x) => failingSet.has(x.entity)).sort((a, b) => b.level - a.level)[0]!;
+    const onsets = stats.filter((x) => entities.includes(x.entity)).map((x) => x.onset);
+    const onset = Math.min(...onsets);
     const d1 = dayString(frame.startDay + worst.runStart);
     const d2 = dayString(frame.endDay);
+    const probability = 'probability' in worst ? worst.probability : NaN;
+    const method = 'method' in worst ? worst.method : 'tie-rate';
     const others =
-      chosen.length > 1 ? ` ${chosen.length}/${n} entities are stuck (${entityList(entities)}).` : '';
+      entities.length > 1 ? ` ${entities.length}/${n} entities are stuck (${entityList(entities)}).` : '';
     const chance =
-      worst.method === 'tie-rate'
-        ? `in the prior ${worst.historyDays} d it repeated on ${worst.ties}/${worst.pairs} day-pairs, so this run has chance ≈${formatProbability(worst.probability)}`
+      method === 'tie-rate'
+        ? `in the prior ${worst.historyDays} d it repeated on ${worst.ties}/${worst.pairs} day-pairs, so this run has chance ≈${formatProbability(probability)}`
         : `with only ${worst.pairs} day-pairs of history, the QARTOD flat-line rule applies (suspect after ${o.qartodSuspect}, fail after ${o.qartodFail})`;
+    const together =
+      joint && joint.probability < o.suspectAlpha
+        ? ` Together, ${joint.members.length} entities flat since ${dayString(frame.startDay + joint.start)} have chance ≈${formatProbability(joint.probability)} at their own repeat rates.`
+        : '';
+    // The volume the named entities carry: those at FAIL when any, else every entity this finding names.
+    const volumeOfNamed = (): string => {
+      const named = new Set(failing.length > 0 ? failing : entities);
+      const part = stats.reduce((a, x) => a + (named.has(x.entity) ? Math.abs(levelOf(x)) : 0), 0);
+      const total = stats.reduce((a, x) => a + Math.abs(levelOf(x)), 0);
+      return `${pct(total > 0 ? part / total : 0)} % of the metric's volume`;
+    };
+    const rule =
+      `blocks from ${pct(o.escalateVolumeShare)} % of the volume or ${pct(o.escalateShare)} % of the entities, ` +
+      `or after ${o.blockAfterDays} flat days from ${pct(o.minVolumeShare)} % of the volume`;
     let explanation: string;
+    let ahead: { fail?: number; block?: number } = {};
     if (severity === 'info') {
       explanation =
         `${metric.name}, ${worst.entity}: exactly ${formatNumber(worst.value)} for ${worst.runLength} days (${d1}–${d2}), ` +
@@ -221,7 +435,37 @@ export const frozenRun: Detector<FrozenRunOptions> = {
     } else {
       explanation =
         `${metric.name}, ${worst.entity}: exactly ${formatNumber(worst.value)} for ${worst.runLength} days (${d1}–${d2}); ` +
-        `${chance}. Likely the upstream stopped updating.${others}`;
+        `${chance}. Likely the upstream stopped updating.${others}${together}`;
+      const volume = volumeOfNamed();
+      if (severity === 'block') {
+        explanation +=
+          today.escalation === 'entities'
+            ? ` It blocks because ${failing.length}/${n} of the entities are frozen (they carry ${volume}).`
+            : today.escalation === 'volume'
+              ? ` It blocks because the frozen entities carry ${volume} (blocks from ${pct(o.escalateVolumeShare)} %).`
+              : ` It blocks because it has been flat ${today.flatDays} days (blocks after ${o.blockAfterDays}) ` +
+                `and the frozen entities carry ${volume} (from ${pct(o.minVolumeShare)} %).`;
+      } else {
+        // "Still flat": the runs named here and the group flat since the same day stay flat; other entities that
+        // join them can only bring the block sooner.
+        const flat = new Set([...entities, ...(joint?.members ?? []).map((x) => x.entity)]);
+        ahead = daysToBlock(stats, runs, flat, n, T, o);
+        const through = (d: number) => dayString(frame.endDay + d);
+        const plural = (d: number) => `${d} more flat day${d === 1 ? '' : 's'}`;
+        if (failing.length === 0 && ahead.fail !== undefined && ahead.block === ahead.fail) {
+          explanation +=
+            ` It needs ${plural(ahead.fail)} to rule out chance at these counts: ` +
+            `would block if still flat through ${through(ahead.fail)}.`;
+        } else if (ahead.block !== undefined) {
+          explanation +=
+            (failing.length === 0 && ahead.fail !== undefined
+              ? ` It needs ${plural(ahead.fail)} to rule out chance at these counts.`
+              : '') +
+            ` The frozen entities carry ${volume} (${rule}): would block if still flat through ${through(ahead.block)}.`;
+        } else {
+          explanation += ` It stays a warning while flat: the frozen entities carry ${volume} (${rule}).`;
+        }
+      }
     }
     const draft: FindingDraft = {
       rule: 'frozen-run',
@@ -234,18 +478,24 @@ export const frozenRun: Detector<FrozenRunOptions> = {
       onset: dayString(frame.startDay + onset),
       evidence: {
         runLength: worst.runLength,
-        probability: Number.isFinite(worst.probability) ? worst.probability : null,
+        probability: Number.isFinite(probability) ? probability : null,
         tieRate: Number.isFinite(worst.tieRate) ? round6(worst.tieRate) : null,
         ties: worst.ties,
         pairs: worst.pairs,
         value: worst.value,
         level: round6(worst.level),
-        method: worst.method,
+        method,
         frozenEntities: decided.length,
-        failEntities: failing,
-        undecidableEntities: runs.length - decided.length,
+        failEntities: failing.length,
+        undecidableEntities: runs.length - runs.filter((x) => x.status !== 'undecidable').length,
         entitiesChecked: n,
         lastNormalDay: worst.runStart > 0 ? dayString(frame.startDay + worst.onset - 1) : null,
+        jointProbability: joint ? joint.probability : null,
+        volumeShare: round6(today.volumeShare),
+        flatDays: T - onset + 1,
+        escalation: today.escalation ?? null,
+        moreFlatDays: ahead.block ?? null,
+        wouldBlockThrough: ahead.block !== undefined ? dayString(frame.endDay + ahead.block) : null,
       },
       explanation,
     };

@@ -45,6 +45,29 @@ export function binomialUpperTail(n: number, k: number, p: number): number {
 }
 
 /**
+ * P(X ≥ k) for X the number of successes among independent trials with probabilities `ps` (Poisson binomial),
+ * by dynamic programming over the trials, O(n·k). Used for "k of these entities all repeated since the same day".
+ *
+ * @example
+ * poissonBinomialUpperTail([0.5, 0.5], 2) // 0.25
+ * poissonBinomialUpperTail([0.1, 0.2, 0.9], 1) // 1 − 0.9·0.8·0.1 = 0.928
+ */
+export function poissonBinomialUpperTail(ps: readonly number[], k: number): number {
+  if (k <= 0) return 1;
+  if (k > ps.length) return 0;
+  // dist[j] = P(X = j) for j < k; dist[k] = P(X ≥ k).
+  const dist = new Float64Array(k + 1);
+  dist[0] = 1;
+  for (const raw of ps) {
+    const p = Math.min(1, Math.max(0, raw));
+    dist[k] = dist[k]! + dist[k - 1]! * p;
+    for (let j = k - 1; j >= 1; j--) dist[j] = dist[j]! * (1 - p) + dist[j - 1]! * p;
+    dist[0] = dist[0] * (1 - p);
+  }
+  return Math.min(1, dist[k]!);
+}
+
+/**
  * Upper tail of the standard normal, P(Z ≥ z) (Abramowitz–Stegun 7.1.26 via erfc; ~1e-7 absolute).
  *
  * @example
