@@ -181,6 +181,13 @@ const burst = finding({
   resolvedAt: '2026-03-10T08:00:00.000Z',
 });
 const nulls = finding({ rule: 'null-rate', class: 'nulls', onset: '2026-03-22' });
+const invariant = finding({
+  rule: 'invariant-broken',
+  class: 'scale',
+  metric: 'page_fans',
+  onset: '2026-03-14',
+  evidence: { moved: 'page_media_view', atMost: 'page_media_view' },
+});
 const oldFrozen = finding({
   onset: '2026-02-01',
   status: 'resolved',
@@ -447,6 +454,32 @@ describe('adviseWindow', () => {
     expect(run({}).inputs).toEqual([
       { feature: 'views_7d', source: 'meta', metric: 'page_media_view', daysWithData: 28, entities: 2 },
     ]);
+  });
+
+  it('takes a broken invariant for the change of the metric that moved, not a fault of its own', () => {
+    const feature = { ...FEATURE, uses: [{ source: 'meta', metric: 'page_fans', location: loc }] };
+    const advice = run({
+      features: [feature],
+      findings: [undecidedScale, invariant],
+      histories: history({ p1: series('2026-03-01', '2026-03-28', () => 3) }, 'page_fans'),
+    });
+    expect(advice.verdict).toBe('retrain');
+    expect(advice.spans).toMatchObject([
+      {
+        kind: 'unfit',
+        metric: 'page_fans',
+        action: 'ok',
+        weight: 'note',
+        reason: expect.stringMatching(/explained by the change of page_media_view on 2026-03-14/) as unknown,
+      },
+    ]);
+    expect(
+      run({
+        features: [feature],
+        findings: [invariant],
+        histories: history({ p1: series('2026-03-01', '2026-03-28', () => 3) }, 'page_fans'),
+      }).verdict,
+    ).toBe('retrain after fixes');
   });
 
   it('ignores findings about other metrics and other sources', () => {

@@ -101,14 +101,58 @@ function unfitSpans(f: FindingRecord, ctx: SpanContext): AdviceSpan[] {
   }));
 }
 
+/**
+ * The change on another metric that a cross-metric finding blames (an invariant `unique ≤ total` broken because the
+ * total moved): the finding's evidence names the metric that moved (or, when the detector could not tell, the other
+ * side of the pair), and that metric has a change within a day of the finding's onset.
+ */
+function blamedChange(f: FindingRecord, all: readonly FindingRecord[]): FindingRecord | undefined {
+  // The side that moved when the detector could tell, else the other side of the pair.
+  const named = f.evidence['moved'] ?? f.evidence['atMost'];
+  const moved = typeof named === 'string' ? named : undefined;
+  if (moved === undefined || moved === f.metric) return undefined;
+  return all.find(
+    (c) =>
+      c.source === f.source &&
+      c.metric === moved &&
+      c.lifecycle === 'change' &&
+      Math.abs(daysBetween(c.onset, f.onset)) <= 1,
+  );
+}
+
+function blamedSpans(f: FindingRecord, change: FindingRecord, ctx: SpanContext): AdviceSpan[] {
+  const onset = f.onset.slice(0, 10);
+  const span = clip(ctx.window, onset, findingEnd(f, ctx.window));
+  if (!span) return [];
+  return [
+    {
+      kind: 'unfit',
+      feature: ctx.feature,
+      source: ctx.source,
+      metric: ctx.metric,
+      entity: '*',
+      ...span,
+      action: 'ok',
+      weight: 'note',
+      finding: f.fingerprint,
+      rule: f.rule,
+      onset,
+      reason: `${f.rule} since ${onset} is explained by the change of ${change.metric ?? '?'} on ${change.onset.slice(0, 10)} [${change.fingerprint.slice(0, 8)}]: these rows of ${ctx.metric} are fine`,
+    },
+  ];
+}
+
 /** The spans one finding contributes to one input. */
 function spansOf(
   f: FindingRecord,
+  all: readonly FindingRecord[],
   decisions: readonly Decision[],
   ctx: SpanContext,
   dropUnstable: boolean,
 ): AdviceSpan[] {
   const decision = decisionOf(f, decisions);
+  const blamed = blamedChange(f, all);
+  if (blamed) return blamedSpans(f, blamed, ctx);
   if (f.class === 'deprecation' || f.class === 'version') {
     if (f.effectiveDate !== undefined || REMOVAL_RULES.has(f.rule)) return removalSpans(f, decision, ctx);
     return [];
@@ -193,7 +237,7 @@ export function adviseWindow(input: AdviseInput): Advice {
       const own: AdviceSpan[] = [];
       for (const f of input.findings) {
         if (!concerns(f, use.source, use.metric)) continue;
-        const found = spansOf(f, input.decisions, ctx, input.dropUnstable === true);
+        const found = spansOf(f, input.findings, input.decisions, ctx, input.dropUnstable === true);
         const event = eventOf(f, events, input.features);
         if (event) {
           links.set(f.fingerprint + '#' + f.episode, eventLink(f, event));
