@@ -4,7 +4,14 @@ import type { Decision } from '../core/decision.js';
 import { changeFactorOf } from '../core/finding-lifecycle.js';
 import type { FindingRecord } from '../core/finding-record.js';
 import type { AdviceSpan } from './advice.js';
-import { factorWords, findingEnd, spanDecision, spanEntities, type SpanContext } from './span-context.js';
+import {
+  factorWords,
+  findingEnd,
+  measuredWords,
+  spanDecision,
+  spanEntities,
+  type SpanContext,
+} from './span-context.js';
 import { clip } from './window.js';
 
 /** The factor a change names: a scale finding's factor, or any change's numeric `factor` evidence. */
@@ -60,7 +67,7 @@ export function changeSpans(
   const range = factorRange(f);
   const out: AdviceSpan[] = [];
   const measured = range
-    ? ` (measured ${factorWords(Math.sqrt(range[0] * range[1]))}, interquartile range ${range[0]}–${range[1]})`
+    ? ` (measured ${measuredWords(Math.sqrt(range[0] * range[1]))}, half the entities between ${measuredWords(range[0])} and ${measuredWords(range[1])})`
     : '';
 
   if (f.status === 'resolved' && f.resolution === 'reverted') {

@@ -69,6 +69,16 @@ export function factorWords(factor: number): string {
   return Math.abs(inv - Math.round(inv)) < 1e-9 ? `÷${Math.round(inv)}` : `×${trim(factor)}`;
 }
 
+/**
+ * A measured factor in words, three significant digits: ÷969, ×1.02.
+ *
+ * @example
+ * measuredWords(0.00103161) // '÷969'
+ */
+export function measuredWords(factor: number): string {
+  return factor >= 1 ? `×${Number(factor.toPrecision(3))}` : `÷${Number((1 / factor).toPrecision(3))}`;
+}
+
 function trim(n: number): string {
   return String(Number(n.toPrecision(6)));
 }

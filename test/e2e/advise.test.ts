@@ -128,6 +128,24 @@ describe('advise on a window that holds a ÷1000 change', () => {
     );
     expect(lines.filter((l) => /,rescale,0\.001,/.test(l))).toHaveLength(2); // two features of the model use it
 
+    const trainingGate = await run([
+      'gate',
+      '--model',
+      'feed-ranker',
+      '--for',
+      'training',
+      '--window',
+      WINDOW,
+      '--contracts',
+      join(workDir, 'contracts'),
+    ]);
+    expect(trainingGate.code).toBe(1);
+    expect(trainingGate.stdout).toMatch(
+      /^engagement_per_view_7d {2}BLOCKED\n {2}fix +scale-change {2}meta-page-insights\/page_media_view \*/m,
+    );
+    expect(trainingGate.stdout).toMatch(/^engagement_rate_trend_28d {2}ok$/m);
+    expect(trainingGate.stdout).toMatch(/training on \S+: retrain after fixes/);
+
     const fp = result.timeline
       .flatMap((d) => d.opened)
       .find((f) => f.rule === 'panel-scale' && f.metric === METRIC)!.fingerprint;
@@ -152,6 +170,21 @@ describe('advise on a window that holds a ÷1000 change', () => {
         decision: { kind: 'rescaled-history', by: 'ana', factor: 0.001 },
       });
 
+    const gateAfter = await run([
+      'gate',
+      '--model',
+      'feed-ranker',
+      '--for',
+      'training',
+      '--window',
+      WINDOW,
+      '--json',
+      '--contracts',
+      join(workDir, 'contracts'),
+    ]);
+    expect(gateAfter.code).toBe(0);
+    expect((JSON.parse(gateAfter.stdout) as { verdict: string }).verdict).toBe('retrain');
+
     const jsonl = await run([
       'mask',
       '--model',
@@ -171,7 +204,18 @@ describe('advise on a window that holds a ÷1000 change', () => {
     expect(rows.filter((r) => r.metric === METRIC)).toHaveLength(2);
   });
 
-  it('exits 2 for an unknown model and a bad window', async () => {
+  it('exits 2 for an unknown model and a bad window, and for --window on a serving gate', async () => {
+    const serving = await run([
+      'gate',
+      '--model',
+      'feed-ranker',
+      '--window',
+      WINDOW,
+      '--contracts',
+      join(workDir, 'contracts'),
+    ]);
+    expect(serving.code).toBe(2);
+    expect(serving.stderr).toMatch(/--window needs --for training/);
     const unknown = await run(['advise', '--model', 'nope', '--contracts', join(workDir, 'contracts')]);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toMatch(/unknown model: nope/);
