@@ -1,6 +1,7 @@
 // End to end: a store built by real polls of the simulated Graph API (loopback HTTP), a metric divided by 1000 on
 // every page, then `upwatch advise`, `accept --as rescaled-history`, `advise` again and `mask` (real CLI, fixed clock).
 import { beforeAll, describe, expect, it } from 'vitest';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Advice } from '../../src/advisor/advice.js';
 import type { MaskRow } from '../../src/advisor/training-mask.js';
@@ -202,6 +203,55 @@ describe('advise on a window that holds a ÷1000 change', () => {
       .map((l) => JSON.parse(l) as MaskRow);
     expect(rows.filter((r) => r.action !== 'ok')).toEqual([]);
     expect(rows.filter((r) => r.metric === METRIC)).toHaveLength(2);
+  });
+
+  it('honours a declared event: its days are dropped, and the change that began inside it is linked to it', async () => {
+    const file = join(workDir, 'contracts', 'events.yaml');
+    writeFileSync(
+      file,
+      [
+        'apiVersion: upwatch/v1',
+        'kind: Event',
+        'name: ui-redesign-2023-12',
+        'description: new page layout',
+        `from: ${day(CHANGE_DAY - 1)}`,
+        `to: ${day(CHANGE_DAY + 1)}`,
+        'metrics: [meta-page-insights/page_media_view]',
+        'train: false',
+        '',
+      ].join('\n'),
+    );
+    try {
+      const r = await advise('--format', 'json');
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(1);
+      const advice = JSON.parse(r.stdout) as Advice;
+      expect(advice.verdict).toBe('retrain after fixes');
+      expect(advice.spans.filter((s) => s.kind === 'event')).toMatchObject([
+        {
+          feature: 'engagement_per_view_7d',
+          event: 'ui-redesign-2023-12',
+          from: day(CHANGE_DAY - 1),
+          to: day(CHANGE_DAY + 1),
+          action: 'drop',
+        },
+        { feature: 'reach_uniques_7d', event: 'ui-redesign-2023-12', action: 'drop' },
+      ]);
+      expect(advice.eventLinks).toContainEqual(
+        expect.objectContaining({
+          rule: 'panel-scale',
+          metric: METRIC,
+          onset: day(CHANGE_DAY),
+          event: 'ui-redesign-2023-12',
+        }),
+      );
+      const text = await advise();
+      expect(text.stdout).toMatch(
+        /\(panel-scale meta-page-insights\/page_media_view, onset \S+\) explained by event ui-redesign-2023-12/,
+      );
+    } finally {
+      rmSync(file);
+    }
   });
 
   it('exits 2 for an unknown model and a bad window, and for --window on a serving gate', async () => {
