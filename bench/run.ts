@@ -13,6 +13,7 @@ export const BENCHES: Record<string, () => Promise<BenchModule>> = {
   alerts: () => import('./alerts.js'),
   detection: () => import('./detection/index.js'),
   'cold-start': () => import('./cold-start.js'),
+  advise: () => import('./advise.js'),
 };
 
 async function main(): Promise<void> {

@@ -1,7 +1,7 @@
 // End to end: a store built by real polls of the simulated Graph API (loopback HTTP), a metric divided by 1000 on
 // every page, then `upwatch advise`, `accept --as rescaled-history`, `advise` again and `mask` (real CLI, fixed clock).
 import { beforeAll, describe, expect, it } from 'vitest';
-import { rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Advice } from '../../src/advisor/advice.js';
 import type { MaskRow } from '../../src/advisor/training-mask.js';
@@ -146,6 +146,13 @@ describe('advise on a window that holds a ÷1000 change', () => {
     );
     expect(trainingGate.stdout).toMatch(/^engagement_rate_trend_28d {2}ok$/m);
     expect(trainingGate.stdout).toMatch(/training on \S+: retrain after fixes/);
+
+    const out = join(workDir, 'report.html');
+    const report = await run(['report', '--out', out, '--contracts', join(workDir, 'contracts')]);
+    expect(report.code).toBe(0);
+    const html = readFileSync(out, 'utf8');
+    expect(html).toMatch(/model feed-ranker: fit to retrain on \S+\?/);
+    expect(html).toContain('<span class="badge state-warn">retrain after fixes</span>');
 
     const fp = result.timeline
       .flatMap((d) => d.opened)
