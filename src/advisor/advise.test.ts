@@ -482,6 +482,33 @@ describe('adviseWindow', () => {
     ).toBe('retrain after fixes');
   });
 
+  it('names the replacement and how it relates from the built-in knowledge when the finding names none', () => {
+    const feature = { ...FEATURE, uses: [{ source: 'meta', metric: 'page_impressions', location: loc }] };
+    const gone = finding({
+      rule: 'metric-invalid',
+      class: 'deprecation',
+      lifecycle: 'change',
+      metric: 'page_impressions',
+      onset: '2026-03-20',
+    });
+    const advice = run({
+      features: [feature],
+      findings: [gone],
+      histories: history({ p1: series('2026-03-01', '2026-03-19', () => 9) }, 'page_impressions'),
+    });
+    expect(advice.spans).toMatchObject([
+      {
+        kind: 'removed',
+        from: '2026-03-20',
+        to: '2026-03-28',
+        replacement: 'page_media_view',
+        relation: expect.stringMatching(
+          /^views ≠ impressions: start a new series\. Compare the two/,
+        ) as unknown,
+      },
+    ]);
+  });
+
   it('ignores findings about other metrics and other sources', () => {
     const other = scale({ metric: 'page_fans' });
     const elsewhere = scale({ source: 'partner' });
