@@ -8,6 +8,7 @@ import { panelScale } from '../detectors/panel-scale.js';
 import { verdictOf, type Advice, type AdviceSpan, type EventLink, type InputCoverage } from './advice.js';
 import { changeSpans } from './change-spans.js';
 import { eventLink, eventOf, eventSpans } from './event-spans.js';
+import { excursions } from './excursions.js';
 import { frozenSpans } from './frozen-spans.js';
 import { REMOVAL_RULES, removalSpans } from './removal-spans.js';
 import { decisionOf, findingEnd, spanEntities, type SpanContext } from './span-context.js';
@@ -79,6 +80,33 @@ function excursionSpans(f: FindingRecord, ctx: SpanContext, drop: boolean): Advi
     onset,
     reason: `a ${days}-day excursion from ${onset} that came back (${f.rule}): unrepresentative, ${drop ? 'dropped' : 'kept (drop it with --drop-unstable)'}`,
   }));
+}
+
+/** Excursions read from the history, on entities and days no other span of this input already covers. */
+function seriesExcursions(taken: readonly AdviceSpan[], ctx: SpanContext, drop: boolean): AdviceSpan[] {
+  const out: AdviceSpan[] = [];
+  for (const [entity, series] of ctx.history?.entities ?? []) {
+    for (const x of excursions(series, ctx.window)) {
+      const overlaps = taken.some(
+        (s) => (s.entity === '*' || s.entity === entity) && s.from <= x.to && x.from <= s.to,
+      );
+      if (overlaps) continue;
+      const days = daysBetween(x.from, x.to) + 1;
+      out.push({
+        kind: 'unstable',
+        feature: ctx.feature,
+        source: ctx.source,
+        metric: ctx.metric,
+        entity,
+        from: x.from,
+        to: x.to,
+        action: drop ? 'drop' : 'ok',
+        weight: 'note',
+        reason: `a ${days}-day excursion to ${x.peak >= 1 ? `×${x.peak}` : `÷${Number((1 / x.peak).toPrecision(3))}`} the usual level that came back: unrepresentative, ${drop ? 'dropped' : 'kept (drop it with --drop-unstable)'}`,
+      });
+    }
+  }
+  return out;
 }
 
 function unfitSpans(f: FindingRecord, ctx: SpanContext): AdviceSpan[] {
@@ -249,6 +277,7 @@ export function adviseWindow(input: AdviseInput): Advice {
         own.push(...found);
       }
       own.push(...eventSpans(events, feature, use.source, use.metric, input.window));
+      own.push(...seriesExcursions(own, ctx, input.dropUnstable === true));
       spans.push(...own);
       const cov = coverage(feature.name, use.source, use.metric, history, input.window);
       inputs.push(cov);

@@ -12,12 +12,13 @@ import { loadContractTexts } from '../../src/contracts/load.js';
 import { runDemo } from '../../src/demo/run-demo.js';
 import { acceptFinding } from '../../src/findings/accept.js';
 import { simContractEnv } from '../../src/sim/contracts.js';
-import type { Scenario } from '../../src/sim/scenario.js';
+import { pageIds, scenarioDate, type Scenario } from '../../src/sim/scenario.js';
 import { quiet } from '../../src/sim/scenarios/quiet.js';
 import { listFindings } from '../../src/store/findings-repo.js';
 import { openStore } from '../../src/store/store.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
+const BURST_DAY = 20;
 const CHANGE_DAY = 38;
 const ACCEPT_DAY = 50;
 const DAYS = 64;
@@ -25,8 +26,12 @@ const METRIC = 'page_media_view';
 const scenario: Scenario = {
   ...quiet,
   name: 'weekly-retrain',
-  description: 'The quiet pages; page_media_view served ÷1000 on every page from day 38.',
-  events: [{ kind: 'unit-change', day: CHANGE_DAY, metric: METRIC, factor: 0.001 }],
+  description:
+    'The quiet pages; a 3-day viral burst on one page from day 20; page_media_view served ÷1000 on every page from day 38.',
+  events: [
+    { kind: 'viral-burst', day: BURST_DAY, page: 2, days: 3, factor: 6 },
+    { kind: 'unit-change', day: CHANGE_DAY, metric: METRIC, factor: 0.001 },
+  ],
 };
 
 interface Week {
@@ -99,6 +104,16 @@ describe('a weekly retrain of feed-ranker', () => {
       [56, 'retrain'], // the rescale was recorded on day 50
       [63, 'retrain'],
     ]);
+    // The burst blocks nothing; the advisor marks it unrepresentative on its page.
+    const burst = weeks[0]!.advice.spans.filter((s) => s.kind === 'unstable' && s.metric === METRIC);
+    expect(burst.length).toBeGreaterThan(0);
+    for (const s of burst)
+      expect(s).toMatchObject({ entity: pageIds(scenario)[2], weight: 'note', action: 'ok' });
+    expect(
+      burst[0]!.from >= scenarioDate(scenario, BURST_DAY - 1) &&
+        burst[0]!.to <= scenarioDate(scenario, BURST_DAY + 3),
+    ).toBe(true);
+
     const onset = weeks[2]!.advice.spans.find((s) => s.kind === 'new-regime')!;
     expect(onset).toMatchObject({ metric: METRIC, weight: 'wait' });
     expect(weeks[2]!.advice.retrainFrom).toBe(addDays(onset.from, 6));
