@@ -328,6 +328,22 @@ const CASES: Case[] = [
     ],
   },
   {
+    name: 'a metric missing for a while that came back: only its missing days',
+    input: {
+      findings: [
+        {
+          ...removed,
+          rule: 'metric-missing-from-data',
+          status: 'resolved',
+          resolution: 'absent',
+          resolvedAt: '2026-03-24T08:00:00.000Z',
+        },
+      ],
+    },
+    verdict: 'retrain after fixes',
+    spans: [{ kind: 'removed', from: '2026-03-20', to: '2026-03-23', action: 'drop', weight: 'fix' }],
+  },
+  {
     name: 'a removed metric the team switched away from',
     input: { findings: [removed], decisions: [decision('switched-to-replacement', removed)] },
     verdict: 'retrain',

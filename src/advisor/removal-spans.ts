@@ -5,7 +5,7 @@ import type { Decision } from '../core/decision.js';
 import type { FindingRecord } from '../core/finding-record.js';
 import { knownDeprecation } from '../knowledge/lookup.js';
 import type { AdviceSpan } from './advice.js';
-import { spanDecision, type SpanContext } from './span-context.js';
+import { findingEnd, spanDecision, type SpanContext } from './span-context.js';
 import { clip } from './window.js';
 
 /** Rules that say a metric is gone (or will be on its effective day). */
@@ -45,6 +45,8 @@ export function removalSpans(
   ctx: SpanContext,
 ): AdviceSpan[] {
   const effective = (f.effectiveDate ?? f.onset).slice(0, 10);
+  // Resolved without a decision: the metric came back (or the announcement went away), so the span ends there.
+  const cameBack = f.status === 'resolved' && f.resolution !== 'decided';
   const base = {
     feature: ctx.feature,
     source: ctx.source,
@@ -58,6 +60,7 @@ export function removalSpans(
   const { replacement, relation } = replacementOf(f, ctx);
   const repl = { ...(replacement !== undefined ? { replacement } : {}), relation };
   if (effective > ctx.window.to) {
+    if (cameBack) return [];
     const servingEnd = addDays(ctx.window.to, ctx.servingDays);
     if (effective > servingEnd) return [];
     return [
@@ -74,7 +77,7 @@ export function removalSpans(
     ];
   }
   if (!REMOVAL_RULES.has(f.rule)) return [];
-  const gone = clip(ctx.window, effective, ctx.window.to);
+  const gone = clip(ctx.window, effective, cameBack ? findingEnd(f, ctx.window) : ctx.window.to);
   if (!gone) return [];
   const decided = decision !== undefined;
   return [
