@@ -447,6 +447,18 @@ describe('adviseWindow', () => {
     );
   });
 
+  it('counts the days of a new regime up to today when the window reaches past it', () => {
+    const advice = run({
+      findings: [scale({ onset: '2026-03-20' })],
+      window: { from: '2026-03-01', to: '2026-04-10' },
+      now: new Date('2026-03-22T10:00:00Z'),
+    });
+    expect(advice.verdict).toBe('do not retrain yet');
+    expect(advice.spans.find((s) => s.kind === 'new-regime')?.reason).toMatch(
+      /^only 3 days of the new regime/,
+    );
+  });
+
   it('names the day the wait ends', () => {
     expect(run({ findings: [fresh] }).retrainFrom).toBe(addDays('2026-03-26', NEW_REGIME_DAYS - 1));
   });

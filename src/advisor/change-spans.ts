@@ -1,5 +1,5 @@
 // Spans of a change of meaning (unit or scale factor, representation): rows on the other unit, and waiting for a regime.
-import { addDays, daysBetween } from '../core/clock.js';
+import { addDays, daysBetween, isoDay } from '../core/clock.js';
 import type { Decision } from '../core/decision.js';
 import { changeFactorOf } from '../core/finding-lifecycle.js';
 import type { FindingRecord } from '../core/finding-record.js';
@@ -133,7 +133,9 @@ export function changeSpans(
   }
 
   const decidedKeep = decision?.kind === 'rescaled-history' || decision?.kind === 'switched-to-replacement';
-  const since = daysBetween(onset, ctx.window.to) + 1;
+  // Days of the new regime that exist: up to the window's end, or today when the window reaches past it.
+  const today = isoDay(ctx.now);
+  const since = daysBetween(onset, ctx.window.to < today ? ctx.window.to : today) + 1;
   if (!decidedKeep && since >= 1 && since < ctx.newRegimeDays) {
     const waitUntil = addDays(onset, ctx.newRegimeDays - 1);
     const after = clip(ctx.window, onset, ctx.window.to);

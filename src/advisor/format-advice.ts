@@ -115,12 +115,22 @@ export function formatAdviceMarkdown(a: Advice): string {
   return out.join('\n').replace(/\n+$/, '') + '\n';
 }
 
-/** The advice as JSON (the Advice object, with a schema version). */
+/**
+ * The advice as JSON: the Advice object with a schema version.
+ *
+ * @example
+ * JSON.parse(formatAdviceJson(advice)).verdict // 'retrain after fixes'
+ */
 export function formatAdviceJson(a: Advice): string {
   return JSON.stringify({ schemaVersion: 1, ...a }, null, 2) + '\n';
 }
 
-/** Format an advice. */
+/**
+ * Format an advice as text, markdown or JSON.
+ *
+ * @example
+ * io.stdout(formatAdvice(advice, 'markdown'));
+ */
 export function formatAdvice(a: Advice, format: AdviceFormat): string {
   if (format === 'json') return formatAdviceJson(a);
   return format === 'markdown' ? formatAdviceMarkdown(a) : formatAdviceText(a);

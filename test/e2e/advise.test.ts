@@ -261,7 +261,7 @@ describe('advise on a window that holds a ÷1000 change', () => {
     }
   });
 
-  it('exits 2 for an unknown model and a bad window, and for --window on a serving gate', async () => {
+  it('exits 3 for a window with no values, 2 for an unknown model, a bad window or --window on a serving gate', async () => {
     const serving = await run([
       'gate',
       '--model',
@@ -276,6 +276,20 @@ describe('advise on a window that holds a ÷1000 change', () => {
     const unknown = await run(['advise', '--model', 'nope', '--contracts', join(workDir, 'contracts')]);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toMatch(/unknown model: nope/);
+    const before = await run([
+      'advise',
+      '--model',
+      'feed-ranker',
+      '--window',
+      '2020-01-01..2020-01-28',
+      '--contracts',
+      join(workDir, 'contracts'),
+    ]);
+    expect(before.code).toBe(3);
+    expect(before.stdout).toMatch(/^model feed-ranker, 2020-01-01\.\.2020-01-28: could not verify$/m);
+    expect(before.stdout).toMatch(
+      /could not verify meta-page-insights\/page_media_view: no values in the window/,
+    );
     const bad = await run([
       'advise',
       '--model',
