@@ -224,6 +224,17 @@ const CASES: Case[] = [
     ],
   },
   {
+    name: 'a freeze that only warns for serving is still dropped from training',
+    input: {
+      histories: partlyFrozen(),
+      findings: [finding({ severity: 'warn', onset: '2026-03-10', entities: ['p1'], entityShare: 0.5 })],
+    },
+    verdict: 'retrain after fixes',
+    spans: [
+      { kind: 'frozen', entity: 'p1', from: '2026-03-10', to: '2026-03-20', action: 'drop', weight: 'fix' },
+    ],
+  },
+  {
     name: 'an undecided ÷1000: rescale the rows before the onset, with the measured range',
     input: { findings: [undecidedScale] },
     verdict: 'retrain after fixes',

@@ -8,7 +8,8 @@ import { clip } from './window.js';
 /**
  * Drop spans for a frozen finding, one per affected entity (the whole metric for a panel-wide freeze). The extent is
  * read from the entity's history when it has a value on the onset day, else taken from the finding's own days.
- * A blocking freeze must be fixed; a warning is a note whose rows the mask still drops.
+ * Whatever the finding's severity (a partial freeze may only warn for serving), repeated rows are not data to learn
+ * from: every frozen span is a fix.
  *
  * @example
  * frozenSpans(frozenRunFinding, ctx)
@@ -41,7 +42,7 @@ export function frozenSpans(f: FindingRecord, ctx: SpanContext): AdviceSpan[] {
       entity,
       ...span,
       action: 'drop',
-      weight: f.severity === 'block' ? 'fix' : 'note',
+      weight: 'fix',
       finding: f.fingerprint,
       rule: f.rule,
       onset,
