@@ -14,6 +14,8 @@ export const BENCHES: Record<string, () => Promise<BenchModule>> = {
   'quiet-mail': () => import('./quiet-mail.js'),
   detection: () => import('./detection/index.js'),
   'cold-start': () => import('./cold-start.js'),
+  advise: () => import('./advise.js'),
+  'advise-labelled': () => import('./advise-labelled.js'),
 };
 
 async function main(): Promise<void> {

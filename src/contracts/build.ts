@@ -3,6 +3,7 @@ import type {
   CheckOverride,
   Connection,
   DocContract,
+  EventContract,
   FeatureContract,
   MetricContract,
   MetricKind,
@@ -197,4 +198,38 @@ export function buildFeature(doc: YamlDocument, positions: EntityPositions): Fea
   };
   positions.register(feature, doc, []);
   return feature;
+}
+
+interface RawEvent {
+  name: string;
+  description?: string;
+  from: string;
+  to: string;
+  sources?: string[];
+  metrics?: string[];
+  features?: string[];
+  train?: boolean;
+}
+
+/**
+ * Build an EventContract from a document that passed schema validation (`train` defaults to false).
+ *
+ * @example
+ * buildEvent(doc, positions) // { name: 'ui-redesign-2026-03', from: '2026-03-10', to: '2026-03-16', train: false, … }
+ */
+export function buildEvent(doc: YamlDocument, positions: EntityPositions): EventContract {
+  const raw = doc.value as RawEvent;
+  const event: EventContract = {
+    name: raw.name,
+    ...(raw.description !== undefined ? { description: raw.description } : {}),
+    from: raw.from,
+    to: raw.to,
+    sources: [...(raw.sources ?? [])],
+    metrics: [...(raw.metrics ?? [])],
+    features: [...(raw.features ?? [])],
+    train: raw.train ?? false,
+    location: doc.locate([]),
+  };
+  positions.register(event, doc, []);
+  return event;
 }

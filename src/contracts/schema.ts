@@ -33,7 +33,7 @@ const lookbackDays = {
 };
 
 /**
- * The contract schema (draft-07). One document is a `Source` or a `Feature`, chosen by `kind`.
+ * The contract schema (draft-07). One document is a `Source`, a `Feature` or an `Event`, chosen by `kind`.
  *
  * @example
  * new Ajv().compile(CONTRACT_SCHEMA)({ apiVersion: 'upwatch/v1', kind: 'Feature', name: 'f', owners: ['a@b.c'], uses: ['s/m'] })
@@ -43,7 +43,7 @@ export const CONTRACT_SCHEMA = {
   $id: CONTRACT_SCHEMA_ID,
   title: 'upwatch contract',
   description:
-    'One YAML document of an upwatch contract file: a Source (an upstream API, its metrics and watched docs) or a Feature (an ML feature and the upstream metrics it uses).',
+    'One YAML document of an upwatch contract file: a Source (an upstream API, its metrics and watched docs), a Feature (an ML feature and the upstream metrics it uses) or an Event (a known happening, its days and what it touches).',
   type: 'object',
   allOf: [
     ref('Envelope'),
@@ -54,6 +54,10 @@ export const CONTRACT_SCHEMA = {
     {
       if: { properties: { kind: { const: 'Feature' } }, required: ['kind'] },
       then: ref('Feature'),
+    },
+    {
+      if: { properties: { kind: { const: 'Event' } }, required: ['kind'] },
+      then: ref('Event'),
     },
   ],
   definitions: {
@@ -69,7 +73,8 @@ export const CONTRACT_SCHEMA = {
     },
     Kind: {
       enum: [...CONTRACT_KINDS],
-      description: 'What the document declares: `Source` (an upstream API) or `Feature` (an ML feature).',
+      description:
+        'What the document declares: `Source` (an upstream API), `Feature` (an ML feature) or `Event` (a known happening such as a campaign or a redesign).',
     },
     Owners: {
       type: 'array',
@@ -452,6 +457,72 @@ export const CONTRACT_SCHEMA = {
         },
       },
     },
+
+    Event: {
+      type: 'object',
+      description:
+        'A known happening (campaign launch, UI redesign, outage, backfill): its days and what it touches. Findings that begin inside it are linked to it; with `train: false` the retrain advisor drops its days from training.',
+      additionalProperties: false,
+      required: ['apiVersion', 'kind', 'name', 'from', 'to'],
+      anyOf: [{ required: ['sources'] }, { required: ['metrics'] }, { required: ['features'] }],
+      'x-hint': 'say what the event touches: sources, metrics (source/metric) or features',
+      properties: {
+        apiVersion: ref('ApiVersion'),
+        kind: { const: 'Event' },
+        name: {
+          type: 'string',
+          pattern: '^[A-Za-z0-9_][A-Za-z0-9_.-]*$',
+          maxLength: 200,
+          'x-must': 'be letters, digits, "_", "." or "-"',
+          description: 'Unique name of the event, e.g. `ui-redesign-2026-03`.',
+        },
+        description: { type: 'string', description: 'What happened.' },
+        from: {
+          type: 'string',
+          pattern: '^\\d{4}-\\d{2}-\\d{2}$',
+          'x-must': 'be an ISO day such as 2026-03-10',
+          description: 'First day of the event (ISO day, UTC).',
+        },
+        to: {
+          type: 'string',
+          pattern: '^\\d{4}-\\d{2}-\\d{2}$',
+          'x-must': 'be an ISO day such as 2026-03-16',
+          description: 'Last day of the event, included (ISO day, UTC).',
+        },
+        sources: {
+          type: 'array',
+          uniqueItems: true,
+          items: ref('SourceName'),
+          default: [],
+          description: 'Sources the event touches (every metric of each).',
+        },
+        metrics: {
+          type: 'array',
+          uniqueItems: true,
+          items: {
+            type: 'string',
+            pattern: '^[^/\\s]+/[^/\\s]+$',
+            'x-must': 'be "source/metric"',
+            'x-hint': 'write source/metric, e.g. meta-page-insights/page_media_view',
+          },
+          default: [],
+          description: 'Metrics the event touches, as `source/metric`.',
+        },
+        features: {
+          type: 'array',
+          uniqueItems: true,
+          items: { type: 'string' },
+          default: [],
+          description: 'Features the event touches.',
+        },
+        train: {
+          type: 'boolean',
+          default: false,
+          description:
+            'Whether a model may learn from the days of the event (`upwatch advise`, `upwatch mask`).',
+        },
+      },
+    },
   },
 } as const;
 
@@ -465,4 +536,5 @@ export const REFERENCE_DEFINITIONS = [
   'Metric',
   'CheckOverride',
   'Feature',
+  'Event',
 ] as const;

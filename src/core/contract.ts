@@ -151,6 +151,27 @@ export interface FeatureContract {
   location: SourceLocation;
 }
 
+/**
+ * A known happening (campaign launch, UI redesign, outage, backfill) with its days and what it touches. Findings
+ * whose onset falls inside it are linked to it; with `train: false` the advisor drops its span from training.
+ */
+export interface EventContract {
+  name: string;
+  description?: string;
+  /** First and last ISO day of the event, both included. */
+  from: string;
+  to: string;
+  /** Sources it touches (every metric of each). */
+  sources: string[];
+  /** Metrics it touches, as `source/metric`. */
+  metrics: string[];
+  /** Features it touches. */
+  features: string[];
+  /** Whether rows inside the event may be trained on (default false). */
+  train: boolean;
+  location: SourceLocation;
+}
+
 /** Everything loaded from a contracts directory. */
 export interface ContractSet {
   /** Directory the contracts were loaded from. */
@@ -159,6 +180,8 @@ export interface ContractSet {
   files: string[];
   sources: SourceContract[];
   features: FeatureContract[];
+  /** Known events (`kind: Event`); absent when the contracts declare none. */
+  events?: EventContract[];
 }
 
 /** Find a source by name. */

@@ -1,5 +1,7 @@
 // Gathering a report from the store and the contracts at one instant: gate, findings with their charts' history, sources.
 import { upstreamName } from '../findings/title.js';
+import { adviseStore } from '../advisor/advise-store.js';
+import { defaultWindow } from '../advisor/window.js';
 import { addDays, isoDay } from '../core/clock.js';
 import type { ContractSet } from '../core/contract.js';
 import { UpwatchError } from '../core/errors.js';
@@ -118,6 +120,19 @@ export function collectReport(input: CollectReportInput): ReportData {
       return out;
     });
 
+  const models = [
+    ...new Set(
+      contracts.features.flatMap((f) =>
+        f.model !== undefined && (source === undefined || f.uses.some((u) => u.source === source))
+          ? [f.model]
+          : [],
+      ),
+    ),
+  ].sort();
+  const advice = models.map((model) =>
+    adviseStore({ store, contracts, model, window: defaultWindow(now), now }),
+  );
+
   return {
     generatedAt: now.toISOString(),
     store: input.storePath,
@@ -135,5 +150,6 @@ export function collectReport(input: CollectReportInput): ReportData {
     pauses: principalPauses(store)
       .list()
       .filter((p) => Date.parse(p.nextAllowedAt) > now.getTime()),
+    ...(advice.length > 0 ? { advice } : {}),
   };
 }

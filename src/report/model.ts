@@ -1,4 +1,5 @@
 // What an HTML report shows, gathered at one instant: the gate, open and recently resolved findings, and sources.
+import type { Advice } from '../advisor/advice.js';
 import type { MetricHistory } from '../core/detector.js';
 import type { FindingRecord } from '../core/finding-record.js';
 import type { GateReport, GateState } from '../core/gate.js';
@@ -70,4 +71,6 @@ export interface ReportData {
   sources: ReportSource[];
   /** Tokens, apps or hosts paused at `generatedAt` (rate limits), by their non-secret names. */
   pauses: PrincipalPause[];
+  /** Per model in scope: is the last 28 days fit to retrain on (absent when no feature declares a model). */
+  advice?: Advice[];
 }

@@ -1,4 +1,5 @@
 // renderReport: report data in, one self-contained HTML document out (inline CSS and SVG, no script, no external file).
+import { adviceSection } from './advice-section.js';
 import { featuresSection } from './features-section.js';
 import { openFindingsSection, resolvedSection } from './findings-section.js';
 import { esc, plural, text, when, type RenderContext } from './html.js';
@@ -123,6 +124,7 @@ export function renderReport(data: ReportData, options: RenderReportOptions = {}
     featuresSection(ctx, data.gate, linked, data.source),
     empty ? '' : openFindingsSection(ctx, data.open),
     empty ? '' : resolvedSection(ctx, data.resolved, data.resolvedOmitted, data.days, data.upstreams),
+    empty ? '' : adviceSection(ctx, data.advice ?? []),
     sourcesSection(ctx, data.sources, data.pauses),
     `<footer class="dim"><p>Written by upwatch from the store and contracts above; times are UTC. Text from upstreams is shown as received, with credentials removed.</p></footer>`,
   ];

@@ -100,6 +100,9 @@ interface GateFlags {
   /** A path, or true for the configured status file (UPWATCH_STATUS_FILE, statusFile, <snapshots>/status.json). */
   statusFile?: string | true;
   failOn: FailOn;
+  /** `serving` (default): today's findings; `training`: the window's history, through the advisor. */
+  for: 'serving' | 'training';
+  window?: string;
 }
 
 /** Exit code of a gate report under --fail-on. */
@@ -129,6 +132,15 @@ export function registerGate(program: Command, io: CliIO, state: CommandState): 
       'decide from a status file instead of the store (without a path: $UPWATCH_STATUS_FILE, else snapshots/status.json)',
     )
     .addOption(
+      new Option('--for <use>', 'serving: decide on today; training: decide on the history of --window')
+        .choices(['serving', 'training'])
+        .default('serving'),
+    )
+    .option(
+      '--window <from..to>',
+      'with --for training: the training window (default: the 28 days ending today)',
+    )
+    .addOption(
       new Option('--fail-on <level>', 'exit 1 when a feature is at or above this state')
         .choices(FAIL_ON)
         .default('block'),
@@ -136,7 +148,9 @@ export function registerGate(program: Command, io: CliIO, state: CommandState): 
     .addHelpText(
       'after',
       '\nExit codes: 0 every feature allowed (ok or warn; with --fail-on warn only ok); 1 at least one blocked;\n' +
-        '2 could not run (unknown feature or model, no store or status file, bad flags).',
+        '2 could not run (unknown feature or model, no store or status file, bad flags).\n' +
+        'With --for training: 0 fit to train on the window; 1 fixes required or not yet (see upwatch advise);\n' +
+        '3 could not verify (an input has no values in the window).',
     )
     .action(async (features: string[], flags: GateFlags) => {
       let store: Store | undefined;
@@ -146,6 +160,19 @@ export function registerGate(program: Command, io: CliIO, state: CommandState): 
             hint: 'upwatch gate engagement_rate_7d, or upwatch gate --model ranker',
           });
         }
+        if (flags.for === 'training') {
+          if (flags.statusFile !== undefined)
+            throw new UpwatchError('USAGE', '--for training reads the store, not a status file', {
+              hint: 'drop --status-file, or pass --db PATH',
+            });
+          const { runTrainingGate } = await import('./gate-training.js');
+          state.exitCode = await runTrainingGate(io, { ...flags, feature: features });
+          return;
+        }
+        if (flags.window !== undefined)
+          throw new UpwatchError('USAGE', '--window needs --for training', {
+            hint: 'upwatch gate --model ranker --for training --window 2026-03-01..2026-03-28',
+          });
         const selection = { features, ...(flags.model !== undefined ? { model: flags.model } : {}) };
         let report: GateReport;
         if (flags.statusFile !== undefined) {

@@ -24,6 +24,8 @@ export interface ValidateReport {
     sources: number;
     features: number;
     metrics: number;
+    /** Declared events (`kind: Event`); absent when there are none. */
+    events?: number;
     errors: number;
     warnings: number;
   };
@@ -41,6 +43,7 @@ export function validateReport(contracts: ContractSet, diagnostics: Diagnostic[]
       sources: contracts.sources.length,
       features: contracts.features.length,
       metrics: contracts.sources.reduce((n, s) => n + s.metrics.length, 0),
+      ...((contracts.events?.length ?? 0) > 0 ? { events: contracts.events!.length } : {}),
       errors,
       warnings: diagnostics.length - errors,
     },
@@ -54,7 +57,7 @@ export function summaryLine(report: ValidateReport): string {
   const s = report.summary;
   const warnings = s.warnings > 0 ? ` (${plural(s.warnings, 'warning')})` : '';
   return report.valid
-    ? `contracts valid: ${plural(s.files, 'file')}, ${plural(s.sources, 'source')}, ${plural(s.features, 'feature')}, ${plural(s.metrics, 'metric')}${warnings}`
+    ? `contracts valid: ${plural(s.files, 'file')}, ${plural(s.sources, 'source')}, ${plural(s.features, 'feature')}, ${plural(s.metrics, 'metric')}${s.events ? `, ${plural(s.events, 'event')}` : ''}${warnings}`
     : `contracts invalid: ${plural(s.errors, 'error')}, ${plural(s.warnings, 'warning')} in ${plural(s.files, 'file')}`;
 }
 

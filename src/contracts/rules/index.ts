@@ -1,5 +1,6 @@
 // Semantic contract rules beyond the JSON Schema, run after a contract set loads. Each rule lives in its own file.
 import { checkOverrides } from './check-overrides.js';
+import { eventReferences } from './event-references.js';
 import { invariantReferences } from './invariant-references.js';
 import { knownDeprecationsRule } from './known-deprecations.js';
 import { knownReferences } from './known-references.js';
@@ -21,4 +22,5 @@ export const RULES: readonly ContractRule[] = [
   checkOverrides,
   invariantReferences,
   knownDeprecationsRule,
+  eventReferences,
 ];

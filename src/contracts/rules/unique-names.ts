@@ -1,4 +1,4 @@
-// Rule: names are unique — sources, features, and within a source its metrics and its docs.
+// Rule: names are unique — sources, features, events, and within a source its metrics and its docs.
 import type { Diagnostic, SourceLocation } from '../../core/diagnostic.js';
 import { diagnosticAt, fieldLocation, type ContractRule, type RuleContext } from './rule.js';
 
@@ -37,6 +37,7 @@ export const uniqueNames: ContractRule = {
     const out: Diagnostic[] = [];
     duplicates(set.sources, 'source', ctx, out);
     duplicates(set.features, 'feature', ctx, out);
+    duplicates(set.events ?? [], 'event', ctx, out);
     for (const s of set.sources) {
       duplicates(s.metrics, `metric of source "${s.name}"`, ctx, out);
       duplicates(s.docs, `doc of source "${s.name}"`, ctx, out);

@@ -1,0 +1,86 @@
+// The advisor over a store: reads the findings, decisions and histories it needs, then advises (CLI and library).
+import { addDays } from '../core/clock.js';
+import type { ContractSet } from '../core/contract.js';
+import type { MetricHistory } from '../core/detector.js';
+import { selectFeatures } from '../gate/select.js';
+import { recentDecisions } from '../store/decisions-repo.js';
+import { listFindings, type RepoStore } from '../store/findings-repo.js';
+import { adviseWindow, historyKey } from './advise.js';
+import type { Advice } from './advice.js';
+import type { TrainingWindow } from './window.js';
+
+/** What the advisor reads from the store; the polling area's `Store` satisfies it. */
+export interface AdvisorStore extends RepoStore {
+  metricHistory(
+    source: string,
+    metric: string,
+    options?: { sinceDay?: string; untilDay?: string },
+  ): MetricHistory;
+}
+
+export interface AdviseStoreInput {
+  store: AdvisorStore;
+  contracts: ContractSet;
+  /** Features to advise on (with `model`, or alone). */
+  features?: readonly string[];
+  /** Every feature of this model. */
+  model?: string;
+  window: TrainingWindow;
+  now: Date;
+  servingDays?: number;
+  newRegimeDays?: number;
+  dropUnstable?: boolean;
+}
+
+/** How far before the window a frozen run may have begun and still be read from the history. */
+const LOOKBEHIND_DAYS = 366;
+
+/**
+ * Advise whether the selected features may be retrained on the window, from the store's findings, decisions and
+ * histories. Throws UpwatchError `NOT_FOUND` for an unknown feature or model, `USAGE` when nothing is selected.
+ *
+ * @example
+ * const advice = adviseStore({ store, contracts, model: 'ranker', window: { from: '2026-03-01', to: '2026-03-28' },
+ *   now: new Date() });
+ * if (advice.verdict !== 'retrain') console.log(advice.spans);
+ */
+export function adviseStore(input: AdviseStoreInput): Advice {
+  const selection: { features?: readonly string[]; model?: string } = {};
+  if (input.features) selection.features = input.features;
+  if (input.model !== undefined) selection.model = input.model;
+  const features = selectFeatures(input.contracts, selection);
+  const findings = listFindings(input.store);
+  const wanted = new Set(features.flatMap((f) => f.uses.map((u) => historyKey(u.source, u.metric))));
+  // Frozen runs may have begun before the window: read from the earliest onset that concerns an input.
+  let since = input.window.from;
+  for (const f of findings) {
+    const onset = f.onset.slice(0, 10);
+    if (f.metric !== undefined && wanted.has(historyKey(f.source, f.metric)) && onset < since) since = onset;
+  }
+  const floor = addDays(input.window.from, -LOOKBEHIND_DAYS);
+  if (since < floor) since = floor;
+  const histories = new Map<string, MetricHistory>();
+  for (const f of features)
+    for (const u of f.uses) {
+      const key = historyKey(u.source, u.metric);
+      if (!histories.has(key))
+        histories.set(
+          key,
+          input.store.metricHistory(u.source, u.metric, { sinceDay: since, untilDay: input.window.to }),
+        );
+    }
+  return adviseWindow({
+    window: input.window,
+    features,
+    sources: input.contracts.sources,
+    events: input.contracts.events ?? [],
+    findings,
+    decisions: recentDecisions(input.store, ''),
+    histories,
+    now: input.now,
+    ...(input.model !== undefined ? { model: input.model } : {}),
+    ...(input.servingDays !== undefined ? { servingDays: input.servingDays } : {}),
+    ...(input.newRegimeDays !== undefined ? { newRegimeDays: input.newRegimeDays } : {}),
+    ...(input.dropUnstable !== undefined ? { dropUnstable: input.dropUnstable } : {}),
+  });
+}
