@@ -1,4 +1,4 @@
-// Labelled cases from issue 13 ("Hold the line"), replayed without contracts through the real backtest path:
+// Labelled "hold the line" cases, replayed without contracts through the real backtest path:
 // a partial freeze weighted by volume, a vanished metric, a 0..1 ratio scaled ×100, and healthy series of both kinds.
 // Scored per class: share blocked within 4 days, share whose factor is named right, block false alarms on healthy ones.
 import { addDays, daysBetween } from '../../src/core/clock.js';
@@ -198,7 +198,7 @@ export function runHoldCases(seeds: readonly number[]): HoldScore {
 export function formatHold(s: HoldScore): string {
   const pct = (a: number, b: number) => (b > 0 ? `${a}/${b} = ${((100 * a) / b).toFixed(0)} %` : '—');
   const lines = [
-    `issue-13 cases (${s.seeds} seeds; ${ENTITIES} pages × ${HOLD_DAYS} days, onset day ${HOLD_ONSET}, no contracts):`,
+    `hold-the-line cases (${s.seeds} seeds; ${ENTITIES} pages × ${HOLD_DAYS} days, onset day ${HOLD_ONSET}, no contracts):`,
     'class              blocked ≤4 d    factor named    block false alarms',
   ];
   for (const c of HOLD_CLASSES) {

@@ -39,7 +39,7 @@ describe('inferKind', () => {
 });
 
 describe('replayFindings', () => {
-  // Issue 13: a noisy 0..1 ratio (≈0.01–0.2 per page) multiplied by 100, replayed without contracts, was read as a
+  // A noisy 0..1 ratio (≈0.01–0.2 per page) multiplied by 100, replayed without contracts, was read as a
   // count (log(1 + x) compresses values below 1) and named ≈×10. Read as a ratio, the factor is ×100.
   it('names ×100 on a 0..1 ratio that became a percent, without a contract', () => {
     const base = Array.from({ length: 40 }, (_, e) => 0.02 + (0.1 * ((e * 37) % 40)) / 40);

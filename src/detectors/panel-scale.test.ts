@@ -140,7 +140,7 @@ describe('panel-scale', () => {
   });
 });
 
-// Issue 13: a noisy 0..1 share (≈0.01–0.2 per page) multiplied by 100 was named ≈×10 when read as a count: log(1 + x)
+// A noisy 0..1 share (≈0.01–0.2 per page) multiplied by 100 was named ≈×10 when read as a count: log(1 + x)
 // compresses values below 1. A baseline of fractions is read from raw ratios whatever the declared kind.
 describe('panel-scale on a 0..1 share that became a percent', () => {
   function shares(seed: number, from: number) {

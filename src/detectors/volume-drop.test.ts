@@ -34,7 +34,7 @@ describe('volume-drop', () => {
     expect(d?.evidence['count']).toBe(count);
   });
 
-  // Issue 13: a metric gone from the data for every entity blocks after as many days as a poll waits for
+  // A metric gone from the data for every entity blocks after as many days as a poll waits for
   // `metric-missing-from-data` (deprecation-runtime's missingPolls), whether or not poll outcomes exist.
   it.each([
     {

@@ -1,4 +1,4 @@
-// One conclusion whatever the path (issue 13): the same daily history replayed through `poll`'s pipeline (a real
+// One conclusion whatever the path: the same daily history replayed through `poll`'s pipeline (a real
 // SQLite store, detectSource + processFindings, a fixed clock per simulated morning) and through the backtest
 // (replayFindings, records in memory) ends with the same severity and status per fingerprint: a metric divided by
 // 1000 on every entity, a metric that vanished from the data for every entity, and a healthy one.
