@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatDay, isEventful, newsPolls, TimelineWriter } from './format-timeline.js';
+import { formatDay, isEventful, newsPolls, retrainLine, TimelineWriter } from './format-timeline.js';
 import type { DemoDay, DemoPoll } from './run-demo.js';
 
 const poll = (over: Partial<DemoPoll> = {}): DemoPoll => ({
@@ -140,5 +140,48 @@ describe('TimelineWriter', () => {
       'decided     ranking-ml@example.com: upwatch accept 0123456789 --as rescaled-history --factor 100  (meta/page_engagement_rate, panel-scale)',
     );
     expect(text).toContain('history ×100 in the feature store');
+  });
+
+  it('tells a retrain check with its verdict, what must change first and the mask; unchanged checks fold away', () => {
+    const retrain = {
+      model: 'feed-ranker',
+      window: { from: '2024-03-06', to: '2024-04-02' },
+      verdict: 'do not retrain yet' as const,
+      spans: [
+        {
+          kind: 'removed' as const,
+          weight: 'fix' as const,
+          metric: 'page_engaged_users',
+          action: 'drop' as const,
+        },
+        {
+          kind: 'scale-change' as const,
+          weight: 'fix' as const,
+          metric: 'page_engagement_rate',
+          action: 'rescale' as const,
+          factor: 100,
+        },
+        {
+          kind: 'new-regime' as const,
+          weight: 'wait' as const,
+          metric: 'page_engagement_rate',
+          action: 'drop' as const,
+          waitUntil: '2024-04-09',
+        },
+      ],
+      mask: { drop: 1, rescale: 1, ok: 4 },
+      changed: true,
+    };
+    expect(retrainLine(retrain)).toBe(
+      'feed-ranker on 2024-03-06..2024-04-02: DO NOT RETRAIN YET — page_engaged_users removed (drop); ' +
+        'page_engagement_rate scale-change (rescale ×100); page_engagement_rate new-regime (wait until 2024-04-09); ' +
+        'mask: 1 drop, 1 rescale, 4 ok',
+    );
+    expect(isEventful(day(5, { retrain }), day(4))).toBe(true);
+    expect(isEventful(day(5, { retrain: { ...retrain, changed: false } }), day(4))).toBe(false);
+    const w = new TimelineWriter();
+    const text =
+      [day(5, { retrain: { ...retrain, changed: false } }), day(6)].map((d) => w.push(d)).join('') + w.end();
+    expect(text).toContain('1 retrain check(s): do not retrain yet as before');
   });
 });

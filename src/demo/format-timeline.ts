@@ -1,5 +1,5 @@
 // The demo timeline as text: one block per eventful day, quiet stretches folded into one line, then a summary.
-import type { DemoDay, DemoEmail, DemoFinding, DemoResult } from './run-demo.js';
+import type { DemoDay, DemoEmail, DemoFinding, DemoResult, DemoRetrain } from './run-demo.js';
 
 const INDENT = '              ';
 
@@ -43,10 +43,38 @@ export function isEventful(d: DemoDay, previous?: DemoDay): boolean {
     d.escalated.length > 0 ||
     d.resolved.length > 0 ||
     d.decisions.length > 0 ||
+    d.retrain?.changed === true ||
     d.features.length > 0 ||
     newsPolls(d, previous).length > 0 ||
     d.emails.some((e) => e.kind !== 'reminder')
   );
+}
+
+function factorText(f: number): string {
+  return f >= 1 ? `×${Number(f.toPrecision(3))}` : `÷${Number((1 / f).toPrecision(3))}`;
+}
+
+/** One line for a retrain check: the verdict, then what must change first. */
+export function retrainLine(r: DemoRetrain): string {
+  const what = [
+    ...new Set(
+      r.spans.map((s) => {
+        const act =
+          s.action === 'rescale' && s.factor !== undefined ? `rescale ${factorText(s.factor)}` : s.action;
+        const how =
+          s.weight === 'wait'
+            ? `wait until ${s.waitUntil ?? '?'}`
+            : s.weight === 'decided'
+              ? 'decided'
+              : s.weight === 'note'
+                ? `dies in serving on ${s.effectiveDate ?? '?'}`
+                : act;
+        return `${s.metric} ${s.kind} (${how})`;
+      }),
+    ),
+  ];
+  const mask = `mask: ${r.mask.drop} drop, ${r.mask.rescale} rescale, ${r.mask.ok} ok`;
+  return `${r.model} on ${r.window.from}..${r.window.to}: ${r.verdict.toUpperCase()}${what.length > 0 ? ` — ${what.join('; ')}` : ''}; ${mask}`;
 }
 
 function emailLines(emails: readonly DemoEmail[]): string[] {
@@ -108,6 +136,7 @@ export function formatDay(d: DemoDay, previous?: DemoDay): string {
       `${sev(f.severity)} ${f.rule}  ${subject(f)}${f.previousSeverity ? ` (was ${f.previousSeverity})` : ''}\n${INDENT}${clip(f.title, 120)}`,
     );
   for (const f of d.resolved) row('resolved', `${f.rule}  ${subject(f)}`);
+  if (d.retrain) row('retrain', clip(retrainLine(d.retrain), 400));
   for (const c of d.features) row('feature', `${c.feature}: ${c.from} → ${c.to.toUpperCase()}`);
   for (const line of emailLines(d.emails)) row('email', line);
   return `${out.join('\n')}\n`;
@@ -119,7 +148,12 @@ function formatQuiet(days: readonly DemoDay[]): string {
   const polls = days.reduce((n, d) => n + d.polls.length, 0);
   const reminders = days.reduce((n, d) => n + d.emails.length, 0);
   const mail = reminders > 0 ? `, ${reminders} reminder mail(s) about open findings` : '';
-  const what = `nothing new (${polls} polls${mail})`;
+  const checks = days.flatMap((d) => (d.retrain ? [d.retrain.verdict] : []));
+  const retrain =
+    checks.length > 0
+      ? `, ${checks.length} retrain check(s): ${[...new Set(checks)].join(', ')} as before`
+      : '';
+  const what = `nothing new (${polls} polls${mail}${retrain})`;
   if (first.day === last.day)
     return `Day ${String(first.day).padStart(3)}  ${first.date} ${weekday(first.date)}  ${what}\n`;
   return `Days ${first.day}–${last.day}  ${first.date} … ${last.date}  ${what}\n`;
@@ -183,6 +217,15 @@ export function formatHeader(r: Pick<DemoResult, 'scenario' | 'description' | 's
   );
 }
 
+function retrainSummary(r: DemoResult): string[] {
+  const counts = Object.entries(r.summary.retrains).filter(([, n]) => n > 0);
+  if (counts.length === 0) return [];
+  const total = counts.reduce((n, [, c]) => n + c, 0);
+  return [
+    `  retrain    ${total} scheduled checks with the advisor: ${counts.map(([v, n]) => `${n} ${v}`).join(', ')}`,
+  ];
+}
+
 /** The summary printed after the timeline. */
 export function formatSummary(r: DemoResult): string {
   const s = r.summary;
@@ -201,6 +244,7 @@ export function formatSummary(r: DemoResult): string {
     `  features   blocked: ${byState('blocked').join(', ') || 'none'}`,
     `             warn:    ${byState('warn').join(', ') || 'none'}`,
     `             ok:      ${byState('ok').join(', ') || 'none'}`,
+    ...retrainSummary(r),
     `  emails     ${mails} delivered over SMTP: ${s.emails.alert} alerts, ${s.emails.countdown} countdowns, ${s.emails.reminder} reminders, ${s.emails.resolved} resolved notices`,
     `  time       ${(s.elapsedMs / 1000).toFixed(1)} s for ${r.days} simulated days`,
   ];

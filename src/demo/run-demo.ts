@@ -25,6 +25,16 @@ import { openStore, type Store } from '../store/store.js';
 import { activeFindings } from '../store/findings-repo.js';
 import { acceptFinding } from '../findings/accept.js';
 import type { DecisionKind } from '../core/decision.js';
+import { adviseStore } from '../advisor/advise-store.js';
+import { trainingMask } from '../advisor/training-mask.js';
+import {
+  VERDICTS,
+  type MaskAction,
+  type SpanKind,
+  type SpanWeight,
+  type Verdict,
+} from '../advisor/advice.js';
+import type { TrainingWindow } from '../advisor/window.js';
 import { startSmtpCatcher, type CaughtMail, type SmtpCatcher } from './smtp-catcher.js';
 import { upstreamNotes } from './story.js';
 
@@ -77,6 +87,27 @@ export interface DemoDecision {
   reason: string;
 }
 
+/** The advisor's answer before a scheduled retrain (`upwatch advise` and `upwatch mask`). */
+export interface DemoRetrain {
+  model: string;
+  window: TrainingWindow;
+  verdict: Verdict;
+  /** The spans that weigh (wait, fix), that a decision covers, and removals announced in the serving period. */
+  spans: {
+    kind: SpanKind;
+    weight: SpanWeight;
+    metric: string;
+    action: MaskAction;
+    factor?: number;
+    waitUntil?: string;
+    effectiveDate?: string;
+  }[];
+  /** Rows of the training mask by action. */
+  mask: Record<MaskAction, number>;
+  /** False when the verdict and its spans are the same as at the previous retrain check. */
+  changed: boolean;
+}
+
 /** One simulated day of the demo. */
 export interface DemoDay {
   /** Simulated day number (0 = the scenario start). */
@@ -93,6 +124,8 @@ export interface DemoDay {
   resolved: DemoFinding[];
   /** Decisions recorded before today's polls (the gate opens on them with today's polls). */
   decisions: DemoDecision[];
+  /** The advisor's answer when a retrain is scheduled today (after the polls). */
+  retrain?: DemoRetrain;
   /** Feature gate states that changed today (the initial computation on day 0 is not a change). */
   features: { feature: string; from: GateState; to: GateState }[];
   emails: DemoEmail[];
@@ -113,6 +146,8 @@ export interface DemoResult {
     escalations: number;
     resolutions: number;
     decisions: number;
+    /** Retrain checks by verdict. */
+    retrains: Record<Verdict, number>;
     featureChanges: number;
     emails: Record<DemoEmail['kind'], number>;
     /** Wall-clock duration of the run, ms. */
@@ -254,6 +289,47 @@ function recordDecisions(store: Store, scenario: Scenario, day: number, now: Dat
 }
 
 /**
+ * The advisor's answer when the scenario schedules a retrain on `day`: the window is the `windowDays` days before
+ * it, the question is the one a training pipeline asks (`upwatch advise --model M --window FROM..TO`).
+ */
+function retrainCheck(
+  store: Store,
+  contracts: ContractSet,
+  scenario: Scenario,
+  day: number,
+  now: Date,
+  previous: DemoRetrain | undefined,
+): DemoRetrain | undefined {
+  const r = scenario.retrain;
+  if (!r || day < r.firstDay || (day - r.firstDay) % r.everyDays !== 0) return undefined;
+  const window: TrainingWindow = {
+    from: scenarioDate(scenario, day - r.windowDays),
+    to: scenarioDate(scenario, day - 1),
+  };
+  const advice = adviseStore({ store, contracts, model: r.model, window, now });
+  const spans = advice.spans
+    .filter((s) => s.weight !== 'note' || s.kind === 'sunset')
+    .map((s) => ({
+      kind: s.kind,
+      weight: s.weight,
+      metric: s.metric,
+      action: s.action,
+      ...(s.factor !== undefined ? { factor: s.factor } : {}),
+      ...(s.waitUntil !== undefined ? { waitUntil: s.waitUntil } : {}),
+      ...(s.effectiveDate !== undefined ? { effectiveDate: s.effectiveDate } : {}),
+    }));
+  const mask: Record<MaskAction, number> = { drop: 0, rescale: 0, ok: 0 };
+  for (const row of trainingMask(advice)) mask[row.action] += 1;
+  const key = (x: Pick<DemoRetrain, 'verdict' | 'spans'>) =>
+    JSON.stringify([
+      x.verdict,
+      [...new Set(x.spans.map((s) => `${s.kind}|${s.weight}|${s.metric}|${s.action}`))].sort(),
+    ]);
+  const changed = previous === undefined || key(previous) !== key({ verdict: advice.verdict, spans });
+  return { model: r.model, window, verdict: advice.verdict, spans, mask, changed };
+}
+
+/**
  * Run the demo: start the simulated Graph/partner APIs and an SMTP catcher on loopback, write the scenario's
  * contracts, and for each simulated day run the real pipeline for every source (poll → store → detect → findings →
  * gate → outbox) and then the real mail relay over SMTP. Returns the timeline. Everything it started is stopped
@@ -334,6 +410,7 @@ export async function runDemo(options: RunDemoOptions): Promise<DemoResult> {
     const timeline: DemoDay[] = [];
     const states = new Map<string, GateState>();
     let mailSeen = 0;
+    let lastRetrain: DemoRetrain | undefined;
     for (let day = 0; day < days; day++) {
       clock.set(pollInstant(scenario, day));
       const at = clock.now().toISOString();
@@ -381,6 +458,11 @@ export async function runDemo(options: RunDemoOptions): Promise<DemoResult> {
         options.onMail?.(m);
       }
       mailSeen = catcher.received.length;
+      const retrain = retrainCheck(store, contracts, scenario, day, clock.now(), lastRetrain);
+      if (retrain) {
+        entry.retrain = retrain;
+        lastRetrain = retrain;
+      }
       timeline.push(entry);
       options.onDay?.(entry);
       options.onProgress?.({ day, days, date: entry.date });
@@ -399,6 +481,7 @@ export async function runDemo(options: RunDemoOptions): Promise<DemoResult> {
     let escalations = 0;
     let resolutions = 0;
     let decisions = 0;
+    const retrains = Object.fromEntries(VERDICTS.map((v) => [v, 0])) as Record<Verdict, number>;
     let featureChanges = 0;
     for (const d of timeline) {
       for (const p of d.polls) polls[p.outcome] += 1;
@@ -407,6 +490,7 @@ export async function runDemo(options: RunDemoOptions): Promise<DemoResult> {
       escalations += d.escalated.length;
       resolutions += d.resolved.length;
       decisions += d.decisions.length;
+      if (d.retrain) retrains[d.retrain.verdict] += 1;
       featureChanges += d.features.length;
     }
     const keep = options.keep === true || !ownDir;
@@ -423,6 +507,7 @@ export async function runDemo(options: RunDemoOptions): Promise<DemoResult> {
         escalations,
         resolutions,
         decisions,
+        retrains,
         featureChanges,
         emails,
         elapsedMs: Math.round(performance.now() - started),

@@ -171,6 +171,19 @@ export interface ScenarioDecision {
   features: string[];
 }
 
+/**
+ * A model retrained on a schedule: before each retrain the demo asks the advisor (`upwatch advise`) whether the
+ * window is fit to learn from, and what the mask says to drop or rescale.
+ */
+export interface ScenarioRetrain {
+  model: string;
+  /** First retrain day, then one every `everyDays`. */
+  firstDay: number;
+  everyDays: number;
+  /** Days the model learns from; the window ends the day before the retrain. */
+  windowDays: number;
+}
+
 /** A complete simulated world. */
 export interface Scenario {
   name: string;
@@ -206,6 +219,8 @@ export interface Scenario {
   quietEvents: QuietEvent[];
   /** What the consumers decide about held changes, and when. */
   decisions?: ScenarioDecision[];
+  /** A model retrained on a schedule, checked with the advisor first. */
+  retrain?: ScenarioRetrain;
   /** Directory under src/sim/contracts/ holding the scenario's contracts (`{{SIM_URL}}` placeholders). */
   contractSet: string;
   /** Contract sources the scenario's contracts declare. */

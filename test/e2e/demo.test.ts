@@ -183,6 +183,38 @@ describe('upwatch demo: meta-2024, 180 simulated days through the real pipeline'
     },
   );
 
+  it('asks the advisor before each weekly retrain: yes while clean, not yet right after the ×100, fixes until decided', () => {
+    const r = scenario.retrain!;
+    const checks = result.timeline.filter((d) => d.retrain).map((d) => ({ day: d.day, ...d.retrain! }));
+    expect(checks.map((c) => c.day)).toEqual(
+      Array.from(
+        { length: Math.floor((scenario.days - 1 - r.firstDay) / r.everyDays) + 1 },
+        (_, i) => r.firstDay + i * r.everyDays,
+      ),
+    );
+    const removal = scenario.expectedEvents.find((e) => e.kind === 'metric-removed')!.day;
+    const rescale = scenario.expectedEvents.find((e) => e.kind === 'unit-change')!;
+    const decision = scenario.decisions!.find((d) => d.metric === rescale.metric)!;
+    for (const c of checks) {
+      const rate = c.spans.filter((s) => s.metric === rescale.metric);
+      if (c.day < removal) expect(c.verdict, `day ${c.day}`).toBe('retrain');
+      else expect(c.verdict, `day ${c.day}: a window with an undecided break`).not.toBe('retrain');
+      if (c.day >= rescale.day && c.day < rescale.day + 7) {
+        expect(c.verdict, `day ${c.day}`).toBe('do not retrain yet');
+        expect(rate.map((s) => s.kind)).toContain('new-regime');
+      }
+      if (c.day >= rescale.day + 7 && c.day < decision.day)
+        expect(rate, `day ${c.day}`).toContainEqual(
+          expect.objectContaining({ kind: 'scale-change', action: 'rescale', factor: 100 }),
+        );
+      if (c.day >= decision.day)
+        expect(
+          rate.filter((s) => s.weight !== 'decided'),
+          `day ${c.day}`,
+        ).toEqual([]);
+    }
+  });
+
   it('treats transient faults as quiet and a day the partner API is down as "could not verify"', () => {
     for (const q of scenario.quietEvents.filter(
       (x) => x.kind === 'transient-fault' || x.kind === 'throttled',

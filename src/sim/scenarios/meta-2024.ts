@@ -325,6 +325,7 @@ export const meta2024: Scenario = {
     { kind: 'spec-field-removed', day: 150, field: 'clicks' },
   ],
   expectedEvents,
+  retrain: { model: 'feed-ranker', firstDay: 36, everyDays: 7, windowDays: 28 },
   decisions: [
     {
       day: 155,
