@@ -1,8 +1,7 @@
 // Alert settings from the config file's `alerts` object and UPWATCH_ALERT_TO, validated, for the CLI to pass on.
 import { UpwatchError } from '../core/errors.js';
-import type { ProcessDefaults } from '../pipeline/process-findings.js';
 import { isTimeZone } from '../core/zoned-time.js';
-import { parseRecipients } from './settings.js';
+import { parseRecipients, type ProcessDefaults } from './settings.js';
 
 const NUMBER_KEYS = [
   'resolveAfterGoodPolls',

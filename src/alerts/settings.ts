@@ -40,6 +40,20 @@ export interface AlertSettings {
   chartDaysAfter: number;
 }
 
+/**
+ * Lifecycle and alert settings as the CLI or a library caller passes them; every field is optional (defaults: 2 good
+ * polls, ALERT_DEFAULTS). Defined here, beside AlertSettings, so alert configuration never reaches up into the
+ * pipeline that consumes it.
+ */
+export interface ProcessDefaults extends Partial<AlertSettings> {
+  /** Consecutive good polls without the condition before a finding resolves. Default 2. */
+  resolveAfterGoodPolls?: number;
+  /** Days after resolving during which a condition back at no higher severity reopens without mail. Default 7. */
+  quietReopenDays?: number;
+  /** Exact secret values to scrub from mail text, in case one ever reached a finding. */
+  secrets?: readonly string[];
+}
+
 export const ALERT_DEFAULTS: AlertSettings = {
   recipients: [],
   reminderIntervalHours: 168,

@@ -13,15 +13,13 @@ import { silentLogger, type Logger } from '../core/logger.js';
 import type { PollOutcome } from '../core/observation.js';
 import type { Severity } from '../core/contract.js';
 import { hasErrors, loadContracts } from '../contracts/load.js';
-import { createMailRelay, type MailRelaySetup } from '../alerts/setup.js';
-import { storeNoticeReviser } from '../pipeline/notice-state.js';
-import { runCycle, type CycleDeps, type CycleResult } from '../pipeline/cycle.js';
-import { createHttpClient, type HttpClient } from '../providers/http.js';
+import type { CycleResult } from '../pipeline/cycle.js';
 import { simContractEnv, writeSimContracts } from '../sim/contracts.js';
 import { startGraphSimulator, type SimulatorHandle } from '../sim/graph-simulator.js';
 import { pollInstant, scenarioDate, type Scenario } from '../sim/scenario.js';
 import { scenarioByName } from '../sim/scenarios/index.js';
-import { openStore, type Store } from '../store/store.js';
+import type { Store } from '../store/store.js';
+import { createWatcher, type Watcher } from '../watcher.js';
 import { activeFindings } from '../store/findings-repo.js';
 import { acceptFinding } from '../findings/accept.js';
 import type { DecisionKind } from '../core/decision.js';
@@ -360,9 +358,7 @@ export async function runDemo(options: RunDemoOptions): Promise<DemoResult> {
 
   let sim: SimulatorHandle | undefined;
   let catcher: SmtpCatcher | undefined;
-  let store: Store | undefined;
-  let http: HttpClient | undefined;
-  let mail: MailRelaySetup | undefined;
+  let watcher: Watcher | undefined;
   try {
     sim = await startGraphSimulator({ clock, scenario });
     catcher = await startSmtpCatcher();
@@ -377,35 +373,28 @@ export async function runDemo(options: RunDemoOptions): Promise<DemoResult> {
       );
     }
     const contracts: ContractSet = loaded.contracts;
-    // A throwaway store: commits need not reach the disk (a crash loses nothing that matters).
-    store = openStore(paths.store, { synchronous: 'normal' });
-    // Retry waits move the virtual clock instead of sleeping: a Retry-After of 1 s costs no real time.
-    http = createHttpClient({
-      clock,
-      logger,
-      sleep: (ms) => {
-        clock.advanceMs(ms);
-        return Promise.resolve();
-      },
-      random: () => 0.5,
-    });
-    const deps: CycleDeps = {
-      store,
-      http,
+    watcher = createWatcher({
+      db: paths.store,
+      // A throwaway store: commits need not reach the disk (a crash loses nothing that matters).
+      storeOptions: { synchronous: 'normal' },
+      contracts,
       secrets,
       clock,
       logger,
-      contracts,
       snapshotsDir: paths.snapshots,
       alerts: { secrets: [scenario.graph.accessToken, scenario.partner.token] },
-    };
-    mail = createMailRelay({
-      store,
-      smtpUrl: catcher.url,
-      clock,
-      logger,
-      revise: storeNoticeReviser({ store, contracts, secrets: deps.alerts?.secrets ?? [] }),
+      // Retry waits move the virtual clock instead of sleeping: a Retry-After of 1 s costs no real time.
+      http: {
+        sleep: (ms) => {
+          clock.advanceMs(ms);
+          return Promise.resolve();
+        },
+        random: () => 0.5,
+      },
+      mail: { smtpUrl: catcher.url },
     });
+    const { store } = watcher;
+    const mail = watcher.mailRelay()!;
 
     const timeline: DemoDay[] = [];
     const states = new Map<string, GateState>();
@@ -429,7 +418,7 @@ export async function runDemo(options: RunDemoOptions): Promise<DemoResult> {
       };
       let gate: GateReport | undefined;
       for (const source of contracts.sources) {
-        const r = await runCycle(deps, source);
+        const r = await watcher.cycle(source);
         entry.polls.push(demoPoll(r));
         const p = r.processed;
         if (!p) continue;
@@ -517,9 +506,7 @@ export async function runDemo(options: RunDemoOptions): Promise<DemoResult> {
   } finally {
     // Stop in reverse order of dependence; each step runs even if an earlier one failed.
     const steps: (() => unknown)[] = [
-      () => mail?.close(),
-      () => http?.close(),
-      () => store?.close(),
+      () => watcher?.close(),
       () => sim?.close(),
       () => catcher?.close(),
       () => {

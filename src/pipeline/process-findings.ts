@@ -12,7 +12,9 @@ import { verificationLookups, type GateStore } from '../gate/check-gate.js';
 import { svgChart } from '../alerts/chart.js';
 import { planNotifications, type NotifyChange } from '../alerts/plan.js';
 import { queueMessages, storeNoticeLog } from '../alerts/outbox.js';
-import { ALERT_DEFAULTS, type AlertSettings } from '../alerts/settings.js';
+import { ALERT_DEFAULTS, type AlertSettings, type ProcessDefaults } from '../alerts/settings.js';
+
+export type { ProcessDefaults };
 import {
   activeFindings,
   insertFinding,
@@ -36,16 +38,6 @@ export interface ProcessStore extends GateStore {
     metric: string,
     options?: { sinceDay?: string; untilDay?: string },
   ): MetricHistory;
-}
-
-/** Lifecycle and alert settings; every field is optional (defaults: 2 good polls, ALERT_DEFAULTS). */
-export interface ProcessDefaults extends Partial<AlertSettings> {
-  /** Consecutive good polls without the condition before a finding resolves. Default 2. */
-  resolveAfterGoodPolls?: number;
-  /** Days after resolving during which a condition back at no higher severity reopens without mail. Default 7. */
-  quietReopenDays?: number;
-  /** Exact secret values to scrub from mail text, in case one ever reached a finding. */
-  secrets?: readonly string[];
 }
 
 export interface ProcessFindingsInput {

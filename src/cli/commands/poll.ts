@@ -1,144 +1,23 @@
 // `upwatch poll`: one cycle per source now (fetch → store → docs), exit 3 when no upstream could be verified.
 import type { Command } from 'commander';
-import type { SourceContract } from '../../core/contract.js';
-import type { LogFields, Logger, LogLevel } from '../../core/logger.js';
-import { runCycle, type CycleDeps, type CycleResult } from '../../pipeline/cycle.js';
-import { createHttpClient } from '../../providers/http.js';
+import type { CycleResult } from '../../pipeline/cycle.js';
 import { runPool } from '../../providers/pool.js';
-import type { FetchProgress } from '../../providers/provider.js';
-import { openStore } from '../../store/store.js';
-import { alertDefaultsFrom } from '../../alerts/config.js';
-import { deliverDue } from '../../alerts/deliver.js';
-import type { NoticeReviser } from '../../alerts/revise.js';
-import { storeNoticeReviser } from '../../pipeline/notice-state.js';
-import type { ContractSet } from '../../core/contract.js';
 import { printError } from '../errors.js';
-import { exitCodeBeforePolling, loadPolledContracts } from '../polled-contracts.js';
-import { checkGate } from '../../gate/check-gate.js';
+import { exitCodeBeforePolling } from '../polled-contracts.js';
 import { writeStatusFile } from '../../gate/status-file.js';
 import { join } from 'node:path';
 import { EXIT, type CliIO, type ExitCode } from '../io.js';
 import type { GateReport } from '../../core/gate.js';
 import type { PollOutcome } from '../../core/observation.js';
-import { breakerOptions, pollDeadlineMs, resolveSettings, type Settings } from '../settings.js';
+import { openWatcher, type OpenedWatcher } from '../open-watcher.js';
 import type { CommandState } from './index.js';
 
-const LEVELS: LogLevel[] = ['debug', 'info', 'warn', 'error'];
 /** Sources polled concurrently by `upwatch poll`. */
 const POLL_SOURCES_IN_FLIGHT = 4;
 
-/** A logger writing `level msg key=value…` lines to stderr at or above `level`. */
-export function cliLogger(io: CliIO, level: string): Logger {
-  const min = Math.max(0, LEVELS.indexOf(level as LogLevel));
-  const line = (l: LogLevel) => (msg: string, fields?: LogFields) => {
-    if (LEVELS.indexOf(l) < min) return;
-    const kv = Object.entries(fields ?? {})
-      .map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`)
-      .join(' ');
-    io.stderr(`${io.clock.now().toISOString()} ${l} ${msg}${kv ? ` ${kv}` : ''}\n`);
-  };
-  return { debug: line('debug'), info: line('info'), warn: line('warn'), error: line('error') };
-}
-
-/** Progress lines for long polls: drawn in place on a terminal, one line per 10 s otherwise. */
-export function progressPrinter(io: CliIO): (p: FetchProgress) => void {
-  let lastLine = 0;
-  return (p) => {
-    const text = `poll ${p.source}: ${p.done}/${p.total} requests`;
-    if (io.isTTY) {
-      io.stderr(`\r${text}${p.done === p.total ? '\n' : ''}`);
-      return;
-    }
-    const now = performance.now();
-    if (p.total >= 20 && (now - lastLine >= 10_000 || p.done === p.total)) {
-      lastLine = now;
-      io.stderr(`${text}\n`);
-    }
-  };
-}
-
-export interface Wiring {
-  settings: Settings;
-  sources: SourceContract[];
-  deps: CycleDeps;
-  close(): void;
-}
-
-/**
- * Settings → contracts → store → HTTP client → CycleDeps, shared by `poll` and `run`. Throws UpwatchError
- * (CONTRACTS_*, STORE_*, CONFIG_INVALID, USAGE) when it cannot run.
- */
-export async function wire(
-  io: CliIO,
-  flags: { db?: string; contracts?: string; snapshots?: string; source?: string[] },
-  logger: Logger | undefined,
-): Promise<Wiring> {
-  const settings = resolveSettings(io, {
-    db: flags.db,
-    contracts: flags.contracts,
-    snapshots: flags.snapshots,
-  });
-  const log = logger ?? cliLogger(io, settings.logLevel);
-  const lookup = (name: string) => io.env[name];
-  const { contracts, sources } = await loadPolledContracts(io, settings.contracts, flags.source);
-  const breaker = breakerOptions(settings);
-  const alerts = { ...alertDefaultsFrom(settings.file, io.env), secrets: secretValues(contracts, lookup) };
-  const store = openStore(settings.db);
-  const http = createHttpClient({ clock: io.clock, logger: log });
-  const deps: CycleDeps = {
-    alerts,
-    store,
-    http,
-    secrets: lookup,
-    clock: io.clock,
-    logger: log,
-    contracts,
-    snapshotsDir: settings.snapshots,
-    ...(settings.statusFile !== undefined ? { statusFile: settings.statusFile } : {}),
-    onProgress: progressPrinter(io),
-    breaker,
-    pollDeadlineMs: pollDeadlineMs(settings),
-  };
-  return {
-    settings,
-    sources,
-    deps,
-    close() {
-      http.close();
-      store.close();
-    },
-  };
-}
-
-/**
- * The values of every `${VAR}` the contracts reference (resolved from the environment), so the alert composer can
- * scrub them from anything an upstream echoed back. Never printed.
- */
-export function secretValues(contracts: ContractSet, lookup: (name: string) => string | undefined): string[] {
-  const names = new Set<string>();
-  for (const s of contracts.sources) {
-    const c = s.connection;
-    const templates = c.kind === 'meta-graph' ? [c.accessToken] : [c.url, ...Object.values(c.headers)];
-    for (const t of templates) for (const r of t.refs) names.add(r);
-  }
-  return [...names].map(lookup).filter((v): v is string => v !== undefined && v.length >= 4);
-}
-
-/** The relay's check of each notice against the state at send time, over the wired store and contracts. */
-export function noticeReviser(wiring: Wiring): NoticeReviser {
-  const { store, contracts, alerts } = wiring.deps;
-  return storeNoticeReviser({
-    store,
-    contracts: contracts!,
-    secrets: alerts?.secrets ?? [],
-    ...(alerts?.maxFindingsPerMail !== undefined ? { maxFindingsPerMail: alerts.maxFindingsPerMail } : {}),
-  });
-}
-
 /** Send the notifications that are due now through `UPWATCH_SMTP_URL`, or say why they wait. */
-export async function deliverMail(io: CliIO, wiring: Wiring, queued: number): Promise<void> {
-  const smtpUrl = wiring.settings.smtpUrl;
-  if (!smtpUrl) {
+export async function deliverMail(io: CliIO, opened: OpenedWatcher, queued: number): Promise<void> {
+  if (!opened.settings.smtpUrl) {
     if (queued > 0)
       io.stderr(
         `mail: ${queued} notification(s) queued; set UPWATCH_SMTP_URL to send them (upwatch doctor checks it)\n`,
@@ -146,15 +25,8 @@ export async function deliverMail(io: CliIO, wiring: Wiring, queued: number): Pr
     return;
   }
   try {
-    const r = await deliverDue({
-      store: wiring.deps.store,
-      smtpUrl,
-      revise: noticeReviser(wiring),
-      ...(wiring.settings.smtpFrom ? { from: wiring.settings.smtpFrom } : {}),
-      clock: io.clock,
-      logger: wiring.deps.logger!,
-    });
-    if (r.claimed > 0)
+    const r = await opened.watcher.deliverDue();
+    if (r && r.claimed > 0)
       io.stderr(
         `mail: ${r.sent} sent, ${r.retried} to retry, ${r.dead} undeliverable${r.dropped > 0 ? `, ${r.dropped} no longer true (not sent)` : ''} (see upwatch status)\n`,
       );
@@ -184,10 +56,9 @@ export function describeCycle(r: CycleResult): string {
  * The gate over every feature once all cycles have ended, written to the status file (the cycles wrote theirs as
  * they ended, in whatever order they finished).
  */
-function finalGate(wiring: Wiring): GateReport {
-  const { store, contracts, clock } = wiring.deps;
-  const gate = checkGate({ store, contracts: contracts!, now: clock.now() });
-  const statusFile = wiring.settings.statusFile ?? join(wiring.settings.snapshots, 'status.json');
+function finalGate(opened: OpenedWatcher): GateReport {
+  const gate = opened.watcher.gate();
+  const statusFile = opened.settings.statusFile ?? join(opened.settings.snapshots, 'status.json');
   writeStatusFile(statusFile, gate);
   return gate;
 }
@@ -231,9 +102,9 @@ export function registerPoll(program: Command, io: CliIO, state: CommandState): 
     .option('--snapshots <dir>', 'doc snapshots directory (env UPWATCH_SNAPSHOTS, default snapshots)')
     .option('--json', 'print the cycle results as JSON on stdout')
     .action(async (flags: PollFlags) => {
-      let wiring: Wiring;
+      let opened: OpenedWatcher;
       try {
-        wiring = await wire(io, flags, undefined);
+        opened = await openWatcher(io, flags);
       } catch (e) {
         printError(io, e);
         state.exitCode = exitCodeBeforePolling(e);
@@ -241,19 +112,19 @@ export function registerPoll(program: Command, io: CliIO, state: CommandState): 
       }
       try {
         // A few sources at a time (the HTTP client's per-host limit still caps requests); lines print as cycles end.
-        const results = await runPool(wiring.sources, POLL_SOURCES_IN_FLIGHT, async (source) => {
-          const r = await runCycle(wiring.deps, source);
+        const results = await runPool(opened.sources, POLL_SOURCES_IN_FLIGHT, async (source) => {
+          const r = await opened.watcher.cycle(source);
           if (!flags.json) io.stdout(describeCycle(r));
           return r;
         });
         if (flags.json) io.stdout(`${JSON.stringify(results, null, 2)}\n`);
         // Sources run concurrently, so no single cycle's gate is the last word: decide once, after every cycle.
-        const gate = finalGate(wiring);
+        const gate = finalGate(opened);
         const blocked = gate.features.filter((f) => f.state === 'blocked').map((f) => f.feature);
         if (!flags.json && blocked.length > 0) io.stdout(`blocked features: ${blocked.join(', ')}\n`);
         await deliverMail(
           io,
-          wiring,
+          opened,
           results.reduce((n, r) => n + (r.processed?.queued ?? 0), 0),
         );
         state.exitCode = pollExitCode(
@@ -265,7 +136,7 @@ export function registerPoll(program: Command, io: CliIO, state: CommandState): 
         printError(io, e);
         state.exitCode = EXIT.CANNOT_RUN;
       } finally {
-        wiring.close();
+        await opened.watcher.close();
       }
     });
 }

@@ -14,7 +14,7 @@ import { printError } from '../errors.js';
 import { EXIT, type CliIO } from '../io.js';
 import { resolveSettings } from '../settings.js';
 import type { CommandState } from './index.js';
-import { secretValues } from './poll.js';
+import { secretValues } from '../../contracts/secret-values.js';
 
 /** Default output file, in the working directory. */
 export const DEFAULT_REPORT_FILE = 'upwatch-report.html';

@@ -1,14 +1,14 @@
 // `upwatch run`: the daemon — a schedule per source, graceful stop on SIGINT/SIGTERM that drains in-flight cycles.
 import type { Command } from 'commander';
-import { runCycle } from '../../pipeline/cycle.js';
 import { createScheduler } from '../../scheduler/scheduler.js';
 import { printError } from '../errors.js';
 import { exitCodeBeforePolling } from '../polled-contracts.js';
 import { EXIT, type CliIO } from '../io.js';
-import { describeCycle, noticeReviser, wire, type Wiring } from './poll.js';
+import { describeCycle } from './poll.js';
+import { openWatcher, type OpenedWatcher } from '../open-watcher.js';
 import type { CommandState } from './index.js';
 import type { CycleResult } from '../../pipeline/cycle.js';
-import { createMailRelay, type MailRelaySetup } from '../../alerts/setup.js';
+import type { MailRelaySetup } from '../../alerts/setup.js';
 import { pollSlots } from '../../store/poll-slots.js';
 
 interface RunFlags {
@@ -42,22 +42,23 @@ export function registerRun(program: Command, io: CliIO, state: CommandState): v
       'poll every source once at start, even those whose last slot was polled (without it, only sources that missed their latest slot while upwatch was down are caught up)',
     )
     .action(async (flags: RunFlags) => {
-      let wiring: Wiring;
+      let opened: OpenedWatcher;
       try {
-        wiring = await wire(io, flags, undefined);
+        opened = await openWatcher(io, flags);
       } catch (e) {
         printError(io, e);
         state.exitCode = exitCodeBeforePolling(e);
         return;
       }
-      const log = wiring.deps.logger!;
+      const { watcher } = opened;
+      const log = watcher.logger;
       let scheduler;
       try {
         scheduler = createScheduler({
-          sources: wiring.sources,
-          run: (source) => runCycle(wiring.deps, source),
+          sources: opened.sources,
+          run: (source) => watcher.cycle(source),
           logger: log,
-          slots: pollSlots(wiring.deps.store),
+          slots: pollSlots(watcher.store),
           clock: io.clock,
           onRun: (_name, outcome) => {
             if (outcome.ok) io.stdout(describeCycle(outcome.result as CycleResult));
@@ -65,7 +66,7 @@ export function registerRun(program: Command, io: CliIO, state: CommandState): v
         });
       } catch (e) {
         printError(io, e);
-        wiring.close();
+        await watcher.close();
         state.exitCode = EXIT.CANNOT_RUN;
         return;
       }
@@ -74,20 +75,13 @@ export function registerRun(program: Command, io: CliIO, state: CommandState): v
         process.once('SIGTERM', () => resolve('SIGTERM'));
       });
       let mail: MailRelaySetup | undefined;
-      if (wiring.settings.smtpUrl) {
+      if (opened.settings.smtpUrl) {
         try {
-          mail = createMailRelay({
-            store: wiring.deps.store,
-            smtpUrl: wiring.settings.smtpUrl,
-            ...(wiring.settings.smtpFrom ? { from: wiring.settings.smtpFrom } : {}),
-            clock: io.clock,
-            logger: log,
-            revise: noticeReviser(wiring),
-          });
-          mail.relay.start();
+          mail = watcher.mailRelay();
+          mail?.relay.start();
         } catch (e) {
           printError(io, e);
-          wiring.close();
+          await watcher.close();
           state.exitCode = EXIT.CANNOT_RUN;
           return;
         }
@@ -96,7 +90,7 @@ export function registerRun(program: Command, io: CliIO, state: CommandState): v
       }
       scheduler.start();
       io.stderr(
-        `upwatch run: ${wiring.sources.length} source(s) scheduled; store ${wiring.settings.db}; mail ${mail ? mail.settings.display : 'off'}\n`,
+        `upwatch run: ${opened.sources.length} source(s) scheduled; store ${opened.settings.db}; mail ${mail ? mail.settings.display : 'off'}\n`,
       );
       if (flags.pollOnStart) {
         io.stderr('upwatch run: --poll-on-start: polling every source now\n');
@@ -118,8 +112,7 @@ export function registerRun(program: Command, io: CliIO, state: CommandState): v
       const r = await scheduler.stop(timeoutMs);
       if (!r.drained)
         io.stderr(`upwatch run: gave up waiting for ${r.abandoned.join(', ')} after ${timeoutMs} ms\n`);
-      await mail?.close();
-      wiring.close();
+      await watcher.close();
       io.stderr('upwatch run: stopped\n');
       state.exitCode = EXIT.OK;
     });

@@ -8,7 +8,7 @@ import { breakerKeyOf, type BreakerRecord } from '../../core/breaker.js';
 import { sourceStatuses, type SourceStatus } from '../../store/source-status.js';
 import { outboxSummary, type OutboxSummary } from '../../store/outbox-repo.js';
 import { scrubText } from '../../alerts/scrub.js';
-import { secretValues } from './poll.js';
+import { secretValues } from '../../contracts/secret-values.js';
 import { openStore } from '../../store/store.js';
 import { activeFindings } from '../../store/findings-repo.js';
 import { recentDecisions } from '../../store/decisions-repo.js';

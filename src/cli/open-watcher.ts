@@ -1,0 +1,59 @@
+// From flags, environment and config file to a wired watcher, for `poll` and `run`.
+import type { SourceContract } from '../core/contract.js';
+import type { Logger } from '../core/logger.js';
+import { alertDefaultsFrom } from '../alerts/config.js';
+import { secretValues } from '../contracts/secret-values.js';
+import { createWatcher, type Watcher } from '../watcher.js';
+import type { CliIO } from './io.js';
+import { cliLogger, progressPrinter } from './log.js';
+import { loadPolledContracts } from './polled-contracts.js';
+import { breakerOptions, pollDeadlineMs, resolveSettings, type Settings } from './settings.js';
+
+/** A watcher with the settings it was built from and the sources selected by `--source`. */
+export interface OpenedWatcher {
+  settings: Settings;
+  sources: SourceContract[];
+  watcher: Watcher;
+}
+
+/**
+ * Settings → contracts → watcher (store, HTTP client, mail settings). Throws UpwatchError (CONTRACTS_*, STORE_*,
+ * CONFIG_INVALID, USAGE) when it cannot run.
+ *
+ * @example
+ * const { watcher, sources } = await openWatcher(io, { db: flags.db, source: flags.source });
+ */
+export async function openWatcher(
+  io: CliIO,
+  flags: { db?: string; contracts?: string; snapshots?: string; source?: string[] },
+  logger?: Logger,
+): Promise<OpenedWatcher> {
+  const settings = resolveSettings(io, {
+    db: flags.db,
+    contracts: flags.contracts,
+    snapshots: flags.snapshots,
+  });
+  const log = logger ?? cliLogger(io, settings.logLevel);
+  const lookup = (name: string) => io.env[name];
+  const { contracts, sources } = await loadPolledContracts(io, settings.contracts, flags.source);
+  const breaker = breakerOptions(settings);
+  const alerts = { ...alertDefaultsFrom(settings.file, io.env), secrets: secretValues(contracts, lookup) };
+  const deadline = pollDeadlineMs(settings);
+  const watcher = createWatcher({
+    db: settings.db,
+    contracts,
+    secrets: lookup,
+    clock: io.clock,
+    logger: log,
+    snapshotsDir: settings.snapshots,
+    ...(settings.statusFile !== undefined ? { statusFile: settings.statusFile } : {}),
+    alerts,
+    breaker,
+    pollDeadlineMs: deadline,
+    onProgress: progressPrinter(io),
+    ...(settings.smtpUrl
+      ? { mail: { smtpUrl: settings.smtpUrl, ...(settings.smtpFrom ? { from: settings.smtpFrom } : {}) } }
+      : {}),
+  });
+  return { settings, sources, watcher };
+}

@@ -1,0 +1,168 @@
+// The composition of a cycle: store, HTTP client, mail relay, clock and logger wired once for poll, run, demo and the library.
+import type { Clock } from './core/clock.js';
+import type { ContractSet, SourceContract } from './core/contract.js';
+import type { BreakerOptions } from './core/breaker.js';
+import type { GateReport } from './core/gate.js';
+import { silentLogger, type Logger } from './core/logger.js';
+import { deliverDue } from './alerts/deliver.js';
+import type { ProcessDefaults } from './alerts/settings.js';
+import type { RelayRound } from './alerts/relay.js';
+import type { NoticeReviser } from './alerts/revise.js';
+import { createMailRelay, type MailRelaySetup } from './alerts/setup.js';
+import { checkGate } from './gate/check-gate.js';
+import { runCycle, type CycleDeps, type CycleResult } from './pipeline/cycle.js';
+import { storeNoticeReviser } from './pipeline/notice-state.js';
+import { createHttpClient, type HttpClient, type HttpClientOptions } from './providers/http.js';
+import type { FetchProgress } from './providers/provider.js';
+import { openStore, type OpenStoreOptions, type Store } from './store/store.js';
+
+/** Everything a watcher is built from: already resolved and validated values (the CLI reads flags, env and files). */
+export interface WatcherSettings {
+  /** Store file (`:memory:` for an in-memory store). */
+  db: string;
+  /** How the store is opened (the demo's throwaway store skips fsync). */
+  storeOptions?: OpenStoreOptions;
+  /** The loaded contract set. */
+  contracts: ContractSet;
+  /** Resolves the contracts' `${VAR}` references at poll time (the CLI passes the environment). */
+  secrets: (name: string) => string | undefined;
+  clock: Clock;
+  /** Default: silent. */
+  logger?: Logger;
+  /** Directory for watched-doc snapshots; undefined = store only. */
+  snapshotsDir?: string;
+  /** Status file written after each cycle (default `<snapshotsDir>/status.json`). */
+  statusFile?: string;
+  /** Lifecycle and alert settings, with the secret values to scrub from mail. */
+  alerts?: ProcessDefaults;
+  /** Circuit breaker per upstream host. */
+  breaker?: Partial<BreakerOptions>;
+  /** Overall deadline of one poll of one source, ms. */
+  pollDeadlineMs?: number;
+  /** Told after each request of a poll. */
+  onProgress?: (p: FetchProgress) => void;
+  /** Injected waits and jitter (the demo moves its virtual clock instead of sleeping). */
+  http?: Pick<HttpClientOptions, 'sleep' | 'random'>;
+  /** Where mail goes: an SMTP URL (parsed when the relay is first needed) and an optional sender. */
+  mail?: { smtpUrl: string; from?: string };
+}
+
+/** A wired watcher: the parts, one cycle per source, the gate, mail, and one close for all. */
+export interface Watcher {
+  readonly store: Store;
+  readonly http: HttpClient;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly contracts: ContractSet;
+  /** What `runCycle` receives (for callers that compose their own stages). */
+  readonly deps: CycleDeps;
+  /** One cycle for one source: poll, docs, detection, findings, gate, outbox, status file. */
+  cycle(source: SourceContract): Promise<CycleResult>;
+  /** The gate over every feature now. */
+  gate(): GateReport;
+  /** The relay's check of each notice against the state at send time. */
+  noticeReviser(): NoticeReviser;
+  /**
+   * The long-lived mail relay (built on first call, closed by `close`), or undefined without `mail` settings. Throws
+   * UpwatchError `CONFIG_INVALID` for a malformed SMTP URL.
+   */
+  mailRelay(): MailRelaySetup | undefined;
+  /** Send what is due in the outbox now over a pool of its own (undefined without `mail` settings). */
+  deliverDue(): Promise<RelayRound | undefined>;
+  /** Stop the relay (draining its round), then close the HTTP client and the store. Idempotent. */
+  close(): Promise<void>;
+}
+
+/**
+ * Wire a watcher: open the store, build the HTTP client, and hand back one `cycle(source)` over them. What it opens
+ * is closed by `close()`, also when building fails half-way. Throws UpwatchError `STORE_*` when the store cannot
+ * be opened.
+ *
+ * @example
+ * const watcher = createWatcher({ db: '.upwatch/upwatch.db', contracts, secrets: (n) => env[n], clock: systemClock });
+ * try {
+ *   for (const source of contracts.sources) await watcher.cycle(source);
+ *   watcher.gate().features; // [{ feature: 'reach_7d', state: 'ok', … }]
+ * } finally {
+ *   await watcher.close();
+ * }
+ */
+export function createWatcher(settings: WatcherSettings): Watcher {
+  const { clock, contracts } = settings;
+  const logger = settings.logger ?? silentLogger;
+  const store = openStore(settings.db, settings.storeOptions);
+  let http: HttpClient;
+  try {
+    http = createHttpClient({ clock, logger, ...(settings.http ?? {}) });
+  } catch (e) {
+    store.close();
+    throw e;
+  }
+  const deps: CycleDeps = {
+    store,
+    http,
+    secrets: settings.secrets,
+    clock,
+    logger,
+    contracts,
+    ...(settings.snapshotsDir !== undefined ? { snapshotsDir: settings.snapshotsDir } : {}),
+    ...(settings.statusFile !== undefined ? { statusFile: settings.statusFile } : {}),
+    ...(settings.alerts !== undefined ? { alerts: settings.alerts } : {}),
+    ...(settings.onProgress !== undefined ? { onProgress: settings.onProgress } : {}),
+    ...(settings.breaker !== undefined ? { breaker: settings.breaker } : {}),
+    ...(settings.pollDeadlineMs !== undefined ? { pollDeadlineMs: settings.pollDeadlineMs } : {}),
+  };
+  const noticeReviser = (): NoticeReviser => {
+    const alerts = settings.alerts;
+    return storeNoticeReviser({
+      store,
+      contracts,
+      secrets: alerts?.secrets ?? [],
+      ...(alerts?.maxFindingsPerMail !== undefined ? { maxFindingsPerMail: alerts.maxFindingsPerMail } : {}),
+    });
+  };
+  let relay: MailRelaySetup | undefined;
+  let closed: Promise<void> | undefined;
+  const mailOptions = (mail: NonNullable<WatcherSettings['mail']>) => ({
+    store,
+    smtpUrl: mail.smtpUrl,
+    ...(mail.from ? { from: mail.from } : {}),
+    clock,
+    logger,
+    revise: noticeReviser(),
+  });
+
+  return {
+    store,
+    http,
+    clock,
+    logger,
+    contracts,
+    deps,
+    cycle: (source) => runCycle(deps, source),
+    gate: () => checkGate({ store, contracts, now: clock.now() }),
+    noticeReviser,
+    mailRelay() {
+      if (!settings.mail) return undefined;
+      relay ??= createMailRelay(mailOptions(settings.mail));
+      return relay;
+    },
+    async deliverDue() {
+      if (!settings.mail) return undefined;
+      return deliverDue(mailOptions(settings.mail));
+    },
+    close: () =>
+      (closed ??= (async () => {
+        // Reverse order of dependence; each step runs even when an earlier one failed.
+        try {
+          await relay?.close();
+        } finally {
+          try {
+            http.close();
+          } finally {
+            store.close();
+          }
+        }
+      })()),
+  };
+}
