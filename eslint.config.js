@@ -3,6 +3,121 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import prettier from 'eslint-config-prettier';
 
+// The boundaries of STYLE.md as `no-restricted-imports` zones. ESLint keeps one option set per rule and file (the last
+// matching block wins), so every block below carries the whole set: the library owners plus the file's own zone.
+
+/** Each adapter is the only importer of its library. */
+const LIBRARIES = [
+  { name: 'better-sqlite3', owners: ['src/store/**'], use: 'a repository or the Store from src/store/' },
+  { name: 'axios', owners: ['src/providers/http.ts'], use: 'the HttpClient from src/providers/http.ts' },
+  { name: 'nodemailer', owners: ['src/alerts/email.ts'], use: 'the MailTransport from src/alerts/email.ts' },
+  { name: 'node-cron', owners: ['src/scheduler/**'], use: 'the Scheduler from src/scheduler/' },
+  // src/docs/parse-yaml.ts parses watched YAML docs and OpenAPI specs with source positions (docs/decisions.md).
+  {
+    name: 'yaml',
+    owners: ['src/contracts/**', 'src/docs/parse-yaml.ts'],
+    use: 'src/contracts/ or src/docs/parse-yaml.ts',
+  },
+  { name: 'ajv', owners: ['src/contracts/**'], use: 'the validators in src/contracts/' },
+  { name: 'ajv-formats', owners: ['src/contracts/**'], use: 'the validators in src/contracts/' },
+];
+
+/**
+ * Layers that may import only the modules named in `allow` (paths under src/, a trailing `/` for a folder), besides
+ * their own folder. An exception names its files, what else they may import, and why.
+ */
+const ZONES = [
+  {
+    folder: 'core',
+    allow: [],
+    why: 'core/ holds the types and pure helpers every layer builds on: it imports nothing internal',
+  },
+  {
+    folder: 'detectors',
+    // The deprecation detectors are thin adapters over the header, changelog and OpenAPI analysers (pure functions of
+    // text) and the built-in version calendar (static data): detection logic that lives beside its parsers.
+    allow: ['core/', 'deprecation/', 'knowledge/'],
+    why: 'detectors are pure: history and options in, findings out (core/, deprecation/ and knowledge/ only)',
+  },
+  {
+    folder: 'findings',
+    allow: ['core/'],
+    why: 'findings logic is pure and imports only core/',
+    exceptions: [
+      {
+        // The user's actions on a stored finding (accept, acknowledge, find by prefix) read and write the store
+        // until they take a narrow findings repository instead of RepoStore.
+        files: ['src/findings/accept.ts', 'src/findings/acknowledge.ts', 'src/findings/open-finding.ts'],
+        allow: ['store/'],
+      },
+    ],
+  },
+  {
+    folder: 'gate',
+    // The gate names each blocking finding with the findings' own title (pure, core-only).
+    allow: ['core/', 'findings/title.js'],
+    why: 'the gate decision is pure and imports only core/ (and the findings title)',
+    exceptions: [
+      {
+        // checkGate reads active findings, overrides and decisions; overrideFeature writes an override with its audit
+        // row. Both go through src/store/ repositories until the gate takes narrow repository interfaces.
+        files: ['src/gate/check-gate.ts', 'src/gate/override.ts'],
+        allow: ['store/'],
+      },
+    ],
+  },
+];
+
+const SOURCE_FILES = { files: ['src/**/*.ts'], ignores: ['**/*.test.ts', '**/*.test-helper.ts'] };
+const escape = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+function libraryPatterns(file) {
+  return LIBRARIES.filter((l) => !l.owners.includes(file)).map((l) => ({
+    regex: `^${escape(l.name)}(/|$)`,
+    message: `only ${l.owners.join(' and ')} import ${l.name}: use ${l.use}`,
+  }));
+}
+
+/** A pattern refusing, from a file `depth` folders below src/<folder>/, any import out of the folder not in `allow`. */
+function zonePattern(zone, depth, allow) {
+  const allowed = allow.map((a) => (a.endsWith('/') ? escape(a) : `${escape(a)}$`)).join('|');
+  return {
+    regex: `^(\\.\\./){${depth}}${allowed ? `(?!(${allowed}))` : ''}`,
+    message: zone.why,
+  };
+}
+
+function importRules(owner, zonePatterns = []) {
+  return { 'no-restricted-imports': ['error', { patterns: [...libraryPatterns(owner), ...zonePatterns] }] };
+}
+
+const boundaryBlocks = [
+  { ...SOURCE_FILES, rules: importRules(undefined) },
+  ...[...new Set(LIBRARIES.flatMap((l) => l.owners))].map((owner) => ({
+    files: [owner],
+    ignores: SOURCE_FILES.ignores,
+    rules: importRules(owner),
+  })),
+  ...ZONES.flatMap((zone) =>
+    [1, 2, 3].flatMap((depth) => {
+      const files = [`src/${zone.folder}/${'*/'.repeat(depth - 1)}*.ts`];
+      return [
+        {
+          files,
+          ignores: SOURCE_FILES.ignores,
+          rules: importRules(undefined, [zonePattern(zone, depth, zone.allow)]),
+        },
+        ...(zone.exceptions ?? [])
+          .filter(() => depth === 1)
+          .map((x) => ({
+            files: x.files,
+            rules: importRules(undefined, [zonePattern(zone, depth, [...zone.allow, ...x.allow])]),
+          })),
+      ];
+    }),
+  ),
+];
+
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'coverage/**', '.upwatch/**', 'bin/**', 'eslint.config.js'] },
   js.configs.recommended,
@@ -33,5 +148,6 @@ export default tseslint.config(
       '@typescript-eslint/no-non-null-assertion': 'off',
     },
   },
+  ...boundaryBlocks,
   prettier,
 );
