@@ -64,7 +64,7 @@ export { pollInstant, scenarioDay, pageIds } from './sim/scenario.js';
 export { SCENARIOS, DEFAULT_SCENARIO, scenarioByName } from './sim/scenarios/index.js';
 export { simContractFiles, simContractEnv, writeSimContracts, SIM_URL_PLACEHOLDER } from './sim/contracts.js';
 export { openStore } from './store/store.js';
-export type { Store, OpenStoreOptions, RecordPollInput } from './store/store.js';
+export type { Store, StoreHealth, OpenStoreOptions, RecordPollInput } from './store/store.js';
 export { principalPauses } from './store/pauses.js';
 export type { PauseBook, PrincipalPause } from './store/pauses.js';
 export { sourceStatuses } from './store/source-status.js';

@@ -267,3 +267,19 @@ describe('pauses and doc snapshots', () => {
     store.close();
   });
 });
+
+describe('health', () => {
+  it('reports a whole file at the current schema, also through a read-only handle', () => {
+    const path = join(dir, 'health.db');
+    const store = openStore(path);
+    const current = { integrity: 'ok', schemaVersion: MIGRATIONS.length, expectedVersion: MIGRATIONS.length };
+    expect(store.health()).toEqual(current);
+    store.close();
+    const readonly = openStore(path, { readonly: true });
+    try {
+      expect(readonly.health()).toEqual(current);
+    } finally {
+      readonly.close();
+    }
+  });
+});

@@ -40,6 +40,16 @@ export interface OpenStoreOptions {
   synchronous?: 'full' | 'normal';
 }
 
+/** What `upwatch doctor` asks of a store: is the file whole, and is its schema the one this upwatch writes. */
+export interface StoreHealth {
+  /** `ok`, or what the store's integrity check found (the first problem, in the engine's words). */
+  integrity: string;
+  /** The schema version the store is at. */
+  schemaVersion: number;
+  /** The schema version this upwatch migrates to. */
+  expectedVersion: number;
+}
+
 /**
  * The store. Writes go through `transaction` (BEGIN IMMEDIATE); `recordPoll` is one transaction by itself.
  * Repository files of other areas (findings, outbox, regimes) take a Store and use `db` directly.
@@ -74,6 +84,13 @@ export interface Store {
   metricsLastVerified(source: string): Map<string, string | undefined>;
   /** Run `fn` in a BEGIN IMMEDIATE transaction (nested calls become savepoints). */
   transaction<T>(fn: () => T): T;
+  /**
+   * Check the file (SQLite `quick_check`) and its schema version, without writing: works on a read-only store.
+   *
+   * @example
+   * openStore(path, { readonly: true }).health() // { integrity: 'ok', schemaVersion: 12, expectedVersion: 12 }
+   */
+  health(): StoreHealth;
   close(): void;
 }
 
@@ -469,6 +486,14 @@ class SqliteStore implements Store {
   metricsLastVerified(source: string): Map<string, string | undefined> {
     const rows = this.#s.metricsVerified.all(source) as { metric: string; verified_at: string | null }[];
     return new Map(rows.map((r) => [r.metric, r.verified_at ?? undefined]));
+  }
+
+  health(): StoreHealth {
+    return {
+      integrity: this.db.pragma('quick_check', { simple: true }) as string,
+      schemaVersion: schemaVersion(this.db),
+      expectedVersion: MIGRATIONS.length,
+    };
   }
 
   close(): void {

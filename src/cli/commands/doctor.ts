@@ -8,7 +8,6 @@ import { hasErrors, loadContracts } from '../../contracts/load.js';
 import { alertDefaultsFrom } from '../../alerts/config.js';
 import { createEmailTransport, parseSmtpUrl } from '../../alerts/email.js';
 import { ALERT_DEFAULTS, parseRecipients } from '../../alerts/settings.js';
-import { MIGRATIONS } from '../../store/migrations/index.js';
 import { outboxCounts } from '../../store/outbox-repo.js';
 import { openStore, type Store } from '../../store/store.js';
 import { EXIT, type CliIO } from '../io.js';
@@ -47,8 +46,7 @@ function checkStore(path: string): Check[] {
   let store: Store | undefined;
   try {
     store = openStore(path, { readonly: true });
-    const quick = store.db.pragma('quick_check', { simple: true }) as string;
-    const version = store.db.pragma('user_version', { simple: true }) as number;
+    const { integrity: quick, schemaVersion: version, expectedVersion: expected } = store.health();
     const checks: Check[] = [
       quick !== 'ok'
         ? {
@@ -57,20 +55,20 @@ function checkStore(path: string): Check[] {
             detail: `${path}: quick_check reports "${quick}"`,
             hint: 'restore the file from a backup; do not keep writing to it',
           }
-        : version !== MIGRATIONS.length
+        : version !== expected
           ? {
               level: 'fail',
               what: 'store',
-              detail: `${path}: schema version ${version}, this upwatch expects ${MIGRATIONS.length}`,
+              detail: `${path}: schema version ${version}, this upwatch expects ${expected}`,
               hint:
-                version > MIGRATIONS.length
+                version > expected
                   ? 'the store was written by a newer upwatch: upgrade upwatch'
                   : 'run `upwatch poll` once to migrate it',
             }
           : {
               level: 'ok',
               what: 'store',
-              detail: `${path}: quick_check ok, schema version ${version}/${MIGRATIONS.length}`,
+              detail: `${path}: quick_check ok, schema version ${version}/${expected}`,
             },
     ];
     if (checks[0]!.level === 'fail') return checks;
