@@ -65,6 +65,7 @@ export { SCENARIOS, DEFAULT_SCENARIO, scenarioByName } from './sim/scenarios/ind
 export { simContractFiles, simContractEnv, writeSimContracts, SIM_URL_PLACEHOLDER } from './sim/contracts.js';
 export { openStore } from './store/store.js';
 export type { Store, StoreHealth, OpenStoreOptions, RecordPollInput } from './store/store.js';
+export type { FindingsRepo, FindingsFilter, FindingsStore } from './core/findings-repo.js';
 export { principalPauses } from './store/pauses.js';
 export type { PauseBook, PrincipalPause } from './store/pauses.js';
 export { sourceStatuses } from './store/source-status.js';

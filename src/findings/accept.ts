@@ -6,7 +6,7 @@ import { changeFactorOf } from '../core/finding-lifecycle.js';
 import type { FindingRecord } from '../core/finding-record.js';
 import { writeAudit } from '../store/audit-repo.js';
 import { insertDecision } from '../store/decisions-repo.js';
-import { updateFinding, type RepoStore } from '../store/findings-repo.js';
+import type { RepoStore } from '../store/findings-repo.js';
 import { fingerprintPrefix, openFindingByPrefix } from './open-finding.js';
 
 export interface AcceptInput {
@@ -78,7 +78,7 @@ export function acceptFinding(
       at,
     });
     const after: FindingRecord = { ...f, status: 'resolved', resolvedAt: at, resolution: 'decided' };
-    updateFinding(store, after);
+    store.findings.update(after);
     writeAudit(store, {
       at,
       actor: input.by,

@@ -2,7 +2,7 @@
 import { UpwatchError } from '../core/errors.js';
 import type { FindingRecord } from '../core/finding-record.js';
 import { writeAudit } from '../store/audit-repo.js';
-import { updateFinding, type RepoStore } from '../store/findings-repo.js';
+import type { RepoStore } from '../store/findings-repo.js';
 import { fingerprintPrefix, openFindingByPrefix } from './open-finding.js';
 
 export interface AcknowledgeInput {
@@ -38,7 +38,7 @@ export function acknowledgeFinding(store: RepoStore, input: AcknowledgeInput): F
     const at = input.now.toISOString();
     const after: FindingRecord = { ...f, status: 'acknowledged', ack: { reason, by: input.by, at } };
     if (input.until !== undefined) after.ack!.until = input.until;
-    updateFinding(store, after);
+    store.findings.update(after);
     writeAudit(store, {
       at,
       actor: input.by,

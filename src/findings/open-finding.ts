@@ -1,7 +1,7 @@
 // The open finding a person names by fingerprint prefix (for ack and accept): checked, looked up, exactly one.
 import { UpwatchError } from '../core/errors.js';
 import type { FindingRecord } from '../core/finding-record.js';
-import { findingsByPrefix, type RepoStore } from '../store/findings-repo.js';
+import type { FindingsStore } from '../core/findings-repo.js';
 
 /**
  * The fingerprint prefix a person typed, lower-cased; UpwatchError `USAGE` when it is not 4+ hex digits. Check it
@@ -27,8 +27,12 @@ export function fingerprintPrefix(typed: string): string {
  * @example
  * const f = openFindingByPrefix(store, '3f1c9a', 'list open findings with `upwatch status`');
  */
-export function openFindingByPrefix(store: RepoStore, prefix: string, resolvedHint: string): FindingRecord {
-  const matches = findingsByPrefix(store, prefix).filter((f) => f.status !== 'resolved');
+export function openFindingByPrefix(
+  store: FindingsStore,
+  prefix: string,
+  resolvedHint: string,
+): FindingRecord {
+  const matches = store.findings.byPrefix(prefix).filter((f) => f.status !== 'resolved');
   if (matches.length === 0) {
     throw new UpwatchError('NOT_FOUND', `no open finding matches ${prefix}`, { hint: resolvedHint });
   }

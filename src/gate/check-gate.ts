@@ -3,7 +3,6 @@ import type { ContractSet } from '../core/contract.js';
 import type { GateReport, GateState } from '../core/gate.js';
 import type { PollRecord } from '../core/observation.js';
 import type { RepoStore } from '../store/findings-repo.js';
-import { activeFindings } from '../store/findings-repo.js';
 import { activeOverrides } from '../store/overrides-repo.js';
 import { recentDecisions } from '../store/decisions-repo.js';
 import { evaluateGate } from './evaluate.js';
@@ -77,7 +76,7 @@ export function checkGate(input: CheckGateInput): GateReport {
   return evaluateGate({
     contracts: input.contracts,
     features,
-    findings: activeFindings(input.store),
+    findings: input.store.findings.active(),
     overrides: activeOverrides(input.store, input.now),
     ...verificationLookups(input.store),
     now: input.now,

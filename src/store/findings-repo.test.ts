@@ -164,3 +164,23 @@ describe('audit, overrides and feature states', () => {
     expect(featureStates(store).get('x')).toMatchObject({ state: 'blocked', changedAt: 't3' });
   });
 });
+
+describe('store.findings (the findings port)', () => {
+  it('is one object per connection and reads and writes the same rows as the repository functions', () => {
+    store = openStore(':memory:');
+    const port = store.findings;
+    expect(store.findings).toBe(port);
+    const a = store.transaction(() => port.insert(rec('aaaa1111')));
+    port.insert({ ...rec('bbbb2222'), source: 'partner' });
+    expect(port.active()).toEqual(activeFindings(store));
+    expect(port.active('partner').map((f) => f.fingerprint)).toEqual(['bbbb2222']);
+    expect(port.byPrefix('AAAA')).toEqual(findingsByPrefix(store, 'aaaa'));
+    expect(port.byId(a.id)).toEqual(a);
+    expect(port.episode('aaaa1111', 1)).toEqual(a);
+    port.update({ ...a, status: 'resolved', resolvedAt: '2026-03-16T07:00:00.000Z' });
+    expect(port.lastResolvedEpisode('aaaa1111')?.resolvedAt).toBe('2026-03-16T07:00:00.000Z');
+    expect(port.lastEpisode('aaaa1111')).toBe(lastEpisode(store, 'aaaa1111'));
+    expect(port.list({ status: ['resolved'] }).map((f) => f.fingerprint)).toEqual(['aaaa1111']);
+    expect(port.active().map((f) => f.fingerprint)).toEqual(['bbbb2222']);
+  });
+});

@@ -4,6 +4,7 @@ import type { FindingClass, Evidence } from '../core/finding.js';
 import type { FindingRecord, FindingStatus } from '../core/finding-record.js';
 import type { FindingLifecycle, FindingResolution } from '../core/finding-lifecycle.js';
 import type { Severity } from '../core/contract.js';
+import type { FindingsFilter, FindingsRepo } from '../core/findings-repo.js';
 
 /**
  * What the findings, gate and alert repositories need from the store: the database handle and an immediate
@@ -12,6 +13,8 @@ import type { Severity } from '../core/contract.js';
 export interface RepoStore {
   readonly db: Database;
   transaction<T>(fn: () => T): T;
+  /** The findings port over this connection (`findingsRepo(this)`). */
+  readonly findings: FindingsRepo;
 }
 
 const STATEMENTS = new WeakMap<Database, Map<string, Statement>>();
@@ -249,10 +252,7 @@ export function findingsByPrefix(store: RepoStore, prefix: string): FindingRecor
 }
 
 /** Findings filtered by status and source, newest first. */
-export function listFindings(
-  store: RepoStore,
-  filter: { status?: readonly FindingStatus[]; source?: string; limit?: number } = {},
-): FindingRecord[] {
+export function listFindings(store: RepoStore, filter: FindingsFilter = {}): FindingRecord[] {
   const where: string[] = [];
   const params: unknown[] = [];
   if (filter.status && filter.status.length > 0) {
@@ -267,4 +267,32 @@ export function listFindings(
     filter.limit !== undefined ? 'LIMIT ' + Math.max(0, Math.floor(filter.limit)) : ''
   }`;
   return (prepared(store, sql).all(...params) as FindingRow[]).map(fromRow);
+}
+
+const REPOS = new WeakMap<Database, FindingsRepo>();
+
+/**
+ * The findings port over a store's connection (one object per connection): each method is the function of the same
+ * name in this file.
+ *
+ * @example
+ * findingsRepo(store).active('meta') // same as activeFindings(store, 'meta')
+ */
+export function findingsRepo(store: RepoStore): FindingsRepo {
+  let repo = REPOS.get(store.db);
+  if (repo) return repo;
+  const s = store;
+  repo = {
+    insert: (f) => insertFinding(s, f),
+    update: (f) => updateFinding(s, f),
+    active: (source) => activeFindings(s, source),
+    lastEpisode: (fp) => lastEpisode(s, fp),
+    lastResolvedEpisode: (fp) => lastResolvedEpisode(s, fp),
+    byId: (id) => findingById(s, id),
+    episode: (fp, e) => findingEpisode(s, fp, e),
+    byPrefix: (prefix) => findingsByPrefix(s, prefix),
+    list: (filter) => listFindings(s, filter),
+  };
+  REPOS.set(store.db, repo);
+  return repo;
 }

@@ -18,6 +18,8 @@ import {
   type UpstreamErrorInfo,
 } from '../core/observation.js';
 import { MIGRATIONS } from './migrations/index.js';
+import type { FindingsRepo } from '../core/findings-repo.js';
+import { findingsRepo } from './findings-repo.js';
 
 /** What one poll saw, ready to be stored in one transaction. */
 export interface RecordPollInput {
@@ -84,6 +86,8 @@ export interface Store {
   metricsLastVerified(source: string): Map<string, string | undefined>;
   /** Run `fn` in a BEGIN IMMEDIATE transaction (nested calls become savepoints). */
   transaction<T>(fn: () => T): T;
+  /** Stored findings (the findings port; writes join the current transaction). */
+  readonly findings: FindingsRepo;
   /**
    * Check the file (SQLite `quick_check`) and its schema version, without writing: works on a read-only store.
    *
@@ -347,6 +351,10 @@ class SqliteStore implements Store {
 
   transaction<T>(fn: () => T): T {
     return this.db.transaction(fn).immediate();
+  }
+
+  get findings(): FindingsRepo {
+    return findingsRepo(this);
   }
 
   recordPoll(input: RecordPollInput): PollRecord {

@@ -47,6 +47,11 @@ describe('import boundaries', () => {
       'the gate decision is pure',
     ],
     [
+      'src/findings/open-finding.ts',
+      "import { findingsByPrefix } from '../store/findings-repo.js';",
+      'findings logic is pure',
+    ],
+    [
       'src/pipeline/x.ts',
       "import Database from 'better-sqlite3';",
       'only src/store/** import better-sqlite3',
