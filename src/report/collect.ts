@@ -6,6 +6,7 @@ import { addDays, isoDay } from '../core/clock.js';
 import type { ContractSet } from '../core/contract.js';
 import { UpwatchError } from '../core/errors.js';
 import type { FeatureGate } from '../core/gate.js';
+import type { FindingRecord } from '../core/finding-record.js';
 import { checkGate } from '../gate/check-gate.js';
 import { activeFindings, listFindings } from '../store/findings-repo.js';
 import { principalPauses } from '../store/pauses.js';
@@ -45,6 +46,40 @@ function inScope(gate: FeatureGate, contracts: ContractSet, source: string | und
 }
 
 /**
+ * A finding with what is drawn beside it: its vendor name, the features it moves, and for a metric finding the
+ * metric's history from a few weeks before the onset to the last day it was seen (`today` at the latest), with the
+ * metric's re-baselines.
+ *
+ * @example
+ * chartedFinding(store, contracts, finding, [{ name: 'reach_28d', state: 'blocked', effect: 'block' }], '2026-03-20')
+ */
+export function chartedFinding(
+  store: Store,
+  contracts: ContractSet,
+  finding: FindingRecord,
+  features: ReportFinding['features'],
+  today: string,
+): ReportFinding {
+  const declaredSource = contracts.sources.find((s) => s.name === finding.source);
+  const item: ReportFinding = { finding, features };
+  if (declaredSource) item.upstream = upstreamName(contracts, finding.source);
+  if (finding.metric !== undefined) {
+    // From a few weeks before the onset to the last day the finding was seen (today for a live store), so a stale
+    // store's chart does not stretch to an empty today; the onset always stays in view.
+    const onset = isoDay(finding.onset);
+    const seen = isoDay(finding.lastSeen);
+    const last = seen < today ? seen : today;
+    const from = addDays(onset, -CHART_DAYS_BEFORE);
+    const to = onset > last ? onset : last;
+    item.history = store.metricHistory(finding.source, finding.metric, { sinceDay: from, untilDay: to });
+    item.chartRange = { from, to };
+    const regimes = regimeHistory(store, finding.source, finding.metric);
+    if (regimes.length > 0) item.regimes = regimes;
+  }
+  return item;
+}
+
+/**
  * Read what a report shows from the store (read-only) and the contracts, as of `now`. Throws UpwatchError
  * `NOT_FOUND` when `source` is neither declared nor in the store.
  *
@@ -79,25 +114,9 @@ export function collectReport(input: CollectReportInput): ReportData {
     }
   }
 
-  const open = activeFindings(store, source).map((finding): ReportFinding => {
-    const declaredSource = contracts.sources.find((s) => s.name === finding.source);
-    const item: ReportFinding = { finding, features: moved.get(finding.fingerprint) ?? [] };
-    if (declaredSource) item.upstream = upstreamName(contracts, finding.source);
-    if (finding.metric !== undefined) {
-      // From a few weeks before the onset to the last day the finding was seen (today for a live store), so a stale
-      // store's chart does not stretch to an empty today; the onset always stays in view.
-      const onset = isoDay(finding.onset);
-      const seen = isoDay(finding.lastSeen);
-      const last = seen < today ? seen : today;
-      const from = addDays(onset, -CHART_DAYS_BEFORE);
-      const to = onset > last ? onset : last;
-      item.history = store.metricHistory(finding.source, finding.metric, { sinceDay: from, untilDay: to });
-      item.chartRange = { from, to };
-      const regimes = regimeHistory(store, finding.source, finding.metric);
-      if (regimes.length > 0) item.regimes = regimes;
-    }
-    return item;
-  });
+  const open = activeFindings(store, source).map((finding) =>
+    chartedFinding(store, contracts, finding, moved.get(finding.fingerprint) ?? [], today),
+  );
 
   const since = now.getTime() - days * 86_400_000;
   const recent = listFindings(store, { status: ['resolved'], ...(source === undefined ? {} : { source }) })
