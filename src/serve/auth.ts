@@ -84,3 +84,27 @@ export function crossSiteRefusal(r: {
     return 'missing or wrong CSRF token (reload the page)';
   return undefined;
 }
+
+/**
+ * One cookie's value from a `Cookie` header, or undefined.
+ *
+ * @example
+ * cookieValue('a=1; upwatch_csrf=ab12', 'upwatch_csrf') // 'ab12'
+ */
+export function cookieValue(header: string | undefined, name: string): string | undefined {
+  for (const part of (header ?? '').split(';')) {
+    const eq = part.indexOf('=');
+    if (eq > 0 && part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim();
+  }
+  return undefined;
+}
+
+/**
+ * The `Set-Cookie` value for the CSRF cookie: not readable by scripts, sent only by same-site requests.
+ *
+ * @example
+ * csrfCookie('ab12') // 'upwatch_csrf=ab12; Path=/; HttpOnly; SameSite=Strict'
+ */
+export function csrfCookie(token: string): string {
+  return `${CSRF_COOKIE}=${token}; Path=/; HttpOnly; SameSite=Strict`;
+}
