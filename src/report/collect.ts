@@ -37,6 +37,8 @@ export interface CollectReportInput {
   /** Only this source and the features that use it. */
   source?: string;
   context?: string;
+  /** Read each open finding's chart history (default true; the dashboard's front page draws no chart). */
+  charts?: boolean;
 }
 
 function inScope(gate: FeatureGate, contracts: ContractSet, source: string | undefined): boolean {
@@ -114,9 +116,13 @@ export function collectReport(input: CollectReportInput): ReportData {
     }
   }
 
-  const open = activeFindings(store, source).map((finding) =>
-    chartedFinding(store, contracts, finding, moved.get(finding.fingerprint) ?? [], today),
-  );
+  const open = activeFindings(store, source).map((finding): ReportFinding => {
+    const features = moved.get(finding.fingerprint) ?? [];
+    if (input.charts !== false) return chartedFinding(store, contracts, finding, features, today);
+    return contracts.sources.some((s) => s.name === finding.source)
+      ? { finding, features, upstream: upstreamName(contracts, finding.source) }
+      : { finding, features };
+  });
 
   const since = now.getTime() - days * 86_400_000;
   const recent = listFindings(store, { status: ['resolved'], ...(source === undefined ? {} : { source }) })

@@ -37,6 +37,9 @@ export interface FindingFilters {
   state?: string;
 }
 
+/** Open findings listed on the front page at most (most serious first; `/findings` filters the rest). */
+export const MAX_FRONT_PAGE_FINDINGS = 200;
+
 const EXTRA_STYLE = `
 header.top{display:flex;gap:16px;align-items:baseline;border-bottom:1px solid #d0d7de;padding-bottom:8px;margin-bottom:8px}
 header.top b{font-size:18px}form.action{background:#f6f8fa;border:1px solid #d0d7de;border-radius:6px;padding:8px 12px;margin:8px 0}
@@ -88,14 +91,24 @@ function verdict(gate: GateReport): string {
 function findingRows(ctx: RenderContext, data: ReportData): string {
   if (data.open.length === 0)
     return '<p class="empty">No open findings: nothing upstream is known to be broken.</p>';
-  const rows = data.open.map(({ finding: f, upstream }) => {
+  const rank = { block: 0, warn: 1, info: 2 } as const;
+  const sorted = [...data.open].sort(
+    (a, b) =>
+      rank[a.finding.severity] - rank[b.finding.severity] ||
+      b.finding.firstSeen.localeCompare(a.finding.firstSeen),
+  );
+  const rows = sorted.slice(0, MAX_FRONT_PAGE_FINDINGS).map(({ finding: f, upstream }) => {
     const href = `/findings/${encodeURIComponent(f.fingerprint)}`;
     return `<tr data-fingerprint="${esc(f.fingerprint)}"><td>${severityBadge(f.severity)}</td><td><a href="${esc(href)}">${text(
       ctx,
       findingTitle(f, upstream),
     )}</a></td><td><code>${text(ctx, `${f.source}/${f.metric ?? '*'}`)}</code></td><td>${esc(when(f.onset))}</td><td>${esc(f.status)}</td></tr>`;
   });
-  return `<table class="open"><thead><tr><th>Severity</th><th>What</th><th>Subject</th><th>Onset</th><th>State</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
+  const more =
+    data.open.length > MAX_FRONT_PAGE_FINDINGS
+      ? `<p class="dim">… and ${data.open.length - MAX_FRONT_PAGE_FINDINGS} more: <a href="/findings">filter them</a>.</p>`
+      : '';
+  return `<table class="open"><thead><tr><th>Severity</th><th>What</th><th>Subject</th><th>Onset</th><th>State</th></tr></thead><tbody>${rows.join('')}</tbody></table>${more}`;
 }
 
 /**
