@@ -46,6 +46,43 @@ describe('upwatch serve (the CLI)', () => {
     }
   });
 
+  it('without a token opens the store read-only: every page answers, every POST is refused', async () => {
+    const built = dashboardStore(tempDir('upwatch-serve-ro-'));
+    built.store.close();
+    const child = spawnTsx('src/cli/main.ts', [
+      'serve',
+      '--port',
+      '0',
+      '--db',
+      built.path,
+      '--contracts',
+      join(REPO, 'contracts'),
+    ]);
+    try {
+      const seen = await waitForOutput(child, /upwatch serve: http:\/\/127\.0\.0\.1:\d+ \(read-only/);
+      const url = /(http:\/\/127\.0\.0\.1:\d+)/.exec(seen)![1]!;
+      for (const path of [
+        '/',
+        '/findings',
+        `/findings/${built.fingerprint}`,
+        '/api/status',
+        '/metrics',
+        '/healthz',
+      ])
+        expect([path, (await fetch(`${url}${path}`)).status]).toEqual([path, 200]);
+      const post = await fetch(`${url}/findings/${built.fingerprint}/ack`, {
+        method: 'POST',
+        body: new URLSearchParams({ reason: 'x' }),
+        headers: { authorization: 'Bearer anything' },
+        redirect: 'manual',
+      });
+      expect(post.status).toBe(403);
+    } finally {
+      child.kill('SIGTERM');
+      await exitOf(child);
+    }
+  });
+
   it('exits 2 without a store, or with a bad --port', async () => {
     const cwd = tempDir('upwatch-serve-none-');
     const none = await cli(['serve', '--port', '0', '--db', join(cwd, 'missing.db')], { cwd });
