@@ -1,7 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { dashboardOptions, dashboardStore } from '../../test/helpers/dashboard-fixture.js';
 import { tempDir } from '../../test/helpers/temp-dir.js';
+import { finding } from '../../test/helpers/gate-fixtures.js';
 import { readAudit } from '../store/audit-repo.js';
+import { insertFinding } from '../store/findings-repo.js';
 import type { Store } from '../store/store.js';
 import type { StatusReport } from './status-report.js';
 import { startDashboard, type RunningDashboard } from './server.js';
@@ -82,6 +84,34 @@ describe('upwatch serve (HTTP on a real store)', () => {
     expect(html).toContain('id="decide"');
     expect(html).not.toContain(TOKEN);
     expect((await fetch(`${url}/findings/00000000`)).status).toBe(404);
+  });
+
+  it('escapes what upstreams wrote and scrubs credentials on every page', async () => {
+    const { url } = await start(TOKEN);
+    const f = finding(
+      'page_follows',
+      {
+        explanation: 'bad <script>alert(1)</script> from GET /x?access_token=EAAB123',
+        title: '<img src=x onerror=alert(1)>',
+      },
+      '2026-03-20T07:00:00.000Z',
+    );
+    insertFinding(store!, {
+      ...f,
+      episode: 1,
+      status: 'open',
+      firstSeen: f.detectedAt,
+      lastSeen: f.detectedAt,
+      goodPollsSinceAbsent: 0,
+      lifecycle: 'condition',
+    });
+    for (const path of ['/', '/findings', `/findings/${f.fingerprint}`]) {
+      const html = await (await fetch(`${url}${path}`)).text();
+      expect(html).not.toMatch(/<script|<img/);
+      expect(html).not.toContain('EAAB123');
+    }
+    const page = await (await fetch(`${url}/findings/${f.fingerprint}`)).text();
+    expect(page).toContain('&#60;script&#62;alert(1)&#60;/script&#62;');
   });
 
   it('filters open findings by source, owner, severity and state', async () => {
