@@ -28,6 +28,7 @@ const MAX_EVIDENCE_CHARS = 200;
 const MAX_ENTITIES = 12;
 
 function ackState(ctx: RenderContext, f: FindingRecord): string {
+  if (f.status === 'resolved') return '';
   if (f.status !== 'acknowledged' || !f.ack) {
     return '<p class="ack" data-ack="open"><b>Not acknowledged</b> — owners get reminders until someone runs <code>upwatch ack</code>.</p>';
   }

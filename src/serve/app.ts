@@ -221,13 +221,16 @@ export function dashboardApp(o: DashboardOptions): Hono<Env> {
       affected.length > 0
         ? checkGate({ store: o.store, contracts: o.contracts, features: affected, now }).features
         : [];
-    const item: ReportFinding = chartedFinding(
-      o.store,
-      o.contracts,
-      f,
-      movedBy(gates, f.fingerprint),
-      isoDay(now),
-    );
+    // A resolved finding moves no feature any more: name the features it concerned, with their state now.
+    const features: ReportFinding['features'] =
+      f.status === 'resolved'
+        ? gates.map((g) => ({
+            name: g.feature,
+            state: g.state,
+            effect: f.severity === 'block' ? 'block' : 'warn',
+          }))
+        : movedBy(gates, f.fingerprint);
+    const item: ReportFinding = chartedFinding(o.store, o.contracts, f, features, isoDay(now));
     const audit: AuditEntry[] = [
       ...readAudit(o.store, { targetKind: 'finding', target: f.fingerprint }),
       ...affected.flatMap((name) => [

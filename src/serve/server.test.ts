@@ -217,6 +217,9 @@ describe('upwatch serve (HTTP on a real store)', () => {
     expect(html).toContain('Decision recorded');
     expect(html).toMatch(/<tr data-feature="reach_7d" data-state="ok">/);
     expect(html).toMatch(/<li data-action="decided" data-actor="ana">/);
+    // The resolved finding still names the feature it concerned, and asks nobody to acknowledge it.
+    expect(html).toContain('<p>Features: <b>reach_7d</b> <span class="badge state-ok">ok</span></p>');
+    expect(html).not.toContain('Not acknowledged');
     const audit = readAudit(store!, { targetKind: 'finding', target: fingerprint });
     expect(audit.at(-1)).toMatchObject({ actor: 'ana', action: 'decided', reason: 'moved to page_views' });
   });
