@@ -16,6 +16,7 @@ export const BENCHES: Record<string, () => Promise<BenchModule>> = {
   'cold-start': () => import('./cold-start.js'),
   advise: () => import('./advise.js'),
   'advise-labelled': () => import('./advise-labelled.js'),
+  dashboard: () => import('./dashboard.js'),
 };
 
 async function main(): Promise<void> {

@@ -113,6 +113,16 @@ describe('collectReport', () => {
     expect(days.at(-1)).toBe('2026-03-19');
     expect(open.regimes?.map((r) => r.startDay)).toEqual(['2026-03-10']);
     expect(data.resolved.map((f) => f.fingerprint)).toEqual(['new0000000000001']);
+    // Without charts (the dashboard's front page): the same finding and features, no history read.
+    const bare = collectReport({
+      store,
+      contracts,
+      storePath: 'db',
+      contractsDir: 'c',
+      now: NOW,
+      charts: false,
+    });
+    expect(bare.open).toEqual([{ finding: open.finding, features: open.features, upstream: 'Meta' }]);
     expect(
       collectReport({ store, contracts, storePath: 'db', contractsDir: 'c', now: NOW, days: 90 }).resolved,
     ).toHaveLength(2);

@@ -6,6 +6,7 @@ import { addDays, isoDay } from '../core/clock.js';
 import type { ContractSet } from '../core/contract.js';
 import { UpwatchError } from '../core/errors.js';
 import type { FeatureGate } from '../core/gate.js';
+import type { FindingRecord } from '../core/finding-record.js';
 import { checkGate } from '../gate/check-gate.js';
 import { activeFindings, listFindings } from '../store/findings-repo.js';
 import { principalPauses } from '../store/pauses.js';
@@ -36,12 +37,48 @@ export interface CollectReportInput {
   /** Only this source and the features that use it. */
   source?: string;
   context?: string;
+  /** Read each open finding's chart history (default true; the dashboard's front page draws no chart). */
+  charts?: boolean;
 }
 
 function inScope(gate: FeatureGate, contracts: ContractSet, source: string | undefined): boolean {
   if (source === undefined) return true;
   const feature = contracts.features.find((f) => f.name === gate.feature);
   return feature?.uses.some((u) => u.source === source) ?? false;
+}
+
+/**
+ * A finding with what is drawn beside it: its vendor name, the features it moves, and for a metric finding the
+ * metric's history from a few weeks before the onset to the last day it was seen (`today` at the latest), with the
+ * metric's re-baselines.
+ *
+ * @example
+ * chartedFinding(store, contracts, finding, [{ name: 'reach_28d', state: 'blocked', effect: 'block' }], '2026-03-20')
+ */
+export function chartedFinding(
+  store: Store,
+  contracts: ContractSet,
+  finding: FindingRecord,
+  features: ReportFinding['features'],
+  today: string,
+): ReportFinding {
+  const declaredSource = contracts.sources.find((s) => s.name === finding.source);
+  const item: ReportFinding = { finding, features };
+  if (declaredSource) item.upstream = upstreamName(contracts, finding.source);
+  if (finding.metric !== undefined) {
+    // From a few weeks before the onset to the last day the finding was seen (today for a live store), so a stale
+    // store's chart does not stretch to an empty today; the onset always stays in view.
+    const onset = isoDay(finding.onset);
+    const seen = isoDay(finding.lastSeen);
+    const last = seen < today ? seen : today;
+    const from = addDays(onset, -CHART_DAYS_BEFORE);
+    const to = onset > last ? onset : last;
+    item.history = store.metricHistory(finding.source, finding.metric, { sinceDay: from, untilDay: to });
+    item.chartRange = { from, to };
+    const regimes = regimeHistory(store, finding.source, finding.metric);
+    if (regimes.length > 0) item.regimes = regimes;
+  }
+  return item;
 }
 
 /**
@@ -80,23 +117,11 @@ export function collectReport(input: CollectReportInput): ReportData {
   }
 
   const open = activeFindings(store, source).map((finding): ReportFinding => {
-    const declaredSource = contracts.sources.find((s) => s.name === finding.source);
-    const item: ReportFinding = { finding, features: moved.get(finding.fingerprint) ?? [] };
-    if (declaredSource) item.upstream = upstreamName(contracts, finding.source);
-    if (finding.metric !== undefined) {
-      // From a few weeks before the onset to the last day the finding was seen (today for a live store), so a stale
-      // store's chart does not stretch to an empty today; the onset always stays in view.
-      const onset = isoDay(finding.onset);
-      const seen = isoDay(finding.lastSeen);
-      const last = seen < today ? seen : today;
-      const from = addDays(onset, -CHART_DAYS_BEFORE);
-      const to = onset > last ? onset : last;
-      item.history = store.metricHistory(finding.source, finding.metric, { sinceDay: from, untilDay: to });
-      item.chartRange = { from, to };
-      const regimes = regimeHistory(store, finding.source, finding.metric);
-      if (regimes.length > 0) item.regimes = regimes;
-    }
-    return item;
+    const features = moved.get(finding.fingerprint) ?? [];
+    if (input.charts !== false) return chartedFinding(store, contracts, finding, features, today);
+    return contracts.sources.some((s) => s.name === finding.source)
+      ? { finding, features, upstream: upstreamName(contracts, finding.source) }
+      : { finding, features };
   });
 
   const since = now.getTime() - days * 86_400_000;

@@ -3,7 +3,7 @@
 import type { FeatureGate, GateReport, GateState } from '../core/gate.js';
 import {
   esc,
-  findingAnchor,
+  findingLink,
   plural,
   severityBadge,
   stateBadge,
@@ -24,7 +24,7 @@ function reasons(ctx: RenderContext, f: FeatureGate, linked: ReadonlySet<string>
       first.length > 160 ? `${first.slice(0, 159)}…` : first,
     )}${r.status === 'acknowledged' ? ' <span class="dim">(acknowledged: still counts)</span>' : ''}`;
     return linked.has(r.fingerprint)
-      ? `<li>${line} <a href="#${findingAnchor(r.fingerprint)}">details</a></li>`
+      ? `<li>${line} <a href="${esc(findingLink(ctx, r.fingerprint))}">details</a></li>`
       : `<li>${line}</li>`;
   });
 }

@@ -28,6 +28,7 @@ const MAX_EVIDENCE_CHARS = 200;
 const MAX_ENTITIES = 12;
 
 function ackState(ctx: RenderContext, f: FindingRecord): string {
+  if (f.status === 'resolved') return '';
   if (f.status !== 'acknowledged' || !f.ack) {
     return '<p class="ack" data-ack="open"><b>Not acknowledged</b> — owners get reminders until someone runs <code>upwatch ack</code>.</p>';
   }
@@ -89,7 +90,14 @@ function chart(ctx: RenderContext, item: ReportFinding): string {
   )}).</figcaption></figure>`;
 }
 
-function article(ctx: RenderContext, item: ReportFinding): string {
+/**
+ * One open finding as an article: headline, facts, acknowledgement, explanation in words, then the evidence table and
+ * the chart.
+ *
+ * @example
+ * findingArticle(ctx, { finding, features: [], history, chartRange: { from: '2026-02-14', to: '2026-03-20' } })
+ */
+export function findingArticle(ctx: RenderContext, item: ReportFinding): string {
   const f = item.finding;
   const meta = [
     `rule <code>${text(ctx, f.rule)}</code>`,
@@ -121,7 +129,11 @@ function article(ctx: RenderContext, item: ReportFinding): string {
   return `<article class="finding sev-${f.severity}" id="${findingAnchor(f.fingerprint)}" data-fingerprint="${esc(
     f.fingerprint,
   )}" data-severity="${f.severity}" data-status="${f.status}">
-<h4>${severityBadge(f.severity)} ${text(ctx, findingTitle(f, item.upstream))}</h4>
+<h4>${severityBadge(f.severity)} ${
+    ctx.findingHref
+      ? `<a href="${esc(ctx.findingHref(f.fingerprint))}">${text(ctx, findingTitle(f, item.upstream))}</a>`
+      : text(ctx, findingTitle(f, item.upstream))
+  }</h4>
 <p class="meta">${meta.join(' · ')}</p>
 ${ackState(ctx, f)}
 <p class="explanation">${text(ctx, f.explanation)}</p>
@@ -168,7 +180,7 @@ export function openFindingsSection(ctx: RenderContext, open: readonly ReportFin
         `<div class="metric-group" data-metric="${esc(metric)}"><h4 class="metric">${
           metric === '' ? 'Source-wide' : `Metric <code>${text(ctx, metric)}</code>`
         }</h4>`,
-        ...items.map((i) => article(ctx, i)),
+        ...items.map((i) => findingArticle(ctx, i)),
         '</div>',
       );
     }

@@ -10,6 +10,8 @@ export interface RenderContext {
   now: number;
   /** Exact secret values to scrub if they ever reached a stored text. */
   secrets: readonly string[];
+  /** Where a finding's details live; default its anchor in the same page (the dashboard links to its own page). */
+  findingHref?: (fingerprint: string) => string;
 }
 
 /** Escape text for HTML element content and quoted attribute values. */
@@ -92,6 +94,11 @@ const STATE_LABEL: Record<GateState, string> = { blocked: 'BLOCKED', warn: 'WARN
 /** A coloured gate-state label. */
 export function stateBadge(s: GateState): string {
   return `<span class="badge state-${s}">${STATE_LABEL[s]}</span>`;
+}
+
+/** The link to a finding's details: `ctx.findingHref` when set, else its anchor in the same page. */
+export function findingLink(ctx: RenderContext, fingerprint: string): string {
+  return ctx.findingHref ? ctx.findingHref(fingerprint) : `#${findingAnchor(fingerprint)}`;
 }
 
 /** The id of a finding's anchor in the report. */

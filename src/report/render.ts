@@ -11,7 +11,8 @@ export interface RenderReportOptions {
   secrets?: readonly string[];
 }
 
-const STYLE = `
+/** The report's stylesheet (the dashboard's pages use it too). */
+export const REPORT_STYLE = `
 *{box-sizing:border-box}
 body{font:14px/1.45 -apple-system,"Segoe UI",Helvetica,Arial,sans-serif;color:#1f2328;margin:0 auto;padding:16px 24px 48px;max-width:1180px}
 h1{font-size:22px;margin:0 0 4px}h2{font-size:18px;border-bottom:1px solid #d0d7de;padding-bottom:4px;margin-top:32px}
@@ -136,7 +137,7 @@ export function renderReport(data: ReportData, options: RenderReportOptions = {}
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
 <meta name="generator" content="upwatch">
 <title>${text(ctx, title)}</title>
-<style>${STYLE}</style>
+<style>${REPORT_STYLE}</style>
 </head>
 <body>
 ${body.filter(Boolean).join('\n')}

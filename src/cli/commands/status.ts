@@ -2,96 +2,26 @@
 import type { Command } from 'commander';
 import { existsSync } from 'node:fs';
 import { UpwatchError } from '../../core/errors.js';
-import { principalPauses, type PrincipalPause } from '../../store/pauses.js';
-import { breakers } from '../../store/breakers.js';
-import { breakerKeyOf, type BreakerRecord } from '../../core/breaker.js';
-import { sourceStatuses, type SourceStatus } from '../../store/source-status.js';
-import { outboxSummary, type OutboxSummary } from '../../store/outbox-repo.js';
-import { scrubText } from '../../alerts/scrub.js';
+import { breakerOptions, resolveSettings } from '../settings.js';
 import { secretValues } from '../../contracts/secret-values.js';
 import { openStore } from '../../store/store.js';
-import { activeFindings } from '../../store/findings-repo.js';
-import { recentDecisions } from '../../store/decisions-repo.js';
-import type { Decision } from '../../core/decision.js';
-import { heldNote } from '../../core/finding-lifecycle.js';
-import { gateSummary, type GateSummary } from '../../gate/check-gate.js';
 import type { ContractSet } from '../../core/contract.js';
-import type { FindingRecord } from '../../core/finding-record.js';
 import { contractsIfAny } from '../contracts-if-any.js';
-import { findingTitle, upstreamName } from '../../findings/title.js';
 import { printError } from '../errors.js';
 import { EXIT, type CliIO } from '../io.js';
-import { breakerOptions, resolveSettings } from '../settings.js';
-import { storedClockFaults } from '../../pipeline/stored-clock-faults.js';
 import type { ClockFault } from '../../core/clock-trust.js';
+import type { OutboxSummary } from '../../store/outbox-repo.js';
+import { statusReport, type StatusReport } from '../../serve/status-report.js';
 import type { CommandState } from './index.js';
 
-/** The JSON `upwatch status --json` prints. */
-export interface StatusReport {
-  db: string;
-  sources: SourceStatus[];
-  pauses: PrincipalPause[];
-  /** Circuit breakers that are open or half-open (probing), with the sources behind each when contracts load. */
-  breakers: (BreakerRecord & { sources?: string[] })[];
-  /** Open and acknowledged findings, most serious first. */
-  findings: StatusFinding[];
-  /** Feature states (present when the contracts could be loaded). */
-  gate?: GateSummary;
-  /** The alert outbox: counts by state, and the retrying and dead rows with their last error (redacted). */
-  mail: OutboxSummary;
-  /** Stored times further ahead of the clock than they can be (not trusted by the poller): check the clock. */
-  clockFaults: ClockFault[];
-  /** Decisions recorded with `upwatch accept` in the last 90 days, newest first. */
-  decisions: Decision[];
-}
-
-/** A finding as `status` shows it. */
-export interface StatusFinding {
-  fingerprint: string;
-  rule: string;
-  /** The finding's one title, as mail and the report show it. */
-  title: string;
-  severity: FindingRecord['severity'];
-  status: FindingRecord['status'];
-  source: string;
-  metric?: string;
-  onset: string;
-  /** When the vendor announced the change (apart from the onset, the first day it happened). */
-  announcedOn?: string;
-  firstSeen: string;
-  lastSeen: string;
-  explanation: string;
-  /** `change`: holds until the upstream reverts or someone records a decision. */
-  lifecycle: FindingRecord['lifecycle'];
-  /** For a held change the detectors no longer see: since when, and why it still holds. */
-  held?: string;
-}
-
-const RANK = { block: 0, warn: 1, info: 2 } as const;
-
-function statusFindings(records: FindingRecord[], contracts: ContractSet | undefined): StatusFinding[] {
-  return records
-    .sort((a, b) => RANK[a.severity] - RANK[b.severity] || a.firstSeen.localeCompare(b.firstSeen))
-    .map((f) => ({
-      fingerprint: f.fingerprint,
-      rule: f.rule,
-      title: findingTitle(f, upstreamName(contracts, f.source)),
-      severity: f.severity,
-      status: f.status,
-      source: f.source,
-      ...(f.metric ? { metric: f.metric } : {}),
-      onset: f.onset,
-      ...(f.announcedOn ? { announcedOn: f.announcedOn } : {}),
-      firstSeen: f.firstSeen,
-      lastSeen: f.lastSeen,
-      explanation: f.explanation,
-      lifecycle: f.lifecycle,
-      ...(heldNote(f) ? { held: heldNote(f)! } : {}),
-    }));
-}
+export type { StatusFinding, StatusReport } from '../../serve/status-report.js';
 
 /** Secret values a relay error could echo: the SMTP password and the sources' credentials. */
-function mailSecrets(io: CliIO, smtpUrl: string | undefined, contracts: ContractSet | undefined): string[] {
+export function mailSecrets(
+  io: CliIO,
+  smtpUrl: string | undefined,
+  contracts: ContractSet | undefined,
+): string[] {
   const out = contracts ? secretValues(contracts, (n) => io.env[n]) : [];
   if (smtpUrl) {
     try {
@@ -102,17 +32,6 @@ function mailSecrets(io: CliIO, smtpUrl: string | undefined, contracts: Contract
     }
   }
   return out;
-}
-
-/** The outbox with every last error scrubbed of credentials (patterns and the exact secret values). */
-function mailStatus(summary: OutboxSummary, secrets: readonly string[]): OutboxSummary {
-  return {
-    ...summary,
-    problems: summary.problems.map((p) =>
-      p.lastError === undefined ? p : { ...p, lastError: scrubText(p.lastError, secrets) },
-    ),
-    droppedRows: summary.droppedRows.map((d) => ({ ...d, reason: scrubText(d.reason, secrets) })),
-  };
 }
 
 function mailLines(mail: OutboxSummary): string {
@@ -183,31 +102,14 @@ export function registerStatus(program: Command, io: CliIO, state: CommandState)
         const contracts = await contractsIfAny(io, settings.contracts);
         let report: StatusReport;
         try {
-          report = {
+          report = statusReport({
+            store,
             db: settings.db,
-            sources: sourceStatuses(store, contracts?.sources.map((s) => s.name) ?? []),
-            pauses: principalPauses(store)
-              .list()
-              .filter((p) => Date.parse(p.nextAllowedAt) > now.getTime()),
-            breakers: breakers(store)
-              .notClosed()
-              .map((b) => {
-                const names = contracts?.sources.filter((s) => breakerKeyOf(s) === b.key).map((s) => s.name);
-                return names && names.length > 0 ? { ...b, sources: names } : b;
-              }),
-            findings: statusFindings(activeFindings(store), contracts),
-            clockFaults: storedClockFaults(
-              store,
-              sourceStatuses(store, contracts?.sources.map((s) => s.name) ?? []).map((s) => s.source),
-              now,
-              breakerOptions(settings),
-            ),
-            decisions: recentDecisions(store, new Date(now.getTime() - 90 * 86_400_000).toISOString()),
-            ...(contracts && contracts.features.length > 0
-              ? { gate: gateSummary(store, contracts, now) }
-              : {}),
-            mail: mailStatus(outboxSummary(store), mailSecrets(io, settings.smtpUrl, contracts)),
-          };
+            ...(contracts ? { contracts } : {}),
+            now,
+            secrets: mailSecrets(io, settings.smtpUrl, contracts),
+            breaker: breakerOptions(settings),
+          });
         } finally {
           store.close();
         }
