@@ -42,9 +42,35 @@ function worse(a: GateState, b: GateState): GateState {
   return STATE_RANK[a] >= STATE_RANK[b] ? a : b;
 }
 
-/** True when a finding is about a metric the feature uses (a source-wide finding touches all of them). */
-function touches(feature: FeatureContract, f: FindingRecord): boolean {
-  return feature.uses.some((u) => u.source === f.source && (f.metric === undefined || f.metric === u.metric));
+/** Open findings by source: per metric, and source-wide (no metric), so a feature reads only its own inputs'. */
+type FindingIndex = Map<string, { byMetric: Map<string, FindingRecord[]>; sourceWide: FindingRecord[] }>;
+
+function indexFindings(findings: readonly FindingRecord[]): FindingIndex {
+  const index: FindingIndex = new Map();
+  for (const f of findings) {
+    if (f.status === 'resolved') continue;
+    let bySource = index.get(f.source);
+    if (!bySource) index.set(f.source, (bySource = { byMetric: new Map(), sourceWide: [] }));
+    if (f.metric === undefined) bySource.sourceWide.push(f);
+    else {
+      const list = bySource.byMetric.get(f.metric);
+      if (list) list.push(f);
+      else bySource.byMetric.set(f.metric, [f]);
+    }
+  }
+  return index;
+}
+
+/** The findings about metrics the feature uses (a source-wide finding touches all of them), each once. */
+function touching(index: FindingIndex, feature: FeatureContract): FindingRecord[] {
+  const out = new Set<FindingRecord>();
+  for (const u of feature.uses) {
+    const bySource = index.get(u.source);
+    if (!bySource) continue;
+    for (const f of bySource.sourceWide) out.add(f);
+    for (const f of bySource.byMetric.get(u.metric) ?? []) out.add(f);
+  }
+  return [...out];
 }
 
 /** Whether `last` lies within `hours` before now. */
@@ -94,10 +120,10 @@ function unverifiedInputs(input: GateInput, feature: FeatureContract): Unverifie
   return out;
 }
 
-function decide(input: GateInput, feature: FeatureContract): FeatureGate {
+function decide(input: GateInput, index: FindingIndex, feature: FeatureContract): FeatureGate {
   const reasons: GateReason[] = [];
-  for (const f of input.findings) {
-    if (f.status === 'resolved' || !touches(feature, f)) continue;
+  for (const f of touching(index, feature)) {
+    if (f.status === 'resolved') continue;
     const effect = feature.policy.blockOn.includes(f.severity)
       ? 'block'
       : feature.policy.warnOn.includes(f.severity)
@@ -166,7 +192,8 @@ function decide(input: GateInput, feature: FeatureContract): FeatureGate {
  * report.features[0].state // 'blocked'
  */
 export function evaluateGate(input: GateInput): GateReport {
-  const features = (input.features ?? input.contracts.features).map((f) => decide(input, f));
+  const index = indexFindings(input.findings);
+  const features = (input.features ?? input.contracts.features).map((f) => decide(input, index, f));
   const counts: Record<GateState, number> = { ok: 0, warn: 0, blocked: 0 };
   for (const f of features) counts[f.state] += 1;
   return { generatedAt: input.now.toISOString(), features, counts, allowed: counts.blocked === 0 };
