@@ -9,6 +9,7 @@ import type {
   MetricKind,
   MetricPeriod,
   MetricRef,
+  ModelContract,
   ProviderName,
   Severity,
   SourceContract,
@@ -166,6 +167,25 @@ export function buildSource(doc: YamlDocument, positions: EntityPositions): Sour
   return source;
 }
 
+/** `source/metric` strings of a list field, each located where it was written. */
+function metricRefs(
+  refs: readonly string[],
+  key: string,
+  doc: YamlDocument,
+  positions: EntityPositions,
+): MetricRef[] {
+  return refs.map((u, i) => {
+    const slash = u.indexOf('/');
+    const ref: MetricRef = {
+      source: u.slice(0, slash),
+      metric: u.slice(slash + 1),
+      location: doc.locate([key, i]),
+    };
+    positions.register(ref, doc, [key, i]);
+    return ref;
+  });
+}
+
 /**
  * Build a FeatureContract from a document that passed schema validation.
  *
@@ -174,16 +194,7 @@ export function buildSource(doc: YamlDocument, positions: EntityPositions): Sour
  */
 export function buildFeature(doc: YamlDocument, positions: EntityPositions): FeatureContract {
   const raw = doc.value as RawFeature;
-  const uses: MetricRef[] = raw.uses.map((u, i) => {
-    const slash = u.indexOf('/');
-    const ref: MetricRef = {
-      source: u.slice(0, slash),
-      metric: u.slice(slash + 1),
-      location: doc.locate(['uses', i]),
-    };
-    positions.register(ref, doc, ['uses', i]);
-    return ref;
-  });
+  const uses = metricRefs(raw.uses, 'uses', doc, positions);
   const feature: FeatureContract = {
     name: raw.name,
     ...(raw.description !== undefined ? { description: raw.description } : {}),
@@ -232,4 +243,34 @@ export function buildEvent(doc: YamlDocument, positions: EntityPositions): Event
   };
   positions.register(event, doc, []);
   return event;
+}
+
+interface RawModel {
+  name: string;
+  description?: string;
+  owners: string[];
+  features: string[];
+  kpis?: string[];
+  trustSignals?: string[];
+}
+
+/**
+ * Build a ModelContract from a document that passed schema validation (no KPIs or trust signals by default).
+ *
+ * @example
+ * buildModel(doc, positions) // { name: 'underwriting', features: ['risk_inputs'], kpis: [{ source: 'claims', metric: 'loss_ratio_low', … }], trustSignals: [], … }
+ */
+export function buildModel(doc: YamlDocument, positions: EntityPositions): ModelContract {
+  const raw = doc.value as RawModel;
+  const model: ModelContract = {
+    name: raw.name,
+    ...(raw.description !== undefined ? { description: raw.description } : {}),
+    owners: [...raw.owners],
+    features: [...raw.features],
+    kpis: metricRefs(raw.kpis ?? [], 'kpis', doc, positions),
+    trustSignals: metricRefs(raw.trustSignals ?? [], 'trustSignals', doc, positions),
+    location: doc.locate([]),
+  };
+  positions.register(model, doc, []);
+  return model;
 }

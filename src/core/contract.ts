@@ -172,6 +172,22 @@ export interface EventContract {
   location: SourceLocation;
 }
 
+/**
+ * A model: its owners, the features it uses, and the metrics that tell whether it still works. KPIs are measured
+ * after prediction (a loss ratio per risk band); trust signals show whether people still follow it (an override
+ * rate). Both are `source/metric` references to declared metrics.
+ */
+export interface ModelContract {
+  name: string;
+  description?: string;
+  owners: string[];
+  /** Names of the features the model uses. */
+  features: string[];
+  kpis: MetricRef[];
+  trustSignals: MetricRef[];
+  location: SourceLocation;
+}
+
 /** Everything loaded from a contracts directory. */
 export interface ContractSet {
   /** Directory the contracts were loaded from. */
@@ -182,6 +198,8 @@ export interface ContractSet {
   features: FeatureContract[];
   /** Known events (`kind: Event`); absent when the contracts declare none. */
   events?: EventContract[];
+  /** Declared models (`kind: Model`); absent when the contracts declare none. */
+  models?: ModelContract[];
 }
 
 /** Find a source by name. */
@@ -198,5 +216,27 @@ export function findMetric(source: SourceContract, name: string): MetricContract
 export function featuresUsing(set: ContractSet, source: string, metric?: string): FeatureContract[] {
   return set.features.filter((f) =>
     f.uses.some((u) => u.source === source && (metric === undefined || u.metric === metric)),
+  );
+}
+
+/**
+ * Find a declared model by name.
+ *
+ * @example
+ * findModel(contracts, 'underwriting')?.features // ['risk_score_inputs', …]
+ */
+export function findModel(set: ContractSet, name: string): ModelContract | undefined {
+  return set.models?.find((m) => m.name === name);
+}
+
+/**
+ * Models whose KPIs or trust signals include `source/metric`.
+ *
+ * @example
+ * modelsWatching(contracts, 'loan-desk', 'override_rate').map((m) => m.name) // ['credit-limit']
+ */
+export function modelsWatching(set: ContractSet, source: string, metric: string): ModelContract[] {
+  return (set.models ?? []).filter((m) =>
+    [...m.kpis, ...m.trustSignals].some((r) => r.source === source && r.metric === metric),
   );
 }
