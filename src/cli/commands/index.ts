@@ -28,6 +28,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: 'status', load: async () => (await import('./status.js')).registerStatus },
   { name: 'clear-pause', load: async () => (await import('./clear-pause.js')).registerClearPause },
   { name: 'report', load: async () => (await import('./report.js')).registerReport },
+  { name: 'ingest', load: async () => (await import('./ingest.js')).registerIngest },
   { name: 'backtest', load: async () => (await import('./backtest.js')).registerBacktest },
   { name: 'demo', load: async () => (await import('./demo.js')).registerDemo },
   { name: 'sim', load: async () => (await import('./sim.js')).registerSim },
