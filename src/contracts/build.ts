@@ -47,8 +47,8 @@ interface RawSource {
   description?: string;
   owners: string[];
   provider: ProviderName;
-  connection: Record<string, unknown>;
-  schedule: string;
+  connection?: Record<string, unknown>;
+  schedule?: string;
   timezone?: string;
   freshnessHours?: number;
   pollDeadlineSeconds?: number;
@@ -77,7 +77,8 @@ function checksOf(raw: Record<string, RawCheck> | undefined): Record<string, Che
   return out;
 }
 
-function connectionOf(provider: ProviderName, c: Record<string, unknown>): Connection {
+function connectionOf(provider: ProviderName, c: Record<string, unknown> = {}): Connection {
+  if (provider === 'push') return { kind: 'push' };
   const lookbackDays = (c['lookbackDays'] as number | undefined) ?? CONTRACT_DEFAULTS.lookbackDays;
   if (provider === 'meta-graph') {
     return {
@@ -154,7 +155,7 @@ export function buildSource(doc: YamlDocument, positions: EntityPositions): Sour
     owners: [...raw.owners],
     provider: raw.provider,
     connection: connectionOf(raw.provider, raw.connection),
-    schedule: raw.schedule,
+    schedule: raw.schedule ?? '',
     timezone: raw.timezone ?? CONTRACT_DEFAULTS.timezone,
     freshnessHours: raw.freshnessHours ?? CONTRACT_DEFAULTS.freshnessHours,
     ...(raw.pollDeadlineSeconds !== undefined ? { pollDeadlineSeconds: raw.pollDeadlineSeconds } : {}),

@@ -129,7 +129,7 @@ export const CONTRACT_SCHEMA = {
       description:
         'An upstream API: how to reach it, when to poll it, which docs to watch and which metrics to read.',
       additionalProperties: false,
-      required: ['apiVersion', 'kind', 'name', 'owners', 'provider', 'connection', 'schedule', 'metrics'],
+      required: ['apiVersion', 'kind', 'name', 'owners', 'provider', 'metrics'],
       properties: {
         apiVersion: ref('ApiVersion'),
         kind: { const: 'Source' },
@@ -139,8 +139,9 @@ export const CONTRACT_SCHEMA = {
         provider: {
           enum: [...PROVIDERS],
           description:
-            'How to talk to the upstream: `meta-graph` (Graph API Page Insights) or `http-json` (any JSON API).',
-          'x-hint': 'use meta-graph for Facebook Page Insights, http-json for any other JSON API',
+            'How values arrive: polled from `meta-graph` (Graph API Page Insights) or `http-json` (any JSON API), or `push`ed by a warehouse job through `upwatch ingest` (no connection, no schedule; `freshnessHours` says how often a push is expected).',
+          'x-hint':
+            'use meta-graph for Facebook Page Insights, http-json for any other JSON API, push for values a job sends with upwatch ingest',
         },
         connection: {
           type: 'object',
@@ -192,6 +193,24 @@ export const CONTRACT_SCHEMA = {
         checks: { ...ref('Checks'), default: {} },
       },
       allOf: [
+        {
+          if: { properties: { provider: { const: 'push' } }, required: ['provider'] },
+          then: {
+            properties: {
+              connection: {
+                not: {},
+                'x-must': 'be left out: a push source has nothing to connect to',
+                'x-hint': 'remove connection; upwatch ingest --source NAME FILE feeds a push source',
+              },
+              schedule: {
+                not: {},
+                'x-must': 'be left out: a push source is never polled',
+                'x-hint': 'remove schedule; set freshnessHours to how often a push is expected',
+              },
+            },
+          },
+          else: { required: ['connection', 'schedule'] },
+        },
         {
           if: { properties: { provider: { const: 'meta-graph' } }, required: ['provider'] },
           then: { properties: { connection: ref('MetaGraphConnection') } },

@@ -22,7 +22,8 @@ export type MetricPeriod = (typeof METRIC_PERIODS)[number];
 export const SEVERITIES = ['block', 'warn', 'info'] as const;
 export type Severity = (typeof SEVERITIES)[number];
 
-export const PROVIDERS = ['meta-graph', 'http-json'] as const;
+/** How a source's values arrive: polled from Meta or a JSON API, or pushed (`upwatch ingest`, never polled). */
+export const PROVIDERS = ['meta-graph', 'http-json', 'push'] as const;
 export type ProviderName = (typeof PROVIDERS)[number];
 
 /** Per-detector settings on a metric (or source): turn it off, change its severity, or tune its options. */
@@ -103,7 +104,27 @@ export interface HttpJsonConnection {
   lookbackDays: number;
 }
 
-export type Connection = MetaGraphConnection | HttpJsonConnection;
+/**
+ * A `push` source has nothing to connect to: a warehouse job sends its values (`upwatch ingest`). Its
+ * `freshnessHours` is the expectation that a push arrives in time.
+ */
+export interface PushConnection {
+  kind: 'push';
+  /** Nothing is pinned: a push carries no API version. */
+  apiVersion?: undefined;
+}
+
+export type Connection = MetaGraphConnection | HttpJsonConnection | PushConnection;
+
+/**
+ * True for a source upwatch polls (every provider but `push`).
+ *
+ * @example
+ * isPolled(claimsWarehouse) // false: provider push, fed by upwatch ingest
+ */
+export function isPolled(source: Pick<SourceContract, 'provider'>): boolean {
+  return source.provider !== 'push';
+}
 
 export interface SourceContract {
   name: string;
@@ -111,7 +132,7 @@ export interface SourceContract {
   owners: string[];
   provider: ProviderName;
   connection: Connection;
-  /** Five-field cron expression. */
+  /** Five-field cron expression; empty for a `push` source (never polled). */
   schedule: string;
   /** IANA time zone for the schedule; default `UTC`. */
   timezone: string;

@@ -173,7 +173,8 @@ export async function pollSource(deps: PollDeps, source: SourceContract): Promis
     book.save(admission.record);
     logger.info('circuit breaker half-open: probing', { source: source.name, breaker: key });
   }
-  const provider = (deps.providers ?? PROVIDERS_BY_NAME)[source.provider];
+  const providers: Readonly<Record<string, Provider>> = deps.providers ?? PROVIDERS_BY_NAME;
+  const provider = providers[source.provider];
   let fetch: FetchResult = { observations: [], requests: [], metricOutcomes: [] };
   let status: ReturnType<typeof outcomeOf>;
   const budget = createPollBudget({
@@ -184,6 +185,12 @@ export async function pollSource(deps: PollDeps, source: SourceContract): Promis
     hungPerHost: deps.hungRequestsPerHost ?? DEFAULT_HUNG_REQUESTS_PER_HOST,
   });
   try {
+    if (source.provider === 'push') {
+      // Callers skip push sources (isPolled); one that gets here is recorded as not verified, never fetched.
+      throw new UpwatchError('CONFIG_INVALID', `source ${source.name} is pushed, not polled`, {
+        hint: `feed it with upwatch ingest --source ${source.name} FILE`,
+      });
+    }
     if (!provider) {
       throw new UpwatchError('CONFIG_INVALID', `source ${source.name}: unknown provider ${source.provider}`);
     }

@@ -13,11 +13,8 @@ const SOURCE = `apiVersion: upwatch/v1
 kind: Source
 name: claims-warehouse
 owners: [claims-data@example.com]
-provider: http-json
-connection:
-  url: https://warehouse.example.com/unused?day={since}
-  select: { records: data, time: day, metric: metric, value: value }
-schedule: '0 6 * * *'
+provider: push
+freshnessHours: 30
 metrics:
   - name: policies
     kind: count
@@ -61,6 +58,10 @@ function history(days: number, frozenDays = 0): string {
 
 let root: string;
 async function ingest(args: string[], stdin?: string) {
+  return ingestLike(['ingest', '--db', 'store.db', ...args], stdin);
+}
+
+async function ingestLike(args: string[], stdin?: string) {
   let stdout = '';
   let stderr = '';
   const io: CliIO = {
@@ -72,7 +73,7 @@ async function ingest(args: string[], stdin?: string) {
     isTTY: false,
     ...(stdin !== undefined ? { stdin: Readable.from([stdin]) } : {}),
   };
-  const code = await runCli(['ingest', '--db', 'store.db', ...args], io);
+  const code = await runCli(args, io);
   return { code, stdout, stderr };
 }
 
@@ -158,6 +159,13 @@ describe('upwatch ingest', () => {
       isTTY: false,
     });
     expect(gate).toBe(1);
+  });
+
+  it('a push source is never polled: poll --source refuses it (exit 2)', async () => {
+    const r = await ingestLike(['poll', '--source', 'claims-warehouse', '--db', 'store.db']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('source claims-warehouse is pushed, not polled');
+    expect(r.stderr).toContain('upwatch ingest --source claims-warehouse FILE');
   });
 
   it('names an undeclared source (exit 2)', async () => {

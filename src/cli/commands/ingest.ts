@@ -108,7 +108,7 @@ export function registerIngest(program: Command, io: CliIO, state: CommandState)
       }
       let loaded: Awaited<ReturnType<typeof loadPolledContracts>>;
       try {
-        loaded = await loadPolledContracts(io, settings.contracts, [flags.source]);
+        loaded = await loadPolledContracts(io, settings.contracts, [flags.source], { push: true });
       } catch (e) {
         printError(io, e);
         // poll exits 1 on invalid contracts (the policy check failed); a push stored nothing: it could not run.
