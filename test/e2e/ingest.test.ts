@@ -28,6 +28,12 @@ kind: Feature
 name: risk_band_inputs
 owners: [underwriting-ml@example.com]
 uses: [claims-warehouse/policies]
+---
+apiVersion: upwatch/v1
+kind: Feature
+name: loss_inputs
+owners: [underwriting-ml@example.com]
+uses: [claims-warehouse/loss_ratio]
 `;
 
 const BANDS = ['low', 'medium', 'high'];
@@ -140,6 +146,24 @@ describe('upwatch ingest', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^claims-warehouse {2}INGESTED {2}poll #1: 216 values of 2 metric\(s\)/);
     expect(counts()).toEqual({ polls: 1, observations: 216 });
+  });
+
+  it('the push is the freshness: verified after it, unverified (warn) once freshnessHours pass without one', async () => {
+    const states = async (at: string) => {
+      let out = '';
+      const code = await runCli(['gate', 'loss_inputs', '--db', 'store.db', '--json'], {
+        stdout: (t) => void (out += t),
+        stderr: () => undefined,
+        env: {},
+        cwd: root,
+        clock: new ManualClock(at),
+        isTTY: false,
+      });
+      const report = JSON.parse(out) as { features: { feature: string; state: string }[] };
+      return { code, state: report.features[0]!.state };
+    };
+    expect(await states('2026-03-16T13:00:00Z')).toEqual({ code: 0, state: 'ok' });
+    expect(await states('2026-03-16T15:00:00Z')).toEqual({ code: 0, state: 'warn' });
   });
 
   it('a pushed series that froze blocks its feature (exit 1), read from standard input', async () => {
