@@ -34,6 +34,8 @@ interface RawMetric {
   description?: string;
   field?: string;
   checks?: Record<string, RawCheck>;
+  numerator?: string;
+  denominator?: string;
 }
 interface RawDoc {
   name: string;
@@ -132,6 +134,8 @@ export function buildSource(doc: YamlDocument, positions: EntityPositions): Sour
       ...(m.description !== undefined ? { description: m.description } : {}),
       ...(m.field !== undefined ? { field: m.field } : {}),
       checks: checksOf(m.checks),
+      ...(m.numerator !== undefined ? { numerator: m.numerator } : {}),
+      ...(m.denominator !== undefined ? { denominator: m.denominator } : {}),
       location: doc.locate(['metrics', i]),
     };
     positions.register(metric, doc, ['metrics', i]);

@@ -416,7 +416,20 @@ export const CONTRACT_SCHEMA = {
           ),
         },
         checks: { ...ref('Checks'), default: {} },
+        numerator: {
+          type: 'string',
+          minLength: 1,
+          description:
+            'A `ratio` computed from two counts of this source: the count on top (e.g. `claims`). upwatch derives the value per entity and day instead of fetching it, and the `rate-shift` check weighs each rate by its denominator.',
+        },
+        denominator: {
+          type: 'string',
+          minLength: 1,
+          description:
+            'The count below the line (e.g. `policies`); a day with a zero denominator has no rate.',
+        },
       },
+      dependencies: { numerator: ['denominator'], denominator: ['numerator'] },
       if: { properties: { kind: { const: 'amount' } }, required: ['kind'] },
       then: { required: ['unit'] },
     },

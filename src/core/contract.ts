@@ -47,7 +47,23 @@ export interface MetricContract {
   field?: string;
   /** Per-check overrides keyed by detector id (e.g. `frozen-run`, `unit-scale`). */
   checks: Record<string, CheckOverride>;
+  /**
+   * A ratio computed from two counts of the same source (claims / policies): upwatch derives its values per entity
+   * and day instead of fetching them, and knows how many trials each rate rests on. Both set, or neither.
+   */
+  numerator?: string;
+  denominator?: string;
   location: SourceLocation;
+}
+
+/**
+ * True for a metric computed from a numerator and a denominator (never fetched or pushed itself).
+ *
+ * @example
+ * isDerived({ numerator: 'claims', denominator: 'policies' }) // true
+ */
+export function isDerived(m: Pick<MetricContract, 'numerator' | 'denominator'>): boolean {
+  return m.numerator !== undefined && m.denominator !== undefined;
 }
 
 export interface DocContract {

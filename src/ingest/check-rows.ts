@@ -69,6 +69,14 @@ export function checkPushedRows(rows: readonly PushedRow[], source: SourceContra
       });
       continue;
     }
+    if (metric.numerator !== undefined && metric.denominator !== undefined) {
+      out.push({
+        line: r.line,
+        message: `${source.name}/${r.metric} is computed from ${metric.numerator} / ${metric.denominator}: it is not pushed`,
+        hint: `push ${metric.numerator} and ${metric.denominator} instead`,
+      });
+      continue;
+    }
     const bad = kindProblem(metric.kind, r.value);
     if (bad) {
       const hint = KIND_HINT[metric.kind];

@@ -112,7 +112,14 @@ export function ingestSource(
     fetch: pushedFetch(rows),
   });
   const pushed = new Set(rows.map((r) => r.metric));
-  const notPushed = source.metrics.map((m) => m.name).filter((m) => !pushed.has(m));
+  // A ratio of two counts is verified when both its parts were pushed.
+  const notPushed = source.metrics
+    .filter((m) =>
+      m.numerator !== undefined && m.denominator !== undefined
+        ? !(pushed.has(m.numerator) && pushed.has(m.denominator))
+        : !pushed.has(m.name),
+    )
+    .map((m) => m.name);
   const findings = detectSource(deps.store, source, now, []);
   const processed = processFindings({
     store: deps.store,

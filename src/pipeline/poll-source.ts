@@ -1,6 +1,6 @@
 // One poll of one source: fetch through its provider, then store the whole result as one poll.
 import type { Clock } from '../core/clock.js';
-import type { SourceContract } from '../core/contract.js';
+import { isDerived, type SourceContract } from '../core/contract.js';
 import { UpwatchError, errorMessage } from '../core/errors.js';
 import { silentLogger, type Logger } from '../core/logger.js';
 import {
@@ -194,7 +194,9 @@ export async function pollSource(deps: PollDeps, source: SourceContract): Promis
     if (!provider) {
       throw new UpwatchError('CONFIG_INVALID', `source ${source.name}: unknown provider ${source.provider}`);
     }
-    fetch = await provider.fetch(source, {
+    // A ratio of two counts is derived from them after the fetch, never asked of the upstream.
+    const fetched = { ...source, metrics: source.metrics.filter((m) => !isDerived(m)) };
+    fetch = await provider.fetch(fetched, {
       http: budgeted(deps.http, budget),
       secrets: deps.secrets,
       now: started,

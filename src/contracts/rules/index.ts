@@ -5,6 +5,7 @@ import { invariantReferences } from './invariant-references.js';
 import { knownDeprecationsRule } from './known-deprecations.js';
 import { knownReferences } from './known-references.js';
 import { modelReferences } from './model-references.js';
+import { ratioParts } from './ratio-parts.js';
 import type { ContractRule } from './rule.js';
 import { secretsSet } from './secrets-set.js';
 import { uniqueNames } from './unique-names.js';
@@ -25,4 +26,5 @@ export const RULES: readonly ContractRule[] = [
   knownDeprecationsRule,
   eventReferences,
   modelReferences,
+  ratioParts,
 ];
