@@ -108,6 +108,17 @@ describe('rate-shift', () => {
     ).toBeGreaterThan(10);
   });
 
+  it('healthy binomial rates at 400 trials a day: no false alarm over 100 seeds; a ×1.5 rate is found in ≥ 90', () => {
+    let falseAlarms = 0;
+    let found = 0;
+    for (let seed = 1; seed <= 100; seed++) {
+      if (run(panel(seed, 400, 0.075, 0.075)).length > 0) falseAlarms++;
+      if (run(panel(1000 + seed, 400, 0.075, 0.1125)).length > 0) found++;
+    }
+    expect(falseAlarms).toBe(0);
+    expect(found).toBeGreaterThanOrEqual(90);
+  });
+
   it('explains with the counts and intervals', () => {
     const [f] = run(panel(5, 4000, 0.075, 0.11));
     expect(f!.explanation).toMatch(
