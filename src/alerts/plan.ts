@@ -2,7 +2,7 @@
 // and the reminder digest (weekly by default).
 import { createHash } from 'node:crypto';
 import { addDays, daysBetween, isoDay } from '../core/clock.js';
-import type { ContractSet, FeatureContract, Severity } from '../core/contract.js';
+import { modelsWatching, type ContractSet, type FeatureContract, type Severity } from '../core/contract.js';
 import type { FindingRecord } from '../core/finding-record.js';
 import { isSilenced } from '../core/finding-record.js';
 import type { GateState } from '../core/gate.js';
@@ -102,8 +102,12 @@ function addresses(list: readonly string[]): string[] {
 }
 
 /**
- * Who hears about a finding: the owners of its source, the owners of the features it touches, and the configured
- * default recipients. Owners that are not email addresses are skipped.
+ * Who hears about a finding: the owners of its source, the owners of the features it touches, the owners of the
+ * models that have its metric as a KPI or trust signal, and the configured default recipients. Owners that are not
+ * email addresses are skipped.
+ *
+ * @example
+ * recipientsOf(contracts, { source: 'loan-desk', metric: 'override_rate' }, []) // [...source owners, 'credit-ml@example.com']
  */
 export function recipientsOf(
   contracts: ContractSet,
@@ -115,6 +119,9 @@ export function recipientsOf(
     ...new Set([
       ...addresses(source?.owners ?? []),
       ...featuresTouching(contracts, f).flatMap((feat) => addresses(feat.owners)),
+      ...(f.metric === undefined ? [] : modelsWatching(contracts, f.source, f.metric)).flatMap((m) =>
+        addresses(m.owners),
+      ),
       ...addresses(defaults),
     ]),
   ].sort();

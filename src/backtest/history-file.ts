@@ -1,6 +1,7 @@
 // Reading a history export line by line: CSV (`date,source,metric,entity,value`) or JSON Lines, with line numbers.
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
+import type { Readable } from 'node:stream';
 import { UpwatchError } from '../core/errors.js';
 
 /** One row of a history file. `value` is null for an empty / `null` value. */
@@ -104,6 +105,22 @@ export async function readHistoryFile(
       hint: 'check the path; the file must be CSV (date,source,metric,entity,value) or JSON Lines',
     });
   }
+  return readHistory(stream, path, onRow);
+}
+
+/**
+ * Stream the rows of an already open history input (a file stream, or standard input for `upwatch ingest -`) to
+ * `onRow`; `label` names it in messages. Same format and errors as readHistoryFile; the input is destroyed after.
+ *
+ * @example
+ * await readHistory(process.stdin, '<stdin>', (row, line) => rows.push({ ...row, line }));
+ */
+export async function readHistory(
+  stream: Readable,
+  path: string,
+  onRow: (row: HistoryRow, line: number) => void,
+): Promise<{ rows: number; format: 'csv' | 'jsonl' }> {
+  stream.setEncoding('utf8');
   const lines = createInterface({ input: stream, crlfDelay: Infinity });
   const problems: string[] = [];
   let format: 'csv' | 'jsonl' | undefined;

@@ -1,4 +1,5 @@
 // The CLI's view of the process: output streams, environment, working directory and the exit code to set.
+import type { Readable } from 'node:stream';
 import type { Clock } from '../core/clock.js';
 
 /** Stable exit codes (DESIGN.md): never reshuffle. */
@@ -22,4 +23,6 @@ export interface CliIO {
   clock: Clock;
   /** True when stderr is a terminal (progress lines are drawn in place). */
   isTTY: boolean;
+  /** Standard input, for commands that read `-` (`upwatch ingest --source S -`); absent = none. */
+  stdin?: Readable;
 }

@@ -79,6 +79,7 @@ export async function main(): Promise<void> {
     cwd: process.cwd(),
     clock: systemClock,
     isTTY: Boolean(process.stderr.isTTY),
+    stdin: process.stdin,
   };
   process.exitCode = await runCli(process.argv.slice(2), io);
 }

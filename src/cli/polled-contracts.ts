@@ -1,6 +1,6 @@
 // The contracts `poll` and `run` act on: every contract error stops them, and so does an unset secret of a polled source.
 import { loadContracts } from '../contracts/load.js';
-import type { ContractSet, SourceContract } from '../core/contract.js';
+import { isPolled, type ContractSet, type SourceContract } from '../core/contract.js';
 import { formatDiagnostic, type Diagnostic } from '../core/diagnostic.js';
 import { UpwatchError, isUpwatchError } from '../core/errors.js';
 import { EXIT, type CliIO, type ExitCode } from './io.js';
@@ -11,15 +11,25 @@ export interface PolledContracts {
   sources: SourceContract[];
 }
 
-function selectSources(all: SourceContract[], only: readonly string[] | undefined): SourceContract[] {
-  if (!only || only.length === 0) return all;
+function selectSources(
+  all: SourceContract[],
+  only: readonly string[] | undefined,
+  push: boolean,
+): SourceContract[] {
+  if (!only || only.length === 0) return push ? all : all.filter(isPolled);
   const unknown = only.filter((n) => !all.some((s) => s.name === n));
   if (unknown.length > 0) {
     throw new UpwatchError('USAGE', `unknown source ${unknown.join(', ')}`, {
       hint: `sources loaded: ${all.map((s) => s.name).join(', ') || 'none'}`,
     });
   }
-  return all.filter((s) => only.includes(s.name));
+  const chosen = all.filter((s) => only.includes(s.name));
+  const pushed = chosen.filter((s) => !isPolled(s));
+  if (!push && pushed.length > 0)
+    throw new UpwatchError('USAGE', `source ${pushed.map((s) => s.name).join(', ')} is pushed, not polled`, {
+      hint: `provider: push sources are fed by upwatch ingest --source ${pushed[0]!.name} FILE`,
+    });
+  return chosen;
 }
 
 function printAll(io: CliIO, diagnostics: readonly Diagnostic[]): void {
@@ -31,6 +41,7 @@ function printAll(io: CliIO, diagnostics: readonly Diagnostic[]): void {
  * twice; a half-loaded set gates on a guess): `CONTRACTS_INVALID` (exit 1) after printing every issue, or
  * `CONTRACTS_UNUSABLE` (exit 2) when no source is usable at all. An unset `${VAR}` of a source to poll is
  * `SECRET_UNSET` (exit 2) with its file:line:col; at `validate` it stays a warning, since CI need not hold secrets.
+ * `provider: push` sources are left out (naming one is `USAGE`) unless `options.push` (`upwatch ingest`).
  *
  * @example
  * const { contracts, sources } = await loadPolledContracts(io, settings.contracts, flags.source);
@@ -39,6 +50,7 @@ export async function loadPolledContracts(
   io: CliIO,
   dir: string,
   only: readonly string[] | undefined,
+  options: { push?: boolean } = {},
 ): Promise<PolledContracts> {
   const { contracts, diagnostics } = await loadContracts(dir, {
     env: (name) => io.env[name],
@@ -60,7 +72,7 @@ export async function loadPolledContracts(
       hint: 'add a Source contract (upwatch init writes one), or pass --contracts DIR',
     });
   }
-  const sources = selectSources(contracts.sources, only);
+  const sources = selectSources(contracts.sources, only, options.push ?? false);
   const polled = new Set(sources.map((s) => s.name));
   const unset = diagnostics
     .filter((d) => d.code === 'secret-unset' && (d.source === undefined || polled.has(d.source)))

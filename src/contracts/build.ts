@@ -9,6 +9,7 @@ import type {
   MetricKind,
   MetricPeriod,
   MetricRef,
+  ModelContract,
   ProviderName,
   Severity,
   SourceContract,
@@ -33,6 +34,8 @@ interface RawMetric {
   description?: string;
   field?: string;
   checks?: Record<string, RawCheck>;
+  numerator?: string;
+  denominator?: string;
 }
 interface RawDoc {
   name: string;
@@ -46,8 +49,8 @@ interface RawSource {
   description?: string;
   owners: string[];
   provider: ProviderName;
-  connection: Record<string, unknown>;
-  schedule: string;
+  connection?: Record<string, unknown>;
+  schedule?: string;
   timezone?: string;
   freshnessHours?: number;
   pollDeadlineSeconds?: number;
@@ -76,7 +79,8 @@ function checksOf(raw: Record<string, RawCheck> | undefined): Record<string, Che
   return out;
 }
 
-function connectionOf(provider: ProviderName, c: Record<string, unknown>): Connection {
+function connectionOf(provider: ProviderName, c: Record<string, unknown> = {}): Connection {
+  if (provider === 'push') return { kind: 'push' };
   const lookbackDays = (c['lookbackDays'] as number | undefined) ?? CONTRACT_DEFAULTS.lookbackDays;
   if (provider === 'meta-graph') {
     return {
@@ -130,6 +134,8 @@ export function buildSource(doc: YamlDocument, positions: EntityPositions): Sour
       ...(m.description !== undefined ? { description: m.description } : {}),
       ...(m.field !== undefined ? { field: m.field } : {}),
       checks: checksOf(m.checks),
+      ...(m.numerator !== undefined ? { numerator: m.numerator } : {}),
+      ...(m.denominator !== undefined ? { denominator: m.denominator } : {}),
       location: doc.locate(['metrics', i]),
     };
     positions.register(metric, doc, ['metrics', i]);
@@ -153,7 +159,7 @@ export function buildSource(doc: YamlDocument, positions: EntityPositions): Sour
     owners: [...raw.owners],
     provider: raw.provider,
     connection: connectionOf(raw.provider, raw.connection),
-    schedule: raw.schedule,
+    schedule: raw.schedule ?? '',
     timezone: raw.timezone ?? CONTRACT_DEFAULTS.timezone,
     freshnessHours: raw.freshnessHours ?? CONTRACT_DEFAULTS.freshnessHours,
     ...(raw.pollDeadlineSeconds !== undefined ? { pollDeadlineSeconds: raw.pollDeadlineSeconds } : {}),
@@ -166,6 +172,25 @@ export function buildSource(doc: YamlDocument, positions: EntityPositions): Sour
   return source;
 }
 
+/** `source/metric` strings of a list field, each located where it was written. */
+function metricRefs(
+  refs: readonly string[],
+  key: string,
+  doc: YamlDocument,
+  positions: EntityPositions,
+): MetricRef[] {
+  return refs.map((u, i) => {
+    const slash = u.indexOf('/');
+    const ref: MetricRef = {
+      source: u.slice(0, slash),
+      metric: u.slice(slash + 1),
+      location: doc.locate([key, i]),
+    };
+    positions.register(ref, doc, [key, i]);
+    return ref;
+  });
+}
+
 /**
  * Build a FeatureContract from a document that passed schema validation.
  *
@@ -174,16 +199,7 @@ export function buildSource(doc: YamlDocument, positions: EntityPositions): Sour
  */
 export function buildFeature(doc: YamlDocument, positions: EntityPositions): FeatureContract {
   const raw = doc.value as RawFeature;
-  const uses: MetricRef[] = raw.uses.map((u, i) => {
-    const slash = u.indexOf('/');
-    const ref: MetricRef = {
-      source: u.slice(0, slash),
-      metric: u.slice(slash + 1),
-      location: doc.locate(['uses', i]),
-    };
-    positions.register(ref, doc, ['uses', i]);
-    return ref;
-  });
+  const uses = metricRefs(raw.uses, 'uses', doc, positions);
   const feature: FeatureContract = {
     name: raw.name,
     ...(raw.description !== undefined ? { description: raw.description } : {}),
@@ -232,4 +248,34 @@ export function buildEvent(doc: YamlDocument, positions: EntityPositions): Event
   };
   positions.register(event, doc, []);
   return event;
+}
+
+interface RawModel {
+  name: string;
+  description?: string;
+  owners: string[];
+  features: string[];
+  kpis?: string[];
+  trustSignals?: string[];
+}
+
+/**
+ * Build a ModelContract from a document that passed schema validation (no KPIs or trust signals by default).
+ *
+ * @example
+ * buildModel(doc, positions) // { name: 'underwriting', features: ['risk_inputs'], kpis: [{ source: 'claims', metric: 'loss_ratio_low', … }], trustSignals: [], … }
+ */
+export function buildModel(doc: YamlDocument, positions: EntityPositions): ModelContract {
+  const raw = doc.value as RawModel;
+  const model: ModelContract = {
+    name: raw.name,
+    ...(raw.description !== undefined ? { description: raw.description } : {}),
+    owners: [...raw.owners],
+    features: [...raw.features],
+    kpis: metricRefs(raw.kpis ?? [], 'kpis', doc, positions),
+    trustSignals: metricRefs(raw.trustSignals ?? [], 'trustSignals', doc, positions),
+    location: doc.locate([]),
+  };
+  positions.register(model, doc, []);
+  return model;
 }

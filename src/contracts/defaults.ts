@@ -23,5 +23,5 @@ export const CONTRACT_DEFAULTS = {
 export const CONTRACT_API_VERSION = 'upwatch/v1';
 
 /** Document kinds. */
-export const CONTRACT_KINDS = ['Source', 'Feature', 'Event'] as const;
+export const CONTRACT_KINDS = ['Source', 'Feature', 'Event', 'Model'] as const;
 export type ContractKind = (typeof CONTRACT_KINDS)[number];

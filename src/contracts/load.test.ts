@@ -212,7 +212,7 @@ describe('loadContractTexts', () => {
     expect(r.diagnostics.map((d) => `${d.line}:${d.code}:${d.message}`)).toEqual([
       '1:not-a-contract:document 1 must be a mapping with apiVersion and kind (got a list)',
       '4:schema:apiVersion must be "upwatch/v1" (got "v1")',
-      '8:schema:kind must be one of Source, Feature, Event (got "Sauce")',
+      '8:schema:kind must be one of Source, Feature, Event, Model (got "Sauce")',
     ]);
     expect(r.diagnostics[2]!.hint).toBe('did you mean "Source"?');
   });

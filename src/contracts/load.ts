@@ -3,7 +3,7 @@ import { relative, resolve, sep } from 'node:path';
 import type { ContractSet } from '../core/contract.js';
 import type { Diagnostic } from '../core/diagnostic.js';
 import type { SecretLookup } from '../core/secret.js';
-import { buildEvent, buildFeature, buildSource } from './build.js';
+import { buildEvent, buildFeature, buildModel, buildSource } from './build.js';
 import { definitionValidator } from './ajv.js';
 import { CONTRACT_KINDS, type ContractKind } from './defaults.js';
 import { MAX_CONTRACT_FILE_BYTES, findContractFiles, readContractFile, tooLargeDiagnostic } from './files.js';
@@ -160,6 +160,7 @@ function loadInputs(inputs: FileInput[], root: string, options: LoadOptions): Lo
       if (kind === 'Source') set.sources.push(buildSource(doc, positions));
       else if (kind === 'Feature') set.features.push(buildFeature(doc, positions));
       else if (kind === 'Event') (set.events ??= []).push(buildEvent(doc, positions));
+      else if (kind === 'Model') (set.models ??= []).push(buildModel(doc, positions));
     }
   }
 

@@ -59,7 +59,7 @@ describe('schema errors are located and phrased for people', () => {
     [
       'provider: meta-graph',
       'provider: meta-grpah',
-      '5:11 schema provider must be one of meta-graph, http-json (got "meta-grpah") | did you mean "meta-graph"?',
+      '5:11 schema provider must be one of meta-graph, http-json, push (got "meta-grpah") | did you mean "meta-graph"?',
     ],
     [
       '  pages: ["1"]',

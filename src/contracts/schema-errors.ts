@@ -243,6 +243,10 @@ function one(
         [...path, j],
       );
     }
+    case 'not': {
+      const must = str(schema['x-must']);
+      return make(at(path, 'key'), `${where} ${must ? `must ${must}` : 'is not allowed here'}`, hintOf());
+    }
     case 'dependencies':
       return make(
         at([...path, String(params['property'])], 'key'),

@@ -33,7 +33,7 @@ const lookbackDays = {
 };
 
 /**
- * The contract schema (draft-07). One document is a `Source`, a `Feature` or an `Event`, chosen by `kind`.
+ * The contract schema (draft-07). One document is a `Source`, a `Feature`, an `Event` or a `Model`, chosen by `kind`.
  *
  * @example
  * new Ajv().compile(CONTRACT_SCHEMA)({ apiVersion: 'upwatch/v1', kind: 'Feature', name: 'f', owners: ['a@b.c'], uses: ['s/m'] })
@@ -43,7 +43,7 @@ export const CONTRACT_SCHEMA = {
   $id: CONTRACT_SCHEMA_ID,
   title: 'upwatch contract',
   description:
-    'One YAML document of an upwatch contract file: a Source (an upstream API, its metrics and watched docs), a Feature (an ML feature and the upstream metrics it uses) or an Event (a known happening, its days and what it touches).',
+    'One YAML document of an upwatch contract file: a Source (an upstream API, its metrics and watched docs), a Feature (an ML feature and the upstream metrics it uses), an Event (a known happening, its days and what it touches) or a Model (a model, its features, KPIs and trust signals).',
   type: 'object',
   allOf: [
     ref('Envelope'),
@@ -58,6 +58,10 @@ export const CONTRACT_SCHEMA = {
     {
       if: { properties: { kind: { const: 'Event' } }, required: ['kind'] },
       then: ref('Event'),
+    },
+    {
+      if: { properties: { kind: { const: 'Model' } }, required: ['kind'] },
+      then: ref('Model'),
     },
   ],
   definitions: {
@@ -74,7 +78,7 @@ export const CONTRACT_SCHEMA = {
     Kind: {
       enum: [...CONTRACT_KINDS],
       description:
-        'What the document declares: `Source` (an upstream API), `Feature` (an ML feature) or `Event` (a known happening such as a campaign or a redesign).',
+        'What the document declares: `Source` (an upstream API), `Feature` (an ML feature), `Event` (a known happening such as a campaign or a redesign) or `Model` (a model, the features it uses, its KPIs and trust signals).',
     },
     Owners: {
       type: 'array',
@@ -125,7 +129,7 @@ export const CONTRACT_SCHEMA = {
       description:
         'An upstream API: how to reach it, when to poll it, which docs to watch and which metrics to read.',
       additionalProperties: false,
-      required: ['apiVersion', 'kind', 'name', 'owners', 'provider', 'connection', 'schedule', 'metrics'],
+      required: ['apiVersion', 'kind', 'name', 'owners', 'provider', 'metrics'],
       properties: {
         apiVersion: ref('ApiVersion'),
         kind: { const: 'Source' },
@@ -135,8 +139,9 @@ export const CONTRACT_SCHEMA = {
         provider: {
           enum: [...PROVIDERS],
           description:
-            'How to talk to the upstream: `meta-graph` (Graph API Page Insights) or `http-json` (any JSON API).',
-          'x-hint': 'use meta-graph for Facebook Page Insights, http-json for any other JSON API',
+            'How values arrive: polled from `meta-graph` (Graph API Page Insights) or `http-json` (any JSON API), or `push`ed by a warehouse job through `upwatch ingest` (no connection, no schedule; `freshnessHours` says how often a push is expected).',
+          'x-hint':
+            'use meta-graph for Facebook Page Insights, http-json for any other JSON API, push for values a job sends with upwatch ingest',
         },
         connection: {
           type: 'object',
@@ -188,6 +193,24 @@ export const CONTRACT_SCHEMA = {
         checks: { ...ref('Checks'), default: {} },
       },
       allOf: [
+        {
+          if: { properties: { provider: { const: 'push' } }, required: ['provider'] },
+          then: {
+            properties: {
+              connection: {
+                not: {},
+                'x-must': 'be left out: a push source has nothing to connect to',
+                'x-hint': 'remove connection; upwatch ingest --source NAME FILE feeds a push source',
+              },
+              schedule: {
+                not: {},
+                'x-must': 'be left out: a push source is never polled',
+                'x-hint': 'remove schedule; set freshnessHours to how often a push is expected',
+              },
+            },
+          },
+          else: { required: ['connection', 'schedule'] },
+        },
         {
           if: { properties: { provider: { const: 'meta-graph' } }, required: ['provider'] },
           then: { properties: { connection: ref('MetaGraphConnection') } },
@@ -393,7 +416,20 @@ export const CONTRACT_SCHEMA = {
           ),
         },
         checks: { ...ref('Checks'), default: {} },
+        numerator: {
+          type: 'string',
+          minLength: 1,
+          description:
+            'A `ratio` computed from two counts of this source: the count on top (e.g. `claims`). upwatch derives the value per entity and day instead of fetching it, and the `rate-shift` check weighs each rate by its denominator.',
+        },
+        denominator: {
+          type: 'string',
+          minLength: 1,
+          description:
+            'The count below the line (e.g. `policies`); a day with a zero denominator has no rate.',
+        },
       },
+      dependencies: { numerator: ['denominator'], denominator: ['numerator'] },
       if: { properties: { kind: { const: 'amount' } }, required: ['kind'] },
       then: { required: ['unit'] },
     },
@@ -523,6 +559,61 @@ export const CONTRACT_SCHEMA = {
         },
       },
     },
+
+    Model: {
+      type: 'object',
+      description:
+        'A model: who owns it, the features it uses, and the metrics that tell whether it still works (KPIs measured after prediction, trust signals such as an override rate). `upwatch gate --model` and `upwatch advise` use its feature list; alerts about its KPIs and trust signals also go to its owners.',
+      additionalProperties: false,
+      required: ['apiVersion', 'kind', 'name', 'owners', 'features'],
+      properties: {
+        apiVersion: ref('ApiVersion'),
+        kind: { const: 'Model' },
+        name: {
+          type: 'string',
+          pattern: '^[A-Za-z0-9_][A-Za-z0-9_.-]*$',
+          maxLength: 200,
+          'x-must': 'be letters, digits, "_", "." or "-"',
+          description: 'Unique name of the model (what `upwatch gate --model` takes).',
+        },
+        description: { type: 'string', description: 'What the model decides.' },
+        owners: ref('Owners'),
+        features: {
+          type: 'array',
+          minItems: 1,
+          uniqueItems: true,
+          items: { type: 'string', minLength: 1 },
+          description: 'Features the model uses (declared `Feature` names).',
+          'x-hint': 'list the features the model reads, e.g. features: [page_reach_7d]',
+        },
+        kpis: {
+          type: 'array',
+          uniqueItems: true,
+          items: {
+            type: 'string',
+            pattern: '^[^/\\s]+/[^/\\s]+$',
+            'x-must': 'be "source/metric"',
+            'x-hint': 'write source/metric, e.g. claims-warehouse/claim_rate_low_band',
+          },
+          default: [],
+          description:
+            'Metrics measured after prediction that say whether the model works (a loss ratio per risk band, a click-through rate), as `source/metric`.',
+        },
+        trustSignals: {
+          type: 'array',
+          uniqueItems: true,
+          items: {
+            type: 'string',
+            pattern: '^[^/\\s]+/[^/\\s]+$',
+            'x-must': 'be "source/metric"',
+            'x-hint': 'write source/metric, e.g. loan-desk/override_rate',
+          },
+          default: [],
+          description:
+            "Metrics that show whether people still trust the model's decisions (an override rate, a bypass rate), as `source/metric`.",
+        },
+      },
+    },
   },
 } as const;
 
@@ -537,4 +628,5 @@ export const REFERENCE_DEFINITIONS = [
   'CheckOverride',
   'Feature',
   'Event',
+  'Model',
 ] as const;

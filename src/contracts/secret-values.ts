@@ -13,7 +13,12 @@ export function secretValues(contracts: ContractSet, lookup: (name: string) => s
   const names = new Set<string>();
   for (const s of contracts.sources) {
     const c = s.connection;
-    const templates = c.kind === 'meta-graph' ? [c.accessToken] : [c.url, ...Object.values(c.headers)];
+    const templates =
+      c.kind === 'meta-graph'
+        ? [c.accessToken]
+        : c.kind === 'http-json'
+          ? [c.url, ...Object.values(c.headers)]
+          : [];
     for (const t of templates) for (const r of t.refs) names.add(r);
   }
   return [...names].map(lookup).filter((v): v is string => v !== undefined && v.length >= 4);

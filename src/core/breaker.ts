@@ -189,6 +189,7 @@ export function afterPoll(
  */
 export function breakerKeyOf(source: SourceContract): string {
   const c = source.connection;
+  if (c.kind === 'push') return `push:${source.name}`;
   const raw =
     c.kind === 'meta-graph'
       ? c.baseUrl

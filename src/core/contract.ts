@@ -22,7 +22,8 @@ export type MetricPeriod = (typeof METRIC_PERIODS)[number];
 export const SEVERITIES = ['block', 'warn', 'info'] as const;
 export type Severity = (typeof SEVERITIES)[number];
 
-export const PROVIDERS = ['meta-graph', 'http-json'] as const;
+/** How a source's values arrive: polled from Meta or a JSON API, or pushed (`upwatch ingest`, never polled). */
+export const PROVIDERS = ['meta-graph', 'http-json', 'push'] as const;
 export type ProviderName = (typeof PROVIDERS)[number];
 
 /** Per-detector settings on a metric (or source): turn it off, change its severity, or tune its options. */
@@ -46,7 +47,23 @@ export interface MetricContract {
   field?: string;
   /** Per-check overrides keyed by detector id (e.g. `frozen-run`, `unit-scale`). */
   checks: Record<string, CheckOverride>;
+  /**
+   * A ratio computed from two counts of the same source (claims / policies): upwatch derives its values per entity
+   * and day instead of fetching them, and knows how many trials each rate rests on. Both set, or neither.
+   */
+  numerator?: string;
+  denominator?: string;
   location: SourceLocation;
+}
+
+/**
+ * True for a metric computed from a numerator and a denominator (never fetched or pushed itself).
+ *
+ * @example
+ * isDerived({ numerator: 'claims', denominator: 'policies' }) // true
+ */
+export function isDerived(m: Pick<MetricContract, 'numerator' | 'denominator'>): boolean {
+  return m.numerator !== undefined && m.denominator !== undefined;
 }
 
 export interface DocContract {
@@ -103,7 +120,27 @@ export interface HttpJsonConnection {
   lookbackDays: number;
 }
 
-export type Connection = MetaGraphConnection | HttpJsonConnection;
+/**
+ * A `push` source has nothing to connect to: a warehouse job sends its values (`upwatch ingest`). Its
+ * `freshnessHours` is the expectation that a push arrives in time.
+ */
+export interface PushConnection {
+  kind: 'push';
+  /** Nothing is pinned: a push carries no API version. */
+  apiVersion?: undefined;
+}
+
+export type Connection = MetaGraphConnection | HttpJsonConnection | PushConnection;
+
+/**
+ * True for a source upwatch polls (every provider but `push`).
+ *
+ * @example
+ * isPolled(claimsWarehouse) // false: provider push, fed by upwatch ingest
+ */
+export function isPolled(source: Pick<SourceContract, 'provider'>): boolean {
+  return source.provider !== 'push';
+}
 
 export interface SourceContract {
   name: string;
@@ -111,7 +148,7 @@ export interface SourceContract {
   owners: string[];
   provider: ProviderName;
   connection: Connection;
-  /** Five-field cron expression. */
+  /** Five-field cron expression; empty for a `push` source (never polled). */
   schedule: string;
   /** IANA time zone for the schedule; default `UTC`. */
   timezone: string;
@@ -172,6 +209,22 @@ export interface EventContract {
   location: SourceLocation;
 }
 
+/**
+ * A model: its owners, the features it uses, and the metrics that tell whether it still works. KPIs are measured
+ * after prediction (a loss ratio per risk band); trust signals show whether people still follow it (an override
+ * rate). Both are `source/metric` references to declared metrics.
+ */
+export interface ModelContract {
+  name: string;
+  description?: string;
+  owners: string[];
+  /** Names of the features the model uses. */
+  features: string[];
+  kpis: MetricRef[];
+  trustSignals: MetricRef[];
+  location: SourceLocation;
+}
+
 /** Everything loaded from a contracts directory. */
 export interface ContractSet {
   /** Directory the contracts were loaded from. */
@@ -182,6 +235,8 @@ export interface ContractSet {
   features: FeatureContract[];
   /** Known events (`kind: Event`); absent when the contracts declare none. */
   events?: EventContract[];
+  /** Declared models (`kind: Model`); absent when the contracts declare none. */
+  models?: ModelContract[];
 }
 
 /** Find a source by name. */
@@ -198,5 +253,27 @@ export function findMetric(source: SourceContract, name: string): MetricContract
 export function featuresUsing(set: ContractSet, source: string, metric?: string): FeatureContract[] {
   return set.features.filter((f) =>
     f.uses.some((u) => u.source === source && (metric === undefined || u.metric === metric)),
+  );
+}
+
+/**
+ * Find a declared model by name.
+ *
+ * @example
+ * findModel(contracts, 'underwriting')?.features // ['risk_score_inputs', …]
+ */
+export function findModel(set: ContractSet, name: string): ModelContract | undefined {
+  return set.models?.find((m) => m.name === name);
+}
+
+/**
+ * Models whose KPIs or trust signals include `source/metric`.
+ *
+ * @example
+ * modelsWatching(contracts, 'loan-desk', 'override_rate').map((m) => m.name) // ['credit-limit']
+ */
+export function modelsWatching(set: ContractSet, source: string, metric: string): ModelContract[] {
+  return (set.models ?? []).filter((m) =>
+    [...m.kpis, ...m.trustSignals].some((r) => r.source === source && r.metric === metric),
   );
 }

@@ -32,6 +32,7 @@ export type ErrorCode =
   | 'GIT_FAILED'
   | 'SPEC_INVALID'
   | 'HISTORY_INVALID'
+  | 'INGEST_INVALID'
   | 'NOT_FOUND'
   | 'INTERNAL';
 

@@ -35,17 +35,18 @@ function isPermission(e: UpstreamErrorInfo | undefined): boolean {
 }
 
 function pinnedVersion(source: SourceContract): string | undefined {
-  return source.connection.kind === 'meta-graph'
-    ? source.connection.apiVersion
-    : source.connection.apiVersion;
+  return source.connection.apiVersion;
 }
 
 function servedVersion(source: SourceContract, poll: PollRecord): string | undefined {
   if (poll.servedVersion) return poll.servedVersion;
+  const c = source.connection;
   const header =
-    source.connection.kind === 'meta-graph'
+    c.kind === 'meta-graph'
       ? 'facebook-api-version'
-      : source.connection.versionHeader?.toLowerCase();
+      : c.kind === 'http-json'
+        ? c.versionHeader?.toLowerCase()
+        : undefined;
   if (!header) return undefined;
   return poll.requests.map((r) => r.headers[header]).find((v) => v !== undefined);
 }

@@ -262,10 +262,8 @@ export const payloadSchema: Detector<PayloadSchemaOptions> = {
     }
     // Enums: string paths with few distinct values. A value the baseline never carried is new (warn); a value
     // carried by nearly every baseline poll and missing from the last few polls is gone (info).
-    const entities =
-      input.source.connection.kind === 'meta-graph'
-        ? input.source.connection.pages
-        : input.source.connection.entities;
+    const conn = input.source.connection;
+    const entities = conn.kind === 'meta-graph' ? conn.pages : conn.kind === 'http-json' ? conn.entities : [];
     const recent = polls.slice(-o.enumGonePolls);
     const goneBase = polls.slice(-o.enumGonePolls - o.baselinePolls, -o.enumGonePolls);
     for (const path of Object.keys(cur)) {

@@ -14,6 +14,7 @@ import { frozenPanel } from './frozen-panel.js';
 import { frozenRun } from './frozen-run.js';
 import { frozenVariance } from './frozen-variance.js';
 import { invariantBroken } from './invariant-broken.js';
+import { rateShift } from './rate-shift.js';
 import { levelShift } from './level-shift.js';
 import { nullRate } from './null-rate.js';
 import { panelScale } from './panel-scale.js';
@@ -54,6 +55,7 @@ const DETECTORS: Detector<any>[] = [
   restatement,
   distributionDrift,
   seriesDrift,
+  rateShift,
 ];
 
 /** Every registered detector, ordered by stage (schema → deprecation → volume → frozen → scale → drift). */

@@ -92,7 +92,7 @@ export const volumeDrop: Detector<VolumeDropOptions> = {
       .map((s) => s.entity)
       .sort();
     const conn = input.source.connection;
-    const declared = conn.kind === 'meta-graph' ? conn.pages : conn.entities;
+    const declared = conn.kind === 'meta-graph' ? conn.pages : conn.kind === 'http-json' ? conn.entities : [];
     const med = median(counts);
     let fired = empty;
     let zScore = NaN;

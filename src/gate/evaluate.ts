@@ -95,7 +95,19 @@ function unverifiedInputs(input: GateInput, feature: FeatureContract): Unverifie
   for (const name of sources) {
     const source = input.contracts.sources.find((s) => s.name === name);
     const freshnessHours = source?.freshnessHours ?? 0;
-    const used = [...new Set(feature.uses.filter((m) => m.source === name).map((m) => m.metric))];
+    // A ratio of two counts is as fresh as its parts: they are what polls and pushes verify.
+    const used = [
+      ...new Set(
+        feature.uses
+          .filter((m) => m.source === name)
+          .flatMap((u) => {
+            const m = source?.metrics.find((x) => x.name === u.metric);
+            return m?.numerator !== undefined && m.denominator !== undefined
+              ? [m.numerator, m.denominator]
+              : [u.metric];
+          }),
+      ),
+    ];
     const last = input.lastVerified(name);
     let stale: { metric: string; last: string | undefined }[];
     if (!source || !fresh(last, freshnessHours, input.now)) {

@@ -1,5 +1,5 @@
 // Which features a gate question is about: named features, a model's features, or all of them.
-import type { ContractSet, FeatureContract } from '../core/contract.js';
+import { findModel, type ContractSet, type FeatureContract } from '../core/contract.js';
 import { UpwatchError } from '../core/errors.js';
 
 /**
@@ -7,7 +7,7 @@ import { UpwatchError } from '../core/errors.js';
  * UpwatchError `NOT_FOUND` (the gate must never answer "allowed" about a feature it does not know).
  *
  * @example
- * selectFeatures(contracts, { model: 'engagement-ranker' }) // every feature with model: engagement-ranker
+ * selectFeatures(contracts, { model: 'engagement-ranker' }) // the Model's features, else every feature tagged with it
  */
 export function selectFeatures(
   contracts: ContractSet,
@@ -37,9 +37,14 @@ export function selectFeatures(
     );
   }
   if (selection.model !== undefined) {
-    const inModel = contracts.features.filter((f) => f.model === selection.model);
+    const inModel = modelFeatures(contracts, selection.model);
     if (inModel.length === 0) {
-      const models = [...new Set(contracts.features.flatMap((f) => (f.model ? [f.model] : [])))].sort();
+      const models = [
+        ...new Set([
+          ...(contracts.models ?? []).map((m) => m.name),
+          ...contracts.features.flatMap((f) => (f.model ? [f.model] : [])),
+        ]),
+      ].sort();
       throw new UpwatchError('NOT_FOUND', `unknown model: ${selection.model}`, {
         hint: models.length ? `known models: ${models.join(', ')}` : 'no feature declares a model',
         details: { model: selection.model },
@@ -48,4 +53,18 @@ export function selectFeatures(
     for (const f of inModel) if (!out.includes(f)) out.push(f);
   }
   return out;
+}
+
+/**
+ * The features of a model: the feature list of its `Model` document when one is declared (in that order), else
+ * every feature whose `model:` tag names it. Names a Model lists but no Feature declares are skipped (the contract
+ * rules report them).
+ *
+ * @example
+ * modelFeatures(contracts, 'underwriting').map((f) => f.name) // ['risk_inputs', 'band_mix']
+ */
+export function modelFeatures(contracts: ContractSet, model: string): FeatureContract[] {
+  const declared = findModel(contracts, model);
+  if (!declared) return contracts.features.filter((f) => f.model === model);
+  return declared.features.flatMap((name) => contracts.features.filter((f) => f.name === name).slice(0, 1));
 }

@@ -1,7 +1,8 @@
 // Detection step of a poll cycle: read a source's recent history and polls from the store, run the detectors,
 // and record the regime starts that confirmed changes imply.
 import { addDays, isoDay } from '../core/clock.js';
-import type { SourceContract } from '../core/contract.js';
+import { isDerived, type SourceContract } from '../core/contract.js';
+import { ratioHistory } from '../core/ratio-history.js';
 import type { DocChange, MetricHistory } from '../core/detector.js';
 import type { Finding } from '../core/finding.js';
 import { runDetectors } from '../detectors/run.js';
@@ -30,7 +31,21 @@ export function detectSource(
   const sinceDay = addDays(isoDay(now), -FRAME_MAX_DAYS);
   const histories = new Map<string, MetricHistory>();
   for (const m of source.metrics)
-    histories.set(m.name, store.metricHistory(source.name, m.name, { sinceDay }));
+    if (!isDerived(m)) histories.set(m.name, store.metricHistory(source.name, m.name, { sinceDay }));
+  // A ratio of two counts is computed from their stored histories (it is never fetched or pushed itself).
+  for (const m of source.metrics)
+    if (m.numerator !== undefined && m.denominator !== undefined) {
+      const empty = (metric: string) => ({ source: source.name, metric, entities: new Map() });
+      histories.set(
+        m.name,
+        ratioHistory(
+          source.name,
+          m.name,
+          histories.get(m.numerator) ?? empty(m.numerator),
+          histories.get(m.denominator) ?? empty(m.denominator),
+        ),
+      );
+    }
   const polls = store.recentPolls(source.name, DETECT_POLLS);
   const regimes = currentRegimes(store, source.name);
   const findings = runDetectors({

@@ -1,6 +1,6 @@
 // One poll of one source: fetch through its provider, then store the whole result as one poll.
 import type { Clock } from '../core/clock.js';
-import type { SourceContract } from '../core/contract.js';
+import { isDerived, type SourceContract } from '../core/contract.js';
 import { UpwatchError, errorMessage } from '../core/errors.js';
 import { silentLogger, type Logger } from '../core/logger.js';
 import {
@@ -173,7 +173,8 @@ export async function pollSource(deps: PollDeps, source: SourceContract): Promis
     book.save(admission.record);
     logger.info('circuit breaker half-open: probing', { source: source.name, breaker: key });
   }
-  const provider = (deps.providers ?? PROVIDERS_BY_NAME)[source.provider];
+  const providers: Readonly<Record<string, Provider>> = deps.providers ?? PROVIDERS_BY_NAME;
+  const provider = providers[source.provider];
   let fetch: FetchResult = { observations: [], requests: [], metricOutcomes: [] };
   let status: ReturnType<typeof outcomeOf>;
   const budget = createPollBudget({
@@ -184,10 +185,18 @@ export async function pollSource(deps: PollDeps, source: SourceContract): Promis
     hungPerHost: deps.hungRequestsPerHost ?? DEFAULT_HUNG_REQUESTS_PER_HOST,
   });
   try {
+    if (source.provider === 'push') {
+      // Callers skip push sources (isPolled); one that gets here is recorded as not verified, never fetched.
+      throw new UpwatchError('CONFIG_INVALID', `source ${source.name} is pushed, not polled`, {
+        hint: `feed it with upwatch ingest --source ${source.name} FILE`,
+      });
+    }
     if (!provider) {
       throw new UpwatchError('CONFIG_INVALID', `source ${source.name}: unknown provider ${source.provider}`);
     }
-    fetch = await provider.fetch(source, {
+    // A ratio of two counts is derived from them after the fetch, never asked of the upstream.
+    const fetched = { ...source, metrics: source.metrics.filter((m) => !isDerived(m)) };
+    fetch = await provider.fetch(fetched, {
       http: budgeted(deps.http, budget),
       secrets: deps.secrets,
       now: started,

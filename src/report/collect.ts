@@ -3,11 +3,12 @@ import { upstreamName } from '../findings/title.js';
 import { adviseStore } from '../advisor/advise-store.js';
 import { defaultWindow } from '../advisor/window.js';
 import { addDays, isoDay } from '../core/clock.js';
-import type { ContractSet } from '../core/contract.js';
+import type { ContractSet, FeatureContract } from '../core/contract.js';
 import { UpwatchError } from '../core/errors.js';
 import type { FeatureGate } from '../core/gate.js';
 import type { FindingRecord } from '../core/finding-record.js';
 import { checkGate } from '../gate/check-gate.js';
+import { modelFeatures } from '../gate/select.js';
 import { activeFindings, listFindings } from '../store/findings-repo.js';
 import { principalPauses } from '../store/pauses.js';
 import { regimeHistory } from '../store/regimes.js';
@@ -145,14 +146,14 @@ export function collectReport(input: CollectReportInput): ReportData {
       return out;
     });
 
+  const touches = (f: FeatureContract) => source === undefined || f.uses.some((u) => u.source === source);
   const models = [
-    ...new Set(
-      contracts.features.flatMap((f) =>
-        f.model !== undefined && (source === undefined || f.uses.some((u) => u.source === source))
-          ? [f.model]
-          : [],
+    ...new Set([
+      ...contracts.features.flatMap((f) => (f.model !== undefined && touches(f) ? [f.model] : [])),
+      ...(contracts.models ?? []).flatMap((m) =>
+        modelFeatures(contracts, m.name).some(touches) ? [m.name] : [],
       ),
-    ),
+    ]),
   ].sort();
   const advice = models.map((model) =>
     adviseStore({ store, contracts, model, window: defaultWindow(now), now }),

@@ -46,6 +46,15 @@ uses:
   - meta-page-insights/${metric}
 `;
 
+const MODEL = (kpi: string): string => `apiVersion: upwatch/v1
+kind: Model
+name: feed-ranker
+owners: [ranking-ml@example.com]
+features: [engagement_per_view_7d]
+kpis:
+  - meta-page-insights/${kpi}
+`;
+
 export interface CiScenario {
   /** Descriptive name, also the test title. */
   name: string;
@@ -94,6 +103,18 @@ export const SCENARIOS: CiScenario[] = [
       'upwatch/contract-invalid contracts/features.yaml:7',
       'upwatch/metric-removed contracts/meta-page-insights.yaml:16',
     ],
+  },
+  {
+    name: 'a model whose KPI is an undeclared metric fails',
+    head: { 'contracts/models.yaml': MODEL('page_media_views') },
+    exit: 1,
+    blocks: ['upwatch/contract-invalid contracts/models.yaml:7'],
+  },
+  {
+    name: 'the same model with a declared KPI passes',
+    head: { 'contracts/models.yaml': MODEL('page_media_view') },
+    exit: 0,
+    blocks: [],
   },
   {
     name: 'changing an owner passes',

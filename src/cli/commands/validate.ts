@@ -26,6 +26,8 @@ export interface ValidateReport {
     metrics: number;
     /** Declared events (`kind: Event`); absent when there are none. */
     events?: number;
+    /** Declared models (`kind: Model`); absent when there are none. */
+    models?: number;
     errors: number;
     warnings: number;
   };
@@ -44,6 +46,7 @@ export function validateReport(contracts: ContractSet, diagnostics: Diagnostic[]
       features: contracts.features.length,
       metrics: contracts.sources.reduce((n, s) => n + s.metrics.length, 0),
       ...((contracts.events?.length ?? 0) > 0 ? { events: contracts.events!.length } : {}),
+      ...((contracts.models?.length ?? 0) > 0 ? { models: contracts.models!.length } : {}),
       errors,
       warnings: diagnostics.length - errors,
     },
@@ -57,7 +60,7 @@ export function summaryLine(report: ValidateReport): string {
   const s = report.summary;
   const warnings = s.warnings > 0 ? ` (${plural(s.warnings, 'warning')})` : '';
   return report.valid
-    ? `contracts valid: ${plural(s.files, 'file')}, ${plural(s.sources, 'source')}, ${plural(s.features, 'feature')}, ${plural(s.metrics, 'metric')}${s.events ? `, ${plural(s.events, 'event')}` : ''}${warnings}`
+    ? `contracts valid: ${plural(s.files, 'file')}, ${plural(s.sources, 'source')}, ${plural(s.features, 'feature')}, ${plural(s.metrics, 'metric')}${s.events ? `, ${plural(s.events, 'event')}` : ''}${s.models ? `, ${plural(s.models, 'model')}` : ''}${warnings}`
     : `contracts invalid: ${plural(s.errors, 'error')}, ${plural(s.warnings, 'warning')} in ${plural(s.files, 'file')}`;
 }
 

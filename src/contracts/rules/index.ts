@@ -4,6 +4,8 @@ import { eventReferences } from './event-references.js';
 import { invariantReferences } from './invariant-references.js';
 import { knownDeprecationsRule } from './known-deprecations.js';
 import { knownReferences } from './known-references.js';
+import { modelReferences } from './model-references.js';
+import { ratioParts } from './ratio-parts.js';
 import type { ContractRule } from './rule.js';
 import { secretsSet } from './secrets-set.js';
 import { uniqueNames } from './unique-names.js';
@@ -23,4 +25,6 @@ export const RULES: readonly ContractRule[] = [
   invariantReferences,
   knownDeprecationsRule,
   eventReferences,
+  modelReferences,
+  ratioParts,
 ];

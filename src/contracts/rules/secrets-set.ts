@@ -8,6 +8,7 @@ import { diagnosticAt, fieldLocation, type ContractRule } from './rule.js';
 function templates(s: SourceContract): { path: (string | number)[]; value: TemplateValue }[] {
   const c = s.connection;
   if (c.kind === 'meta-graph') return [{ path: ['connection', 'accessToken'], value: c.accessToken }];
+  if (c.kind === 'push') return [];
   return [
     { path: ['connection', 'url'], value: c.url },
     ...Object.entries(c.headers).map(([k, value]) => ({ path: ['connection', 'headers', k], value })),

@@ -1,4 +1,4 @@
-// Rule: names are unique — sources, features, events, and within a source its metrics and its docs.
+// Rule: names are unique — sources, features, events, models, and within a source its metrics and its docs.
 import type { Diagnostic, SourceLocation } from '../../core/diagnostic.js';
 import { diagnosticAt, fieldLocation, type ContractRule, type RuleContext } from './rule.js';
 
@@ -30,7 +30,7 @@ function duplicates<T extends { name: string; location: SourceLocation }>(
   }
 }
 
-/** Duplicate source, feature, metric (per source) and doc (per source) names are errors. */
+/** Duplicate source, feature, event, model, metric (per source) and doc (per source) names are errors. */
 export const uniqueNames: ContractRule = {
   id: 'unique-names',
   check(set, ctx) {
@@ -38,6 +38,7 @@ export const uniqueNames: ContractRule = {
     duplicates(set.sources, 'source', ctx, out);
     duplicates(set.features, 'feature', ctx, out);
     duplicates(set.events ?? [], 'event', ctx, out);
+    duplicates(set.models ?? [], 'model', ctx, out);
     for (const s of set.sources) {
       duplicates(s.metrics, `metric of source "${s.name}"`, ctx, out);
       duplicates(s.docs, `doc of source "${s.name}"`, ctx, out);

@@ -1,4 +1,5 @@
 // Rule: every source's schedule is a valid five-field cron expression and its timezone a real IANA zone.
+import { isPolled } from '../../core/contract.js';
 import type { Diagnostic, SourceLocation } from '../../core/diagnostic.js';
 import { isTimeZone } from '../../core/zoned-time.js';
 import { cronProblem } from '../cron.js';
@@ -42,7 +43,7 @@ export const validSchedule: ContractRule = {
   check(set, ctx) {
     const out: (Diagnostic | undefined)[] = [];
     for (const s of set.sources) {
-      out.push(scheduleIssue(s.schedule, fieldLocation(ctx, s, ['schedule'])));
+      if (isPolled(s)) out.push(scheduleIssue(s.schedule, fieldLocation(ctx, s, ['schedule'])));
       out.push(timezoneIssue(s.timezone, fieldLocation(ctx, s, ['timezone'])));
     }
     for (const s of ctx.salvaged?.sources.values() ?? []) {

@@ -1,0 +1,163 @@
+// rate-shift: a ratio of two counts whose recent rate left its baseline by more than its binomial noise allows.
+import type { Detector } from '../core/detector.js';
+import { ratioHistory, type RatioPoint } from '../core/ratio-history.js';
+import { entityList, round6 } from './common.js';
+import { dayNumber, dayString } from './stats/days.js';
+
+export interface RateShiftOptions {
+  /** Days (ending at the newest day) pooled into the recent rate. */
+  recentDays: number;
+  /** Days before the recent window pooled into the baseline rate. */
+  baselineDays: number;
+  /** Baseline days an entity needs before it is judged. */
+  minBaselineDays: number;
+  /** Normal quantile of the Wilson intervals (3.29 = 99.9 % two-sided). */
+  z: number;
+  /** Smallest relative change worth a finding, whatever the counts (|recent / baseline − 1|). */
+  minRelativeChange: number;
+}
+
+/**
+ * Wilson score interval of a binomial proportion: `successes` out of `trials` at normal quantile `z`.
+ *
+ * @example
+ * wilson(3, 40, 1.96) // { low: 0.026, high: 0.199 } — a rate from 3 of 40 says little
+ * wilson(300, 4000, 1.96) // { low: 0.067, high: 0.084 }
+ */
+export function wilson(successes: number, trials: number, z: number): { low: number; high: number } {
+  if (trials <= 0) return { low: 0, high: 1 };
+  const p = Math.min(1, Math.max(0, successes / trials));
+  const z2 = z * z;
+  const centre = (p + z2 / (2 * trials)) / (1 + z2 / trials);
+  const half = (z / (1 + z2 / trials)) * Math.sqrt((p * (1 - p)) / trials + z2 / (4 * trials * trials));
+  return { low: Math.max(0, centre - half), high: Math.min(1, centre + half) };
+}
+
+/**
+ * Overdispersion of daily counts around their pooled rate (Pearson χ² / degrees of freedom, at least 1): how much
+ * more the days vary than a binomial would. Trials are divided by it (a quasi-binomial effective sample size), so a
+ * rate that wobbles day to day for reasons of its own does not alarm just because its counts are large.
+ *
+ * @example
+ * dispersion([{ successes: 30, trials: 1000 }, { successes: 31, trials: 1000 }]) // 1 (binomial noise)
+ */
+export function dispersion(days: readonly { successes: number; trials: number }[]): number {
+  const k = days.reduce((s, d) => s + d.successes, 0);
+  const n = days.reduce((s, d) => s + d.trials, 0);
+  if (days.length < 2 || n <= 0) return 1;
+  const p = k / n;
+  if (p <= 0 || p >= 1) return 1;
+  const chi2 = days.reduce((s, d) => s + (d.successes - d.trials * p) ** 2 / (d.trials * p * (1 - p)), 0);
+  return Math.max(1, chi2 / (days.length - 1));
+}
+
+interface Shift {
+  entity: string;
+  baseline: { successes: number; trials: number; rate: number; low: number; high: number };
+  recent: { successes: number; trials: number; rate: number; low: number; high: number };
+  dispersion: number;
+}
+
+function pooled(days: readonly RatioPoint[], phi: number, z: number) {
+  const successes = days.reduce((s, d) => s + d.successes, 0);
+  const trials = days.reduce((s, d) => s + d.trials, 0);
+  const w = wilson(successes / phi, trials / phi, z);
+  return { successes, trials, rate: trials > 0 ? successes / trials : 0, ...w };
+}
+
+export const rateShift: Detector<RateShiftOptions> = {
+  id: 'rate-shift',
+  title: 'Rate left its binomial range (ratio of two counts)',
+  description:
+    'For a `ratio` declared with `numerator` and `denominator` (claims / policies), pools each entity’s counts over ' +
+    'the last 7 days and over the 28 days before, and compares the two rates through their Wilson score intervals ' +
+    '(z = 3.29, 99.9 % two-sided) instead of a z-score on the daily rate: a rate from 3 claims out of 40 policies ' +
+    'has a wide interval and alarms only on a large move, one from 300 out of 4,000 a narrow one. Trials are divided ' +
+    'by the baseline’s overdispersion (Pearson χ² per degree of freedom, at least 1), so a rate that varies day to ' +
+    'day beyond binomial noise is judged against its own variation. An entity is flagged when the intervals do not ' +
+    'overlap and the rate moved by at least 20 % (relative); it needs 14 baseline days. Warns; the evidence names ' +
+    'both rates with their counts and intervals.',
+  class: 'drift',
+  stage: 'drift',
+  scope: 'metric',
+  defaults: { recentDays: 7, baselineDays: 28, minBaselineDays: 14, z: 3.29, minRelativeChange: 0.2 },
+  optionsSchema: {
+    type: 'object',
+    additionalProperties: false,
+    properties: {
+      recentDays: { type: 'integer', minimum: 1, maximum: 28 },
+      baselineDays: { type: 'integer', minimum: 3, maximum: 180 },
+      minBaselineDays: { type: 'integer', minimum: 2 },
+      z: { type: 'number', exclusiveMinimum: 0 },
+      minRelativeChange: { type: 'number', minimum: 0 },
+    },
+  },
+  detect(input) {
+    const { metric, metricHistories } = input;
+    if (!metric || metric.numerator === undefined || metric.denominator === undefined || !metricHistories)
+      return [];
+    const num = metricHistories.get(metric.numerator);
+    const den = metricHistories.get(metric.denominator);
+    if (!num || !den) return [];
+    const o = input.options;
+    const history = ratioHistory(input.source.name, metric.name, num, den);
+    let end = -Infinity;
+    for (const pts of history.entities.values()) for (const p of pts) end = Math.max(end, dayNumber(p.day));
+    if (!Number.isFinite(end)) return [];
+    const recentFrom = end - o.recentDays + 1;
+    const baselineFrom = recentFrom - o.baselineDays;
+    const shifts: Shift[] = [];
+    for (const [entity, pts] of history.entities) {
+      const days = pts as RatioPoint[];
+      const base = days.filter((p) => dayNumber(p.day) >= baselineFrom && dayNumber(p.day) < recentFrom);
+      const recent = days.filter((p) => dayNumber(p.day) >= recentFrom);
+      if (base.length < o.minBaselineDays || recent.length === 0) continue;
+      const phi = dispersion(base);
+      const b = pooled(base, phi, o.z);
+      const r = pooled(recent, phi, o.z);
+      if (b.rate <= 0 && r.rate <= 0) continue;
+      const relative = b.rate > 0 ? Math.abs(r.rate / b.rate - 1) : Infinity;
+      const disjoint = r.low > b.high || r.high < b.low;
+      if (disjoint && relative >= o.minRelativeChange)
+        shifts.push({ entity, baseline: b, recent: r, dispersion: phi });
+    }
+    if (shifts.length === 0) return [];
+    shifts.sort((a, b) => a.entity.localeCompare(b.entity));
+    const top = shifts[0]!;
+    const pct = (x: number) => `${round6(x * 100)}%`;
+    const word = top.recent.rate > top.baseline.rate ? 'rose' : 'fell';
+    return [
+      {
+        rule: 'rate-shift',
+        class: 'drift',
+        severity: 'warn',
+        source: input.source.name,
+        metric: metric.name,
+        entities: shifts.map((s) => s.entity),
+        onset: dayString(recentFrom),
+        evidence: {
+          numerator: metric.numerator,
+          denominator: metric.denominator,
+          baselineSuccesses: top.baseline.successes,
+          baselineTrials: top.baseline.trials,
+          baselineRate: round6(top.baseline.rate),
+          baselineLow: round6(top.baseline.low),
+          baselineHigh: round6(top.baseline.high),
+          recentSuccesses: top.recent.successes,
+          recentTrials: top.recent.trials,
+          recentRate: round6(top.recent.rate),
+          recentLow: round6(top.recent.low),
+          recentHigh: round6(top.recent.high),
+          dispersion: round6(top.dispersion),
+          z: o.z,
+          entitiesShifted: shifts.length,
+        },
+        explanation:
+          `${metric.name} (${metric.numerator} / ${metric.denominator}) ${word} for ${entityList(shifts.map((s) => s.entity))}: ` +
+          `${top.entity} ${pct(top.recent.rate)} (${top.recent.successes} of ${top.recent.trials}) over the last ${o.recentDays} days ` +
+          `against ${pct(top.baseline.rate)} (${top.baseline.successes} of ${top.baseline.trials}) in the ${o.baselineDays} days before; ` +
+          `their ${round6(top.recent.low * 100)}–${round6(top.recent.high * 100)}% and ${round6(top.baseline.low * 100)}–${round6(top.baseline.high * 100)}% intervals do not overlap.`,
+      },
+    ];
+  },
+};
