@@ -13,7 +13,7 @@ function sortedFinite(xs: ArrayLike<number>): Float64Array {
     const v = xs[i]!;
     if (Number.isFinite(v)) scratch[n++] = v;
   }
-  if (n > 24) return scratch.subarray(0, n).sort();
+  if (n > 48) return scratch.subarray(0, n).sort();
   // Insertion sort: faster than a typed-array sort call for the small windows detectors use most.
   for (let i = 1; i < n; i++) {
     const v = scratch[i]!;
@@ -68,13 +68,17 @@ export function quantileSorted(s: ArrayLike<number>, q: number): number {
 export function mad(xs: ArrayLike<number>): number {
   const m = median(xs);
   if (!Number.isFinite(m)) return NaN;
-  const dev: number[] = [];
+  if (devScratch.length < xs.length) devScratch = new Float64Array(Math.max(xs.length, 2 * devScratch.length));
+  let n = 0;
   for (let i = 0; i < xs.length; i++) {
     const v = xs[i]!;
-    if (Number.isFinite(v)) dev.push(Math.abs(v - m));
+    if (Number.isFinite(v)) devScratch[n++] = Math.abs(v - m);
   }
-  return median(dev);
+  return median(devScratch.subarray(0, n));
 }
+
+// Deviations for mad (median copies them into `scratch`, so the two buffers never alias).
+let devScratch = new Float64Array(256);
 
 /** Inter-quartile range [q25, q75] of the finite values. */
 export function iqr(xs: ArrayLike<number>): [number, number] {
