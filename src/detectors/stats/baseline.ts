@@ -245,8 +245,7 @@ function fit(
   const poisson = kind === 'count' ? 1 / Math.sqrt(Math.max(0, medianValue) + 1) : 0;
   let sigma = Math.max(MAD_TO_SD * mad(resid), BASELINE_DEFAULTS.sigmaFloor, poisson);
   if (cold) sigma = Math.max(sigma, BASELINE_DEFAULTS.coldSigma);
-  const startDay = frame.startDay;
-  return {
+  return new FittedModel(
     transform,
     y,
     from,
@@ -260,6 +259,30 @@ function fit(
     sigma,
     medianValue,
     structuralZeros,
-    expected: (i: number) => level + beta * (i - center) + weekday[weekdayOf(startDay + i)]!,
-  };
+    frame.startDay,
+  );
+}
+
+/** A fitted SeriesModel (a class, so a fit allocates no closure for `expected`). */
+class FittedModel implements SeriesModel {
+  constructor(
+    readonly transform: Transform,
+    readonly y: Float64Array,
+    readonly from: number,
+    readonly to: number,
+    readonly n: number,
+    readonly cold: boolean,
+    readonly weekday: Float64Array,
+    readonly beta: number,
+    readonly level: number,
+    readonly center: number,
+    readonly sigma: number,
+    readonly medianValue: number,
+    readonly structuralZeros: boolean,
+    private readonly startDay: number,
+  ) {}
+
+  expected(i: number): number {
+    return this.level + this.beta * (i - this.center) + this.weekday[weekdayOf(this.startDay + i)]!;
+  }
 }
