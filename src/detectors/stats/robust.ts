@@ -49,6 +49,17 @@ export function quantile(xs: ArrayLike<number>, q: number): number {
   return quantileSorted(s, q);
 }
 
+/**
+ * Several quantiles of the same values, sorting them once (each equals quantile(xs, q)).
+ *
+ * @example
+ * quantiles([1, 2, 3, 4], [0.5, 0.99]) // [2.5, 3.97]
+ */
+export function quantiles(xs: ArrayLike<number>, qs: readonly number[]): number[] {
+  const s = sortedFinite(xs);
+  return qs.map((q) => (s.length === 0 ? NaN : quantileSorted(s, q)));
+}
+
 /** Quantile of an already sorted, finite array. */
 export function quantileSorted(s: ArrayLike<number>, q: number): number {
   const n = s.length;
