@@ -147,6 +147,9 @@ export function isStructuralZero(model: SeriesModel, v: number): boolean {
 // Scratch for one fit at a time (fit does not re-enter itself): grid indices and raw values of the baseline days.
 let idxBuf = new Int32Array(128);
 let rawBuf = new Float64Array(128);
+let zBuf = new Float64Array(128);
+let detrBuf = new Float64Array(128);
+let residBuf = new Float64Array(128);
 const win = new Float64Array(7);
 
 function fit(
@@ -161,6 +164,9 @@ function fit(
   if (span > idxBuf.length) {
     idxBuf = new Int32Array(span);
     rawBuf = new Float64Array(span);
+    zBuf = new Float64Array(span);
+    detrBuf = new Float64Array(span);
+    residBuf = new Float64Array(span);
   }
   let n = 0;
   for (let i = from; i <= to; i++) {
@@ -174,7 +180,7 @@ function fit(
   // A count whose baseline runs at tens a day or more cannot draw a 0 by chance (P < 1e-8 even for an
   // overdispersed page); a 0 there is "no data" sent as a number. Left in, two such days on one weekday halved that
   // weekday's expectation in log terms, and an ordinary day read ×60 against it (a block false alarm).
-  let medianValue = median(rawBuf.subarray(0, n));
+  let medianValue = median(rawBuf, n);
   const structuralZeros = kind === 'count' && medianValue >= STRUCTURAL_ZERO_LEVEL;
   if (structuralZeros) {
     let kept = 0;
@@ -186,7 +192,7 @@ function fit(
     }
     if (kept < n) {
       n = kept;
-      medianValue = median(rawBuf.subarray(0, n));
+      medianValue = median(rawBuf, n);
     }
   }
   if (n === 0) return undefined;
@@ -231,19 +237,19 @@ function fit(
     const center = median(raws);
     for (let d = 0; d < 7; d++) weekday[d] = raws[d]! - center;
   }
-  const z = new Float64Array(n);
+  const z = zBuf;
   for (let k = 0; k < n; k++) z[k] = y[idx[k]!]! - weekday[weekdayOf(frame.startDay + idx[k]!)]!;
   const beta = cold ? 0 : weeklyTrend(idx, z, BASELINE_DEFAULTS.trendClip);
   let center = 0;
   for (const i of idx) center += i;
   center /= n;
-  const detr = new Float64Array(n);
+  const detr = detrBuf;
   for (let k = 0; k < n; k++) detr[k] = z[k]! - beta * (idx[k]! - center);
-  const level = median(detr);
-  const resid = new Float64Array(n);
+  const level = median(detr, n);
+  const resid = residBuf;
   for (let k = 0; k < n; k++) resid[k] = detr[k]! - level;
   const poisson = kind === 'count' ? 1 / Math.sqrt(Math.max(0, medianValue) + 1) : 0;
-  let sigma = Math.max(MAD_TO_SD * mad(resid), BASELINE_DEFAULTS.sigmaFloor, poisson);
+  let sigma = Math.max(MAD_TO_SD * mad(resid, n), BASELINE_DEFAULTS.sigmaFloor, poisson);
   if (cold) sigma = Math.max(sigma, BASELINE_DEFAULTS.coldSigma);
   return new FittedModel(
     transform,
