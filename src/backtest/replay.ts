@@ -135,6 +135,10 @@ function lowerBound(days: number[], d: number): number {
 /**
  * One metric's history as a poll on data day `d` would read it (the last FRAME_MAX_DAYS days), with its grid built
  * straight from the day/value columns and memoised for the detectors (the same grid metricFrame builds from points).
+ *
+ * @example
+ * const h = dayHistory(set, 'src', 'm', set.sources.get('src')!.get('m')!, dayNumber('2026-03-01'));
+ * metricFrame(h).endDay // the newest day ≤ 2026-03-01 with data
  */
 export function dayHistory(
   set: HistorySet,

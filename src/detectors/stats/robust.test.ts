@@ -93,7 +93,9 @@ describe('quantiles and mad (sorting shortcuts)', () => {
   it('quantiles(xs, qs) equals quantile(xs, q) for every q, and mad the median of absolute deviations', () => {
     fc.assert(
       fc.property(
-        fc.array(fc.oneof(fc.double({ min: -1e6, max: 1e6, noNaN: true }), fc.constant(NaN)), { maxLength: 200 }),
+        fc.array(fc.oneof(fc.double({ min: -1e6, max: 1e6, noNaN: true }), fc.constant(NaN)), {
+          maxLength: 200,
+        }),
         fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { minLength: 1, maxLength: 4 }),
         (xs, qs) => {
           expect(quantiles(xs, qs)).toEqual(qs.map((q) => quantile(xs, q)));
