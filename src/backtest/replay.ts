@@ -12,7 +12,7 @@ import { parseTemplate } from '../core/secret.js';
 import { runDetectors } from '../detectors/run.js';
 import { regimeChanges } from '../detectors/regime.js';
 import { dayString } from '../detectors/stats/days.js';
-import { FRAME_MAX_DAYS } from '../detectors/stats/frame.js';
+import { FRAME_MAX_DAYS, NULL, VALUE, primeFrame, type EntitySeries } from '../detectors/stats/frame.js';
 import type { HistorySet } from './history-set.js';
 
 /** One finding as the backtest reports it. */
@@ -130,6 +130,75 @@ function lowerBound(days: number[], d: number): number {
     else hi = mid;
   }
   return lo;
+}
+
+/**
+ * One metric's history as a poll on data day `d` would read it (the last FRAME_MAX_DAYS days), with its grid built
+ * straight from the day/value columns and memoised for the detectors (the same grid metricFrame builds from points).
+ *
+ * @example
+ * const h = dayHistory(set, 'src', 'm', set.sources.get('src')!.get('m')!, dayNumber('2026-03-01'));
+ * metricFrame(h).endDay // the newest day ≤ 2026-03-01 with data
+ */
+export function dayHistory(
+  set: HistorySet,
+  source: string,
+  metric: string,
+  entities: ReadonlyMap<string, { days: number[]; values: number[] }>,
+  d: number,
+): MetricHistory {
+  const map = new Map<string, readonly SeriesPoint[]>();
+  const spans: { entity: string; cols: { days: number[]; values: number[] }; lo: number; hi: number }[] = [];
+  let start = Infinity;
+  let end = -Infinity;
+  for (const [entity, cols] of entities) {
+    const hi = lowerBound(cols.days, d + 1);
+    if (hi === 0) continue;
+    const lo = lowerBound(cols.days, d - FRAME_MAX_DAYS + 1);
+    if (lo >= hi) continue;
+    map.set(entity, set.pointsOf(cols).slice(lo, hi));
+    spans.push({ entity, cols, lo, hi });
+    if (cols.days[lo]! < start) start = cols.days[lo]!;
+    if (cols.days[hi - 1]! > end) end = cols.days[hi - 1]!;
+  }
+  const history: MetricHistory = { source, metric, entities: map };
+  if (spans.length === 0) return history;
+  const length = Math.min(FRAME_MAX_DAYS, end - start + 1);
+  const startDay = end - length + 1;
+  const count = spans.length;
+  const allValues = new Float64Array(count * length).fill(NaN);
+  const allFirst = new Float64Array(count * length).fill(NaN);
+  const allPresence = new Uint8Array(count * length);
+  const allIndex = new Int32Array(count * length).fill(-1);
+  const series: EntitySeries[] = new Array<EntitySeries>(count);
+  for (let row = 0; row < count; row++) {
+    const { entity, cols, lo, hi } = spans[row]!;
+    const at = row * length;
+    const values = allValues.subarray(at, at + length);
+    const firstValues = allFirst.subarray(at, at + length);
+    const presence = allPresence.subarray(at, at + length);
+    const pointIndex = allIndex.subarray(at, at + length);
+    let valueCount = 0;
+    // Days are sorted and unique (HistorySet.finish), all within the grid.
+    for (let k = lo; k < hi; k++) {
+      const i = cols.days[k]! - startDay;
+      if (i < 0) continue;
+      const v = cols.values[k]!;
+      pointIndex[i] = k - lo;
+      if (!Number.isFinite(v)) {
+        presence[i] = NULL;
+      } else {
+        presence[i] = VALUE;
+        values[i] = v;
+        valueCount++;
+      }
+      // A point's first value is its value here; null is NaN (an infinite value is kept, as in metricFrame).
+      firstValues[i] = v;
+    }
+    series[row] = { entity, values, firstValues, presence, pointIndex, points: map.get(entity)!, valueCount };
+  }
+  primeFrame(history, { startDay, endDay: end, length, entities: series });
+  return history;
 }
 
 function eventOf(
@@ -294,17 +363,8 @@ export function replayFindings(set: HistorySet, options: ReplayOptions = {}): Re
     for (const src of sources) {
       readKinds(src, d);
       const histories = new Map<string, MetricHistory>();
-      for (const [metric, entities] of src.metrics) {
-        const map = new Map<string, readonly SeriesPoint[]>();
-        for (const [entity, cols] of entities) {
-          const hi = lowerBound(cols.days, d + 1);
-          if (hi === 0) continue;
-          const lo = lowerBound(cols.days, d - FRAME_MAX_DAYS + 1);
-          if (lo >= hi) continue;
-          map.set(entity, set.pointsOf(cols).slice(lo, hi));
-        }
-        histories.set(metric, { source: src.name, metric, entities: map });
-      }
+      for (const [metric, entities] of src.metrics)
+        histories.set(metric, dayHistory(set, src.name, metric, entities, d));
       src.polls.push({
         id: d,
         source: src.name,

@@ -19,18 +19,22 @@ export function arrivalLags(frame: MetricFrame, history: MetricHistory, days: nu
 }
 
 function computeLags(frame: MetricFrame, days: number): number[] {
-  const firstSeen = new Map<number, string>();
+  // Earliest first-seen time per grid day, and the days in the order they were first met (the lags keep that order).
+  const firstSeen = new Array<string | undefined>(frame.length);
+  const order: number[] = [];
+  const from = Math.max(0, frame.length - days);
   for (const s of frame.entities) {
-    for (let i = Math.max(0, frame.length - days); i < frame.length; i++) {
+    for (let i = from; i < frame.length; i++) {
       const pi = s.pointIndex[i]!;
       if (pi < 0) continue;
       // The earliest arrival of a period only needs the string order of ISO times; parse once per period.
       const seenAt = s.points[pi]!.firstSeen;
-      const prev = firstSeen.get(i);
-      if (prev === undefined || seenAt < prev) firstSeen.set(i, seenAt);
+      const prev = firstSeen[i];
+      if (prev === undefined) order.push(i);
+      if (prev === undefined || seenAt < prev) firstSeen[i] = seenAt;
     }
   }
-  return [...firstSeen.entries()].map(([i, seen]) => dayNumber(seen) - (frame.startDay + i));
+  return order.map((i) => dayNumber(firstSeen[i]!) - (frame.startDay + i));
 }
 
 /** The q-quantile of arrival lags (days), or `fallback` with fewer than `minPeriods` periods learned. */

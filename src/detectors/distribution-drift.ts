@@ -27,7 +27,8 @@ function valuesOn(frame: MetricFrame, i: number): number[] {
 
 /** Population stability index of `cur` against `ref` over quantile bins of `ref` (ε = 1e-4). */
 export function psi(ref: number[], cur: number[], bins: number): number {
-  const sorted = [...ref].sort((a, b) => a - b);
+  // A typed-array sort orders numbers as the comparator (a, b) => a − b does, without calling back per comparison.
+  const sorted = Float64Array.from(ref).sort();
   const edges: number[] = [];
   for (let b = 1; b < bins; b++) edges.push(quantileSorted(sorted, b / bins));
   const hist = (xs: number[]) => {
@@ -85,9 +86,10 @@ export const distributionDrift: Detector<DistributionDriftOptions> = {
       const value = psi(refs.flat(), cur, o.bins);
       return { value, threshold, m0: median(refs.flat()), m1: median(cur), drift: value > threshold };
     };
-    const results = Array.from({ length: o.days }, (_, k) => judge(T - k));
-    if (!results.every((r) => r?.drift)) return [];
-    const today = results[0]!;
+    // Today first: the days before are judged only while every day so far drifted (judge is pure).
+    const today = judge(T);
+    if (!today?.drift) return [];
+    for (let k = 1; k < o.days; k++) if (!judge(T - k)?.drift) return [];
     return [
       {
         rule: 'distribution-drift',

@@ -4,7 +4,7 @@ import type { Detector } from '../core/detector.js';
 import { entityList, metricInput, round6 } from './common.js';
 import { dayString } from './stats/days.js';
 import { VALUE, type MetricFrame } from './stats/frame.js';
-import { median, quantile } from './stats/robust.js';
+import { quantiles } from './stats/robust.js';
 import { formatNumber } from './stats/units.js';
 
 export interface RepresentationFlipOptions {
@@ -42,10 +42,11 @@ function dayStats(frame: MetricFrame, i: number): DayStats | undefined {
     }
   }
   if (values.length === 0) return undefined;
+  const [med, p99] = quantiles(values, [0.5, 0.99]);
   return {
     values,
-    median: median(values),
-    p99: quantile(values, 0.99),
+    median: med!,
+    p99: p99!,
     intShare: nonZero > 0 ? ints / nonZero : NaN,
   };
 }
@@ -124,7 +125,8 @@ export const representationFlip: Detector<RepresentationFlipOptions> = {
         }
       }
       if (nDays < o.minHistory || nonZero < o.minValues) return undefined;
-      return { p99: quantile(vals, 0.99), median: median(vals), intShare: ints / nonZero };
+      const [med, p99] = quantiles(vals, [0.5, 0.99]);
+      return { p99: p99!, median: med!, intShare: ints / nonZero };
     };
     // Cheap precheck: today must look flipped against the oldest or the newest candidate baseline.
     const newest = baselineBefore(T - 1);

@@ -50,7 +50,7 @@ export interface SeriesModel {
 /** Baseline median (counts per day) from which a 0 is treated as missing data, not a value. */
 const STRUCTURAL_ZERO_LEVEL = 20;
 
-const cache = new WeakMap<EntitySeries, Map<string, SeriesModel | null>>();
+const cache = new WeakMap<EntitySeries, Map<MetricKind, Map<number, SeriesModel | null>>>();
 const transformedCache = new WeakMap<EntitySeries, Map<string, Float64Array>>();
 
 /**
@@ -78,7 +78,7 @@ function transformed(series: EntitySeries, transform: Transform): Float64Array {
  * index, then the median of pairwise slopes between blocks. Robust to weekday structure, and with 4–5 blocks far
  * cheaper than all day pairs.
  */
-export function weeklyTrend(idx: readonly number[], z: ArrayLike<number>, clip: number): number {
+export function weeklyTrend(idx: ArrayLike<number>, z: ArrayLike<number>, clip: number): number {
   const xs: number[] = [];
   const ys: number[] = [];
   const last = idx[idx.length - 1]!;
@@ -122,16 +122,19 @@ export function fitBaseline(
 ): SeriesModel | undefined {
   from = Math.max(0, from);
   // Keyed without minDays: detectors asking for the same range with different minimums share one fit.
-  const key = `${kind}|${from}|${to}`;
   let perSeries = cache.get(series);
   if (!perSeries) {
     perSeries = new Map();
     cache.set(series, perSeries);
   }
-  let model = perSeries.get(key);
+  let perKind = perSeries.get(kind);
+  if (!perKind) perSeries.set(kind, (perKind = new Map<number, SeriesModel | null>()));
+  // Grid indices are below FRAME_MAX_DAYS, far from the key's range (|to| < 1e6).
+  const key = from * 2_000_000 + to;
+  let model = perKind.get(key);
   if (model === undefined) {
     model = fit(frame, series, kind, from, to) ?? null;
-    perSeries.set(key, model);
+    perKind.set(key, model);
   }
   return model && model.n >= minDays ? model : undefined;
 }
@@ -141,6 +144,14 @@ export function isStructuralZero(model: SeriesModel, v: number): boolean {
   return model.structuralZeros && v === 0;
 }
 
+// Scratch for one fit at a time (fit does not re-enter itself): grid indices and raw values of the baseline days.
+let idxBuf = new Int32Array(128);
+let rawBuf = new Float64Array(128);
+let zBuf = new Float64Array(128);
+let detrBuf = new Float64Array(128);
+let residBuf = new Float64Array(128);
+const win = new Float64Array(7);
+
 function fit(
   frame: MetricFrame,
   series: EntitySeries,
@@ -149,28 +160,46 @@ function fit(
   to: number,
 ): SeriesModel | undefined {
   const { values } = series;
-  let idx: number[] = [];
-  let raw: number[] = [];
+  const span = to - from + 1;
+  if (span > idxBuf.length) {
+    idxBuf = new Int32Array(span);
+    rawBuf = new Float64Array(span);
+    zBuf = new Float64Array(span);
+    detrBuf = new Float64Array(span);
+    residBuf = new Float64Array(span);
+  }
+  let n = 0;
   for (let i = from; i <= to; i++) {
     const v = values[i]!;
     if (Number.isFinite(v)) {
-      idx.push(i);
-      raw.push(v);
+      idxBuf[n] = i;
+      rawBuf[n] = v;
+      n++;
     }
   }
   // A count whose baseline runs at tens a day or more cannot draw a 0 by chance (P < 1e-8 even for an
   // overdispersed page); a 0 there is "no data" sent as a number. Left in, two such days on one weekday halved that
   // weekday's expectation in log terms, and an ordinary day read ×60 against it (a block false alarm).
-  const structuralZeros = kind === 'count' && median(raw) >= STRUCTURAL_ZERO_LEVEL;
+  let medianValue = median(rawBuf, n);
+  const structuralZeros = kind === 'count' && medianValue >= STRUCTURAL_ZERO_LEVEL;
   if (structuralZeros) {
-    const keep = raw.map((v) => v !== 0);
-    idx = idx.filter((_, k) => keep[k]);
-    raw = raw.filter((_, k) => keep[k]);
+    let kept = 0;
+    for (let k = 0; k < n; k++) {
+      if (rawBuf[k] === 0) continue;
+      idxBuf[kept] = idxBuf[k]!;
+      rawBuf[kept] = rawBuf[k]!;
+      kept++;
+    }
+    if (kept < n) {
+      n = kept;
+      medianValue = median(rawBuf, n);
+    }
   }
-  const n = idx.length;
   if (n === 0) return undefined;
-  const skip = new Set<number>();
-  if (raw.length < to - from + 1) for (let i = from; i <= to; i++) if (values[i] === 0) skip.add(i);
+  const idx = idxBuf.subarray(0, n);
+  const raw = rawBuf.subarray(0, n);
+  // Zeros leave the weekday windows whenever a baseline day is missing or was dropped as a structural zero.
+  const skipZeros = n < span;
   const transform = fitTransform(kind, raw);
   const y = transformed(series, transform);
   const cold = n < BASELINE_DEFAULTS.warmDays;
@@ -178,36 +207,51 @@ function fit(
   if (!cold) {
     // r_i = y_i − median(y_{i−3..i+3}) within the baseline; s_d = median_d(r) − median over d.
     const groups: number[][] = [[], [], [], [], [], [], []];
-    const win: number[] = [];
-    for (const i of idx) {
-      win.length = 0;
-      for (let j = Math.max(from, i - 3); j <= Math.min(to, i + 3); j++) {
+    for (let k = 0; k < n; k++) {
+      const i = idx[k]!;
+      let w = 0;
+      const hiJ = Math.min(to, i + 3);
+      for (let j = Math.max(from, i - 3); j <= hiJ; j++) {
         const yj = y[j]!;
-        if (Number.isFinite(yj) && !skip.has(j)) win.push(yj);
+        if (!Number.isFinite(yj) || (skipZeros && values[j] === 0)) continue;
+        // Insertion into the sorted window (the same order a sort gives).
+        let q = w - 1;
+        while (q >= 0 && win[q]! > yj) {
+          win[q + 1] = win[q]!;
+          q--;
+        }
+        win[q + 1] = yj;
+        w++;
       }
-      groups[weekdayOf(frame.startDay + i)]!.push(y[i]! - median(win));
+      // The window's median as quantileSorted(…, 0.5) computes it.
+      let med = NaN;
+      if (w > 0) {
+        const h = (w - 1) * 0.5;
+        const lo = Math.floor(h);
+        const hi = Math.min(w - 1, lo + 1);
+        med = win[lo]! + (h - lo) * (win[hi]! - win[lo]!);
+      }
+      groups[weekdayOf(frame.startDay + i)]!.push(y[i]! - med);
     }
     const raws = groups.map((g) => (g.length >= 2 ? median(g) : 0));
     const center = median(raws);
     for (let d = 0; d < 7; d++) weekday[d] = raws[d]! - center;
   }
-  const z = new Float64Array(n);
+  const z = zBuf;
   for (let k = 0; k < n; k++) z[k] = y[idx[k]!]! - weekday[weekdayOf(frame.startDay + idx[k]!)]!;
   const beta = cold ? 0 : weeklyTrend(idx, z, BASELINE_DEFAULTS.trendClip);
   let center = 0;
   for (const i of idx) center += i;
   center /= n;
-  const detr = new Float64Array(n);
+  const detr = detrBuf;
   for (let k = 0; k < n; k++) detr[k] = z[k]! - beta * (idx[k]! - center);
-  const level = median(detr);
-  const resid = new Float64Array(n);
+  const level = median(detr, n);
+  const resid = residBuf;
   for (let k = 0; k < n; k++) resid[k] = detr[k]! - level;
-  const medianValue = median(raw);
   const poisson = kind === 'count' ? 1 / Math.sqrt(Math.max(0, medianValue) + 1) : 0;
-  let sigma = Math.max(MAD_TO_SD * mad(resid), BASELINE_DEFAULTS.sigmaFloor, poisson);
+  let sigma = Math.max(MAD_TO_SD * mad(resid, n), BASELINE_DEFAULTS.sigmaFloor, poisson);
   if (cold) sigma = Math.max(sigma, BASELINE_DEFAULTS.coldSigma);
-  const startDay = frame.startDay;
-  return {
+  return new FittedModel(
     transform,
     y,
     from,
@@ -221,6 +265,30 @@ function fit(
     sigma,
     medianValue,
     structuralZeros,
-    expected: (i: number) => level + beta * (i - center) + weekday[weekdayOf(startDay + i)]!,
-  };
+    frame.startDay,
+  );
+}
+
+/** A fitted SeriesModel (a class, so a fit allocates no closure for `expected`). */
+class FittedModel implements SeriesModel {
+  constructor(
+    readonly transform: Transform,
+    readonly y: Float64Array,
+    readonly from: number,
+    readonly to: number,
+    readonly n: number,
+    readonly cold: boolean,
+    readonly weekday: Float64Array,
+    readonly beta: number,
+    readonly level: number,
+    readonly center: number,
+    readonly sigma: number,
+    readonly medianValue: number,
+    readonly structuralZeros: boolean,
+    private readonly startDay: number,
+  ) {}
+
+  expected(i: number): number {
+    return this.level + this.beta * (i - this.center) + this.weekday[weekdayOf(this.startDay + i)]!;
+  }
 }

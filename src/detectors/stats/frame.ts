@@ -102,6 +102,17 @@ export function metricFrame(history: MetricHistory): MetricFrame {
   return frame;
 }
 
+/**
+ * Memoise `frame` as the grid of `history`, for a caller that holds the series as day/value columns and builds the
+ * grid without reading point objects (the backtest). It must be exactly what metricFrame(history) would build.
+ *
+ * @example
+ * primeFrame(history, frame); metricFrame(history) === frame // true
+ */
+export function primeFrame(history: MetricHistory, frame: MetricFrame): void {
+  cache.set(history, frame);
+}
+
 /** ISO day of a grid index. */
 export function frameDay(frame: MetricFrame, i: number): string {
   return dayString(frame.startDay + i);

@@ -38,9 +38,11 @@ describe('poissonBinomialUpperTail', () => {
       [40, 12, 0.1],
       [6, 6, 0.05],
     ] as const)
-      expect(poissonBinomialUpperTail(Array.from({ length: n }, () => p), k)).toBeCloseTo(
-        binomialUpperTail(n, k, p),
-        10,
-      );
+      expect(
+        poissonBinomialUpperTail(
+          Array.from({ length: n }, () => p),
+          k,
+        ),
+      ).toBeCloseTo(binomialUpperTail(n, k, p), 10);
   });
 });

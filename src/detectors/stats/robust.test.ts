@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { iqr, mad, median, quantile, theilSen, variance } from './robust.js';
+import fc from 'fast-check';
+import { iqr, mad, median, quantile, quantiles, theilSen, variance } from './robust.js';
 import { binomialUpperTail, logGamma, normalUpperTail } from './probability.js';
 import { dayNumber, dayString, weekdayOf } from './days.js';
 import { fitTransform } from './transform.js';
@@ -85,5 +86,24 @@ describe('days, transforms and units', () => {
     expect(preferDecimal(snap, lf, 0.23, true).factor).toBe(1024);
     expect(formatFactor(0.001)).toBe('÷1000');
     expect(formatFactor(60)).toBe('×60');
+  });
+});
+
+describe('quantiles and mad (sorting shortcuts)', () => {
+  it('quantiles(xs, qs) equals quantile(xs, q) for every q, and mad the median of absolute deviations', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.oneof(fc.double({ min: -1e6, max: 1e6, noNaN: true }), fc.constant(NaN)), {
+          maxLength: 200,
+        }),
+        fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { minLength: 1, maxLength: 4 }),
+        (xs, qs) => {
+          expect(quantiles(xs, qs)).toEqual(qs.map((q) => quantile(xs, q)));
+          const m = median(xs);
+          const dev = xs.filter(Number.isFinite).map((v) => Math.abs(v - m));
+          expect(mad(xs)).toEqual(Number.isFinite(m) ? median(dev) : NaN);
+        },
+      ),
+    );
   });
 });

@@ -6,14 +6,18 @@ export const MAD_TO_SD = 1.4826;
 // One scratch buffer reused by every quantile: detectors call median tens of times per series.
 let scratch = new Float64Array(256);
 
-function sortedFinite(xs: ArrayLike<number>): Float64Array {
-  if (scratch.length < xs.length) scratch = new Float64Array(Math.max(xs.length, 2 * scratch.length));
+/** Copy the finite values of xs[0..length) into `scratch`, sorted; returns how many (no subarray per call). */
+function sortFinite(xs: ArrayLike<number>, length: number): number {
+  if (scratch.length < length) scratch = new Float64Array(Math.max(length, 2 * scratch.length));
   let n = 0;
-  for (let i = 0; i < xs.length; i++) {
+  for (let i = 0; i < length; i++) {
     const v = xs[i]!;
     if (Number.isFinite(v)) scratch[n++] = v;
   }
-  if (n > 24) return scratch.subarray(0, n).sort();
+  if (n > 48) {
+    scratch.subarray(0, n).sort();
+    return n;
+  }
   // Insertion sort: faster than a typed-array sort call for the small windows detectors use most.
   for (let i = 1; i < n; i++) {
     const v = scratch[i]!;
@@ -24,17 +28,26 @@ function sortedFinite(xs: ArrayLike<number>): Float64Array {
     }
     scratch[j + 1] = v;
   }
-  return scratch.subarray(0, n);
+  return n;
+}
+
+/** quantileSorted over the first n values of a sorted array. */
+function quantileOfFirst(s: Float64Array, n: number, q: number): number {
+  if (n === 0) return NaN;
+  const h = (n - 1) * Math.min(1, Math.max(0, q));
+  const lo = Math.floor(h);
+  const hi = Math.min(n - 1, lo + 1);
+  return s[lo]! + (h - lo) * (s[hi]! - s[lo]!);
 }
 
 /**
- * Median of the finite values (NaN when there are none).
+ * Median of the finite values (NaN when there are none); only the first `length` entries when given.
  *
  * @example
  * median([3, 1, 2]) // 2
  */
-export function median(xs: ArrayLike<number>): number {
-  return quantile(xs, 0.5);
+export function median(xs: ArrayLike<number>, length = xs.length): number {
+  return quantileOfFirst(scratch, sortFinite(xs, length), 0.5);
 }
 
 /**
@@ -44,9 +57,18 @@ export function median(xs: ArrayLike<number>): number {
  * quantile([1, 2, 3, 4], 0.25) // 1.75
  */
 export function quantile(xs: ArrayLike<number>, q: number): number {
-  const s = sortedFinite(xs);
-  if (s.length === 0) return NaN;
-  return quantileSorted(s, q);
+  return quantileOfFirst(scratch, sortFinite(xs, xs.length), q);
+}
+
+/**
+ * Several quantiles of the same values, sorting them once (each equals quantile(xs, q)).
+ *
+ * @example
+ * quantiles([1, 2, 3, 4], [0.5, 0.99]) // [2.5, 3.97]
+ */
+export function quantiles(xs: ArrayLike<number>, qs: readonly number[]): number[] {
+  const n = sortFinite(xs, xs.length);
+  return qs.map((q) => quantileOfFirst(scratch, n, q));
 }
 
 /** Quantile of an already sorted, finite array. */
@@ -65,16 +87,20 @@ export function quantileSorted(s: ArrayLike<number>, q: number): number {
  * @example
  * mad([1, 2, 3, 4, 100]) // 1
  */
-export function mad(xs: ArrayLike<number>): number {
-  const m = median(xs);
+export function mad(xs: ArrayLike<number>, length = xs.length): number {
+  const m = median(xs, length);
   if (!Number.isFinite(m)) return NaN;
-  const dev: number[] = [];
-  for (let i = 0; i < xs.length; i++) {
+  if (devScratch.length < length) devScratch = new Float64Array(Math.max(length, 2 * devScratch.length));
+  let n = 0;
+  for (let i = 0; i < length; i++) {
     const v = xs[i]!;
-    if (Number.isFinite(v)) dev.push(Math.abs(v - m));
+    if (Number.isFinite(v)) devScratch[n++] = Math.abs(v - m);
   }
-  return median(dev);
+  return median(devScratch, n);
 }
+
+// Deviations for mad (median copies them into `scratch`, so the two buffers never alias).
+let devScratch = new Float64Array(256);
 
 /** Inter-quartile range [q25, q75] of the finite values. */
 export function iqr(xs: ArrayLike<number>): [number, number] {

@@ -20,12 +20,14 @@ export interface Transform {
  */
 export function fitTransform(kind: MetricKind, values: ArrayLike<number>): Transform {
   let negative = false;
+  for (let i = 0; i < values.length; i++) if (Number.isFinite(values[i]!) && values[i]! < 0) negative = true;
+  // Counts without negative values need no statistic of the values (the common case: no arrays built).
+  if (!negative && kind === 'count') return LOG1P;
   const positive: number[] = [];
   const abs: number[] = [];
   for (let i = 0; i < values.length; i++) {
     const v = values[i]!;
     if (!Number.isFinite(v)) continue;
-    if (v < 0) negative = true;
     if (v > 0) positive.push(v);
     if (v !== 0) abs.push(Math.abs(v));
   }
@@ -38,9 +40,6 @@ export function fitTransform(kind: MetricKind, values: ArrayLike<number>): Trans
       inverse: (y) => Math.sinh(y) * s,
     };
   }
-  if (kind === 'count') {
-    return { name: 'log1p', constant: 1, forward: (v) => Math.log(v + 1), inverse: (y) => Math.exp(y) - 1 };
-  }
   const c = positive.length > 0 ? 0.01 * median(positive) : 1;
   return {
     name: 'log-offset',
@@ -49,3 +48,10 @@ export function fitTransform(kind: MetricKind, values: ArrayLike<number>): Trans
     inverse: (y) => Math.exp(y) - c,
   };
 }
+
+const LOG1P: Transform = Object.freeze({
+  name: 'log1p',
+  constant: 1,
+  forward: (v: number) => Math.log(v + 1),
+  inverse: (y: number) => Math.exp(y) - 1,
+});
