@@ -47,14 +47,24 @@ export type { CiIssue } from './ci/issue.js';
 export { formatResult, CI_FORMATS } from './ci/format/index.js';
 export type { CiFormat } from './ci/format/index.js';
 export { diffSpecs, specChangeFingerprint } from './deprecation/openapi/diff-specs.js';
-export type { SpecChange, SpecDiffOptions, SpecDiffResult, SpecSummary } from './deprecation/openapi/diff-specs.js';
+export type {
+  SpecChange,
+  SpecDiffOptions,
+  SpecDiffResult,
+  SpecSummary,
+} from './deprecation/openapi/diff-specs.js';
 export { loadSpecFile, parseSpecText } from './deprecation/openapi/load-spec.js';
 export type { SpecDocument, LoadSpecOptions } from './deprecation/openapi/load-spec.js';
 export { SPEC_RULES } from './deprecation/openapi/spec-rules.js';
 export type { SpecRuleId } from './deprecation/openapi/spec-rules.js';
 export { readLifecycleHeaders } from './deprecation/headers/lifecycle-headers.js';
 export type { LifecycleHeaders } from './deprecation/headers/lifecycle-headers.js';
-export { knownDeprecation, graphVersionInfo, graphVersionEol, latestGraphVersion } from './knowledge/lookup.js';
+export {
+  knownDeprecation,
+  graphVersionInfo,
+  graphVersionEol,
+  latestGraphVersion,
+} from './knowledge/lookup.js';
 export type { KnownDeprecation, GraphVersionInfo, VersionEol } from './knowledge/lookup.js';
 export { KNOWLEDGE_VERSION } from './knowledge/meta-graph-data.js';
 export { startGraphSimulator } from './sim/graph-simulator.js';

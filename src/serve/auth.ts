@@ -38,7 +38,6 @@ export function authenticate(header: string | undefined, token: string): Actor |
   if (!sameSecret(decoded.slice(colon + 1), token)) return undefined;
   const user = decoded
     .slice(0, colon)
-
     .replace(/\p{Cc}/gu, '')
     .trim()
     .slice(0, 64);

@@ -229,8 +229,14 @@ describe('advise on a window that holds a ÷1000 change', () => {
       ].join('\n'),
     );
     try {
-      const valid = await cli(['validate', '--contracts', join(workDir, 'contracts')], { cwd: workDir, env, clock });
-      expect(valid.stdout).toMatch(/^contracts valid: 4 files, 2 sources, \d+ features, \d+ metrics, 1 event/m);
+      const valid = await cli(['validate', '--contracts', join(workDir, 'contracts')], {
+        cwd: workDir,
+        env,
+        clock,
+      });
+      expect(valid.stdout).toMatch(
+        /^contracts valid: 4 files, 2 sources, \d+ features, \d+ metrics, 1 event/m,
+      );
       const r = await advise('--format', 'json');
       expect(r.stderr).toBe('');
       expect(r.code).toBe(1);
