@@ -1,4 +1,4 @@
-// Seeded generator of labelled synthetic panels (detection.md §5.1): clean negatives plus injected upstream breaks.
+// Seeded generator of labelled synthetic panels: clean negatives plus injected upstream breaks.
 import { addDays } from '../../src/core/clock.js';
 import type { HistoryRow } from '../../src/backtest/history-file.js';
 import { negBinomial, normal, seeded, type Rand } from '../../src/detectors/testing/random.js';

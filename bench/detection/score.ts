@@ -1,4 +1,4 @@
-// Scores replayed findings against the labels of a generated panel (detection.md §5.2).
+// Scores replayed findings against the labels of a generated panel.
 import type { Finding } from '../../src/core/finding.js';
 import type { BacktestFinding } from '../../src/backtest/replay.js';
 import { daysBetween } from '../../src/core/clock.js';

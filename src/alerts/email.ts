@@ -96,7 +96,7 @@ export function parseSmtpUrl(url: string): SmtpSettings {
   return settings;
 }
 
-/** Timeouts and pool size (reliability.md §2). */
+/** Timeouts and pool size. */
 export interface TransportOptions {
   maxConnections: number;
   maxMessages: number;

@@ -70,7 +70,7 @@ export const ALERT_DEFAULTS: AlertSettings = {
   chartDaysAfter: 7,
 };
 
-/** Relay settings (reliability.md §2): lease, backoff and the give-up period. */
+/** Relay settings: lease, backoff and the give-up period. */
 export interface RelaySettings {
   /** Sender address. */
   from: string;

@@ -165,7 +165,7 @@ export function metricVerification(outcomes: readonly MetricOutcome[]): {
   };
 }
 
-/** Distinct string values kept per path and poll, and the length each is cut to (enum tracking, §3.6). */
+/** Distinct string values kept per path and poll, and the length each is cut to (enum tracking). */
 export const PATH_STRINGS_MAX = 20;
 export const PATH_STRING_CHARS = 100;
 

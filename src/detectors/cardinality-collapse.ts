@@ -1,4 +1,4 @@
-// F4: the panel's values collapsed onto few distinct values, or most entities now report the same value (§3.2).
+// F4: the panel's values collapsed onto few distinct values, or most entities now report the same value.
 import type { Severity } from '../core/contract.js';
 import type { Detector } from '../core/detector.js';
 import { metricInput, round6 } from './common.js';

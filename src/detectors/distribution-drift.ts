@@ -1,4 +1,4 @@
-// D2: the cross-entity distribution moved against the same weekday of the past 4 weeks (PSI), warn only (§3.4).
+// D2: the cross-entity distribution moved against the same weekday of the past 4 weeks (PSI), warn only.
 import type { Detector } from '../core/detector.js';
 import { metricInput, round6 } from './common.js';
 import { dayString } from './stats/days.js';

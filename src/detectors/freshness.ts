@@ -1,4 +1,4 @@
-// N3: the newest value of a metric is older than it normally is at poll time (§3.5).
+// N3: the newest value of a metric is older than it normally is at poll time.
 import type { Detector } from '../core/detector.js';
 import { metricInput } from './common.js';
 import { arrivalLags, normalLag } from './arrival.js';

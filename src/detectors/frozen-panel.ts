@@ -1,5 +1,5 @@
 // F3: the whole panel repeats yesterday (share of entities with v_t = v_{t−1} far above normal), or the whole
-// payload equals the previous poll's (§3.2).
+// payload equals the previous poll's.
 import type { Detector } from '../core/detector.js';
 import { entityList, metricInput, round6 } from './common.js';
 import { dayString } from './stats/days.js';

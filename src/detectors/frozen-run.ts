@@ -1,4 +1,4 @@
-// F1: a value repeated improbably long, judged against the series' own adaptive tie rate (detection.md §3.2).
+// F1: a value repeated improbably long, judged against the series' own adaptive tie rate.
 import type { Severity } from '../core/contract.js';
 import type { Detector } from '../core/detector.js';
 import type { FindingDraft } from '../core/finding.js';

@@ -1,4 +1,4 @@
-// F2: a series whose day-to-day variation collapsed (MAD of changes over 7 days < 0.1 × its baseline MAD) (§3.2).
+// F2: a series whose day-to-day variation collapsed (MAD of changes over 7 days < 0.1 × its baseline MAD).
 import type { Detector } from '../core/detector.js';
 import { entitiesToday, entityList, metricInput, round6 } from './common.js';
 import { dayString } from './stats/days.js';

@@ -1,4 +1,4 @@
-// S4: one metric must stay at most another of its source (unique ≤ total, engaged ≤ reach), per entity and day (§3.3).
+// S4: one metric must stay at most another of its source (unique ≤ total, engaged ≤ reach), per entity and day.
 import type { MetricContract, Severity, SourceContract } from '../core/contract.js';
 import type { Detector } from '../core/detector.js';
 import { entityList, metricInput, round6 } from './common.js';

@@ -1,4 +1,4 @@
-// S5: a moderate, panel-wide level shift (×0.7, ×1.3…) found by a two-sided CUSUM on the panel median residual (§3.3).
+// S5: a moderate, panel-wide level shift (×0.7, ×1.3…) found by a two-sided CUSUM on the panel median residual.
 import type { Detector } from '../core/detector.js';
 import { metricInput, round6 } from './common.js';
 import { dayString } from './stats/days.js';
@@ -193,7 +193,7 @@ export interface OnsetLocation {
 }
 
 /**
- * Localise the onset of a panel shift in direction `dir` (detection.md §3.3, S5): binary segmentation with an l1
+ * Localise the onset of a panel shift in direction `dir`: binary segmentation with an l1
  * cost over the last `segmentDays` of the standardised panel median `u` (grid-indexed, NaN where missing), segments
  * of at least `segmentMinSize` days. The onset is the first day of the trailing run of segments on the shifted side
  * (median beyond k). With no split above the penalty, the best single split is used when it separates an unshifted

@@ -1,4 +1,4 @@
-// N1: more entities sent null today than the metric's null rate allows; never-null metrics turning null (§3.5).
+// N1: more entities sent null today than the metric's null rate allows; never-null metrics turning null.
 import type { Severity } from '../core/contract.js';
 import type { Detector } from '../core/detector.js';
 import { entityList, metricInput, round6 } from './common.js';

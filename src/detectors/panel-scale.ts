@@ -1,4 +1,4 @@
-// S2: the whole panel of a metric moved by one factor on the same day — an upstream scale change (detection.md §3.3).
+// S2: the whole panel of a metric moved by one factor on the same day — an upstream scale change.
 import type { Detector } from '../core/detector.js';
 import type { FindingDraft } from '../core/finding.js';
 import { entityList, metricInput, round6 } from './common.js';
@@ -133,7 +133,7 @@ export function panelQuantileFit(
   return quantileFit(days, minEntities);
 }
 
-/** The S3 sentence for an explanation (§3.10 template: "all quantiles moved alike (slope {b})"). */
+/** The S3 sentence for an explanation ("all quantiles moved alike (slope {b})"). */
 function quantileSentence(fit: QuantileFit | undefined, alike: number, shape: number): string {
   if (!fit) return '';
   const b = formatNumber(Number(fit.slope.toFixed(2)));

@@ -1,4 +1,4 @@
-// (e) The payload's shape changed: a path removed, a type changed, nulls where there were none, a new path (§3.6).
+// (e) The payload's shape changed: a path removed, a type changed, nulls where there were none, a new path.
 import type { Severity, SourceContract } from '../core/contract.js';
 import type { Detector } from '../core/detector.js';
 import type { FindingDraft } from '../core/finding.js';

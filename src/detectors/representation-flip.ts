@@ -1,4 +1,4 @@
-// S4: the representation flipped — fraction ↔ percent, or integer ↔ decimal — across the panel (§3.3).
+// S4: the representation flipped — fraction ↔ percent, or integer ↔ decimal — across the panel.
 import type { Severity } from '../core/contract.js';
 import type { Detector } from '../core/detector.js';
 import { entityList, metricInput, round6 } from './common.js';

@@ -1,4 +1,4 @@
-// N4: settled periods (older than 3 days) were revised by more than 5 % on many entities (§3.5).
+// N4: settled periods (older than 3 days) were revised by more than 5 % on many entities.
 import type { Detector } from '../core/detector.js';
 import { entityList, metricInput, round6 } from './common.js';
 import { dayString } from './stats/days.js';

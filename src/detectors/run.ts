@@ -295,7 +295,7 @@ export function suppressAndMerge(tagged: readonly Tagged[]): FindingDraft[] {
     } else explainers.set(key, { index, classes: new Set(classes), suppressed: [] });
   });
   const kept: Tagged[] = [];
-  // A scale finding (a unit change, a level shift) explains a drift of the same metric it covers (§3.7).
+  // A scale finding (a unit change, a level shift) explains a drift of the same metric it covers.
   const scaleDrafts = tagged.filter((t) => t.draft.class === 'scale' && t.draft.metric !== undefined);
   const scaleSuppressed = new Map<Tagged, string[]>();
   for (const t of tagged) {

@@ -1,4 +1,4 @@
-// D1: one series slid gradually away from its expected level (median of 7 days ≥ 3σ̂ off, 7 days running), warn only (§3.4).
+// D1: one series slid gradually away from its expected level (median of 7 days ≥ 3σ̂ off, 7 days running), warn only.
 import type { MetricKind } from '../core/contract.js';
 import type { Detector } from '../core/detector.js';
 import { entitiesToday, entityList, metricInput, round6 } from './common.js';

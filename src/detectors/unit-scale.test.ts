@@ -31,7 +31,7 @@ describe('unit-scale', () => {
 
   it.each([
     // One noisy series (log-noise sd ≈ 0.36) cannot always tell ×60 from ×100 (0.51 apart) on its first days;
-    // panel-scale can. These rates match detection.md §4 (typed as unit: ×100 96 %, ×60 79 %).
+    // panel-scale can. Measured on the detection benchmark: typed as unit, ×100 96 %, ×60 79 %.
     { factor: 100, from: 59, level: 300, minRate: 0.7 },
     { factor: 60, from: 58, level: 150, minRate: 0.7 },
     { factor: 1000, from: 59, level: 100, minRate: 0.85 },

@@ -1,4 +1,4 @@
-// S1: one series moved by a unit factor (×60, ×100, ×1000, ×1024, …) against its expected level (detection.md §3.3).
+// S1: one series moved by a unit factor (×60, ×100, ×1000, ×1024, …) against its expected level.
 import type { Detector } from '../core/detector.js';
 import type { FindingDraft } from '../core/finding.js';
 import { entitiesToday, entityList, metricInput, round6 } from './common.js';

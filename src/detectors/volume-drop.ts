@@ -1,4 +1,4 @@
-// N2: fewer entities reported the expected day than usual, or the metric stopped arriving altogether (§3.5).
+// N2: fewer entities reported the expected day than usual, or the metric stopped arriving altogether.
 import type { Detector } from '../core/detector.js';
 import { entityList, metricInput, round6 } from './common.js';
 import { arrivalLags, normalLag } from './arrival.js';

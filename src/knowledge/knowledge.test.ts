@@ -63,7 +63,7 @@ describe('knowledge data', () => {
     }
   });
 
-  // Meta's post counts 89 metrics; the list as printed (reference §7) expands to 80 distinct names.
+  // Meta's post counts 89 metrics; the list as printed expands to 80 distinct names.
   it('expands W1 to the 80 distinct names of the printed list', () => {
     const w1 = PAGE_INSIGHTS_WAVES.find((w) => w.id === 'W1')!;
     const names = w1.groups.flatMap((g) => expandMetricList(g.metrics));

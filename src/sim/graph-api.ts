@@ -18,7 +18,7 @@ import type { SimResponse } from './partner-api.js';
 import { pageIds, scenarioDay, type Scenario } from './scenario.js';
 import type { SeriesModel, SimValue } from './series.js';
 
-/** The insights window limit (meta-graph-api.md §2). */
+/** The insights window limit. */
 export const MAX_INSIGHTS_WINDOW_DAYS = 90;
 
 const DATE_PRESETS: Record<string, number> = {

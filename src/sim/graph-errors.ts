@@ -1,4 +1,4 @@
-// Graph API error bodies with Meta's real codes, types, messages and HTTP statuses (meta-graph-api.md §4).
+// Graph API error bodies with Meta's real codes, types, messages and HTTP statuses.
 
 /** The `error` object of a Graph error response. */
 export interface GraphErrorBody {

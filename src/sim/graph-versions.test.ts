@@ -28,7 +28,7 @@ describe('routeVersion', () => {
     expect(routeVersion(requested, day)).toEqual({ ok: false, requested, reason });
   });
 
-  it('keeps the §1 table in release order with each version outliving the next release', () => {
+  it('keeps the version table in release order with each version outliving the next release', () => {
     for (let i = 1; i < GRAPH_VERSIONS.length; i++) {
       expect(GRAPH_VERSIONS[i]!.released > GRAPH_VERSIONS[i - 1]!.released).toBe(true);
     }

@@ -1,4 +1,4 @@
-// The Graph API version calendar (meta-graph-api.md §1) and the fall-through of expired versions.
+// The Graph API version calendar and the fall-through of expired versions.
 
 /** One Graph API version: release day and the last day it is served (undefined = no end announced). */
 export interface GraphVersion {

@@ -210,7 +210,7 @@ function configure(
     // synchronous=FULL on every connection: the alert outbox lives in this file, and a queued alert must survive
     // power loss, not only a process crash. WAL+NORMAL may drop the last commits on an OS crash; WAL+FULL syncs the
     // WAL at each commit. better-sqlite3 is built with SQLITE_DEFAULT_WAL_SYNCHRONOUS=1, so a reopened WAL file
-    // would silently be NORMAL unless set here (shared/reference/reliability.md §4).
+    // would silently be NORMAL unless set here.
     db.pragma(synchronous === 'normal' ? 'synchronous = NORMAL' : 'synchronous = FULL');
     db.pragma('foreign_keys = ON');
     // 64 MiB page cache (default 2 MiB): observation upserts land all over the (source, metric, entity) key space.

@@ -1,4 +1,4 @@
-// The spec-diff rule catalog: oasdiff rule ids (where one exists) with upwatch's consumer severity (reference §4 A).
+// The spec-diff rule catalog: oasdiff rule ids (where one exists) with upwatch's consumer severity.
 import type { Severity } from '../../core/contract.js';
 
 /** Where in the description a change sits. */

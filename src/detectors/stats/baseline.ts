@@ -5,7 +5,7 @@ import type { EntitySeries, MetricFrame } from './frame.js';
 import { MAD_TO_SD, mad, median, theilSen } from './robust.js';
 import { fitTransform, type Transform } from './transform.js';
 
-/** Baseline defaults (detection.md §3.9). */
+/** Baseline defaults. */
 export const BASELINE_DEFAULTS = {
   /** Days in the baseline window B. */
   baselineDays: 28,
@@ -105,7 +105,7 @@ export function weeklyTrend(idx: ArrayLike<number>, z: ArrayLike<number>, clip: 
 }
 
 /**
- * Fit the baseline of one entity over grid indices [from, to] (detection.md §3.1). Returns undefined when fewer
+ * Fit the baseline of one entity over grid indices [from, to]. Returns undefined when fewer
  * than `minDays` values fall in the range. Memoised per (series, kind, range).
  *
  * @example

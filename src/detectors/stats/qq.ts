@@ -1,4 +1,4 @@
-// Cross-entity quantile–quantile fit (detection.md §3.3, S3): did every quantile of the panel move alike?
+// Cross-entity quantile–quantile fit: did every quantile of the panel move alike?
 
 import { median, quantileSorted, theilSen } from './robust.js';
 
@@ -32,7 +32,7 @@ export interface QuantileFit {
 
 /**
  * A log transform fitted to one side of the comparison: ln(v + c) with c = 0.01·median(v > 0), the baseline's
- * transform for non-negative reals (detection.md §3.1). Fitting c per side makes it scale-equivariant:
+ * transform for non-negative reals. Fitting c per side makes it scale-equivariant:
  * ln(κv + κc) = ln κ + ln(v + c), so a pure factor κ moves every quantile by exactly ln κ, zeros included.
  * The counts transform ln(v + 1) is not: after ÷1000 most counts sit below 1, where it is linear, and the
  * slope would read ≈0.1 for a clean unit change. Undefined when a value is negative or nothing is positive.
@@ -59,7 +59,7 @@ function quantilesOf(values: number[]): number[] {
 
 /**
  * Fit Theil–Sen `y_q(t) = a + b·y_q(ref)` on the cross-entity quantiles 0.1…0.9 of log-transformed values, each
- * changed day against its reference day (detection.md §3.3, S3). Per day, only entities with a value on both days
+ * changed day against its reference day. Per day, only entities with a value on both days
  * count; the quantiles of each level are then the median over days. Undefined when any day has fewer than
  * `minEntities` such entities, or the values are signed (the transform would not be scale-equivariant).
  *

@@ -1,4 +1,4 @@
-// Binary segmentation under an l1 cost (detection.md §3.3, S5): where a series' median level changed, and how sure.
+// Binary segmentation under an l1 cost: where a series' median level changed, and how sure.
 
 import { median } from './robust.js';
 

@@ -57,7 +57,7 @@ export interface EntityShift {
 const cache = new WeakMap<EntitySeries, Map<string, EntityShift | null>>();
 
 /**
- * Analyse the run of shifted days ending at today's grid index (detection.md §3.3, S1). Undefined when the series
+ * Analyse the run of shifted days ending at today's grid index. Undefined when the series
  * has no value today or too little history. Memoised per (series, kind, options).
  *
  * @example

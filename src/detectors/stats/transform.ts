@@ -12,7 +12,7 @@ export interface Transform {
 }
 
 /**
- * Choose and fit the transform for a series (detection.md §3.1): counts `ln(v+1)`; non-negative reals
+ * Choose and fit the transform for a series: counts `ln(v+1)`; non-negative reals
  * `ln(v+c)` with `c = 0.01·median(v>0)`; anything with negative values `asinh(v/s)` with `s = median|v|`.
  *
  * @example

@@ -1,6 +1,6 @@
 // The unit-factor catalog and snapping a log-factor to it (×60, ×100, ×1000, ×1024, …, and reciprocals).
 
-/** Per-series catalog (detection.md §3.3): ×10 is deliberately absent, viral ×10 bursts are normal. */
+/** Per-series catalog: ×10 is deliberately absent, viral ×10 bursts are normal. */
 export const SERIES_UNIT_FACTORS = [60, 100, 1000, 1024, 3600, 86400, 1e6] as const;
 /** Panel catalog: ×10 is safe once many entities agree. */
 export const PANEL_UNIT_FACTORS = [10, ...SERIES_UNIT_FACTORS] as const;

@@ -6,7 +6,7 @@ import { addDays } from '../../core/clock.js';
 import { parseTemplate } from '../../core/secret.js';
 import { negBinomial, normal, type Rand } from './random.js';
 
-/** How a synthetic count series behaves (detection.md §4 data model). */
+/** How a synthetic count series behaves. */
 export interface SeriesSpec {
   days: number;
   /** Mean per day at day 0. */
