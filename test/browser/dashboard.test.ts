@@ -1,4 +1,7 @@
 // The dashboard in a real browser: Playwright drives the system's Chromium through what an owner does.
+// The store and the server's clock are fixed (DASHBOARD_NOW), so the test holds at any date. Do not run it under libfaketime
+// (`faketime … vitest`): the preload reaches Chromium's processes and its navigations time out whatever the date;
+// .ci/run's second, faked-clock pass leaves test/browser out for that reason.
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';

@@ -2,6 +2,10 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadContractTexts } from '../load.js';
+import { FIXED_NOW } from '../../../test/helpers/fixed-clock.js';
+
+/** Contracts are judged as of a fixed day: the source pins a Graph version whose end of life a later day passes. */
+const NOW = new Date(FIXED_NOW);
 import { RULES } from './index.js';
 import { modelReferences } from './model-references.js';
 
@@ -39,7 +43,7 @@ function run(modelText: string, featureText = feature()): string[] {
       { path: 'feature.yaml', text: featureText },
       { path: 'model.yaml', text: modelText },
     ],
-    { rules: [modelReferences] },
+    { rules: [modelReferences], now: NOW },
   );
   return r.diagnostics.map(
     (d) => `${d.file}:${d.line}:${d.col} ${d.severity} ${d.code} ${d.message}${d.hint ? ` | ${d.hint}` : ''}`,
@@ -107,24 +111,30 @@ uses: [claims/loss_ratio_low]
   });
 
   it('a duplicate model name is reported by unique-names', () => {
-    const r = loadContractTexts([
-      { path: 'claims.yaml', text: source },
-      { path: 'feature.yaml', text: feature() },
-      {
-        path: 'model.yaml',
-        text: `${model('features: [risk_inputs]\n')}---\n${model('features: [risk_inputs]\n')}`,
-      },
-    ]);
+    const r = loadContractTexts(
+      [
+        { path: 'claims.yaml', text: source },
+        { path: 'feature.yaml', text: feature() },
+        {
+          path: 'model.yaml',
+          text: `${model('features: [risk_inputs]\n')}---\n${model('features: [risk_inputs]\n')}`,
+        },
+      ],
+      { now: NOW },
+    );
     expect(
       r.diagnostics.filter((d) => d.severity === 'error').map((d) => `${d.file}:${d.line} ${d.code}`),
     ).toEqual(['model.yaml:9 duplicate-name']);
   });
 
   it('a Model document failing the schema is an error located in it', () => {
-    const r = loadContractTexts([
-      { path: 'claims.yaml', text: source },
-      { path: 'model.yaml', text: model('kpis: [claims/loss_ratio_low]\n') },
-    ]);
+    const r = loadContractTexts(
+      [
+        { path: 'claims.yaml', text: source },
+        { path: 'model.yaml', text: model('kpis: [claims/loss_ratio_low]\n') },
+      ],
+      { now: NOW },
+    );
     expect(r.diagnostics.map((d) => `${d.file}:${d.line} ${d.code}`)).toContainEqual(
       expect.stringMatching(/^model\.yaml:\d+ /),
     );
@@ -152,11 +162,14 @@ describe('the Model example of docs/contracts.md', () => {
           .replace('claims/loss_ratio_low', 'claims-warehouse/loss_ratio_low_band'),
       )
       .join('---\n');
-    const r = loadContractTexts([
-      { path: 'warehouse.yaml', text: warehouse },
-      { path: 'features.yaml', text: features },
-      { path: 'model.yaml', text: example! },
-    ]);
+    const r = loadContractTexts(
+      [
+        { path: 'warehouse.yaml', text: warehouse },
+        { path: 'features.yaml', text: features },
+        { path: 'model.yaml', text: example! },
+      ],
+      { now: NOW },
+    );
     expect(r.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
     expect(r.contracts.models?.[0]).toMatchObject({
       name: 'underwriting',
