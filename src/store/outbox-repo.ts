@@ -176,6 +176,35 @@ export function markRetry(
 }
 
 /**
+ * End a claimed row with a final status and the rows waiting for it (`after_id`, still pending) with it: `dead` when
+ * it was given up, `dropped` when it was withdrawn unsent. Returns whether the row was this owner's and the
+ * dependents' ids.
+ */
+function endClaimed(
+  store: RepoStore,
+  id: number,
+  owner: string,
+  status: 'dead' | 'dropped',
+  reason: string,
+  dependentReason: string,
+): { ended: boolean; dependents: number[] } {
+  const ended =
+    prepared(
+      store,
+      `UPDATE outbox SET status = ?, last_error = ?, lease_owner = NULL, lease_until = NULL
+         WHERE id = ? AND status = 'sending' AND lease_owner = ?`,
+    ).run(status, reason, id, owner).changes === 1;
+  if (!ended) return { ended, dependents: [] };
+  const dependents = (
+    prepared(
+      store,
+      `UPDATE outbox SET status = ?, last_error = ? WHERE after_id = ? AND status = 'pending' RETURNING id`,
+    ).all(status, dependentReason, id) as { id: number }[]
+  ).map((r) => r.id);
+  return { ended, dependents };
+}
+
+/**
  * Give up on a claimed row, recording why. The pending rows waiting for it (resolved notices of an alert that never
  * arrived) are given up with it: they would answer a mail the recipient does not have. Returns their ids too.
  */
@@ -185,20 +214,15 @@ export function markDead(
   owner: string,
   error: string,
 ): { dead: boolean; dependents: number[] } {
-  const dead =
-    prepared(
-      store,
-      `UPDATE outbox SET status = 'dead', last_error = ?, lease_owner = NULL, lease_until = NULL
-         WHERE id = ? AND status = 'sending' AND lease_owner = ?`,
-    ).run(error, id, owner).changes === 1;
-  if (!dead) return { dead, dependents: [] };
-  const dependents = (
-    prepared(
-      store,
-      `UPDATE outbox SET status = 'dead', last_error = ? WHERE after_id = ? AND status = 'pending' RETURNING id`,
-    ).all(`the message it follows (outbox row ${id}) was given up: ${error}`, id) as { id: number }[]
-  ).map((r) => r.id);
-  return { dead, dependents };
+  const r = endClaimed(
+    store,
+    id,
+    owner,
+    'dead',
+    error,
+    `the message it follows (outbox row ${id}) was given up: ${error}`,
+  );
+  return { dead: r.ended, dependents: r.dependents };
 }
 
 /**
@@ -214,20 +238,15 @@ export function markDropped(
   owner: string,
   reason: string,
 ): { dropped: boolean; dependents: number[] } {
-  const dropped =
-    prepared(
-      store,
-      `UPDATE outbox SET status = 'dropped', last_error = ?, lease_owner = NULL, lease_until = NULL
-         WHERE id = ? AND status = 'sending' AND lease_owner = ?`,
-    ).run(reason, id, owner).changes === 1;
-  if (!dropped) return { dropped, dependents: [] };
-  const dependents = (
-    prepared(
-      store,
-      `UPDATE outbox SET status = 'dropped', last_error = ? WHERE after_id = ? AND status = 'pending' RETURNING id`,
-    ).all(`the message it follows (outbox row ${id}) was not sent: ${reason}`, id) as { id: number }[]
-  ).map((r) => r.id);
-  return { dropped, dependents };
+  const r = endClaimed(
+    store,
+    id,
+    owner,
+    'dropped',
+    reason,
+    `the message it follows (outbox row ${id}) was not sent: ${reason}`,
+  );
+  return { dropped: r.ended, dependents: r.dependents };
 }
 
 /** Replace the payload of a row this owner holds (the relay rewrites a notice to the state at send time). */
