@@ -116,7 +116,7 @@ function plantFinding(i: number, plant: Exclude<Plant, 'clean'>): Omit<FindingRe
   };
 }
 
-function buildStore(path: string): void {
+async function buildStore(path: string): Promise<void> {
   const store = openStore(path, { synchronous: 'normal' });
   try {
     for (let d = 0; d < DAYS; d++) {
@@ -144,7 +144,7 @@ function buildStore(path: string): void {
         fetch: { observations, requests: [], metricOutcomes: [] },
       });
     }
-    store.transaction(() => {
+    await store.transaction(() => {
       for (let i = 0; i < FEATURES; i++) {
         const plant = plantOf(i);
         if (plant !== 'clean') insertFinding(store, plantFinding(i, plant));
@@ -189,13 +189,13 @@ const EXPECTED: Record<
 };
 
 /** Run the advisor benchmark and return a Markdown table. */
-export function run(): string {
+export async function run(): Promise<string> {
   const dir = mkdtempSync(join(tmpdir(), 'upwatch-bench-advise-'));
   try {
     const path = join(dir, 'bench.db');
     const load = loadavg()[0]!.toFixed(1);
     const t0 = performance.now();
-    buildStore(path);
+    await buildStore(path);
     const build = (performance.now() - t0) / 1000;
     const set = contracts();
     const rows: string[] = [];
@@ -260,4 +260,4 @@ export function run(): string {
   }
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) run();
+if (import.meta.url === `file://${process.argv[1]}`) await run();

@@ -32,7 +32,7 @@ export async function run(): Promise<string> {
   );
   const rows: string[] = [];
   let t = performance.now();
-  const first = processFindings({
+  const first = await processFindings({
     store,
     contracts,
     source: 'meta',
@@ -45,7 +45,14 @@ export async function run(): Promise<string> {
   );
   clock.advanceMs(3_600_000);
   t = performance.now();
-  processFindings({ store, contracts, source: 'meta', findings: storm, pollOutcome: 'ok', now: clock.now() });
+  await processFindings({
+    store,
+    contracts,
+    source: 'meta',
+    findings: storm,
+    pollOutcome: 'ok',
+    now: clock.now(),
+  });
   rows.push(
     `| processFindings: the same 500 findings seen again | ${(performance.now() - t).toFixed(0)} ms | 0 mails |`,
   );

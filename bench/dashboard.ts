@@ -42,7 +42,7 @@ export async function run(): Promise<string> {
     outcome: 'ok',
     fetch: { observations, requests: [], metricOutcomes: [], servedVersion: 'v24.0' },
   });
-  store.transaction(() => {
+  await store.transaction(() => {
     for (const metric of metrics) {
       for (let k = 0; k < FINDINGS_PER_METRIC; k++) {
         const f = finding(

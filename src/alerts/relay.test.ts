@@ -94,7 +94,7 @@ async function setup(
   return { s: store, k: sink, r: relay };
 }
 
-function poll(s: Store, findings: Finding[], clock: ManualClock, outcome: 'ok' | 'failed' = 'ok') {
+async function poll(s: Store, findings: Finding[], clock: ManualClock, outcome: 'ok' | 'failed' = 'ok') {
   s.recordPoll({
     source: 'meta',
     startedAt: clock.now().toISOString(),
@@ -102,7 +102,7 @@ function poll(s: Store, findings: Finding[], clock: ManualClock, outcome: 'ok' |
     outcome,
     fetch: { observations: [], requests: [], metricOutcomes: [] },
   });
-  return processFindings({
+  return await processFindings({
     store: s,
     contracts,
     source: 'meta',
@@ -133,7 +133,7 @@ describe('alert mail end to end (real SMTP server on loopback)', () => {
       explanation: `page_post_engagements rejected by Meta (#100). Raw: ${CANARY_PLAIN}`,
       replacement: 'page_media_view',
     });
-    const result = poll(
+    const result = await poll(
       s,
       [
         leaky,
@@ -181,7 +181,7 @@ describe('alert mail end to end (real SMTP server on loopback)', () => {
 
     // the same findings again: nothing new is sent
     clock.advanceMs(3_600_000);
-    expect(poll(s, [leaky], clock).queued).toBe(0);
+    expect((await poll(s, [leaky], clock)).queued).toBe(0);
   });
 
   it('SMTP down, then up: delivered exactly once', async () => {
@@ -189,7 +189,7 @@ describe('alert mail end to end (real SMTP server on loopback)', () => {
     const { s, k, r } = await setup(clock);
     const port = k.port;
     await k.close();
-    poll(s, [finding('page_fans')], clock);
+    await poll(s, [finding('page_fans')], clock);
     const rows = listOutbox(s).length;
     expect(await r.relayOnce(clock.now())).toMatchObject({ claimed: rows, retried: rows, sent: 0 });
     expect(listOutbox(s, ['pending'])[0]!.lastError).toMatch(/ESOCKET|ECONNREFUSED/);
@@ -212,7 +212,7 @@ describe('alert mail end to end (real SMTP server on loopback)', () => {
       if (a === 'oncall@example.com' && deferred++ === 0) return 451;
       return undefined;
     });
-    poll(s, [finding('page_fans')], clock);
+    await poll(s, [finding('page_fans')], clock);
     expect(await r.relayOnce(clock.now())).toEqual({ claimed: 3, sent: 1, retried: 1, dead: 1, dropped: 0 });
     const dead = listOutbox(s, ['dead']);
     expect(dead.map((d) => [d.recipient, d.lastError?.includes('550')])).toEqual([
@@ -229,7 +229,7 @@ describe('alert mail end to end (real SMTP server on loopback)', () => {
     const { s, k, r } = await setup(clock);
     const port = k.port;
     await k.close();
-    poll(s, [finding('page_fans')], clock);
+    await poll(s, [finding('page_fans')], clock);
     const rows = listOutbox(s).length;
     expect(await r.relayOnce(clock.now())).toMatchObject({ claimed: rows, retried: rows, sent: 0 });
     sink = await startSmtpSink(port);
@@ -256,7 +256,7 @@ describe('alert mail end to end (real SMTP server on loopback)', () => {
     transport = createEmailTransport(settings);
     const otherTransport = createEmailTransport(settings);
     try {
-      poll(store, [finding('page_fans'), finding('page_media_view')], clock);
+      await poll(store, [finding('page_fans'), finding('page_media_view')], clock);
       const rows = listOutbox(store).length;
       const [a, b] = [
         createRelay({ store, transport, from: settings.from, clock, owner: 'relay-a' }),
@@ -284,7 +284,7 @@ describe('alert mail end to end (real SMTP server on loopback)', () => {
   it('a relay killed between send and mark-sent causes at most one duplicate, with the same Message-ID', async () => {
     const clock = new ManualClock('2026-03-15T07:00:00Z');
     const { s, k, r } = await setup(clock);
-    poll(s, [finding('page_fans')], clock);
+    await poll(s, [finding('page_fans')], clock);
     // the crashed relay: claims, sends, never marks
     const [row] = claimDue(s, 'crashed', clock.now().getTime(), 120_000, 1);
     await transport!.send({
@@ -317,7 +317,7 @@ describe('alert mail end to end (real SMTP server on loopback)', () => {
         title: `field ${i} removed`,
       }),
     );
-    const result = poll(s, storm, clock);
+    const result = await poll(s, storm, clock);
     expect(result.opened).toHaveLength(500);
     const recipients = [
       'data@example.com',
@@ -340,7 +340,7 @@ describe('alert mail end to end (real SMTP server on loopback)', () => {
     const clock = new ManualClock('2026-03-15T07:00:00Z');
     const { s, k, r } = await setup(clock);
     await k.close();
-    poll(s, [finding('page_fans')], clock);
+    await poll(s, [finding('page_fans')], clock);
     await r.relayOnce(clock.now());
     clock.advanceMs(25 * 3_600_000);
     expect(await r.relayOnce(clock.now())).toMatchObject({ dead: 3 });
@@ -352,13 +352,13 @@ describe('alert mail end to end (real SMTP server on loopback)', () => {
     const { s, k, r } = await setup(clock);
     // A condition (a freeze may thaw) resolves by absence; a removal would hold until someone decides.
     const frozen = finding('page_fans', { rule: 'frozen-run', class: 'frozen', title: 'page_fans frozen' });
-    poll(s, [frozen], clock);
+    await poll(s, [frozen], clock);
     await r.relayOnce(clock.now());
     const firing = (await k.parsed()).find((m) => toOf(m).includes('data@example.com'))!;
     clock.advanceMs(3_600_000);
-    expect(poll(s, [], clock).resolved).toHaveLength(0);
+    expect((await poll(s, [], clock)).resolved).toHaveLength(0);
     clock.advanceMs(3_600_000);
-    const res = poll(s, [], clock);
+    const res = await poll(s, [], clock);
     expect(res.resolved).toHaveLength(1);
     await r.relayOnce(clock.now());
     const resolved = (await k.parsed()).filter((m) => m.subject?.startsWith('[upwatch] RESOLVED'));
@@ -371,13 +371,13 @@ describe('alert mail end to end (real SMTP server on loopback)', () => {
     // a second episode that resolves before its firing mail is delivered: the resolved notice waits for that mail
     k.setRcptCode(() => 451);
     clock.advanceMs(3_600_000);
-    const reopened = poll(s, [frozen], clock);
+    const reopened = await poll(s, [frozen], clock);
     expect(reopened.opened[0]!.episode).toBe(2);
     await r.relayOnce(clock.now());
     clock.advanceMs(3_600_000);
-    poll(s, [], clock);
+    await poll(s, [], clock);
     clock.advanceMs(3_600_000);
-    expect(poll(s, [], clock)).toMatchObject({ resolved: [{ episode: 2 }], queued: 3 });
+    expect(await poll(s, [], clock)).toMatchObject({ resolved: [{ episode: 2 }], queued: 3 });
     const before = k.received.length;
     expect(await r.relayOnce(clock.now())).toMatchObject({ sent: 0, retried: 3 });
     k.setRcptCode(() => undefined);
@@ -397,16 +397,16 @@ describe('alert mail end to end (real SMTP server on loopback)', () => {
     const clock = new ManualClock('2026-03-15T07:00:00Z');
     const { s, k, r } = await setup(clock);
     k.setRcptCode((a) => (a === 'data@example.com' ? 451 : undefined));
-    poll(
+    await poll(
       s,
       [finding('page_fans', { rule: 'frozen-run', class: 'frozen', title: 'page_fans frozen' })],
       clock,
     );
     await r.relayOnce(clock.now());
     clock.advanceMs(3_600_000);
-    poll(s, [], clock);
+    await poll(s, [], clock);
     clock.advanceMs(3_600_000);
-    expect(poll(s, [], clock)).toMatchObject({ resolved: [{ episode: 1 }], queued: 3 });
+    expect(await poll(s, [], clock)).toMatchObject({ resolved: [{ episode: 1 }], queued: 3 });
     k.setRcptCode((a) => (a === 'data@example.com' ? 550 : undefined));
     while ((await r.relayOnce(clock.now())).claimed > 0);
     const dead = listOutbox(s, ['dead']);
@@ -425,12 +425,12 @@ describe('alert mail end to end (real SMTP server on loopback)', () => {
     // the next episode of the same finding resolving: no notice for the address whose alert was given up
     k.setRcptCode((a) => (a === 'data@example.com' ? 550 : undefined));
     clock.advanceMs(3_600_000);
-    poll(s, [finding('page_fans')], clock);
+    await poll(s, [finding('page_fans')], clock);
     while ((await r.relayOnce(clock.now())).claimed > 0);
     clock.advanceMs(3_600_000);
-    poll(s, [], clock);
+    await poll(s, [], clock);
     clock.advanceMs(3_600_000);
-    poll(s, [], clock);
+    await poll(s, [], clock);
     const resolvedRows = listOutbox(s).filter((o) => o.kind === 'resolved');
     expect(resolvedRows.filter((o) => o.recipient === 'data@example.com')).toHaveLength(1);
   });
@@ -443,16 +443,16 @@ describe('alert mail end to end (real SMTP server on loopback)', () => {
       effectiveDate: '2026-04-20',
       title: 'page_media_view deprecated on 2026-04-20',
     });
-    poll(s, [dep], clock);
+    await poll(s, [dep], clock);
     await r.relayOnce(clock.now());
     const subjects = async (): Promise<string[]> =>
       (await k.parsed()).filter((m) => toOf(m).includes('data@example.com')).map((m) => m.subject ?? '');
     clock.advanceMs(12 * 3_600_000);
-    expect(poll(s, [dep], clock).queued).toBe(0);
+    expect((await poll(s, [dep], clock)).queued).toBe(0);
     clock.advanceMs(12 * 3_600_000); // 07:00 the next day: before the digest hour (08:00 UTC)
-    expect(poll(s, [dep], clock).queued).toBe(0);
+    expect((await poll(s, [dep], clock)).queued).toBe(0);
     clock.advanceMs(3_600_000);
-    poll(s, [dep], clock);
+    await poll(s, [dep], clock);
     await r.relayOnce(clock.now());
     expect((await subjects()).at(-1)).toBe(
       '[upwatch] REMINDER: daily digest 2026-03-16, 1 open finding (1 warn)',
@@ -465,17 +465,17 @@ describe('alert mail end to end (real SMTP server on loopback)', () => {
       )
       .run(clock.now().toISOString());
     clock.set('2026-03-21T07:00:00Z');
-    poll(s, [dep], clock);
+    await poll(s, [dep], clock);
     await r.relayOnce(clock.now());
     expect((await subjects()).at(-1)).toBe(
       '[upwatch] 30 days left: page_media_view deprecated on 2026-04-20 (effective 2026-04-20)',
     );
     clock.set('2026-03-22T07:00:00Z');
-    expect(poll(s, [dep], clock).queued).toBe(0);
+    expect((await poll(s, [dep], clock)).queued).toBe(0);
     clock.set('2026-04-13T07:00:00Z');
-    poll(s, [dep], clock);
+    await poll(s, [dep], clock);
     clock.set('2026-04-20T07:00:00Z');
-    poll(s, [dep], clock);
+    await poll(s, [dep], clock);
     await r.relayOnce(clock.now());
     expect((await subjects()).slice(-2)).toEqual([
       '[upwatch] 7 days left: page_media_view deprecated on 2026-04-20 (effective 2026-04-20)',
@@ -494,7 +494,7 @@ describe('alert mail end to end (real SMTP server on loopback)', () => {
       clock,
       intervalMs: 5,
     });
-    poll(s, [finding('page_fans')], clock);
+    await poll(s, [finding('page_fans')], clock);
     relay.start();
     relay.start();
     expect(relay.health().running).toBe(true);
@@ -511,7 +511,7 @@ describe('alert mail end to end (real SMTP server on loopback)', () => {
     const clock = new ManualClock('2026-03-15T07:00:00Z');
     const { s, k, r } = await setup(clock);
     k.setAuthCode(535);
-    poll(s, [finding('page_fans')], clock);
+    await poll(s, [finding('page_fans')], clock);
     expect(await r.relayOnce(clock.now())).toMatchObject({ retried: 3, sent: 0 });
     expect(r.health().configError).toBe(true);
     const pending = listOutbox(s, ['pending']);
@@ -528,7 +528,7 @@ describe('alert mail end to end (real SMTP server on loopback)', () => {
     const clock = new ManualClock('2026-03-15T07:00:00Z');
     const { s, k } = await setup(clock);
     k.setRcptCode((a) => (a === 'oncall@example.com' ? 451 : undefined));
-    poll(s, [finding('page_fans')], clock);
+    await poll(s, [finding('page_fans')], clock);
     expect(await deliverDue({ store: s, smtpUrl: k.url(), clock })).toEqual({
       claimed: 3,
       sent: 2,

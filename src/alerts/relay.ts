@@ -90,7 +90,12 @@ export function createRelay(options: RelayOptions): Relay {
   let inFlight: Promise<unknown> | undefined;
   let stopping = false;
 
-  function fail(row: OutboxRow, nowMs: number, cls: SendFailureClass, reply: string): 'retried' | 'dead' {
+  async function fail(
+    row: OutboxRow,
+    nowMs: number,
+    cls: SendFailureClass,
+    reply: string,
+  ): Promise<'retried' | 'dead'> {
     // A server may echo what it was given (a login, a URL): no credential goes into last_error, the audit or a log.
     const reason = scrubText(reply, options.secrets ?? []);
     const age = nowMs - Date.parse(row.createdAt);
@@ -99,7 +104,7 @@ export function createRelay(options: RelayOptions): Relay {
         cls === 'permanent'
           ? `permanent: ${reason}`
           : `gave up after ${Math.round(age / 3_600_000)} h: ${reason}`;
-      store.transaction(() => {
+      await store.transaction(() => {
         const { dead, dependents } = markDead(store, row.id, owner, why);
         if (dead) {
           writeAudit(store, {
@@ -148,23 +153,23 @@ export function createRelay(options: RelayOptions): Relay {
   }
 
   /** Apply the round's check: the row to send (maybe rewritten), or undefined when it was dropped. */
-  function revise(
+  async function revise(
     row: OutboxRow,
     nowMs: number,
     check: ReturnType<NoticeReviser> | undefined,
-  ): OutboxRow | undefined {
+  ): Promise<OutboxRow | undefined> {
     if (!check) return row;
     const at = new Date(nowMs).toISOString();
     const r = check(row);
     if (r.action === 'send') return row;
     if (r.action === 'rewrite') {
-      store.transaction(() => {
+      await store.transaction(() => {
         if (replaceClaimedPayload(store, row.id, owner, r.payload)) forget(row, at, r.dropped);
       });
       logger.info('notification rewritten to the current state', { id: row.id, withdrawn: r.dropped.length });
       return { ...row, payload: r.payload };
     }
-    store.transaction(() => {
+    await store.transaction(() => {
       const { dropped, dependents } = markDropped(store, row.id, owner, r.reason);
       if (!dropped) return;
       forget(row, at, r.dropped);
@@ -193,7 +198,7 @@ export function createRelay(options: RelayOptions): Relay {
     nowMs: number,
     check: ReturnType<NoticeReviser> | undefined,
   ): Promise<'sent' | 'retried' | 'dead' | 'dropped'> {
-    const row = revise(queued, nowMs, check);
+    const row = await revise(queued, nowMs, check);
     if (!row) return 'dropped';
     try {
       const mail = {
@@ -234,7 +239,7 @@ export function createRelay(options: RelayOptions): Relay {
 
   async function relayOnce(now: Date = clock.now()): Promise<RelayRound> {
     const nowMs = now.getTime();
-    const rows = store.transaction(() => claimDue(store, owner, nowMs, o.leaseMs, o.batchSize));
+    const rows = await store.transaction(() => claimDue(store, owner, nowMs, o.leaseMs, o.batchSize));
     const round: RelayRound = { claimed: rows.length, sent: 0, retried: 0, dead: 0, dropped: 0 };
     const check = rows.length > 0 ? options.revise?.(now) : undefined;
     for (const row of rows) {

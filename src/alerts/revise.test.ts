@@ -38,7 +38,7 @@ afterEach(async () => {
 const toOf = (m: ParsedMail): string[] =>
   (Array.isArray(m.to) ? m.to : m.to ? [m.to] : []).flatMap((a) => a.value.map((v) => v.address ?? ''));
 
-function poll(s: Store, findings: Finding[], clock: ManualClock) {
+async function poll(s: Store, findings: Finding[], clock: ManualClock) {
   s.recordPoll({
     source: 'meta',
     startedAt: clock.now().toISOString(),
@@ -46,7 +46,7 @@ function poll(s: Store, findings: Finding[], clock: ManualClock) {
     outcome: 'ok',
     fetch: { observations: [], requests: [], metricOutcomes: [] },
   });
-  return processFindings({
+  return await processFindings({
     store: s,
     contracts,
     source: 'meta',
@@ -84,7 +84,7 @@ describe('mail reflects the state at send time (real SQLite, real SMTP on loopba
     const clock = new ManualClock('2026-03-15T07:00:00Z');
     store = openStore(':memory:');
     // SMTP not configured: the alert is queued, nothing sends it.
-    const opened = poll(store, [finding('page_post_engagements')], clock).opened[0]!;
+    const opened = (await poll(store, [finding('page_post_engagements')], clock)).opened[0]!;
     expect(listOutbox(store, ['pending']).map((r) => [r.recipient, r.payload.subject])).toEqual([
       ['data@example.com', '[upwatch] BLOCKED 1 feature: page_post_engagements rejected by Meta (#100)'],
       [
@@ -94,13 +94,13 @@ describe('mail reflects the state at send time (real SQLite, real SMTP on loopba
     ]);
     // Meanwhile a person acknowledges the finding and overrides the feature to allow.
     clock.advanceMs(2 * 3_600_000);
-    acknowledgeFinding(store, {
+    await acknowledgeFinding(store, {
       finding: opened.fingerprint,
       reason: 'migrating to page_media_view',
       by: 'ana',
       now: clock.now(),
     });
-    overrideFeature(store, contracts, {
+    await overrideFeature(store, contracts, {
       feature: 'engagement_rate_7d',
       action: 'allow',
       reason: 'replacement wired',
@@ -147,8 +147,9 @@ describe('mail reflects the state at send time (real SQLite, real SMTP on loopba
   it('drops a notice whose every affected feature was overridden to allow, and one decided with upwatch accept', async () => {
     const clock = new ManualClock('2026-03-15T07:00:00Z');
     store = openStore(':memory:');
-    const [, reach] = poll(store, [finding('page_fans'), frozen('page_media_view', 'block')], clock).opened;
-    overrideFeature(store, contracts, {
+    const [, reach] = (await poll(store, [finding('page_fans'), frozen('page_media_view', 'block')], clock))
+      .opened;
+    await overrideFeature(store, contracts, {
       feature: 'fans_growth',
       action: 'allow',
       reason: 'fans are not used this week',
@@ -156,7 +157,7 @@ describe('mail reflects the state at send time (real SQLite, real SMTP on loopba
       until: '2026-03-20T00:00:00.000Z',
       now: clock.now(),
     });
-    acceptFinding(store, {
+    await acceptFinding(store, {
       finding: reach!.fingerprint,
       as: 'retrained-on-new-regime',
       reason: 'retrained on data since the freeze',
@@ -185,7 +186,7 @@ describe('mail reflects the state at send time (real SQLite, real SMTP on loopba
     store = openStore(':memory:');
     // Both findings reach the same recipient (the default), in one mail.
     const both: ProcessDefaults = { ...defaults, recipients: ['oncall@example.com'] };
-    const run = (findings: Finding[]) => {
+    const run = async (findings: Finding[]) => {
       store!.recordPoll({
         source: 'meta',
         startedAt: clock.now().toISOString(),
@@ -193,7 +194,7 @@ describe('mail reflects the state at send time (real SQLite, real SMTP on loopba
         outcome: 'ok',
         fetch: { observations: [], requests: [], metricOutcomes: [] },
       });
-      return processFindings({
+      return await processFindings({
         store: store!,
         contracts,
         source: 'meta',
@@ -203,14 +204,14 @@ describe('mail reflects the state at send time (real SQLite, real SMTP on loopba
         defaults: { ...both, resolveAfterGoodPolls: 1 },
       });
     };
-    run([frozen('page_media_view', 'warn'), frozen('page_fans', 'warn')]);
+    await run([frozen('page_media_view', 'warn'), frozen('page_fans', 'warn')]);
     const queued = listOutbox(store).find((r) => r.recipient === 'oncall@example.com')!;
     expect(queued.payload.subject).toMatch(
       /^\[upwatch\] WARN 2 features: page_\w+ frozen \(\+1 more finding\)$/,
     );
     // The next day page_media_view blocks and page_fans has cleared (a condition resolves by absence).
     clock.advanceMs(86_400_000);
-    run([frozen('page_media_view', 'block')]);
+    await run([frozen('page_media_view', 'block')]);
     const { relay } = await configureSmtp(store, clock);
     await relay.relayOnce(clock.now());
     const mails = await sink!.parsed();

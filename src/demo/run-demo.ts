@@ -170,7 +170,7 @@ export interface RunDemoOptions {
   /** The virtual clock; it is set to each day's poll instant. Default: a new ManualClock. */
   clock?: ManualClock;
   /** Called after each day with its timeline entry. */
-  onDay?: (day: DemoDay) => void;
+  onDay?: (day: DemoDay) => void | Promise<void>;
   onProgress?: (p: DemoProgress) => void;
   /**
    * Directory for the store (`upwatch.db`), the contracts and the doc snapshots. Default: a fresh folder under
@@ -248,7 +248,12 @@ function demoPoll(r: CycleResult): DemoPoll {
  * Record the scenario's decisions due on `day`, as `upwatch accept` would: every open change finding on the metric is
  * decided. A decision with nothing to decide means the story and the detectors disagree: that fails the run.
  */
-function recordDecisions(store: Store, scenario: Scenario, day: number, now: Date): DemoDecision[] {
+async function recordDecisions(
+  store: Store,
+  scenario: Scenario,
+  day: number,
+  now: Date,
+): Promise<DemoDecision[]> {
   const out: DemoDecision[] = [];
   for (const d of scenario.decisions ?? []) {
     if (d.day !== day) continue;
@@ -263,7 +268,7 @@ function recordDecisions(store: Store, scenario: Scenario, day: number, now: Dat
       );
     }
     for (const f of held) {
-      const { decision } = acceptFinding(store, {
+      const { decision } = await acceptFinding(store, {
         finding: f.fingerprint,
         as: d.as,
         reason: d.reason,
@@ -412,7 +417,7 @@ export async function runDemo(options: RunDemoOptions): Promise<DemoResult> {
         opened: [],
         escalated: [],
         resolved: [],
-        decisions: recordDecisions(store, scenario, day, clock.now()),
+        decisions: await recordDecisions(store, scenario, day, clock.now()),
         features: [],
         emails: [],
       };
@@ -453,7 +458,7 @@ export async function runDemo(options: RunDemoOptions): Promise<DemoResult> {
         lastRetrain = retrain;
       }
       timeline.push(entry);
-      options.onDay?.(entry);
+      await options.onDay?.(entry);
       options.onProgress?.({ day, days, date: entry.date });
     }
     await options.onEnd?.({

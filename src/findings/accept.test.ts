@@ -28,9 +28,9 @@ function addScale(fingerprint: string, factor: number | null): void {
   });
 }
 
-function code(fn: () => unknown): string | undefined {
+async function code(fn: () => unknown): Promise<string | undefined> {
   try {
-    fn();
+    await fn();
   } catch (e) {
     return (e as { code?: string }).code;
   }
@@ -47,10 +47,10 @@ const input = (extra: Partial<AcceptInput> = {}): AcceptInput => ({
 });
 
 describe('acceptFinding', () => {
-  it('stores the decision with the finding’s factor, resolves it as decided and audits who, why and when', () => {
+  it('stores the decision with the finding’s factor, resolves it as decided and audits who, why and when', async () => {
     store = openStore(':memory:');
     addScale('abcd111122223333', 0.001);
-    const { finding: f, decision } = acceptFinding(store, input());
+    const { finding: f, decision } = await acceptFinding(store, input());
     expect(f).toMatchObject({ status: 'resolved', resolution: 'decided', resolvedAt: now.toISOString() });
     expect(decision).toMatchObject({
       kind: 'rescaled-history',
@@ -74,11 +74,11 @@ describe('acceptFinding', () => {
     ]);
   });
 
-  it('takes --factor over the finding’s own, and needs one to rescale a finding that names none', () => {
+  it('takes --factor over the finding’s own, and needs one to rescale a finding that names none', async () => {
     store = openStore(':memory:');
     addScale('abcd111122223333', null);
-    expect(code(() => acceptFinding(store, input()))).toBe('USAGE');
-    expect(acceptFinding(store, input({ factor: 0.01 })).decision.factor).toBe(0.01);
+    expect(await code(() => acceptFinding(store, input()))).toBe('USAGE');
+    expect((await acceptFinding(store, input({ factor: 0.01 }))).decision.factor).toBe(0.01);
   });
 
   it.each<[string, Partial<AcceptInput>, string]>([
@@ -87,17 +87,17 @@ describe('acceptFinding', () => {
     ['a bad factor', { factor: -2 }, 'USAGE'],
     ['not a fingerprint', { finding: 'reach' }, 'USAGE'],
     ['no open match', { finding: 'ffff' }, 'NOT_FOUND'],
-  ])('refuses %s', (_name, extra, expected) => {
+  ])('refuses %s', async (_name, extra, expected) => {
     store = openStore(':memory:');
     addScale('abcd111122223333', 0.001);
-    expect(code(() => acceptFinding(store, input(extra)))).toBe(expected);
+    expect(await code(() => acceptFinding(store, input(extra)))).toBe(expected);
     expect(activeFindings(store)).toHaveLength(1);
   });
 
-  it('an episode already decided needs no second decision', () => {
+  it('an episode already decided needs no second decision', async () => {
     store = openStore(':memory:');
     addScale('abcd111122223333', 0.001);
-    acceptFinding(store, input());
-    expect(code(() => acceptFinding(store, input({ as: 'new-definition' })))).toBe('NOT_FOUND');
+    await acceptFinding(store, input());
+    expect(await code(() => acceptFinding(store, input({ as: 'new-definition' })))).toBe('NOT_FOUND');
   });
 });

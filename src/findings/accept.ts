@@ -30,10 +30,10 @@ export interface AcceptInput {
  * acceptFinding(store, { finding: '3f1c9a', as: 'rescaled-history', reason: 'history ÷1000 in the feature store',
  *   by: 'ana', now });
  */
-export function acceptFinding(
+export async function acceptFinding(
   store: RepoStore,
   input: AcceptInput,
-): { finding: FindingRecord; decision: Decision } {
+): Promise<{ finding: FindingRecord; decision: Decision }> {
   const kind = input.as.trim();
   if (!isDecisionKind(kind)) {
     throw new UpwatchError('USAGE', `"${input.as}" is not a decision`, {
@@ -51,7 +51,7 @@ export function acceptFinding(
     });
   }
   const prefix = fingerprintPrefix(input.finding);
-  return store.transaction(() => {
+  return await store.transaction(() => {
     const f = openFindingByPrefix(
       store,
       prefix,

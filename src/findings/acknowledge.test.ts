@@ -25,9 +25,9 @@ function add(fingerprint: string, status: FindingRecord['status'] = 'open'): voi
   });
 }
 
-function code(fn: () => unknown): string | undefined {
+async function code(fn: () => unknown): Promise<string | undefined> {
   try {
-    fn();
+    await fn();
   } catch (e) {
     return (e as { code?: string }).code;
   }
@@ -35,12 +35,12 @@ function code(fn: () => unknown): string | undefined {
 }
 
 describe('acknowledgeFinding', () => {
-  it('acknowledges the unique open match, with who, why and until, audited', () => {
+  it('acknowledges the unique open match, with who, why and until, audited', async () => {
     store = openStore(':memory:');
     add('abcd111122223333');
     add('abce111122223333');
     add('ffff000011112222', 'resolved');
-    const f = acknowledgeFinding(store, {
+    const f = await acknowledgeFinding(store, {
       finding: 'ABCD',
       reason: ' migrating ',
       by: 'ana',
@@ -62,25 +62,25 @@ describe('acknowledgeFinding', () => {
     ['zzzz', 'USAGE'], // not hex
     ['abc1', 'NOT_FOUND'],
     ['ffff', 'NOT_FOUND'], // resolved
-  ])('%s → %s', (prefix, expected) => {
+  ])('%s → %s', async (prefix, expected) => {
     store = openStore(':memory:');
     add('abcd111122223333');
     add('ffff000011112222', 'resolved');
-    expect(code(() => acknowledgeFinding(store, { finding: prefix, reason: 'r', by: 'a', now }))).toBe(
+    expect(await code(() => acknowledgeFinding(store, { finding: prefix, reason: 'r', by: 'a', now }))).toBe(
       expected,
     );
   });
 
-  it('refuses an ambiguous prefix and an empty reason', () => {
+  it('refuses an ambiguous prefix and an empty reason', async () => {
     store = openStore(':memory:');
     add('abcd111122223333');
     add('abcd999922223333');
-    expect(code(() => acknowledgeFinding(store, { finding: 'abcd', reason: 'r', by: 'a', now }))).toBe(
+    expect(await code(() => acknowledgeFinding(store, { finding: 'abcd', reason: 'r', by: 'a', now }))).toBe(
       'USAGE',
     );
-    expect(code(() => acknowledgeFinding(store, { finding: 'abcd1', reason: '  ', by: 'a', now }))).toBe(
-      'USAGE',
-    );
+    expect(
+      await code(() => acknowledgeFinding(store, { finding: 'abcd1', reason: '  ', by: 'a', now })),
+    ).toBe('USAGE');
   });
 });
 
@@ -95,25 +95,35 @@ describe('parseUntil', () => {
     expect(parseUntil(text, now)).toBe(iso);
   });
 
-  it.each(['yesterday', '2026-03-14', '2026-03-15T06:00:00Z', '0d', '2026-13-45'])('rejects %s', (text) => {
-    expect(code(() => parseUntil(text, now))).toBe('USAGE');
-  });
+  it.each(['yesterday', '2026-03-14', '2026-03-15T06:00:00Z', '0d', '2026-13-45'])(
+    'rejects %s',
+    async (text) => {
+      expect(await code(() => parseUntil(text, now))).toBe('USAGE');
+    },
+  );
 });
 
 describe('overrideFeature', () => {
-  it('refuses unknown features, empty reasons and past expiries; a new override replaces the old one', () => {
+  it('refuses unknown features, empty reasons and past expiries; a new override replaces the old one', async () => {
     store = openStore(':memory:');
     const contracts = contractSet(['m1'], [feature('f1', ['meta/m1'])]);
     const o = { action: 'allow' as const, reason: 'r', by: 'ana', until: '2026-03-16T00:00:00.000Z', now };
-    expect(code(() => overrideFeature(store, contracts, { ...o, feature: 'nope' }))).toBe('NOT_FOUND');
-    expect(code(() => overrideFeature(store, contracts, { ...o, feature: 'f1', reason: ' ' }))).toBe('USAGE');
+    expect(await code(() => overrideFeature(store, contracts, { ...o, feature: 'nope' }))).toBe('NOT_FOUND');
+    expect(await code(() => overrideFeature(store, contracts, { ...o, feature: 'f1', reason: ' ' }))).toBe(
+      'USAGE',
+    );
     expect(
-      code(() =>
+      await code(() =>
         overrideFeature(store, contracts, { ...o, feature: 'f1', until: '2026-03-01T00:00:00.000Z' }),
       ),
     ).toBe('USAGE');
-    overrideFeature(store, contracts, { ...o, feature: 'f1' });
-    const { gate } = overrideFeature(store, contracts, { ...o, feature: 'f1', action: 'block', by: 'bo' });
+    await overrideFeature(store, contracts, { ...o, feature: 'f1' });
+    const { gate } = await overrideFeature(store, contracts, {
+      ...o,
+      feature: 'f1',
+      action: 'block',
+      by: 'bo',
+    });
     expect(gate).toMatchObject({ state: 'blocked', override: { action: 'block', by: 'bo' } });
     expect(readAudit(store, { targetKind: 'override' }).map((a) => [a.actor, a.action])).toEqual([
       ['ana', 'override-allow'],

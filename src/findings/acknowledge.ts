@@ -22,14 +22,14 @@ export interface AcknowledgeInput {
  * @example
  * acknowledgeFinding(store, { finding: '3f1c9a', reason: 'migrating to page_media_view', by: 'ana', now });
  */
-export function acknowledgeFinding(store: RepoStore, input: AcknowledgeInput): FindingRecord {
+export async function acknowledgeFinding(store: RepoStore, input: AcknowledgeInput): Promise<FindingRecord> {
   const reason = input.reason.trim();
   if (!reason)
     throw new UpwatchError('USAGE', 'an acknowledgement needs a reason', {
       hint: 'pass --reason "why this is fine for now"',
     });
   const prefix = fingerprintPrefix(input.finding);
-  return store.transaction(() => {
+  return await store.transaction(() => {
     const f = openFindingByPrefix(
       store,
       prefix,

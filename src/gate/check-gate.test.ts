@@ -46,12 +46,12 @@ function states(clock: ManualClock, features?: string[]): Record<string, string>
 }
 
 describe('checkGate', () => {
-  it('blocks on blocking findings, warns on warn-level ones, and is ok otherwise', () => {
+  it('blocks on blocking findings, warns on warn-level ones, and is ok otherwise', async () => {
     store = openStore(':memory:');
     const clock = new ManualClock('2026-03-15T07:00:00Z');
     poll('ok', clock.now());
     expect(states(clock)).toEqual({ engagement_rate_7d: 'ok', reach_28d: 'ok', fans_growth: 'ok' });
-    processFindings({
+    await processFindings({
       store,
       contracts,
       source: 'meta',
@@ -98,11 +98,11 @@ describe('checkGate', () => {
     }
   });
 
-  it('an override wins until it expires by itself', () => {
+  it('an override wins until it expires by itself', async () => {
     store = openStore(':memory:');
     const clock = new ManualClock('2026-03-15T07:00:00Z');
     poll('ok', clock.now());
-    processFindings({
+    await processFindings({
       store,
       contracts,
       source: 'meta',
@@ -140,7 +140,7 @@ describe('checkGate', () => {
       reach_28d: 'ok',
     });
     // the next poll records the expiry in the audit log, once
-    processFindings({
+    await processFindings({
       store,
       contracts,
       source: 'meta',
@@ -149,7 +149,7 @@ describe('checkGate', () => {
       now: clock.now(),
     });
     clock.advanceMs(3_600_000);
-    processFindings({
+    await processFindings({
       store,
       contracts,
       source: 'meta',
@@ -284,11 +284,11 @@ describe('checkGate', () => {
     ]);
   });
 
-  it('an acknowledged finding still blocks (an ack silences mail, only an override unblocks)', () => {
+  it('an acknowledged finding still blocks (an ack silences mail, only an override unblocks)', async () => {
     store = openStore(':memory:');
     const clock = new ManualClock('2026-03-15T07:00:00Z');
     poll('ok', clock.now());
-    processFindings({
+    await processFindings({
       store,
       contracts,
       source: 'meta',

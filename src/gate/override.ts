@@ -29,11 +29,11 @@ export interface OverrideInput {
  * overrideFeature(store, contracts, { feature: 'engagement_rate_7d', action: 'allow', reason: 'replacement wired',
  *   by: 'ana', until: '2026-04-01T00:00:00.000Z', now });
  */
-export function overrideFeature(
+export async function overrideFeature(
   store: GateStore,
   contracts: ContractSet,
   input: OverrideInput,
-): { override: StoredOverride; gate: FeatureGate } {
+): Promise<{ override: StoredOverride; gate: FeatureGate }> {
   const reason = input.reason.trim();
   if (!reason)
     throw new UpwatchError('USAGE', 'an override needs a reason', {
@@ -44,7 +44,7 @@ export function overrideFeature(
       hint: 'pass --until with a later date, e.g. 7d',
     });
   }
-  return store.transaction(() => {
+  return await store.transaction(() => {
     const before = checkGate({ store, contracts, features: [input.feature], now: input.now }).features[0]!;
     const at = input.now.toISOString();
     revokeOverrides(store, input.feature, at);

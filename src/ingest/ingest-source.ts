@@ -74,15 +74,15 @@ export function pushedFetch(rows: readonly PushedRow[]): FetchResult {
  * stored), or the store's own errors (STORE_FULL, STORE_UNAVAILABLE).
  *
  * @example
- * const r = ingestSource({ store, contracts, clock }, source, rows, 'claims-2026-03-13.csv');
+ * const r = await ingestSource({ store, contracts, clock }, source, rows, 'claims-2026-03-13.csv');
  * r.processed.gate.allowed // false when a pushed series froze a feature's input
  */
-export function ingestSource(
+export async function ingestSource(
   deps: IngestDeps,
   source: SourceContract,
   rows: readonly PushedRow[],
   label: string,
-): IngestResult {
+): Promise<IngestResult> {
   const now = deps.clock.now();
   if (rows.length === 0)
     throw new UpwatchError('INGEST_INVALID', `${label} holds no rows: nothing was stored`, {
@@ -120,8 +120,8 @@ export function ingestSource(
         : !pushed.has(m.name),
     )
     .map((m) => m.name);
-  const findings = detectSource(deps.store, source, now, []);
-  const processed = processFindings({
+  const findings = await detectSource(deps.store, source, now, []);
+  const processed = await processFindings({
     store: deps.store,
     contracts: deps.contracts,
     source,

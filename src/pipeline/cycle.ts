@@ -82,7 +82,7 @@ export async function runCycle(deps: CycleDeps, source: SourceContract): Promise
   // never evidence about the data), but the failure itself can be news: a rejected token or a revoked permission
   // (class `unverified`). processFindings opens only those. A poll whose every metric was rejected (error #100) is
   // not failed: the upstream answered, and each rejected metric opens its `metric-invalid` finding.
-  const findings: Finding[] = detectSource(deps.store, source, deps.clock.now(), docs.changes);
+  const findings: Finding[] = await detectSource(deps.store, source, deps.clock.now(), docs.changes);
   // An open circuit breaker is the source-health finding: one per outage (its fingerprint is the source's).
   const breaker = breakers(deps.store).get(breakerKeyOf(source));
   const unreachable = breaker && sourceUnreachableFinding(source.name, breaker, deps.clock.now());
@@ -94,7 +94,7 @@ export async function runCycle(deps: CycleDeps, source: SourceContract): Promise
   // Findings lifecycle, audit, gate and alert outbox in one transaction, then the status file.
   // A failed poll opens and resolves nothing.
   if (deps.contracts) {
-    result.processed = processFindings({
+    result.processed = await processFindings({
       store: deps.store,
       contracts: deps.contracts,
       source,

@@ -42,32 +42,32 @@ function fill(s: Store, days: number, factorFrom: number) {
 }
 
 describe('detectSource', () => {
-  it('reads history from the store, finds a panel ×1000 and records a regime at its onset', () => {
+  it('reads history from the store, finds a panel ×1000 and records a regime at its onset', async () => {
     store = openStore(':memory:');
     fill(store, 45, 43);
     const source = sourceOf([metricOf('m', 'count')]);
     const now = new Date(`${addDays(START_DAY, 45)}T07:00:00.000Z`);
-    const findings = detectSource(store, source, now, []);
+    const findings = await detectSource(store, source, now, []);
     expect(findings).toHaveLength(1);
     expect(findings[0]).toMatchObject({ class: 'scale', severity: 'block', onset: addDays(START_DAY, 43) });
     expect(findings[0]!.evidence['factor']).toBe(1000);
     expect(currentRegimes(store, 'src').get('m')).toBe(addDays(START_DAY, 43));
     // The next poll baselines from the onset: too little history for another scale finding; the old regime stays.
-    expect(detectSource(store, source, now, []).filter((f) => f.class === 'scale')).toEqual([]);
+    expect((await detectSource(store, source, now, [])).filter((f) => f.class === 'scale')).toEqual([]);
     expect(regimeHistory(store, 'src', 'm')).toHaveLength(1);
   });
 
-  it('finds nothing on a clean history and records no regime', () => {
+  it('finds nothing on a clean history and records no regime', async () => {
     store = openStore(':memory:');
     fill(store, 45, 999);
     const now = new Date(`${addDays(START_DAY, 45)}T07:00:00.000Z`);
-    expect(detectSource(store, sourceOf([metricOf('m', 'count')]), now, [])).toEqual([]);
+    expect(await detectSource(store, sourceOf([metricOf('m', 'count')]), now, [])).toEqual([]);
     expect(currentRegimes(store, 'src').size).toBe(0);
   });
 });
 
 describe('detectSource with watched docs', () => {
-  it('keeps an announcement open on polls where the page did not change, with the onset of the change', () => {
+  it('keeps an announcement open on polls where the page did not change, with the onset of the change', async () => {
     store = openStore(':memory:');
     const base = sourceOf([metricOf('page_engaged_users')]);
     const source = {
@@ -94,7 +94,7 @@ describe('detectSource with watched docs', () => {
     });
     // later polls: the page is unchanged (no docChanges), the announcement is still what it says
     for (const now of ['2023-12-20T07:00:00Z', '2024-01-20T07:00:00Z']) {
-      const findings = detectSource(store, source, new Date(now), []);
+      const findings = await detectSource(store, source, new Date(now), []);
       const announced = findings.filter((f) => f.rule === 'announced-deprecation');
       expect(announced.map((f) => [f.metric, f.onset, f.effectiveDate])).toEqual([
         ['page_engaged_users', '2023-12-14', '2024-03-14'],

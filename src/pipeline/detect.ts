@@ -20,14 +20,14 @@ export const DETECT_POLLS = 30;
  * panel-wide scale change records a new regime, so later polls baseline from its onset.
  *
  * @example
- * const findings = detectSource(store, source, clock.now(), docChanges);
+ * const findings = await detectSource(store, source, clock.now(), docChanges);
  */
-export function detectSource(
+export async function detectSource(
   store: Store,
   source: SourceContract,
   now: Date,
   docChanges: readonly DocChange[],
-): Finding[] {
+): Promise<Finding[]> {
   const sinceDay = addDays(isoDay(now), -FRAME_MAX_DAYS);
   const histories = new Map<string, MetricHistory>();
   for (const m of source.metrics)
@@ -59,7 +59,7 @@ export function detectSource(
   });
   const changes = regimeChanges(findings).filter((c) => (regimes.get(c.metric) ?? '') < c.startDay);
   if (changes.length > 0) {
-    store.transaction(() => {
+    await store.transaction(() => {
       for (const c of changes)
         recordRegime(store, source.name, c.metric, c.startDay, c.reason, now.toISOString());
     });

@@ -50,7 +50,7 @@ describe('payload enums through pollSource and detectSource', () => {
     const store = openStore(file, { readonly: true });
     const last = store.recentPolls('partner', 1)[0]!;
     expect(last.payloadSchema?.['$.data[].channel']).toEqual({ string: 2, strings: ['referral', 'paid'] });
-    const findings = detectSource(store, source, deps.clock.now(), []);
+    const findings = await detectSource(store, source, deps.clock.now(), []);
     store.close();
     const schema = findings.filter((f) => f.class === 'schema');
     expect(schema).toHaveLength(1);

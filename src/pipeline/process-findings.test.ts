@@ -14,7 +14,11 @@ afterEach(() => store?.close());
 
 const contracts = contractSet(['m1', 'm2'], [feature('f1', ['meta/m1']), feature('f2', ['meta/m2'])]);
 
-function run(clock: ManualClock, findings: ReturnType<typeof finding>[], outcome: 'ok' | 'failed' = 'ok') {
+async function run(
+  clock: ManualClock,
+  findings: ReturnType<typeof finding>[],
+  outcome: 'ok' | 'failed' = 'ok',
+) {
   store.recordPoll({
     source: 'meta',
     startedAt: clock.now().toISOString(),
@@ -22,7 +26,7 @@ function run(clock: ManualClock, findings: ReturnType<typeof finding>[], outcome
     outcome,
     fetch: { observations: [], requests: [], metricOutcomes: [] },
   });
-  return processFindings({
+  return await processFindings({
     store,
     contracts,
     source: 'meta',
@@ -33,12 +37,12 @@ function run(clock: ManualClock, findings: ReturnType<typeof finding>[], outcome
 }
 
 describe('processFindings', () => {
-  it('opens, keeps, resolves after two good polls, ignores failed polls, and reopens as a new episode — all audited', () => {
+  it('opens, keeps, resolves after two good polls, ignores failed polls, and reopens as a new episode — all audited', async () => {
     store = openStore(':memory:');
     const clock = new ManualClock('2026-03-15T07:00:00Z');
     // A condition (a freeze may thaw) resolves by absence; a change of meaning holds (see the test below).
     const frozen = finding('m1', { rule: 'frozen-run', class: 'frozen' });
-    const r1 = run(clock, [frozen]);
+    const r1 = await run(clock, [frozen]);
     expect(r1.opened).toHaveLength(1);
     expect(r1.featureChanges).toEqual([
       { feature: 'f1', from: undefined, to: 'blocked' },
@@ -46,23 +50,23 @@ describe('processFindings', () => {
     ]);
     expect(r1.queued).toBe(2); // the source owner and f1's owner; f2's owner is not affected
     clock.advanceDays(1);
-    expect(run(clock, [frozen])).toMatchObject({
+    expect(await run(clock, [frozen])).toMatchObject({
       opened: [],
       updated: [{ lastSeen: clock.now().toISOString() }],
       queued: 0,
     });
     clock.advanceDays(1);
-    expect(run(clock, [], 'failed')).toMatchObject({ opened: [], resolved: [], updated: [] });
-    expect(run(clock, [], 'failed').featureChanges).toEqual([]);
+    expect(await run(clock, [], 'failed')).toMatchObject({ opened: [], resolved: [], updated: [] });
+    expect((await run(clock, [], 'failed')).featureChanges).toEqual([]);
     clock.advanceDays(1);
-    expect(run(clock, []).resolved).toHaveLength(0);
+    expect((await run(clock, [])).resolved).toHaveLength(0);
     clock.advanceDays(1);
-    const r = run(clock, []);
+    const r = await run(clock, []);
     expect(r.resolved).toHaveLength(1);
     expect(r.featureChanges).toEqual([{ feature: 'f1', from: 'blocked', to: 'ok' }]);
     expect(activeFindings(store)).toHaveLength(0);
     clock.advanceDays(1);
-    expect(run(clock, [frozen]).opened[0]).toMatchObject({ episode: 2, status: 'open' });
+    expect((await run(clock, [frozen])).opened[0]).toMatchObject({ episode: 2, status: 'open' });
     expect(listFindings(store).map((f) => [f.episode, f.status])).toEqual([
       [2, 'open'],
       [1, 'resolved'],
@@ -85,68 +89,68 @@ describe('processFindings', () => {
     expect(featureStates(store).get('f1')?.state).toBe('blocked');
   });
 
-  it('hysteresis: a condition back within 7 days of resolving reopens on the gate without mail, unless more severe', () => {
+  it('hysteresis: a condition back within 7 days of resolving reopens on the gate without mail, unless more severe', async () => {
     store = openStore(':memory:');
     const clock = new ManualClock('2026-03-15T07:00:00Z');
     const warn = finding('m1', { rule: 'frozen-run', class: 'frozen', severity: 'warn' });
     const block = { ...warn, severity: 'block' as const };
     const mails = () => listOutbox(store).map((o) => `${o.kind} ${o.recipient}`);
-    const day = (findings: ReturnType<typeof finding>[]) => {
+    const day = async (findings: ReturnType<typeof finding>[]) => {
       clock.advanceDays(1);
-      return run(clock, findings);
+      return await run(clock, findings);
     };
-    expect(run(clock, [warn]).queued).toBe(2); // day 0: the alert to both owners
-    day([]);
-    expect(day([]).resolved).toHaveLength(1); // day 2: resolved, the resolved notice threads under the alert
+    expect((await run(clock, [warn])).queued).toBe(2); // day 0: the alert to both owners
+    await day([]);
+    expect((await day([])).resolved).toHaveLength(1); // day 2: resolved, the resolved notice threads under the alert
     const told = mails();
     expect(told.filter((m) => m.startsWith('alert'))).toHaveLength(2);
     // Day 3, the next borderline day: back at warn. The gate warns again; nobody is mailed again.
-    const back = day([warn]);
+    const back = await day([warn]);
     expect(back.opened[0]).toMatchObject({ episode: 2, severity: 'warn' });
     expect(back.featureChanges).toEqual([{ feature: 'f1', from: 'ok', to: 'warn' }]);
     expect(back.queued).toBe(0);
     expect(
       readAudit(store, { targetKind: 'finding' }).find((a) => a.action === 'reopened')?.details,
     ).toMatchObject({ quiet: true });
-    day([]);
-    expect(day([]).resolved).toHaveLength(1); // a quiet episode resolves without a resolved notice
-    expect(day([warn]).queued).toBe(0); // day 7: within 7 days of the last resolution, still quiet
+    await day([]);
+    expect((await day([])).resolved).toHaveLength(1); // a quiet episode resolves without a resolved notice
+    expect((await day([warn])).queued).toBe(0); // day 7: within 7 days of the last resolution, still quiet
     // Stronger evidence of trouble: the same fingerprint escalates to block, and that is news.
-    const worse = day([block]);
+    const worse = await day([block]);
     expect(worse.escalated).toHaveLength(1);
     expect(worse.queued).toBe(2);
     expect(mails().filter((m) => m.startsWith('alert'))).toHaveLength(4);
   });
 
-  it('hysteresis ends: a condition back 7 or more days after it resolved alerts again', () => {
+  it('hysteresis ends: a condition back 7 or more days after it resolved alerts again', async () => {
     store = openStore(':memory:');
     const clock = new ManualClock('2026-03-15T07:00:00Z');
     const warn = finding('m1', { rule: 'frozen-run', class: 'frozen', severity: 'warn' });
-    run(clock, [warn]);
+    await run(clock, [warn]);
     clock.advanceDays(1);
-    run(clock, []);
+    await run(clock, []);
     clock.advanceDays(1);
-    expect(run(clock, []).resolved).toHaveLength(1);
+    expect((await run(clock, [])).resolved).toHaveLength(1);
     clock.advanceDays(7);
-    const back = run(clock, [warn]);
+    const back = await run(clock, [warn]);
     expect(back.opened[0]).toMatchObject({ episode: 2 });
     expect(listOutbox(store).filter((o) => o.kind === 'alert')).toHaveLength(4);
   });
 
-  it('holds a scale change while the detectors fall quiet, until the upstream returns to the old scale — audited', () => {
+  it('holds a scale change while the detectors fall quiet, until the upstream returns to the old scale — audited', async () => {
     store = openStore(':memory:');
     const clock = new ManualClock('2026-03-15T07:00:00Z');
     const scale = (factor: number, onset: string) =>
       finding('m1', { rule: 'panel-scale', class: 'scale', evidence: { factor }, onset });
-    expect(run(clock, [scale(0.001, '2026-03-14')]).opened[0]).toMatchObject({ lifecycle: 'change' });
+    expect((await run(clock, [scale(0.001, '2026-03-14')])).opened[0]).toMatchObject({ lifecycle: 'change' });
     for (let day = 0; day < 10; day++) {
       clock.advanceDays(1);
-      expect(run(clock, []).resolved).toEqual([]);
+      expect((await run(clock, [])).resolved).toEqual([]);
     }
     expect(activeFindings(store)).toMatchObject([{ status: 'open', goodPollsSinceAbsent: 10 }]);
     expect(featureStates(store).get('f1')?.state).toBe('blocked');
     clock.advanceDays(1);
-    const back = run(clock, [scale(1000, '2026-03-25')]);
+    const back = await run(clock, [scale(1000, '2026-03-25')]);
     expect(back).toMatchObject({ opened: [], resolved: [{ resolution: 'reverted' }] });
     expect(back.featureChanges).toEqual([{ feature: 'f1', from: 'blocked', to: 'ok' }]);
     expect(readAudit(store, { targetKind: 'finding' }).at(-1)).toMatchObject({
@@ -156,14 +160,14 @@ describe('processFindings', () => {
     });
   });
 
-  it('escalation notifies again; the same severity does not', () => {
+  it('escalation notifies again; the same severity does not', async () => {
     store = openStore(':memory:');
     const clock = new ManualClock('2026-03-15T07:00:00Z');
-    expect(run(clock, [finding('m2', { severity: 'warn' })]).queued).toBe(2);
+    expect((await run(clock, [finding('m2', { severity: 'warn' })])).queued).toBe(2);
     clock.advanceMs(3_600_000);
-    expect(run(clock, [finding('m2', { severity: 'warn' })]).queued).toBe(0);
+    expect((await run(clock, [finding('m2', { severity: 'warn' })])).queued).toBe(0);
     clock.advanceMs(3_600_000);
-    const r = run(clock, [finding('m2', { severity: 'block' })]);
+    const r = await run(clock, [finding('m2', { severity: 'block' })]);
     expect(r.escalated).toHaveLength(1);
     expect(r.queued).toBe(2);
     expect(listOutbox(store).at(-1)!.payload.subject).toBe(
@@ -171,28 +175,31 @@ describe('processFindings', () => {
     );
   });
 
-  it('is one transaction: when queueing fails, no finding, audit entry or state is left behind', () => {
+  it('is one transaction: when queueing fails, no finding, audit entry or state is left behind', async () => {
     store = openStore(':memory:');
     const clock = new ManualClock('2026-03-15T07:00:00Z');
     store.db.exec('DROP TABLE notification_log');
-    expect(() => run(clock, [finding('m1')])).toThrow();
+    await expect(run(clock, [finding('m1')])).rejects.toThrow();
     expect(listFindings(store)).toEqual([]);
     expect(readAudit(store)).toEqual([]);
     expect(featureStates(store).size).toBe(0);
     expect(store.db.prepare('SELECT COUNT(*) AS n FROM outbox').get()).toEqual({ n: 0 });
   });
 
-  it('info findings are visible but mail nobody unless notifyOn includes info', () => {
+  it('info findings are visible but mail nobody unless notifyOn includes info', async () => {
     store = openStore(':memory:');
     const clock = new ManualClock('2026-03-15T07:00:00Z');
-    const r = run(clock, [finding('m1', { severity: 'info', class: 'schema', rule: 'payload-schema' })]);
+    const r = await run(clock, [
+      finding('m1', { severity: 'info', class: 'schema', rule: 'payload-schema' }),
+    ]);
     expect(r.opened).toHaveLength(1);
     expect(r.queued).toBe(0);
     clock.advanceDays(2);
     expect(
-      run(clock, [finding('m1', { severity: 'info', class: 'schema', rule: 'payload-schema' })]).queued,
+      (await run(clock, [finding('m1', { severity: 'info', class: 'schema', rule: 'payload-schema' })]))
+        .queued,
     ).toBe(0);
-    const again = processFindings({
+    const again = await processFindings({
       store,
       contracts,
       source: 'meta',
@@ -210,7 +217,7 @@ describe('processFindings', () => {
     ).toEqual(['alert', 'alert', 'reminder', 'reminder']);
   });
 
-  it('one daily reminder digest per recipient covers the open findings of every source', () => {
+  it('one daily reminder digest per recipient covers the open findings of every source', async () => {
     store = openStore(':memory:');
     const clock = new ManualClock('2026-03-15T07:00:00Z');
     const two = contractSet(
@@ -218,7 +225,7 @@ describe('processFindings', () => {
       [feature('f1', ['meta/m1', 'meta2/m1'], { owners: ['ana@example.com'] })],
       [metaSource('http://127.0.0.1:1', ['m1'], { name: 'meta2', owners: ['ana@example.com'] })],
     );
-    const cycle = (source: string, findings: ReturnType<typeof finding>[]) => {
+    const cycle = async (source: string, findings: ReturnType<typeof finding>[]) => {
       store.recordPoll({
         source,
         startedAt: clock.now().toISOString(),
@@ -226,7 +233,7 @@ describe('processFindings', () => {
         outcome: 'ok',
         fetch: { observations: [], requests: [], metricOutcomes: [] },
       });
-      return processFindings({
+      return await processFindings({
         store,
         contracts: two,
         source,
@@ -238,15 +245,15 @@ describe('processFindings', () => {
     };
     const onMeta = finding('m1');
     const onMeta2 = finding('m1', { source: 'meta2' });
-    cycle('meta', [onMeta]);
-    cycle('meta2', [onMeta2]);
+    await cycle('meta', [onMeta]);
+    await cycle('meta2', [onMeta2]);
     for (const row of listOutbox(store))
       store.db.prepare(`UPDATE outbox SET status = 'sent' WHERE id = ?`).run(row.id);
     clock.advanceDays(1);
     clock.advanceMs(3_600_000); // the digest hour, 08:00 UTC
     // ana (owner of both sources and of f1) and data@example.com (owner of meta only): one reminder each
-    expect(cycle('meta', [onMeta]).queued).toBe(2);
-    expect(cycle('meta2', [onMeta2]).queued).toBe(0);
+    expect((await cycle('meta', [onMeta])).queued).toBe(2);
+    expect((await cycle('meta2', [onMeta2])).queued).toBe(0);
     const reminder = listOutbox(store).find(
       (o) => o.kind === 'reminder' && o.recipient === 'ana@example.com',
     )!;

@@ -180,7 +180,7 @@ function apply(
  * const result = processFindings({ store, contracts, source, findings, pollOutcome: 'ok', now: clock.now() });
  * writeStatusFile('snapshots/status.json', result.gate);
  */
-export function processFindings(input: ProcessFindingsInput): ProcessResult {
+export async function processFindings(input: ProcessFindingsInput): Promise<ProcessResult> {
   const { store, contracts, now } = input;
   const sourceName = typeof input.source === 'string' ? input.source : input.source.name;
   const settings: AlertSettings = { ...ALERT_DEFAULTS };
@@ -189,7 +189,7 @@ export function processFindings(input: ProcessFindingsInput): ProcessResult {
   }
   const at = now.toISOString();
 
-  return store.transaction(() => {
+  return await store.transaction(() => {
     const changes = planLifecycle({
       active: activeFindings(store, sourceName),
       lastEpisode: (fp) => lastEpisode(store, fp),

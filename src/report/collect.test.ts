@@ -50,10 +50,10 @@ function fill(): void {
 }
 
 describe('collectReport', () => {
-  it('gathers gate states, open findings with the chart history around the onset, recent resolutions and sources', () => {
+  it('gathers gate states, open findings with the chart history around the onset, recent resolutions and sources', async () => {
     store = openStore(':memory:');
     fill();
-    processFindings({
+    await processFindings({
       store,
       contracts,
       source: 'meta',

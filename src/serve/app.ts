@@ -327,11 +327,11 @@ export function dashboardApp(o: DashboardOptions): Hono<Env> {
   const redirect = (c: Context<Env>, fallback: string, done: string) =>
     c.redirect(`${safeBack(c.get('form')['back'], fallback)}?done=${done}`, 303);
 
-  app.post('/findings/:fp/ack', (c) => {
+  app.post('/findings/:fp/ack', async (c) => {
     const now = o.now();
     const form = c.get('form');
     const until = field(form, 'until').trim();
-    const f = acknowledgeFinding(o.store, {
+    const f = await acknowledgeFinding(o.store, {
       finding: c.req.param('fp'),
       reason: field(form, 'reason'),
       by: c.get('actor').name,
@@ -341,7 +341,7 @@ export function dashboardApp(o: DashboardOptions): Hono<Env> {
     return redirect(c, `/findings/${f.fingerprint}`, 'acknowledged');
   });
 
-  app.post('/findings/:fp/decide', (c) => {
+  app.post('/findings/:fp/decide', async (c) => {
     const form = c.get('form');
     const factor = field(form, 'factor').trim();
     if (factor !== '' && !(Number(factor) > 0)) {
@@ -349,7 +349,7 @@ export function dashboardApp(o: DashboardOptions): Hono<Env> {
         hint: 'e.g. 0.001 for values divided by 1000; leave it empty for the finding’s own factor',
       });
     }
-    const { finding } = acceptFinding(o.store, {
+    const { finding } = await acceptFinding(o.store, {
       finding: c.req.param('fp'),
       as: field(form, 'as'),
       reason: field(form, 'reason'),
@@ -360,7 +360,7 @@ export function dashboardApp(o: DashboardOptions): Hono<Env> {
     return redirect(c, `/findings/${finding.fingerprint}`, 'decided');
   });
 
-  app.post('/features/:name/override', (c) => {
+  app.post('/features/:name/override', async (c) => {
     const now = o.now();
     const form = c.get('form');
     const name = featureOf(o.contracts, c.req.param('name'));
@@ -370,7 +370,7 @@ export function dashboardApp(o: DashboardOptions): Hono<Env> {
         hint: 'choose allow or block',
       });
     }
-    overrideFeature(o.store, o.contracts, {
+    await overrideFeature(o.store, o.contracts, {
       feature: name,
       action,
       reason: field(form, 'reason'),
@@ -381,9 +381,9 @@ export function dashboardApp(o: DashboardOptions): Hono<Env> {
     return redirect(c, `/features/${encodeURIComponent(name)}`, 'overridden');
   });
 
-  app.post('/features/:name/revoke', (c) => {
+  app.post('/features/:name/revoke', async (c) => {
     const name = featureOf(o.contracts, c.req.param('name'));
-    revokeOverride(o.store, o.contracts, {
+    await revokeOverride(o.store, o.contracts, {
       feature: name,
       reason: field(c.get('form'), 'reason'),
       by: c.get('actor').name,

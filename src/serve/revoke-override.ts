@@ -21,7 +21,11 @@ export interface RevokeInput {
  * @example
  * revokeOverride(store, contracts, { feature: 'engagement_rate_7d', reason: 'replacement live', by: 'ana', now });
  */
-export function revokeOverride(store: GateStore, contracts: ContractSet, input: RevokeInput): FeatureGate {
+export async function revokeOverride(
+  store: GateStore,
+  contracts: ContractSet,
+  input: RevokeInput,
+): Promise<FeatureGate> {
   const reason = input.reason.trim();
   if (!reason)
     throw new UpwatchError('USAGE', 'revoking an override needs a reason', {
@@ -32,7 +36,7 @@ export function revokeOverride(store: GateStore, contracts: ContractSet, input: 
       hint: 'features are declared in the contracts',
     });
   }
-  return store.transaction(() => {
+  return await store.transaction(() => {
     const active = activeOverrides(store, input.now).get(input.feature);
     if (!active) {
       throw new UpwatchError('NOT_FOUND', `feature ${input.feature} has no override in force`, {

@@ -19,7 +19,7 @@ afterEach(async () => {
 });
 
 async function start(token?: string): Promise<{ url: string; fingerprint: string; path: string }> {
-  const built = dashboardStore(tempDir('upwatch-serve-'));
+  const built = await dashboardStore(tempDir('upwatch-serve-'));
   store = built.store;
   dashboard = await startDashboard({
     ...dashboardOptions(built.store, built.path),

@@ -1,4 +1,5 @@
 // Circuit breakers per upstream host, persisted: an outage keeps its breaker (and cool-down) across restarts.
+import { immediate } from './immediate.js';
 import type { BreakerRecord, BreakerState, UnreachableKind } from '../core/breaker.js';
 import type { Store } from './store.js';
 
@@ -67,7 +68,7 @@ function createBook(store: Store): BreakerBook {
       return r ? toRecord(r) : undefined;
     },
     save(r) {
-      store.transaction(() =>
+      immediate(store.db, () =>
         put.run({
           key: r.key,
           state: r.state,

@@ -1,4 +1,5 @@
 // Doc snapshots: the normalized text of each watched doc, one row per distinct content, plus fetch metadata.
+import { immediate } from './immediate.js';
 import type { Store } from './store.js';
 
 /** The latest known snapshot of a watched doc. */
@@ -72,7 +73,7 @@ export function docSnapshots(store: Store): DocSnapshotRepo {
       return r ? toSnap(r) : undefined;
     },
     save(input) {
-      return store.transaction(() => {
+      return immediate(store.db, () => {
         const prev = latest.get(input.source, input.doc) as Row | undefined;
         if (prev && prev.hash === input.hash) {
           touch.run(input.fetchedAt, input.etag ?? null, input.lastModified ?? null, prev.id);
@@ -92,7 +93,7 @@ export function docSnapshots(store: Store): DocSnapshotRepo {
       });
     },
     markFetched(id, fetchedAt) {
-      store.transaction(() =>
+      immediate(store.db, () =>
         store.db.prepare('UPDATE doc_snapshots SET fetched_at = ? WHERE id = ?').run(fetchedAt, id),
       );
     },

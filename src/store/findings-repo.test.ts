@@ -166,11 +166,11 @@ describe('audit, overrides and feature states', () => {
 });
 
 describe('store.findings (the findings port)', () => {
-  it('is one object per connection and reads and writes the same rows as the repository functions', () => {
+  it('is one object per connection and reads and writes the same rows as the repository functions', async () => {
     store = openStore(':memory:');
     const port = store.findings;
     expect(store.findings).toBe(port);
-    const a = store.transaction(() => port.insert(rec('aaaa1111')));
+    const a = await store.transaction(() => port.insert(rec('aaaa1111')));
     port.insert({ ...rec('bbbb2222'), source: 'partner' });
     expect(port.active()).toEqual(activeFindings(store));
     expect(port.active('partner').map((f) => f.fingerprint)).toEqual(['bbbb2222']);

@@ -12,7 +12,7 @@ import type { FindingsFilter, FindingsRepo } from '../core/findings-repo.js';
  */
 export interface RepoStore {
   readonly db: Database;
-  transaction<T>(fn: () => T): T;
+  transaction<T>(fn: () => T | Promise<T>): Promise<T>;
   /** The findings port over this connection (`findingsRepo(this)`). */
   readonly findings: FindingsRepo;
 }

@@ -1,4 +1,5 @@
 // Principal pauses: until when a token, app or host may not be called again; persisted so they survive restarts.
+import { immediate } from './immediate.js';
 import { MAX_PAUSE_MS, isAheadOf } from '../core/clock-trust.js';
 import type { Store } from './store.js';
 
@@ -65,13 +66,13 @@ function createPauseBook(store: Store): PauseBook {
     pause(principal, until, reason, now) {
       const ceiling = now.getTime() + MAX_PAUSE_MS;
       const at = new Date(Math.min(new Date(until).getTime(), ceiling)).toISOString();
-      store.transaction(() =>
+      immediate(store.db, () =>
         put.run(principal, at, reason, now.toISOString(), new Date(ceiling).toISOString()),
       );
     },
     clear(principal) {
       const r = get.get(principal) as Parameters<typeof toPause>[0] | undefined;
-      if (r) store.transaction(() => del.run(principal));
+      if (r) immediate(store.db, () => del.run(principal));
       return r ? toPause(r) : undefined;
     },
     list() {

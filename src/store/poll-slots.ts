@@ -1,4 +1,5 @@
 // The last schedule slot polled per source (persisted, so `upwatch run` can catch up a slot missed while it was down).
+import { immediate } from './immediate.js';
 import { CLOCK_SKEW_MS } from '../core/clock-trust.js';
 import type { Store } from './store.js';
 
@@ -35,7 +36,7 @@ export function pollSlots(store: Store): PollSlots {
     },
     recordSlot(source, slot, at) {
       const ceiling = new Date(at.getTime() + CLOCK_SKEW_MS).toISOString();
-      store.transaction(() => put.run(source, new Date(slot).toISOString(), at.toISOString(), ceiling));
+      immediate(store.db, () => put.run(source, new Date(slot).toISOString(), at.toISOString(), ceiling));
     },
   };
 }

@@ -20,6 +20,7 @@ import {
 import { MIGRATIONS } from './migrations/index.js';
 import type { FindingsRepo } from '../core/findings-repo.js';
 import { findingsRepo } from './findings-repo.js';
+import { SqliteTransactions } from './sqlite-transactions.js';
 
 /** What one poll saw, ready to be stored in one transaction. */
 export interface RecordPollInput {
@@ -84,8 +85,15 @@ export interface Store {
    * undefined when it never was. A metric no poll has reported on is absent.
    */
   metricsLastVerified(source: string): Map<string, string | undefined>;
-  /** Run `fn` in a BEGIN IMMEDIATE transaction (nested calls become savepoints). */
-  transaction<T>(fn: () => T): T;
+  /**
+   * Run `fn` in one transaction: everything it writes through this store commits together or not at all. `fn` may
+   * be async; calls nested inside it (in the same async flow) become savepoints. While it runs, other flows of this
+   * process wait for it before their own transactions start.
+   *
+   * @example
+   * await store.transaction(async () => { await acknowledge(…); writeAudit(store, …); });
+   */
+  transaction<T>(fn: () => T | Promise<T>): Promise<T>;
   /** Stored findings (the findings port; writes join the current transaction). */
   readonly findings: FindingsRepo;
   /**
@@ -337,10 +345,12 @@ class SqliteStore implements Store {
   readonly path: string;
   #stmts: ReturnType<typeof prepare> | undefined;
   readonly #pollCache = new Map<number, PollRecord>();
+  readonly #tx: SqliteTransactions;
 
   constructor(db: Database.Database, path: string) {
     this.db = db;
     this.path = path;
+    this.#tx = new SqliteTransactions(db);
   }
 
   /** Statements are prepared lazily so that a read-only store never prepares writes. */
@@ -349,8 +359,8 @@ class SqliteStore implements Store {
     return this.#stmts;
   }
 
-  transaction<T>(fn: () => T): T {
-    return this.db.transaction(fn).immediate();
+  transaction<T>(fn: () => T | Promise<T>): Promise<T> {
+    return this.#tx.run(fn);
   }
 
   get findings(): FindingsRepo {
@@ -362,53 +372,55 @@ class SqliteStore implements Store {
     const f = input.fetch;
     const seen = input.finishedAt;
     try {
-      const id = this.transaction(() => {
-        const pollId = Number(
-          s.insertPoll.run(
-            input.source,
-            input.startedAt,
-            input.finishedAt,
-            input.outcome,
-            input.errorCode ?? null,
-            input.errorMessage ?? null,
-            f.servedVersion ?? null,
-            f.observations.length,
-            f.payloadSchema ? JSON.stringify(f.payloadSchema) : null,
-            f.payloadHash ?? null,
-          ).lastInsertRowid,
-        );
-        f.requests.forEach((r, i) =>
-          s.insertRequest.run(
-            pollId,
-            i,
-            r.method,
-            r.url,
-            r.status ?? null,
-            r.latencyMs,
-            r.attempts,
-            JSON.stringify(r.headers),
-            r.metric ?? null,
-            r.entity ?? null,
-            r.error ? JSON.stringify(r.error) : null,
-          ),
-        );
-        f.metricOutcomes.forEach((o, i) =>
-          s.insertOutcome.run(
-            pollId,
-            i,
-            o.metric,
-            o.entity ?? null,
-            o.status,
-            o.error ? JSON.stringify(o.error) : null,
-          ),
-        );
-        upsertObservations(s, f.observations, seen, pollId);
-        const metrics = metricVerification(f.metricOutcomes);
-        for (const metric of metrics.verified)
-          s.verifyMetric.run(input.source, metric, pollId, input.finishedAt);
-        for (const metric of metrics.unverified) s.trackMetric.run(input.source, metric);
-        return pollId;
-      });
+      const id = this.db
+        .transaction(() => {
+          const pollId = Number(
+            s.insertPoll.run(
+              input.source,
+              input.startedAt,
+              input.finishedAt,
+              input.outcome,
+              input.errorCode ?? null,
+              input.errorMessage ?? null,
+              f.servedVersion ?? null,
+              f.observations.length,
+              f.payloadSchema ? JSON.stringify(f.payloadSchema) : null,
+              f.payloadHash ?? null,
+            ).lastInsertRowid,
+          );
+          f.requests.forEach((r, i) =>
+            s.insertRequest.run(
+              pollId,
+              i,
+              r.method,
+              r.url,
+              r.status ?? null,
+              r.latencyMs,
+              r.attempts,
+              JSON.stringify(r.headers),
+              r.metric ?? null,
+              r.entity ?? null,
+              r.error ? JSON.stringify(r.error) : null,
+            ),
+          );
+          f.metricOutcomes.forEach((o, i) =>
+            s.insertOutcome.run(
+              pollId,
+              i,
+              o.metric,
+              o.entity ?? null,
+              o.status,
+              o.error ? JSON.stringify(o.error) : null,
+            ),
+          );
+          upsertObservations(s, f.observations, seen, pollId);
+          const metrics = metricVerification(f.metricOutcomes);
+          for (const metric of metrics.verified)
+            s.verifyMetric.run(input.source, metric, pollId, input.finishedAt);
+          for (const metric of metrics.unverified) s.trackMetric.run(input.source, metric);
+          return pollId;
+        })
+        .immediate();
       // Built from the input (what was just written) rather than read back: saves three queries per poll.
       return {
         id,

@@ -41,7 +41,7 @@ describe('the dashboard in Chromium', () => {
     if (!existsSync(CHROMIUM))
       ctx.skip(`no Chromium at ${CHROMIUM} (apt-get install chromium to run this test)`);
     mkdirSync(SHOTS, { recursive: true });
-    const built = dashboardStore(tempDir('upwatch-browser-'));
+    const built = await dashboardStore(tempDir('upwatch-browser-'));
     store = built.store;
     dashboard = await startDashboard({
       ...dashboardOptions(built.store, built.path),

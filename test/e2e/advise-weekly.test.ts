@@ -55,14 +55,14 @@ beforeAll(async () => {
     days: DAYS,
     workDir,
     clock,
-    onDay: (d) => {
+    onDay: async (d) => {
       if (d.day === ACCEPT_DAY) {
         const store = openStore(db);
         try {
           const held = listFindings(store, { status: ['open', 'acknowledged'] }).find(
             (f) => f.metric === METRIC && f.lifecycle === 'change',
           )!;
-          acceptFinding(store, {
+          await acceptFinding(store, {
             finding: held.fingerprint,
             as: 'rescaled-history',
             reason: 'feature store ÷1000 before the onset',

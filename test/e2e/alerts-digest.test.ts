@@ -34,7 +34,7 @@ afterAll(async () => {
   await sink?.close();
 });
 
-function tick(store: Store, clock: ManualClock, extra: Finding[] = []): number {
+async function tick(store: Store, clock: ManualClock, extra: Finding[] = []): Promise<number> {
   let queued = 0;
   for (const source of SOURCES) {
     const at = clock.now().toISOString();
@@ -45,15 +45,20 @@ function tick(store: Store, clock: ManualClock, extra: Finding[] = []): number {
       outcome: 'ok',
       fetch: { observations: [], requests: [], metricOutcomes: [] },
     });
-    queued += processFindings({
-      store,
-      contracts,
-      source,
-      findings: [...METRICS.map((m) => finding(m, { source })), ...extra.filter((f) => f.source === source)],
-      pollOutcome: 'ok',
-      now: clock.now(),
-      defaults: { recipients: [ONCALL], reminderIntervalHours: 24 }, // the daily digest, configured
-    }).queued;
+    queued += (
+      await processFindings({
+        store,
+        contracts,
+        source,
+        findings: [
+          ...METRICS.map((m) => finding(m, { source })),
+          ...extra.filter((f) => f.source === source),
+        ],
+        pollOutcome: 'ok',
+        now: clock.now(),
+        defaults: { recipients: [ONCALL], reminderIntervalHours: 24 }, // the daily digest, configured
+      })
+    ).queued;
   }
   return queued;
 }
@@ -71,7 +76,7 @@ describe('hourly cap → digest, and the daily reminder digest, over SMTP on loo
     sink = await startSmtpSink();
     const clock = new ManualClock('2026-03-15T10:20:00Z');
     const store = openStore(db);
-    tick(store, clock);
+    await tick(store, clock);
     expect(await deliverDue({ store, smtpUrl: sink.url(), clock })).toMatchObject({ dead: 0 });
     // 20 sources → 20 alert mails due for the catch-all: 10 go now, 10 wait in the hour's digest
     expect((await mailsTo(ONCALL)).map((m) => m.subject)).toHaveLength(10);
@@ -83,7 +88,7 @@ describe('hourly cap → digest, and the daily reminder digest, over SMTP on loo
 
     // a later poll in the same hour: its notice joins the waiting digest instead of a new mail
     clock.set('2026-03-15T10:40:00Z');
-    tick(store, clock, [late]);
+    await tick(store, clock, [late]);
     expect(listOutbox(store, ['pending']).map((r) => [r.recipient, r.kind])).toEqual([
       [ONCALL, 'digest'],
       ['owner-7@example.com', 'alert'], // its second mail this hour: under the cap
@@ -112,20 +117,20 @@ describe('hourly cap → digest, and the daily reminder digest, over SMTP on loo
     const clock = new ManualClock('2026-03-16T08:30:00Z');
     const before = sink!.received.length;
     let store = openStore(db);
-    expect(tick(store, clock, [late])).toBe(22); // oncall, views-owner and the 20 source owners
+    expect(await tick(store, clock, [late])).toBe(22); // oncall, views-owner and the 20 source owners
     // a relay sends 5 and dies; another had claimed one row and died before sending it
     const first = createMailRelay({ store, smtpUrl: sink!.url(), clock, relay: { batchSize: 5 } });
     expect(await first.relay.relayOnce(clock.now())).toMatchObject({ sent: 5 });
     await first.close();
     expect(
-      store.transaction(() => claimDue(store, 'dead-relay', clock.now().getTime(), 120_000, 1)),
+      await store.transaction(() => claimDue(store, 'dead-relay', clock.now().getTime(), 120_000, 1)),
     ).toHaveLength(1);
     store.close();
 
     // restart: the daemon polls again (same day) and delivers what is left; the leased row waits for its lease
     clock.set('2026-03-16T08:31:00Z');
     store = openStore(db);
-    expect(tick(store, clock, [late])).toBe(0);
+    expect(await tick(store, clock, [late])).toBe(0);
     await deliverDue({ store, smtpUrl: sink!.url(), clock });
     expect(sink!.received.length - before).toBe(21);
     clock.set('2026-03-16T08:34:00Z');
@@ -146,7 +151,7 @@ describe('hourly cap → digest, and the daily reminder digest, over SMTP on loo
 
     // later the same day: nothing more
     clock.set('2026-03-16T20:00:00Z');
-    expect(tick(store, clock, [late])).toBe(0);
+    expect(await tick(store, clock, [late])).toBe(0);
     store.close();
   });
 });

@@ -90,8 +90,8 @@ describe('poll → detect → findings → gate → mail, on loopback', () => {
 
     const cycle = async () => {
       const poll = await pollSource(deps, source);
-      const findings = detectSource(store, source, deps.clock.now(), []);
-      const r = processFindings({
+      const findings = await detectSource(store, source, deps.clock.now(), []);
+      const r = await processFindings({
         store,
         contracts,
         source,

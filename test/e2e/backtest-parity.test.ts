@@ -67,7 +67,7 @@ function finalStates(records: readonly FindingRecord[]): Record<string, string> 
   return out;
 }
 
-function viaPoll(h: ReturnType<typeof history>): Record<string, string> {
+async function viaPoll(h: ReturnType<typeof history>): Promise<Record<string, string>> {
   const store = openStore(join(tempDir('upwatch-parity-'), 'upwatch.db'));
   try {
     for (let t = 1; t < DAYS; t++) {
@@ -99,8 +99,8 @@ function viaPoll(h: ReturnType<typeof history>): Record<string, string> {
         outcome: 'ok',
         fetch: { observations, requests: [], metricOutcomes },
       });
-      const findings = detectSource(store, source, morning(t), []);
-      processFindings({ store, contracts, source, findings, pollOutcome: 'ok', now: morning(t) });
+      const findings = await detectSource(store, source, morning(t), []);
+      await processFindings({ store, contracts, source, findings, pollOutcome: 'ok', now: morning(t) });
     }
     return finalStates(listFindings(store));
   } finally {
@@ -122,9 +122,9 @@ function viaBacktest(h: ReturnType<typeof history>): Record<string, string> {
 }
 
 describe('poll and backtest reach one conclusion', () => {
-  it('a ÷1000 change holds blocked, a vanished metric blocks, a healthy one ends with nothing open', () => {
+  it('a ÷1000 change holds blocked, a vanished metric blocks, a healthy one ends with nothing open', async () => {
     const h = history();
-    const poll = viaPoll(h);
+    const poll = await viaPoll(h);
     const backtest = viaBacktest(h);
     expect(backtest).toEqual(poll);
     expect(poll['views scale']).toBe('block change');

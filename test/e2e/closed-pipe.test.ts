@@ -11,10 +11,10 @@ import { tempDir } from '../helpers/temp-dir.js';
 const dir = tempDir('upwatch-pipe-');
 
 /** A store whose `status` prints far more than a pipe buffer holds (64 KiB), so the writer blocks on the reader. */
-function bigStore(name: string): string {
+async function bigStore(name: string): Promise<string> {
   const db = join(dir, `${name}.db`);
   const store = openStore(db);
-  store.transaction(() => {
+  await store.transaction(() => {
     for (let i = 0; i < 1200; i++) {
       const f = finding(`metric_${i}`, { subject: `subject ${i}`, title: `metric_${i} rejected` });
       insertFinding(store, {
@@ -39,7 +39,7 @@ describe('output to a closed pipe', () => {
   ])(
     '`upwatch %s | head -1` exits 0 without a stack trace',
     async (name, args) => {
-      const db = bigStore(name.replace(/\W+/g, '-'));
+      const db = await bigStore(name.replace(/\W+/g, '-'));
       const child = spawnTsx('src/cli/main.ts', [...args, '--db', db]);
       let stderr = '';
       child.stderr!.on('data', (b: Buffer) => (stderr += b.toString()));

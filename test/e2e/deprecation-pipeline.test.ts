@@ -25,7 +25,7 @@ async function pollAndDetect(options: GraphServerOptions, metrics: string[], day
   for (let d = 0; d < days; d++) {
     if (d > 0) deps.clock.advanceDays(1);
     await pollSource(deps, source);
-    findings = detectSource(deps.store, source, deps.clock.now(), []);
+    findings = await detectSource(deps.store, source, deps.clock.now(), []);
   }
   return findings.filter(
     (f) => f.class === 'deprecation' || f.class === 'version' || f.class === 'unverified',
@@ -99,7 +99,9 @@ describe('deprecation detection through the real poller and store', () => {
     const source = metaSource(graph.url, ['page_media_view']);
     const poll = await pollSource(deps, source);
     expect(poll.outcome).toBe('failed');
-    const f = detectSource(deps.store, source, deps.clock.now(), []).filter((x) => x.class !== 'freshness');
+    const f = (await detectSource(deps.store, source, deps.clock.now(), [])).filter(
+      (x) => x.class !== 'freshness',
+    );
     expect(f.map((x) => [x.rule, x.class, x.severity])).toEqual([['token-invalid', 'unverified', 'block']]);
   });
 });

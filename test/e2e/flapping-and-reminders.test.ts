@@ -53,16 +53,23 @@ describe('four weeks with the defaults (quiet reopening within 7 days, weekly di
       });
       const findings: Finding[] = [removed, acked, ...(day === 0 ? [rescaled] : [])];
       if (day % 3 === 0) findings.push(flaky);
-      processFindings({ store, contracts, source: 'meta', findings, pollOutcome: 'ok', now: clock.now() });
+      await processFindings({
+        store,
+        contracts,
+        source: 'meta',
+        findings,
+        pollOutcome: 'ok',
+        now: clock.now(),
+      });
       if (day === 1)
-        acknowledgeFinding(store, {
+        await acknowledgeFinding(store, {
           finding: acked.fingerprint,
           reason: 'known',
           by: 'ana',
           now: clock.now(),
         });
       if (day === 2)
-        acceptFinding(store, {
+        await acceptFinding(store, {
           finding: rescaled.fingerprint,
           as: 'rescaled-history',
           reason: 'history ÷1000 in the feature store',

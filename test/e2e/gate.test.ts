@@ -75,7 +75,7 @@ describe('gate, ack, override and doctor end to end', () => {
       explanation: 'page_post_engagements rejected by Meta (#100): "must be a valid insights metric".',
       title: 'page_post_engagements rejected by Meta (#100)',
     };
-    const result = processFindings({
+    const result = await processFindings({
       store,
       contracts,
       source: SOURCE,

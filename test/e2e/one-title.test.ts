@@ -40,7 +40,7 @@ describe('one title per fingerprint', () => {
     const path = join(tempDir('upwatch-one-title-'), 'upwatch.db');
     store = openStore(path);
     const clock = new ManualClock('2026-03-15T07:00:00Z');
-    const poll = (f: Finding) => {
+    const poll = async (f: Finding) => {
       store!.recordPoll({
         source: 'meta',
         startedAt: clock.now().toISOString(),
@@ -48,7 +48,7 @@ describe('one title per fingerprint', () => {
         outcome: 'ok',
         fetch: { observations: [], requests: [], metricOutcomes: [] },
       });
-      const r = processFindings({
+      const r = await processFindings({
         store: store!,
         contracts,
         source: 'meta',
@@ -60,11 +60,11 @@ describe('one title per fingerprint', () => {
       clock.advanceMs(86_400_000);
       return r;
     };
-    const opened = poll(frozen('frozen-run')).opened[0]!;
-    poll(frozen('frozen-panel'));
-    poll(frozen('frozen-panel', 'warn'));
-    poll(frozen('frozen-run'));
-    poll(frozen('frozen-panel'));
+    const opened = (await poll(frozen('frozen-run'))).opened[0]!;
+    await poll(frozen('frozen-panel'));
+    await poll(frozen('frozen-panel', 'warn'));
+    await poll(frozen('frozen-run'));
+    await poll(frozen('frozen-panel'));
 
     const title = 'page_fans frozen (frozen-run)';
     const mail = listOutbox(store).find((r) => r.recipient === 'oncall@example.com' && r.kind === 'alert')!;
@@ -102,7 +102,7 @@ describe('one title per fingerprint', () => {
     const path = join(tempDir('upwatch-onset-'), 'upwatch.db');
     store = openStore(path);
     const clock = new ManualClock('2026-03-10T07:00:00Z');
-    const poll = (f: Finding) => {
+    const poll = async (f: Finding) => {
       store!.recordPoll({
         source: 'meta',
         startedAt: clock.now().toISOString(),
@@ -110,7 +110,7 @@ describe('one title per fingerprint', () => {
         outcome: 'ok',
         fetch: { observations: [], requests: [], metricOutcomes: [] },
       });
-      processFindings({
+      await processFindings({
         store: store!,
         contracts,
         source: 'meta',
@@ -121,7 +121,7 @@ describe('one title per fingerprint', () => {
       });
     };
     // Read in the known deprecations on 2026-03-10: announced 2026-01-15, effective 2026-03-14.
-    poll(
+    await poll(
       finding('page_fans', {
         rule: 'announced-deprecation',
         severity: 'warn',
@@ -135,7 +135,7 @@ describe('one title per fingerprint', () => {
     );
     // The first (#100) answer, four days later.
     clock.set('2026-03-14T07:00:00Z');
-    poll(
+    await poll(
       finding('page_fans', {
         title: undefined,
         onset: '2026-03-14',

@@ -31,7 +31,7 @@ afterEach(async () => {
 const frozen = (metric: string) =>
   finding(metric, { rule: 'frozen-run', class: 'frozen', title: `${metric} frozen` });
 
-function poll(s: Store, findings: Finding[], clock: ManualClock) {
+async function poll(s: Store, findings: Finding[], clock: ManualClock) {
   const at = clock.now().toISOString();
   s.recordPoll({
     source: 'meta',
@@ -40,7 +40,7 @@ function poll(s: Store, findings: Finding[], clock: ManualClock) {
     outcome: 'ok',
     fetch: { observations: [], requests: [], metricOutcomes: [] },
   });
-  return processFindings({
+  return await processFindings({
     store: s,
     contracts,
     source: 'meta',
@@ -58,7 +58,7 @@ describe('a relay killed mid-send', () => {
     const clock = new ManualClock('2026-03-15T07:00:00Z');
     store = openStore(db);
     // two findings, three recipients each way: oncall, the source owner, and each feature's owner
-    const opened = poll(store, [frozen('page_fans'), frozen('page_media_view')], clock);
+    const opened = await poll(store, [frozen('page_fans'), frozen('page_media_view')], clock);
     expect(opened.opened).toHaveLength(2);
     const alerts = listOutbox(store);
     expect(alerts.map((r) => r.kind)).toEqual(['alert', 'alert', 'alert', 'alert']);
@@ -74,7 +74,7 @@ describe('a relay killed mid-send', () => {
 
     // a minute later (the dead relay's lease still holds) the findings resolve, and a relay runs
     clock.advanceMs(60_000);
-    const resolved = poll(store, [], clock);
+    const resolved = await poll(store, [], clock);
     expect(resolved.resolved).toHaveLength(2);
     await deliverDue({ store, smtpUrl: sink.url(), clock });
     expect(sink.received).toHaveLength(0);

@@ -10,7 +10,7 @@ import { tempDir } from '../helpers/temp-dir.js';
 describe('upwatch serve (the CLI)', () => {
   it('serves the store until SIGTERM, acts with the token (bearer), and exits 0', async () => {
     const dir = tempDir('upwatch-serve-cli-');
-    const built = dashboardStore(dir);
+    const built = await dashboardStore(dir);
     built.store.close();
     const child = spawnTsx(
       'src/cli/main.ts',
@@ -47,7 +47,7 @@ describe('upwatch serve (the CLI)', () => {
   });
 
   it('without a token opens the store read-only: every page answers, every POST is refused', async () => {
-    const built = dashboardStore(tempDir('upwatch-serve-ro-'));
+    const built = await dashboardStore(tempDir('upwatch-serve-ro-'));
     built.store.close();
     const child = spawnTsx('src/cli/main.ts', [
       'serve',

@@ -29,7 +29,9 @@ function day(n: number): string {
  * @example
  * const { store, fingerprint } = dashboardStore(tempDir());
  */
-export function dashboardStore(dir: string): { store: Store; path: string; fingerprint: string } {
+export async function dashboardStore(
+  dir: string,
+): Promise<{ store: Store; path: string; fingerprint: string }> {
   const path = join(dir, 'upwatch.db');
   const store = openStore(path);
   const series = (metric: string, base: number): RawObservation[] =>
@@ -54,7 +56,7 @@ export function dashboardStore(dir: string): { store: Store; path: string; finge
       servedVersion: 'v24.0',
     },
   });
-  processFindings({
+  await processFindings({
     store,
     contracts: dashboardContracts,
     source: 'meta',

@@ -41,12 +41,15 @@ export function registerAccept(program: Command, io: CliIO, state: CommandState)
     .option('--factor <f>', "the factor history was rescaled by (default: the finding's own factor)")
     .option('--db <path>', `store (default: $UPWATCH_DB, else ${DEFAULT_DB_PATH})`)
     .action(
-      (finding: string, flags: { as: string; reason: string; by?: string; factor?: string; db?: string }) => {
+      async (
+        finding: string,
+        flags: { as: string; reason: string; by?: string; factor?: string; db?: string },
+      ) => {
         let store: Store | undefined;
         try {
           const factor = parseFactor(flags.factor);
           store = openGateStore(io, flags.db, false);
-          const { finding: f, decision } = acceptFinding(store, {
+          const { finding: f, decision } = await acceptFinding(store, {
             finding,
             as: flags.as,
             reason: flags.reason,

@@ -31,13 +31,13 @@ export function registerAck(program: Command, io: CliIO, state: CommandState): v
     .option('--until <date>', 'expiry: 2026-04-01, 2026-04-01T12:00:00Z or 7d (default: until it resolves)')
     .option('--by <who>', 'who acknowledges (default: $UPWATCH_USER, else $USER)')
     .option('--db <path>', `store (default: $UPWATCH_DB, else ${DEFAULT_DB_PATH})`)
-    .action((finding: string, flags: { reason: string; until?: string; by?: string; db?: string }) => {
+    .action(async (finding: string, flags: { reason: string; until?: string; by?: string; db?: string }) => {
       let store: Store | undefined;
       try {
         const now = io.clock.now();
         const until = flags.until !== undefined ? parseUntil(flags.until, now) : undefined;
         store = openGateStore(io, flags.db, false);
-        const f = acknowledgeFinding(store, {
+        const f = await acknowledgeFinding(store, {
           finding,
           reason: flags.reason,
           by: actor(io, flags.by),

@@ -75,7 +75,7 @@ export function registerClearPause(program: Command, io: CliIO, state: CommandSt
           const book = breakers(store);
           const done: string[] = [];
           const s = store;
-          s.transaction(() => {
+          await s.transaction(() => {
             for (const principal of principals) {
               const p = pauses.clear(principal);
               if (!p) continue;

@@ -122,7 +122,7 @@ export function registerIngest(program: Command, io: CliIO, state: CommandState)
         const rows: PushedRow[] = [];
         await readHistory(stream, label, (row, line) => rows.push({ ...row, line }));
         store = openStore(settings.db);
-        const result = ingestSource(
+        const result = await ingestSource(
           {
             store,
             contracts: loaded.contracts,

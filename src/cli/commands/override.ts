@@ -51,7 +51,7 @@ export function registerOverride(program: Command, io: CliIO, state: CommandStat
         const until = parseUntil(flags.until, now);
         const contracts = await loadGateContracts(io, flags.contracts);
         store = openGateStore(io, flags.db, false);
-        const { override, gate } = overrideFeature(store, contracts, {
+        const { override, gate } = await overrideFeature(store, contracts, {
           feature,
           action: flags.allow ? 'allow' : 'block',
           reason: flags.reason,
