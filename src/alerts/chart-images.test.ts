@@ -3,24 +3,13 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import { ManualClock } from '../core/clock.js';
 import { MemoryLogger } from '../core/logger.js';
-import type { RawObservation } from '../core/observation.js';
 import { openStore, type Store } from '../store/store.js';
-import { processFindings, type ProcessDefaults } from '../pipeline/process-findings.js';
 import { createMailRelay, type MailRelaySetup } from './setup.js';
 import { startSmtpSink, type SmtpSink } from '../../test/helpers/smtp-sink.js';
 import { tempDir } from '../../test/helpers/temp-dir.js';
-import { contractSet, feature, finding } from '../../test/helpers/gate-fixtures.js';
+import { queueChartedAlert } from '../../test/helpers/alert-mail.js';
 
-const contracts = contractSet(
-  ['page_post_engagements'],
-  [feature('engagement_rate_7d', ['meta/page_post_engagements'])],
-);
 const PUBLIC_URL = 'https://upwatch.example.com/watch';
-const defaults: ProcessDefaults = {
-  recipients: ['oncall@example.com'],
-  messageIdHost: 'upwatch.test',
-  publicUrl: PUBLIC_URL,
-};
 
 let store: Store | undefined;
 let sink: SmtpSink | undefined;
@@ -32,30 +21,6 @@ afterEach(async () => {
   store = sink = mail = undefined;
 });
 
-/** A month of daily values for page 111, so the alert carries a chart. */
-function history(s: Store): void {
-  const observations: RawObservation[] = [];
-  for (let d = 1; d <= 28; d++) {
-    const day = new Date(Date.UTC(2026, 1, d)).toISOString().slice(0, 10);
-    observations.push({
-      source: 'meta',
-      metric: 'page_post_engagements',
-      entity: '111',
-      periodEnd: `${day}T08:00:00.000Z`,
-      day,
-      value: 1000 + d * 10,
-      jsonType: 'int',
-    });
-  }
-  s.recordPoll({
-    source: 'meta',
-    startedAt: '2026-03-15T06:59:00.000Z',
-    finishedAt: '2026-03-15T07:00:00.000Z',
-    outcome: 'ok',
-    fetch: { observations, requests: [], metricOutcomes: [] },
-  });
-}
-
 /** Queue the alert about page_post_engagements, send it to a loopback SMTP server and parse what arrived. */
 async function sendAlert(
   charts: Parameters<typeof createMailRelay>[0]['charts'],
@@ -64,18 +29,8 @@ async function sendAlert(
   const clock = new ManualClock('2026-03-15T07:00:00Z');
   store = openStore(':memory:');
   sink = await startSmtpSink();
-  history(store);
-  const f = finding('page_post_engagements', { evidence: { graphCode: 100, lastValue: 1280 } });
-  const result = processFindings({
-    store,
-    contracts,
-    source: 'meta',
-    findings: [f],
-    pollOutcome: 'ok',
-    now: clock.now(),
-    defaults,
-  });
-  expect(result.queued).toBeGreaterThan(0);
+  const { fingerprint, queued } = queueChartedAlert(store, clock, { publicUrl: PUBLIC_URL });
+  expect(queued).toBeGreaterThan(0);
   mail = createMailRelay({ store, smtpUrl: sink.url(), clock, logger, ...(charts ? { charts } : {}) });
   await mail.relay.relayOnce(clock.now());
   // keepCidLinks: see the HTML as sent (mailparser would otherwise inline the images as data: URLs)
@@ -84,7 +39,7 @@ async function sendAlert(
     (Array.isArray(m.to) ? m.to : [m.to]).some((a) => a?.text.includes('oncall@example.com')),
   )!;
   expect(parsed).toBeDefined();
-  return { parsed, fingerprint: f.fingerprint, logger };
+  return { parsed, fingerprint, logger };
 }
 
 /** Width and height from a PNG's IHDR chunk. */
