@@ -119,6 +119,7 @@ export function createWatcher(settings: WatcherSettings): Watcher {
       contracts,
       secrets: alerts?.secrets ?? [],
       ...(alerts?.maxFindingsPerMail !== undefined ? { maxFindingsPerMail: alerts.maxFindingsPerMail } : {}),
+      ...(alerts?.publicUrl !== undefined ? { publicUrl: alerts.publicUrl } : {}),
     });
   };
   let relay: MailRelaySetup | undefined;

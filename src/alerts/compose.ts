@@ -8,6 +8,7 @@ import type { OutboxKind, OutboxPayload } from '../store/outbox-repo.js';
 import { evidenceLabel } from '../findings/evidence-label.js';
 import { findingTitle } from '../findings/title.js';
 import { scrubText } from './scrub.js';
+import { dashboardUrl, findingPath } from '../core/public-url.js';
 
 /** What happened to a finding, from the point of view of this mail. */
 export type ItemChange = 'new' | 'reopened' | 'escalated' | 'resolved' | 'reminder' | 'countdown';
@@ -35,6 +36,11 @@ export interface ComposeInput {
   maxFindings: number;
   /** Exact secret values to scrub if they ever reached a finding's text. */
   secrets?: readonly string[];
+  /**
+   * Absolute base URL of `upwatch serve` (`UPWATCH_PUBLIC_URL`, parsed by parsePublicUrl): each finding links to its
+   * dashboard page. Without it mails name the page (`/findings/FINGERPRINT`) for whoever runs the dashboard.
+   */
+  publicUrl?: string;
 }
 
 const SEVERITY_ORDER: Record<Severity, number> = { block: 0, warn: 1, info: 2 };
@@ -167,7 +173,7 @@ function evidenceLines(i: MailItem, secrets: readonly string[]): [string, string
     ]);
 }
 
-function textItem(i: MailItem, now: Date, secrets: readonly string[]): string {
+function textItem(i: MailItem, now: Date, secrets: readonly string[], publicUrl?: string): string {
   const f = i.finding;
   const lines = [
     `[${changeLabel(i)}] ${f.severity.toUpperCase()} ${scrubText(headlineOf(f, i.upstream), secrets)}`,
@@ -186,13 +192,24 @@ function textItem(i: MailItem, now: Date, secrets: readonly string[]): string {
     );
   const cmds = commands(i, now);
   if (cmds.length) lines.push('  what to do:', ...cmds.map((c) => `    ${c}`));
+  if (publicUrl) lines.push(`  dashboard: ${dashboardUrl(publicUrl, findingPath(f.fingerprint))}`);
   return lines.join('\n');
 }
 
 const BADGE: Record<Severity, string> = { block: '#d1242f', warn: '#bf8700', info: '#57606a' };
 
-function htmlItem(i: MailItem, now: Date, secrets: readonly string[]): string {
+/**
+ * The chart's place in the HTML, marked with the finding's fingerprint and dashboard link: the mail transport swaps
+ * the SVG for a PNG image attached to the message (alerts/chart-images.ts), or for a sentence pointing to the
+ * dashboard when it cannot draw one.
+ */
+function chartBlock(svg: string, fingerprint: string, href: string | undefined): string {
+  return `<div data-upwatch-chart="${esc(fingerprint)}"${href ? ` data-href="${esc(href)}"` : ''} style="margin:8px 0">${svg}</div>`;
+}
+
+function htmlItem(i: MailItem, now: Date, secrets: readonly string[], publicUrl?: string): string {
   const f = i.finding;
+  const href = publicUrl ? dashboardUrl(publicUrl, findingPath(f.fingerprint)) : undefined;
   const ev = evidenceLines(i, secrets);
   const cmds = commands(i, now);
   return [
@@ -214,7 +231,7 @@ function htmlItem(i: MailItem, now: Date, secrets: readonly string[]): string {
           )
           .join('')}</table>`
       : '',
-    i.chart ? `<div style="margin:8px 0">${i.chart}</div>` : '',
+    i.chart ? chartBlock(i.chart, f.fingerprint, href) : '',
     f.entities.length
       ? `<div style="font-size:12px">entities: ${esc(f.entities.slice(0, 10).join(', '))}${f.entities.length > 10 ? ', …' : ''}</div>`
       : '',
@@ -225,6 +242,9 @@ function htmlItem(i: MailItem, now: Date, secrets: readonly string[]): string {
     f.ack ? `<div style="font-size:12px">acknowledged by ${esc(f.ack.by)}: ${esc(f.ack.reason)}</div>` : '',
     cmds.length
       ? `<div style="font-size:12px;margin-top:6px">what to do:<pre style="background:#f6f8fa;padding:6px">${esc(cmds.join('\n'))}</pre></div>`
+      : '',
+    href
+      ? `<div style="font-size:12px;margin-top:6px"><a href="${esc(href)}">Open this finding on the dashboard</a></div>`
       : '',
     `</div>`,
   ].join('');
@@ -265,18 +285,25 @@ export function composeMail(input: ComposeInput): OutboxPayload {
       ? `\n\n…and ${plural(rest, 'more finding')} (run \`upwatch status\` for their evidence):\n${hidden.map((i) => `  ${oneLine(i)}`).join('\n')}`
       : '';
   const text =
-    [INTRO[input.kind], summary, '', shown.map((i) => textItem(i, input.now, secrets)).join('\n\n')].join(
-      '\n',
-    ) +
+    [
+      INTRO[input.kind],
+      summary,
+      '',
+      shown.map((i) => textItem(i, input.now, secrets, input.publicUrl)).join('\n\n'),
+    ].join('\n') +
     moreText +
+    (input.publicUrl ? `\n\nDashboard: ${dashboardUrl(input.publicUrl, '/')}` : '') +
     '\n\n— upwatch\n';
   const html = [
     '<!doctype html><html><body style="font-family:-apple-system,Segoe UI,Helvetica,Arial,sans-serif;font-size:14px;color:#1f2328">',
     `<p>${esc(INTRO[input.kind])}</p>`,
     `<p><b>${esc(summary)}</b></p>`,
-    ...shown.map((i) => htmlItem(i, input.now, secrets)),
+    ...shown.map((i) => htmlItem(i, input.now, secrets, input.publicUrl)),
     rest > 0
       ? `<p>…and ${esc(plural(rest, 'more finding'))} (run <code>upwatch status</code> for their evidence):</p><ul style="font-size:12px">${hidden.map((i) => `<li>${esc(oneLine(i))}</li>`).join('')}</ul>`
+      : '',
+    input.publicUrl
+      ? `<p style="font-size:12px"><a href="${esc(dashboardUrl(input.publicUrl, '/'))}">Dashboard</a></p>`
       : '',
     '<p style="color:#57606a;font-size:12px">— upwatch</p></body></html>',
   ].join('');

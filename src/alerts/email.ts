@@ -244,6 +244,16 @@ export function createEmailTransport(
           messageId: mail.messageId,
           ...(mail.inReplyTo ? { inReplyTo: mail.inReplyTo } : {}),
           ...(mail.references?.length ? { references: mail.references } : {}),
+          ...(mail.attachments?.length
+            ? {
+                attachments: mail.attachments.map((a) => ({
+                  filename: a.filename,
+                  contentType: a.contentType,
+                  content: a.content,
+                  ...(a.cid ? { cid: a.cid, contentDisposition: 'inline' as const } : {}),
+                })),
+              }
+            : {}),
         });
         const accepted = [...(info.accepted ?? [])];
         const rejectedErrors = (info as { rejectedErrors?: SmtpErrorLike[] }).rejectedErrors;

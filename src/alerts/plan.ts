@@ -206,6 +206,7 @@ export function planNotifications(input: PlanInput): PlannedMessage[] {
       now,
       maxFindings: settings.maxFindingsPerMail,
       secrets: input.secrets ?? [],
+      ...(settings.publicUrl ? { publicUrl: settings.publicUrl } : {}),
     });
     // What the notice says, as data: the relay checks it against the state at send time.
     if (kind === 'alert' || kind === 'countdown')

@@ -161,7 +161,7 @@ function sameFeatures(a: NoticeItem['features'], b: readonly CurrentFeature[]): 
 export function reviseNotice(
   row: QueuedNotice,
   state: NoticeState,
-  options: { now: Date; maxFindings: number; secrets?: readonly string[] },
+  options: { now: Date; maxFindings: number; secrets?: readonly string[]; publicUrl?: string },
 ): Revision {
   const queued = row.payload.notice?.items as NoticeItem[] | undefined;
   if (!queued || queued.length === 0 || !REVISED_KINDS.includes(row.kind)) return { action: 'send' };
@@ -210,6 +210,7 @@ export function reviseNotice(
       now,
       maxFindings: options.maxFindings,
       secrets: options.secrets ?? [],
+      ...(options.publicUrl ? { publicUrl: options.publicUrl } : {}),
     }),
     notice: { items: noticeItemsOf(kept) as unknown as Record<string, unknown>[] },
   };

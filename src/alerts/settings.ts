@@ -38,6 +38,11 @@ export interface AlertSettings {
   /** Days of history drawn before and after the onset. Default 21 and 7. */
   chartDaysBefore: number;
   chartDaysAfter: number;
+  /**
+   * Base URL of the dashboard (`UPWATCH_PUBLIC_URL`, checked by parsePublicUrl): when set, every finding in a mail
+   * links to its page there. Default none.
+   */
+  publicUrl?: string;
 }
 
 /**
@@ -68,6 +73,8 @@ export const ALERT_DEFAULTS: AlertSettings = {
   notifyOn: ['block', 'warn'],
   chartDaysBefore: 21,
   chartDaysAfter: 7,
+  // Listed (unset) so that processFindings copies a caller's value over the defaults.
+  publicUrl: undefined,
 };
 
 /** Relay settings: lease, backoff and the give-up period. */

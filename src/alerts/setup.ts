@@ -2,7 +2,9 @@
 import type { Clock } from '../core/clock.js';
 import type { Logger } from '../core/logger.js';
 import type { RepoStore } from '../store/findings-repo.js';
+import { withChartImages } from './chart-images.js';
 import { createEmailTransport, parseSmtpUrl, type SmtpSettings, type TransportOptions } from './email.js';
+import { createPngRenderer, type PngRendererOptions } from './png.js';
 import { createRelay, type Relay } from './relay.js';
 import type { NoticeReviser } from './revise.js';
 import type { RelaySettings } from './settings.js';
@@ -35,10 +37,16 @@ export function createMailRelay(options: {
   transport?: Partial<TransportOptions>;
   /** Checks each row against the state at send time before it goes out (pipeline/notice-state.ts builds one). */
   revise?: NoticeReviser;
+  /** How chart pictures are drawn (font folders, scale); charts are always sent as PNG images. */
+  charts?: PngRendererOptions;
 }): MailRelaySetup {
   const parsed = parseSmtpUrl(options.smtpUrl);
   const settings = options.from ? { ...parsed, from: options.from } : parsed;
-  const transport = createEmailTransport(settings, options.transport ?? {});
+  // Charts go out as PNG pictures attached to the mail: Gmail and Outlook strip inline SVG.
+  const transport = withChartImages(createEmailTransport(settings, options.transport ?? {}), {
+    renderer: createPngRenderer(options.charts ?? {}),
+    ...(options.logger ? { logger: options.logger } : {}),
+  });
   const relay = createRelay({
     ...(options.relay ?? {}),
     store: options.store,

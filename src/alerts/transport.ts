@@ -11,6 +11,17 @@ export interface OutgoingMail {
   messageId: string;
   inReplyTo?: string;
   references?: string[];
+  /** Files sent with the message; an inline image is shown where the HTML says `<img src="cid:CID">`. */
+  attachments?: MailAttachment[];
+}
+
+/** A file sent with a message: a chart picture embedded in the HTML by its content id. */
+export interface MailAttachment {
+  filename: string;
+  contentType: string;
+  content: Buffer;
+  /** Content-ID without angle brackets (`chart-1-ab12cd34ef@upwatch`), referenced as `cid:…` from the HTML. */
+  cid?: string;
 }
 
 /** Why a send (or one recipient of it) failed: retry later, never retry, or fix the configuration. */

@@ -7,7 +7,7 @@ import { createWatcher, type Watcher } from '../watcher.js';
 import type { CliIO } from './io.js';
 import { cliLogger, progressPrinter } from './log.js';
 import { loadPolledContracts } from './polled-contracts.js';
-import { breakerOptions, pollDeadlineMs, resolveSettings, type Settings } from './settings.js';
+import { breakerOptions, pollDeadlineMs, publicUrlOf, resolveSettings, type Settings } from './settings.js';
 
 /** A watcher with the settings it was built from and the sources selected by `--source`. */
 export interface OpenedWatcher {
@@ -37,7 +37,11 @@ export async function openWatcher(
   const lookup = (name: string) => io.env[name];
   const { contracts, sources } = await loadPolledContracts(io, settings.contracts, flags.source);
   const breaker = breakerOptions(settings);
-  const alerts = { ...alertDefaultsFrom(settings.file, io.env), secrets: secretValues(contracts, lookup) };
+  const alerts = {
+    ...alertDefaultsFrom(settings.file, io.env),
+    secrets: secretValues(contracts, lookup),
+    ...(settings.publicUrl !== undefined ? { publicUrl: publicUrlOf(settings) } : {}),
+  };
   const deadline = pollDeadlineMs(settings);
   const watcher = createWatcher({
     db: settings.db,

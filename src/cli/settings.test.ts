@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../core/clock.js';
 import { tempDir } from '../../test/helpers/temp-dir.js';
 import type { CliIO } from './io.js';
-import { resolveSettings } from './settings.js';
+import { publicUrlOf, resolveSettings } from './settings.js';
 
 const io = (cwd: string, env: Record<string, string> = {}): CliIO => ({
   stdout: () => undefined,
@@ -45,5 +45,31 @@ describe('resolveSettings', () => {
     expect(resolveSettings(io(dir)).smtpUrl).toBe('smtp://localhost:2525');
     writeFileSync(join(dir, '.upwatchrc.json'), '{nope');
     expect(() => resolveSettings(io(dir))).toThrow(expect.objectContaining({ code: 'CONFIG_INVALID' }));
+  });
+});
+
+describe('publicUrlOf', () => {
+  it('reads UPWATCH_PUBLIC_URL (over the file) and drops a trailing slash; unset is undefined', () => {
+    const dir = tempDir();
+    expect(publicUrlOf(resolveSettings(io(dir)))).toBeUndefined();
+    writeFileSync(
+      join(dir, 'upwatch.config.json'),
+      JSON.stringify({ publicUrl: 'https://file.example.com' }),
+    );
+    expect(publicUrlOf(resolveSettings(io(dir)))).toBe('https://file.example.com');
+    expect(
+      publicUrlOf(resolveSettings(io(dir, { UPWATCH_PUBLIC_URL: 'https://upwatch.example.com/' }))),
+    ).toBe('https://upwatch.example.com');
+  });
+
+  it('names where a bad value came from', () => {
+    const dir = tempDir();
+    expect(() =>
+      publicUrlOf(resolveSettings(io(dir, { UPWATCH_PUBLIC_URL: 'upwatch.example.com' }))),
+    ).toThrow('UPWATCH_PUBLIC_URL must be an absolute http(s) URL (got "upwatch.example.com")');
+    writeFileSync(join(dir, 'upwatch.config.json'), JSON.stringify({ publicUrl: 'ftp://x' }));
+    expect(() => publicUrlOf(resolveSettings(io(dir)))).toThrow(
+      `"publicUrl" in ${join(dir, 'upwatch.config.json')} must start with http:// or https://`,
+    );
   });
 });

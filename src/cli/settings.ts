@@ -2,6 +2,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { UpwatchError } from '../core/errors.js';
+import { parsePublicUrl } from '../core/public-url.js';
 import type { CliIO } from './io.js';
 
 /** Every setting: its environment variable, config-file key, and default. Add new ones here. */
@@ -12,6 +13,8 @@ export const SETTINGS = {
   statusFile: { env: 'UPWATCH_STATUS_FILE', key: 'statusFile', default: undefined, path: true },
   smtpUrl: { env: 'UPWATCH_SMTP_URL', key: 'smtpUrl', default: undefined, path: false },
   smtpFrom: { env: 'UPWATCH_SMTP_FROM', key: 'smtpFrom', default: undefined, path: false },
+  // Where people open `upwatch serve` (an absolute http(s) URL): mails link each finding to its page there.
+  publicUrl: { env: 'UPWATCH_PUBLIC_URL', key: 'publicUrl', default: undefined, path: false },
   logLevel: { env: 'UPWATCH_LOG_LEVEL', key: 'logLevel', default: 'info', path: false },
   // Circuit breaker per upstream host (numbers written as strings, like every setting): unreachable polls in a row
   // that open it, and its first and longest cool-down in seconds.
@@ -40,6 +43,8 @@ export interface Settings {
   statusFile?: string;
   smtpUrl?: string;
   smtpFrom?: string;
+  /** Base URL of the dashboard as given; check it with parsePublicUrl before use. */
+  publicUrl?: string;
   logLevel: string;
   /** Unreachable polls in a row that open a host's circuit breaker (a positive integer, as text). */
   breakerFailures: string;
@@ -136,6 +141,22 @@ export function pollDeadlineMs(settings: Settings): number {
     );
   }
   return v * 1000;
+}
+
+/**
+ * The dashboard's public base URL from settings, checked (absolute http(s), no credentials, no query), or undefined
+ * when unset; a bad value is CONFIG_INVALID naming where it came from.
+ *
+ * @example
+ * publicUrlOf(resolveSettings(io)) // 'https://upwatch.example.com' from UPWATCH_PUBLIC_URL=https://upwatch.example.com/
+ */
+export function publicUrlOf(settings: Settings): string | undefined {
+  if (settings.publicUrl === undefined) return undefined;
+  const where =
+    settings.origin.publicUrl === 'file'
+      ? `"${SETTINGS.publicUrl.key}" in ${settings.configFile ?? 'the config file'}`
+      : SETTINGS.publicUrl.env;
+  return parsePublicUrl(settings.publicUrl, where);
 }
 
 /**

@@ -29,6 +29,7 @@ export type ErrorCode =
   | 'SMTP_TRANSIENT'
   | 'SMTP_PERMANENT'
   | 'SMTP_CONFIG'
+  | 'CHART_UNRENDERABLE'
   | 'GIT_FAILED'
   | 'SPEC_INVALID'
   | 'HISTORY_INVALID'

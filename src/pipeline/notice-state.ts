@@ -74,6 +74,8 @@ export function storeNoticeReviser(options: {
   /** Exact secret values to scrub from a rewritten mail. */
   secrets?: readonly string[];
   maxFindingsPerMail?: number;
+  /** Dashboard base URL for the links of a rewritten mail (AlertSettings.publicUrl). */
+  publicUrl?: string;
 }): NoticeReviser {
   return (now) => {
     // Read once per relay round: the rows of a round are checked against the same present.
@@ -82,6 +84,7 @@ export function storeNoticeReviser(options: {
       now,
       maxFindings: options.maxFindingsPerMail ?? ALERT_DEFAULTS.maxFindingsPerMail,
       secrets: options.secrets ?? [],
+      ...(options.publicUrl ? { publicUrl: options.publicUrl } : {}),
     };
     return (row) => reviseNotice(row, state, settings);
   };

@@ -12,7 +12,7 @@ import { modelFeatures } from '../gate/select.js';
 import { activeFindings, listFindings } from '../store/findings-repo.js';
 import { principalPauses } from '../store/pauses.js';
 import { regimeHistory } from '../store/regimes.js';
-import { sourceStatuses } from '../store/source-status.js';
+import { sourceStatuses, type SourceStatus } from '../store/source-status.js';
 import type { Store } from '../store/store.js';
 import type { ReportData, ReportFinding, ReportSource } from './model.js';
 
@@ -83,6 +83,27 @@ export function chartedFinding(
 }
 
 /**
+ * A source as the report and the dashboard show it: its status, provider, freshness window, and the API version
+ * pinned in its contract beside the one its last verified poll was served.
+ *
+ * @example
+ * sourceStatuses(store, ['meta']).map((st) => reportSourceOf(store, contracts, st))
+ */
+export function reportSourceOf(store: Store, contracts: ContractSet, status: SourceStatus): ReportSource {
+  const contract = contracts.sources.find((s) => s.name === status.source);
+  const served = store.lastVerifiedPoll(status.source)?.servedVersion;
+  const out: ReportSource = { name: status.source, declared: contract !== undefined, status };
+  if (contract) {
+    out.provider = contract.provider;
+    out.freshnessHours = contract.freshnessHours;
+    const pinned = contract.connection.apiVersion;
+    if (pinned !== undefined) out.pinnedVersion = pinned;
+  }
+  if (served !== undefined) out.servedVersion = served;
+  return out;
+}
+
+/**
  * Read what a report shows from the store (read-only) and the contracts, as of `now`. Throws UpwatchError
  * `NOT_FOUND` when `source` is neither declared nor in the store.
  *
@@ -132,19 +153,7 @@ export function collectReport(input: CollectReportInput): ReportData {
 
   const sources = statuses
     .filter((s) => source === undefined || s.source === source)
-    .map((status): ReportSource => {
-      const contract = contracts.sources.find((s) => s.name === status.source);
-      const served = store.lastVerifiedPoll(status.source)?.servedVersion;
-      const out: ReportSource = { name: status.source, declared: contract !== undefined, status };
-      if (contract) {
-        out.provider = contract.provider;
-        out.freshnessHours = contract.freshnessHours;
-        const pinned = contract.connection.apiVersion;
-        if (pinned !== undefined) out.pinnedVersion = pinned;
-      }
-      if (served !== undefined) out.servedVersion = served;
-      return out;
-    });
+    .map((status) => reportSourceOf(store, contracts, status));
 
   const touches = (f: FeatureContract) => source === undefined || f.uses.some((u) => u.source === source);
   const models = [

@@ -12,6 +12,8 @@ export interface RenderContext {
   secrets: readonly string[];
   /** Where a finding's details live; default its anchor in the same page (the dashboard links to its own page). */
   findingHref?: (fingerprint: string) => string;
+  /** Where a source's own page is (the dashboard's `/sources/NAME`); the static report has none. */
+  sourceHref?: (source: string) => string;
 }
 
 /** Escape text for HTML element content and quoted attribute values. */

@@ -49,7 +49,10 @@ function outcome(ctx: RenderContext, s: ReportSource): string {
 
 function row(ctx: RenderContext, s: ReportSource): string {
   const st = s.status;
-  return `<tr data-source="${esc(s.name)}"><td><b>${text(ctx, s.name)}</b>${
+  const name = ctx.sourceHref
+    ? `<a href="${esc(ctx.sourceHref(s.name))}">${text(ctx, s.name)}</a>`
+    : text(ctx, s.name);
+  return `<tr data-source="${esc(s.name)}"><td><b>${name}</b>${
     s.declared ? '' : ' <span class="dim">(not in the contracts)</span>'
   }${s.provider !== undefined ? `<div class="dim">${text(ctx, s.provider)}</div>` : ''}</td><td>${
     st.lastPollAt !== undefined ? timeAgo(ctx, st.lastPollAt) : '<span class="dim">never</span>'

@@ -11,13 +11,18 @@ import { acknowledgeFinding } from '../findings/acknowledge.js';
 import { parseUntil } from '../findings/until.js';
 import { checkGate } from '../gate/check-gate.js';
 import { overrideFeature } from '../gate/override.js';
-import { chartedFinding, collectReport } from '../report/collect.js';
+import { chartedFinding, collectReport, reportSourceOf } from '../report/collect.js';
 import type { RenderContext } from '../report/html.js';
 import type { ReportFinding } from '../report/model.js';
 import { readAudit, type AuditEntry } from '../store/audit-repo.js';
 import { decisionsFor } from '../store/decisions-repo.js';
 import { activeFindings, findingsByPrefix } from '../store/findings-repo.js';
+import { docSnapshots } from '../store/doc-snapshots.js';
 import { overridesOf } from '../store/overrides-repo.js';
+import { principalPauses } from '../store/pauses.js';
+import { servedVersions } from '../store/served-versions.js';
+import { sourceStatuses } from '../store/source-status.js';
+import { snapshotDiff } from '../docs/snapshot-diff.js';
 import { pollCounts, requestCounts } from '../store/poll-counts.js';
 import type { Store } from '../store/store.js';
 import {
@@ -40,10 +45,17 @@ import {
   type PageSession,
 } from './pages.js';
 import { revokeOverride } from './revoke-override.js';
+import { sourcePage, sourcesPage, type SourceDoc } from './source-pages.js';
 import { statusReport } from './status-report.js';
 
 /** Open findings drawn with charts on `/findings` at most (the rest are counted). */
 export const MAX_LISTED_FINDINGS = 100;
+
+/** Latest polls listed on a source's page. */
+export const MAX_LISTED_POLLS = 50;
+
+/** Latest changes of each watched doc shown as diffs on a source's page. */
+export const MAX_DOC_CHANGES = 5;
 
 /** What the dashboard serves from. */
 export interface DashboardOptions {
@@ -88,7 +100,7 @@ function httpStatus(e: UpwatchError): 400 | 404 | 500 {
 
 /**
  * The dashboard's routes: `/`, `/findings` (filters as query parameters), `/findings/:fingerprint`,
- * `/features/:name`, `/api/status`, `/healthz`, `/metrics`, and the POST actions `/findings/:fp/ack`,
+ * `/features/:name`, `/sources`, `/sources/:name` (polls, served API versions, doc snapshot diffs), `/api/status`, `/healthz`, `/metrics`, and the POST actions `/findings/:fp/ack`,
  * `/findings/:fp/decide`, `/features/:name/override`, `/features/:name/revoke`.
  *
  * @example
@@ -102,6 +114,7 @@ export function dashboardApp(o: DashboardOptions): Hono<Env> {
     now: now.getTime(),
     secrets: o.secrets,
     findingHref: (fp) => `/findings/${encodeURIComponent(fp)}`,
+    sourceHref: (name) => `/sources/${encodeURIComponent(name)}`,
   });
   const session = (c: Context<Env>): PageSession => ({
     writable: o.token !== undefined,
@@ -252,6 +265,58 @@ export function dashboardApp(o: DashboardOptions): Hono<Env> {
           overrides: affected.flatMap((name) => overridesOf(o.store, name)),
           audit,
           ...(done !== undefined && NOTICES[done] ? { notice: NOTICES[done] } : {}),
+        },
+        session(c),
+      ),
+    );
+  });
+
+  app.get('/sources', (c) => {
+    const now = o.now();
+    const sources = sourceStatuses(
+      o.store,
+      o.contracts.sources.map((s) => s.name),
+    ).map((st) => reportSourceOf(o.store, o.contracts, st));
+    const pauses = principalPauses(o.store)
+      .list()
+      .filter((p) => Date.parse(p.nextAllowedAt) > now.getTime());
+    return c.html(sourcesPage(ctxAt(now), sources, pauses, session(c)));
+  });
+
+  app.get('/sources/:name', (c) => {
+    const now = o.now();
+    const name = c.req.param('name');
+    const statuses = sourceStatuses(
+      o.store,
+      o.contracts.sources.map((s) => s.name),
+    );
+    const status = statuses.find((s) => s.source === name);
+    if (!status) {
+      throw new UpwatchError('NOT_FOUND', `no source named ${name}`, {
+        hint: `sources: ${statuses.map((s) => s.source).join(', ') || 'none'}`,
+      });
+    }
+    const snaps = docSnapshots(o.store);
+    const docs = snaps.docsOf(name).map((d): SourceDoc => {
+      // The latest changes, newest first: each snapshot against the one before it.
+      const history = snaps.history(name, d.doc, MAX_DOC_CHANGES + 1);
+      const changes = history.slice(0, -1).map((to, i) => {
+        const from = history[i + 1]!;
+        return { from, to, diff: snapshotDiff(from.normalized, to.normalized) };
+      });
+      return { doc: d.doc, versions: d.versions, latest: d.latest, changes };
+    });
+    return c.html(
+      sourcePage(
+        ctxAt(now),
+        {
+          source: reportSourceOf(o.store, o.contracts, status),
+          // Newest first by when they finished (an import of older history records older polls later).
+          polls: o.store
+            .recentPolls(name, MAX_LISTED_POLLS)
+            .sort((a, b) => b.finishedAt.localeCompare(a.finishedAt) || b.id - a.id),
+          versions: servedVersions(o.store, name),
+          docs,
         },
         session(c),
       ),

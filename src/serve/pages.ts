@@ -69,7 +69,7 @@ export function page(ctx: RenderContext, title: string, body: string, session: P
 <style>${REPORT_STYLE}${EXTRA_STYLE}</style>
 </head>
 <body>
-<header class="top"><b>upwatch</b><nav><a href="/">Dashboard</a><a href="/findings">Open findings</a><a href="/api/status">/api/status</a><a href="/metrics">/metrics</a></nav></header>
+<header class="top"><b>upwatch</b><nav><a href="/">Dashboard</a><a href="/findings">Open findings</a><a href="/sources">Sources</a><a href="/api/status">/api/status</a><a href="/metrics">/metrics</a></nav></header>
 <p class="dim mode">${mode}</p>
 ${body}
 <footer class="dim"><p>Served by upwatch at ${esc(when(new Date(ctx.now).toISOString()))}; times are UTC. Text from upstreams is shown as received, with credentials removed.</p></footer>

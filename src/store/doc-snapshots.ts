@@ -49,6 +49,13 @@ export function docSnapshots(store: Store): DocSnapshotRepo {
     `INSERT INTO doc_snapshots (source, doc, hash, normalized, etag, last_modified, fetched_at, changed_at)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
   );
+  const docs = store.db.prepare(
+    `SELECT doc, COUNT(*) AS versions, MAX(id) AS latest_id FROM doc_snapshots WHERE source = ? GROUP BY doc ORDER BY doc`,
+  );
+  const byId = store.db.prepare('SELECT * FROM doc_snapshots WHERE id = ?');
+  const recent = store.db.prepare(
+    'SELECT * FROM doc_snapshots WHERE source = ? AND doc = ? ORDER BY id DESC LIMIT ?',
+  );
   const touch = store.db.prepare(
     'UPDATE doc_snapshots SET fetched_at = ?, etag = ?, last_modified = ? WHERE id = ?',
   );
@@ -71,6 +78,16 @@ export function docSnapshots(store: Store): DocSnapshotRepo {
     earliest(source, doc) {
       const r = earliest.get(source, doc) as Row | undefined;
       return r ? toSnap(r) : undefined;
+    },
+    docsOf(source) {
+      return (docs.all(source) as { doc: string; versions: number; latest_id: number }[]).map((r) => ({
+        doc: r.doc,
+        versions: r.versions,
+        latest: toSnap(byId.get(r.latest_id) as Row),
+      }));
+    },
+    history(source, doc, limit) {
+      return (recent.all(source, doc, limit) as Row[]).map(toSnap);
     },
     save(input) {
       return immediate(store.db, () => {
@@ -114,6 +131,10 @@ export interface DocSnapshotRepo {
   latest(source: string, doc: string): DocSnapshot | undefined;
   /** The first snapshot kept of a doc: the baseline the contract started from. */
   earliest(source: string, doc: string): DocSnapshot | undefined;
+  /** Each watched doc of a source with snapshots, by name: how many distinct contents were kept, and the latest. */
+  docsOf(source: string): { doc: string; versions: number; latest: DocSnapshot }[];
+  /** The latest `limit` snapshots of a doc, newest first. */
+  history(source: string, doc: string, limit: number): DocSnapshot[];
   /** Save a fetched doc; `changed` is true when its hash differs from the latest snapshot (or it is new). */
   save(input: SaveDocInput): { changed: boolean; previous?: DocSnapshot };
   /** Record a 304 Not Modified: the content is unchanged as of `fetchedAt`. */

@@ -94,6 +94,15 @@ describe('the dashboard in Chromium', () => {
 
     await page.goto(dashboard.url);
     expect(await page.locator('tr[data-feature="reach_7d"]').getAttribute('data-state')).toBe('ok');
+
+    // The source behind it: from the navigation to its page, with its polls and served API versions.
+    await page.getByRole('navigation').getByRole('link', { name: 'Sources' }).click();
+    await page.waitForURL('**/sources');
+    await page.locator('tr[data-source="meta"]').getByRole('link', { name: 'meta' }).click();
+    await page.waitForURL('**/sources/meta');
+    expect(await page.locator('#polls tr[data-outcome="ok"]').count()).toBe(1);
+    expect(await page.locator('#versions tr[data-version="v24.0"]').count()).toBe(1);
+    await page.screenshot({ path: join(SHOTS, '4-source.png'), fullPage: true });
     await owner.close();
   }, 120_000);
 });

@@ -13,7 +13,7 @@ import { openStore } from '../../store/store.js';
 import { printError } from '../errors.js';
 import { EXIT, type CliIO } from '../io.js';
 import { loadPolledContracts } from '../polled-contracts.js';
-import { resolveSettings } from '../settings.js';
+import { publicUrlOf, resolveSettings } from '../settings.js';
 import type { CommandState } from './index.js';
 
 interface IngestFlags {
@@ -127,7 +127,7 @@ export function registerIngest(program: Command, io: CliIO, state: CommandState)
             store,
             contracts: loaded.contracts,
             clock: io.clock,
-            alerts: alertDefaultsFrom(settings.file, io.env),
+            alerts: { ...alertDefaultsFrom(settings.file, io.env), publicUrl: publicUrlOf(settings) },
             statusFile: settings.statusFile ?? join(settings.snapshots, 'status.json'),
           },
           source,
