@@ -29,7 +29,7 @@ async function sendAlert(
   const clock = new ManualClock('2026-03-15T07:00:00Z');
   store = openStore(':memory:');
   sink = await startSmtpSink();
-  const { fingerprint, queued } = queueChartedAlert(store, clock, { publicUrl: PUBLIC_URL });
+  const { fingerprint, queued } = await queueChartedAlert(store, clock, { publicUrl: PUBLIC_URL });
   expect(queued).toBeGreaterThan(0);
   mail = createMailRelay({ store, smtpUrl: sink.url(), clock, logger, ...(charts ? { charts } : {}) });
   await mail.relay.relayOnce(clock.now());

@@ -20,7 +20,7 @@ const at = (hoursBefore: number) => new Date(DASHBOARD_NOW.getTime() - hoursBefo
 
 /** The dashboard fixture plus an older poll served v23.0, a failed poll, and three contents of a changelog. */
 async function start(): Promise<string> {
-  const built = dashboardStore(tempDir('upwatch-sources-'));
+  const built = await dashboardStore(tempDir('upwatch-sources-'));
   store = built.store;
   const empty = { observations: [], requests: [], metricOutcomes: [] };
   store.recordPoll({

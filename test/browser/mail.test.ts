@@ -49,7 +49,9 @@ describe('an alert mail in Chromium', () => {
     const clock = new ManualClock('2026-03-15T07:00:00Z');
     store = openStore(':memory:');
     sink = await startSmtpSink();
-    const { fingerprint } = queueChartedAlert(store, clock, { publicUrl: 'https://upwatch.example.com' });
+    const { fingerprint } = await queueChartedAlert(store, clock, {
+      publicUrl: 'https://upwatch.example.com',
+    });
     mail = createMailRelay({ store, smtpUrl: sink.url(), clock });
     await mail.relay.relayOnce(clock.now());
     const raw = sink.received.find((m) => m.to.includes('oncall@example.com'))!.raw;

@@ -15,11 +15,11 @@ export const ALERT_CONTRACTS = contractSet(
  * it at `clock`: one alert per recipient lands in the outbox, each with a chart of that month. Returns the finding's
  * fingerprint and how many rows were queued.
  */
-export function queueChartedAlert(
+export async function queueChartedAlert(
   store: Store,
   clock: ManualClock,
   options: { publicUrl?: string; recipients?: string[] } = {},
-): { fingerprint: string; queued: number } {
+): Promise<{ fingerprint: string; queued: number }> {
   const observations: RawObservation[] = [];
   for (let d = 1; d <= 28; d++) {
     const day = new Date(Date.UTC(2026, 1, d)).toISOString().slice(0, 10);
@@ -41,7 +41,7 @@ export function queueChartedAlert(
     fetch: { observations, requests: [], metricOutcomes: [] },
   });
   const f = finding('page_post_engagements', { evidence: { graphCode: 100, lastValue: 1280 } });
-  const result = processFindings({
+  const result = await processFindings({
     store,
     contracts: ALERT_CONTRACTS,
     source: 'meta',
