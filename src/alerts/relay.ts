@@ -1,4 +1,4 @@
-// The outbox relay: claims due rows with a lease, checks them against the present, sends, retries with backoff, gives up with a reason.
+// The outbox relay: claims due rows with a lease, checks them against the present, sends (mail, Slack, webhook), retries with backoff, gives up with a reason.
 import { randomBytes } from 'node:crypto';
 import type { Clock } from '../core/clock.js';
 import { errorMessage, isUpwatchError } from '../core/errors.js';
@@ -14,9 +14,11 @@ import {
   markRetry,
   markSent,
   replaceClaimedPayload,
+  type OutboxChannel,
   type OutboxRow,
 } from '../store/outbox-repo.js';
 import { fullJitterMs } from './backoff.js';
+import type { ChannelSender } from './channel-transport.js';
 import type { DroppedItem, NoticeReviser } from './revise.js';
 import { scrubText } from './scrub.js';
 import { RELAY_DEFAULTS, type RelaySettings } from './settings.js';
@@ -24,9 +26,12 @@ import type { MailTransport, RecipientFailure, SendFailureClass } from './transp
 
 export interface RelayOptions extends Partial<Omit<RelaySettings, 'from'>> {
   store: RepoStore;
-  transport: MailTransport;
-  /** Sender address (SmtpSettings.from). */
-  from: string;
+  /** Mail transport; without it the relay leaves mail rows to a relay that has one. */
+  transport?: MailTransport;
+  /** Sender address (SmtpSettings.from); required with `transport`. */
+  from?: string;
+  /** Sends Slack and webhook rows; without it the relay leaves them alone. */
+  channels?: ChannelSender;
   clock: Clock;
   logger?: Logger;
   /** Lease owner id; default `relay-<pid>-<random>`. */
@@ -82,6 +87,10 @@ export interface Relay {
 export function createRelay(options: RelayOptions): Relay {
   const o = { ...RELAY_DEFAULTS, ...stripUndefined(options) };
   const { store, transport, clock } = options;
+  const claims: OutboxChannel[] = [
+    ...(transport ? ['email' as const] : []),
+    ...(options.channels?.channels ?? []),
+  ];
   const logger = options.logger ?? silentLogger;
   const owner = options.owner ?? `relay-${process.pid}-${randomBytes(3).toString('hex')}`;
   const random = options.random ?? Math.random;
@@ -195,9 +204,11 @@ export function createRelay(options: RelayOptions): Relay {
   ): Promise<'sent' | 'retried' | 'dead' | 'dropped'> {
     const row = revise(queued, nowMs, check);
     if (!row) return 'dropped';
+    if (row.channel !== 'email') return deliverToChannel(row, nowMs);
+    if (!transport) return fail(row, nowMs, 'config', 'no mail transport configured');
     try {
       const mail = {
-        from: options.from,
+        from: options.from ?? '',
         to: [row.recipient],
         subject: row.payload.subject,
         text: row.payload.text,
@@ -232,9 +243,28 @@ export function createRelay(options: RelayOptions): Relay {
     }
   }
 
+  /** A Slack or webhook row: the sender says whether it arrived and, if not, whether to retry. */
+  async function deliverToChannel(row: OutboxRow, nowMs: number): Promise<'sent' | 'retried' | 'dead'> {
+    if (!options.channels) return fail(row, nowMs, 'config', 'no channel sender configured');
+    try {
+      await options.channels.send(row, new Date(nowMs));
+      markSent(store, row.id, owner, clock.now().toISOString());
+      health.configError = false;
+      return 'sent';
+    } catch (e) {
+      const details = isUpwatchError(e) ? e.details : {};
+      const cls = (details['class'] as SendFailureClass | undefined) ?? 'transient';
+      const reason = errorMessage(e);
+      health.lastError = scrubText(reason, options.secrets ?? []);
+      if (cls === 'config') health.configError = true;
+      return fail(row, nowMs, cls, reason);
+    }
+  }
+
   async function relayOnce(now: Date = clock.now()): Promise<RelayRound> {
     const nowMs = now.getTime();
-    const rows = store.transaction(() => claimDue(store, owner, nowMs, o.leaseMs, o.batchSize));
+    if (claims.length === 0) return { claimed: 0, sent: 0, retried: 0, dead: 0, dropped: 0 };
+    const rows = store.transaction(() => claimDue(store, owner, nowMs, o.leaseMs, o.batchSize, claims));
     const round: RelayRound = { claimed: rows.length, sent: 0, retried: 0, dead: 0, dropped: 0 };
     const check = rows.length > 0 ? options.revise?.(now) : undefined;
     for (const row of rows) {

@@ -54,6 +54,7 @@ export async function openWatcher(
     ...(settings.smtpUrl
       ? { mail: { smtpUrl: settings.smtpUrl, ...(settings.smtpFrom ? { from: settings.smtpFrom } : {}) } }
       : {}),
+    ...(settings.publicUrl ? { publicUrl: settings.publicUrl } : {}),
   });
   return { settings, sources, watcher };
 }

@@ -12,6 +12,8 @@ export const SETTINGS = {
   statusFile: { env: 'UPWATCH_STATUS_FILE', key: 'statusFile', default: undefined, path: true },
   smtpUrl: { env: 'UPWATCH_SMTP_URL', key: 'smtpUrl', default: undefined, path: false },
   smtpFrom: { env: 'UPWATCH_SMTP_FROM', key: 'smtpFrom', default: undefined, path: false },
+  // Where `upwatch serve` is reached from outside (https://upwatch.example.com): alerts link to each finding's page.
+  publicUrl: { env: 'UPWATCH_PUBLIC_URL', key: 'publicUrl', default: undefined, path: false },
   logLevel: { env: 'UPWATCH_LOG_LEVEL', key: 'logLevel', default: 'info', path: false },
   // Circuit breaker per upstream host (numbers written as strings, like every setting): unreachable polls in a row
   // that open it, and its first and longest cool-down in seconds.
@@ -40,6 +42,8 @@ export interface Settings {
   statusFile?: string;
   smtpUrl?: string;
   smtpFrom?: string;
+  /** The dashboard's URL as readers reach it, for links in alerts. */
+  publicUrl?: string;
   logLevel: string;
   /** Unreachable polls in a row that open a host's circuit breaker (a positive integer, as text). */
   breakerFailures: string;

@@ -4,11 +4,14 @@ import { parseTemplate } from '../core/secret.js';
 import { displayPath } from './schema-errors.js';
 import type { JsonPath, YamlDocument } from './yaml-source.js';
 
-/** Fields of a Source that may hold `${VAR}` references (`*` = any key). */
+/** Fields that may hold `${VAR}` references (`*` = any key or index): a Source's connection, any alert channel. */
 export const SECRET_FIELDS: readonly JsonPath[] = [
   ['connection', 'accessToken'],
   ['connection', 'url'],
   ['connection', 'headers', '*'],
+  ['channels', '*', 'slack'],
+  ['channels', '*', 'webhook'],
+  ['channels', '*', 'secret'],
 ];
 
 const CREDENTIAL_HEADER = /^(authorization|proxy-authorization|cookie)$|token|secret|api[-_]?key|password/i;
@@ -57,8 +60,8 @@ export function secretPlacement(doc: YamlDocument): Diagnostic[] {
         push(
           path,
           'secret-not-allowed',
-          `${where} cannot hold a \${VAR} reference (only connection.accessToken, connection.url and connection.headers can)`,
-          'write the value itself here; secrets belong in accessToken, the URL or a header',
+          `${where} cannot hold a \${VAR} reference (only connection.accessToken, connection.url, connection.headers and channels can)`,
+          'write the value itself here; secrets belong in accessToken, the URL, a header or a channel',
         );
         return;
       }
