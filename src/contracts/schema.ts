@@ -17,6 +17,9 @@ const ref = (name: string) => ({ $ref: `#/definitions/${name}` });
 const SECRET_REF = '\\$\\{[A-Za-z_][A-Za-z0-9_]*\\}';
 const SELECTOR = '^[A-Za-z0-9_-]+(\\[\\])?(\\.[A-Za-z0-9_-]+(\\[\\])?)*$';
 
+const CHANNEL_HINT =
+  'a channel is - slack: ${SLACK_WEBHOOK_URL}, or - webhook: https://alerts.example.com/upwatch with secret: ${UPWATCH_WEBHOOK_SECRET}';
+
 const selector = (description: string) => ({
   type: 'string',
   pattern: SELECTOR,
@@ -105,12 +108,19 @@ export const CONTRACT_SCHEMA = {
       description:
         'One alert channel: `slack: ${VAR}` (an incoming-webhook URL, read from the environment when sending), or `webhook: URL` with `secret: ${VAR}` (a JSON POST signed with HMAC-SHA256, schema `upwatch.alert/v1`).',
       additionalProperties: false,
-      anyOf: [{ required: ['slack'] }, { required: ['webhook'] }],
-      not: { required: ['slack', 'webhook'] },
+      // One missing-field error, not three, when neither is given.
+      if: { required: ['slack'] },
+      then: {
+        not: { required: ['webhook'] },
+        'x-must': 'be one channel: slack or webhook, not both',
+        'x-hint': 'split it into two entries: - slack: ${SLACK_WEBHOOK_URL} and - webhook: … with secret: …',
+      },
+      else: {
+        required: ['webhook'],
+        properties: { webhook: { 'x-hint': CHANNEL_HINT } },
+      },
       dependencies: { webhook: ['secret'], secret: ['webhook'] },
-      'x-must': 'be one channel: slack or webhook, not both',
-      'x-hint':
-        'write - slack: ${SLACK_WEBHOOK_URL}  or  - webhook: https://alerts.example.com/upwatch  with  secret: ${UPWATCH_WEBHOOK_SECRET}',
+      'x-hint': CHANNEL_HINT,
       properties: {
         slack: {
           type: 'string',
@@ -126,7 +136,7 @@ export const CONTRACT_SCHEMA = {
           pattern: `^(https?://[^\\s]+|${SECRET_REF})$`,
           'x-secret': true,
           'x-must': 'be an http(s) URL or a ${VAR} reference',
-          'x-hint': 'write webhook: https://alerts.example.com/upwatch',
+          'x-hint': CHANNEL_HINT,
           description:
             'URL the alert is POSTed to as JSON (`upwatch.alert/v1`), or a `${VAR}` reference to it.',
         },
