@@ -1,5 +1,9 @@
 // Slack and webhook channels through the outbox, against receivers on loopback: signatures, retries, dead letters,
 // a killed relay, and the same planning (grouping, resolved notices, the hourly cap) as mail.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Ajv } from 'ajv';
+import addFormatsImport from 'ajv-formats';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../core/clock.js';
 import type { ChannelContract } from '../core/contract.js';
@@ -20,10 +24,22 @@ const SECRET = 'canary-hook-secret-61d0e2';
 const SLACK_PATH = '/services/T000/B000/canary-slack-path-77c1';
 const PUBLIC_URL = 'https://upwatch.example.com/';
 
+// Every body a receiver gets must match the published JSON Schema of the webhook.
+const addFormats = addFormatsImport as unknown as (ajv: Ajv) => Ajv;
+const ajv = addFormats(new Ajv({ allErrors: true, strict: true }));
+const validateBody = ajv.compile(
+  JSON.parse(
+    readFileSync(join(import.meta.dirname, '..', '..', 'schema', 'alert-webhook.schema.json'), 'utf8'),
+  ) as object,
+);
+
 let store: Store | undefined;
 let receiver: WebhookReceiver | undefined;
 let relay: Relay | undefined;
 afterEach(async () => {
+  for (const body of receiver?.bodies('/upwatch') ?? []) {
+    expect(validateBody(body), JSON.stringify(validateBody.errors)).toBe(true);
+  }
   await relay?.stop();
   await receiver?.close();
   store?.close();
