@@ -9,6 +9,8 @@ import { ManualClock } from '../core/clock.js';
 import type { ChannelContract } from '../core/contract.js';
 import type { Finding } from '../core/finding.js';
 import { parseTemplate } from '../core/secret.js';
+import { acknowledgeFinding } from '../findings/acknowledge.js';
+import { storeNoticeReviser } from '../pipeline/notice-state.js';
 import { processFindings, type ProcessDefaults } from '../pipeline/process-findings.js';
 import { readAudit } from '../store/audit-repo.js';
 import { claimDue, listOutbox } from '../store/outbox-repo.js';
@@ -73,6 +75,7 @@ async function setup(
   clock: ManualClock,
   answer?: Parameters<typeof startWebhookReceiver>[0],
   env: Record<string, string> = {},
+  options: { revise?: boolean } = {},
 ) {
   receiver = await startWebhookReceiver(answer);
   store = openStore(':memory:');
@@ -86,6 +89,7 @@ async function setup(
     }),
     clock,
     random: () => 1,
+    ...(options.revise ? { revise: storeNoticeReviser({ store, contracts }) } : {}),
   });
   const s = store;
   const poll = (findings: Finding[], options: Partial<ProcessDefaults> = {}) => {
@@ -390,5 +394,29 @@ describe('Slack and webhook channels (receivers on loopback)', () => {
       'BLOCKED 1 feature: page_post_engagements rejected by Meta (#100)',
       expect.stringMatching(/^DIGEST: 2 findings held back by the hourly cap/) as unknown,
     ]);
+  });
+  it('a channel notice reflects the state at send time: a finding acknowledged meanwhile is taken out', async () => {
+    const clock = new ManualClock('2026-03-15T07:00:00Z');
+    const { s, r, k, poll } = await setup(clock, undefined, {}, { revise: true });
+    const frozen = finding('page_post_engagements', {
+      rule: 'frozen-run',
+      class: 'frozen',
+      severity: 'warn',
+      title: 'page_post_engagements frozen',
+    });
+    const opened = poll([finding('page_post_engagements'), frozen]).opened;
+    const frozenFp = opened.find((f) => f.rule === 'frozen-run')!.fingerprint;
+    acknowledgeFinding(s, { finding: frozenFp, reason: 'known backfill', by: 'ana', now: clock.now() });
+    expect(await r.relayOnce(clock.now())).toMatchObject({ claimed: 2, sent: 2 });
+    const [body] = k.bodies('/upwatch') as WebhookBody[];
+    expect(body!.findings.map((f) => f.title)).toEqual(['page_post_engagements rejected by Meta (#100)']);
+    expect(body!.summary).toBe('BLOCKED 1 feature: page_post_engagements rejected by Meta (#100)');
+    const [message] = k.bodies(SLACK_PATH) as SlackMessage[];
+    expect(JSON.stringify(message!.blocks)).not.toContain('frozen');
+    expect(
+      readAudit(s, { targetKind: 'finding' })
+        .filter((a) => a.action === 'notice-withdrawn')
+        .map((a) => a.reason),
+    ).toContain('acknowledged by ana on 2026-03-15: known backfill');
   });
 });
