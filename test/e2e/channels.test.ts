@@ -159,6 +159,15 @@ describe('alert channels end to end', () => {
     expect(receiver.received).toHaveLength(2);
     expect(sink.received).toHaveLength(2);
 
+    // doctor names the channels and the variables they still need
+    const doctor = { stdout: '', stderr: '' };
+    expect(await runCli(['doctor'], io(doctor))).toBe(0);
+    expect(doctor.stdout).toContain('ok    channels: 1 Slack, 1 webhook; every variable set');
+    const { RANKING_HOOK_SECRET: _unset, ...without } = env;
+    const missing = { stdout: '', stderr: '' };
+    expect(await runCli(['doctor'], { ...io(missing), env: without })).toBe(0);
+    expect(missing.stdout).toContain('warn  channels: 1 Slack, 1 webhook; not set: RANKING_HOOK_SECRET');
+
     // status lists the channels' rows with the rest, never a resolved URL
     const status = { stdout: '', stderr: '' };
     expect(await runCli(['status', '--json'], io(status))).toBe(0);
