@@ -107,6 +107,20 @@ describe('alert channels in the contracts', () => {
       ],
     ],
     [
+      'a token in a webhook URL',
+      'channels:\n  - webhook: https://alerts.example.com/upwatch?token=hunter2hunter2\n    secret: ${S}',
+      [
+        '20:14 secret-literal channels[0].webhook holds a credential in clear (query parameter "token") | reference an environment variable for the whole URL instead, e.g. webhook: ${RANKING_WEBHOOK_URL}',
+      ],
+    ],
+    [
+      'a password in a webhook URL',
+      'channels:\n  - webhook: https://bot:hunter2hunter2@alerts.example.com/upwatch\n    secret: ${S}',
+      [
+        '20:14 secret-literal channels[0].webhook holds a credential in clear (a password in the URL) | reference an environment variable for the whole URL instead, e.g. webhook: ${RANKING_WEBHOOK_URL}',
+      ],
+    ],
+    [
       'a misspelt key',
       'channels:\n  - slak: ${A_URL}',
       ['20:5 unknown-key unknown key "slak" in channels[0] | did you mean "slack"?'],
