@@ -1,6 +1,7 @@
 // Sending a Slack or webhook row: resolve its URL and secret, POST the body, and say whether a retry may help.
 import { parseTemplate, resolveTemplate, type SecretLookup } from '../core/secret.js';
 import { UpwatchError } from '../core/errors.js';
+import { parseRetryAfter } from '../core/retry-after.js';
 import type { OutboxChannel, OutboxRow } from '../store/outbox-repo.js';
 import { scrubText } from './scrub.js';
 import { slackMessage } from './slack-message.js';
@@ -14,7 +15,8 @@ export interface ChannelSender {
   /**
    * POST one row. Rejects with UpwatchError `CHANNEL_TRANSIENT` (network error, timeout, 408/425/429/5xx),
    * `CHANNEL_PERMANENT` (any other answer: a 4xx, a redirect) or `CHANNEL_CONFIG` (a `${VAR}` it needs is unset),
-   * with `details.class` and, when there was an answer, `details.status`. Messages hold no URL and no secret.
+   * with `details.class` and, when there was an answer, `details.status` (and `details.retryAfterMs` when a 429 or
+   * 503 said how long to wait). Messages hold no URL and no secret.
    */
   send(row: OutboxRow, now: Date): Promise<void>;
 }
@@ -147,7 +149,13 @@ export function createChannelSender(options: ChannelSenderOptions): ChannelSende
           { status: res.status },
           'point the channel at the final URL',
         );
-      throw failure(retryable(res.status) ? 'transient' : 'permanent', said, { status: res.status });
+      const wait = retryable(res.status)
+        ? parseRetryAfter(res.headers.get('retry-after') ?? undefined, now)
+        : undefined;
+      throw failure(retryable(res.status) ? 'transient' : 'permanent', said, {
+        status: res.status,
+        ...(wait !== undefined ? { retryAfterMs: wait } : {}),
+      });
     },
   };
 }

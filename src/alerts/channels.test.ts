@@ -419,4 +419,22 @@ describe('Slack and webhook channels (receivers on loopback)', () => {
         .map((a) => a.reason),
     ).toContain('acknowledged by ana on 2026-03-15: known backfill');
   });
+  it("a 429 waits as long as the receiver's Retry-After says (up to the backoff cap), then delivers", async () => {
+    const clock = new ManualClock('2026-03-15T07:00:00Z');
+    const { s, r, k, poll } = await setup(clock, (h, before) =>
+      h.path === SLACK_PATH && before === 0
+        ? { status: 429, body: 'rate_limited', headers: { 'retry-after': '600' } }
+        : { status: 200, body: 'ok' },
+    );
+    poll([finding('page_post_engagements')]);
+    expect(await r.relayOnce(clock.now())).toMatchObject({ claimed: 2, sent: 1, retried: 1 });
+    const waiting = listOutbox(s, ['pending']).find((x) => x.channel === 'slack')!;
+    // the backoff alone would allow a retry after 60 s
+    expect(waiting.nextAttemptAt).toBe(clock.now().getTime() + 600_000);
+    clock.advanceMs(599_000);
+    expect(await r.relayOnce(clock.now())).toMatchObject({ claimed: 0 });
+    clock.advanceMs(1_000);
+    expect(await r.relayOnce(clock.now())).toMatchObject({ claimed: 1, sent: 1 });
+    expect(k.received.filter((x) => x.path === SLACK_PATH)).toHaveLength(2);
+  });
 });

@@ -99,7 +99,14 @@ export function createRelay(options: RelayOptions): Relay {
   let inFlight: Promise<unknown> | undefined;
   let stopping = false;
 
-  function fail(row: OutboxRow, nowMs: number, cls: SendFailureClass, reply: string): 'retried' | 'dead' {
+  function fail(
+    row: OutboxRow,
+    nowMs: number,
+    cls: SendFailureClass,
+    reply: string,
+    /** The receiver's own `Retry-After`, honoured up to the backoff cap. */
+    retryAfterMs?: number,
+  ): 'retried' | 'dead' {
     // A server may echo what it was given (a login, a URL): no credential goes into last_error, the audit or a log.
     const reason = scrubText(reply, options.secrets ?? []);
     const age = nowMs - Date.parse(row.createdAt);
@@ -131,10 +138,11 @@ export function createRelay(options: RelayOptions): Relay {
       logger.error('notification dead', { id: row.id, recipient: row.recipient, reason: why });
       return 'dead';
     }
-    const delay =
+    const backoff =
       cls === 'config'
         ? o.backoffCapMs
         : fullJitterMs(row.attempts, { baseMs: o.backoffBaseMs, capMs: o.backoffCapMs }, random);
+    const delay = Math.max(backoff, Math.min(retryAfterMs ?? 0, o.backoffCapMs));
     markRetry(store, row.id, owner, nowMs + delay, `${cls}: ${reason}`);
     logger.warn('notification deferred', { id: row.id, recipient: row.recipient, retryInMs: delay, reason });
     return 'retried';
@@ -257,7 +265,8 @@ export function createRelay(options: RelayOptions): Relay {
       const reason = errorMessage(e);
       health.lastError = scrubText(reason, options.secrets ?? []);
       if (cls === 'config') health.configError = true;
-      return fail(row, nowMs, cls, reason);
+      const retryAfter = details['retryAfterMs'];
+      return fail(row, nowMs, cls, reason, typeof retryAfter === 'number' ? retryAfter : undefined);
     }
   }
 

@@ -27,7 +27,10 @@ export interface WebhookReceiver {
  * const r = await startWebhookReceiver((_req, n) => (n === 0 ? { status: 503, body: 'busy' } : { status: 200, body: 'ok' }));
  */
 export async function startWebhookReceiver(
-  answer: (hook: ReceivedHook, before: number) => { status: number; body: string } | 'hold' = () => ({
+  answer: (
+    hook: ReceivedHook,
+    before: number,
+  ) => { status: number; body: string; headers?: Record<string, string> } | 'hold' = () => ({
     status: 200,
     body: 'ok',
   }),
@@ -52,7 +55,7 @@ export async function startWebhookReceiver(
       }
       const a = answer(hook, before);
       if (a === 'hold') return;
-      res.writeHead(a.status, { 'content-type': 'text/plain' });
+      res.writeHead(a.status, { 'content-type': 'text/plain', ...a.headers });
       res.end(a.body);
     });
   });
