@@ -1,7 +1,7 @@
 // Alerts as data for Slack and webhook channels: who a channel is as a recipient, and the findings a notice carries.
 import type { ChannelContract, Severity } from '../core/contract.js';
 import type { GateState } from '../core/gate.js';
-import type { OutboxChannel, OutboxPayload } from '../store/outbox-repo.js';
+import type { OutboxPayload } from '../store/outbox-repo.js';
 import { headlineOf, orderItems, type ItemChange, type MailItem } from './compose.js';
 import { scrubText } from './scrub.js';
 
@@ -38,13 +38,6 @@ export interface ChannelFinding {
  */
 export function channelRecipient(channel: ChannelContract): string {
   return `${channel.kind}:${channel.url.template}`;
-}
-
-/** The outbox channel of a recipient: `email` for an address, `slack` or `webhook` for a channel recipient. */
-export function channelOfRecipient(recipient: string): OutboxChannel {
-  if (recipient.startsWith('slack:${')) return 'slack';
-  if (recipient.startsWith('webhook:')) return 'webhook';
-  return 'email';
 }
 
 /**
