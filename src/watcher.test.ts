@@ -81,7 +81,7 @@ describe('createWatcher', () => {
       mail: { smtpUrl: sink.url(), from: 'ops@example.com' },
     });
     const relay = w.mailRelay();
-    expect(relay?.settings.from).toBe('ops@example.com');
+    expect(relay?.settings?.from).toBe('ops@example.com');
     expect(w.mailRelay()).toBe(relay);
     expect(await w.deliverDue()).toEqual({ claimed: 0, sent: 0, retried: 0, dead: 0, dropped: 0 });
     await w.close();

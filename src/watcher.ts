@@ -1,6 +1,6 @@
 // The composition of a cycle: store, HTTP client, mail relay, clock and logger wired once for poll, run, demo and the library.
 import type { Clock } from './core/clock.js';
-import type { ContractSet, SourceContract } from './core/contract.js';
+import { declaredChannels, type ContractSet, type SourceContract } from './core/contract.js';
 import type { BreakerOptions } from './core/breaker.js';
 import type { GateReport } from './core/gate.js';
 import { silentLogger, type Logger } from './core/logger.js';
@@ -8,7 +8,7 @@ import { deliverDue } from './alerts/deliver.js';
 import type { ProcessDefaults } from './alerts/settings.js';
 import type { RelayRound } from './alerts/relay.js';
 import type { NoticeReviser } from './alerts/revise.js';
-import { createMailRelay, type MailRelaySetup } from './alerts/setup.js';
+import { createAlertRelay, type AlertRelaySetup } from './alerts/setup.js';
 import { checkGate } from './gate/check-gate.js';
 import { runCycle, type CycleDeps, type CycleResult } from './pipeline/cycle.js';
 import { storeNoticeReviser } from './pipeline/notice-state.js';
@@ -63,11 +63,12 @@ export interface Watcher {
   /** The relay's check of each notice against the state at send time. */
   noticeReviser(): NoticeReviser;
   /**
-   * The long-lived mail relay (built on first call, closed by `close`), or undefined without `mail` settings. Throws
-   * UpwatchError `CONFIG_INVALID` for a malformed SMTP URL.
+   * The long-lived alert relay (built on first call, closed by `close`): mail with `mail` settings, Slack and webhooks
+   * when the contracts declare channels; undefined with neither. Throws UpwatchError `CONFIG_INVALID` for a malformed
+   * SMTP URL.
    */
-  mailRelay(): MailRelaySetup | undefined;
-  /** Send what is due in the outbox now over a pool of its own (undefined without `mail` settings). */
+  mailRelay(): AlertRelaySetup | undefined;
+  /** Send what is due in the outbox now over a pool of its own (undefined with neither mail nor channels). */
   deliverDue(): Promise<RelayRound | undefined>;
   /** Stop the relay (draining its round), then close the HTTP client and the store. Idempotent. */
   close(): Promise<void>;
@@ -122,16 +123,29 @@ export function createWatcher(settings: WatcherSettings): Watcher {
       ...(alerts?.publicUrl !== undefined ? { publicUrl: alerts.publicUrl } : {}),
     });
   };
-  let relay: MailRelaySetup | undefined;
+  let relay: AlertRelaySetup | undefined;
   let closed: Promise<void> | undefined;
-  const mailOptions = (mail: NonNullable<WatcherSettings['mail']>) => ({
-    store,
-    smtpUrl: mail.smtpUrl,
-    ...(mail.from ? { from: mail.from } : {}),
-    clock,
-    logger,
-    revise: noticeReviser(),
-  });
+  const hasChannels = declaredChannels(contracts).length > 0;
+  const relayOptions = () => {
+    const mail = settings.mail;
+    return {
+      store,
+      ...(mail ? { smtpUrl: mail.smtpUrl, ...(mail.from ? { from: mail.from } : {}) } : {}),
+      ...(hasChannels
+        ? {
+            channels: {
+              resolve: settings.secrets,
+              secrets: settings.alerts?.secrets ?? [],
+              // The dashboard's URL (checked when the settings were read) for links in Slack and webhook notices.
+              ...(settings.alerts?.publicUrl ? { publicUrl: settings.alerts.publicUrl } : {}),
+            },
+          }
+        : {}),
+      clock,
+      logger,
+      revise: noticeReviser(),
+    };
+  };
 
   return {
     store,
@@ -144,13 +158,13 @@ export function createWatcher(settings: WatcherSettings): Watcher {
     gate: () => checkGate({ store, contracts, now: clock.now() }),
     noticeReviser,
     mailRelay() {
-      if (!settings.mail) return undefined;
-      relay ??= createMailRelay(mailOptions(settings.mail));
+      if (!settings.mail && !hasChannels) return undefined;
+      relay ??= createAlertRelay(relayOptions());
       return relay;
     },
     async deliverDue() {
-      if (!settings.mail) return undefined;
-      return deliverDue(mailOptions(settings.mail));
+      if (!settings.mail && !hasChannels) return undefined;
+      return deliverDue(relayOptions());
     },
     close: () =>
       (closed ??= (async () => {

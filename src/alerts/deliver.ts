@@ -2,32 +2,37 @@
 import type { Clock } from '../core/clock.js';
 import type { Logger } from '../core/logger.js';
 import type { RepoStore } from '../store/findings-repo.js';
+import type { ChannelSenderOptions } from './channel-transport.js';
 import type { RelayRound } from './relay.js';
 import type { NoticeReviser } from './revise.js';
-import { createMailRelay } from './setup.js';
+import { createAlertRelay } from './setup.js';
 
 /**
- * Send what is due in the outbox now (at most `maxRounds` rounds, so a backlog cannot hold a cron job forever).
- * Failures stay in the outbox with their backoff; the next poll or the daemon retries them.
+ * Send what is due in the outbox now (at most `maxRounds` rounds, so a backlog cannot hold a cron job forever): mail
+ * when `smtpUrl` is given, Slack and webhook rows when `channels` is. Failures stay in the outbox with their backoff;
+ * the next poll or the daemon retries them.
  *
  * @example
  * if (settings.smtpUrl) await deliverDue({ store, smtpUrl: settings.smtpUrl, clock: io.clock });
  */
 export async function deliverDue(options: {
   store: RepoStore;
-  smtpUrl: string;
+  smtpUrl?: string;
   /** Sender address overriding the URL's `from` parameter. */
   from?: string;
+  /** How Slack and webhook rows are sent. */
+  channels?: ChannelSenderOptions;
   clock: Clock;
   logger?: Logger;
   maxRounds?: number;
   /** Checks each row against the state at send time (see RelayOptions.revise). */
   revise?: NoticeReviser;
 }): Promise<RelayRound> {
-  const mail = createMailRelay({
+  const alerts = createAlertRelay({
     store: options.store,
-    smtpUrl: options.smtpUrl,
+    ...(options.smtpUrl !== undefined ? { smtpUrl: options.smtpUrl } : {}),
     ...(options.from ? { from: options.from } : {}),
+    ...(options.channels ? { channels: options.channels } : {}),
     clock: options.clock,
     ...(options.logger ? { logger: options.logger } : {}),
     ...(options.revise ? { revise: options.revise } : {}),
@@ -35,7 +40,7 @@ export async function deliverDue(options: {
   const total: RelayRound = { claimed: 0, sent: 0, retried: 0, dead: 0, dropped: 0 };
   try {
     for (let i = 0; i < (options.maxRounds ?? 50); i++) {
-      const r = await mail.relay.relayOnce(options.clock.now());
+      const r = await alerts.relay.relayOnce(options.clock.now());
       total.claimed += r.claimed;
       total.sent += r.sent;
       total.retried += r.retried;
@@ -44,7 +49,7 @@ export async function deliverDue(options: {
       if (r.claimed === 0 || r.sent + r.dropped === 0) break;
     }
   } finally {
-    await mail.close();
+    await alerts.close();
   }
   return total;
 }

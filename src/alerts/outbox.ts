@@ -8,6 +8,7 @@ import {
   outboxByDedupKey,
   replacePendingPayload,
 } from '../store/outbox-repo.js';
+import { mergeChannelFindings } from './channel-message.js';
 import { composeDigest, type DigestLine } from './digest.js';
 import { IMMEDIATE_KINDS, type NoticeLog, type PlannedMessage } from './plan.js';
 
@@ -38,6 +39,7 @@ export function queueMessages(store: RepoStore, messages: readonly PlannedMessag
     const id = enqueue(store, {
       dedupKey: m.dedupKey,
       recipient: m.recipient,
+      ...(m.channel ? { channel: m.channel } : {}),
       kind: m.kind,
       messageId: m.messageId,
       createdAt: at,
@@ -67,7 +69,12 @@ export function queueMessages(store: RepoStore, messages: readonly PlannedMessag
       cap: m.merge.cap,
     });
     const digest = { lines: lines as unknown as Record<string, unknown>[] };
-    if (replacePendingPayload(store, existing.id, { ...rendered, digest })) {
+    const hadChannel = existing.payload.channel;
+    const channel =
+      hadChannel && m.payload.channel
+        ? mergeChannelFindings(hadChannel, m.payload.channel.findings)
+        : hadChannel;
+    if (replacePendingPayload(store, existing.id, { ...rendered, digest, ...(channel ? { channel } : {}) })) {
       const addedKeys = new Set(added.map((l) => l.key));
       const fromOriginals = m.merge.originals.filter((o) =>
         (o.items ?? []).some((i) =>

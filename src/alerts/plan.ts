@@ -2,11 +2,19 @@
 // and the reminder digest (weekly by default).
 import { createHash } from 'node:crypto';
 import { addDays, daysBetween, isoDay } from '../core/clock.js';
-import { modelsWatching, type ContractSet, type FeatureContract, type Severity } from '../core/contract.js';
+import {
+  declaredChannels,
+  modelsWatching,
+  type ChannelContract,
+  type ContractSet,
+  type FeatureContract,
+  type Severity,
+} from '../core/contract.js';
 import type { FindingRecord } from '../core/finding-record.js';
 import { isSilenced } from '../core/finding-record.js';
 import type { GateState } from '../core/gate.js';
-import type { OutboxKind, OutboxPayload, OutboxStatus } from '../store/outbox-repo.js';
+import type { OutboxChannel, OutboxKind, OutboxPayload, OutboxStatus } from '../store/outbox-repo.js';
+import { channelPayload, channelRecipient, mergeChannelFindings } from './channel-message.js';
 import { composeMail, type MailItem } from './compose.js';
 import { composeDigest, digestLineOf, type DigestLine } from './digest.js';
 import { digestSlot, type DigestSlot } from './digest-slot.js';
@@ -61,6 +69,8 @@ export interface PlanInput {
 /** One message to queue, with the finding episodes it covers (for the notification log). */
 export interface PlannedMessage {
   recipient: string;
+  /** `email` unless the recipient is a Slack or webhook channel (default `email`). */
+  channel?: OutboxChannel;
   kind: OutboxKind;
   dedupKey: string;
   messageId: string;
@@ -103,8 +113,9 @@ function addresses(list: readonly string[]): string[] {
 
 /**
  * Who hears about a finding: the owners of its source, the owners of the features it touches, the owners of the
- * models that have its metric as a KPI or trust signal, and the configured default recipients. Owners that are not
- * email addresses are skipped.
+ * models that have its metric as a KPI or trust signal, and the configured default recipients; then the channels
+ * those same documents declare (as `slack:${VAR}` or `webhook:URL` recipients, see channel-message.ts). Owners that
+ * are not email addresses are skipped.
  *
  * @example
  * recipientsOf(contracts, { source: 'loan-desk', metric: 'override_rate' }, []) // [...source owners, 'credit-ml@example.com']
@@ -115,16 +126,19 @@ export function recipientsOf(
   defaults: readonly string[],
 ): string[] {
   const source = contracts.sources.find((s) => s.name === f.source);
+  const features = featuresTouching(contracts, f);
+  const models = f.metric === undefined ? [] : modelsWatching(contracts, f.source, f.metric);
+  const channels = [source, ...features, ...models].flatMap((d) => d?.channels ?? []);
   return [
     ...new Set([
       ...addresses(source?.owners ?? []),
-      ...featuresTouching(contracts, f).flatMap((feat) => addresses(feat.owners)),
-      ...(f.metric === undefined ? [] : modelsWatching(contracts, f.source, f.metric)).flatMap((m) =>
-        addresses(m.owners),
-      ),
+      ...features.flatMap((feat) => addresses(feat.owners)),
+      ...models.flatMap((m) => addresses(m.owners)),
       ...addresses(defaults),
     ]),
-  ].sort();
+  ]
+    .sort()
+    .concat([...new Set(channels.map(channelRecipient))].sort());
 }
 
 function sha(text: string): string {
@@ -153,6 +167,7 @@ export function countdownThreshold(daysLeft: number, thresholds: readonly number
 export function planNotifications(input: PlanInput): PlannedMessage[] {
   const { contracts, settings, now } = input;
   const today = isoDay(now);
+  const channelOf = channelLookup(contracts);
   const charts = new Map<string, string | undefined>();
   const recipientsCache = new Map<string, string[]>();
   const recipients = (f: FindingRecord): string[] => {
@@ -188,8 +203,9 @@ export function planNotifications(input: PlanInput): PlannedMessage[] {
     after?: number,
   ): void => {
     if (items.length === 0) return;
-    // Charts for the first few findings only: an alert storm must not read 500 histories.
-    let charted = 0;
+    const channel = channelOf(recipient);
+    // Charts for the first few findings only: an alert storm must not read 500 histories. Channels get links instead.
+    let charted = channel ? settings.maxChartsPerMail : 0;
     for (const item of items) {
       if (charted >= settings.maxChartsPerMail || item.change === 'resolved') continue;
       const fp = item.finding.fingerprint;
@@ -215,9 +231,11 @@ export function planNotifications(input: PlanInput): PlannedMessage[] {
       payload.inReplyTo = thread;
       payload.references = [thread];
     }
+    if (channel) payload.channel = channelPayload(channel, items, input.secrets ?? []);
     const dedupKey = sha([recipient, kind, ...keyParts.sort()].join('|'));
     out.push({
       recipient,
+      ...(channel ? { channel: channel.kind } : {}),
       kind,
       dedupKey,
       messageId: messageIdFor(dedupKey, settings.messageIdHost),
@@ -346,8 +364,16 @@ export function planNotifications(input: PlanInput): PlannedMessage[] {
   const immediate = applyHourlyCap(out, input);
 
   // 4. The reminder digest: at most once per recipient and reminder interval, at or after the digest hour.
-  const digests = planDigests(input, recipients, featureStates, notifies, notifiedNow);
+  const digests = planDigests(input, recipients, featureStates, notifies, notifiedNow, channelOf);
   return [...immediate, ...digests];
+}
+
+/** The channel a recipient names, when it is a `slack:…` or `webhook:…` recipient of these contracts. */
+function channelLookup(contracts: ContractSet): (recipient: string) => ChannelContract | undefined {
+  const byRecipient = new Map(
+    declaredChannels(contracts).map((d) => [channelRecipient(d.channel), d.channel]),
+  );
+  return (recipient) => byRecipient.get(recipient);
 }
 
 const HOUR_MS = 3_600_000;
@@ -400,19 +426,34 @@ export function applyHourlyCap(
       ),
     );
     const dedupKey = sha([recipient, 'digest', windowStart.toISOString()].join('|'));
-    const payload = composeDigest({
-      variant: 'cap',
-      lines,
-      now,
-      windowStart: windowStart.toISOString(),
-      cap,
-    });
+    const payload: OutboxPayload = {
+      ...composeDigest({
+        variant: 'cap',
+        lines,
+        now,
+        windowStart: windowStart.toISOString(),
+        cap,
+      }),
+      digest: { lines: lines as unknown as Record<string, unknown>[] },
+    };
+    // A channel's digest carries every held notice's findings, as its notices did.
+    const channel = held.reduce<OutboxPayload['channel']>(
+      (acc, m) =>
+        m.payload.channel
+          ? acc
+            ? mergeChannelFindings(acc, m.payload.channel.findings)
+            : m.payload.channel
+          : acc,
+      undefined,
+    );
+    if (channel) payload.channel = channel;
     out.push({
       recipient,
+      ...(held[0]?.channel ? { channel: held[0].channel } : {}),
       kind: 'digest',
       dedupKey,
       messageId: messageIdFor(dedupKey, settings.messageIdHost),
-      payload: { ...payload, digest: { lines: lines as unknown as Record<string, unknown>[] } },
+      payload,
       covers: held.flatMap((m) => m.covers),
       notBefore: windowEnd,
       merge: { lines, originals: held, windowStart: windowStart.toISOString(), cap },
@@ -439,6 +480,7 @@ function planDigests(
   featureStates: (f: FindingRecord) => MailItem['features'],
   notifies: (s: Severity) => boolean,
   notifiedNow: ReadonlySet<string>,
+  channelOf: (recipient: string) => ChannelContract | undefined,
 ): PlannedMessage[] {
   const { settings, now, contracts } = input;
   if (!(settings.reminderIntervalHours > 0)) return [];
@@ -460,7 +502,10 @@ function planDigests(
     slots.set(r, { ...slot, due });
     return slots.get(r);
   };
-  const groups = new Map<string, { lines: DigestLine[]; covers: PlannedMessage['covers']; day: string }>();
+  const groups = new Map<
+    string,
+    { lines: DigestLine[]; items: MailItem[]; covers: PlannedMessage['covers']; day: string }
+  >();
   for (const f of input.active) {
     if (f.status === 'resolved' || notifiedNow.has(f.fingerprint)) continue;
     if (isSilenced(f, now) || !notifies(f.severity)) continue;
@@ -471,31 +516,31 @@ function planDigests(
       if (last && (last.status === 'pending' || last.status === 'sending')) continue;
       if (last && Date.parse(last.at) > slot.at.getTime() - freshMs) continue;
       if (Date.parse(f.firstSeen) > slot.at.getTime() - freshMs) continue;
-      const g = groups.get(r) ?? { lines: [], covers: [], day: slot.day };
-      g.lines.push(
-        digestLineOf(
-          `${f.fingerprint}:${f.episode}`,
-          {
-            upstream: upstreamOf(contracts, f),
-            finding: f,
-            change: 'reminder',
-            features: featureStates(f),
-          },
-          input.secrets ?? [],
-        ),
-      );
+      const g = groups.get(r) ?? { lines: [], items: [], covers: [], day: slot.day };
+      const item: MailItem = {
+        upstream: upstreamOf(contracts, f),
+        finding: f,
+        change: 'reminder',
+        features: featureStates(f),
+      };
+      g.lines.push(digestLineOf(`${f.fingerprint}:${f.episode}`, item, input.secrets ?? []));
+      g.items.push(item);
       g.covers.push({ fingerprint: f.fingerprint, episode: f.episode, kind: 'reminder' });
       groups.set(r, g);
     }
   }
-  return [...groups].map(([recipient, g]) => {
+  return [...groups].map(([recipient, g]): PlannedMessage => {
     const dedupKey = digestKey(recipient, g.day);
+    const payload = composeDigest({ variant: 'daily', day: g.day, lines: g.lines, now, everyDays });
+    const channel = channelOf(recipient);
+    if (channel) payload.channel = channelPayload(channel, g.items, input.secrets ?? []);
     return {
       recipient,
+      ...(channel ? { channel: channel.kind } : {}),
       kind: 'reminder' as const,
       dedupKey,
       messageId: messageIdFor(dedupKey, settings.messageIdHost),
-      payload: composeDigest({ variant: 'daily', day: g.day, lines: g.lines, now, everyDays }),
+      payload,
       covers: g.covers,
     };
   });

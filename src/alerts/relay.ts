@@ -1,4 +1,4 @@
-// The outbox relay: claims due rows with a lease, checks them against the present, sends, retries with backoff, gives up with a reason.
+// The outbox relay: claims due rows with a lease, checks them against the present, sends (mail, Slack, webhook), retries with backoff, gives up with a reason.
 import { randomBytes } from 'node:crypto';
 import type { Clock } from '../core/clock.js';
 import { errorMessage, isUpwatchError } from '../core/errors.js';
@@ -14,9 +14,11 @@ import {
   markRetry,
   markSent,
   replaceClaimedPayload,
+  type OutboxChannel,
   type OutboxRow,
 } from '../store/outbox-repo.js';
 import { fullJitterMs } from './backoff.js';
+import type { ChannelSender } from './channel-transport.js';
 import type { DroppedItem, NoticeReviser } from './revise.js';
 import { scrubText } from './scrub.js';
 import { RELAY_DEFAULTS, type RelaySettings } from './settings.js';
@@ -24,9 +26,12 @@ import type { MailTransport, RecipientFailure, SendFailureClass } from './transp
 
 export interface RelayOptions extends Partial<Omit<RelaySettings, 'from'>> {
   store: RepoStore;
-  transport: MailTransport;
-  /** Sender address (SmtpSettings.from). */
-  from: string;
+  /** Mail transport; without it the relay leaves mail rows to a relay that has one. */
+  transport?: MailTransport;
+  /** Sender address (SmtpSettings.from); required with `transport`. */
+  from?: string;
+  /** Sends Slack and webhook rows; without it the relay leaves them alone. */
+  channels?: ChannelSender;
   clock: Clock;
   logger?: Logger;
   /** Lease owner id; default `relay-<pid>-<random>`. */
@@ -82,6 +87,10 @@ export interface Relay {
 export function createRelay(options: RelayOptions): Relay {
   const o = { ...RELAY_DEFAULTS, ...stripUndefined(options) };
   const { store, transport, clock } = options;
+  const claims: OutboxChannel[] = [
+    ...(transport ? ['email' as const] : []),
+    ...(options.channels?.channels ?? []),
+  ];
   const logger = options.logger ?? silentLogger;
   const owner = options.owner ?? `relay-${process.pid}-${randomBytes(3).toString('hex')}`;
   const random = options.random ?? Math.random;
@@ -95,6 +104,8 @@ export function createRelay(options: RelayOptions): Relay {
     nowMs: number,
     cls: SendFailureClass,
     reply: string,
+    /** The receiver's own `Retry-After`, honoured up to the backoff cap. */
+    retryAfterMs?: number,
   ): Promise<'retried' | 'dead'> {
     // A server may echo what it was given (a login, a URL): no credential goes into last_error, the audit or a log.
     const reason = scrubText(reply, options.secrets ?? []);
@@ -127,10 +138,11 @@ export function createRelay(options: RelayOptions): Relay {
       logger.error('notification dead', { id: row.id, recipient: row.recipient, reason: why });
       return 'dead';
     }
-    const delay =
+    const backoff =
       cls === 'config'
         ? o.backoffCapMs
         : fullJitterMs(row.attempts, { baseMs: o.backoffBaseMs, capMs: o.backoffCapMs }, random);
+    const delay = Math.max(backoff, Math.min(retryAfterMs ?? 0, o.backoffCapMs));
     markRetry(store, row.id, owner, nowMs + delay, `${cls}: ${reason}`);
     logger.warn('notification deferred', { id: row.id, recipient: row.recipient, retryInMs: delay, reason });
     return 'retried';
@@ -200,9 +212,11 @@ export function createRelay(options: RelayOptions): Relay {
   ): Promise<'sent' | 'retried' | 'dead' | 'dropped'> {
     const row = await revise(queued, nowMs, check);
     if (!row) return 'dropped';
+    if (row.channel !== 'email') return deliverToChannel(row, nowMs);
+    if (!transport) return fail(row, nowMs, 'config', 'no mail transport configured');
     try {
       const mail = {
-        from: options.from,
+        from: options.from ?? '',
         to: [row.recipient],
         subject: row.payload.subject,
         text: row.payload.text,
@@ -237,9 +251,29 @@ export function createRelay(options: RelayOptions): Relay {
     }
   }
 
+  /** A Slack or webhook row: the sender says whether it arrived and, if not, whether to retry. */
+  async function deliverToChannel(row: OutboxRow, nowMs: number): Promise<'sent' | 'retried' | 'dead'> {
+    if (!options.channels) return fail(row, nowMs, 'config', 'no channel sender configured');
+    try {
+      await options.channels.send(row, new Date(nowMs));
+      markSent(store, row.id, owner, clock.now().toISOString());
+      health.configError = false;
+      return 'sent';
+    } catch (e) {
+      const details = isUpwatchError(e) ? e.details : {};
+      const cls = (details['class'] as SendFailureClass | undefined) ?? 'transient';
+      const reason = errorMessage(e);
+      health.lastError = scrubText(reason, options.secrets ?? []);
+      if (cls === 'config') health.configError = true;
+      const retryAfter = details['retryAfterMs'];
+      return fail(row, nowMs, cls, reason, typeof retryAfter === 'number' ? retryAfter : undefined);
+    }
+  }
+
   async function relayOnce(now: Date = clock.now()): Promise<RelayRound> {
     const nowMs = now.getTime();
-    const rows = await store.transaction(() => claimDue(store, owner, nowMs, o.leaseMs, o.batchSize));
+    if (claims.length === 0) return { claimed: 0, sent: 0, retried: 0, dead: 0, dropped: 0 };
+    const rows = await store.transaction(() => claimDue(store, owner, nowMs, o.leaseMs, o.batchSize, claims));
     const round: RelayRound = { claimed: rows.length, sent: 0, retried: 0, dead: 0, dropped: 0 };
     const check = rows.length > 0 ? options.revise?.(now) : undefined;
     for (const row of rows) {

@@ -5,6 +5,7 @@ import type { Decision } from '../core/decision.js';
 import { isSilenced, type FindingRecord } from '../core/finding-record.js';
 import type { GateOverride, GateState } from '../core/gate.js';
 import type { OutboxKind, OutboxPayload } from '../store/outbox-repo.js';
+import { channelFindingsOf } from './channel-message.js';
 import { composeMail, type ItemChange, type MailItem } from './compose.js';
 
 /** One finding of a queued notice as it was planned (stored in the payload, so the relay can compare). */
@@ -216,5 +217,11 @@ export function reviseNotice(
   };
   if (row.payload.inReplyTo) payload.inReplyTo = row.payload.inReplyTo;
   if (row.payload.references) payload.references = row.payload.references;
+  // A Slack or webhook notice keeps its target and carries the findings as they are now.
+  if (row.payload.channel)
+    payload.channel = {
+      ...row.payload.channel,
+      findings: channelFindingsOf(kept, options.secrets ?? []) as unknown as Record<string, unknown>[],
+    };
   return { action: 'rewrite', payload, dropped };
 }

@@ -1,5 +1,6 @@
 // Validated YAML data → the core contract model, with every default applied and every entity located.
 import type {
+  ChannelContract,
   CheckOverride,
   Connection,
   DocContract,
@@ -48,6 +49,7 @@ interface RawSource {
   name: string;
   description?: string;
   owners: string[];
+  channels?: RawChannel[];
   provider: ProviderName;
   connection?: Record<string, unknown>;
   schedule?: string;
@@ -62,9 +64,25 @@ interface RawFeature {
   name: string;
   description?: string;
   owners: string[];
+  channels?: RawChannel[];
   uses: string[];
   policy?: { blockOn?: Severity[]; warnOn?: Severity[] };
   model?: string;
+}
+
+interface RawChannel {
+  slack?: string;
+  webhook?: string;
+  secret?: string;
+}
+
+/** The channels of a document (the schema guarantees one of slack or webhook, and a secret with a webhook). */
+function channelsOf(raw: readonly RawChannel[] | undefined): ChannelContract[] {
+  return (raw ?? []).map((c) =>
+    c.slack !== undefined
+      ? { kind: 'slack', url: parseTemplate(c.slack) }
+      : { kind: 'webhook', url: parseTemplate(c.webhook ?? ''), secret: parseTemplate(c.secret ?? '') },
+  );
 }
 
 function checksOf(raw: Record<string, RawCheck> | undefined): Record<string, CheckOverride> {
@@ -157,6 +175,7 @@ export function buildSource(doc: YamlDocument, positions: EntityPositions): Sour
     name: raw.name,
     ...(raw.description !== undefined ? { description: raw.description } : {}),
     owners: [...raw.owners],
+    channels: channelsOf(raw.channels),
     provider: raw.provider,
     connection: connectionOf(raw.provider, raw.connection),
     schedule: raw.schedule ?? '',
@@ -204,6 +223,7 @@ export function buildFeature(doc: YamlDocument, positions: EntityPositions): Fea
     name: raw.name,
     ...(raw.description !== undefined ? { description: raw.description } : {}),
     owners: [...raw.owners],
+    channels: channelsOf(raw.channels),
     uses,
     policy: {
       blockOn: [...(raw.policy?.blockOn ?? CONTRACT_DEFAULTS.blockOn)],
@@ -254,6 +274,7 @@ interface RawModel {
   name: string;
   description?: string;
   owners: string[];
+  channels?: RawChannel[];
   features: string[];
   kpis?: string[];
   trustSignals?: string[];
@@ -271,6 +292,7 @@ export function buildModel(doc: YamlDocument, positions: EntityPositions): Model
     name: raw.name,
     ...(raw.description !== undefined ? { description: raw.description } : {}),
     owners: [...raw.owners],
+    channels: channelsOf(raw.channels),
     features: [...raw.features],
     kpis: metricRefs(raw.kpis ?? [], 'kpis', doc, positions),
     trustSignals: metricRefs(raw.trustSignals ?? [], 'trustSignals', doc, positions),

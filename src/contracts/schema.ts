@@ -17,6 +17,9 @@ const ref = (name: string) => ({ $ref: `#/definitions/${name}` });
 const SECRET_REF = '\\$\\{[A-Za-z_][A-Za-z0-9_]*\\}';
 const SELECTOR = '^[A-Za-z0-9_-]+(\\[\\])?(\\.[A-Za-z0-9_-]+(\\[\\])?)*$';
 
+const CHANNEL_HINT =
+  'a channel is - slack: ${SLACK_WEBHOOK_URL}, or - webhook: https://alerts.example.com/upwatch with secret: ${UPWATCH_WEBHOOK_SECRET}';
+
 const selector = (description: string) => ({
   type: 'string',
   pattern: SELECTOR,
@@ -92,6 +95,62 @@ export const CONTRACT_SCHEMA = {
       description: 'Email addresses told about findings (at least one).',
       'x-hint': 'list at least one email address, e.g. owners: [growth-data@example.com]',
     },
+    Channels: {
+      type: 'array',
+      uniqueItems: true,
+      items: ref('Channel'),
+      default: [],
+      description:
+        "Where alerts also go besides the owners' mail, with the same grouping, hourly cap, reminders and resolved notices: a Slack incoming webhook or a signed JSON webhook (docs/alerts.md).",
+    },
+    Channel: {
+      type: 'object',
+      description:
+        'One alert channel: `slack: ${VAR}` (an incoming-webhook URL, read from the environment when sending), or `webhook: URL` with `secret: ${VAR}` (a JSON POST signed with HMAC-SHA256, schema `upwatch.alert/v1`).',
+      additionalProperties: false,
+      // One missing-field error, not three, when neither is given.
+      if: { required: ['slack'] },
+      then: {
+        not: { required: ['webhook'] },
+        'x-must': 'be one channel: slack or webhook, not both',
+        'x-hint': 'split it into two entries: - slack: ${SLACK_WEBHOOK_URL} and - webhook: … with secret: …',
+      },
+      else: {
+        required: ['webhook'],
+        properties: { webhook: { 'x-hint': CHANNEL_HINT } },
+      },
+      dependencies: { webhook: ['secret'], secret: ['webhook'] },
+      'x-hint': CHANNEL_HINT,
+      properties: {
+        slack: {
+          type: 'string',
+          pattern: `^${SECRET_REF}$`,
+          'x-secret': true,
+          'x-must': 'be a ${VAR} reference (a Slack webhook URL is a credential: keep it in the environment)',
+          'x-hint': 'write slack: ${SLACK_WEBHOOK_URL} and export SLACK_WEBHOOK_URL where upwatch sends',
+          description:
+            'A Slack incoming-webhook URL, as a `${VAR}` reference to the environment variable that holds it.',
+        },
+        webhook: {
+          type: 'string',
+          pattern: `^(https?://[^\\s]+|${SECRET_REF})$`,
+          'x-secret': true,
+          'x-must': 'be an http(s) URL or a ${VAR} reference',
+          'x-hint': CHANNEL_HINT,
+          description:
+            'URL the alert is POSTed to as JSON (`upwatch.alert/v1`), or a `${VAR}` reference to it.',
+        },
+        secret: {
+          type: 'string',
+          pattern: `^${SECRET_REF}$`,
+          'x-secret': true,
+          'x-must': 'be a ${VAR} reference (never the secret itself)',
+          'x-hint': 'write secret: ${UPWATCH_WEBHOOK_SECRET} and export it where upwatch sends',
+          description:
+            'Key of the `Upwatch-Signature` HMAC-SHA256 header, as a `${VAR}` reference to the environment variable that holds it. Required with `webhook`.',
+        },
+      },
+    },
     SourceName: {
       type: 'string',
       pattern: '^[a-z0-9][a-z0-9._-]*$',
@@ -136,6 +195,7 @@ export const CONTRACT_SCHEMA = {
         name: ref('SourceName'),
         description: { type: 'string', description: 'What this upstream is, for people reading alerts.' },
         owners: ref('Owners'),
+        channels: ref('Channels'),
         provider: {
           enum: [...PROVIDERS],
           description:
@@ -451,6 +511,7 @@ export const CONTRACT_SCHEMA = {
         },
         description: { type: 'string', description: 'What the feature is.' },
         owners: ref('Owners'),
+        channels: ref('Channels'),
         uses: {
           type: 'array',
           minItems: 1,
@@ -578,6 +639,7 @@ export const CONTRACT_SCHEMA = {
         },
         description: { type: 'string', description: 'What the model decides.' },
         owners: ref('Owners'),
+        channels: ref('Channels'),
         features: {
           type: 'array',
           minItems: 1,
@@ -629,4 +691,5 @@ export const REFERENCE_DEFINITIONS = [
   'Feature',
   'Event',
   'Model',
+  'Channel',
 ] as const;

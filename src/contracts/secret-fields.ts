@@ -4,11 +4,14 @@ import { parseTemplate } from '../core/secret.js';
 import { displayPath } from './schema-errors.js';
 import type { JsonPath, YamlDocument } from './yaml-source.js';
 
-/** Fields of a Source that may hold `${VAR}` references (`*` = any key). */
+/** Fields that may hold `${VAR}` references (`*` = any key or index): a Source's connection, any alert channel. */
 export const SECRET_FIELDS: readonly JsonPath[] = [
   ['connection', 'accessToken'],
   ['connection', 'url'],
   ['connection', 'headers', '*'],
+  ['channels', '*', 'slack'],
+  ['channels', '*', 'webhook'],
+  ['channels', '*', 'secret'],
 ];
 
 const CREDENTIAL_HEADER = /^(authorization|proxy-authorization|cookie)$|token|secret|api[-_]?key|password/i;
@@ -28,8 +31,8 @@ function hasReference(text: string): boolean {
 }
 
 /**
- * Check the placement of secrets in one Source document: `${VAR}` only in secret fields, well-formed references,
- * and no credential written in clear in a header or a URL query. Values are never echoed.
+ * Check the placement of secrets in one document: `${VAR}` only in secret fields, well-formed references, and no
+ * credential written in clear in a header, a URL query or a webhook URL. Values are never echoed.
  *
  * @example
  * secretPlacement(doc) // [{ code: 'secret-not-allowed', message: 'connection.baseUrl cannot hold a ${VAR} reference …' }]
@@ -57,8 +60,8 @@ export function secretPlacement(doc: YamlDocument): Diagnostic[] {
         push(
           path,
           'secret-not-allowed',
-          `${where} cannot hold a \${VAR} reference (only connection.accessToken, connection.url and connection.headers can)`,
-          'write the value itself here; secrets belong in accessToken, the URL or a header',
+          `${where} cannot hold a \${VAR} reference (only connection.accessToken, connection.url, connection.headers and channels can)`,
+          'write the value itself here; secrets belong in accessToken, the URL, a header or a channel',
         );
         return;
       }
@@ -113,6 +116,22 @@ export function secretPlacement(doc: YamlDocument): Diagnostic[] {
         }
       }
     }
+  }
+  const channels = (doc.value as { channels?: unknown }).channels;
+  if (Array.isArray(channels)) {
+    channels.forEach((c: unknown, i) => {
+      const url = c && typeof c === 'object' ? (c as { webhook?: unknown }).webhook : undefined;
+      if (typeof url !== 'string' || parseTemplate(url).refs.length > 0) return;
+      const query = [...url.matchAll(CREDENTIAL_QUERY)].find((m) => (m[2] ?? '') !== '');
+      const password = /^[a-z][a-z0-9+.-]*:\/\/[^/@\s]*:[^/@\s]*@/i.test(url);
+      if (!query && !password) return;
+      push(
+        ['channels', i, 'webhook'],
+        'secret-literal',
+        `${displayPath(['channels', i, 'webhook'])} holds a credential in clear (${query ? `query parameter "${query[1]}"` : 'a password in the URL'})`,
+        'reference an environment variable for the whole URL instead, e.g. webhook: ${RANKING_WEBHOOK_URL}',
+      );
+    });
   }
   return out;
 }

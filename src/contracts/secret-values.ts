@@ -1,5 +1,5 @@
 // The secret values a contract set references: what every outgoing text (mail, report, status) must scrub.
-import type { ContractSet } from '../core/contract.js';
+import { declaredChannels, type ContractSet } from '../core/contract.js';
 
 /**
  * The values of every `${VAR}` the contracts reference (resolved through `lookup`), so the alert composer, the report
@@ -21,5 +21,8 @@ export function secretValues(contracts: ContractSet, lookup: (name: string) => s
           : [];
     for (const t of templates) for (const r of t.refs) names.add(r);
   }
+  for (const { channel } of declaredChannels(contracts))
+    for (const t of channel.kind === 'slack' ? [channel.url] : [channel.url, channel.secret])
+      for (const r of t.refs) names.add(r);
   return [...names].map(lookup).filter((v): v is string => v !== undefined && v.length >= 4);
 }

@@ -142,10 +142,19 @@ export function isPolled(source: Pick<SourceContract, 'provider'>): boolean {
   return source.provider !== 'push';
 }
 
+/**
+ * Where a team's alerts go besides its owners' mail: a Slack incoming webhook, or a JSON webhook signed with
+ * HMAC-SHA256. URLs and secrets stay `${VAR}` templates until the relay sends.
+ */
+export type ChannelContract =
+  { kind: 'slack'; url: TemplateValue } | { kind: 'webhook'; url: TemplateValue; secret: TemplateValue };
+
 export interface SourceContract {
   name: string;
   description?: string;
   owners: string[];
+  /** Channels told about this source's findings, like its owners. Default none. */
+  channels?: ChannelContract[];
   provider: ProviderName;
   connection: Connection;
   /** Five-field cron expression; empty for a `push` source (never polled). */
@@ -181,6 +190,8 @@ export interface FeatureContract {
   name: string;
   description?: string;
   owners: string[];
+  /** Channels told about findings that touch this feature, like its owners. Default none. */
+  channels?: ChannelContract[];
   uses: MetricRef[];
   policy: FeaturePolicy;
   /** Groups features for a whole-model gate (`upwatch gate --model M`). */
@@ -218,6 +229,8 @@ export interface ModelContract {
   name: string;
   description?: string;
   owners: string[];
+  /** Channels told about findings on the model's KPIs and trust signals, like its owners. Default none. */
+  channels?: ChannelContract[];
   /** Names of the features the model uses. */
   features: string[];
   kpis: MetricRef[];
@@ -276,4 +289,21 @@ export function modelsWatching(set: ContractSet, source: string, metric: string)
   return (set.models ?? []).filter((m) =>
     [...m.kpis, ...m.trustSignals].some((r) => r.source === source && r.metric === metric),
   );
+}
+
+/**
+ * Every channel the contracts declare, with the document that declares it (sources, then features, then models).
+ *
+ * @example
+ * declaredChannels(contracts).map((c) => c.channel.kind) // ['slack', 'webhook']
+ */
+export function declaredChannels(
+  set: Pick<ContractSet, 'sources' | 'features' | 'models'>,
+): { kind: 'Source' | 'Feature' | 'Model'; name: string; index: number; channel: ChannelContract }[] {
+  const of = (
+    kind: 'Source' | 'Feature' | 'Model',
+    docs: readonly { name: string; channels?: ChannelContract[] }[],
+  ) =>
+    docs.flatMap((d) => (d.channels ?? []).map((channel, index) => ({ kind, name: d.name, index, channel })));
+  return [...of('Source', set.sources), ...of('Feature', set.features), ...of('Model', set.models ?? [])];
 }

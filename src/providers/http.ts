@@ -12,6 +12,7 @@ import { UpwatchError, type ErrorCode } from '../core/errors.js';
 import { silentLogger, type Logger } from '../core/logger.js';
 import { KEPT_HEADERS, type RequestRecord, type UpstreamErrorInfo } from '../core/observation.js';
 import { Secret } from '../core/secret.js';
+import { parseRetryAfter } from '../core/retry-after.js';
 import type { PollBudget } from './poll-budget.js';
 import { compileRedactor } from './redact.js';
 
@@ -120,20 +121,8 @@ export function backoffMs(attempt: number, baseMs: number, capMs: number, random
   return fullJitterMs(attempt - 1, { baseMs, capMs }, random);
 }
 
-/**
- * Parse `Retry-After` (delay-seconds or HTTP-date) into ms from `now`; undefined when absent or unparsable.
- *
- * @example
- * parseRetryAfter('120', new Date()) // 120000
- */
-export function parseRetryAfter(value: string | undefined, now: Date): number | undefined {
-  if (value === undefined) return undefined;
-  const v = value.trim();
-  if (/^\d+$/.test(v)) return Number(v) * 1000;
-  const t = Date.parse(v);
-  if (Number.isNaN(t)) return undefined;
-  return Math.max(0, t - now.getTime());
-}
+/** `Retry-After` as a wait in ms (shared with the alert channels; see core/retry-after.ts). */
+export { parseRetryAfter };
 
 /**
  * Why an attempt must not start under the poll's budget: before the first, the deadline or a host that hung too often

@@ -4,6 +4,10 @@ import { prepared, type RepoStore } from './findings-repo.js';
 /** `reminder` is the reminder digest (weekly by default); `digest` collects the notices held back by the hourly cap. */
 export const OUTBOX_KINDS = ['alert', 'resolved', 'reminder', 'countdown', 'digest'] as const;
 export type OutboxKind = (typeof OUTBOX_KINDS)[number];
+/** What a row goes through: mail (SMTP), a Slack incoming webhook, or a signed JSON webhook. */
+export const OUTBOX_CHANNELS = ['email', 'slack', 'webhook'] as const;
+export type OutboxChannel = (typeof OUTBOX_CHANNELS)[number];
+
 /** `dropped`: withdrawn before sending, because what it said no longer held (the reason is in `lastError`). */
 export type OutboxStatus = 'pending' | 'sending' | 'sent' | 'dead' | 'dropped';
 
@@ -21,12 +25,23 @@ export interface OutboxPayload {
    * against the state at send time and drop or rewrite what no longer holds.
    */
   notice?: { items: Record<string, unknown>[] };
+  /**
+   * For a Slack or webhook row: where it goes (URL and signing secret as `${VAR}` templates, resolved when sending)
+   * and its findings as data (alerts/channel-message.ts `ChannelFinding`), from which the body is built.
+   */
+  channel?: {
+    url: string;
+    secret?: string;
+    findings: Record<string, unknown>[];
+  };
 }
 
 export interface OutboxRow {
   id: number;
   dedupKey: string;
   recipient: string;
+  /** `email` unless the row goes to a Slack or webhook channel. */
+  channel: OutboxChannel;
   kind: OutboxKind;
   messageId: string;
   status: OutboxStatus;
@@ -46,6 +61,7 @@ interface Row {
   id: number;
   dedup_key: string;
   recipient: string;
+  channel: string;
   kind: string;
   message_id: string;
   status: string;
@@ -65,6 +81,7 @@ function fromRow(r: Row): OutboxRow {
     id: r.id,
     dedupKey: r.dedup_key,
     recipient: r.recipient,
+    channel: r.channel as OutboxChannel,
     kind: r.kind as OutboxKind,
     messageId: r.message_id,
     status: r.status as OutboxStatus,
@@ -94,6 +111,8 @@ export function enqueue(
   m: {
     dedupKey: string;
     recipient: string;
+    /** Default `email`. */
+    channel?: OutboxChannel;
     kind: OutboxKind;
     messageId: string;
     createdAt: string;
@@ -106,11 +125,12 @@ export function enqueue(
 ): number | undefined {
   const info = prepared(
     store,
-    `INSERT OR IGNORE INTO outbox (dedup_key, recipient, kind, message_id, status, attempts, created_at, next_attempt_at, after_id, payload)
-       VALUES (?, ?, ?, ?, 'pending', 0, ?, ?, ?, ?)`,
+    `INSERT OR IGNORE INTO outbox (dedup_key, recipient, channel, kind, message_id, status, attempts, created_at, next_attempt_at, after_id, payload)
+       VALUES (?, ?, ?, ?, ?, 'pending', 0, ?, ?, ?, ?)`,
   ).run(
     m.dedupKey,
     m.recipient,
+    m.channel ?? 'email',
     m.kind,
     m.messageId,
     m.createdAt,
@@ -126,6 +146,7 @@ export function enqueue(
  * lease expired (a relay that died between sending and marking). One statement, so two relays never share a row.
  * A row with `after_id` waits until that row is `sent`: a resolved notice never overtakes the alert it answers, also
  * when that alert is left `sending` by a relay that died and is only taken again once its lease expires.
+ * Only rows of `channels` are claimed (default every channel): a relay takes what it can deliver.
  */
 export function claimDue(
   store: RepoStore,
@@ -133,17 +154,28 @@ export function claimDue(
   nowMs: number,
   leaseMs: number,
   limit: number,
+  channels: readonly OutboxChannel[] = OUTBOX_CHANNELS,
 ): OutboxRow[] {
+  const wanted = OUTBOX_CHANNELS.map((c) => (channels.includes(c) ? c : null));
   const rows = prepared(
     store,
     `UPDATE outbox SET status = 'sending', lease_owner = @owner, lease_until = @leaseUntil, attempts = attempts + 1
        WHERE id IN (SELECT o.id FROM outbox o
                     WHERE ((o.status = 'pending' AND o.next_attempt_at <= @now)
                            OR (o.status = 'sending' AND o.lease_until < @now))
+                      AND o.channel IN (@c0, @c1, @c2)
                       AND (o.after_id IS NULL OR (SELECT d.status FROM outbox d WHERE d.id = o.after_id) = 'sent')
                     ORDER BY o.id LIMIT @limit)
        RETURNING *`,
-  ).all({ owner, leaseUntil: nowMs + leaseMs, now: nowMs, limit }) as Row[];
+  ).all({
+    owner,
+    leaseUntil: nowMs + leaseMs,
+    now: nowMs,
+    limit,
+    c0: wanted[0] ?? null,
+    c1: wanted[1] ?? null,
+    c2: wanted[2] ?? null,
+  }) as Row[];
   return rows.map(fromRow).sort((a, b) => a.id - b.id);
 }
 

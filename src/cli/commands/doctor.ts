@@ -1,8 +1,9 @@
-// `upwatch doctor`: check the store, the contracts and the SMTP connection (or send a test mail), one line each with a hint.
+// `upwatch doctor`: check the store, the contracts (and their alert channels' variables) and the SMTP connection (or send a test mail), one line each with a hint.
 import type { Command } from 'commander';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { hostname } from 'node:os';
+import { declaredChannels, type ContractSet } from '../../core/contract.js';
 import { errorMessage, isUpwatchError } from '../../core/errors.js';
 import { hasErrors, loadContracts } from '../../contracts/load.js';
 import { alertDefaultsFrom } from '../../alerts/config.js';
@@ -98,7 +99,34 @@ function checkStore(path: string): Check[] {
   }
 }
 
-async function checkContracts(io: CliIO, dir: string): Promise<Check> {
+/** The contracts' Slack and webhook channels: how many, and the variables they need that are not set. */
+function checkChannels(io: CliIO, contracts: ContractSet): Check[] {
+  const declared = declaredChannels(contracts);
+  if (declared.length === 0) return [];
+  const recipients = new Map(
+    declared.map((d) => [`${d.channel.kind}:${d.channel.url.template}`, d.channel] as const),
+  );
+  const kinds = [...recipients.values()];
+  const slack = kinds.filter((c) => c.kind === 'slack').length;
+  const summary = `${slack} Slack, ${kinds.length - slack} webhook`;
+  const unset = [
+    ...new Set(
+      kinds.flatMap((c) => (c.kind === 'slack' ? [c.url] : [c.url, c.secret]).flatMap((t) => t.refs)),
+    ),
+  ].filter((n) => io.env[n] === undefined);
+  if (unset.length === 0)
+    return [{ level: 'ok', what: 'channels', detail: `${summary}; every variable set` }];
+  return [
+    {
+      level: 'warn',
+      what: 'channels',
+      detail: `${summary}; not set: ${unset.join(', ')}`,
+      hint: "export them where upwatch sends alerts; until then those channels' notices wait in the outbox",
+    },
+  ];
+}
+
+async function checkContracts(io: CliIO, dir: string): Promise<Check[]> {
   try {
     const { contracts, diagnostics } = await loadContracts(dir, {
       env: (n) => io.env[n],
@@ -109,32 +137,41 @@ async function checkContracts(io: CliIO, dir: string): Promise<Check> {
     const warnings = diagnostics.length - errors;
     const summary = `${contracts.sources.length} sources, ${contracts.features.length} features, ${errors} errors, ${warnings} warnings`;
     if (hasErrors(diagnostics))
-      return {
-        level: 'fail',
+      return [
+        {
+          level: 'fail',
+          what: 'contracts',
+          detail: `${dir}: ${summary}`,
+          hint: 'run `upwatch validate` for the located errors',
+        },
+      ];
+    if (contracts.sources.length === 0)
+      return [
+        {
+          level: 'fail',
+          what: 'contracts',
+          detail: `${dir}: no sources declared`,
+          hint: 'add a source contract (see docs/contracts.md)',
+        },
+      ];
+    return [
+      {
+        level: warnings ? 'warn' : 'ok',
         what: 'contracts',
         detail: `${dir}: ${summary}`,
-        hint: 'run `upwatch validate` for the located errors',
-      };
-    if (contracts.sources.length === 0)
-      return {
+        ...(warnings ? { hint: 'run `upwatch validate` to see the warnings' } : {}),
+      },
+      ...checkChannels(io, contracts),
+    ];
+  } catch (e) {
+    return [
+      {
         level: 'fail',
         what: 'contracts',
-        detail: `${dir}: no sources declared`,
-        hint: 'add a source contract (see docs/contracts.md)',
-      };
-    return {
-      level: warnings ? 'warn' : 'ok',
-      what: 'contracts',
-      detail: `${dir}: ${summary}`,
-      ...(warnings ? { hint: 'run `upwatch validate` to see the warnings' } : {}),
-    };
-  } catch (e) {
-    return {
-      level: 'fail',
-      what: 'contracts',
-      detail: errorMessage(e),
-      hint: hintOf(e) ?? 'pass --contracts DIR',
-    };
+        detail: errorMessage(e),
+        hint: hintOf(e) ?? 'pass --contracts DIR',
+      },
+    ];
   }
 }
 
@@ -330,7 +367,7 @@ export function registerDoctor(program: Command, io: CliIO, state: CommandState)
         }
         const checks = [
           ...checkStore(settings.db),
-          await checkContracts(io, settings.contracts),
+          ...(await checkContracts(io, settings.contracts)),
           flags.sendTest
             ? await sendTestMail(io, settings, flags.to, timeout)
             : await checkSmtp(io, settings.smtpUrl, timeout),

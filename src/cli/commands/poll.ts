@@ -7,6 +7,7 @@ import { exitCodeBeforePolling } from '../polled-contracts.js';
 import { writeStatusFile } from '../../gate/status-file.js';
 import { join } from 'node:path';
 import { EXIT, type CliIO, type ExitCode } from '../io.js';
+import { declaredChannels } from '../../core/contract.js';
 import type { GateReport } from '../../core/gate.js';
 import type { PollOutcome } from '../../core/observation.js';
 import { openWatcher, type OpenedWatcher } from '../open-watcher.js';
@@ -15,15 +16,17 @@ import type { CommandState } from './index.js';
 /** Sources polled concurrently by `upwatch poll`. */
 const POLL_SOURCES_IN_FLIGHT = 4;
 
-/** Send the notifications that are due now through `UPWATCH_SMTP_URL`, or say why they wait. */
+/**
+ * Send the notifications that are due now through `UPWATCH_SMTP_URL` and the contracts' Slack and webhook channels,
+ * or say why mail waits.
+ */
 export async function deliverMail(io: CliIO, opened: OpenedWatcher, queued: number): Promise<void> {
-  if (!opened.settings.smtpUrl) {
-    if (queued > 0)
-      io.stderr(
-        `mail: ${queued} notification(s) queued; set UPWATCH_SMTP_URL to send them (upwatch doctor checks it)\n`,
-      );
-    return;
-  }
+  const channels = declaredChannels(opened.watcher.contracts).length > 0;
+  if (!opened.settings.smtpUrl && queued > 0)
+    io.stderr(
+      `mail: ${queued} notification(s) queued; set UPWATCH_SMTP_URL to send ${channels ? 'the mail among them' : 'them'} (upwatch doctor checks it)\n`,
+    );
+  if (!opened.settings.smtpUrl && !channels) return;
   try {
     const r = await opened.watcher.deliverDue();
     if (r && r.claimed > 0)

@@ -8,7 +8,7 @@ import { describeCycle } from './poll.js';
 import { openWatcher, type OpenedWatcher } from '../open-watcher.js';
 import type { CommandState } from './index.js';
 import type { CycleResult } from '../../pipeline/cycle.js';
-import type { MailRelaySetup } from '../../alerts/setup.js';
+import type { AlertRelaySetup } from '../../alerts/setup.js';
 import { pollSlots } from '../../store/poll-slots.js';
 
 interface RunFlags {
@@ -74,23 +74,21 @@ export function registerRun(program: Command, io: CliIO, state: CommandState): v
         process.once('SIGINT', () => resolve('SIGINT'));
         process.once('SIGTERM', () => resolve('SIGTERM'));
       });
-      let mail: MailRelaySetup | undefined;
-      if (opened.settings.smtpUrl) {
-        try {
-          mail = watcher.mailRelay();
-          mail?.relay.start();
-        } catch (e) {
-          printError(io, e);
-          await watcher.close();
-          state.exitCode = EXIT.CANNOT_RUN;
-          return;
-        }
-      } else {
-        io.stderr('upwatch run: UPWATCH_SMTP_URL is not set: alerts are queued in the store, not sent\n');
+      let alerts: AlertRelaySetup | undefined;
+      try {
+        alerts = watcher.mailRelay();
+        alerts?.relay.start();
+      } catch (e) {
+        printError(io, e);
+        await watcher.close();
+        state.exitCode = EXIT.CANNOT_RUN;
+        return;
       }
+      if (!opened.settings.smtpUrl)
+        io.stderr('upwatch run: UPWATCH_SMTP_URL is not set: alert mail is queued in the store, not sent\n');
       scheduler.start();
       io.stderr(
-        `upwatch run: ${opened.sources.length} source(s) scheduled; store ${opened.settings.db}; mail ${mail ? mail.settings.display : 'off'}\n`,
+        `upwatch run: ${opened.sources.length} source(s) scheduled; store ${opened.settings.db}; mail ${alerts?.settings ? alerts.settings.display : 'off'}${alerts?.channels ? '; Slack/webhook channels on' : ''}\n`,
       );
       if (flags.pollOnStart) {
         io.stderr('upwatch run: --poll-on-start: polling every source now\n');

@@ -1,5 +1,5 @@
-// Rule: `${VAR}` references name variables that are set (warning at validate; polling fails on an unset one).
-import type { SourceContract } from '../../core/contract.js';
+// Rule: `${VAR}` references name variables that are set (warning at validate; polling, or sending to a channel, fails on an unset one).
+import type { ChannelContract, SourceContract } from '../../core/contract.js';
 import type { Diagnostic } from '../../core/diagnostic.js';
 import type { TemplateValue } from '../../core/secret.js';
 import { displayPath } from '../schema-errors.js';
@@ -13,6 +13,17 @@ function templates(s: SourceContract): { path: (string | number)[]; value: Templ
     { path: ['connection', 'url'], value: c.url },
     ...Object.entries(c.headers).map(([k, value]) => ({ path: ['connection', 'headers', k], value })),
   ];
+}
+
+function channelTemplates(channels: readonly ChannelContract[] | undefined) {
+  return (channels ?? []).flatMap((c, i) =>
+    c.kind === 'slack'
+      ? [{ path: ['channels', i, 'slack'], value: c.url }]
+      : [
+          { path: ['channels', i, 'webhook'], value: c.url },
+          { path: ['channels', i, 'secret'], value: c.secret },
+        ],
+  );
 }
 
 /** Unset `${VAR}` references are warnings (only when the caller passed an environment). Never prints values. */
@@ -33,6 +44,26 @@ export const secretsSet: ContractRule = {
               source: s.name,
               message: `${displayPath(path)} of source "${s.name}" references \${${name}}, which is not set`,
               hint: `export ${name} where upwatch polls; validation does not need it, polling "${s.name}" does`,
+            }),
+          );
+        }
+      }
+    }
+    const owners = [
+      ...set.sources.map((d) => ({ d, label: `source "${d.name}"` })),
+      ...set.features.map((d) => ({ d, label: `feature "${d.name}"` })),
+      ...(set.models ?? []).map((d) => ({ d, label: `model "${d.name}"` })),
+    ];
+    for (const { d, label } of owners) {
+      for (const { path, value } of channelTemplates(d.channels)) {
+        for (const name of new Set(value.refs)) {
+          if (env(name) !== undefined) continue;
+          out.push(
+            diagnosticAt(fieldLocation(ctx, d, path), {
+              severity: 'warning',
+              code: 'secret-unset',
+              message: `${displayPath(path)} of ${label} references \${${name}}, which is not set`,
+              hint: `export ${name} where upwatch sends alerts; until then the channel's notices wait in the outbox`,
             }),
           );
         }

@@ -12,6 +12,7 @@ import { metricVerificationsMigration } from './009-metric-verifications.js';
 import { decisionsMigration } from './010-decisions.js';
 import { outboxDroppedMigration } from './011-outbox-dropped.js';
 import { findingsAnnouncedOnMigration } from './012-findings-announced-on.js';
+import { outboxChannelMigration } from './013-outbox-channel.js';
 
 /**
  * Every migration, in order. A migration's position is its version (1-based): never reorder or edit a
@@ -30,4 +31,5 @@ export const MIGRATIONS: readonly Migration[] = [
   decisionsMigration,
   outboxDroppedMigration,
   findingsAnnouncedOnMigration,
+  outboxChannelMigration,
 ];
