@@ -60,16 +60,28 @@ function categoryProblem(
 
 /** Why a row's entity is not one of its metric's ordered segments, with a hint, or undefined when it is. */
 function segmentProblem(
-  metric: MetricContract,
+  segmented: MetricContract | undefined,
   source: string,
   r: PushedRow,
 ): { message: string; hint: string } | undefined {
-  const order = metric.segments?.order;
-  if (!order || order.includes(r.entity)) return undefined;
+  const order = segmented?.segments?.order;
+  if (!segmented || !order || order.includes(r.entity)) return undefined;
+  const via = segmented.name === r.metric ? '' : ` (the ${segmented.name} it is part of)`;
   return {
-    message: `${source}/${r.metric} is segmented by ${metric.segments!.dimension} into ${order.join(', ')}: "${r.entity}" is none of them`,
+    message: `${source}/${r.metric}${via} is segmented by ${segmented.segments!.dimension} into ${order.join(', ')}: "${r.entity}" is none of them`,
     hint: didYouMean(r.entity, order) ?? `use one of ${order.join(', ')}, or add the value to segments.order`,
   };
+}
+
+/**
+ * The metric whose ordered segments a pushed metric's entities must be: its own, or those of the ratio it is the
+ * numerator or denominator of (claims and policies per risk band feed a claim rate by band).
+ */
+function orderedSegmentsOf(source: SourceContract, metric: MetricContract): MetricContract | undefined {
+  if (metric.segments?.order) return metric;
+  return source.metrics.find(
+    (m) => m.segments?.order !== undefined && (m.numerator === metric.name || m.denominator === metric.name),
+  );
 }
 
 /**
@@ -114,7 +126,10 @@ export function checkPushedRows(rows: readonly PushedRow[], source: SourceContra
       });
       continue;
     }
-    for (const problem of [categoryProblem(metric, source.name, r), segmentProblem(metric, source.name, r)])
+    for (const problem of [
+      categoryProblem(metric, source.name, r),
+      segmentProblem(orderedSegmentsOf(source, metric), source.name, r),
+    ])
       if (problem) out.push({ line: r.line, ...problem });
     const bad = kindProblem(metric.kind, r.value);
     if (bad) {
