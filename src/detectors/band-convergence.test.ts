@@ -125,7 +125,9 @@ describe('band-convergence', () => {
       evidence: { dimension: 'risk_band', lowerBand: 'low', upperBand: 'medium', recentLowerTrials: 14000 },
     });
     expect(Number(f!.evidence['gapClosed'])).toBeGreaterThan(0.8);
-    expect(f!.explanation).toMatch(/The low and medium risk_bands of claim_rate \(claims \/ policies\)/);
+    expect(f!.explanation).toMatch(
+      /The low and medium bands \(risk_band\) of claim_rate \(claims \/ policies\)/,
+    );
     expect(f!.explanation).toMatch(/low ran at [\d.]+% \(\d+ of 14000\)/);
   });
 

@@ -14,7 +14,7 @@ export interface BandConvergenceOptions {
   baselineDays: number;
   /** Baseline days each band needs before the pair is judged. */
   minBaselineDays: number;
-  /** Normal quantile the fall of the gap must exceed, and of the Wilson intervals (3.29 = 99.9 % two-sided). */
+  /** Normal quantile the fall of the gap must exceed, and of the Wilson intervals (4 ≈ 3 in 100,000 one-sided). */
   z: number;
   /** Smallest share of the baseline gap (on the log scale) that must have closed. */
   minClosed: number;
@@ -76,7 +76,8 @@ function windows(
   };
 }
 
-const pct = (x: number) => `${Number((x * 100).toPrecision(3))}%`;
+const sig3 = (x: number) => Number(x.toPrecision(3));
+const pct = (x: number) => `${sig3(x * 100)}%`;
 
 export const bandConvergence: Detector<BandConvergenceOptions> = {
   id: 'band-convergence',
@@ -84,8 +85,8 @@ export const bandConvergence: Detector<BandConvergenceOptions> = {
   description:
     'For a `ratio` of two counts whose entities are ordered bands (`segments.order`, e.g. predicted risk ' +
     '`[low, medium, high]` with claims / policies), compares each pair of neighbouring bands. In the 28 baseline days ' +
-    'the lower band’s rate must sit below the upper one’s (their Wilson intervals at z = 3.29 apart); the pair is ' +
-    'flagged when, over the last 7 days, the log ratio of the two rates fell by more than 3.29 standard errors ' +
+    'the lower band’s rate must sit below the upper one’s (their Wilson intervals at z = 4 apart); the pair is ' +
+    'flagged when, over the last 7 days, the log ratio of the two rates fell by more than 4 standard errors ' +
     '(binomial, delta method, trials divided by each band’s baseline overdispersion) and at least half of the ' +
     'baseline gap closed. The ordering collapsing is the finding: the model ranks risk no better than chance between ' +
     'those bands, whatever each band does against its own past (`rate-shift`). A rise of every band together keeps ' +
@@ -93,7 +94,7 @@ export const bandConvergence: Detector<BandConvergenceOptions> = {
   class: 'drift',
   stage: 'drift',
   scope: 'metric',
-  defaults: { recentDays: 7, baselineDays: 28, minBaselineDays: 14, z: 3.29, minClosed: 0.5 },
+  defaults: { recentDays: 7, baselineDays: 28, minBaselineDays: 14, z: 4, minClosed: 0.5 },
   optionsSchema: {
     type: 'object',
     additionalProperties: false,
@@ -141,6 +142,7 @@ export const bandConvergence: Detector<BandConvergenceOptions> = {
       const closed = 1 - gapRecent / gapBase;
       if (!(zGap >= o.z) || closed < o.minClosed) continue;
       const inverted = recLo.rate >= recHi.rate;
+      const dimension = metric.segments?.dimension ?? 'segment';
       const moved =
         recLo.rate > baseLo.rate * 1.05 && recHi.rate < baseHi.rate * 0.95
           ? `${lo} rose and ${hi} fell`
@@ -158,7 +160,7 @@ export const bandConvergence: Detector<BandConvergenceOptions> = {
         subject: `bands:${lo}/${hi}`,
         title: `${metric.name}: ${lo} band ${inverted ? 'above' : 'converging on'} ${hi}`,
         evidence: {
-          dimension: metric.segments?.dimension ?? 'segment',
+          dimension,
           lowerBand: lo,
           upperBand: hi,
           baselineLowerRate: round6(baseLo.rate),
@@ -184,13 +186,13 @@ export const bandConvergence: Detector<BandConvergenceOptions> = {
           inverted,
         },
         explanation:
-          `The ${lo} and ${hi} ${metric.segments?.dimension ?? 'band'}s of ${metric.name} (${metric.numerator} / ` +
+          `The ${lo} and ${hi} bands (${dimension}) of ${metric.name} (${metric.numerator} / ` +
           `${metric.denominator}) ${inverted ? 'swapped order' : 'are converging'}: ${moved}. Over the last ${o.recentDays} ` +
           `days ${lo} ran at ${pct(recLo.rate)} (${recLo.successes} of ${recLo.trials}) and ${hi} at ${pct(recHi.rate)} ` +
           `(${recHi.successes} of ${recHi.trials}); in the ${o.baselineDays} days before, ${pct(baseLo.rate)} against ` +
-          `${pct(baseHi.rate)}, ${hi} ${round6(baseHi.rate / baseLo.rate)}× ${lo}. ${Math.round(closed * 100)}% of that gap ` +
-          `closed, ${round6(zGap)} standard errors beyond binomial noise. The ordering the ${metric.segments?.dimension ?? 'bands'} ` +
-          `promise no longer holds: the model or its inputs are out of line for these cases.`,
+          `${pct(baseHi.rate)}, ${hi} ${sig3(baseHi.rate / baseLo.rate)}× ${lo}. ${Math.round(closed * 100)}% of that gap ` +
+          `closed (on the log scale), ${sig3(zGap)} standard errors beyond binomial noise. The ${dimension} no longer ` +
+          `orders the outcome between ${lo} and ${hi}: the model or its inputs are out of line for these cases.`,
       });
     }
     return out;

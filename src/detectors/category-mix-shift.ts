@@ -98,8 +98,9 @@ export const categoryMixShift: Detector<CategoryMixShiftOptions> = {
     'before by a G-test (likelihood-ratio χ² of the 2 × K table, K − 1 degrees of freedom). When the baseline days ' +
     'vary more than sampling allows (each day’s Pearson χ² against the pooled baseline shares), G is divided by that ' +
     'overdispersion and read as an F statistic, so a mix that wobbles day to day is judged against its own wobble. ' +
-    '**False-alarm rate: at most `alpha` = 0.001 per metric and evaluation on a healthy mix**; each entity is tested ' +
-    'at alpha divided by the number of entities judged (Bonferroni). The test suite checks it on 2,000 simulated ' +
+    '**False-alarm rate: at most `alpha` per metric and evaluation on a healthy mix** (default 0.0001: about one ' +
+    'false alarm in 27 years of daily checks of one metric); each entity is tested at alpha divided by the number of ' +
+    'entities judged (Bonferroni). The test suite checks the calibration on 2,000 simulated ' +
     'healthy mixes per setting with fixed seeds (`src/detectors/category-mix-shift.test.ts`, effect floor off): 2 ' +
     'alarms (0.10 %) at 0.001 and 4.2 % at 0.05 for pure sampling noise, 3 alarms (0.15 %) at 0.001 and 5.2 % at ' +
     '0.05 for mixes whose shares wobble day to day; the test fails above 6 alarms at 0.001 or outside 3–7 % at 0.05. ' +
@@ -108,7 +109,7 @@ export const categoryMixShift: Detector<CategoryMixShiftOptions> = {
   class: 'drift',
   stage: 'drift',
   scope: 'metric',
-  defaults: { recentDays: 7, baselineDays: 28, minBaselineDays: 14, alpha: 0.001, minShift: 0.03 },
+  defaults: { recentDays: 7, baselineDays: 28, minBaselineDays: 14, alpha: 0.0001, minShift: 0.03 },
   optionsSchema: {
     type: 'object',
     additionalProperties: false,

@@ -198,7 +198,7 @@ describe('segments and categories pushed through upwatch ingest', () => {
       subject: 'bands:low/medium',
     });
     expect(f!.explanation).toMatch(
-      /^The low and medium risk_bands of claim_rate \(claims \/ policies\) are converging/,
+      /^The low and medium bands \(risk_band\) of claim_rate \(claims \/ policies\) are converging/,
     );
   });
 
