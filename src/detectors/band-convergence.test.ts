@@ -80,7 +80,7 @@ describe('band-convergence', () => {
     },
     {
       name: 'medium falls onto low',
-      spec: { ...HEALTHY, medium: { ...HEALTHY.medium, change: { from: 35, to: 0.022 } } },
+      spec: { ...HEALTHY, medium: { ...HEALTHY.medium, change: { from: 38, to: 0.022 } } },
       pairs: ['bands:low/medium'],
     },
     {
@@ -116,19 +116,19 @@ describe('band-convergence', () => {
   });
 
   it('gives the four rates with their counts, and says the order collapsed', () => {
-    const [f] = run(bands(2, { ...HEALTHY, low: { ...HEALTHY.low, change: { from: 35, to: 0.05 } } }));
+    const [f] = run(bands(2, { ...HEALTHY, low: { ...HEALTHY.low, change: { from: 38, to: 0.05 } } }));
     expect(f).toMatchObject({
       rule: 'band-convergence',
       severity: 'warn',
       entities: ['low', 'medium'],
-      onset: '2026-02-09',
-      evidence: { dimension: 'risk_band', lowerBand: 'low', upperBand: 'medium', recentLowerTrials: 14000 },
+      onset: '2026-02-12',
+      evidence: { dimension: 'risk_band', lowerBand: 'low', upperBand: 'medium', recentLowerTrials: 8000 },
     });
     expect(Number(f!.evidence['gapClosed'])).toBeGreaterThan(0.8);
     expect(f!.explanation).toMatch(
       /The low and medium bands \(risk_band\) of claim_rate \(claims \/ policies\)/,
     );
-    expect(f!.explanation).toMatch(/low ran at [\d.]+% \(\d+ of 14000\)/);
+    expect(f!.explanation).toMatch(/low ran at [\d.]+% \(\d+ of 8000\)/);
   });
 
   it('needs a ratio of two counts over ordered segments', () => {

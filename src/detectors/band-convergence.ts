@@ -86,7 +86,7 @@ export const bandConvergence: Detector<BandConvergenceOptions> = {
     'For a `ratio` of two counts whose entities are ordered bands (`segments.order`, e.g. predicted risk ' +
     '`[low, medium, high]` with claims / policies), compares each pair of neighbouring bands. In the 28 baseline days ' +
     'the lower band’s rate must sit below the upper one’s (their Wilson intervals at z = 4 apart); the pair is ' +
-    'flagged when, over the last 7 days, the log ratio of the two rates fell by more than 4 standard errors ' +
+    'flagged when, over the last 4 days, the log ratio of the two rates fell by more than 4 standard errors ' +
     '(binomial, delta method, trials divided by each band’s baseline overdispersion) and at least half of the ' +
     'baseline gap closed. The ordering collapsing is the finding: the model ranks risk no better than chance between ' +
     'those bands, whatever each band does against its own past (`rate-shift`). A rise of every band together keeps ' +
@@ -94,7 +94,7 @@ export const bandConvergence: Detector<BandConvergenceOptions> = {
   class: 'drift',
   stage: 'drift',
   scope: 'metric',
-  defaults: { recentDays: 7, baselineDays: 28, minBaselineDays: 14, z: 4, minClosed: 0.5 },
+  defaults: { recentDays: 4, baselineDays: 28, minBaselineDays: 14, z: 4, minClosed: 0.5 },
   optionsSchema: {
     type: 'object',
     additionalProperties: false,

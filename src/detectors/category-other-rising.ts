@@ -13,7 +13,7 @@ import { dayString } from './stats/days.js';
 import { dispersion, wilson } from './rate-shift.js';
 
 export interface CategoryOtherRisingOptions extends CategoryWindowOptions {
-  /** Normal quantile of the Wilson intervals (3.29 = 99.9 % two-sided). */
+  /** Normal quantile of the Wilson intervals (4 ≈ 3 in 100,000 one-sided). */
   z: number;
   /** Smallest rise of the share worth a finding, in share points (0.01 = one point). */
   minRise: number;
@@ -42,7 +42,7 @@ export const categoryOtherRising: Detector<CategoryOtherRisingOptions> = {
   title: 'Other / unknown share rising in a categorical metric',
   description:
     'For a `categorical` metric that declares its catch-all label (`categories.other`), pools each entity’s counts ' +
-    'over the last 7 days and the 28 before and compares the catch-all’s share through Wilson intervals (z = 3.29), ' +
+    'over the last 7 days and the 28 before and compares the catch-all’s share through Wilson intervals (z = 4), ' +
     'with trials divided by the baseline’s day-to-day overdispersion as `rate-shift` does. Flags a rise whose ' +
     'intervals do not overlap, of at least one share point and 20 % relative: the categories no longer fit the data ' +
     '(a tagger filing new intents under "other"). Warns; the evidence gives both shares with their counts.',
@@ -53,7 +53,7 @@ export const categoryOtherRising: Detector<CategoryOtherRisingOptions> = {
     recentDays: 7,
     baselineDays: 28,
     minBaselineDays: 14,
-    z: 3.29,
+    z: 4,
     minRise: 0.01,
     minRelativeRise: 0.2,
   },
