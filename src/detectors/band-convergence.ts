@@ -59,7 +59,9 @@ function windows(
     if (pts.length > 0) end = Math.max(end, dayNumber(pts[pts.length - 1]!.day));
   if (!Number.isFinite(end)) return undefined;
   const recentFrom = end - o.recentDays + 1;
-  const baselineFrom = recentFrom - o.baselineDays;
+  // ISO days compare as strings: no day arithmetic per point.
+  const recentDay = dayString(recentFrom);
+  const baselineDay = dayString(recentFrom - o.baselineDays);
   return {
     recentFrom,
     split(band) {
@@ -67,9 +69,8 @@ function windows(
       const base: RatioPoint[] = [];
       const recent: RatioPoint[] = [];
       for (const p of pts) {
-        const d = dayNumber(p.day);
-        if (d >= recentFrom) recent.push(p);
-        else if (d >= baselineFrom) base.push(p);
+        if (p.day >= recentDay) recent.push(p);
+        else if (p.day >= baselineDay) base.push(p);
       }
       return { base, recent };
     },

@@ -1,7 +1,7 @@
 // The counts per category of a categorical metric, pooled per entity over a baseline window and a recent window.
 import type { MetricContract } from '../core/contract.js';
 import type { MetricHistory, SeriesPoint } from '../core/detector.js';
-import { dayNumber } from './stats/days.js';
+import { dayNumber, dayString } from './stats/days.js';
 
 /** Windows every categorical detector reads: the last `recentDays`, and the `baselineDays` before them. */
 export interface CategoryWindowOptions {
@@ -80,6 +80,20 @@ export function categoryWindows(
   history: MetricHistory,
   o: CategoryWindowOptions,
 ): CategoryWindows | undefined {
+  // Four detectors read the same windows of a metric in one pass: pool them once per history and windows.
+  const key = `${o.recentDays}/${o.baselineDays}/${o.minBaselineDays}`;
+  const byKey = pooledWindows.get(history) ?? new Map<string, CategoryWindows | undefined>();
+  pooledWindows.set(history, byKey);
+  if (byKey.has(key)) return byKey.get(key);
+  const w = pool(history, o);
+  byKey.set(key, w);
+  return w;
+}
+
+/** Pooled windows by history (immutable once built) and window options. */
+const pooledWindows = new WeakMap<MetricHistory, Map<string, CategoryWindows | undefined>>();
+
+function pool(history: MetricHistory, o: CategoryWindowOptions): CategoryWindows | undefined {
   let endDay = -Infinity;
   for (const pts of history.entities.values())
     for (let i = pts.length - 1; i >= 0; i--)
@@ -90,9 +104,12 @@ export function categoryWindows(
   if (!Number.isFinite(endDay)) return undefined;
   const recentFrom = endDay - o.recentDays + 1;
   const baselineFrom = recentFrom - o.baselineDays;
+  // ISO days compare as strings: no day arithmetic per point.
+  const recentDay = dayString(recentFrom);
+  const baselineDay = dayString(baselineFrom);
   const entities: EntityMix[] = [];
   for (const [entity, pts] of history.entities) {
-    const mix = entityMix(entity, pts, baselineFrom, recentFrom);
+    const mix = entityMix(entity, pts, baselineDay, recentDay);
     if (mix.baseline.days >= o.minBaselineDays && mix.recent.days > 0 && mix.recent.total > 0)
       entities.push(mix);
   }
@@ -102,8 +119,8 @@ export function categoryWindows(
 function entityMix(
   entity: string,
   pts: readonly SeriesPoint[],
-  baselineFrom: number,
-  recentFrom: number,
+  baselineFrom: string,
+  recentFrom: string,
 ): EntityMix {
   const baseline = empty();
   const recent = empty();
@@ -113,9 +130,8 @@ function entityMix(
     const b = p.breakdown;
     if (!b) continue;
     for (const [k, v] of Object.entries(b)) if (v > 0 && !firstSeen.has(k)) firstSeen.set(k, p.day);
-    const d = dayNumber(p.day);
-    if (d >= recentFrom) add(recent, b);
-    else if (d >= baselineFrom) {
+    if (p.day >= recentFrom) add(recent, b);
+    else if (p.day >= baselineFrom) {
       add(baseline, b);
       baselineDays.push(new Map(Object.entries(b).filter(([, v]) => v > 0)));
     }
