@@ -131,6 +131,12 @@ describe('band-convergence', () => {
     expect(f!.explanation).toMatch(/low ran at [\d.]+% \(\d+ of 8000\)/);
   });
 
+  it('an inversion weeks old, which the baseline has absorbed, is still a finding', () => {
+    const [f] = run(bands(6, { ...HEALTHY, low: { ...HEALTHY.low, change: { from: 5, to: 0.08 } } }));
+    expect(f).toMatchObject({ subject: 'bands:low/medium', evidence: { inverted: true, gapClosed: null } });
+    expect(f!.explanation).toMatch(/swapped order.*low runs above medium by [\d.]+ standard errors/);
+  });
+
   it('needs a ratio of two counts over ordered segments', () => {
     expect(bandConvergence.appliesTo?.(metricOf('claim_rate', 'ratio'))).toMatch(/no numerator/);
     expect(

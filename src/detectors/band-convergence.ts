@@ -89,7 +89,9 @@ export const bandConvergence: Detector<BandConvergenceOptions> = {
     'the lower band’s rate must sit below the upper one’s (their Wilson intervals at z = 4 apart); the pair is ' +
     'flagged when, over the last 4 days, the log ratio of the two rates fell by more than 4 standard errors ' +
     '(binomial, delta method, trials divided by each band’s baseline overdispersion) and at least half of the ' +
-    'baseline gap closed. The ordering collapsing is the finding: the model ranks risk no better than chance between ' +
+    'baseline gap closed, or when the lower band runs above the upper one by more than 4 standard errors (an ' +
+    'inversion stays a finding after the baseline has absorbed it). The ordering collapsing is the finding: the model ' +
+    'ranks risk no better than chance between ' +
     'those bands, whatever each band does against its own past (`rate-shift`). A rise of every band together keeps ' +
     'the ratio and is not flagged. Warns; the evidence gives all four rates with their counts.',
   class: 'drift',
@@ -133,15 +135,20 @@ export const bandConvergence: Detector<BandConvergenceOptions> = {
       const baseHi = pool(b.base, phiB, o.z);
       const recLo = pool(a.recent, phiA, o.z);
       const recHi = pool(b.recent, phiB, o.z);
-      if (!(baseLo.high < baseHi.low) || baseLo.rate <= 0) continue;
-      const gapBase = Math.log(baseHi.rate / baseLo.rate);
       const gapRecent = Math.log(
         Math.max(recHi.successes, 0.5) / recHi.trials / (Math.max(recLo.successes, 0.5) / recLo.trials),
       );
-      const se = Math.sqrt(baseLo.logVar + baseHi.logVar + recLo.logVar + recHi.logVar);
-      const zGap = (gapBase - gapRecent) / se;
-      const closed = 1 - gapRecent / gapBase;
-      if (!(zGap >= o.z) || closed < o.minClosed) continue;
+      // The lower band above the upper one beyond noise is a collapse whatever the baseline: once a convergence is
+      // weeks old, the baseline holds it too and the fall of the gap is no longer visible.
+      const zInverted = -gapRecent / Math.sqrt(recLo.logVar + recHi.logVar);
+      const separated = baseLo.high < baseHi.low && baseLo.rate > 0;
+      const gapBase = separated ? Math.log(baseHi.rate / baseLo.rate) : NaN;
+      const zGap = separated
+        ? (gapBase - gapRecent) / Math.sqrt(baseLo.logVar + baseHi.logVar + recLo.logVar + recHi.logVar)
+        : NaN;
+      const closed = separated ? 1 - gapRecent / gapBase : NaN;
+      const converged = zGap >= o.z && closed >= o.minClosed;
+      if (!converged && !(zInverted >= o.z)) continue;
       const inverted = recLo.rate >= recHi.rate;
       const dimension = metric.segments?.dimension ?? 'segment';
       const moved =
@@ -180,10 +187,11 @@ export const bandConvergence: Detector<BandConvergenceOptions> = {
           recentUpperTrials: recHi.trials,
           recentUpperLow: round6(recHi.low),
           recentUpperHigh: round6(recHi.high),
-          baselineRatio: round6(baseHi.rate / baseLo.rate),
-          recentRatio: round6(recLo.rate > 0 ? recHi.rate / recLo.rate : Infinity),
-          gapClosed: round6(closed),
-          zGap: round6(zGap),
+          baselineRatio: baseLo.rate > 0 ? round6(baseHi.rate / baseLo.rate) : null,
+          recentRatio: recLo.rate > 0 ? round6(recHi.rate / recLo.rate) : null,
+          gapClosed: Number.isFinite(closed) ? round6(closed) : null,
+          zGap: Number.isFinite(zGap) ? round6(zGap) : null,
+          zInverted: round6(zInverted),
           inverted,
         },
         explanation:
@@ -191,9 +199,12 @@ export const bandConvergence: Detector<BandConvergenceOptions> = {
           `${metric.denominator}) ${inverted ? 'swapped order' : 'are converging'}: ${moved}. Over the last ${o.recentDays} ` +
           `days ${lo} ran at ${pct(recLo.rate)} (${recLo.successes} of ${recLo.trials}) and ${hi} at ${pct(recHi.rate)} ` +
           `(${recHi.successes} of ${recHi.trials}); in the ${o.baselineDays} days before, ${pct(baseLo.rate)} against ` +
-          `${pct(baseHi.rate)}, ${hi} ${sig3(baseHi.rate / baseLo.rate)}× ${lo}. ${Math.round(closed * 100)}% of that gap ` +
-          `closed (on the log scale), ${sig3(zGap)} standard errors beyond binomial noise. The ${dimension} no longer ` +
-          `orders the outcome between ${lo} and ${hi}: the model or its inputs are out of line for these cases.`,
+          `${pct(baseHi.rate)}. ` +
+          (converged
+            ? `${Math.round(closed * 100)}% of the gap closed (on the log scale), ${sig3(zGap)} standard errors beyond binomial noise. `
+            : `${lo} runs above ${hi} by ${sig3(zInverted)} standard errors of binomial noise. `) +
+          `The ${dimension} no longer orders the outcome between ${lo} and ${hi}: the model or its inputs are out of ` +
+          `line for these cases.`,
       });
     }
     return out;
