@@ -148,6 +148,7 @@ interface ObservationRow {
   value: number | null;
   first_value: number | null;
   json_type: JsonType;
+  breakdown: string | null;
   first_seen: string;
   last_seen: string;
 }
@@ -476,7 +477,7 @@ class SqliteStore implements Store {
     for (const r of rows) {
       let series = entities.get(r.entity);
       if (!series) entities.set(r.entity, (series = []));
-      series.push({
+      const point: SeriesPoint = {
         periodEnd: r.period_end,
         day: r.day,
         value: r.value,
@@ -484,7 +485,12 @@ class SqliteStore implements Store {
         jsonType: r.json_type,
         firstSeen: r.first_seen,
         lastSeen: r.last_seen,
-      });
+      };
+      if (r.breakdown !== null) {
+        const breakdown = parseJson<Record<string, number>>(r.breakdown);
+        if (breakdown) point.breakdown = breakdown;
+      }
+      series.push(point);
     }
     return { source, metric, entities };
   }
@@ -618,7 +624,7 @@ function prepare(db: Database.Database) {
     ),
     upsert: db.prepare(UPSERT_SQL),
     history: db.prepare(
-      `SELECT entity, period_end, day, value, first_value, json_type, first_seen, last_seen FROM observations
+      `SELECT entity, period_end, day, value, first_value, json_type, breakdown, first_seen, last_seen FROM observations
        WHERE source = ? AND metric = ? AND period_end >= ? AND period_end < ? AND day >= ? AND day <= ?
        ORDER BY period_end, entity`,
     ),
