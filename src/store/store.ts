@@ -21,6 +21,8 @@ import { MIGRATIONS } from './migrations/index.js';
 import type { FindingsRepo } from '../core/findings-repo.js';
 import { findingsRepo } from './findings-repo.js';
 import { SqliteTransactions } from './sqlite-transactions.js';
+import { sqliteRepositories, type Exclusive } from './sqlite-port.js';
+import type { Store as PortStore } from './ports.js';
 
 /** What one poll saw, ready to be stored in one transaction. */
 export interface RecordPollInput {
@@ -96,6 +98,8 @@ export interface Store {
   transaction<T>(fn: () => T | Promise<T>): Promise<T>;
   /** Stored findings (the findings port; writes join the current transaction). */
   readonly findings: FindingsRepo;
+  /** This store through the asynchronous ports (src/store/ports.ts). */
+  readonly port: PortStore;
   /**
    * Check the file (SQLite `quick_check`) and its schema version, without writing: works on a read-only store.
    *
@@ -347,6 +351,7 @@ class SqliteStore implements Store {
   #stmts: ReturnType<typeof prepare> | undefined;
   readonly #pollCache = new Map<number, PollRecord>();
   readonly #tx: SqliteTransactions;
+  #port: PortStore | undefined;
 
   constructor(db: Database.Database, path: string) {
     this.db = db;
@@ -366,6 +371,28 @@ class SqliteStore implements Store {
 
   get findings(): FindingsRepo {
     return findingsRepo(this);
+  }
+
+  /** This store through the asynchronous ports (what a PostgreSQL store implements too). */
+  get port(): PortStore {
+    if (this.#port) return this.#port;
+    const exclusive: Exclusive = (op) => this.#tx.exclusive(op);
+    const repos = sqliteRepositories(this, exclusive);
+    const port: PortStore = {
+      ...repos,
+      path: this.path,
+      recordPoll: (input) => exclusive(() => this.recordPoll(input)),
+      metricHistory: (source, metric, options) =>
+        exclusive(() => this.metricHistory(source, metric, options)),
+      recentPolls: (source, limit) => exclusive(() => this.recentPolls(source, limit)),
+      lastPoll: (source) => exclusive(() => this.lastPoll(source)),
+      lastVerifiedPoll: (source) => exclusive(() => this.lastVerifiedPoll(source)),
+      metricsLastVerified: (source) => exclusive(() => this.metricsLastVerified(source)),
+      transaction: (fn) => this.transaction(fn),
+      health: () => exclusive(() => this.health()),
+      close: () => exclusive(() => this.close()),
+    };
+    return (this.#port = port);
   }
 
   recordPoll(input: RecordPollInput): PollRecord {
