@@ -36,6 +36,7 @@ export interface SeriesModel {
   beta: number;
   /** Level at the baseline's mean index. */
   level: number;
+  /** Mean grid index of the baseline days (the trend's pivot). */
   center: number;
   /** σ̂ in transformed units, floored. */
   sigma: number;
@@ -43,6 +44,8 @@ export interface SeriesModel {
   medianValue: number;
   /** A count at tens a day or more: a 0 is missing data, not a value (excluded from the fit; see isStructuralZero). */
   structuralZeros: boolean;
+  /** Trend term at grid index i: β times the distance from the baseline's mean index. */
+  trend(i: number): number;
   /** Expected transformed value at grid index i (trend extrapolated, weekday added back). */
   expected(i: number): number;
 }
@@ -133,10 +136,49 @@ export function fitBaseline(
   const key = from * 2_000_000 + to;
   let model = perKind.get(key);
   if (model === undefined) {
-    model = fit(frame, series, kind, from, to) ?? null;
+    model =
+      series.origin && from <= to
+        ? reusedFit(frame, series, kind, from, to)
+        : fit(frame, series, kind, from, to);
+    model ??= null;
     perKind.set(key, model);
   }
   return model && model.n >= minDays ? model : undefined;
+}
+
+/** Fits by series origin and kind, keyed by their absolute days (see reusedFit). */
+const byOrigin = new WeakMap<object, Map<MetricKind, Map<number, FittedModel | null>>>();
+/** Days before the newest fit's last day after which a reusable fit is dropped (series-drift looks 20 back). */
+const REUSE_DAYS = 24;
+
+/**
+ * The fit over grid [from, to] taken from an earlier grid of the same series when one covered the same days (the
+ * fit depends only on the values of those days and their weekdays, and is computed the same on any grid), or
+ * fitted now. A backtest's frozen-variance fit of day d is series-drift's baseline of day d + 7.
+ */
+function reusedFit(
+  frame: MetricFrame,
+  series: EntitySeries,
+  kind: MetricKind,
+  from: number,
+  to: number,
+): FittedModel | undefined {
+  const origin = series.origin!;
+  let perKind = byOrigin.get(origin);
+  if (!perKind) byOrigin.set(origin, (perKind = new Map<MetricKind, Map<number, FittedModel | null>>()));
+  let fits = perKind.get(kind);
+  if (!fits) perKind.set(kind, (fits = new Map<number, FittedModel | null>()));
+  const lastDay = frame.startDay + to;
+  // The span is below FRAME_MAX_DAYS, so (last day, span) maps to one number.
+  const key = lastDay * 1024 + (to - from);
+  const hit = fits.get(key);
+  if (hit !== undefined) return hit?.onGrid(frame, series, from, to);
+  const model = fit(frame, series, kind, from, to);
+  fits.set(key, model ?? null);
+  if (fits.size > REUSE_DAYS) {
+    for (const k of fits.keys()) if (Math.floor(k / 1024) < lastDay - REUSE_DAYS) fits.delete(k);
+  }
+  return model;
 }
 
 /** True when a raw value of the modelled series is a 0 that stands for missing data (see SeriesModel). */
@@ -150,6 +192,7 @@ let rawBuf = new Float64Array(128);
 let zBuf = new Float64Array(128);
 let detrBuf = new Float64Array(128);
 let residBuf = new Float64Array(128);
+let relBuf = new Int32Array(128);
 const win = new Float64Array(7);
 
 function fit(
@@ -158,7 +201,7 @@ function fit(
   kind: MetricKind,
   from: number,
   to: number,
-): SeriesModel | undefined {
+): FittedModel | undefined {
   const { values } = series;
   const span = to - from + 1;
   if (span > idxBuf.length) {
@@ -167,6 +210,7 @@ function fit(
     zBuf = new Float64Array(span);
     detrBuf = new Float64Array(span);
     residBuf = new Float64Array(span);
+    relBuf = new Int32Array(span);
   }
   let n = 0;
   for (let i = from; i <= to; i++) {
@@ -239,12 +283,16 @@ function fit(
   }
   const z = zBuf;
   for (let k = 0; k < n; k++) z[k] = y[idx[k]!]! - weekday[weekdayOf(frame.startDay + idx[k]!)]!;
-  const beta = cold ? 0 : weeklyTrend(idx, z, BASELINE_DEFAULTS.trendClip);
+  // Trend and centre in days before the baseline's last day, not in grid indices: the fit is then the same
+  // whichever grid the days sit on (a backtest's grid slides by a day each day), to the last bit.
+  const rel = relBuf;
+  for (let k = 0; k < n; k++) rel[k] = idx[k]! - to;
+  const beta = cold ? 0 : weeklyTrend(rel.subarray(0, n), z, BASELINE_DEFAULTS.trendClip);
   let center = 0;
-  for (const i of idx) center += i;
+  for (let k = 0; k < n; k++) center += rel[k]!;
   center /= n;
   const detr = detrBuf;
-  for (let k = 0; k < n; k++) detr[k] = z[k]! - beta * (idx[k]! - center);
+  for (let k = 0; k < n; k++) detr[k] = z[k]! - beta * (rel[k]! - center);
   const level = median(detr, n);
   const resid = residBuf;
   for (let k = 0; k < n; k++) resid[k] = detr[k]! - level;
@@ -281,14 +329,43 @@ class FittedModel implements SeriesModel {
     readonly weekday: Float64Array,
     readonly beta: number,
     readonly level: number,
-    readonly center: number,
+    /** Mean of the baseline days' offsets from `to` (≤ 0). */
+    private readonly pivot: number,
     readonly sigma: number,
     readonly medianValue: number,
     readonly structuralZeros: boolean,
     private readonly startDay: number,
   ) {}
 
+  /** The same fit on another grid holding the same days as grid indices [from, to]. */
+  onGrid(frame: MetricFrame, series: EntitySeries, from: number, to: number): FittedModel {
+    return new FittedModel(
+      this.transform,
+      transformed(series, this.transform),
+      from,
+      to,
+      this.n,
+      this.cold,
+      this.weekday,
+      this.beta,
+      this.level,
+      this.pivot,
+      this.sigma,
+      this.medianValue,
+      this.structuralZeros,
+      frame.startDay,
+    );
+  }
+
+  get center(): number {
+    return this.to + this.pivot;
+  }
+
+  trend(i: number): number {
+    return this.beta * (i - this.to - this.pivot);
+  }
+
   expected(i: number): number {
-    return this.level + this.beta * (i - this.center) + this.weekday[weekdayOf(this.startDay + i)]!;
+    return this.level + this.beta * (i - this.to - this.pivot) + this.weekday[weekdayOf(this.startDay + i)]!;
   }
 }
