@@ -3,7 +3,7 @@ import type { MetricKind } from '../../core/contract.js';
 import { weekdayOf } from './days.js';
 import type { EntitySeries, MetricFrame } from './frame.js';
 import { MAD_TO_SD, mad, median, theilSen } from './robust.js';
-import { fitTransform, type Transform } from './transform.js';
+import { LOG1P, fitTransform, type Transform } from './transform.js';
 
 /** Baseline defaults. */
 export const BASELINE_DEFAULTS = {
@@ -60,20 +60,90 @@ const transformedCache = new WeakMap<EntitySeries, Map<string, Float64Array>>();
  * The whole series through a transform, shared by every fit with the same transform (several detectors fit
  * baselines over different ranges of one series; for counts the transform never differs). Read-only for callers.
  */
-function transformed(series: EntitySeries, transform: Transform): Float64Array {
+function transformed(frame: MetricFrame, series: EntitySeries, transform: Transform): Float64Array {
   const key = `${transform.name}|${transform.constant}`;
   let per = transformedCache.get(series);
   if (!per) transformedCache.set(series, (per = new Map<string, Float64Array>()));
   const hit = per.get(key);
   if (hit) return hit;
-  const { values } = series;
-  const y = new Float64Array(values.length);
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i]!;
-    y[i] = Number.isFinite(v) ? transform.forward(v) : NaN;
-  }
+  const y = series.origin
+    ? transformedByDay(frame, series, series.origin, key, transform)
+    : forwardAll(
+        series.values,
+        0,
+        series.values.length,
+        transform,
+        new Float64Array(series.values.length),
+        0,
+      );
   per.set(key, y);
   return y;
+}
+
+/** out[at + k] = transform of values[from + k] for k < count (NaN where no value). */
+function forwardAll(
+  values: Float64Array,
+  from: number,
+  count: number,
+  transform: Transform,
+  out: Float64Array,
+  at: number,
+): Float64Array {
+  const log1p = transform === LOG1P;
+  for (let k = 0; k < count; k++) {
+    const v = values[from + k]!;
+    out[at + k] = !Number.isFinite(v) ? NaN : log1p ? Math.log(v + 1) : transform.forward(v);
+  }
+  return out;
+}
+
+/** A series' transformed values by absolute day, kept per origin: each day is transformed once per replay. */
+interface DayColumn {
+  /** Absolute day of index 0. */
+  base: number;
+  y: Float64Array;
+  /** Days [base, base + filled) hold their values. */
+  filled: number;
+}
+const byDay = new WeakMap<object, Map<string, DayColumn>>();
+
+/**
+ * The series through a transform as a view of a column by absolute day, extended with the grid's newer days (a
+ * day's value never changes under an origin, so the view equals the grid transformed afresh).
+ */
+function transformedByDay(
+  frame: MetricFrame,
+  series: EntitySeries,
+  origin: object,
+  key: string,
+  transform: Transform,
+): Float64Array {
+  const { values } = series;
+  const length = values.length;
+  let per = byDay.get(origin);
+  if (!per) byDay.set(origin, (per = new Map<string, DayColumn>()));
+  let col = per.get(key);
+  if (!col || frame.startDay < col.base) {
+    col = { base: frame.startDay, y: new Float64Array(Math.max(2 * length, 64)), filled: 0 };
+    per.set(key, col);
+  }
+  const at = frame.startDay - col.base;
+  const end = at + length;
+  if (end > col.y.length) {
+    // Earlier views keep the old buffer, whose days are already final.
+    const grown = new Float64Array(Math.max(end, 2 * col.y.length));
+    grown.set(col.y.subarray(0, col.filled));
+    col.y = grown;
+  }
+  if (col.filled < at) {
+    col.y.fill(NaN, col.filled, at);
+    col.filled = at;
+  }
+  if (end > col.filled) {
+    forwardAll(values, col.filled - at, end - col.filled, transform, col.y, col.filled);
+    col.filled = end;
+  }
+  return col.y.subarray(at, end);
 }
 
 /**
@@ -175,7 +245,8 @@ function reusedFit(
   if (hit !== undefined) return hit?.onGrid(frame, series, from, to);
   const model = fit(frame, series, kind, from, to);
   fits.set(key, model ?? null);
-  if (fits.size > REUSE_DAYS) {
+  // Pruned now and then, not on every fit (a fit a day per series keeps about REUSE_DAYS of them).
+  if (fits.size > 2 * REUSE_DAYS) {
     for (const k of fits.keys()) if (Math.floor(k / 1024) < lastDay - REUSE_DAYS) fits.delete(k);
   }
   return model;
@@ -193,6 +264,10 @@ let zBuf = new Float64Array(128);
 let detrBuf = new Float64Array(128);
 let residBuf = new Float64Array(128);
 let relBuf = new Int32Array(128);
+// Residuals per weekday (one buffer a weekday) and their medians.
+let groupBufs = Array.from({ length: 7 }, () => new Float64Array(128));
+const groupCount = new Int32Array(7);
+const rawsBuf = new Float64Array(7);
 const win = new Float64Array(7);
 
 function fit(
@@ -212,6 +287,7 @@ function fit(
     residBuf = new Float64Array(span);
     relBuf = new Int32Array(span);
   }
+  if (span > groupBufs[0]!.length) groupBufs = Array.from({ length: 7 }, () => new Float64Array(span));
   let n = 0;
   for (let i = from; i <= to; i++) {
     const v = values[i]!;
@@ -245,12 +321,12 @@ function fit(
   // Zeros leave the weekday windows whenever a baseline day is missing or was dropped as a structural zero.
   const skipZeros = n < span;
   const transform = fitTransform(kind, raw);
-  const y = transformed(series, transform);
+  const y = transformed(frame, series, transform);
   const cold = n < BASELINE_DEFAULTS.warmDays;
   const weekday = new Float64Array(7);
   if (!cold) {
     // r_i = y_i − median(y_{i−3..i+3}) within the baseline; s_d = median_d(r) − median over d.
-    const groups: number[][] = [[], [], [], [], [], [], []];
+    groupCount.fill(0);
     for (let k = 0; k < n; k++) {
       const i = idx[k]!;
       let w = 0;
@@ -275,9 +351,12 @@ function fit(
         const hi = Math.min(w - 1, lo + 1);
         med = win[lo]! + (h - lo) * (win[hi]! - win[lo]!);
       }
-      groups[weekdayOf(frame.startDay + i)]!.push(y[i]! - med);
+      const d = weekdayOf(frame.startDay + i);
+      groupBufs[d]![groupCount[d]!] = y[i]! - med;
+      groupCount[d]!++;
     }
-    const raws = groups.map((g) => (g.length >= 2 ? median(g) : 0));
+    const raws = rawsBuf;
+    for (let d = 0; d < 7; d++) raws[d] = groupCount[d]! >= 2 ? median(groupBufs[d]!, groupCount[d]) : 0;
     const center = median(raws);
     for (let d = 0; d < 7; d++) weekday[d] = raws[d]! - center;
   }
@@ -341,7 +420,7 @@ class FittedModel implements SeriesModel {
   onGrid(frame: MetricFrame, series: EntitySeries, from: number, to: number): FittedModel {
     return new FittedModel(
       this.transform,
-      transformed(series, this.transform),
+      transformed(frame, series, this.transform),
       from,
       to,
       this.n,
