@@ -1,5 +1,7 @@
 // Replay of a generated panel in-process, for profiling the backtest without the CSV step
-// (`node --cpu-prof --import tsx bench/detection/replay-profile.ts 150`): prints rows, wall and CPU time, events.
+// (`node --cpu-prof --import tsx bench/detection/replay-profile.ts 150`): prints rows, wall and CPU time, events
+// and a digest of every event and every day's findings (equal digests: an identical replay).
+import { createHash } from 'node:crypto';
 import { HistorySet } from '../../src/backtest/history-set.js';
 import { replayFindings } from '../../src/backtest/replay.js';
 import { generatePanel, panelRows } from './generate.js';
@@ -11,7 +13,10 @@ for (const r of panelRows(panel)) set.add(r);
 set.finish();
 const t0 = performance.now();
 const c0 = process.cpuUsage();
-const { events } = replayFindings(set, {});
+const digest = createHash('sha256');
+const { events } = replayFindings(set, {
+  onDay: (day, source, fs) => void digest.update(JSON.stringify({ day, source, fs })),
+});
 const c = process.cpuUsage(c0);
 console.log(
   JSON.stringify({
@@ -19,6 +24,12 @@ console.log(
     ms: Math.round(performance.now() - t0),
     cpuMs: Math.round((c.user + c.system) / 1000),
     events: events.length,
+    // Every event and every day's findings: equal digests mean an identical replay.
+    digest: createHash('sha256')
+      .update(JSON.stringify(events))
+      .update(digest.digest('hex'))
+      .digest('hex')
+      .slice(0, 16),
     maxRssMB: Math.round(process.resourceUsage().maxRSS / 1024),
   }),
 );
