@@ -218,8 +218,11 @@ export function fitBaseline(
 
 /** Fits by series origin and kind, keyed by their absolute days (see reusedFit). */
 const byOrigin = new WeakMap<object, Map<MetricKind, Map<number, FittedModel | null>>>();
-/** Days before the newest fit's last day after which a reusable fit is dropped (series-drift looks 20 back). */
-const REUSE_DAYS = 24;
+/**
+ * Days before the newest fit's last day after which a reusable fit is dropped: the newest (frozen-variance's) ends
+ * 7 days before today and series-drift's baselines end 14 to 20 days before it, so 14 keep every fit asked for again.
+ */
+const REUSE_DAYS = 14;
 
 /**
  * The fit over grid [from, to] taken from an earlier grid of the same series when one covered the same days (the
@@ -246,7 +249,7 @@ function reusedFit(
   const model = fit(frame, series, kind, from, to);
   fits.set(key, model ?? null);
   // Pruned now and then, not on every fit (a fit a day per series keeps about REUSE_DAYS of them).
-  if (fits.size > 2 * REUSE_DAYS) {
+  if (fits.size > REUSE_DAYS + 8) {
     for (const k of fits.keys()) if (Math.floor(k / 1024) < lastDay - REUSE_DAYS) fits.delete(k);
   }
   return model;
