@@ -2,6 +2,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { addDays } from '../core/clock.js';
+import { fitBaseline } from '../detectors/stats/baseline.js';
 import { metricFrame } from '../detectors/stats/frame.js';
 import { dayNumber } from '../detectors/stats/days.js';
 import { HistorySet } from './history-set.js';
@@ -38,10 +39,79 @@ describe('dayHistory', () => {
           const a = metricFrame(h);
           const b = metricFrame(fresh);
           expect(a).not.toBe(b);
-          expect({ ...a, entities: a.entities.map((s) => ({ ...s, points: [...s.points] })) }).toEqual({
+          // The columns travel with the grid (fits carry over between days); metricFrame's series have none.
+          for (const s of a.entities) expect(s.origin).toBe(entities.get(s.entity));
+          const withoutOrigin = ({ origin: _, ...s }: (typeof a.entities)[number]) => s;
+          expect({
+            ...a,
+            entities: a.entities.map((s) => ({ ...withoutOrigin(s), points: [...s.points] })),
+          }).toEqual({
             ...b,
             entities: b.entities.map((s) => ({ ...s, points: [...s.points] })),
           });
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
+  it('carries a baseline fit to a later day with the same numbers a fresh fit on that day gives', () => {
+    fc.assert(
+      fc.property(
+        fc.array(cell, { minLength: 60, maxLength: 170 }),
+        fc.constantFrom('count' as const, 'ratio' as const),
+        fc.integer({ min: 40, max: 169 }),
+        fc.integer({ min: 1, max: 21 }),
+        fc.integer({ min: 0, max: 20 }),
+        (vals, kind, at, later, lag) => {
+          const set = new HistorySet();
+          vals.forEach((v, t) => {
+            if (v !== undefined)
+              set.add({ date: addDays(START, t), source: 's', metric: 'm', entity: 'e', value: v });
+          });
+          set.finish();
+          const entities = set.sources.get('s')?.get('m');
+          if (!entities) return;
+          const d1 = dayNumber(START) + at;
+          const h1 = dayHistory(set, 's', 'm', entities, d1);
+          const f1 = metricFrame(h1);
+          if (f1.entities.length === 0) return;
+          // A 28-day baseline ending `lag` days before the first day's end, fitted on that day's grid…
+          const last = f1.endDay - lag;
+          const first = metricFrame(h1);
+          fitBaseline(first, first.entities[0]!, kind, last - 27 - first.startDay, last - first.startDay, 1);
+          // …and asked for again on a later day's grid (the grid slid once it was 120 days long).
+          const h2 = dayHistory(set, 's', 'm', entities, d1 + later);
+          const f2 = metricFrame(h2);
+          if (f2.entities.length === 0) return;
+          const fresh = metricFrame({ ...h2, entities: new Map(h2.entities) });
+          const from = last - 27 - f2.startDay;
+          const to = last - f2.startDay;
+          const reused = fitBaseline(f2, f2.entities[0]!, kind, from, to, 1);
+          const direct = fitBaseline(fresh, fresh.entities[0]!, kind, from, to, 1);
+          if (!direct) {
+            expect(reused).toBeUndefined();
+            return;
+          }
+          expect(reused).toBeDefined();
+          const numbers = (m: NonNullable<typeof direct>) => ({
+            from: m.from,
+            to: m.to,
+            n: m.n,
+            cold: m.cold,
+            weekday: [...m.weekday],
+            beta: m.beta,
+            level: m.level,
+            center: m.center,
+            sigma: m.sigma,
+            medianValue: m.medianValue,
+            structuralZeros: m.structuralZeros,
+            transform: [m.transform.name, m.transform.constant],
+            y: [...m.y],
+            expected: Array.from({ length: f2.length }, (_, i) => m.expected(i)),
+            trend: Array.from({ length: f2.length }, (_, i) => m.trend(i)),
+          });
+          expect(numbers(reused!)).toEqual(numbers(direct));
         },
       ),
       { numRuns: 200 },

@@ -195,7 +195,17 @@ export function dayHistory(
       // A point's first value is its value here; null is NaN (an infinite value is kept, as in metricFrame).
       firstValues[i] = v;
     }
-    series[row] = { entity, values, firstValues, presence, pointIndex, points: map.get(entity)!, valueCount };
+    // The columns are append-only and a day's value never changes: fits over the same days carry over.
+    series[row] = {
+      entity,
+      values,
+      firstValues,
+      presence,
+      pointIndex,
+      points: map.get(entity)!,
+      valueCount,
+      origin: cols,
+    };
   }
   primeFrame(history, { startDay, endDay: end, length, entities: series });
   return history;

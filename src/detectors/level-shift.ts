@@ -88,22 +88,19 @@ export const levelShift: Detector<LevelShiftOptions> = {
     const baseEnd = T - o.lookback;
     const from = Math.max(0, baseEnd - o.baselineDays + 1);
     const med = new Float64Array(T + 1).fill(NaN);
-    const raw = new Float64Array(T + 1).fill(NaN);
-    for (let i = from; i <= T; i++) {
-      const zs: number[] = [];
+    /** The panel median of the residuals on day i, standardised (in σ̂) or raw (log factor); NaN with too few. */
+    const panelMedian = (i: number, standardised: boolean): number => {
       const es: number[] = [];
       for (const sh of shifts) {
         const y = sh.model.y[i]!;
         if (!Number.isFinite(y)) continue;
         const e = y - sh.model.expected(i);
-        zs.push(e / sh.model.sigma);
-        es.push(e);
+        es.push(standardised ? e / sh.model.sigma : e);
       }
-      if (zs.length >= o.minEntities / 2) {
-        med[i] = median(zs);
-        raw[i] = median(es);
-      }
-    }
+      return es.length >= o.minEntities / 2 ? median(es) : NaN;
+    };
+    // The raw medians are only needed once a shift is found (its factor), so they are computed then.
+    for (let i = from; i <= T; i++) med[i] = panelMedian(i, true);
     const base: number[] = [];
     for (let i = from; i <= baseEnd; i++) if (Number.isFinite(med[i]!)) base.push(med[i]!);
     if (base.length < o.minHistory) return [];
@@ -138,7 +135,10 @@ export const levelShift: Detector<LevelShiftOptions> = {
     if (loc.abrupt === false) return [];
     const onset = loc.onset;
     const since: number[] = [];
-    for (let i = onset; i <= T; i++) if (Number.isFinite(raw[i]!)) since.push(raw[i]!);
+    for (let i = onset; i <= T; i++) {
+      const r = panelMedian(i, false);
+      if (Number.isFinite(r)) since.push(r);
+    }
     const logFactor = median(since);
     if (!(Math.abs(logFactor) >= Math.log(o.minFactor)) || Math.sign(logFactor) !== dir) return [];
     const kappa = Math.exp(logFactor);

@@ -21,11 +21,35 @@ export interface RepresentationFlipOptions {
   lookback: number;
 }
 
-interface DayStats {
-  values: number[];
-  median: number;
-  p99: number;
-  intShare: number;
+/**
+ * Values summarised for the flip tests. The median and the 99th percentile are computed on first use: a count is
+ * judged by its integer share alone, so the sorts of a day's or a baseline's values are only paid for fractions
+ * and for the evidence of a finding.
+ */
+class Summary {
+  #quantiles: number[] | undefined;
+  constructor(
+    readonly intShare: number,
+    private readonly collect: () => readonly number[],
+  ) {}
+
+  get median(): number {
+    return (this.#quantiles ??= quantiles(this.collect(), [0.5, 0.99]))[0]!;
+  }
+
+  get p99(): number {
+    return (this.#quantiles ??= quantiles(this.collect(), [0.5, 0.99]))[1]!;
+  }
+}
+
+/** One day of the panel: its values and their summary. */
+class DayStats extends Summary {
+  constructor(
+    readonly values: number[],
+    intShare: number,
+  ) {
+    super(intShare, () => values);
+  }
 }
 
 function dayStats(frame: MetricFrame, i: number): DayStats | undefined {
@@ -42,13 +66,7 @@ function dayStats(frame: MetricFrame, i: number): DayStats | undefined {
     }
   }
   if (values.length === 0) return undefined;
-  const [med, p99] = quantiles(values, [0.5, 0.99]);
-  return {
-    values,
-    median: med!,
-    p99: p99!,
-    intShare: nonZero > 0 ? ints / nonZero : NaN,
-  };
+  return new DayStats(values, nonZero > 0 ? ints / nonZero : NaN);
 }
 
 type Flip = 'fraction-to-percent' | 'percent-to-fraction' | 'integer-to-decimal' | 'decimal-to-integer';
@@ -93,10 +111,7 @@ export const representationFlip: Detector<RepresentationFlipOptions> = {
     for (let i = Math.max(0, T - o.lookback - o.baselineDays); i <= T; i++) days[i] = dayStats(frame, i);
     const today = days[T];
     if (!today) return [];
-    const nowFlip = (
-      d: DayStats | undefined,
-      base: { p99: number; median: number; intShare: number },
-    ): Flip | undefined => {
+    const nowFlip = (d: DayStats | undefined, base: Summary): Flip | undefined => {
       if (!d) return undefined;
       const fractionLike = metric.kind !== 'count';
       if (fractionLike && base.p99 <= 1 && base.p99 > 0 && d.median > 1) return 'fraction-to-percent';
@@ -107,17 +122,16 @@ export const representationFlip: Detector<RepresentationFlipOptions> = {
       return undefined;
     };
     // Walk back over the flipped stretch; the baseline is the window before it.
-    const baselineBefore = (end: number) => {
-      const vals: number[] = [];
+    const baselineBefore = (end: number): Summary | undefined => {
+      const from = Math.max(0, end - o.baselineDays + 1);
       let nonZero = 0;
       let ints = 0;
       let nDays = 0;
-      for (let i = Math.max(0, end - o.baselineDays + 1); i <= end; i++) {
+      for (let i = from; i <= end; i++) {
         const d = days[i];
         if (!d) continue;
         nDays++;
         for (const v of d.values) {
-          vals.push(v);
           if (v !== 0) {
             nonZero++;
             if (Number.isInteger(v)) ints++;
@@ -125,16 +139,21 @@ export const representationFlip: Detector<RepresentationFlipOptions> = {
         }
       }
       if (nDays < o.minHistory || nonZero < o.minValues) return undefined;
-      const [med, p99] = quantiles(vals, [0.5, 0.99]);
-      return { p99: p99!, median: med!, intShare: ints / nonZero };
+      return new Summary(ints / nonZero, () => {
+        const vals: number[] = [];
+        for (let i = from; i <= end; i++) {
+          const d = days[i];
+          if (d) for (const v of d.values) vals.push(v);
+        }
+        return vals;
+      });
     };
     // Cheap precheck: today must look flipped against the oldest or the newest candidate baseline.
     const newest = baselineBefore(T - 1);
     const oldest = baselineBefore(Math.max(0, T - o.lookback - 1));
     if (!(newest && nowFlip(today, newest)) && !(oldest && nowFlip(today, oldest))) return [];
     // The onset is the earliest day c from which every day is flipped against the baseline before c.
-    let found:
-      { onset: number; flip: Flip; base: NonNullable<ReturnType<typeof baselineBefore>> } | undefined;
+    let found: { onset: number; flip: Flip; base: Summary } | undefined;
     for (let c = Math.max(1, T - o.lookback); c <= T && !found; c++) {
       const b = baselineBefore(c - 1);
       if (!b) continue;

@@ -224,15 +224,22 @@ function asValueMetric(metric: MetricContract, detector: Detector<Record<string,
 
 /**
  * Days with at least one stored value in a metric's history before `beforeDay` (every entity, before any regime cut: a
- * re-baselined metric is not new).
+ * re-baselined metric is not new). With `enough`, counting stops once that many are found (a count ≥ `enough`).
  *
  * @example
  * historyDaysBefore(history, '2026-03-10') // 9: the days with values from 2026-03-01 to 2026-03-09
  */
-export function historyDaysBefore(history: MetricHistory | undefined, beforeDay: string): number {
+export function historyDaysBefore(
+  history: MetricHistory | undefined,
+  beforeDay: string,
+  enough = Infinity,
+): number {
   const days = new Set<string>();
-  for (const series of history?.entities.values() ?? [])
+  for (const series of history?.entities.values() ?? []) {
     for (const p of series) if (p.day < beforeDay) days.add(p.day);
+    // Counting on is only needed while the caller's threshold is not reached.
+    if (days.size >= enough) break;
+  }
   return days.size;
 }
 
@@ -248,7 +255,7 @@ function heldForWarmUp(
 ): FindingDraft {
   if (!detector.warmUp || d.severity === 'info' || d.class === 'unverified') return d;
   const needDays = detector.warmUp.days(options);
-  const haveDays = historyDaysBefore(history, d.onset.slice(0, 10));
+  const haveDays = historyDaysBefore(history, d.onset.slice(0, 10), needDays);
   if (haveDays >= needDays) return d;
   const metric = d.metric ?? 'this metric';
   return {

@@ -57,7 +57,7 @@ function evaluate(
     trend.push(e);
     // Against the baseline's own level, weekday added back but no trend: a trend fitted on four noisy weeks and
     // extrapolated three more can miss by several σ̂ on its own.
-    level.push(e + model.beta * (i - model.center));
+    level.push(e + model.trend(i));
   }
   if (trend.length < Math.floor(o.window / 2) + 1) return undefined;
   return { model, delta: median(trend) / model.sigma, deltaLevel: median(level) / model.sigma };

@@ -3,7 +3,7 @@ import type { MetricKind } from '../../core/contract.js';
 import { weekdayOf } from './days.js';
 import type { EntitySeries, MetricFrame } from './frame.js';
 import { MAD_TO_SD, mad, median, theilSen } from './robust.js';
-import { fitTransform, type Transform } from './transform.js';
+import { LOG1P, fitTransform, type Transform } from './transform.js';
 
 /** Baseline defaults. */
 export const BASELINE_DEFAULTS = {
@@ -36,6 +36,7 @@ export interface SeriesModel {
   beta: number;
   /** Level at the baseline's mean index. */
   level: number;
+  /** Mean grid index of the baseline days (the trend's pivot). */
   center: number;
   /** σ̂ in transformed units, floored. */
   sigma: number;
@@ -43,6 +44,8 @@ export interface SeriesModel {
   medianValue: number;
   /** A count at tens a day or more: a 0 is missing data, not a value (excluded from the fit; see isStructuralZero). */
   structuralZeros: boolean;
+  /** Trend term at grid index i: β times the distance from the baseline's mean index. */
+  trend(i: number): number;
   /** Expected transformed value at grid index i (trend extrapolated, weekday added back). */
   expected(i: number): number;
 }
@@ -57,20 +60,90 @@ const transformedCache = new WeakMap<EntitySeries, Map<string, Float64Array>>();
  * The whole series through a transform, shared by every fit with the same transform (several detectors fit
  * baselines over different ranges of one series; for counts the transform never differs). Read-only for callers.
  */
-function transformed(series: EntitySeries, transform: Transform): Float64Array {
+function transformed(frame: MetricFrame, series: EntitySeries, transform: Transform): Float64Array {
   const key = `${transform.name}|${transform.constant}`;
   let per = transformedCache.get(series);
   if (!per) transformedCache.set(series, (per = new Map<string, Float64Array>()));
   const hit = per.get(key);
   if (hit) return hit;
-  const { values } = series;
-  const y = new Float64Array(values.length);
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i]!;
-    y[i] = Number.isFinite(v) ? transform.forward(v) : NaN;
-  }
+  const y = series.origin
+    ? transformedByDay(frame, series, series.origin, key, transform)
+    : forwardAll(
+        series.values,
+        0,
+        series.values.length,
+        transform,
+        new Float64Array(series.values.length),
+        0,
+      );
   per.set(key, y);
   return y;
+}
+
+/** out[at + k] = transform of values[from + k] for k < count (NaN where no value). */
+function forwardAll(
+  values: Float64Array,
+  from: number,
+  count: number,
+  transform: Transform,
+  out: Float64Array,
+  at: number,
+): Float64Array {
+  const log1p = transform === LOG1P;
+  for (let k = 0; k < count; k++) {
+    const v = values[from + k]!;
+    out[at + k] = !Number.isFinite(v) ? NaN : log1p ? Math.log(v + 1) : transform.forward(v);
+  }
+  return out;
+}
+
+/** A series' transformed values by absolute day, kept per origin: each day is transformed once per replay. */
+interface DayColumn {
+  /** Absolute day of index 0. */
+  base: number;
+  y: Float64Array;
+  /** Days [base, base + filled) hold their values. */
+  filled: number;
+}
+const byDay = new WeakMap<object, Map<string, DayColumn>>();
+
+/**
+ * The series through a transform as a view of a column by absolute day, extended with the grid's newer days (a
+ * day's value never changes under an origin, so the view equals the grid transformed afresh).
+ */
+function transformedByDay(
+  frame: MetricFrame,
+  series: EntitySeries,
+  origin: object,
+  key: string,
+  transform: Transform,
+): Float64Array {
+  const { values } = series;
+  const length = values.length;
+  let per = byDay.get(origin);
+  if (!per) byDay.set(origin, (per = new Map<string, DayColumn>()));
+  let col = per.get(key);
+  if (!col || frame.startDay < col.base) {
+    col = { base: frame.startDay, y: new Float64Array(Math.max(2 * length, 64)), filled: 0 };
+    per.set(key, col);
+  }
+  const at = frame.startDay - col.base;
+  const end = at + length;
+  if (end > col.y.length) {
+    // Earlier views keep the old buffer, whose days are already final.
+    const grown = new Float64Array(Math.max(end, 2 * col.y.length));
+    grown.set(col.y.subarray(0, col.filled));
+    col.y = grown;
+  }
+  if (col.filled < at) {
+    col.y.fill(NaN, col.filled, at);
+    col.filled = at;
+  }
+  if (end > col.filled) {
+    forwardAll(values, col.filled - at, end - col.filled, transform, col.y, col.filled);
+    col.filled = end;
+  }
+  return col.y.subarray(at, end);
 }
 
 /**
@@ -133,10 +206,53 @@ export function fitBaseline(
   const key = from * 2_000_000 + to;
   let model = perKind.get(key);
   if (model === undefined) {
-    model = fit(frame, series, kind, from, to) ?? null;
+    model =
+      series.origin && from <= to
+        ? reusedFit(frame, series, kind, from, to)
+        : fit(frame, series, kind, from, to);
+    model ??= null;
     perKind.set(key, model);
   }
   return model && model.n >= minDays ? model : undefined;
+}
+
+/** Fits by series origin and kind, keyed by their absolute days (see reusedFit). */
+const byOrigin = new WeakMap<object, Map<MetricKind, Map<number, FittedModel | null>>>();
+/**
+ * Days before the newest fit's last day after which a reusable fit is dropped: the newest (frozen-variance's) ends
+ * 7 days before today and series-drift's baselines end 14 to 20 days before it, so 14 keep every fit asked for again.
+ */
+const REUSE_DAYS = 14;
+
+/**
+ * The fit over grid [from, to] taken from an earlier grid of the same series when one covered the same days (the
+ * fit depends only on the values of those days and their weekdays, and is computed the same on any grid), or
+ * fitted now. A backtest's frozen-variance fit of day d is series-drift's baseline of day d + 7.
+ */
+function reusedFit(
+  frame: MetricFrame,
+  series: EntitySeries,
+  kind: MetricKind,
+  from: number,
+  to: number,
+): FittedModel | undefined {
+  const origin = series.origin!;
+  let perKind = byOrigin.get(origin);
+  if (!perKind) byOrigin.set(origin, (perKind = new Map<MetricKind, Map<number, FittedModel | null>>()));
+  let fits = perKind.get(kind);
+  if (!fits) perKind.set(kind, (fits = new Map<number, FittedModel | null>()));
+  const lastDay = frame.startDay + to;
+  // The span is below FRAME_MAX_DAYS, so (last day, span) maps to one number.
+  const key = lastDay * 1024 + (to - from);
+  const hit = fits.get(key);
+  if (hit !== undefined) return hit?.onGrid(frame, series, from, to);
+  const model = fit(frame, series, kind, from, to);
+  fits.set(key, model ?? null);
+  // Pruned now and then, not on every fit (a fit a day per series keeps about REUSE_DAYS of them).
+  if (fits.size > REUSE_DAYS + 8) {
+    for (const k of fits.keys()) if (Math.floor(k / 1024) < lastDay - REUSE_DAYS) fits.delete(k);
+  }
+  return model;
 }
 
 /** True when a raw value of the modelled series is a 0 that stands for missing data (see SeriesModel). */
@@ -150,6 +266,11 @@ let rawBuf = new Float64Array(128);
 let zBuf = new Float64Array(128);
 let detrBuf = new Float64Array(128);
 let residBuf = new Float64Array(128);
+let relBuf = new Int32Array(128);
+// Residuals per weekday (one buffer a weekday) and their medians.
+let groupBufs = Array.from({ length: 7 }, () => new Float64Array(128));
+const groupCount = new Int32Array(7);
+const rawsBuf = new Float64Array(7);
 const win = new Float64Array(7);
 
 function fit(
@@ -158,7 +279,7 @@ function fit(
   kind: MetricKind,
   from: number,
   to: number,
-): SeriesModel | undefined {
+): FittedModel | undefined {
   const { values } = series;
   const span = to - from + 1;
   if (span > idxBuf.length) {
@@ -167,7 +288,9 @@ function fit(
     zBuf = new Float64Array(span);
     detrBuf = new Float64Array(span);
     residBuf = new Float64Array(span);
+    relBuf = new Int32Array(span);
   }
+  if (span > groupBufs[0]!.length) groupBufs = Array.from({ length: 7 }, () => new Float64Array(span));
   let n = 0;
   for (let i = from; i <= to; i++) {
     const v = values[i]!;
@@ -201,12 +324,12 @@ function fit(
   // Zeros leave the weekday windows whenever a baseline day is missing or was dropped as a structural zero.
   const skipZeros = n < span;
   const transform = fitTransform(kind, raw);
-  const y = transformed(series, transform);
+  const y = transformed(frame, series, transform);
   const cold = n < BASELINE_DEFAULTS.warmDays;
   const weekday = new Float64Array(7);
   if (!cold) {
     // r_i = y_i − median(y_{i−3..i+3}) within the baseline; s_d = median_d(r) − median over d.
-    const groups: number[][] = [[], [], [], [], [], [], []];
+    groupCount.fill(0);
     for (let k = 0; k < n; k++) {
       const i = idx[k]!;
       let w = 0;
@@ -231,20 +354,27 @@ function fit(
         const hi = Math.min(w - 1, lo + 1);
         med = win[lo]! + (h - lo) * (win[hi]! - win[lo]!);
       }
-      groups[weekdayOf(frame.startDay + i)]!.push(y[i]! - med);
+      const d = weekdayOf(frame.startDay + i);
+      groupBufs[d]![groupCount[d]!] = y[i]! - med;
+      groupCount[d]!++;
     }
-    const raws = groups.map((g) => (g.length >= 2 ? median(g) : 0));
+    const raws = rawsBuf;
+    for (let d = 0; d < 7; d++) raws[d] = groupCount[d]! >= 2 ? median(groupBufs[d]!, groupCount[d]) : 0;
     const center = median(raws);
     for (let d = 0; d < 7; d++) weekday[d] = raws[d]! - center;
   }
   const z = zBuf;
   for (let k = 0; k < n; k++) z[k] = y[idx[k]!]! - weekday[weekdayOf(frame.startDay + idx[k]!)]!;
-  const beta = cold ? 0 : weeklyTrend(idx, z, BASELINE_DEFAULTS.trendClip);
+  // Trend and centre in days before the baseline's last day, not in grid indices: the fit is then the same
+  // whichever grid the days sit on (a backtest's grid slides by a day each day), to the last bit.
+  const rel = relBuf;
+  for (let k = 0; k < n; k++) rel[k] = idx[k]! - to;
+  const beta = cold ? 0 : weeklyTrend(rel.subarray(0, n), z, BASELINE_DEFAULTS.trendClip);
   let center = 0;
-  for (const i of idx) center += i;
+  for (let k = 0; k < n; k++) center += rel[k]!;
   center /= n;
   const detr = detrBuf;
-  for (let k = 0; k < n; k++) detr[k] = z[k]! - beta * (idx[k]! - center);
+  for (let k = 0; k < n; k++) detr[k] = z[k]! - beta * (rel[k]! - center);
   const level = median(detr, n);
   const resid = residBuf;
   for (let k = 0; k < n; k++) resid[k] = detr[k]! - level;
@@ -281,14 +411,43 @@ class FittedModel implements SeriesModel {
     readonly weekday: Float64Array,
     readonly beta: number,
     readonly level: number,
-    readonly center: number,
+    /** Mean of the baseline days' offsets from `to` (≤ 0). */
+    private readonly pivot: number,
     readonly sigma: number,
     readonly medianValue: number,
     readonly structuralZeros: boolean,
     private readonly startDay: number,
   ) {}
 
+  /** The same fit on another grid holding the same days as grid indices [from, to]. */
+  onGrid(frame: MetricFrame, series: EntitySeries, from: number, to: number): FittedModel {
+    return new FittedModel(
+      this.transform,
+      transformed(frame, series, this.transform),
+      from,
+      to,
+      this.n,
+      this.cold,
+      this.weekday,
+      this.beta,
+      this.level,
+      this.pivot,
+      this.sigma,
+      this.medianValue,
+      this.structuralZeros,
+      frame.startDay,
+    );
+  }
+
+  get center(): number {
+    return this.to + this.pivot;
+  }
+
+  trend(i: number): number {
+    return this.beta * (i - this.to - this.pivot);
+  }
+
   expected(i: number): number {
-    return this.level + this.beta * (i - this.center) + this.weekday[weekdayOf(this.startDay + i)]!;
+    return this.level + this.beta * (i - this.to - this.pivot) + this.weekday[weekdayOf(this.startDay + i)]!;
   }
 }

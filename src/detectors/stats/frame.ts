@@ -24,6 +24,12 @@ export interface EntitySeries {
   points: readonly SeriesPoint[];
   /** Number of days with a value. */
   valueCount: number;
+  /**
+   * The same series on every grid it is laid on, for a caller whose value on a given day never changes once
+   * present (a backtest's append-only columns): baselines fitted over the same days are then reused from one
+   * day's grid to the next. Absent when the series is read afresh (a poll).
+   */
+  origin?: object;
 }
 
 /** The dense grid of one metric. */

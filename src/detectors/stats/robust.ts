@@ -47,7 +47,9 @@ function quantileOfFirst(s: Float64Array, n: number, q: number): number {
  * median([3, 1, 2]) // 2
  */
 export function median(xs: ArrayLike<number>, length = xs.length): number {
-  return quantileOfFirst(scratch, sortFinite(xs, length), 0.5);
+  // Sort first: sortFinite may replace `scratch` with a larger buffer, which must be the one read.
+  const n = sortFinite(xs, length);
+  return quantileOfFirst(scratch, n, 0.5);
 }
 
 /**
@@ -57,7 +59,8 @@ export function median(xs: ArrayLike<number>, length = xs.length): number {
  * quantile([1, 2, 3, 4], 0.25) // 1.75
  */
 export function quantile(xs: ArrayLike<number>, q: number): number {
-  return quantileOfFirst(scratch, sortFinite(xs, xs.length), q);
+  const n = sortFinite(xs, xs.length);
+  return quantileOfFirst(scratch, n, q);
 }
 
 /**

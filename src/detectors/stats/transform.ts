@@ -49,7 +49,8 @@ export function fitTransform(kind: MetricKind, values: ArrayLike<number>): Trans
   };
 }
 
-const LOG1P: Transform = Object.freeze({
+/** The transform of every count without negative values (one shared object, so callers can test for it). */
+export const LOG1P: Transform = Object.freeze({
   name: 'log1p',
   constant: 1,
   forward: (v: number) => Math.log(v + 1),
