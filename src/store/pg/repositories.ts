@@ -169,14 +169,14 @@ function findings(db: PgRunner): Async<FindingsRepo> {
       return { ...f, id: r.rows[0]!.id };
     },
     async update(f) {
-      const params = findingParams(f);
-      const sets = FINDING_COLUMNS.map((c, i) => [c, i] as const)
-        .filter(([c]) => c !== 'fingerprint' && c !== 'episode')
-        .map(([c, i]) => `${c} = $${i + 1}`);
-      await db.query(`UPDATE findings SET ${sets.join(', ')} WHERE id = $${params.length + 1}`, [
-        ...params,
-        f.id,
-      ]);
+      const all = findingParams(f);
+      const cols = FINDING_COLUMNS.map((c, i) => [c, all[i]] as const).filter(
+        ([c]) => c !== 'fingerprint' && c !== 'episode',
+      );
+      await db.query(
+        `UPDATE findings SET ${cols.map(([c], i) => `${c} = $${i + 1}`).join(', ')} WHERE id = $${cols.length + 1}`,
+        [...cols.map(([, v]) => v), f.id],
+      );
     },
     active: (source) =>
       source === undefined
@@ -784,7 +784,7 @@ function docs(db: PgRunner): Async<DocSnapshotRepo> {
       db.transaction(async () => {
         // Two writers saving one doc at once take turns: the second sees the first one's row.
         await db.query(`SELECT pg_advisory_xact_lock(hashtext('upwatch.doc_snapshots'), hashtext($1))`, [
-          `${input.source}\u0000${input.doc}`,
+          JSON.stringify([input.source, input.doc]),
         ]);
         const prev = await latest(input.source, input.doc);
         if (prev && prev.hash === input.hash) {
