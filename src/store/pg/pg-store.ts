@@ -74,6 +74,18 @@ function checkUrl(url: string): void {
  * await store.close();
  */
 export async function openPgStore(url: string, options: OpenPgStoreOptions = {}): Promise<Store> {
+  const c = await connectPg(url, options);
+  return new PgStore(c.conn, c.where, c.schema);
+}
+
+/**
+ * Check the arguments, connect, and create or migrate the schema: what every opener of a PostgreSQL store does first.
+ * `where` names the store in messages (URL without password, and the schema unless `public`).
+ */
+export async function connectPg(
+  url: string,
+  options: OpenPgStoreOptions = {},
+): Promise<{ conn: PgConnection; where: string; schema: string }> {
   checkUrl(url);
   const schema = options.schema ?? 'public';
   if (!SCHEMA_NAME.test(schema)) {
@@ -110,7 +122,7 @@ export async function openPgStore(url: string, options: OpenPgStoreOptions = {})
     await conn.close();
     throw e;
   }
-  return new PgStore(conn, where, schema);
+  return { conn, where, schema };
 }
 
 interface PollRow {
