@@ -119,6 +119,32 @@ describe.skipIf(!server.up)(`PostgreSQL store on ${TEST_PG_URL}`, () => {
     await expect(reader.audit.write(entry('f2'))).rejects.toThrow(/read-only transaction/);
   });
 
+  it('serves a role granted only USAGE on the schema and SELECT on its tables, read-only', async () => {
+    const name = schema();
+    const writer = await open(TEST_PG_URL, { schema: name });
+    await writer.audit.write(entry('f1'));
+    const role = `${name}_reader`;
+    await adminQuery(`CREATE ROLE ${role} LOGIN`);
+    try {
+      await adminQuery(`GRANT USAGE ON SCHEMA ${name} TO ${role}`);
+      await adminQuery(`GRANT SELECT ON ALL TABLES IN SCHEMA ${name} TO ${role}`);
+      const u = new URL(TEST_PG_URL);
+      u.username = role;
+      const reader = await openPgStore(u.toString(), { schema: name, readonly: true });
+      try {
+        expect((await reader.audit.read()).map((e) => e.target)).toEqual(['f1']);
+        expect(await reader.health()).toMatchObject({ integrity: 'ok', schemaVersion: 1 });
+        expect(await reader.stats.sourceStatuses(['meta'])).toHaveLength(1);
+        await expect(reader.audit.write(entry('f2'))).rejects.toThrow(/read-only transaction/);
+      } finally {
+        await reader.close();
+      }
+    } finally {
+      await adminQuery(`DROP OWNED BY ${role}`);
+      await adminQuery(`DROP ROLE ${role}`);
+    }
+  });
+
   it('reports a missing table in health', async () => {
     const name = schema();
     const s = await open(TEST_PG_URL, { schema: name });
