@@ -191,7 +191,6 @@ class PgStore implements Store {
     const repos = pgRepositories({
       query: (sql, params) => conn.query(sql, params),
       transaction: (fn) => conn.transaction(fn),
-      lastPoll: (source) => this.lastPoll(source),
     });
     this.findings = repos.findings;
     this.outbox = repos.outbox;

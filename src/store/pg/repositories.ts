@@ -38,13 +38,7 @@ import type { BreakerBook } from '../breakers.js';
 import type { DocSnapshotRepo } from '../doc-snapshots.js';
 import type { PauseBook } from '../pauses.js';
 import type { PollSlots } from '../poll-slots.js';
-import type { PollRecord } from '../../core/observation.js';
 import type { PgRunner } from './connection.js';
-
-/** What the repositories need besides statements: the last poll of a source (for the status summaries). */
-export interface PgRepoContext extends PgRunner {
-  lastPoll(source: string): Promise<PollRecord | undefined>;
-}
 
 const str = (v: unknown): string => v as string;
 const num = (v: unknown): number => v as number;
@@ -941,7 +935,7 @@ function slots(db: PgRunner): Async<PollSlots> {
 
 // ---- statistics -----------------------------------------------------------------------------------------------
 
-function stats(db: PgRepoContext): PollStatsRepo {
+function stats(db: PgRunner): PollStatsRepo {
   return {
     async pollCounts() {
       const r = await db.query<{ source: string; outcome: PollOutcome; polls: number }>(
@@ -961,61 +955,66 @@ function stats(db: PgRepoContext): PollStatsRepo {
       return r.rows;
     },
     async sourceStatuses(sources = []) {
-      const names = new Set<string>(sources);
-      for (const r of (await db.query<{ source: string }>(`SELECT DISTINCT source FROM polls`)).rows)
-        names.add(r.source);
-      const out = [];
-      for (const source of [...names].sort()) {
-        const p = (
-          await db.query<{ polls: number; failed: number; last_verified_id: number | null }>(
-            `SELECT COUNT(*) AS polls, COUNT(*) FILTER (WHERE outcome = 'failed') AS failed,
-                    MAX(CASE WHEN outcome != 'failed' THEN id END) AS last_verified_id
-               FROM polls WHERE source = $1`,
-            [source],
-          )
-        ).rows[0]!;
-        const o = (
-          await db.query<{ observations: number; metrics: number; entities: number }>(
-            `SELECT COUNT(*) AS observations, COUNT(DISTINCT metric) AS metrics, COUNT(DISTINCT entity) AS entities
-               FROM observations WHERE source = $1`,
-            [source],
-          )
-        ).rows[0]!;
-        const last = await db.lastPoll(source);
-        const verifiedAt =
-          p.last_verified_id === null
-            ? undefined
-            : str(
-                (await db.query(`SELECT finished_at FROM polls WHERE id = $1`, [p.last_verified_id])).rows[0]
-                  ?.finished_at,
-              );
-        const consecutive = (
-          await db.query<{ n: number }>(`SELECT COUNT(*) AS n FROM polls WHERE source = $1 AND id > $2`, [
-            source,
-            p.last_verified_id ?? 0,
-          ])
-        ).rows[0]!.n;
-        out.push({
-          source,
-          ...(last
+      // One statement for every source (a fleet has thousands): counts per source, its last poll and the finish of
+      // its last verified one, and the failed polls since.
+      const r = await db.query<{
+        source: string;
+        polls: number;
+        failed: number;
+        consecutive: number;
+        observations: number;
+        metrics: number;
+        entities: number;
+        last_id: number | null;
+        last_at: string | null;
+        last_outcome: PollOutcome | null;
+        last_error_code: string | null;
+        last_error_message: string | null;
+        verified_at: string | null;
+      }>(
+        `WITH names AS (SELECT DISTINCT source FROM polls UNION SELECT unnest($1::text[])),
+              p AS (SELECT source, COUNT(*) AS polls, COUNT(*) FILTER (WHERE outcome = 'failed') AS failed,
+                           MAX(CASE WHEN outcome != 'failed' THEN id END) AS last_verified_id, MAX(id) AS last_id
+                      FROM polls GROUP BY source),
+              o AS (SELECT source, COUNT(*) AS observations, COUNT(DISTINCT metric) AS metrics,
+                           COUNT(DISTINCT entity) AS entities
+                      FROM observations GROUP BY source)
+         SELECT n.source, COALESCE(p.polls, 0) AS polls, COALESCE(p.failed, 0) AS failed,
+                (SELECT COUNT(*) FROM polls x WHERE x.source = n.source AND x.id > COALESCE(p.last_verified_id, 0))
+                  AS consecutive,
+                COALESCE(o.observations, 0) AS observations, COALESCE(o.metrics, 0) AS metrics,
+                COALESCE(o.entities, 0) AS entities,
+                lp.id AS last_id, lp.finished_at AS last_at, lp.outcome AS last_outcome,
+                lp.error_code AS last_error_code, lp.error_message AS last_error_message,
+                lv.finished_at AS verified_at
+           FROM names n
+           LEFT JOIN p ON p.source = n.source
+           LEFT JOIN o ON o.source = n.source
+           LEFT JOIN polls lp ON lp.id = p.last_id
+           LEFT JOIN polls lv ON lv.id = p.last_verified_id`,
+        [[...sources]],
+      );
+      return r.rows
+        .sort((a, b) => (a.source < b.source ? -1 : a.source > b.source ? 1 : 0))
+        .map((row) => ({
+          source: row.source,
+          ...(row.last_id !== null
             ? {
-                lastPollId: last.id,
-                lastPollAt: last.finishedAt,
-                lastOutcome: last.outcome,
-                ...(last.errorCode ? { lastErrorCode: last.errorCode } : {}),
-                ...(last.errorMessage ? { lastErrorMessage: last.errorMessage } : {}),
+                lastPollId: row.last_id,
+                lastPollAt: row.last_at!,
+                lastOutcome: row.last_outcome!,
+                ...(row.last_error_code ? { lastErrorCode: row.last_error_code } : {}),
+                ...(row.last_error_message ? { lastErrorMessage: row.last_error_message } : {}),
               }
             : {}),
-          ...(verifiedAt ? { lastVerifiedAt: verifiedAt } : {}),
-          polls: p.polls,
-          failedPolls: p.failed,
-          consecutiveFailures: consecutive,
-          observations: o.observations,
-          metrics: o.metrics,
-          entities: o.entities,
-        });
-      }
-      return out;
+          ...(row.verified_at ? { lastVerifiedAt: row.verified_at } : {}),
+          polls: row.polls,
+          failedPolls: row.failed,
+          consecutiveFailures: row.consecutive,
+          observations: row.observations,
+          metrics: row.metrics,
+          entities: row.entities,
+        }));
     },
     async servedVersions(source) {
       const r = await db.query<{ version: string; polls: number; first_seen: string; last_seen: string }>(
@@ -1042,7 +1041,7 @@ function stats(db: PgRepoContext): PollStatsRepo {
  * const repos = pgRepositories(context);
  * await repos.outbox.claimDue('relay-1', Date.now(), 60_000, 10);
  */
-export function pgRepositories(db: PgRepoContext): Repositories {
+export function pgRepositories(db: PgRunner): Repositories {
   return {
     findings: findings(db),
     outbox: outbox(db),
