@@ -21,6 +21,7 @@ const LIBRARIES = [
   { name: 'ajv', owners: ['src/contracts/**'], use: 'the validators in src/contracts/' },
   { name: 'ajv-formats', owners: ['src/contracts/**'], use: 'the validators in src/contracts/' },
   { name: '@resvg/resvg-js', owners: ['src/alerts/png.ts'], use: 'the PngRenderer from src/alerts/png.ts' },
+  { name: 'pg', owners: ['src/store/pg/**'], use: 'the Store port opened by openPgStore (src/store/pg/)' },
 ];
 
 /**

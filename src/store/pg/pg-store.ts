@@ -1,0 +1,483 @@
+// The store on a PostgreSQL server: the poll history and every repository behind the same Store port as the SQLite
+// file, so that several upwatch processes (a fleet) can share one history.
+import { addDays, isoDay } from '../../core/clock.js';
+import { UpwatchError } from '../../core/errors.js';
+import type { MetricHistory, SeriesPoint } from '../../core/detector.js';
+import {
+  metricVerification,
+  type JsonType,
+  type MetricOutcome,
+  type PayloadSchema,
+  type PollOutcome,
+  type PollRecord,
+  type RawObservation,
+  type RequestRecord,
+  type UpstreamErrorInfo,
+} from '../../core/observation.js';
+import type { Store, StoreHealth } from '../ports.js';
+import type { RecordPollInput } from '../store.js';
+import { PgConnection } from './connection.js';
+import { migratePg, pgSchemaVersion, VERSION_TABLE } from './migrate.js';
+import { pgRepositories } from './repositories.js';
+import { PG_MIGRATIONS, PG_TABLES } from './schema.js';
+
+export interface OpenPgStoreOptions {
+  /** Open without writing: no migrations, every transaction read-only (`default_transaction_read_only`). */
+  readonly?: boolean;
+  /** The PostgreSQL schema holding the tables (default `public`): one database can hold several stores. */
+  schema?: string;
+  /** Shown in `pg_stat_activity.application_name` (default `upwatch`). */
+  applicationName?: string;
+}
+
+const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
+
+/**
+ * The URL without its password (in the user part or a `password` parameter), for messages and `Store.path`.
+ *
+ * @example
+ * redactPgUrl('postgres://ana:s3cret@db:5432/upwatch') // 'postgres://ana@db:5432/upwatch'
+ */
+export function redactPgUrl(url: string): string {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    return '(an unparsable PostgreSQL URL)';
+  }
+  u.password = '';
+  u.searchParams.delete('password');
+  return u.toString();
+}
+
+function checkUrl(url: string): void {
+  let u: URL | undefined;
+  try {
+    u = new URL(url);
+  } catch {
+    u = undefined;
+  }
+  if (!u || (u.protocol !== 'postgres:' && u.protocol !== 'postgresql:')) {
+    throw new UpwatchError('USAGE', `not a PostgreSQL URL: ${redactPgUrl(url)}`, {
+      hint: 'write it as postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE',
+    });
+  }
+}
+
+/**
+ * Open (and create or migrate) a store on a PostgreSQL server. The schema is created when missing; migrations run
+ * once under an advisory lock (src/store/pg/migrate.ts).
+ *
+ * @example
+ * const store = await openPgStore('postgres://upwatch@db.internal:5432/upwatch');
+ * await store.recordPoll({ source: 'meta', startedAt, finishedAt, outcome: 'ok', fetch });
+ * await store.close();
+ */
+export async function openPgStore(url: string, options: OpenPgStoreOptions = {}): Promise<Store> {
+  const c = await connectPg(url, options);
+  return new PgStore(c.conn, c.where, c.schema);
+}
+
+/**
+ * Check the arguments, connect, and create or migrate the schema: what every opener of a PostgreSQL store does first.
+ * `where` names the store in messages (URL without password, and the schema unless `public`).
+ */
+export async function connectPg(
+  url: string,
+  options: OpenPgStoreOptions = {},
+): Promise<{ conn: PgConnection; where: string; schema: string }> {
+  checkUrl(url);
+  const schema = options.schema ?? 'public';
+  if (!SCHEMA_NAME.test(schema)) {
+    throw new UpwatchError('USAGE', `invalid PostgreSQL schema name "${schema}"`, {
+      hint: 'use lower-case letters, digits and underscores, starting with a letter or underscore',
+    });
+  }
+  const shownUrl = redactPgUrl(url);
+  const where = schema === 'public' ? shownUrl : `${shownUrl} (schema ${schema})`;
+  const readonly = options.readonly ?? false;
+  const conn = new PgConnection({
+    url,
+    shownUrl,
+    schema,
+    readonly,
+    applicationName: options.applicationName ?? 'upwatch',
+  });
+  try {
+    try {
+      await conn.pool.query('SELECT 1');
+    } catch (e) {
+      throw new UpwatchError(
+        'STORE_UNAVAILABLE',
+        `cannot connect to the PostgreSQL store ${shownUrl}: ${(e as Error).message}`,
+        {
+          cause: e,
+          retryable: true,
+          hint: 'check the host, port, database, user and password in the URL, and that the server accepts connections',
+        },
+      );
+    }
+    await migratePg(conn.pool, schema, where, readonly);
+  } catch (e) {
+    await conn.close();
+    throw e;
+  }
+  return { conn, where, schema };
+}
+
+interface PollRow {
+  id: number;
+  source: string;
+  started_at: string;
+  finished_at: string;
+  outcome: PollOutcome;
+  error_code: string | null;
+  error_message: string | null;
+  served_version: string | null;
+  observation_count: number;
+  payload_schema: string | null;
+  payload_hash: string | null;
+}
+
+/** UTC day of a period end, as the SQLite store computes it. */
+function dayOf(periodEnd: string): string {
+  return periodEnd.length >= 20 && periodEnd.endsWith('Z') && periodEnd[10] === 'T'
+    ? periodEnd.slice(0, 10)
+    : isoDay(periodEnd);
+}
+
+/**
+ * The observations of one poll as one row per key, in key order. Duplicates of a key within one poll behave as the
+ * SQLite store's successive upserts: the first gives firstValue, the last gives value, type, breakdown and day.
+ */
+function observationRows(obs: readonly RawObservation[]) {
+  const byKey = new Map<string, { first: RawObservation; last: RawObservation }>();
+  for (const o of obs) {
+    const key = JSON.stringify([o.source, o.metric, o.periodEnd, o.entity]);
+    const seen = byKey.get(key);
+    if (seen) seen.last = o;
+    else byKey.set(key, { first: o, last: o });
+  }
+  return [...byKey.values()].sort((a, b) => {
+    const x = a.first;
+    const y = b.first;
+    for (const k of ['source', 'metric', 'periodEnd', 'entity'] as const) {
+      if (x[k] !== y[k]) return x[k] < y[k] ? -1 : 1;
+    }
+    return 0;
+  });
+}
+
+class PgStore implements Store {
+  readonly path: string;
+  readonly #conn: PgConnection;
+  readonly #schema: string;
+  readonly findings;
+  readonly outbox;
+  readonly audit;
+  readonly overrides;
+  readonly decisions;
+  readonly regimes;
+  readonly docs;
+  readonly pauses;
+  readonly breakers;
+  readonly slots;
+  readonly stats;
+
+  constructor(conn: PgConnection, path: string, schema: string) {
+    this.#conn = conn;
+    this.path = path;
+    this.#schema = schema;
+    const repos = pgRepositories({
+      query: (sql, params) => conn.query(sql, params),
+      transaction: (fn) => conn.transaction(fn),
+    });
+    this.findings = repos.findings;
+    this.outbox = repos.outbox;
+    this.audit = repos.audit;
+    this.overrides = repos.overrides;
+    this.decisions = repos.decisions;
+    this.regimes = repos.regimes;
+    this.docs = repos.docs;
+    this.pauses = repos.pauses;
+    this.breakers = repos.breakers;
+    this.slots = repos.slots;
+    this.stats = repos.stats;
+  }
+
+  transaction<T>(fn: () => T | Promise<T>): Promise<T> {
+    return this.#conn.transaction(fn);
+  }
+
+  async recordPoll(input: RecordPollInput): Promise<PollRecord> {
+    const f = input.fetch;
+    const seen = input.finishedAt;
+    const q = this.#conn;
+    const id = await q.transaction(async () => {
+      const pollId = (
+        await q.query<{ id: number }>(
+          `INSERT INTO polls (source, started_at, finished_at, outcome, error_code, error_message, served_version,
+               observation_count, payload_schema, payload_hash)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`,
+          [
+            input.source,
+            input.startedAt,
+            input.finishedAt,
+            input.outcome,
+            input.errorCode ?? null,
+            input.errorMessage ?? null,
+            f.servedVersion ?? null,
+            f.observations.length,
+            f.payloadSchema ? JSON.stringify(f.payloadSchema) : null,
+            f.payloadHash ?? null,
+          ],
+        )
+      ).rows[0]!.id;
+      if (f.requests.length > 0) {
+        await q.query(
+          `INSERT INTO requests (poll_id, seq, method, url, status, latency_ms, attempts, headers, metric, entity, error)
+           SELECT $1, * FROM unnest($2::int[], $3::text[], $4::text[], $5::int[], $6::float8[], $7::int[], $8::text[],
+                                    $9::text[], $10::text[], $11::text[])`,
+          [
+            pollId,
+            f.requests.map((_, i) => i),
+            f.requests.map((r) => r.method),
+            f.requests.map((r) => r.url),
+            f.requests.map((r) => r.status ?? null),
+            f.requests.map((r) => r.latencyMs),
+            f.requests.map((r) => r.attempts),
+            f.requests.map((r) => JSON.stringify(r.headers)),
+            f.requests.map((r) => r.metric ?? null),
+            f.requests.map((r) => r.entity ?? null),
+            f.requests.map((r) => (r.error ? JSON.stringify(r.error) : null)),
+          ],
+        );
+      }
+      if (f.metricOutcomes.length > 0) {
+        await q.query(
+          `INSERT INTO metric_outcomes (poll_id, seq, metric, entity, status, error)
+           SELECT $1, * FROM unnest($2::int[], $3::text[], $4::text[], $5::text[], $6::text[])`,
+          [
+            pollId,
+            f.metricOutcomes.map((_, i) => i),
+            f.metricOutcomes.map((o) => o.metric),
+            f.metricOutcomes.map((o) => o.entity ?? null),
+            f.metricOutcomes.map((o) => o.status),
+            f.metricOutcomes.map((o) => (o.error ? JSON.stringify(o.error) : null)),
+          ],
+        );
+      }
+      const rows = observationRows(f.observations);
+      if (rows.length > 0) {
+        await q.query(
+          `INSERT INTO observations (source, metric, entity, period_end, day, value, first_value, json_type, breakdown,
+               first_seen, last_seen, first_poll_id, last_poll_id)
+           SELECT source, metric, entity, period_end, day, value, first_value, json_type, breakdown, $10, $10, $11, $11
+             FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::float8[], $7::float8[],
+                         $8::text[], $9::text[])
+                  AS o (source, metric, entity, period_end, day, value, first_value, json_type, breakdown)
+           ON CONFLICT (source, metric, period_end, entity) DO UPDATE SET
+             value = excluded.value, json_type = excluded.json_type, breakdown = excluded.breakdown,
+             day = excluded.day, last_seen = excluded.last_seen, last_poll_id = excluded.last_poll_id`,
+          [
+            rows.map((r) => r.first.source),
+            rows.map((r) => r.first.metric),
+            rows.map((r) => r.first.entity),
+            rows.map((r) => r.first.periodEnd),
+            rows.map((r) => r.last.day ?? dayOf(r.last.periodEnd)),
+            rows.map((r) => r.last.value),
+            rows.map((r) => r.first.value),
+            rows.map((r) => r.last.jsonType),
+            rows.map((r) => (r.last.breakdown ? JSON.stringify(r.last.breakdown) : null)),
+            seen,
+            pollId,
+          ],
+        );
+      }
+      const metrics = metricVerification(f.metricOutcomes);
+      if (metrics.verified.length > 0) {
+        await q.query(
+          `INSERT INTO metric_verifications (source, metric, verified_poll_id, verified_at)
+           SELECT $1, m, $3, $4 FROM unnest($2::text[]) AS m
+           ON CONFLICT (source, metric) DO UPDATE SET
+             verified_poll_id = excluded.verified_poll_id, verified_at = excluded.verified_at`,
+          [input.source, metrics.verified, pollId, input.finishedAt],
+        );
+      }
+      if (metrics.unverified.length > 0) {
+        await q.query(
+          `INSERT INTO metric_verifications (source, metric) SELECT $1, m FROM unnest($2::text[]) AS m
+           ON CONFLICT (source, metric) DO NOTHING`,
+          [input.source, metrics.unverified],
+        );
+      }
+      return pollId;
+    });
+    return {
+      id,
+      source: input.source,
+      startedAt: input.startedAt,
+      finishedAt: input.finishedAt,
+      outcome: input.outcome,
+      ...(input.errorCode === undefined ? {} : { errorCode: input.errorCode }),
+      ...(input.errorMessage === undefined ? {} : { errorMessage: input.errorMessage }),
+      ...(f.servedVersion === undefined ? {} : { servedVersion: f.servedVersion }),
+      observationCount: f.observations.length,
+      requests: f.requests.map((r) => ({ ...r })),
+      metricOutcomes: f.metricOutcomes.map((o) => ({ ...o })),
+      ...(f.payloadSchema === undefined ? {} : { payloadSchema: f.payloadSchema }),
+      ...(f.payloadHash === undefined ? {} : { payloadHash: f.payloadHash }),
+    };
+  }
+
+  async metricHistory(
+    source: string,
+    metric: string,
+    options: { sinceDay?: string; untilDay?: string } = {},
+  ): Promise<MetricHistory> {
+    const since = options.sinceDay ?? '0000-00-00';
+    const until = options.untilDay ?? '9999-12-29';
+    // A period's `day` is its period-end day or the day before, so [since, until + 2 days) bounds period_end.
+    const periodEndBelow = until.startsWith('9999') ? '9999-99-99' : addDays(until, 2);
+    const r = await this.#conn.query<{
+      entity: string;
+      period_end: string;
+      day: string;
+      value: number | null;
+      first_value: number | null;
+      json_type: JsonType;
+      breakdown: string | null;
+      first_seen: string;
+      last_seen: string;
+    }>(
+      `SELECT entity, period_end, day, value, first_value, json_type, breakdown, first_seen, last_seen
+         FROM observations
+        WHERE source = $1 AND metric = $2 AND period_end >= $3 AND period_end < $4 AND day >= $3 AND day <= $5
+        ORDER BY period_end, entity`,
+      [source, metric, since, periodEndBelow, until],
+    );
+    const entities = new Map<string, SeriesPoint[]>();
+    for (const row of r.rows) {
+      let series = entities.get(row.entity);
+      if (!series) entities.set(row.entity, (series = []));
+      const point: SeriesPoint = {
+        periodEnd: row.period_end,
+        day: row.day,
+        value: row.value,
+        firstValue: row.first_value,
+        jsonType: row.json_type,
+        firstSeen: row.first_seen,
+        lastSeen: row.last_seen,
+      };
+      if (row.breakdown !== null) point.breakdown = JSON.parse(row.breakdown) as Record<string, number>;
+      series.push(point);
+    }
+    return { source, metric, entities };
+  }
+
+  async recentPolls(source: string, limit: number): Promise<PollRecord[]> {
+    const r = await this.#conn.query<PollRow & Record<string, unknown>>(
+      `SELECT * FROM polls WHERE source = $1 ORDER BY id DESC LIMIT $2`,
+      [source, limit],
+    );
+    return this.#hydrate(r.rows.reverse());
+  }
+
+  async lastPoll(source: string): Promise<PollRecord | undefined> {
+    return (await this.recentPolls(source, 1))[0];
+  }
+
+  async lastVerifiedPoll(source: string): Promise<PollRecord | undefined> {
+    const r = await this.#conn.query<PollRow & Record<string, unknown>>(
+      `SELECT * FROM polls WHERE source = $1 AND outcome IN ('ok', 'partial') ORDER BY id DESC LIMIT 1`,
+      [source],
+    );
+    return (await this.#hydrate(r.rows))[0];
+  }
+
+  async metricsLastVerified(source: string): Promise<Map<string, string | undefined>> {
+    const r = await this.#conn.query<{ metric: string; verified_at: string | null }>(
+      `SELECT metric, verified_at FROM metric_verifications WHERE source = $1 ORDER BY metric`,
+      [source],
+    );
+    return new Map(r.rows.map((row) => [row.metric, row.verified_at ?? undefined]));
+  }
+
+  /**
+   * A cheap check: the server answers, every table of the store is there, and the schema version. `integrity` names
+   * the first missing table, in the words of the check.
+   */
+  async health(): Promise<StoreHealth> {
+    const present = await this.#conn.query<{ name: string }>(
+      `SELECT c.relname AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+        WHERE n.nspname = $1 AND c.relkind IN ('r', 'p')`,
+      [this.#schema],
+    );
+    const names = new Set(present.rows.map((r) => r.name));
+    const missing = [...PG_TABLES, VERSION_TABLE].filter((t) => !names.has(t));
+    return {
+      integrity: missing.length === 0 ? 'ok' : `missing table ${missing[0]!} in schema ${this.#schema}`,
+      schemaVersion: await pgSchemaVersion(this.#conn.pool, this.#schema),
+      expectedVersion: PG_MIGRATIONS.length,
+    };
+  }
+
+  close(): Promise<void> {
+    return this.#conn.close();
+  }
+
+  async #hydrate(rows: PollRow[]): Promise<PollRecord[]> {
+    if (rows.length === 0) return [];
+    const ids = rows.map((r) => r.id);
+    const requests = new Map<number, RequestRecord[]>();
+    const reqRows = await this.#conn.query(
+      `SELECT * FROM requests WHERE poll_id = ANY($1::bigint[]) ORDER BY poll_id, seq`,
+      [ids],
+    );
+    for (const r of reqRows.rows) {
+      const list = requests.get(r.poll_id as number) ?? [];
+      list.push({
+        method: r.method as string,
+        url: r.url as string,
+        ...(r.status === null ? {} : { status: r.status as number }),
+        latencyMs: r.latency_ms as number,
+        attempts: r.attempts as number,
+        headers: JSON.parse(r.headers as string) as Record<string, string>,
+        ...(r.metric === null ? {} : { metric: r.metric as string }),
+        ...(r.entity === null ? {} : { entity: r.entity as string }),
+        ...(r.error === null ? {} : { error: JSON.parse(r.error as string) as UpstreamErrorInfo }),
+      });
+      requests.set(r.poll_id as number, list);
+    }
+    const outcomes = new Map<number, MetricOutcome[]>();
+    const outRows = await this.#conn.query(
+      `SELECT * FROM metric_outcomes WHERE poll_id = ANY($1::bigint[]) ORDER BY poll_id, seq`,
+      [ids],
+    );
+    for (const o of outRows.rows) {
+      const list = outcomes.get(o.poll_id as number) ?? [];
+      list.push({
+        metric: o.metric as string,
+        ...(o.entity === null ? {} : { entity: o.entity as string }),
+        status: o.status as MetricOutcome['status'],
+        ...(o.error === null ? {} : { error: JSON.parse(o.error as string) as UpstreamErrorInfo }),
+      });
+      outcomes.set(o.poll_id as number, list);
+    }
+    return rows.map((r) => ({
+      id: r.id,
+      source: r.source,
+      startedAt: r.started_at,
+      finishedAt: r.finished_at,
+      outcome: r.outcome,
+      ...(r.error_code === null ? {} : { errorCode: r.error_code }),
+      ...(r.error_message === null ? {} : { errorMessage: r.error_message }),
+      ...(r.served_version === null ? {} : { servedVersion: r.served_version }),
+      observationCount: r.observation_count,
+      requests: requests.get(r.id) ?? [],
+      metricOutcomes: outcomes.get(r.id) ?? [],
+      ...(r.payload_schema === null ? {} : { payloadSchema: JSON.parse(r.payload_schema) as PayloadSchema }),
+      ...(r.payload_hash === null ? {} : { payloadHash: r.payload_hash }),
+    }));
+  }
+}
