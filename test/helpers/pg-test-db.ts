@@ -20,6 +20,11 @@ export async function testPg(): Promise<{ up: boolean; reason?: string }> {
     await client.query('SELECT 1');
     return { up: true };
   } catch (e) {
+    // CI sets UPWATCH_REQUIRE_PG: there a missing server is a failure, never a skipped suite.
+    if (process.env.UPWATCH_REQUIRE_PG === '1')
+      throw new Error(
+        `UPWATCH_REQUIRE_PG is set but no PostgreSQL answers at ${TEST_PG_URL.replace(/:[^:@/]*@/, '@')}: ${(e as Error).message}`,
+      );
     const reason = `PostgreSQL tests skipped: no server at ${TEST_PG_URL.replace(/:[^:@/]*@/, '@')} (${(e as Error).message}); set UPWATCH_TEST_PG to run them`;
     // The one line that says why the PostgreSQL suites did not run.
     // eslint-disable-next-line no-console
