@@ -67,7 +67,7 @@ export function testTemplate(id: string): string {
   return `import { describe, expect, it } from 'vitest';
 import { ${name} } from './${id}.js';
 import { countSeries, historyOf } from './testing/series.js';
-import { seeded } from './testing/random.js';
+import { seeded } from '../core/random.js';
 import { runOn } from './testing/input.js';
 
 describe('${id}', () => {

@@ -12,7 +12,7 @@ import {
   rescale,
   sourceOf,
 } from './testing/series.js';
-import { seeded } from './testing/random.js';
+import { seeded } from '../core/random.js';
 import { runOn } from './testing/input.js';
 
 type AnyDetector = Detector<Record<string, unknown>>;

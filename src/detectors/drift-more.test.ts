@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { restatement } from './restatement.js';
 import { distributionDrift, psi } from './distribution-drift.js';
 import { countSeries, historyOf, pointOf, START_DAY } from './testing/series.js';
-import { seeded } from './testing/random.js';
+import { seeded } from '../core/random.js';
 import { runOn } from './testing/input.js';
 import { addDays } from '../core/clock.js';
 import type { MetricHistory, SeriesPoint } from '../core/detector.js';

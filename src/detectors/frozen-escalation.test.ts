@@ -5,7 +5,7 @@ import fc from 'fast-check';
 import { frozenRun, type FrozenRunOptions } from './frozen-run.js';
 import { runDetectors } from './run.js';
 import { countSeries, freeze, historyOf, metricOf, nowAfter, pollOf, sourceOf } from './testing/series.js';
-import { normal, seeded } from './testing/random.js';
+import { normal, seeded } from '../core/random.js';
 import { runOn } from './testing/input.js';
 import { dayString, dayNumber } from './stats/days.js';
 import { START_DAY } from './testing/series.js';

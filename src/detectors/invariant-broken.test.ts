@@ -5,7 +5,7 @@ import type { Finding } from '../core/finding.js';
 import { invariantBroken, invariantPair } from './invariant-broken.js';
 import { runDetectors } from './run.js';
 import { countSeries, historyOf, metricOf, nowAfter, pollOf, sourceOf } from './testing/series.js';
-import { seeded } from './testing/random.js';
+import { seeded } from '../core/random.js';
 
 const DAYS = 60;
 type Values = (number | null | undefined)[];

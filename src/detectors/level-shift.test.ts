@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { levelShift, locateOnset } from './level-shift.js';
 import { burst, countSeries, historyOf, rescale } from './testing/series.js';
-import { seeded } from './testing/random.js';
+import { seeded } from '../core/random.js';
 import { runOn } from './testing/input.js';
 
 function panel(seed: number, n: number, edit: (v: number[], e: number) => number[] = (v) => v) {

@@ -3,7 +3,7 @@ import type { MetricContract } from '../core/contract.js';
 import type { DetectorInput, MetricHistory } from '../core/detector.js';
 import { rateShift, wilson, dispersion, type RateShiftOptions } from './rate-shift.js';
 import { historyOf, sourceOf } from './testing/series.js';
-import { seeded } from './testing/random.js';
+import { seeded } from '../core/random.js';
 
 const loc = { file: 'c.yaml', line: 1, col: 1 };
 const count = (name: string): MetricContract => ({

@@ -12,7 +12,7 @@ import {
   rescale,
   sourceOf,
 } from './testing/series.js';
-import { seeded } from './testing/random.js';
+import { seeded } from '../core/random.js';
 import type { MetricContract } from '../core/contract.js';
 
 const clean = (seed: number, level = 300, days = 60) =>

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { representationFlip } from './representation-flip.js';
 import { rangeViolated } from './range-violated.js';
 import { historyOf, metricOf } from './testing/series.js';
-import { seeded } from './testing/random.js';
+import { seeded } from '../core/random.js';
 import { runOn } from './testing/input.js';
 
 function ratioPanel(n: number, days: number, edit: (v: number, e: number, d: number) => number) {

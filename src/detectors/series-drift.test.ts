@@ -18,7 +18,7 @@ import {
   START_DAY,
   type SeriesSpec,
 } from './testing/series.js';
-import { seeded } from './testing/random.js';
+import { seeded } from '../core/random.js';
 import { runOn } from './testing/input.js';
 
 /** A quiet, large series (noise well under the Poisson floor of small ones), so a slide of a few %/day shows. */

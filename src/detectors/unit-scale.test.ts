@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { unitScale } from './unit-scale.js';
 import { burst, countSeries, historyOf, metricOf, rescale } from './testing/series.js';
-import { seeded } from './testing/random.js';
+import { seeded } from '../core/random.js';
 import { runOn } from './testing/input.js';
 
 const clean = (seed: number, level: number, days = 60) =>

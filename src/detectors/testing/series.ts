@@ -4,7 +4,7 @@ import type { MetricHistory, SeriesPoint } from '../../core/detector.js';
 import type { PollRecord } from '../../core/observation.js';
 import { addDays } from '../../core/clock.js';
 import { parseTemplate } from '../../core/secret.js';
-import { negBinomial, normal, type Rand } from './random.js';
+import { negBinomial, normal, type Rand } from '../../core/random.js';
 
 /** How a synthetic count series behaves. */
 export interface SeriesSpec {
