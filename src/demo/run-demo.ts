@@ -33,6 +33,7 @@ import {
   type Verdict,
 } from '../advisor/advice.js';
 import type { TrainingWindow } from '../advisor/window.js';
+import { relayUntilDrained } from '../alerts/deliver.js';
 import { startSmtpCatcher, type CaughtMail, type SmtpCatcher } from './smtp-catcher.js';
 import { upstreamNotes } from './story.js';
 
@@ -199,8 +200,6 @@ export interface DemoEnd {
   /** Whether `paths` survive the run. */
   kept: boolean;
 }
-
-const MAX_RELAY_ROUNDS = 50;
 
 function headline(f: FindingRecord): string {
   if (f.title) return f.title;
@@ -443,10 +442,7 @@ export async function runDemo(options: RunDemoOptions): Promise<DemoResult> {
         states.set(f.feature, f.state);
       }
       // The relay sends what the day queued (and retries what is due) over real SMTP to the catcher.
-      for (let round = 0; round < MAX_RELAY_ROUNDS; round++) {
-        const r = await mail.relay.relayOnce(clock.now());
-        if (r.claimed === 0 || r.sent === 0) break;
-      }
+      await relayUntilDrained(mail.relay, clock);
       for (const m of catcher.received.slice(mailSeen)) {
         entry.emails.push({ to: [...m.to], subject: m.subject, kind: mailKind(m.subject) });
         options.onMail?.(m);
