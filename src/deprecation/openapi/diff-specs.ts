@@ -1,5 +1,6 @@
 // The consumer-scoped OpenAPI diff: operations in scope, their success-response field inventories, components diffed
 // once by name and attributed to operations by reachability (cycle-safe, depth-capped).
+import { compareSeverity } from '../../core/finding.js';
 import { createHash } from 'node:crypto';
 import { isoDay } from '../../core/clock.js';
 import type { Severity } from '../../core/contract.js';
@@ -164,10 +165,9 @@ class SpecDiff {
       if (b && !r) this.removedOperation(b);
       else if (b && r) this.compareOperation(b, r);
     }
-    const rank: Record<Severity, number> = { block: 0, warn: 1, info: 2 };
     const changes = [...this.changes.values()].sort(
       (x, y) =>
-        rank[x.level] - rank[y.level] ||
+        compareSeverity(y.level, x.level) ||
         x.operation.localeCompare(y.operation) ||
         (x.path ?? '').localeCompare(y.path ?? '') ||
         x.id.localeCompare(y.id),
