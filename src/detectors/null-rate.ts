@@ -150,6 +150,8 @@ export const nullRate: Detector<NullRateOptions> = {
           neverNullBefore: xB === 0,
           allNull,
         },
+        // Nothing left to be frozen, rescaled, drifting or late: those checks only echo the nulls.
+        ...(allNull ? { explains: ['frozen', 'scale', 'drift', 'freshness'] as const } : {}),
         explanation,
       },
     ];

@@ -46,8 +46,6 @@ const STATISTICAL_CLASSES = new Set<FindingClass>([
   'volume',
   'freshness',
 ]);
-/** Classes an all-null or stopped metric explains. */
-const SHAPE_CLASSES = new Set<FindingClass>(['frozen', 'scale', 'drift']);
 
 /**
  * Tie-break among drafts of one fingerprint and severity: panel rules absorb per-entity ones, and a specific
@@ -282,12 +280,8 @@ export function suppressAndMerge(tagged: readonly Tagged[]): FindingDraft[] {
   tagged.forEach((t, index) => {
     const d = t.draft;
     if (!d.metric) return;
-    let classes: Set<FindingClass> | undefined;
-    if (d.class === 'deprecation') classes = STATISTICAL_CLASSES;
-    else if (d.evidence['allNull'] === true) classes = new Set<FindingClass>([...SHAPE_CLASSES, 'freshness']);
-    else if (d.evidence['stopped'] === true)
-      classes = new Set<FindingClass>([...SHAPE_CLASSES, 'freshness', 'nulls']);
-    if (!classes) return;
+    const classes = d.class === 'deprecation' ? STATISTICAL_CLASSES : new Set(d.explains ?? []);
+    if (classes.size === 0) return;
     const key = `${d.source}|${d.metric}`;
     const prev = explainers.get(key);
     if (prev) {
