@@ -21,6 +21,7 @@ import { scenarioByName } from '../sim/scenarios/index.js';
 import type { Store } from '../store/store.js';
 import { createWatcher, type Watcher } from '../watcher.js';
 import { activeFindings } from '../store/findings-repo.js';
+import { listOutbox, OUTBOX_KINDS, type OutboxKind } from '../store/outbox-repo.js';
 import { acceptFinding } from '../findings/accept.js';
 import type { DecisionKind } from '../core/decision.js';
 import { adviseStore } from '../advisor/advise-store.js';
@@ -71,7 +72,8 @@ export interface DemoPoll {
 export interface DemoEmail {
   to: string[];
   subject: string;
-  kind: 'alert' | 'resolved' | 'reminder' | 'countdown';
+  /** What the outbox row it was sent from is: an alert, an hourly-cap digest, a reminder, a countdown, a resolved notice. */
+  kind: OutboxKind;
 }
 
 /** A decision the story's consumers recorded on a held change (`upwatch accept`). */
@@ -222,11 +224,22 @@ function toDemoFinding(f: FindingRecord, previousSeverity?: Severity): DemoFindi
   };
 }
 
-function mailKind(subject: string): DemoEmail['kind'] {
-  if (/^\[upwatch\] RESOLVED/.test(subject)) return 'resolved';
-  if (/^\[upwatch\] REMINDER/.test(subject)) return 'reminder';
-  if (/^\[upwatch\] (\d+ days? (left|past)|TODAY):/.test(subject)) return 'countdown';
-  return 'alert';
+/**
+ * The outbox kind of each mail the catcher got, by its Message-ID (the relay sends a row's Message-ID unchanged). A
+ * mail that no sent row accounts for means the demo and the relay disagree: that fails the run.
+ */
+function mailKinds(store: Store, mails: readonly CaughtMail[]): OutboxKind[] {
+  const sent = new Map(listOutbox(store, ['sent']).map((r) => [r.messageId, r.kind]));
+  return mails.map((m) => {
+    const kind = sent.get(m.messageId);
+    if (kind === undefined) {
+      throw new UpwatchError(
+        'INTERNAL',
+        `demo: no sent outbox row has the Message-ID ${m.messageId} of "${m.subject}"`,
+      );
+    }
+    return kind;
+  });
 }
 
 function demoPoll(r: CycleResult): DemoPoll {
@@ -443,10 +456,12 @@ export async function runDemo(options: RunDemoOptions): Promise<DemoResult> {
       }
       // The relay sends what the day queued (and retries what is due) over real SMTP to the catcher.
       await relayUntilDrained(mail.relay, clock);
-      for (const m of catcher.received.slice(mailSeen)) {
-        entry.emails.push({ to: [...m.to], subject: m.subject, kind: mailKind(m.subject) });
+      const caught = catcher.received.slice(mailSeen);
+      const kinds = mailKinds(store, caught);
+      caught.forEach((m, i) => {
+        entry.emails.push({ to: [...m.to], subject: m.subject, kind: kinds[i]! });
         options.onMail?.(m);
-      }
+      });
       mailSeen = catcher.received.length;
       const retrain = retrainCheck(store, contracts, scenario, day, clock.now(), lastRetrain);
       if (retrain) {
@@ -467,7 +482,7 @@ export async function runDemo(options: RunDemoOptions): Promise<DemoResult> {
 
     const polls: Record<PollOutcome, number> = { ok: 0, partial: 0, failed: 0 };
     const findingsOpened: Record<Severity, number> = { block: 0, warn: 0, info: 0 };
-    const emails: Record<DemoEmail['kind'], number> = { alert: 0, resolved: 0, reminder: 0, countdown: 0 };
+    const emails = Object.fromEntries(OUTBOX_KINDS.map((k) => [k, 0])) as Record<OutboxKind, number>;
     let escalations = 0;
     let resolutions = 0;
     let decisions = 0;
