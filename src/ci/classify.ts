@@ -194,6 +194,7 @@ function ruleHint(rule: CiRuleName): string {
   return CI_RULES[rule].help;
 }
 
+// eslint-disable-next-line max-lines-per-function -- a flat list of independent per-field comparisons of one source (owners, connection, schedule, docs, metrics), each a few lines
 function diffSource(
   out: IssueList,
   base: SourceContract,
@@ -475,6 +476,7 @@ function checkPinnedVersion(
   }
 }
 
+// eslint-disable-next-line max-lines-per-function -- a flat list of independent per-field comparisons of one feature (uses, policy, owners, model), each a few lines
 function diffFeature(
   out: IssueList,
   base: FeatureContract | undefined,

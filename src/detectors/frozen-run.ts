@@ -370,6 +370,7 @@ export const frozenRun: Detector<FrozenRunOptions> = {
       minVolumeShare: { type: 'number', minimum: 0, maximum: 1 },
     },
   },
+  // eslint-disable-next-line max-lines-per-function -- one statistical test read top to bottom: tie rate, run length, probability, evidence, explanation
   detect(input) {
     const m = metricInput(input);
     if (!m) return [];

@@ -111,6 +111,7 @@ export const invariantBroken: Detector<InvariantBrokenOptions> = {
       baselineDays: { type: 'integer', minimum: 3 },
     },
   },
+  // eslint-disable-next-line max-lines-per-function -- one statistical test read top to bottom: pair the series, baseline, test, evidence, explanation
   detect(input) {
     const m = metricInput(input);
     if (!m) return [];

@@ -68,6 +68,7 @@ export const levelShift: Detector<LevelShiftOptions> = {
       minHistory: { type: 'integer', minimum: 7 },
     },
   },
+  // eslint-disable-next-line max-lines-per-function -- one statistical test read top to bottom: segment, compare, snap, evidence, explanation
   detect(input) {
     const m = metricInput(input);
     if (!m) return [];

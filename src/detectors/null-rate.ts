@@ -69,6 +69,7 @@ export const nullRate: Detector<NullRateOptions> = {
       escalateShare: { type: 'number', minimum: 0, maximum: 1 },
     },
   },
+  // eslint-disable-next-line max-lines-per-function -- one statistical test read top to bottom: baseline rate, today's rate, p-value, evidence, explanation
   detect(input) {
     const m = metricInput(input);
     if (!m) return [];

@@ -199,6 +199,7 @@ export const panelScale: Detector<PanelScaleOptions> = {
       minHistory: { type: 'integer', minimum: 3 },
     },
   },
+  // eslint-disable-next-line max-lines-per-function -- one statistical test read top to bottom: panel shift, factor snap, confirmation, evidence, explanation
   detect(input) {
     const m = metricInput(input);
     if (!m) return [];

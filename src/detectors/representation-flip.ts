@@ -83,6 +83,7 @@ export const representationFlip: Detector<RepresentationFlipOptions> = {
       lookback: { type: 'integer', minimum: 1 },
     },
   },
+  // eslint-disable-next-line max-lines-per-function -- one statistical test read top to bottom: fraction/percent and integer/decimal flips, evidence, explanation
   detect(input) {
     const m = metricInput(input);
     if (!m) return [];

@@ -121,6 +121,7 @@ function failureDraft(
  * @example
  * const findings = runDetectors({ source, histories, polls, docChanges: [], now: new Date() });
  */
+// eslint-disable-next-line max-lines-per-function -- the staged runner: options, warm-up, stage order and suppression are one sequence over the same drafts
 export function runDetectors(input: RunDetectorsInput): Finding[] {
   const { source, polls, now } = input;
   const detectors = [...(input.detectors ?? allDetectors())].sort(

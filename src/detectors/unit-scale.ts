@@ -174,6 +174,7 @@ export const unitScale: Detector<UnitScaleOptions> = {
       blockDays: { type: 'integer', minimum: 1 },
     },
   },
+  // eslint-disable-next-line max-lines-per-function -- one statistical test read top to bottom: log-ratio, factor snap, persistence, evidence, explanation
   detect(input) {
     const m = metricInput(input);
     if (!m) return [];

@@ -59,6 +59,7 @@ export const volumeDrop: Detector<VolumeDropOptions> = {
       regularShare: { type: 'number', minimum: 0, maximum: 1 },
     },
   },
+  // eslint-disable-next-line max-lines-per-function -- one test read top to bottom: arrival lag, missing days, the stopped-metric case, evidence, explanation
   detect(input) {
     const m = metricInput(input);
     if (!m) return [];

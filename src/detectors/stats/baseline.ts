@@ -152,6 +152,7 @@ let detrBuf = new Float64Array(128);
 let residBuf = new Float64Array(128);
 const win = new Float64Array(7);
 
+// eslint-disable-next-line max-lines-per-function -- one numerical fit over shared preallocated buffers (trend, weekly profile, residual scale); pieces would copy them
 function fit(
   frame: MetricFrame,
   series: EntitySeries,
