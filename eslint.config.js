@@ -71,7 +71,7 @@ const ZONES = [
   },
 ];
 
-const SOURCE_FILES = { files: ['src/**/*.ts'], ignores: ['**/*.test.ts', '**/*.test-helper.ts'] };
+const SOURCE_FILES = { files: ['src/**/*.ts'], ignores: ['**/*.test.ts'] };
 const escape = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 function libraryPatterns(file) {
@@ -150,7 +150,6 @@ export default tseslint.config(
     files: ['src/**/*.ts'],
     ignores: [
       '**/*.test.ts',
-      '**/*.test-helper.ts',
       'src/sim/scenarios/**',
       'src/store/**',
       'src/pipeline/process-findings.ts',

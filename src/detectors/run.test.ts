@@ -11,7 +11,7 @@ import {
   pollOf,
   rescale,
   sourceOf,
-} from './testing/series.js';
+} from '../../test/helpers/detector-series.js';
 import { seeded } from '../core/random.js';
 import type { MetricContract } from '../core/contract.js';
 
