@@ -13,6 +13,7 @@ export const BENCHES: Record<string, () => Promise<BenchModule>> = {
   alerts: () => import('./alerts.js'),
   'quiet-mail': () => import('./quiet-mail.js'),
   detection: () => import('./detection/index.js'),
+  segments: () => import('./detection/segments.js'),
   'cold-start': () => import('./cold-start.js'),
   advise: () => import('./advise.js'),
   'advise-labelled': () => import('./advise-labelled.js'),

@@ -19,6 +19,12 @@ async function rows(text: string, name?: string): Promise<HistoryRow[]> {
 }
 
 describe('readHistoryFile', () => {
+  it('refuses a row whose entity and segment disagree, naming its line', async () => {
+    await expect(
+      rows('date,source,metric,entity,segment,value\n2026-01-01,s,m,low,high,1\n'),
+    ).rejects.toThrow(/h\.csv:2: entity "low" and segment "high" disagree/);
+  });
+
   it.each([
     {
       name: 'CSV in any column order, quoted fields, empty and null values, CRLF and a BOM',
@@ -36,6 +42,19 @@ describe('readHistoryFile', () => {
         { date: '2026-01-01', source: 's', metric: 'm', entity: '7', value: 1.5 },
         { date: '2026-01-02', source: 's', metric: 'm', entity: '7', value: null },
       ],
+    },
+    {
+      name: 'a segment column in place of entity, and a category column',
+      text: 'date,source,metric,segment,category,value\n2026-01-01,s,intent,low,video,4\n2026-01-01,s,claims,low,,2\n',
+      want: [
+        { date: '2026-01-01', source: 's', metric: 'intent', entity: 'low', value: 4, category: 'video' },
+        { date: '2026-01-01', source: 's', metric: 'claims', entity: 'low', value: 2 },
+      ],
+    },
+    {
+      name: 'JSON Lines with a segment and a category',
+      text: '{"date":"2026-01-01","source":"s","metric":"m","segment":"FR","category":"other","value":3}\n',
+      want: [{ date: '2026-01-01', source: 's', metric: 'm', entity: 'FR', value: 3, category: 'other' }],
     },
   ])('reads $name', async ({ text, want }) => {
     expect(await rows(text)).toEqual(want);

@@ -1,4 +1,5 @@
-// Reading a history export line by line: CSV (`date,source,metric,entity,value`) or JSON Lines, with line numbers.
+// Reading a history export line by line: CSV (`date,source,metric,entity,value`, optional `segment`, `category`) or
+// JSON Lines, with line numbers.
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
@@ -11,10 +12,18 @@ export interface HistoryRow {
   metric: string;
   entity: string;
   value: number | null;
+  /** Category of a `categorical` metric's count (the optional `category` column); `upwatch ingest` reads it. */
+  category?: string;
 }
 
-/** The columns every history file has. */
+/** The columns every history file has (`segment` may stand for `entity`). */
 export const HISTORY_COLUMNS = ['date', 'source', 'metric', 'entity', 'value'] as const;
+
+/**
+ * Optional columns: `segment` names the entity of a segmented metric (a risk band, a country) and may replace
+ * `entity`; `category` carries the category of a `categorical` metric's count.
+ */
+export const OPTIONAL_HISTORY_COLUMNS = ['segment', 'category'] as const;
 
 /** Rows with a problem stop the read after this many are collected, so the user sees several at once. */
 const MAX_REPORTED = 10;
@@ -62,21 +71,38 @@ function checkRow(r: Record<string, unknown>): { row?: HistoryRow; problem?: str
     new Date(`${date}T00:00:00Z`).toISOString().slice(0, 10) !== date
   )
     return { problem: `date must be an ISO day like 2026-03-14 (got ${JSON.stringify(r['date'] ?? '')})` };
-  for (const k of ['source', 'metric', 'entity'] as const) {
+  const text = (k: string) => {
+    const v = r[k];
+    return typeof v === 'string' || typeof v === 'number' ? String(v).trim() : '';
+  };
+  const entity = text('entity');
+  const segment = text('segment');
+  if (entity !== '' && segment !== '' && entity !== segment)
+    return {
+      problem: `entity "${entity}" and segment "${segment}" disagree: a segment is the entity of a segmented metric, give one`,
+    };
+  for (const k of ['source', 'metric'] as const) {
     const v = r[k];
     if (typeof v !== 'string' && typeof v !== 'number') return { problem: `${k} is missing` };
     if (String(v).trim() === '') return { problem: `${k} is empty` };
   }
+  if (entity === '' && segment === '')
+    return {
+      problem:
+        r['entity'] === undefined && r['segment'] === undefined ? 'entity is missing' : 'entity is empty',
+    };
   const value = parseValue(r['value']);
   if (value === undefined)
     return { problem: `value must be a number or empty (got ${JSON.stringify(r['value'])})` };
+  const category = text('category');
   return {
     row: {
       date,
       source: String(r['source']).trim(),
       metric: String(r['metric']).trim(),
-      entity: String(r['entity']).trim(),
+      entity: entity || segment,
       value,
+      ...(category !== '' ? { category } : {}),
     },
   };
 }
@@ -115,6 +141,7 @@ export async function readHistoryFile(
  * @example
  * await readHistory(process.stdin, '<stdin>', (row, line) => rows.push({ ...row, line }));
  */
+// eslint-disable-next-line max-lines-per-function -- one streaming parse: format sniffing, CSV header or JSON Lines, row checks and line-numbered errors share the reader's state
 export async function readHistory(
   stream: Readable,
   path: string,
@@ -136,15 +163,16 @@ export async function readHistory(
       else {
         format = 'csv';
         const header = splitCsvLine(line).map((h) => h.trim().toLowerCase());
-        columns = HISTORY_COLUMNS.map((c) => header.indexOf(c));
-        const missing = HISTORY_COLUMNS.filter((_, i) => columns[i]! < 0);
+        columns = [...HISTORY_COLUMNS, ...OPTIONAL_HISTORY_COLUMNS].map((c) => header.indexOf(c));
+        const hasSegment = header.includes('segment');
+        const missing = HISTORY_COLUMNS.filter((c, i) => columns[i]! < 0 && !(c === 'entity' && hasSegment));
         if (missing.length > 0) {
           stream.destroy();
           throw new UpwatchError(
             'HISTORY_INVALID',
             `${path}:1: CSV header lacks ${missing.join(', ')} (got "${line}")`,
             {
-              hint: 'the first line must be the header date,source,metric,entity,value',
+              hint: 'the first line must be the header date,source,metric,entity,value (segment may replace entity; category is optional)',
             },
           );
         }
@@ -166,7 +194,9 @@ export async function readHistory(
     } else {
       const cells = splitCsvLine(line);
       record = {};
-      HISTORY_COLUMNS.forEach((c, i) => (record[c] = cells[columns[i]!]));
+      [...HISTORY_COLUMNS, ...OPTIONAL_HISTORY_COLUMNS].forEach((c, i) => {
+        if (columns[i]! >= 0) record[c] = cells[columns[i]!];
+      });
     }
     const { row, problem } = checkRow(record);
     if (problem) {

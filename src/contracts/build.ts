@@ -37,6 +37,8 @@ interface RawMetric {
   checks?: Record<string, RawCheck>;
   numerator?: string;
   denominator?: string;
+  categories?: { known?: string[]; other?: string };
+  segments?: { dimension: string; order?: string[] };
 }
 interface RawDoc {
   name: string;
@@ -154,6 +156,22 @@ export function buildSource(doc: YamlDocument, positions: EntityPositions): Sour
       checks: checksOf(m.checks),
       ...(m.numerator !== undefined ? { numerator: m.numerator } : {}),
       ...(m.denominator !== undefined ? { denominator: m.denominator } : {}),
+      ...(m.categories !== undefined
+        ? {
+            categories: {
+              known: [...(m.categories.known ?? [])],
+              ...(m.categories.other !== undefined ? { other: m.categories.other } : {}),
+            },
+          }
+        : {}),
+      ...(m.segments !== undefined
+        ? {
+            segments: {
+              dimension: m.segments.dimension,
+              ...(m.segments.order !== undefined ? { order: [...m.segments.order] } : {}),
+            },
+          }
+        : {}),
       location: doc.locate(['metrics', i]),
     };
     positions.register(metric, doc, ['metrics', i]);

@@ -40,7 +40,7 @@ describe('schema errors are located and phrased for people', () => {
       },
     );
     expect(r.diagnostics.map(formatDiagnostic)).toEqual([
-      'contracts/meta.yaml:17:11  error  metrics[2].kind must be one of count, ratio, percent, amount, gauge (got "rate")  [schema]\n' +
+      'contracts/meta.yaml:17:11  error  metrics[2].kind must be one of count, ratio, percent, amount, gauge, categorical (got "rate")  [schema]\n' +
         '  hint: a 0..1 share is "ratio"; a 0..100 share is "percent"',
     ]);
   });

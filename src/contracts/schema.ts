@@ -453,7 +453,7 @@ export const CONTRACT_SCHEMA = {
         kind: {
           enum: [...METRIC_KINDS],
           description:
-            'What the numbers are: `count` (how many), `ratio` (a 0..1 share), `percent` (a 0..100 share), `amount` (with a `unit`), `gauge` (a level).',
+            'What the numbers are: `count` (how many), `ratio` (a 0..1 share), `percent` (a 0..100 share), `amount` (with a `unit`), `gauge` (a level), `categorical` (a count per category; the value is the total).',
           'x-hint': 'a 0..1 share is "ratio"; a 0..100 share is "percent"',
         },
         unit: {
@@ -487,6 +487,52 @@ export const CONTRACT_SCHEMA = {
           minLength: 1,
           description:
             'The count below the line (e.g. `policies`); a day with a zero denominator has no rate.',
+        },
+        categories: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            known: {
+              type: 'array',
+              items: { type: 'string', minLength: 1 },
+              uniqueItems: true,
+              default: [],
+              description:
+                'Categories the consumers know (e.g. the intents a tagger emits). A category outside this list that takes a real share is new; a known one that stops arriving has vanished. Empty: learned from the baseline.',
+            },
+            other: {
+              type: 'string',
+              minLength: 1,
+              description:
+                'Label of the catch-all category (`other`, `unknown`): its share rising means the categories no longer fit the data.',
+            },
+          },
+          description:
+            'A `categorical` metric (counts per category, pushed with a `category` column or fetched as a breakdown object): its known categories and catch-all label.',
+          'x-hint': 'e.g. categories: { known: [navigational, informational, video], other: other }',
+        },
+        segments: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['dimension'],
+          properties: {
+            dimension: {
+              type: 'string',
+              minLength: 1,
+              description: 'What the entities are values of, e.g. `risk_band`, `country`, `intent`.',
+            },
+            order: {
+              type: 'array',
+              items: { type: 'string', minLength: 1 },
+              uniqueItems: true,
+              minItems: 2,
+              description:
+                'The values from lowest to highest, for ordered bands (predicted risk `[low, medium, high]`): `band-convergence` checks that their rates keep that order, and ingest refuses a value outside it.',
+            },
+          },
+          description:
+            'A segmented metric: its entities are the values of `dimension` (pushed in a `segment` column), each watched against its own past and, for ordered bands, against its neighbours.',
+          'x-hint': 'e.g. segments: { dimension: risk_band, order: [low, medium, high] }',
         },
       },
       dependencies: { numerator: ['denominator'], denominator: ['numerator'] },

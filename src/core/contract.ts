@@ -2,8 +2,11 @@
 import type { SourceLocation } from './diagnostic.js';
 import type { TemplateValue } from './secret.js';
 
-/** What a metric's numbers are. `ratio` is a 0..1 share, `percent` a 0..100 share, `amount` carries a unit. */
-export const METRIC_KINDS = ['count', 'ratio', 'percent', 'amount', 'gauge'] as const;
+/**
+ * What a metric's numbers are. `ratio` is a 0..1 share, `percent` a 0..100 share, `amount` carries a unit,
+ * `categorical` is a count per category (the value is the total; the counts per category are its breakdown).
+ */
+export const METRIC_KINDS = ['count', 'ratio', 'percent', 'amount', 'gauge', 'categorical'] as const;
 export type MetricKind = (typeof METRIC_KINDS)[number];
 
 /** Aggregation period of a metric series (Meta's names; `hour` for internal endpoints). */
@@ -53,7 +56,34 @@ export interface MetricContract {
    */
   numerator?: string;
   denominator?: string;
+  /** A `categorical` metric's known categories and its catch-all label. */
+  categories?: CategorySpec;
+  /** The dimension whose values are the metric's entities (risk band, country, intent), when it is segmented. */
+  segments?: SegmentSpec;
   location: SourceLocation;
+}
+
+/**
+ * The categories a `categorical` metric is expected to carry. A category outside `known` that takes a real share is
+ * new; a known one that stops arriving has vanished; `other` names the catch-all bucket (`other`, `unknown`) whose
+ * share rising means the categories no longer fit the data.
+ */
+export interface CategorySpec {
+  /** Categories the consumers know; empty = learn them from the baseline. */
+  known: string[];
+  /** Label of the catch-all category, when the data has one. */
+  other?: string;
+}
+
+/**
+ * A segmented metric: its entities are the values of `dimension`. With `order`, the values are ordered bands
+ * (predicted risk low → high) whose rates are expected to keep that order.
+ */
+export interface SegmentSpec {
+  /** What the entities are values of, e.g. `risk_band`, `country`, `intent`. */
+  dimension: string;
+  /** The values from lowest to highest, for ordered bands; absent for unordered segments. */
+  order?: string[];
 }
 
 /**

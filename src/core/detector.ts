@@ -16,6 +16,8 @@ export interface SeriesPoint {
   jsonType: JsonType;
   firstSeen: string;
   lastSeen: string;
+  /** Counts per category of a `categorical` metric (or per key of a breakdown), when the value had them. */
+  breakdown?: Readonly<Record<string, number>>;
 }
 
 /** A metric's history: one ascending series per entity, at most one point per period. */
@@ -115,6 +117,12 @@ export interface Detector<O = Record<string, unknown>> {
   scope: 'metric' | 'source';
   defaults: O;
   optionsSchema: OptionsSchema;
+  /**
+   * Metric scope: why the detector does not apply to a metric (a sentence such as "needs a categorical metric"), or
+   * undefined when it does. Unset: it applies to every metric. The runner skips metrics it does not apply to, and
+   * contract validation refuses a check override on them.
+   */
+  appliesTo?: (metric: MetricContract) => string | undefined;
   /** Metric scope: history needed before findings alert (see WarmUp). Unset: the detector guards itself. */
   warmUp?: WarmUp<O>;
   detect(input: DetectorInput<O>): FindingDraft[];

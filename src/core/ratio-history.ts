@@ -22,6 +22,25 @@ export function ratioHistory(
   numerator: MetricHistory,
   denominator: MetricHistory,
 ): MetricHistory {
+  // Several detectors read one ratio in a pass (rate-shift, band-convergence): join the two histories once.
+  const byDenominator = joined.get(numerator) ?? new WeakMap<MetricHistory, MetricHistory>();
+  joined.set(numerator, byDenominator);
+  const cached = byDenominator.get(denominator);
+  if (cached && cached.source === source && cached.metric === metric) return cached;
+  const history = join(source, metric, numerator, denominator);
+  byDenominator.set(denominator, history);
+  return history;
+}
+
+/** Joined ratio histories by numerator, then denominator history (histories are immutable once built). */
+const joined = new WeakMap<MetricHistory, WeakMap<MetricHistory, MetricHistory>>();
+
+function join(
+  source: string,
+  metric: string,
+  numerator: MetricHistory,
+  denominator: MetricHistory,
+): MetricHistory {
   const entities = new Map<string, RatioPoint[]>();
   for (const [entity, dens] of denominator.entities) {
     const nums = new Map((numerator.entities.get(entity) ?? []).map((p) => [p.day, p]));

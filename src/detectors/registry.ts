@@ -15,6 +15,11 @@ import { frozenRun } from './frozen-run.js';
 import { frozenVariance } from './frozen-variance.js';
 import { invariantBroken } from './invariant-broken.js';
 import { rateShift } from './rate-shift.js';
+import { bandConvergence } from './band-convergence.js';
+import { categoryMixShift } from './category-mix-shift.js';
+import { categoryNew } from './category-new.js';
+import { categoryOtherRising } from './category-other-rising.js';
+import { categoryVanished } from './category-vanished.js';
 import { levelShift } from './level-shift.js';
 import { nullRate } from './null-rate.js';
 import { panelScale } from './panel-scale.js';
@@ -56,6 +61,11 @@ const DETECTORS: Detector<any>[] = [
   distributionDrift,
   seriesDrift,
   rateShift,
+  bandConvergence,
+  categoryNew,
+  categoryVanished,
+  categoryOtherRising,
+  categoryMixShift,
 ];
 
 /** Every registered detector, ordered by stage (schema → deprecation → volume → frozen → scale → drift). */

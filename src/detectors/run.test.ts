@@ -13,6 +13,7 @@ import {
   sourceOf,
 } from '../../test/helpers/detector-series.js';
 import { seeded } from '../core/random.js';
+import { mixHistory, mixSeries, type MixSpec } from '../../test/helpers/detector-mix.js';
 import type { MetricContract } from '../core/contract.js';
 
 const clean = (seed: number, level = 300, days = 60) =>
@@ -235,5 +236,39 @@ describe('runDetectors', () => {
     expect(found[0]!.explanation).toMatch(
       withOutcomes ? /returned no data for metric m/ : /gone from the data/,
     );
+  });
+});
+
+describe('runDetectors on a categorical metric', () => {
+  const intent = metricOf('query_intent', 'categorical', {
+    categories: { known: ['nav', 'info', 'buy'], other: 'other' },
+  });
+  const shares = { nav: 0.4, info: 0.35, buy: 0.2, other: 0.05 };
+  const runMix = (spec: Partial<MixSpec>) => {
+    const history = mixHistory(
+      { global: mixSeries(seeded(3), { days: 60, level: 3000, shares, concentration: 400, ...spec }) },
+      { metric: 'query_intent' },
+    );
+    return runDetectors({
+      source: sourceOf([intent, metricOf('clicks')]),
+      histories: new Map([['query_intent', history]]),
+      polls: [pollOf(1, '2026-03-06T07:00:00Z')],
+      docChanges: [],
+      now: nowAfter(60),
+    });
+  };
+
+  it('a steady mix opens nothing: value detectors read its total as a count, segment detectors skip it', () => {
+    expect(runMix({}).filter((f) => f.metric === 'query_intent')).toEqual([]);
+  });
+
+  it('a new category opens category-new and category-mix-shift, as separate findings', () => {
+    const found = runMix({ change: { from: 57, shares: { ...shares, video: 0.15 } } });
+    expect(
+      found
+        .filter((f) => f.metric === 'query_intent')
+        .map((f) => f.rule)
+        .sort(),
+    ).toEqual(['category-mix-shift', 'category-new']);
   });
 });

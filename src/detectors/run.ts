@@ -180,10 +180,12 @@ export function runDetectors(input: RunDetectorsInput): Finding[] {
       collect(detector, () => detector.detect(di), undefined, check.severity);
       continue;
     }
-    for (const metric of source.metrics) {
-      const check = effectiveCheck(detector, source, metric);
+    for (const declared of source.metrics) {
+      if (detector.appliesTo?.(declared) !== undefined) continue;
+      const check = effectiveCheck(detector, source, declared);
       if (!check) continue;
-      const { history, regimeStart } = historyOf(metric);
+      const metric = asValueMetric(declared, detector);
+      const { history, regimeStart } = historyOf(declared);
       const di: DetectorInput<Record<string, unknown>> = {
         now,
         source,
@@ -197,7 +199,7 @@ export function runDetectors(input: RunDetectorsInput): Finding[] {
         ...(input.docBaselines ? { docBaselines: input.docBaselines } : {}),
         options: check.options,
       };
-      const raw = input.histories.get(metric.name);
+      const raw = input.histories.get(declared.name);
       collect(
         detector,
         () => detector.detect(di),
@@ -208,6 +210,15 @@ export function runDetectors(input: RunDetectorsInput): Finding[] {
     }
   }
   return suppressAndMerge(drafts).map((d) => toFinding(d, now.toISOString()));
+}
+
+/**
+ * The metric as a detector sees it: a categorical metric's value is its total count, so a detector written for
+ * values (volume, freshness, frozen, scale) reads it as a `count`; detectors that name the kinds they apply to
+ * (`appliesTo`) see it as declared.
+ */
+function asValueMetric(metric: MetricContract, detector: Detector<Record<string, unknown>>): MetricContract {
+  return metric.kind === 'categorical' && !detector.appliesTo ? { ...metric, kind: 'count' } : metric;
 }
 
 /**

@@ -84,3 +84,64 @@ describe('checkPushedRows', () => {
     ]);
   });
 });
+
+describe('checkPushedRows: categories and ordered segments', () => {
+  const segmented = {
+    ...source,
+    metrics: [
+      metric('claims', { kind: 'count' }),
+      metric('policies', { kind: 'count' }),
+      metric('claim_rate', {
+        kind: 'ratio',
+        numerator: 'claims',
+        denominator: 'policies',
+        segments: { dimension: 'risk_band', order: ['low', 'medium', 'high'] },
+      }),
+      metric('intent', { kind: 'categorical', categories: { known: ['nav'], other: 'other' } }),
+      metric('orders', { kind: 'count' }),
+    ],
+  };
+  it.each([
+    { name: 'a count per category', r: row('intent', 40, { category: 'nav' }), want: [] },
+    { name: 'a band of the order', r: row('policies', 400, { entity: 'medium' }), want: [] },
+    {
+      name: 'a categorical row without its category',
+      r: row('intent', 40),
+      want: ['wh/intent is categorical: each row needs a category'],
+    },
+    {
+      name: 'a category on a count',
+      r: row('orders', 4, { category: 'nav' }),
+      want: ['wh/orders is declared kind count, so a row cannot carry category "nav"'],
+    },
+    {
+      name: 'a fractional category count',
+      r: row('intent', 0.4, { category: 'nav' }),
+      want: ['wh/intent is declared kind categorical: a count is a whole number ≥ 0 (got 0.4)'],
+    },
+    {
+      name: 'a band outside the order of the ratio it feeds',
+      r: row('claims', 4, { entity: 'Low' }),
+      want: [
+        'wh/claims (the claim_rate it is part of) is segmented by risk_band into low, medium, high: "Low" is none of them',
+      ],
+    },
+  ])('$name', ({ r, want }) => {
+    expect(checkPushedRows([r], segmented, NOW).map((p) => p.message)).toEqual(want);
+  });
+
+  it('a duplicate is per category: two categories of one day are two rows, the same one twice is a duplicate', () => {
+    const problems = checkPushedRows(
+      [
+        row('intent', 1, { category: 'nav', line: 2 }),
+        row('intent', 2, { category: 'other', line: 3 }),
+        row('intent', 3, { category: 'nav', line: 4 }),
+      ],
+      segmented,
+      NOW,
+    );
+    expect(problems.map((p) => `${p.line} ${p.message}`)).toEqual([
+      '4 duplicate row: intent for entity e1 category nav on 2026-03-14 is already on line 2',
+    ]);
+  });
+});

@@ -45,22 +45,45 @@ function nextDay(day: string): string {
 
 /**
  * Pushed rows as what a provider would have fetched: one observation per row (its day, period end the next
- * midnight UTC) and one `ok` outcome per (metric, entity). No requests: nothing was fetched.
+ * midnight UTC), or per (metric, entity, day) with a breakdown for a categorical metric's rows, and one `ok` outcome
+ * per (metric, entity). No requests: nothing was fetched.
  *
  * @example
  * pushedFetch([{ date: '2026-03-13', source: 'claims', metric: 'policies', entity: 'low', value: 4000, line: 2 }]).observations[0].periodEnd
  * // '2026-03-14T00:00:00.000Z'
  */
 export function pushedFetch(rows: readonly PushedRow[]): FetchResult {
-  const observations: RawObservation[] = rows.map((r) => ({
-    source: r.source,
-    metric: r.metric,
-    entity: r.entity,
-    day: r.date,
-    periodEnd: nextDay(r.date),
-    value: r.value,
-    jsonType: r.value === null ? 'null' : Number.isInteger(r.value) ? 'int' : 'float',
-  }));
+  const observations: RawObservation[] = [];
+  // Rows of a categorical metric are one count per category: they become one observation per (metric, entity,
+  // day) whose value is the total and whose breakdown holds the counts, as a breakdown object from an API would.
+  const mixes = new Map<string, RawObservation & { breakdown: Record<string, number> }>();
+  for (const r of rows) {
+    const base = {
+      source: r.source,
+      metric: r.metric,
+      entity: r.entity,
+      day: r.date,
+      periodEnd: nextDay(r.date),
+    };
+    if (r.category === undefined) {
+      observations.push({
+        ...base,
+        value: r.value,
+        jsonType: r.value === null ? 'null' : Number.isInteger(r.value) ? 'int' : 'float',
+      });
+      continue;
+    }
+    const key = `${r.metric}\u0000${r.entity}\u0000${r.date}`;
+    let mix = mixes.get(key);
+    if (!mix) {
+      mix = { ...base, value: null, jsonType: 'object', breakdown: {} };
+      mixes.set(key, mix);
+      observations.push(mix);
+    }
+    if (r.value === null) continue;
+    mix.breakdown[r.category] = r.value;
+    mix.value = (mix.value ?? 0) + r.value;
+  }
   const outcomes = new Map<string, MetricOutcome>();
   for (const r of rows)
     outcomes.set(`${r.metric}\u0000${r.entity}`, { metric: r.metric, entity: r.entity, status: 'ok' });

@@ -21,6 +21,8 @@ import { MIGRATIONS } from './migrations/index.js';
 import type { FindingsRepo } from '../core/findings-repo.js';
 import { findingsRepo } from './findings-repo.js';
 import { SqliteTransactions } from './sqlite-transactions.js';
+import { sqliteRepositories, type Exclusive } from './sqlite-port.js';
+import type { Store as PortStore } from './ports.js';
 
 /** What one poll saw, ready to be stored in one transaction. */
 export interface RecordPollInput {
@@ -96,6 +98,8 @@ export interface Store {
   transaction<T>(fn: () => T | Promise<T>): Promise<T>;
   /** Stored findings (the findings port; writes join the current transaction). */
   readonly findings: FindingsRepo;
+  /** This store through the asynchronous ports (src/store/ports.ts). */
+  readonly port: PortStore;
   /**
    * Check the file (SQLite `quick_check`) and its schema version, without writing: works on a read-only store.
    *
@@ -148,6 +152,7 @@ interface ObservationRow {
   value: number | null;
   first_value: number | null;
   json_type: JsonType;
+  breakdown: string | null;
   first_seen: string;
   last_seen: string;
 }
@@ -346,6 +351,7 @@ class SqliteStore implements Store {
   #stmts: ReturnType<typeof prepare> | undefined;
   readonly #pollCache = new Map<number, PollRecord>();
   readonly #tx: SqliteTransactions;
+  #port: PortStore | undefined;
 
   constructor(db: Database.Database, path: string) {
     this.db = db;
@@ -365,6 +371,28 @@ class SqliteStore implements Store {
 
   get findings(): FindingsRepo {
     return findingsRepo(this);
+  }
+
+  /** This store through the asynchronous ports (what a PostgreSQL store implements too). */
+  get port(): PortStore {
+    if (this.#port) return this.#port;
+    const exclusive: Exclusive = (op) => this.#tx.exclusive(op);
+    const repos = sqliteRepositories(this, exclusive);
+    const port: PortStore = {
+      ...repos,
+      path: this.path,
+      recordPoll: (input) => exclusive(() => this.recordPoll(input)),
+      metricHistory: (source, metric, options) =>
+        exclusive(() => this.metricHistory(source, metric, options)),
+      recentPolls: (source, limit) => exclusive(() => this.recentPolls(source, limit)),
+      lastPoll: (source) => exclusive(() => this.lastPoll(source)),
+      lastVerifiedPoll: (source) => exclusive(() => this.lastVerifiedPoll(source)),
+      metricsLastVerified: (source) => exclusive(() => this.metricsLastVerified(source)),
+      transaction: (fn) => this.transaction(fn),
+      health: () => exclusive(() => this.health()),
+      close: () => exclusive(() => this.close()),
+    };
+    return (this.#port = port);
   }
 
   recordPoll(input: RecordPollInput): PollRecord {
@@ -476,7 +504,7 @@ class SqliteStore implements Store {
     for (const r of rows) {
       let series = entities.get(r.entity);
       if (!series) entities.set(r.entity, (series = []));
-      series.push({
+      const point: SeriesPoint = {
         periodEnd: r.period_end,
         day: r.day,
         value: r.value,
@@ -484,7 +512,12 @@ class SqliteStore implements Store {
         jsonType: r.json_type,
         firstSeen: r.first_seen,
         lastSeen: r.last_seen,
-      });
+      };
+      if (r.breakdown !== null) {
+        const breakdown = parseJson<Record<string, number>>(r.breakdown);
+        if (breakdown) point.breakdown = breakdown;
+      }
+      series.push(point);
     }
     return { source, metric, entities };
   }
@@ -618,7 +651,7 @@ function prepare(db: Database.Database) {
     ),
     upsert: db.prepare(UPSERT_SQL),
     history: db.prepare(
-      `SELECT entity, period_end, day, value, first_value, json_type, first_seen, last_seen FROM observations
+      `SELECT entity, period_end, day, value, first_value, json_type, breakdown, first_seen, last_seen FROM observations
        WHERE source = ? AND metric = ? AND period_end >= ? AND period_end < ? AND day >= ? AND day <= ?
        ORDER BY period_end, entity`,
     ),

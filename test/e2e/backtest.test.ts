@@ -177,4 +177,25 @@ describe('upwatch backtest', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/h\.csv:1: CSV header lacks date, source, entity/);
   });
+
+  it('reads a segment column as the entity, and exits 2 on category rows it cannot replay', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'upwatch-bt-'));
+    const days = Array.from(
+      { length: 20 },
+      (_, i) => `2026-01-${String(i + 1).padStart(2, '0')},s,m,low,${100 + (i % 7)}`,
+    );
+    writeFileSync(join(dir, 'seg.csv'), `date,source,metric,segment,value\n${days.join('\n')}\n`);
+    const ok = await backtest(['--history', join(dir, 'seg.csv'), '--no-progress']);
+    expect(ok.stderr).toBe('');
+    expect(ok.code).toBe(0);
+    writeFileSync(
+      join(dir, 'cat.csv'),
+      'date,source,metric,entity,category,value\n2026-01-01,s,intent,global,video,4\n',
+    );
+    const r = await backtest(['--history', join(dir, 'cat.csv')]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(
+      /cat\.csv:2: backtest does not replay categorical metrics \(this row has category "video"\)/,
+    );
+  });
 });

@@ -93,7 +93,16 @@ export function registerBacktest(program: Command, io: CliIO, state: CommandStat
         const set = new HistorySet();
         const progress = flags.progress !== false;
         let lastReport = Date.now();
-        const { rows } = await readHistoryFile(flags.history, (row) => {
+        const { rows } = await readHistoryFile(flags.history, (row, line) => {
+          // Category rows are counts per category of one day: kept one by one, the last would pass for the total.
+          if (row.category !== undefined)
+            throw new UpwatchError(
+              'HISTORY_INVALID',
+              `${flags.history}:${line}: backtest does not replay categorical metrics (this row has category "${row.category}")`,
+              {
+                hint: 'push the file with upwatch ingest, or export the daily total without the category column',
+              },
+            );
           set.add(row);
           if (progress && set.rows % 100_000 === 0 && Date.now() - lastReport > 1000) {
             lastReport = Date.now();

@@ -1,5 +1,5 @@
 // Rule: `checks` keys name registered detectors and their options match each detector's own options schema.
-import type { CheckOverride } from '../../core/contract.js';
+import type { CheckOverride, MetricContract, SourceContract } from '../../core/contract.js';
 import type { Detector } from '../../core/detector.js';
 import type { Diagnostic, SourceLocation } from '../../core/diagnostic.js';
 import { allDetectors } from '../../detectors/registry.js';
@@ -9,6 +9,24 @@ import { displayPath, schemaDiagnostics } from '../schema-errors.js';
 import { diagnosticAt, fieldLocation, type ContractRule, type RuleContext } from './rule.js';
 
 type AnyDetector = Detector<Record<string, unknown>>;
+
+/**
+ * Why a check override cannot take effect where it is written (undefined when it can): on a metric the detector does
+ * not apply to, or on a source none of whose metrics it applies to. A disabled check (`enabled: false`) is always fine.
+ */
+function applicability(
+  detector: AnyDetector,
+  owner: { location: SourceLocation },
+  scope: 'metric' | 'source',
+): string | undefined {
+  const appliesTo = detector.appliesTo;
+  if (!appliesTo || detector.scope !== 'metric') return undefined;
+  if (scope === 'metric') return appliesTo(owner as MetricContract);
+  const metrics = (owner as SourceContract).metrics;
+  if (metrics.some((m) => appliesTo(m) === undefined)) return undefined;
+  const first = metrics[0];
+  return first ? `no metric of the source qualifies (${appliesTo(first)})` : 'the source declares no metric';
+}
 
 function checkOne(
   owner: { location: SourceLocation },
@@ -47,6 +65,20 @@ function checkOne(
       }),
     );
   }
+  const notApplicable = override.enabled === false ? undefined : applicability(detector, owner, scope);
+  if (notApplicable)
+    out.push(
+      diagnosticAt(fieldLocation(ctx, owner, path, 'key'), {
+        severity: 'error',
+        code: 'check-not-applicable',
+        message: `${shown}: check "${id}" does not apply here: ${notApplicable}`,
+        hint:
+          scope === 'metric'
+            ? `remove checks.${id} from this metric, or change the metric's declaration so the check applies`
+            : `remove checks.${id} from the source, or declare a metric it applies to`,
+        path: '/' + [...displayBase, ...path].join('/'),
+      }),
+    );
   if (override.options === undefined) return out;
   const validate = compileOptionsSchema(detector.optionsSchema);
   const optionsPath = [...path, 'options'];

@@ -1,4 +1,5 @@
 // Semantic contract rules beyond the JSON Schema, run after a contract set loads. Each rule lives in its own file.
+import { categoryFields } from './category-fields.js';
 import { checkOverrides } from './check-overrides.js';
 import { eventReferences } from './event-references.js';
 import { invariantReferences } from './invariant-references.js';
@@ -27,4 +28,5 @@ export const RULES: readonly ContractRule[] = [
   eventReferences,
   modelReferences,
   ratioParts,
+  categoryFields,
 ];
