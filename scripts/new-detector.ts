@@ -66,9 +66,9 @@ export function testTemplate(id: string): string {
   const name = exportName(id);
   return `import { describe, expect, it } from 'vitest';
 import { ${name} } from './${id}.js';
-import { countSeries, historyOf } from './testing/series.js';
-import { seeded } from './testing/random.js';
-import { runOn } from './testing/input.js';
+import { countSeries, historyOf } from '../../test/helpers/detector-series.js';
+import { seeded } from '../core/random.js';
+import { runOn } from '../../test/helpers/detector-input.js';
 
 describe('${id}', () => {
   it.each([

@@ -88,6 +88,7 @@ export interface Watcher {
  *   await watcher.close();
  * }
  */
+// eslint-disable-next-line max-lines-per-function -- the composition root of the library: wires store, providers, detectors, gate and relay in one place
 export function createWatcher(settings: WatcherSettings): Watcher {
   const { clock, contracts } = settings;
   const logger = settings.logger ?? silentLogger;

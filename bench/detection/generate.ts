@@ -1,7 +1,7 @@
 // Seeded generator of labelled synthetic panels: clean negatives plus injected upstream breaks.
 import { addDays } from '../../src/core/clock.js';
 import type { HistoryRow } from '../../src/backtest/history-file.js';
-import { negBinomial, normal, seeded, type Rand } from '../../src/detectors/testing/random.js';
+import { negBinomial, normal, seeded, type Rand } from '../../src/core/random.js';
 
 /** One injected break, as the scorer matches it. */
 export interface Label {

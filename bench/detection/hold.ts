@@ -5,7 +5,7 @@ import { addDays, daysBetween } from '../../src/core/clock.js';
 import type { HistoryRow } from '../../src/backtest/history-file.js';
 import { HistorySet } from '../../src/backtest/history-set.js';
 import { replayHistory, type BacktestFinding } from '../../src/backtest/replay.js';
-import { negBinomial, normal, seeded, type Rand } from '../../src/detectors/testing/random.js';
+import { negBinomial, normal, seeded, type Rand } from '../../src/core/random.js';
 import { START } from './generate.js';
 
 /** The classes of this set; `healthy-*` carry no injection. */

@@ -13,10 +13,10 @@ import { categoryOtherRising } from '../../src/detectors/category-other-rising.j
 import { categoryVanished } from '../../src/detectors/category-vanished.js';
 import { rateShift } from '../../src/detectors/rate-shift.js';
 import { runDetectors } from '../../src/detectors/run.js';
-import { mixHistory, mixSeries } from '../../src/detectors/testing/mix.js';
-import { normal, seeded, type Rand } from '../../src/detectors/testing/random.js';
-import { binomial } from '../../src/detectors/testing/ratio.js';
-import { historyOf, metricOf, pollOf, sourceOf, START_DAY } from '../../src/detectors/testing/series.js';
+import { mixHistory, mixSeries } from '../../test/helpers/detector-mix.js';
+import { normal, seeded, type Rand } from '../../src/core/random.js';
+import { binomial } from '../../test/helpers/detector-ratio.js';
+import { historyOf, metricOf, pollOf, sourceOf, START_DAY } from '../../test/helpers/detector-series.js';
 
 export const SEGMENT_CLASSES = [
   'band-convergence',

@@ -57,6 +57,7 @@ function base(
  * changeSpans(panelScaleFinding, [], ctx)
  * // [{ kind: 'scale-change', from: '2026-03-01', to: '2026-03-13', action: 'rescale', factor: 0.001, weight: 'fix', … }]
  */
+// eslint-disable-next-line max-lines-per-function -- one span builder per change kind (scale, regime, removal, redefinition) over shared dates and decisions; a split would pass them all along
 export function changeSpans(
   f: FindingRecord,
   decision: Decision | undefined,

@@ -1,4 +1,5 @@
 // Rendering notification mails: subjects that say what happened, a plain-text part and an HTML part with evidence.
+import { compareSeverity } from '../core/finding.js';
 import { escapeHtml as esc } from '../core/html.js';
 import { addDays, isoDay } from '../core/clock.js';
 import type { Severity } from '../core/contract.js';
@@ -43,7 +44,6 @@ export interface ComposeInput {
   publicUrl?: string;
 }
 
-const SEVERITY_ORDER: Record<Severity, number> = { block: 0, warn: 1, info: 2 };
 const CHANGE_ORDER: Record<ItemChange, number> = {
   escalated: 0,
   new: 1,
@@ -70,7 +70,7 @@ function plural(n: number, word: string): string {
 export function orderItems(items: readonly MailItem[]): MailItem[] {
   return [...items].sort(
     (a, b) =>
-      SEVERITY_ORDER[a.finding.severity] - SEVERITY_ORDER[b.finding.severity] ||
+      compareSeverity(b.finding.severity, a.finding.severity) ||
       CHANGE_ORDER[a.change] - CHANGE_ORDER[b.change] ||
       a.finding.fingerprint.localeCompare(b.finding.fingerprint),
   );

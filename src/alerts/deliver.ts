@@ -3,7 +3,7 @@ import type { Clock } from '../core/clock.js';
 import type { Logger } from '../core/logger.js';
 import type { RepoStore } from '../store/findings-repo.js';
 import type { ChannelSenderOptions } from './channel-transport.js';
-import type { RelayRound } from './relay.js';
+import type { Relay, RelayRound } from './relay.js';
 import type { NoticeReviser } from './revise.js';
 import { createAlertRelay } from './setup.js';
 
@@ -37,19 +37,35 @@ export async function deliverDue(options: {
     ...(options.logger ? { logger: options.logger } : {}),
     ...(options.revise ? { revise: options.revise } : {}),
   });
-  const total: RelayRound = { claimed: 0, sent: 0, retried: 0, dead: 0, dropped: 0 };
   try {
-    for (let i = 0; i < (options.maxRounds ?? 50); i++) {
-      const r = await alerts.relay.relayOnce(options.clock.now());
-      total.claimed += r.claimed;
-      total.sent += r.sent;
-      total.retried += r.retried;
-      total.dead += r.dead;
-      total.dropped += r.dropped;
-      if (r.claimed === 0 || r.sent + r.dropped === 0) break;
-    }
+    return await relayUntilDrained(alerts.relay, options.clock, options.maxRounds);
   } finally {
     await alerts.close();
+  }
+}
+
+/**
+ * Run relay rounds until nothing is due now: a round that claims nothing, or that neither sends nor withdraws anything
+ * (what is left waits for its backoff). At most `maxRounds` rounds, so a backlog cannot hold the caller forever.
+ * Returns the rounds' sums.
+ *
+ * @example
+ * await relayUntilDrained(setup.relay, clock); // { claimed: 3, sent: 3, retried: 0, dead: 0, dropped: 0 }
+ */
+export async function relayUntilDrained(
+  relay: Pick<Relay, 'relayOnce'>,
+  clock: Clock,
+  maxRounds = 50,
+): Promise<RelayRound> {
+  const total: RelayRound = { claimed: 0, sent: 0, retried: 0, dead: 0, dropped: 0 };
+  for (let i = 0; i < maxRounds; i++) {
+    const r = await relay.relayOnce(clock.now());
+    total.claimed += r.claimed;
+    total.sent += r.sent;
+    total.retried += r.retried;
+    total.dead += r.dead;
+    total.dropped += r.dropped;
+    if (r.claimed === 0 || r.sent + r.dropped === 0) break;
   }
   return total;
 }

@@ -1,4 +1,6 @@
 // Rendering digests: the reminder digest and the hourly-cap digest, one compact entry per finding, by source.
+import { SEVERITIES } from '../core/contract.js';
+import { compareSeverity, maxSeverity } from '../core/finding.js';
 import { escapeHtml as esc } from '../core/html.js';
 import { addDays, daysBetween, isoDay } from '../core/clock.js';
 import type { Severity } from '../core/contract.js';
@@ -63,8 +65,6 @@ export interface DigestInput {
   cap?: number;
 }
 
-const SEVERITY_ORDER: Record<Severity, number> = { block: 0, warn: 1, info: 2 };
-
 function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
@@ -90,19 +90,19 @@ function label(l: DigestLine): string {
 export function groupBySource(lines: readonly DigestLine[]): [string, DigestLine[]][] {
   const groups = new Map<string, DigestLine[]>();
   for (const l of lines) groups.set(l.source, [...(groups.get(l.source) ?? []), l]);
-  const worst = (ls: DigestLine[]) => Math.min(...ls.map((l) => SEVERITY_ORDER[l.severity]));
+  const worst = (ls: DigestLine[]) => ls.map((l) => l.severity).reduce(maxSeverity);
   return [...groups.entries()]
     .map(([s, ls]): [string, DigestLine[]] => [
       s,
       ls.sort(
         (a, b) =>
-          SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] ||
+          compareSeverity(b.severity, a.severity) ||
           a.onset.localeCompare(b.onset) ||
           a.fingerprint.localeCompare(b.fingerprint) ||
           a.key.localeCompare(b.key),
       ),
     ])
-    .sort((a, b) => worst(a[1]) - worst(b[1]) || a[0].localeCompare(b[0]));
+    .sort((a, b) => compareSeverity(worst(b[1]), worst(a[1])) || a[0].localeCompare(b[0]));
 }
 
 function detail(l: DigestLine, now: Date): string {
@@ -134,8 +134,7 @@ export function composeDigest(input: DigestInput): OutboxPayload {
   const { lines, now } = input;
   const groups = groupBySource(lines);
   const count = (s: Severity) => lines.filter((l) => l.severity === s).length;
-  const bySeverity = (['block', 'warn', 'info'] as const)
-    .filter((s) => count(s) > 0)
+  const bySeverity = SEVERITIES.filter((s) => count(s) > 0)
     .map((s) => `${count(s)} ${s}`)
     .join(', ');
   const blocked = [

@@ -168,6 +168,7 @@ function failureText(e: SmtpErrorLike, secrets: readonly string[]): string {
  * const transport = createEmailTransport(parseSmtpUrl(io.env.UPWATCH_SMTP_URL!));
  * await transport.verify(5000);
  */
+// eslint-disable-next-line max-lines-per-function -- the nodemailer adapter: send, verify and close share one pooled transporter and its error classification in a closure
 export function createEmailTransport(
   settings: SmtpSettings,
   options: Partial<TransportOptions> = {},

@@ -165,10 +165,39 @@ export function countdownThreshold(daysLeft: number, thresholds: readonly number
  * const messages = planNotifications({ contracts, changes, active, gate, log, chart: () => undefined, now, settings });
  */
 export function planNotifications(input: PlanInput): PlannedMessage[] {
-  const { contracts, settings, now } = input;
-  const today = isoDay(now);
-  const channelOf = channelLookup(contracts);
-  const charts = new Map<string, string | undefined>();
+  const ctx = planContext(input);
+  const notifiedNow = planAlerts(ctx);
+  planResolvedNotices(ctx);
+  planCountdowns(ctx, notifiedNow);
+  const immediate = applyHourlyCap(ctx.out, input);
+  // The reminder digest: at most once per recipient and reminder interval, at or after the digest hour.
+  return [...immediate, ...planDigests(ctx, notifiedNow)];
+}
+
+/** What the phases of one plan share: who hears about a finding, what it does to features, and the message builder. */
+interface PlanContext {
+  input: PlanInput;
+  today: string;
+  channelOf: (recipient: string) => ChannelContract | undefined;
+  recipients: (f: FindingRecord) => string[];
+  featureStates: (f: FindingRecord) => MailItem['features'];
+  notifies: (sev: Severity) => boolean;
+  /** Add one message (nothing when `items` is empty); charts and the channel payload are filled in. */
+  build: (
+    recipient: string,
+    kind: OutboxKind,
+    items: MailItem[],
+    keyParts: string[],
+    covers: PlannedMessage['covers'],
+    thread?: string,
+    after?: number,
+  ) => void;
+  /** The immediate messages built so far, in phase order. */
+  out: PlannedMessage[];
+}
+
+function planContext(input: PlanInput): PlanContext {
+  const { contracts, settings } = input;
   const recipientsCache = new Map<string, string[]>();
   const recipients = (f: FindingRecord): string[] => {
     const key = `${f.source}|${f.metric ?? ''}`;
@@ -191,17 +220,29 @@ export function planNotifications(input: PlanInput): PlannedMessage[] {
     featureCache.set(f.fingerprint, list);
     return list;
   };
-
+  const channelOf = channelLookup(contracts);
   const out: PlannedMessage[] = [];
-  const build = (
-    recipient: string,
-    kind: OutboxKind,
-    items: MailItem[],
-    keyParts: string[],
-    covers: PlannedMessage['covers'],
-    thread?: string,
-    after?: number,
-  ): void => {
+  return {
+    input,
+    today: isoDay(input.now),
+    channelOf,
+    recipients,
+    featureStates,
+    notifies: (sev) => settings.notifyOn.includes(sev),
+    build: messageBuilder(input, channelOf, out),
+    out,
+  };
+}
+
+/** Builds one planned message into `out`: charts for the first few findings, the notice data, thread and channel. */
+function messageBuilder(
+  input: PlanInput,
+  channelOf: (recipient: string) => ChannelContract | undefined,
+  out: PlannedMessage[],
+): PlanContext['build'] {
+  const { settings, now } = input;
+  const charts = new Map<string, string | undefined>();
+  return (recipient, kind, items, keyParts, covers, thread, after) => {
     if (items.length === 0) return;
     const channel = channelOf(recipient);
     // Charts for the first few findings only: an alert storm must not read 500 histories. Channels get links instead.
@@ -245,21 +286,24 @@ export function planNotifications(input: PlanInput): PlannedMessage[] {
       ...(after !== undefined ? { after } : {}),
     });
   };
+}
 
-  // 1. Alerts: new, reopened and escalated findings, one mail per recipient.
+/** Alerts: new, reopened and escalated findings, one mail per recipient. Returns the fingerprints alerted now. */
+function planAlerts(ctx: PlanContext): Set<string> {
+  const { input, today } = ctx;
+  const { contracts, settings } = input;
   const notifiedNow = new Set<string>();
   const alerts = new Map<string, { items: MailItem[]; covers: PlannedMessage['covers']; keys: string[] }>();
-  const notifies = (sev: Severity): boolean => settings.notifyOn.includes(sev);
   for (const c of input.changes) {
-    if (c.kind === 'resolved' || !notifies(c.finding.severity)) continue;
+    if (c.kind === 'resolved' || !ctx.notifies(c.finding.severity)) continue;
     notifiedNow.add(c.finding.fingerprint);
-    for (const r of recipients(c.finding)) {
+    for (const r of ctx.recipients(c.finding)) {
       const g = alerts.get(r) ?? { items: [], covers: [], keys: [] };
       const item: MailItem = {
         upstream: upstreamOf(contracts, c.finding),
         finding: c.finding,
         change: c.kind,
-        features: featureStates(c.finding),
+        features: ctx.featureStates(c.finding),
       };
       if (c.previousSeverity) item.previousSeverity = c.previousSeverity;
       g.items.push(item);
@@ -279,12 +323,17 @@ export function planNotifications(input: PlanInput): PlannedMessage[] {
       alerts.set(r, g);
     }
   }
-  for (const [r, g] of alerts) build(r, 'alert', g.items, g.keys, g.covers);
+  for (const [r, g] of alerts) ctx.build(r, 'alert', g.items, g.keys, g.covers);
+  return notifiedNow;
+}
 
-  // 2. Resolved notices, threaded under the firing notice; one per recipient and thread. None when the firing notice
-  // was given up (the recipient never had it). A firing notice not known to be delivered — still `pending`, or left
-  // `sending` by a relay that may have died before the server accepted it — is not taken as sent: the resolved notice
-  // waits for it (`after`), so it can never arrive first.
+/**
+ * Resolved notices, threaded under the firing notice; one per recipient and thread. None when the firing notice
+ * was given up (the recipient never had it). A firing notice not known to be delivered — still `pending`, or left
+ * `sending` by a relay that may have died before the server accepted it — is not taken as sent: the resolved notice
+ * waits for it (`after`), so it can never arrive first.
+ */
+function planResolvedNotices(ctx: PlanContext): void {
   const resolved = new Map<
     string,
     {
@@ -296,10 +345,10 @@ export function planNotifications(input: PlanInput): PlannedMessage[] {
       keys: string[];
     }
   >();
-  for (const c of input.changes) {
+  for (const c of ctx.input.changes) {
     if (c.kind !== 'resolved') continue;
-    for (const r of recipients(c.finding)) {
-      const root = input.log.firstAlert(c.finding.fingerprint, c.finding.episode, r);
+    for (const r of ctx.recipients(c.finding)) {
+      const root = ctx.input.log.firstAlert(c.finding.fingerprint, c.finding.episode, r);
       if (!root || root.status === 'dead') continue;
       const key = `${r}|${root.messageId}`;
       const g = resolved.get(key) ?? {
@@ -311,10 +360,10 @@ export function planNotifications(input: PlanInput): PlannedMessage[] {
         keys: [],
       };
       g.items.push({
-        upstream: upstreamOf(contracts, c.finding),
+        upstream: upstreamOf(ctx.input.contracts, c.finding),
         finding: c.finding,
         change: 'resolved',
-        features: featureStates(c.finding),
+        features: ctx.featureStates(c.finding),
       });
       g.covers.push({ fingerprint: c.finding.fingerprint, episode: c.finding.episode, kind: 'resolved' });
       g.keys.push(`${c.finding.fingerprint}:${c.finding.episode}`);
@@ -322,9 +371,13 @@ export function planNotifications(input: PlanInput): PlannedMessage[] {
     }
   }
   for (const g of resolved.values())
-    build(g.recipient, 'resolved', g.items, g.keys, g.covers, g.thread, g.after);
+    ctx.build(g.recipient, 'resolved', g.items, g.keys, g.covers, g.thread, g.after);
+}
 
-  // 3. Countdowns (immediate, one mail per recipient listing the thresholds reached).
+/** Countdowns (immediate, one mail per recipient listing the thresholds reached), for findings not alerted now. */
+function planCountdowns(ctx: PlanContext, notifiedNow: ReadonlySet<string>): void {
+  const { input, today } = ctx;
+  const { contracts, settings } = input;
   const countdowns = new Map<
     string,
     { items: MailItem[]; covers: PlannedMessage['covers']; keys: string[] }
@@ -335,15 +388,15 @@ export function planNotifications(input: PlanInput): PlannedMessage[] {
     const threshold =
       daysLeft === undefined ? undefined : countdownThreshold(daysLeft, settings.countdownDays);
     if (threshold === undefined || daysLeft === undefined) continue;
-    for (const r of recipients(f)) {
-      if (!input.log.countdownsSent(f.fingerprint, f.episode, r).has(String(threshold))) {
+    for (const r of ctx.recipients(f)) {
+      if (!ctx.input.log.countdownsSent(f.fingerprint, f.episode, r).has(String(threshold))) {
         const g = countdowns.get(r) ?? { items: [], covers: [], keys: [] };
         g.items.push({
           upstream: upstreamOf(contracts, f),
           finding: f,
           change: 'countdown',
           daysLeft,
-          features: featureStates(f),
+          features: ctx.featureStates(f),
         });
         g.covers.push({
           fingerprint: f.fingerprint,
@@ -358,14 +411,8 @@ export function planNotifications(input: PlanInput): PlannedMessage[] {
   }
   for (const [r, g] of countdowns) {
     g.items.sort((a, b) => (a.daysLeft ?? 0) - (b.daysLeft ?? 0));
-    build(r, 'countdown', g.items, g.keys, g.covers);
+    ctx.build(r, 'countdown', g.items, g.keys, g.covers);
   }
-
-  const immediate = applyHourlyCap(out, input);
-
-  // 4. The reminder digest: at most once per recipient and reminder interval, at or after the digest hour.
-  const digests = planDigests(input, recipients, featureStates, notifies, notifiedNow, channelOf);
-  return [...immediate, ...digests];
 }
 
 /** The channel a recipient names, when it is a `slack:…` or `webhook:…` recipient of these contracts. */
@@ -474,14 +521,8 @@ export function digestKey(recipient: string, day: string): string {
  * notice is still undelivered, and those opened or last mailed less than the interval (less 12 hours) before the slot
  * (they wait for the next digest). Acknowledged findings are silenced; decided ones are resolved and never listed.
  */
-function planDigests(
-  input: PlanInput,
-  recipients: (f: FindingRecord) => string[],
-  featureStates: (f: FindingRecord) => MailItem['features'],
-  notifies: (s: Severity) => boolean,
-  notifiedNow: ReadonlySet<string>,
-  channelOf: (recipient: string) => ChannelContract | undefined,
-): PlannedMessage[] {
+function planDigests(ctx: PlanContext, notifiedNow: ReadonlySet<string>): PlannedMessage[] {
+  const { input, recipients, featureStates, notifies, channelOf } = ctx;
   const { settings, now, contracts } = input;
   if (!(settings.reminderIntervalHours > 0)) return [];
   const everyDays = Math.max(1, Math.round(settings.reminderIntervalHours / 24));

@@ -141,6 +141,7 @@ export async function readHistoryFile(
  * @example
  * await readHistory(process.stdin, '<stdin>', (row, line) => rows.push({ ...row, line }));
  */
+// eslint-disable-next-line max-lines-per-function -- one streaming parse: format sniffing, CSV header or JSON Lines, row checks and line-numbered errors share the reader's state
 export async function readHistory(
   stream: Readable,
   path: string,

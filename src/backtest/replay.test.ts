@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { addDays } from '../core/clock.js';
-import { normal, negBinomial, seeded } from '../detectors/testing/random.js';
+import { normal, negBinomial, seeded } from '../core/random.js';
 import { HistorySet } from './history-set.js';
 import { inferKind, replayFindings } from './replay.js';
 

@@ -304,6 +304,7 @@ export function replayHistory(set: HistorySet, options: ReplayOptions = {}): Bac
  * const { events, records } = replayFindings(set, { contracts });
  * records.filter((r) => r.status !== 'resolved') // what a poll's store would hold open at the end
  */
+// eslint-disable-next-line max-lines-per-function -- the day-by-day replay loop keeps the lifecycle state of every finding across days; its steps mirror processFindings one to one
 export function replayFindings(set: HistorySet, options: ReplayOptions = {}): ReplayResult {
   const warmup = options.warmupDays ?? 1;
   const out: BacktestFinding[] = [];

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { ContractSet, MetricKind } from '../core/contract.js';
 import { classifyChanges } from './classify.js';
-import { feature, metric, set, source } from './contract-builders.test-helper.js';
+import { feature, metric, set, source } from '../../test/helpers/contract-builders.js';
 
 const now = new Date('2026-11-20T00:00:00Z');
 const KINDS: MetricKind[] = ['count', 'ratio', 'percent', 'amount', 'gauge'];

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ContractSet } from '../core/contract.js';
 import { classifyChanges, type VersionLookup } from './classify.js';
-import { feature, metric, set, source } from './contract-builders.test-helper.js';
+import { feature, metric, set, source } from '../../test/helpers/contract-builders.js';
 
 const now = new Date('2026-11-20T00:00:00Z');
 const versions: VersionLookup = (_p, v) =>

@@ -12,7 +12,7 @@ import { featuresUsing, findMetric, findSource } from '../core/contract.js';
 import type { SourceLocation } from '../core/diagnostic.js';
 import { compareSeverity } from '../core/finding.js';
 import { makeIssue, type CiIssue } from './issue.js';
-import { ruleId, type CiRuleName } from './rules.js';
+import { CI_RULES, ruleId, type CiRuleName } from './rules.js';
 
 /** A pinned API version's lifecycle, as the built-in knowledge knows it. */
 export interface VersionLifecycle {
@@ -189,19 +189,12 @@ export function classifyChanges(
   return { issues: out.items, features, changedSources: [...changedSources].sort() };
 }
 
-function ruleHint(rule: CiRuleName): string | undefined {
-  switch (rule) {
-    case 'metric-removed':
-      return 'move the features off the metric first, or remove them in the same pull request';
-    case 'metric-kind-changed':
-    case 'metric-unit-changed':
-    case 'metric-period-changed':
-      return 'declare the new series as a new metric and move the features to it deliberately';
-    default:
-      return undefined;
-  }
+/** The reviewer's next step for a rule, as the rule catalogue states it (the same text SARIF and docs/ci.md show). */
+function ruleHint(rule: CiRuleName): string {
+  return CI_RULES[rule].help;
 }
 
+// eslint-disable-next-line max-lines-per-function -- a flat list of independent per-field comparisons of one source (owners, connection, schedule, docs, metrics), each a few lines
 function diffSource(
   out: IssueList,
   base: SourceContract,
@@ -483,6 +476,7 @@ function checkPinnedVersion(
   }
 }
 
+// eslint-disable-next-line max-lines-per-function -- a flat list of independent per-field comparisons of one feature (uses, policy, owners, model), each a few lines
 function diffFeature(
   out: IssueList,
   base: FeatureContract | undefined,

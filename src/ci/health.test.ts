@@ -6,7 +6,7 @@ import { toFinding } from '../core/finding.js';
 import { insertFinding } from '../store/findings-repo.js';
 import { openStore } from '../store/store.js';
 import { classifyChanges } from './classify.js';
-import { feature, metric, set, source } from './contract-builders.test-helper.js';
+import { feature, metric, set, source } from '../../test/helpers/contract-builders.js';
 import {
   checkHealth,
   type HealthSource,

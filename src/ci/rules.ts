@@ -28,7 +28,7 @@ export const CI_RULES = {
   'metric-removed': {
     title: 'A metric used by a feature was removed',
     severity: 'block',
-    help: 'Move the features off the metric first (or remove them), then remove the metric.',
+    help: 'Move the features off the metric first, or remove them in the same pull request.',
   },
   'metric-kind-changed': {
     title: "A metric's kind changed",

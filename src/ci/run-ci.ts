@@ -162,6 +162,7 @@ function dedupe(validation: CiIssue[], specific: CiIssue[]): CiIssue[] {
  * const result = await runCi({ cwd: process.cwd(), base: 'origin/main', now: new Date(), version: '0.1.0' });
  * process.exitCode = result.exitCode;
  */
+// eslint-disable-next-line max-lines-per-function -- the CI check in order: load both refs, classify, health, verdict; each step is already a function, what remains is the wiring
 export async function runCi(options: RunCiOptions): Promise<CiResult> {
   const root = await gitRoot(options.cwd);
   const baseRef = options.base ?? (await defaultBaseRef(root));

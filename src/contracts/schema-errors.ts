@@ -106,6 +106,38 @@ export function schemaDiagnostics(
   return out;
 }
 
+/** What the messages for one Ajv error are made from. */
+interface ErrorContext {
+  e: ErrorObject;
+  explained: ReadonlySet<string>;
+  /** Path of the failing value, below the document's prefix. */
+  path: JsonPath;
+  /** The path as the user reads it (or the document label). */
+  where: string;
+  schema: SchemaNode;
+  params: Record<string, unknown>;
+  /** The offending value in words (never a secret). */
+  got: string;
+  hintOf: (s?: SchemaNode) => string | undefined;
+  at: (p: JsonPath, on?: 'key' | 'value') => { line: number; col: number };
+  make: (
+    loc: { line: number; col: number },
+    message: string,
+    hint?: string,
+    code?: string,
+    p?: JsonPath,
+  ) => Diagnostic;
+}
+
+/** Errors about keys and shape: a missing or unknown field, a repeated entry, a forbidden or lonely key. */
+const KEY_KEYWORDS: ReadonlySet<string> = new Set([
+  'required',
+  'additionalProperties',
+  'uniqueItems',
+  'not',
+  'dependencies',
+]);
+
 function one(
   e: ErrorObject,
   doc: YamlDocument,
@@ -113,50 +145,65 @@ function one(
   explained: ReadonlySet<string>,
   prefix: JsonPath,
 ): Diagnostic | undefined {
-  const path = pointerToPath(e.instancePath);
-  const where = displayPath([...prefix, ...path]) || label;
-  const schema = schemaOf(e);
-  const hintOf = (s: SchemaNode = schema): string | undefined => str(s['x-hint']);
-  const got = isSecretSchema(schema) ? 'a literal value' : describeValue(e.data);
-  const at = (p: JsonPath, on: 'key' | 'value' = 'value') => doc.locate(p, on);
-  const make = (
-    loc: { line: number; col: number },
-    message: string,
-    hint?: string,
-    code = 'schema',
-    p: JsonPath = path,
-  ): Diagnostic => ({
-    file: doc.file,
-    line: loc.line,
-    col: loc.col,
-    severity: 'error',
-    code,
-    message,
-    ...(hint ? { hint } : {}),
-    path: '/' + [...prefix, ...p].map(String).join('/'),
-  });
-  const params = e.params as Record<string, unknown>;
-
   // propertyNames failures come as the inner keyword with `propertyName` set, then a wrapper error.
-  if (e.keyword === 'propertyNames') return undefined;
+  if (e.keyword === 'propertyNames' || e.keyword === 'if') return undefined;
+  const c = errorContext(e, doc, label, explained, prefix);
   const propertyName = (e as ErrorObject & { propertyName?: string }).propertyName;
-  if (propertyName !== undefined) {
-    const must = str(schema['x-must']);
-    return make(
-      at([...path, propertyName], 'key'),
-      `key "${propertyName}" in ${where} ${must ? `must ${must}` : 'is not allowed'}`,
-      hintOf(),
-      'schema',
-      [...path, propertyName],
-    );
-  }
+  if (propertyName !== undefined) return propertyNameError(c, propertyName);
+  return KEY_KEYWORDS.has(e.keyword) ? keyError(c) : valueError(c);
+}
 
+function errorContext(
+  e: ErrorObject,
+  doc: YamlDocument,
+  label: string,
+  explained: ReadonlySet<string>,
+  prefix: JsonPath,
+): ErrorContext {
+  const path = pointerToPath(e.instancePath);
+  const schema = schemaOf(e);
+  return {
+    e,
+    explained,
+    path,
+    where: displayPath([...prefix, ...path]) || label,
+    schema,
+    params: e.params as Record<string, unknown>,
+    got: isSecretSchema(schema) ? 'a literal value' : describeValue(e.data),
+    hintOf: (s: SchemaNode = schema) => str(s['x-hint']),
+    at: (p, on = 'value') => doc.locate(p, on),
+    make: (loc, message, hint, code = 'schema', p = path) => ({
+      file: doc.file,
+      line: loc.line,
+      col: loc.col,
+      severity: 'error',
+      code,
+      message,
+      ...(hint ? { hint } : {}),
+      path: '/' + [...prefix, ...p].map(String).join('/'),
+    }),
+  };
+}
+
+/** A key that breaks the schema's rule for key names (`x-must` says the rule). */
+function propertyNameError(c: ErrorContext, propertyName: string): Diagnostic {
+  const { path, where, schema, hintOf, at, make } = c;
+  const must = str(schema['x-must']);
+  return make(
+    at([...path, propertyName], 'key'),
+    `key "${propertyName}" in ${where} ${must ? `must ${must}` : 'is not allowed'}`,
+    hintOf(),
+    'schema',
+    [...path, propertyName],
+  );
+}
+
+function keyError(c: ErrorContext): Diagnostic | undefined {
+  const { e, path, where, schema, params, hintOf, at, make } = c;
   switch (e.keyword) {
-    case 'if':
-      return undefined;
     case 'required': {
       const missing = String(params['missingProperty']);
-      if (explained.has(`${e.instancePath}|${missing}`)) return undefined;
+      if (c.explained.has(`${e.instancePath}|${missing}`)) return undefined;
       const props = (schema['properties'] ?? {}) as Record<string, SchemaNode>;
       const prop = props[missing];
       const hint = (prop && (hintOf(prop) ?? resolvedHint(prop))) ?? `add ${missing}: to ${where}`;
@@ -173,6 +220,36 @@ function one(
         key,
       ]);
     }
+    case 'uniqueItems': {
+      const j = Number(params['j']);
+      const dup = Array.isArray(e.data) ? describeValue(e.data[j]) : 'a value';
+      return make(
+        at([...path, j]),
+        `${where} lists ${dup} more than once`,
+        'remove the repeated entry',
+        'duplicate-name',
+        [...path, j],
+      );
+    }
+    case 'not': {
+      const must = str(schema['x-must']);
+      return make(at(path, 'key'), `${where} ${must ? `must ${must}` : 'is not allowed here'}`, hintOf());
+    }
+    case 'dependencies':
+      return make(
+        at([...path, String(params['property'])], 'key'),
+        `${where} sets "${String(params['property'])}" but not "${String(params['missingProperty'])}"`,
+        hintOf(),
+      );
+    default:
+      return make(at(path), `${where} ${e.message ?? 'is invalid'}`, hintOf());
+  }
+}
+
+/** Errors about a value: its type, allowed values, pattern, format, length or range. */
+function valueError(c: ErrorContext): Diagnostic {
+  const { e, path, where, schema, params, got, hintOf, at, make } = c;
+  switch (e.keyword) {
     case 'type': {
       const type = String(params['type']);
       const names = type.split(',').map((t) => TYPE_NAMES[t] ?? t);
@@ -232,27 +309,6 @@ function one(
       );
     case 'minProperties':
       return make(at(path), `${where} must set at least one field`, hintOf());
-    case 'uniqueItems': {
-      const j = Number(params['j']);
-      const dup = Array.isArray(e.data) ? describeValue(e.data[j]) : 'a value';
-      return make(
-        at([...path, j]),
-        `${where} lists ${dup} more than once`,
-        'remove the repeated entry',
-        'duplicate-name',
-        [...path, j],
-      );
-    }
-    case 'not': {
-      const must = str(schema['x-must']);
-      return make(at(path, 'key'), `${where} ${must ? `must ${must}` : 'is not allowed here'}`, hintOf());
-    }
-    case 'dependencies':
-      return make(
-        at([...path, String(params['property'])], 'key'),
-        `${where} sets "${String(params['property'])}" but not "${String(params['missingProperty'])}"`,
-        hintOf(),
-      );
     default:
       return make(at(path), `${where} ${e.message ?? 'is invalid'}`, hintOf());
   }

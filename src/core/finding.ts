@@ -58,6 +58,13 @@ export interface FindingDraft {
    * (e.g. the operation for a spec change). Two drafts with the same key are one finding.
    */
   subject?: string;
+  /**
+   * Classes of other findings on the same metric that this one explains: the detector runner folds them into it
+   * (named under `evidence.suppressed`) instead of reporting them apart. E.g. a metric null for every entity explains
+   * what the frozen, scale, drift and freshness checks see on it. Every deprecation explains the statistical classes
+   * without saying so.
+   */
+  explains?: readonly FindingClass[];
 }
 
 /** A finding with its identity. */

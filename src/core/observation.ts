@@ -218,6 +218,11 @@ export interface PollRecord {
   startedAt: string;
   finishedAt: string;
   outcome: PollOutcome;
+  /**
+   * The `ErrorCode` (core/errors.ts) that named the failure. A string, not the union: stored rows keep the codes of
+   * the version that wrote them. Compare it with a checked literal: `poll.errorCode === ('BREAKER_OPEN' satisfies
+   * ErrorCode)`, so a misspelt code does not compile.
+   */
   errorCode?: string;
   errorMessage?: string;
   servedVersion?: string;

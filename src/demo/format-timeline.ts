@@ -235,7 +235,7 @@ export function formatSummary(r: DemoResult): string {
       .filter((f) => f.state === state)
       .map((f) => f.feature)
       .sort();
-  const mails = s.emails.alert + s.emails.reminder + s.emails.countdown + s.emails.resolved;
+  const mails = Object.values(s.emails).reduce((a, b) => a + b, 0);
   const lines = [
     '',
     'Summary',
@@ -245,7 +245,7 @@ export function formatSummary(r: DemoResult): string {
     `             warn:    ${byState('warn').join(', ') || 'none'}`,
     `             ok:      ${byState('ok').join(', ') || 'none'}`,
     ...retrainSummary(r),
-    `  emails     ${mails} delivered over SMTP: ${s.emails.alert} alerts, ${s.emails.countdown} countdowns, ${s.emails.reminder} reminders, ${s.emails.resolved} resolved notices`,
+    `  emails     ${mails} delivered over SMTP: ${s.emails.alert} alerts, ${s.emails.digest} hourly digests, ${s.emails.countdown} countdowns, ${s.emails.reminder} reminders, ${s.emails.resolved} resolved notices`,
     `  time       ${(s.elapsedMs / 1000).toFixed(1)} s for ${r.days} simulated days`,
   ];
   if (r.kept) {

@@ -21,6 +21,7 @@ import { scenarioByName } from '../sim/scenarios/index.js';
 import type { Store } from '../store/store.js';
 import { createWatcher, type Watcher } from '../watcher.js';
 import { activeFindings } from '../store/findings-repo.js';
+import { listOutbox, OUTBOX_KINDS, type OutboxKind } from '../store/outbox-repo.js';
 import { acceptFinding } from '../findings/accept.js';
 import type { DecisionKind } from '../core/decision.js';
 import { adviseStore } from '../advisor/advise-store.js';
@@ -33,6 +34,8 @@ import {
   type Verdict,
 } from '../advisor/advice.js';
 import type { TrainingWindow } from '../advisor/window.js';
+import { relayUntilDrained } from '../alerts/deliver.js';
+import type { Relay } from '../alerts/relay.js';
 import { startSmtpCatcher, type CaughtMail, type SmtpCatcher } from './smtp-catcher.js';
 import { upstreamNotes } from './story.js';
 
@@ -70,7 +73,8 @@ export interface DemoPoll {
 export interface DemoEmail {
   to: string[];
   subject: string;
-  kind: 'alert' | 'resolved' | 'reminder' | 'countdown';
+  /** What the outbox row it was sent from is: an alert, an hourly-cap digest, a reminder, a countdown, a resolved notice. */
+  kind: OutboxKind;
 }
 
 /** A decision the story's consumers recorded on a held change (`upwatch accept`). */
@@ -200,8 +204,6 @@ export interface DemoEnd {
   kept: boolean;
 }
 
-const MAX_RELAY_ROUNDS = 50;
-
 function headline(f: FindingRecord): string {
   if (f.title) return f.title;
   const first = /^(.*?[.!?])(\s|$)/.exec(f.explanation)?.[1] ?? f.explanation;
@@ -223,11 +225,22 @@ function toDemoFinding(f: FindingRecord, previousSeverity?: Severity): DemoFindi
   };
 }
 
-function mailKind(subject: string): DemoEmail['kind'] {
-  if (/^\[upwatch\] RESOLVED/.test(subject)) return 'resolved';
-  if (/^\[upwatch\] REMINDER/.test(subject)) return 'reminder';
-  if (/^\[upwatch\] (\d+ days? (left|past)|TODAY):/.test(subject)) return 'countdown';
-  return 'alert';
+/**
+ * The outbox kind of each mail the catcher got, by its Message-ID (the relay sends a row's Message-ID unchanged). A
+ * mail that no sent row accounts for means the demo and the relay disagree: that fails the run.
+ */
+function mailKinds(store: Store, mails: readonly CaughtMail[]): OutboxKind[] {
+  const sent = new Map(listOutbox(store, ['sent']).map((r) => [r.messageId, r.kind]));
+  return mails.map((m) => {
+    const kind = sent.get(m.messageId);
+    if (kind === undefined) {
+      throw new UpwatchError(
+        'INTERNAL',
+        `demo: no sent outbox row has the Message-ID ${m.messageId} of "${m.subject}"`,
+      );
+    }
+    return kind;
+  });
 }
 
 function demoPoll(r: CycleResult): DemoPoll {
@@ -332,6 +345,169 @@ function retrainCheck(
   return { model: r.model, window, verdict: advice.verdict, spans, mask, changed };
 }
 
+type DemoPaths = DemoEnd['paths'];
+
+/** Write the scenario's contracts (pointing at the running simulator) and load them; a contract issue fails the run. */
+async function loadDemoContracts(
+  paths: DemoPaths,
+  scenario: Scenario,
+  simUrl: string,
+  now: Date,
+): Promise<ContractSet> {
+  writeSimContracts(paths.contracts, scenario, simUrl);
+  const loaded = await loadContracts(paths.contracts, {
+    env: simContractEnv(scenario),
+    now,
+    root: paths.workDir,
+  });
+  if (hasErrors(loaded.diagnostics)) {
+    throw new UpwatchError(
+      'CONTRACTS_INVALID',
+      `the ${scenario.name} scenario contracts do not load:\n${loaded.diagnostics.map(formatDiagnostic).join('\n')}`,
+    );
+  }
+  return loaded.contracts;
+}
+
+/** The real pipeline over a throwaway store, mailing the catcher, on the virtual clock. */
+function demoWatcher(
+  paths: DemoPaths,
+  scenario: Scenario,
+  contracts: ContractSet,
+  clock: ManualClock,
+  logger: Logger,
+  smtpUrl: string,
+): Watcher {
+  return createWatcher({
+    db: paths.store,
+    // A throwaway store: commits need not reach the disk (a crash loses nothing that matters).
+    storeOptions: { synchronous: 'normal' },
+    contracts,
+    secrets: simContractEnv(scenario),
+    clock,
+    logger,
+    snapshotsDir: paths.snapshots,
+    alerts: { secrets: [scenario.graph.accessToken, scenario.partner.token] },
+    // Retry waits move the virtual clock instead of sleeping: a Retry-After of 1 s costs no real time.
+    http: {
+      sleep: (ms) => {
+        clock.advanceMs(ms);
+        return Promise.resolve();
+      },
+      random: () => 0.5,
+    },
+    mail: { smtpUrl },
+  });
+}
+
+/** One running demo: its world and what it remembers from one day to the next. */
+interface DemoRun {
+  scenario: Scenario;
+  clock: ManualClock;
+  contracts: ContractSet;
+  watcher: Watcher;
+  catcher: SmtpCatcher;
+  /** The watcher's relay, created before the first day. */
+  relay: Pick<Relay, 'relayOnce'>;
+  options: RunDemoOptions;
+  /** Each feature's gate state at the end of the previous day. */
+  states: Map<string, GateState>;
+  /** Mails of the catcher already on the timeline. */
+  mailSeen: number;
+  lastRetrain?: DemoRetrain;
+}
+
+/** Poll every source once at the day's instant, then relay the mail, record what changed and ask the advisor. */
+async function runDay(run: DemoRun, day: number): Promise<DemoDay> {
+  const { scenario, clock, contracts, watcher, catcher, options, states } = run;
+  const { store } = watcher;
+  clock.set(pollInstant(scenario, day));
+  const at = clock.now().toISOString();
+  const entry: DemoDay = {
+    day,
+    date: scenarioDate(scenario, day),
+    at,
+    upstream: upstreamNotes(scenario, day),
+    polls: [],
+    opened: [],
+    escalated: [],
+    resolved: [],
+    decisions: await recordDecisions(store, scenario, day, clock.now()),
+    features: [],
+    emails: [],
+  };
+  let gate: GateReport | undefined;
+  for (const source of contracts.sources) {
+    const r = await watcher.cycle(source);
+    entry.polls.push(demoPoll(r));
+    const p = r.processed;
+    if (!p) continue;
+    entry.opened.push(...p.opened.map((f) => toDemoFinding(f)));
+    for (const f of p.escalated) {
+      const before = entry.opened.find((o) => o.fingerprint === f.fingerprint);
+      entry.escalated.push(toDemoFinding(f, before?.severity));
+    }
+    entry.resolved.push(...p.resolved.map((f) => toDemoFinding(f)));
+    gate = p.gate;
+  }
+  // Feature changes from the end of the previous day to the end of this one (every feature starts `ok`): a
+  // state seen only between two sources' cycles of the same day is not a change.
+  for (const f of gate?.features ?? []) {
+    const from = states.get(f.feature) ?? 'ok';
+    if (f.state !== from) entry.features.push({ feature: f.feature, from, to: f.state });
+    states.set(f.feature, f.state);
+  }
+  // The relay sends what the day queued (and retries what is due) over real SMTP to the catcher.
+  await relayUntilDrained(run.relay, clock);
+  const caught = catcher.received.slice(run.mailSeen);
+  const kinds = mailKinds(store, caught);
+  caught.forEach((m, i) => {
+    entry.emails.push({ to: [...m.to], subject: m.subject, kind: kinds[i]! });
+    options.onMail?.(m);
+  });
+  run.mailSeen = catcher.received.length;
+  const retrain = retrainCheck(store, contracts, scenario, day, clock.now(), run.lastRetrain);
+  if (retrain) {
+    entry.retrain = retrain;
+    run.lastRetrain = retrain;
+  }
+  return entry;
+}
+
+/** The run's counts, from its timeline (the wall-clock time is the caller's). */
+function summarize(timeline: readonly DemoDay[]): Omit<DemoResult['summary'], 'elapsedMs'> {
+  const polls: Record<PollOutcome, number> = { ok: 0, partial: 0, failed: 0 };
+  const findingsOpened: Record<Severity, number> = { block: 0, warn: 0, info: 0 };
+  const emails = Object.fromEntries(OUTBOX_KINDS.map((k) => [k, 0])) as Record<OutboxKind, number>;
+  let escalations = 0;
+  let resolutions = 0;
+  let decisions = 0;
+  const retrains = Object.fromEntries(VERDICTS.map((v) => [v, 0])) as Record<Verdict, number>;
+  let featureChanges = 0;
+  for (const d of timeline) {
+    for (const p of d.polls) polls[p.outcome] += 1;
+    for (const f of d.opened) findingsOpened[f.severity] += 1;
+    for (const e of d.emails) emails[e.kind] += 1;
+    escalations += d.escalated.length;
+    resolutions += d.resolved.length;
+    decisions += d.decisions.length;
+    if (d.retrain) retrains[d.retrain.verdict] += 1;
+    featureChanges += d.features.length;
+  }
+  return { polls, findingsOpened, escalations, resolutions, decisions, retrains, featureChanges, emails };
+}
+
+/** Run each stop step even when an earlier one failed; a failure is logged, not thrown. */
+async function stopAll(steps: readonly (() => unknown)[], logger: Logger): Promise<void> {
+  for (const step of steps) {
+    try {
+      await step();
+    } catch (e) {
+      logger.warn('demo cleanup step failed', { error: (e as Error).message });
+    }
+  }
+}
+
 /**
  * Run the demo: start the simulated Graph/partner APIs and an SMTP catcher on loopback, write the scenario's
  * contracts, and for each simulated day run the real pipeline for every source (poll → store → detect → findings →
@@ -354,12 +530,13 @@ export async function runDemo(options: RunDemoOptions): Promise<DemoResult> {
   clock.set(pollInstant(scenario, 0));
   const ownDir = options.workDir === undefined;
   const workDir = options.workDir ?? mkdtempSync(join(tmpdir(), 'upwatch-demo-'));
-  const paths = {
+  const paths: DemoPaths = {
     workDir,
     store: join(workDir, 'upwatch.db'),
     snapshots: join(workDir, 'snapshots'),
     contracts: join(workDir, 'contracts'),
   };
+  const keep = options.keep === true || !ownDir;
 
   let sim: SimulatorHandle | undefined;
   let catcher: SmtpCatcher | undefined;
@@ -367,163 +544,50 @@ export async function runDemo(options: RunDemoOptions): Promise<DemoResult> {
   try {
     sim = await startGraphSimulator({ clock, scenario });
     catcher = await startSmtpCatcher();
-    writeSimContracts(paths.contracts, scenario, sim.url);
-    const secrets = simContractEnv(scenario);
     // Loaded as of the simulated start: the built-in knowledge flags page_engaged_users after its real removal.
-    const loaded = await loadContracts(paths.contracts, { env: secrets, now: clock.now(), root: workDir });
-    if (hasErrors(loaded.diagnostics)) {
-      throw new UpwatchError(
-        'CONTRACTS_INVALID',
-        `the ${scenario.name} scenario contracts do not load:\n${loaded.diagnostics.map(formatDiagnostic).join('\n')}`,
-      );
-    }
-    const contracts: ContractSet = loaded.contracts;
-    watcher = createWatcher({
-      db: paths.store,
-      // A throwaway store: commits need not reach the disk (a crash loses nothing that matters).
-      storeOptions: { synchronous: 'normal' },
-      contracts,
-      secrets,
+    const contracts = await loadDemoContracts(paths, scenario, sim.url, clock.now());
+    watcher = demoWatcher(paths, scenario, contracts, clock, logger, catcher.url);
+    const run: DemoRun = {
+      scenario,
       clock,
-      logger,
-      snapshotsDir: paths.snapshots,
-      alerts: { secrets: [scenario.graph.accessToken, scenario.partner.token] },
-      // Retry waits move the virtual clock instead of sleeping: a Retry-After of 1 s costs no real time.
-      http: {
-        sleep: (ms) => {
-          clock.advanceMs(ms);
-          return Promise.resolve();
-        },
-        random: () => 0.5,
-      },
-      mail: { smtpUrl: catcher.url },
-    });
-    const { store } = watcher;
-    const mail = watcher.mailRelay()!;
-
+      contracts,
+      watcher,
+      catcher,
+      relay: watcher.mailRelay()!.relay,
+      options,
+      states: new Map(),
+      mailSeen: 0,
+    };
     const timeline: DemoDay[] = [];
-    const states = new Map<string, GateState>();
-    let mailSeen = 0;
-    let lastRetrain: DemoRetrain | undefined;
     for (let day = 0; day < days; day++) {
-      clock.set(pollInstant(scenario, day));
-      const at = clock.now().toISOString();
-      const entry: DemoDay = {
-        day,
-        date: scenarioDate(scenario, day),
-        at,
-        upstream: upstreamNotes(scenario, day),
-        polls: [],
-        opened: [],
-        escalated: [],
-        resolved: [],
-        decisions: await recordDecisions(store, scenario, day, clock.now()),
-        features: [],
-        emails: [],
-      };
-      let gate: GateReport | undefined;
-      for (const source of contracts.sources) {
-        const r = await watcher.cycle(source);
-        entry.polls.push(demoPoll(r));
-        const p = r.processed;
-        if (!p) continue;
-        entry.opened.push(...p.opened.map((f) => toDemoFinding(f)));
-        for (const f of p.escalated) {
-          const before = entry.opened.find((o) => o.fingerprint === f.fingerprint);
-          entry.escalated.push(toDemoFinding(f, before?.severity));
-        }
-        entry.resolved.push(...p.resolved.map((f) => toDemoFinding(f)));
-        gate = p.gate;
-      }
-      // Feature changes from the end of the previous day to the end of this one (every feature starts `ok`): a
-      // state seen only between two sources' cycles of the same day is not a change.
-      for (const f of gate?.features ?? []) {
-        const from = states.get(f.feature) ?? 'ok';
-        if (f.state !== from) entry.features.push({ feature: f.feature, from, to: f.state });
-        states.set(f.feature, f.state);
-      }
-      // The relay sends what the day queued (and retries what is due) over real SMTP to the catcher.
-      for (let round = 0; round < MAX_RELAY_ROUNDS; round++) {
-        const r = await mail.relay.relayOnce(clock.now());
-        if (r.claimed === 0 || r.sent === 0) break;
-      }
-      for (const m of catcher.received.slice(mailSeen)) {
-        entry.emails.push({ to: [...m.to], subject: m.subject, kind: mailKind(m.subject) });
-        options.onMail?.(m);
-      }
-      mailSeen = catcher.received.length;
-      const retrain = retrainCheck(store, contracts, scenario, day, clock.now(), lastRetrain);
-      if (retrain) {
-        entry.retrain = retrain;
-        lastRetrain = retrain;
-      }
+      const entry = await runDay(run, day);
       timeline.push(entry);
       await options.onDay?.(entry);
       options.onProgress?.({ day, days, date: entry.date });
     }
-    await options.onEnd?.({
-      store,
-      contracts,
-      now: clock.now(),
-      paths,
-      kept: options.keep === true || !ownDir,
-    });
-
-    const polls: Record<PollOutcome, number> = { ok: 0, partial: 0, failed: 0 };
-    const findingsOpened: Record<Severity, number> = { block: 0, warn: 0, info: 0 };
-    const emails: Record<DemoEmail['kind'], number> = { alert: 0, resolved: 0, reminder: 0, countdown: 0 };
-    let escalations = 0;
-    let resolutions = 0;
-    let decisions = 0;
-    const retrains = Object.fromEntries(VERDICTS.map((v) => [v, 0])) as Record<Verdict, number>;
-    let featureChanges = 0;
-    for (const d of timeline) {
-      for (const p of d.polls) polls[p.outcome] += 1;
-      for (const f of d.opened) findingsOpened[f.severity] += 1;
-      for (const e of d.emails) emails[e.kind] += 1;
-      escalations += d.escalated.length;
-      resolutions += d.resolved.length;
-      decisions += d.decisions.length;
-      if (d.retrain) retrains[d.retrain.verdict] += 1;
-      featureChanges += d.features.length;
-    }
-    const keep = options.keep === true || !ownDir;
+    await options.onEnd?.({ store: watcher.store, contracts, now: clock.now(), paths, kept: keep });
     return {
       scenario: scenario.name,
       description: scenario.description,
       startDate: scenario.startDate,
       days,
       timeline,
-      finalStates: [...states].map(([feature, state]) => ({ feature, state })),
-      summary: {
-        polls,
-        findingsOpened,
-        escalations,
-        resolutions,
-        decisions,
-        retrains,
-        featureChanges,
-        emails,
-        elapsedMs: Math.round(performance.now() - started),
-      },
+      finalStates: [...run.states].map(([feature, state]) => ({ feature, state })),
+      summary: { ...summarize(timeline), elapsedMs: Math.round(performance.now() - started) },
       ...(keep ? { kept: paths } : {}),
     };
   } finally {
     // Stop in reverse order of dependence; each step runs even if an earlier one failed.
-    const steps: (() => unknown)[] = [
-      () => watcher?.close(),
-      () => sim?.close(),
-      () => catcher?.close(),
-      () => {
-        if (ownDir && options.keep !== true) rmSync(workDir, { recursive: true, force: true });
-      },
-    ];
-    for (const step of steps) {
-      try {
-        await step();
-      } catch (e) {
-        logger.warn('demo cleanup step failed', { error: (e as Error).message });
-      }
-    }
+    await stopAll(
+      [
+        () => watcher?.close(),
+        () => sim?.close(),
+        () => catcher?.close(),
+        () => {
+          if (ownDir && options.keep !== true) rmSync(workDir, { recursive: true, force: true });
+        },
+      ],
+      logger,
+    );
   }
 }

@@ -11,6 +11,8 @@ export interface CaughtMail {
   to: string[];
   /** Decoded `Subject:` header. */
   subject: string;
+  /** The `Message-ID:` header, angle brackets included ('' when absent). */
+  messageId: string;
   /** The whole message as received (headers and MIME body). */
   raw: string;
 }
@@ -82,6 +84,7 @@ export async function startSmtpCatcher(
           from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
           to: session.envelope.rcptTo.map((r) => r.address),
           subject: headerOf(raw, 'Subject'),
+          messageId: headerOf(raw, 'Message-ID'),
           raw,
         });
         cb(null);

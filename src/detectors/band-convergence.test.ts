@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { DetectorInput, MetricHistory } from '../core/detector.js';
 import { bandConvergence, type BandConvergenceOptions } from './band-convergence.js';
-import { binomial } from './testing/ratio.js';
-import { seeded } from './testing/random.js';
-import { historyOf, metricOf, sourceOf } from './testing/series.js';
+import { binomial } from '../../test/helpers/detector-ratio.js';
+import { seeded } from '../core/random.js';
+import { historyOf, metricOf, sourceOf } from '../../test/helpers/detector-series.js';
 
 const claimRate = metricOf('claim_rate', 'ratio', {
   numerator: 'claims',

@@ -110,6 +110,7 @@ export const bandConvergence: Detector<BandConvergenceOptions> = {
     },
   },
   appliesTo: needsOrderedRatio,
+  // eslint-disable-next-line max-lines-per-function -- one test read top to bottom over adjacent ordered segments: windows, gap, z-score, evidence, explanation
   detect(input) {
     const { metric, metricHistories } = input;
     const order = metric?.segments?.order;

@@ -1,7 +1,7 @@
 // F4: the panel's values collapsed onto few distinct values, or most entities now report the same value.
 import type { Severity } from '../core/contract.js';
 import type { Detector } from '../core/detector.js';
-import { metricInput, round6 } from './common.js';
+import { forMetric, round6 } from './common.js';
 import { dayString } from './stats/days.js';
 import { VALUE, type MetricFrame } from './stats/frame.js';
 import { median } from './stats/robust.js';
@@ -58,12 +58,7 @@ export const cardinalityCollapse: Detector<CardinalityCollapseOptions> = {
       baselineDays: { type: 'integer', minimum: 3 },
     },
   },
-  detect(input) {
-    const m = metricInput(input);
-    if (!m) return [];
-    const { frame, metric } = m;
-    const o = input.options;
-    const T = frame.length - 1;
+  detect: forMetric(({ input, frame, metric, o, T }) => {
     const today = dayCardinality(frame, T);
     if (today.n < o.minEntities) return [];
     const distinctB: number[] = [];
@@ -110,5 +105,5 @@ export const cardinalityCollapse: Detector<CardinalityCollapseOptions> = {
           : `${metric.name}: only ${today.distinct} distinct values across ${today.n} entities on ${dayString(frame.endDay)} (${formatNumber(100 * dShare)} % vs usually ${formatNumber(100 * baseD)} %). The upstream's values collapsed.`,
       },
     ];
-  },
+  }),
 };

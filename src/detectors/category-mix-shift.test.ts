@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { categoryMixShift, mixTest } from './category-mix-shift.js';
 import { categoryWindows } from './category-windows.js';
-import { runOn } from './testing/input.js';
-import { mixHistory, mixSeries, type MixSpec } from './testing/mix.js';
-import { seeded } from './testing/random.js';
-import { metricOf } from './testing/series.js';
+import { runOn } from '../../test/helpers/detector-input.js';
+import { mixHistory, mixSeries, type MixSpec } from '../../test/helpers/detector-mix.js';
+import { seeded } from '../core/random.js';
+import { metricOf } from '../../test/helpers/detector-series.js';
 
 const metric = metricOf('query_intent', 'categorical', {
   categories: { known: ['navigational', 'informational', 'transactional', 'video'], other: 'other' },

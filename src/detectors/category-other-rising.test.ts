@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { categoryOtherRising } from './category-other-rising.js';
-import { runOn } from './testing/input.js';
-import { mixHistory, mixSeries, type MixSpec } from './testing/mix.js';
-import { seeded } from './testing/random.js';
-import { metricOf } from './testing/series.js';
+import { runOn } from '../../test/helpers/detector-input.js';
+import { mixHistory, mixSeries, type MixSpec } from '../../test/helpers/detector-mix.js';
+import { seeded } from '../core/random.js';
+import { metricOf } from '../../test/helpers/detector-series.js';
 
 const SHARES = { navigational: 0.4, informational: 0.35, transactional: 0.2, other: 0.05 };
 const metric = metricOf('query_intent', 'categorical', {

@@ -1,6 +1,7 @@
 // Helpers every statistical detector shares: reading its metric input, listing entities in words, severity escalation.
 import type { MetricContract } from '../core/contract.js';
 import type { DetectorInput, MetricHistory } from '../core/detector.js';
+import type { FindingDraft } from '../core/finding.js';
 import { metricFrame, type MetricFrame } from './stats/frame.js';
 
 /** The metric, its history and its grid, when the input is a metric-scope input with history. */
@@ -12,6 +13,33 @@ export function metricInput<O>(
   const frame = metricFrame(history);
   if (frame.length === 0) return undefined;
   return { metric, history, frame };
+}
+
+/** What a metric detector works on: the metric, its history and day grid, the options, and the grid's last day. */
+export interface MetricCase<O> {
+  input: DetectorInput<O>;
+  metric: MetricContract;
+  history: MetricHistory;
+  frame: MetricFrame;
+  /** The detector's options, defaults and overrides applied. */
+  o: O;
+  /** Index of the grid's last day (today). */
+  T: number;
+}
+
+/**
+ * The `detect` of a metric detector: no findings without a metric history (or with an empty one), else `body`'s.
+ *
+ * @example
+ * detect: forMetric(({ frame, metric, o, T }) => (frame.entities.length < o.minEntities ? [] : …)),
+ */
+export function forMetric<O>(
+  body: (c: MetricCase<O>) => FindingDraft[],
+): (input: DetectorInput<O>) => FindingDraft[] {
+  return (input) => {
+    const m = metricInput(input);
+    return m ? body({ ...m, input, o: input.options, T: m.frame.length - 1 }) : [];
+  };
 }
 
 /**

@@ -7,7 +7,7 @@ import {
   metaSource,
   metricOf,
   runSource,
-} from '../deprecation/testing.js';
+} from '../../test/helpers/deprecation-inputs.js';
 import { deprecationChangelog } from './deprecation-changelog.js';
 
 const NOW = '2026-03-01T10:00:00Z';

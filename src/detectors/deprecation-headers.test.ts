@@ -2,7 +2,14 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { fingerprintOf } from '../core/finding.js';
-import { httpSource, metaSource, metricOf, poll, request, runSource } from '../deprecation/testing.js';
+import {
+  httpSource,
+  metaSource,
+  metricOf,
+  poll,
+  request,
+  runSource,
+} from '../../test/helpers/deprecation-inputs.js';
 import { deprecationHeaders } from './deprecation-headers.js';
 
 const NOW = '2026-11-25T10:00:00Z';

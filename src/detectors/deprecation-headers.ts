@@ -32,6 +32,7 @@ export const deprecationHeaders: Detector<Record<string, never>> = {
   scope: 'source',
   defaults: {},
   optionsSchema: { type: 'object', additionalProperties: false, properties: {} },
+  // eslint-disable-next-line max-lines-per-function -- one branch per header family (Deprecation, Sunset, Link, Warning, vendor headers) turning parsed headers into drafts
   detect(input) {
     const poll = input.polls[input.polls.length - 1];
     if (!poll || poll.outcome === 'failed') return [];

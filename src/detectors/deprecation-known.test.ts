@@ -12,7 +12,7 @@ import {
   poll,
   request,
   runSource,
-} from '../deprecation/testing.js';
+} from '../../test/helpers/deprecation-inputs.js';
 import { deprecationChangelog } from './deprecation-changelog.js';
 import { deprecationHeaders } from './deprecation-headers.js';
 import { deprecationKnown } from './deprecation-known.js';

@@ -2,7 +2,7 @@
 /* eslint-disable @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-return -- spec fixtures are untyped JSON mutated in place */
 import { describe, expect, it } from 'vitest';
 import type { DocContract } from '../core/contract.js';
-import { docChange, httpSource, metricOf, runSource } from '../deprecation/testing.js';
+import { docChange, httpSource, metricOf, runSource } from '../../test/helpers/deprecation-inputs.js';
 import { deprecationOpenApi } from './deprecation-openapi.js';
 import { metricOfPath } from './field-metric.js';
 

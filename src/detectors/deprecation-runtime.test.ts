@@ -9,7 +9,7 @@ import {
   poll,
   request,
   runSource,
-} from '../deprecation/testing.js';
+} from '../../test/helpers/deprecation-inputs.js';
 import { deprecationRuntime } from './deprecation-runtime.js';
 
 const NOW = '2026-11-25T10:00:00Z';

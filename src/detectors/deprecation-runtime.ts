@@ -106,6 +106,7 @@ export const deprecationRuntime: Detector<RuntimeOptions> = {
     additionalProperties: false,
     properties: { missingPolls: { type: 'integer', minimum: 1 } },
   },
+  // eslint-disable-next-line max-lines-per-function -- one branch per runtime signal (#100, 410 Gone, version upgrade, missing metric) sharing the poll's outcomes
   detect(input) {
     const { source, now, polls } = input;
     const poll = polls[polls.length - 1];

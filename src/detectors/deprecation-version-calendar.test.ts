@@ -2,7 +2,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { addDays } from '../core/clock.js';
-import { httpSource, metaSource, metricOf, runSource } from '../deprecation/testing.js';
+import { httpSource, metaSource, metricOf, runSource } from '../../test/helpers/deprecation-inputs.js';
 import { deprecationVersionCalendar } from './deprecation-version-calendar.js';
 
 const run = (version: string, day: string, thresholds?: number[]) =>

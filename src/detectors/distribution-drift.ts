@@ -1,6 +1,6 @@
 // D2: the cross-entity distribution moved against the same weekday of the past 4 weeks (PSI), warn only.
 import type { Detector } from '../core/detector.js';
-import { metricInput, round6 } from './common.js';
+import { forMetric, round6 } from './common.js';
 import { dayString } from './stats/days.js';
 import { VALUE, type MetricFrame } from './stats/frame.js';
 import { mean, median, quantileSorted, variance } from './stats/robust.js';
@@ -69,12 +69,7 @@ export const distributionDrift: Detector<DistributionDriftOptions> = {
       weeks: { type: 'integer', minimum: 2 },
     },
   },
-  detect(input) {
-    const m = metricInput(input);
-    if (!m) return [];
-    const { frame, metric } = m;
-    const o = input.options;
-    const T = frame.length - 1;
+  detect: forMetric(({ input, frame, metric, o, T }) => {
     const judge = (i: number) => {
       const cur = valuesOn(frame, i);
       const refs = Array.from({ length: o.weeks }, (_, w) => valuesOn(frame, i - 7 * (w + 1))).filter(
@@ -111,5 +106,5 @@ export const distributionDrift: Detector<DistributionDriftOptions> = {
           `for ${o.days} days; median ${formatNumber(today.m0)}→${formatNumber(today.m1)}. Not unit-like: a real change or a redefinition.`,
       },
     ];
-  },
+  }),
 };

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { restatement } from './restatement.js';
 import { distributionDrift, psi } from './distribution-drift.js';
-import { countSeries, historyOf, pointOf, START_DAY } from './testing/series.js';
-import { seeded } from './testing/random.js';
-import { runOn } from './testing/input.js';
+import { countSeries, historyOf, pointOf, START_DAY } from '../../test/helpers/detector-series.js';
+import { seeded } from '../core/random.js';
+import { runOn } from '../../test/helpers/detector-input.js';
 import { addDays } from '../core/clock.js';
 import type { MetricHistory, SeriesPoint } from '../core/detector.js';
 

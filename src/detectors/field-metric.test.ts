@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { metricOf, sourceOf } from './testing/series.js';
+import { metricOf, sourceOf } from '../../test/helpers/detector-series.js';
 import { metricOfPath } from './field-metric.js';
 
 const partner = sourceOf([

@@ -1,6 +1,6 @@
 // N3: the newest value of a metric is older than it normally is at poll time.
 import type { Detector } from '../core/detector.js';
-import { metricInput } from './common.js';
+import { forMetric } from './common.js';
 import { arrivalLags, normalLag } from './arrival.js';
 import { dayNumberOfDate, dayString } from './stats/days.js';
 import { VALUE } from './stats/frame.js';
@@ -37,11 +37,7 @@ export const freshness: Detector<FreshnessOptions> = {
       pollIntervalDays: { type: 'number', exclusiveMinimum: 0 },
     },
   },
-  detect(input) {
-    const m = metricInput(input);
-    if (!m) return [];
-    const { frame, metric, history } = m;
-    const o = input.options;
+  detect: forMetric(({ input, frame, metric, history, o }) => {
     const lags = arrivalLags(frame, history, 56);
     if (lags.length < o.minPeriods) return [];
     const q = normalLag(lags, o.lagQuantile, o.minPeriods, 1);
@@ -79,5 +75,5 @@ export const freshness: Detector<FreshnessOptions> = {
           `(normal ≤${q} d, alert above ${threshold} d). The upstream stopped delivering new periods.`,
       },
     ];
-  },
+  }),
 };

@@ -4,11 +4,19 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { frozenRun, type FrozenRunOptions } from './frozen-run.js';
 import { runDetectors } from './run.js';
-import { countSeries, freeze, historyOf, metricOf, nowAfter, pollOf, sourceOf } from './testing/series.js';
-import { normal, seeded } from './testing/random.js';
-import { runOn } from './testing/input.js';
+import {
+  countSeries,
+  freeze,
+  historyOf,
+  metricOf,
+  nowAfter,
+  pollOf,
+  sourceOf,
+} from '../../test/helpers/detector-series.js';
+import { normal, seeded } from '../core/random.js';
+import { runOn } from '../../test/helpers/detector-input.js';
 import { dayString, dayNumber } from './stats/days.js';
-import { START_DAY } from './testing/series.js';
+import { START_DAY } from '../../test/helpers/detector-series.js';
 import { SeriesModel } from '../sim/series.js';
 import { meta2024 } from '../sim/scenarios/meta-2024.js';
 

@@ -3,9 +3,17 @@ import { frozenPanel } from './frozen-panel.js';
 import { frozenVariance } from './frozen-variance.js';
 import { cardinalityCollapse } from './cardinality-collapse.js';
 import { periodStalled } from './period-stalled.js';
-import { countSeries, freeze, historyOf, nowAfter, pollOf, pointOf, START_DAY } from './testing/series.js';
-import { seeded } from './testing/random.js';
-import { runOn } from './testing/input.js';
+import {
+  countSeries,
+  freeze,
+  historyOf,
+  nowAfter,
+  pollOf,
+  pointOf,
+  START_DAY,
+} from '../../test/helpers/detector-series.js';
+import { seeded } from '../core/random.js';
+import { runOn } from '../../test/helpers/detector-input.js';
 import { addDays } from '../core/clock.js';
 import type { MetricHistory, SeriesPoint } from '../core/detector.js';
 

@@ -1,7 +1,7 @@
 // F3: the whole panel repeats yesterday (share of entities with v_t = v_{t−1} far above normal), or the whole
 // payload equals the previous poll's.
 import type { Detector } from '../core/detector.js';
-import { entityList, metricInput, round6 } from './common.js';
+import { entityList, forMetric, round6 } from './common.js';
 import { dayString } from './stats/days.js';
 import { VALUE, type MetricFrame } from './stats/frame.js';
 import { binomialUpperTail } from './stats/probability.js';
@@ -57,12 +57,7 @@ export const frozenPanel: Detector<FrozenPanelOptions> = {
       payloadHash: { type: 'boolean' },
     },
   },
-  detect(input) {
-    const m = metricInput(input);
-    if (!m) return [];
-    const { frame, metric } = m;
-    const o = input.options;
-    const T = frame.length - 1;
+  detect: forMetric(({ input, frame, metric, o, T }) => {
     const verified = input.polls.filter((p) => p.outcome !== 'failed');
     const [prev, cur] = verified.slice(-2);
     const sameHash =
@@ -121,5 +116,5 @@ export const frozenPanel: Detector<FrozenPanelOptions> = {
         explanation,
       },
     ];
-  },
+  }),
 };

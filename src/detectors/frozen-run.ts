@@ -2,7 +2,7 @@
 import type { Severity } from '../core/contract.js';
 import type { Detector } from '../core/detector.js';
 import type { FindingDraft } from '../core/finding.js';
-import { entitiesToday, entityList, metricInput, round6 } from './common.js';
+import { entitiesToday, entityList, forMetric, round6 } from './common.js';
 import { dayString } from './stats/days.js';
 import { NULL, VALUE, type EntitySeries, type MetricFrame } from './stats/frame.js';
 import { mad, median, variance } from './stats/robust.js';
@@ -370,12 +370,8 @@ export const frozenRun: Detector<FrozenRunOptions> = {
       minVolumeShare: { type: 'number', minimum: 0, maximum: 1 },
     },
   },
-  detect(input) {
-    const m = metricInput(input);
-    if (!m) return [];
-    const { frame, metric } = m;
-    const o = input.options;
-    const T = frame.length - 1;
+  // eslint-disable-next-line max-lines-per-function -- one statistical test read top to bottom: tie rate, run length, probability, evidence, explanation
+  detect: forMetric(({ input, frame, metric, o, T }) => {
     const stats: RunStats[] = [];
     for (const s of frame.entities) {
       const x = measureRun(frame, s, o);
@@ -500,5 +496,5 @@ export const frozenRun: Detector<FrozenRunOptions> = {
       explanation,
     };
     return [draft];
-  },
+  }),
 };

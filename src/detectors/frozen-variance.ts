@@ -1,6 +1,6 @@
 // F2: a series whose day-to-day variation collapsed (MAD of changes over 7 days < 0.1 × its baseline MAD).
 import type { Detector } from '../core/detector.js';
-import { entitiesToday, entityList, metricInput, round6 } from './common.js';
+import { entitiesToday, entityList, forMetric, round6 } from './common.js';
 import { dayString } from './stats/days.js';
 import { fitBaseline } from './stats/baseline.js';
 import { MAD_TO_SD, mad, median, variance } from './stats/robust.js';
@@ -53,12 +53,7 @@ export const frozenVariance: Detector<FrozenVarianceOptions> = {
       alpha: { type: 'number', exclusiveMinimum: 0, maximum: 1 },
     },
   },
-  detect(input) {
-    const m = metricInput(input);
-    if (!m) return [];
-    const { frame, metric } = m;
-    const o = input.options;
-    const T = frame.length - 1;
+  detect: forMetric(({ input, frame, metric, o, T }) => {
     const hits: { entity: string; rho: number; p: number }[] = [];
     for (const s of frame.entities) {
       if (s.valueCount < o.minHistory) continue;
@@ -127,5 +122,5 @@ export const frozenVariance: Detector<FrozenVarianceOptions> = {
           `The upstream likely stopped measuring and sends a near-constant value.`,
       },
     ];
-  },
+  }),
 };

@@ -4,8 +4,15 @@ import type { CheckOverride, MetricContract, MetricPeriod } from '../core/contra
 import type { Finding } from '../core/finding.js';
 import { invariantBroken, invariantPair } from './invariant-broken.js';
 import { runDetectors } from './run.js';
-import { countSeries, historyOf, metricOf, nowAfter, pollOf, sourceOf } from './testing/series.js';
-import { seeded } from './testing/random.js';
+import {
+  countSeries,
+  historyOf,
+  metricOf,
+  nowAfter,
+  pollOf,
+  sourceOf,
+} from '../../test/helpers/detector-series.js';
+import { seeded } from '../core/random.js';
 
 const DAYS = 60;
 type Values = (number | null | undefined)[];

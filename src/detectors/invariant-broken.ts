@@ -1,7 +1,7 @@
 // S4: one metric must stay at most another of its source (unique ≤ total, engaged ≤ reach), per entity and day.
 import type { MetricContract, Severity, SourceContract } from '../core/contract.js';
 import type { Detector } from '../core/detector.js';
-import { entityList, metricInput, round6 } from './common.js';
+import { entityList, forMetric, round6 } from './common.js';
 import { dayString } from './stats/days.js';
 import { metricFrame, VALUE, type EntitySeries } from './stats/frame.js';
 import { median } from './stats/robust.js';
@@ -111,11 +111,8 @@ export const invariantBroken: Detector<InvariantBrokenOptions> = {
       baselineDays: { type: 'integer', minimum: 3 },
     },
   },
-  detect(input) {
-    const m = metricInput(input);
-    if (!m) return [];
-    const { frame, metric } = m;
-    const o = input.options;
+  // eslint-disable-next-line max-lines-per-function -- one statistical test read top to bottom: pair the series, baseline, test, evidence, explanation
+  detect: forMetric(({ input, frame, metric, o }) => {
     const pair = invariantPair(input.source, metric, o);
     if (!pair) return [];
     const boundHistory = input.metricHistories?.get(pair.bound);
@@ -296,5 +293,5 @@ export const invariantBroken: Detector<InvariantBrokenOptions> = {
           `${formatNumber(ex.value)} against ${formatNumber(ex.bound)}. ${cause}`,
       },
     ];
-  },
+  }),
 };

@@ -1,6 +1,6 @@
 // S5: a moderate, panel-wide level shift (×0.7, ×1.3…) found by a two-sided CUSUM on the panel median residual.
 import type { Detector } from '../core/detector.js';
-import { metricInput, round6 } from './common.js';
+import { forMetric, round6 } from './common.js';
 import { dayString } from './stats/days.js';
 import { MAD_TO_SD, mad, median } from './stats/robust.js';
 import { binarySegmentation } from './stats/segment.js';
@@ -68,12 +68,8 @@ export const levelShift: Detector<LevelShiftOptions> = {
       minHistory: { type: 'integer', minimum: 7 },
     },
   },
-  detect(input) {
-    const m = metricInput(input);
-    if (!m) return [];
-    const { frame, metric } = m;
-    const o = input.options;
-    const T = frame.length - 1;
+  // eslint-disable-next-line max-lines-per-function -- one statistical test read top to bottom: segment, compare, snap, evidence, explanation
+  detect: forMetric(({ input, frame, metric, o, T }) => {
     const shifts: EntityShift[] = [];
     for (const s of frame.entities) {
       // Same analysis options as unit-scale and panel-scale, so the memoised baselines are shared.
@@ -173,7 +169,7 @@ export const levelShift: Detector<LevelShiftOptions> = {
           `Not a unit factor: a real upstream change or a redefinition.`,
       },
     ];
-  },
+  }),
 };
 
 /** Where the shift began and how sure: from segmentation, or from the run rule when segmentation cannot say. */

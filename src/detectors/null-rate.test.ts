@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { nullRate } from './null-rate.js';
-import { historyOf } from './testing/series.js';
-import { runOn } from './testing/input.js';
+import { historyOf } from '../../test/helpers/detector-series.js';
+import { runOn } from '../../test/helpers/detector-input.js';
 
 function panel(n: number, days: number, nullAt: (e: number, d: number) => boolean) {
   const series: Record<string, (number | null)[]> = {};

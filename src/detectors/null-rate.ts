@@ -1,7 +1,7 @@
 // N1: more entities sent null today than the metric's null rate allows; never-null metrics turning null.
 import type { Severity } from '../core/contract.js';
 import type { Detector } from '../core/detector.js';
-import { entityList, metricInput, round6 } from './common.js';
+import { entityList, forMetric, round6 } from './common.js';
 import { dayString } from './stats/days.js';
 import { NULL, VALUE, type MetricFrame } from './stats/frame.js';
 import { binomialUpperTail } from './stats/probability.js';
@@ -69,12 +69,7 @@ export const nullRate: Detector<NullRateOptions> = {
       escalateShare: { type: 'number', minimum: 0, maximum: 1 },
     },
   },
-  detect(input) {
-    const m = metricInput(input);
-    if (!m) return [];
-    const { frame, metric } = m;
-    const o = input.options;
-    const T = frame.length - 1;
+  detect: forMetric(({ input, frame, metric, o, T }) => {
     const today = dayCounts(frame, T);
     if (today.nulls === 0 || today.present === 0) return [];
     const judge = (i: number, p0: number): { p: number; rate: number } => {
@@ -150,8 +145,10 @@ export const nullRate: Detector<NullRateOptions> = {
           neverNullBefore: xB === 0,
           allNull,
         },
+        // Nothing left to be frozen, rescaled, drifting or late: those checks only echo the nulls.
+        ...(allNull ? { explains: ['frozen', 'scale', 'drift', 'freshness'] as const } : {}),
         explanation,
       },
     ];
-  },
+  }),
 };

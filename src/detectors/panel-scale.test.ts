@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { panelScale } from './panel-scale.js';
-import { burst, countSeries, historyOf, rescale } from './testing/series.js';
-import { normal, seeded } from './testing/random.js';
-import { runOn } from './testing/input.js';
+import { burst, countSeries, historyOf, rescale } from '../../test/helpers/detector-series.js';
+import { normal, seeded } from '../core/random.js';
+import { runOn } from '../../test/helpers/detector-input.js';
 
 function panel(seed: number, n: number, edit: (values: number[], e: number) => number[] = (v) => v) {
   const r = seeded(seed);

@@ -1,7 +1,7 @@
 // S2: the whole panel of a metric moved by one factor on the same day — an upstream scale change.
 import type { Detector } from '../core/detector.js';
 import type { FindingDraft } from '../core/finding.js';
-import { entityList, metricInput, round6 } from './common.js';
+import { entityList, forMetric, round6 } from './common.js';
 import { dayString } from './stats/days.js';
 import { quantileFit, type QuantileFit, type QuantilePairInput } from './stats/qq.js';
 import { MAD_TO_SD, mad, median, quantile } from './stats/robust.js';
@@ -199,11 +199,7 @@ export const panelScale: Detector<PanelScaleOptions> = {
       minHistory: { type: 'integer', minimum: 3 },
     },
   },
-  detect(input) {
-    const m = metricInput(input);
-    if (!m) return [];
-    const { frame, metric } = m;
-    const o = input.options;
+  detect: forMetric(({ input, frame, metric, o }) => {
     const p = panelShift(frame, metric.kind, o);
     if (!p) return [];
     if (Math.abs(p.logFactor) < Math.log(o.minFactor)) return [];
@@ -288,5 +284,5 @@ export const panelScale: Detector<PanelScaleOptions> = {
       explanation,
     };
     return [draft];
-  },
+  }),
 };

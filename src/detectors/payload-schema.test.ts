@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { payloadSchema } from './payload-schema.js';
 import type { PayloadSchema } from '../core/observation.js';
 import type { FindingDraft } from '../core/finding.js';
-import { metricOf, pollOf, sourceOf } from './testing/series.js';
+import { metricOf, pollOf, sourceOf } from '../../test/helpers/detector-series.js';
 
 const base: PayloadSchema = {
   'data[]': { object: 2 },

@@ -1,6 +1,6 @@
 // The period end stopped advancing: polls keep re-serving the same newest period while new ones should exist.
 import type { Detector } from '../core/detector.js';
-import { metricInput } from './common.js';
+import { forMetric } from './common.js';
 import { arrivalLags, normalLag } from './arrival.js';
 import { dayNumberOfDate, dayString } from './stats/days.js';
 
@@ -27,12 +27,7 @@ export const periodStalled: Detector<PeriodStalledOptions> = {
     additionalProperties: false,
     properties: { graceDays: { type: 'integer', minimum: 0 }, minPolls: { type: 'integer', minimum: 1 } },
   },
-  detect(input) {
-    const m = metricInput(input);
-    if (!m) return [];
-    const { frame, metric, history } = m;
-    const o = input.options;
-    const T = frame.length - 1;
+  detect: forMetric(({ input, frame, metric, history, o, T }) => {
     const lag = normalLag(arrivalLags(frame, history, 28), 0.9, 5, 1);
     const behind = dayNumberOfDate(input.now) - frame.endDay;
     if (behind <= lag + o.graceDays) return [];
@@ -68,5 +63,5 @@ export const periodStalled: Detector<PeriodStalledOptions> = {
           `normal lag ${lag} d); the upstream keeps re-serving it. Its period end stopped advancing.`,
       },
     ];
-  },
+  }),
 };

@@ -1,8 +1,16 @@
 import { describe, it } from 'vitest';
 import fc from 'fast-check';
 import { runDetectors } from './run.js';
-import { burst, countSeries, historyOf, metricOf, nowAfter, pollOf, sourceOf } from './testing/series.js';
-import { seeded } from './testing/random.js';
+import {
+  burst,
+  countSeries,
+  historyOf,
+  metricOf,
+  nowAfter,
+  pollOf,
+  sourceOf,
+} from '../../test/helpers/detector-series.js';
+import { seeded } from '../core/random.js';
 
 // Every registered detector together, over whole panels: genuine seasonality, growth and viral bursts are normal.
 describe('all detectors', () => {

@@ -1,7 +1,7 @@
 // Values outside the declared range (or the range the metric's kind implies: counts ≥ 0, ratio 0..1, percent 0..100).
 import type { MetricContract, Severity } from '../core/contract.js';
 import type { Detector } from '../core/detector.js';
-import { entitiesToday, entityList, metricInput, round6 } from './common.js';
+import { entitiesToday, entityList, forMetric, round6 } from './common.js';
 import { dayString } from './stats/days.js';
 import { VALUE } from './stats/frame.js';
 import { formatNumber } from './stats/units.js';
@@ -45,10 +45,7 @@ export const rangeViolated: Detector<RangeViolatedOptions> = {
     additionalProperties: false,
     properties: { kindRange: { type: 'boolean' }, escalateShare: { type: 'number', minimum: 0, maximum: 1 } },
   },
-  detect(input) {
-    const m = metricInput(input);
-    if (!m) return [];
-    const { frame, metric } = m;
+  detect: forMetric(({ input, frame, metric }) => {
     const range = rangeOf(metric, input.options.kindRange);
     if (range.min === undefined && range.max === undefined) return [];
     const out = (v: number) =>
@@ -97,5 +94,5 @@ export const rangeViolated: Detector<RangeViolatedOptions> = {
           `since ${dayString(frame.startDay + onset)} (values ${formatNumber(lo)}–${formatNumber(hi)}): ${entityList(bad.map((b) => b.entity))}.`,
       },
     ];
-  },
+  }),
 };

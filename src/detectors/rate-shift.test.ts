@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { MetricContract } from '../core/contract.js';
 import type { DetectorInput, MetricHistory } from '../core/detector.js';
 import { rateShift, wilson, dispersion, type RateShiftOptions } from './rate-shift.js';
-import { historyOf, sourceOf } from './testing/series.js';
-import { seeded } from './testing/random.js';
+import { historyOf, sourceOf } from '../../test/helpers/detector-series.js';
+import { seeded } from '../core/random.js';
 
 const loc = { file: 'c.yaml', line: 1, col: 1 };
 const count = (name: string): MetricContract => ({

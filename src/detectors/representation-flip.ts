@@ -1,7 +1,7 @@
 // S4: the representation flipped — fraction ↔ percent, or integer ↔ decimal — across the panel.
 import type { Severity } from '../core/contract.js';
 import type { Detector } from '../core/detector.js';
-import { entityList, metricInput, round6 } from './common.js';
+import { entityList, forMetric, round6 } from './common.js';
 import { dayString } from './stats/days.js';
 import { VALUE, type MetricFrame } from './stats/frame.js';
 import { quantiles } from './stats/robust.js';
@@ -101,12 +101,8 @@ export const representationFlip: Detector<RepresentationFlipOptions> = {
       lookback: { type: 'integer', minimum: 1 },
     },
   },
-  detect(input) {
-    const m = metricInput(input);
-    if (!m) return [];
-    const { frame, metric } = m;
-    const o = input.options;
-    const T = frame.length - 1;
+  // eslint-disable-next-line max-lines-per-function -- one statistical test read top to bottom: fraction/percent and integer/decimal flips, evidence, explanation
+  detect: forMetric(({ input, frame, metric, o, T }) => {
     const days: (DayStats | undefined)[] = [];
     for (let i = Math.max(0, T - o.lookback - o.baselineDays); i <= T; i++) days[i] = dayStats(frame, i);
     const today = days[T];
@@ -210,5 +206,5 @@ export const representationFlip: Detector<RepresentationFlipOptions> = {
           ` on ${affected.length}/${today.values.length} entities (${entityList(affected)}). A representation change upstream, not a real change.`,
       },
     ];
-  },
+  }),
 };

@@ -1,6 +1,6 @@
 // N4: settled periods (older than 3 days) were revised by more than 5 % on many entities.
 import type { Detector } from '../core/detector.js';
-import { entityList, metricInput, round6 } from './common.js';
+import { entityList, forMetric, round6 } from './common.js';
 import { dayString } from './stats/days.js';
 import { VALUE } from './stats/frame.js';
 import { formatNumber } from './stats/units.js';
@@ -39,12 +39,7 @@ export const restatement: Detector<RestatementOptions> = {
       minEntities: { type: 'integer', minimum: 1 },
     },
   },
-  detect(input) {
-    const m = metricInput(input);
-    if (!m) return [];
-    const { frame, metric } = m;
-    const o = input.options;
-    const T = frame.length - 1;
+  detect: forMetric(({ input, frame, metric, o, T }) => {
     const days: { day: number; revised: string[]; n: number; worst: number }[] = [];
     for (let i = Math.max(0, T - o.settledDays - o.windowDays + 1); i <= T - o.settledDays; i++) {
       const revised: string[] = [];
@@ -89,5 +84,5 @@ export const restatement: Detector<RestatementOptions> = {
           `${formatNumber(100 * o.minChange)} % (up to ${formatNumber(100 * worst)} %) on ${entityList(entities)}. The upstream restated history.`,
       },
     ];
-  },
+  }),
 };

@@ -11,9 +11,9 @@ import {
   pollOf,
   rescale,
   sourceOf,
-} from './testing/series.js';
-import { seeded } from './testing/random.js';
-import { mixHistory, mixSeries, type MixSpec } from './testing/mix.js';
+} from '../../test/helpers/detector-series.js';
+import { seeded } from '../core/random.js';
+import { mixHistory, mixSeries, type MixSpec } from '../../test/helpers/detector-mix.js';
 import type { MetricContract } from '../core/contract.js';
 
 const clean = (seed: number, level = 300, days = 60) =>

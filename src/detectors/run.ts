@@ -46,8 +46,6 @@ const STATISTICAL_CLASSES = new Set<FindingClass>([
   'volume',
   'freshness',
 ]);
-/** Classes an all-null or stopped metric explains. */
-const SHAPE_CLASSES = new Set<FindingClass>(['frozen', 'scale', 'drift']);
 
 /**
  * Tie-break among drafts of one fingerprint and severity: panel rules absorb per-entity ones, and a specific
@@ -123,6 +121,7 @@ function failureDraft(
  * @example
  * const findings = runDetectors({ source, histories, polls, docChanges: [], now: new Date() });
  */
+// eslint-disable-next-line max-lines-per-function -- the staged runner: options, warm-up, stage order and suppression are one sequence over the same drafts
 export function runDetectors(input: RunDetectorsInput): Finding[] {
   const { source, polls, now } = input;
   const detectors = [...(input.detectors ?? allDetectors())].sort(
@@ -300,12 +299,8 @@ export function suppressAndMerge(tagged: readonly Tagged[]): FindingDraft[] {
   tagged.forEach((t, index) => {
     const d = t.draft;
     if (!d.metric) return;
-    let classes: Set<FindingClass> | undefined;
-    if (d.class === 'deprecation') classes = STATISTICAL_CLASSES;
-    else if (d.evidence['allNull'] === true) classes = new Set<FindingClass>([...SHAPE_CLASSES, 'freshness']);
-    else if (d.evidence['stopped'] === true)
-      classes = new Set<FindingClass>([...SHAPE_CLASSES, 'freshness', 'nulls']);
-    if (!classes) return;
+    const classes = d.class === 'deprecation' ? STATISTICAL_CLASSES : new Set(d.explains ?? []);
+    if (classes.size === 0) return;
     const key = `${d.source}|${d.metric}`;
     const prev = explainers.get(key);
     if (prev) {

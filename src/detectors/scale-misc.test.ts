@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { representationFlip } from './representation-flip.js';
 import { rangeViolated } from './range-violated.js';
-import { historyOf, metricOf } from './testing/series.js';
-import { seeded } from './testing/random.js';
-import { runOn } from './testing/input.js';
+import { historyOf, metricOf } from '../../test/helpers/detector-series.js';
+import { seeded } from '../core/random.js';
+import { runOn } from '../../test/helpers/detector-input.js';
 
 function ratioPanel(n: number, days: number, edit: (v: number, e: number, d: number) => number) {
   const r = seeded(5);

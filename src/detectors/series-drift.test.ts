@@ -17,9 +17,9 @@ import {
   sourceOf,
   START_DAY,
   type SeriesSpec,
-} from './testing/series.js';
-import { seeded } from './testing/random.js';
-import { runOn } from './testing/input.js';
+} from '../../test/helpers/detector-series.js';
+import { seeded } from '../core/random.js';
+import { runOn } from '../../test/helpers/detector-input.js';
 
 /** A quiet, large series (noise well under the Poisson floor of small ones), so a slide of a few %/day shows. */
 const large = (seed: number, extra: Partial<SeriesSpec> = {}) =>

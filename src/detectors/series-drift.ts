@@ -1,7 +1,7 @@
 // D1: one series slid gradually away from its expected level (median of 7 days ≥ 3σ̂ off, 7 days running), warn only.
 import type { MetricKind } from '../core/contract.js';
 import type { Detector } from '../core/detector.js';
-import { entitiesToday, entityList, metricInput, round6 } from './common.js';
+import { entitiesToday, entityList, forMetric, round6 } from './common.js';
 import { fitBaseline, type SeriesModel } from './stats/baseline.js';
 import { dayString } from './stats/days.js';
 import type { EntitySeries, MetricFrame } from './stats/frame.js';
@@ -237,11 +237,7 @@ export const seriesDrift: Detector<SeriesDriftOptions> = {
       minLevel: { type: 'number', minimum: 0 },
     },
   },
-  detect(input) {
-    const m = metricInput(input);
-    if (!m) return [];
-    const { frame, metric } = m;
-    const o = input.options;
+  detect: forMetric(({ input, frame, metric, o }) => {
     const hits: DriftHit[] = [];
     let undecidable = 0;
     for (const s of frame.entities) {
@@ -298,5 +294,5 @@ export const seriesDrift: Detector<SeriesDriftOptions> = {
           `Gradual, not a step or unit-like: a real change or a redefinition.`,
       },
     ];
-  },
+  }),
 };

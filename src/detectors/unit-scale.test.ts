@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { unitScale } from './unit-scale.js';
-import { burst, countSeries, historyOf, metricOf, rescale } from './testing/series.js';
-import { seeded } from './testing/random.js';
-import { runOn } from './testing/input.js';
+import { burst, countSeries, historyOf, metricOf, rescale } from '../../test/helpers/detector-series.js';
+import { seeded } from '../core/random.js';
+import { runOn } from '../../test/helpers/detector-input.js';
 
 const clean = (seed: number, level: number, days = 60) =>
   countSeries(seeded(seed), { days, level, weekdayAmp: 0.2, growth: 0.004 });

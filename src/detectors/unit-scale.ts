@@ -1,7 +1,7 @@
 // S1: one series moved by a unit factor (×60, ×100, ×1000, ×1024, …) against its expected level.
 import type { Detector } from '../core/detector.js';
 import type { FindingDraft } from '../core/finding.js';
-import { entitiesToday, entityList, metricInput, round6 } from './common.js';
+import { entitiesToday, entityList, forMetric, round6 } from './common.js';
 import { dayString } from './stats/days.js';
 import { quantile, median } from './stats/robust.js';
 import { entityShift, runMedianValue, type EntityShift } from './stats/shift.js';
@@ -174,11 +174,8 @@ export const unitScale: Detector<UnitScaleOptions> = {
       blockDays: { type: 'integer', minimum: 1 },
     },
   },
-  detect(input) {
-    const m = metricInput(input);
-    if (!m) return [];
-    const { frame, metric } = m;
-    const o = input.options;
+  // eslint-disable-next-line max-lines-per-function -- one statistical test read top to bottom: log-ratio, factor snap, persistence, evidence, explanation
+  detect: forMetric(({ input, frame, metric, o }) => {
     const hits: UnitHit[] = [];
     const shifts: { shift: EntityShift; values: Float64Array }[] = [];
     for (const s of frame.entities) {
@@ -263,5 +260,5 @@ export const unitScale: Detector<UnitScaleOptions> = {
       explanation,
     };
     return [draft];
-  },
+  }),
 };

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { volumeDrop } from './volume-drop.js';
 import { freshness } from './freshness.js';
-import { historyOf, nowAfter, pollOf } from './testing/series.js';
-import { runOn } from './testing/input.js';
+import { historyOf, nowAfter, pollOf } from '../../test/helpers/detector-series.js';
+import { runOn } from '../../test/helpers/detector-input.js';
 
 function panel(n: number, days: number, missing: (e: number, d: number) => boolean) {
   const series: Record<string, (number | undefined)[]> = {};

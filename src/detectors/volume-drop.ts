@@ -1,6 +1,6 @@
 // N2: fewer entities reported the expected day than usual, or the metric stopped arriving altogether.
 import type { Detector } from '../core/detector.js';
-import { entityList, metricInput, round6 } from './common.js';
+import { entityList, forMetric, round6 } from './common.js';
 import { arrivalLags, normalLag } from './arrival.js';
 import { dayNumberOfDate, dayString } from './stats/days.js';
 import { MAD_TO_SD, mad, median } from './stats/robust.js';
@@ -59,11 +59,8 @@ export const volumeDrop: Detector<VolumeDropOptions> = {
       regularShare: { type: 'number', minimum: 0, maximum: 1 },
     },
   },
-  detect(input) {
-    const m = metricInput(input);
-    if (!m) return [];
-    const { frame, metric, history } = m;
-    const o = input.options;
+  // eslint-disable-next-line max-lines-per-function -- one test read top to bottom: arrival lag, missing days, the stopped-metric case, evidence, explanation
+  detect: forMetric(({ input, frame, metric, history, o }) => {
     const lag = normalLag(arrivalLags(frame, history, o.baselineDays), o.lagQuantile, 5, 1);
     const expectedDay = Math.max(frame.endDay, dayNumberOfDate(input.now) - lag);
     const iE = expectedDay - frame.startDay;
@@ -185,5 +182,5 @@ export const volumeDrop: Detector<VolumeDropOptions> = {
         explanation,
       },
     ];
-  },
+  }),
 };

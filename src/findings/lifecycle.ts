@@ -161,6 +161,7 @@ function heldSeen(rec: FindingRecord, f: Finding, now: string): FindingChange {
  * const changes = planLifecycle({ active, lastEpisode: () => 0, findings, pollOutcome: 'ok', now });
  * changes.filter((c) => c.kind === 'opened').length // new findings
  */
+// eslint-disable-next-line max-lines-per-function -- one pass over active findings and drafts deciding open, escalate, reopen, resolve, hold; the cases share the same maps
 export function planLifecycle(input: LifecycleInput): FindingChange[] {
   const opts = { ...DEFAULT_LIFECYCLE, ...input.options };
   const now = input.now.toISOString();

@@ -1,6 +1,7 @@
 // One cycle for one source: poll (fetch → store), watched docs, then detection and the gate (plugged in by their owners).
 import type { ContractSet, SourceContract } from '../core/contract.js';
 import type { DocChange } from '../core/detector.js';
+import type { ErrorCode } from '../core/errors.js';
 import { metricVerification, type PollRecord } from '../core/observation.js';
 import { fetchDocs, type DocFailure } from '../docs/fetch-docs.js';
 import { pollSource, type PollDeps } from './poll-source.js';
@@ -69,7 +70,9 @@ export async function runCycle(deps: CycleDeps, source: SourceContract): Promise
   );
   // A poll skipped by an open breaker skips the watched docs too (they usually live on the same host).
   const docs =
-    poll.errorCode === 'BREAKER_OPEN' ? { changes: [], failures: [] } : await fetchDocs(deps, source);
+    poll.errorCode === ('BREAKER_OPEN' satisfies ErrorCode)
+      ? { changes: [], failures: [] }
+      : await fetchDocs(deps, source);
   const result: CycleResult = {
     source: source.name,
     poll,

@@ -3,8 +3,8 @@ import { openStore, type Store } from '../store/store.js';
 import { detectSource } from './detect.js';
 import { currentRegimes, regimeHistory } from '../store/regimes.js';
 import { addDays } from '../core/clock.js';
-import { countSeries, metricOf, rescale, sourceOf, START_DAY } from '../detectors/testing/series.js';
-import { seeded } from '../detectors/testing/random.js';
+import { countSeries, metricOf, rescale, sourceOf, START_DAY } from '../../test/helpers/detector-series.js';
+import { seeded } from '../core/random.js';
 import type { RawObservation } from '../core/observation.js';
 import { docSnapshots } from '../store/doc-snapshots.js';
 

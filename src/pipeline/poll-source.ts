@@ -123,6 +123,7 @@ export function outcomeOf(fetch: FetchResult): {
  * const poll = await pollSource({ store, http, secrets: (n) => process.env[n], clock: systemClock }, source);
  * if (poll.outcome === 'failed') console.error(poll.errorCode, poll.errorMessage);
  */
+// eslint-disable-next-line max-lines-per-function -- the poll in order (breaker, pauses, fetch, record, breaker update); it calls store repositories that are moving to async ports
 export async function pollSource(deps: PollDeps, source: SourceContract): Promise<PollRecord> {
   const logger = deps.logger ?? silentLogger;
   const started = deps.clock.now();

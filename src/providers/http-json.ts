@@ -118,6 +118,7 @@ function statusError(res: HttpResponse, redact: (t: string) => string): Upstream
  */
 export const httpJsonProvider: Provider = {
   name: 'http-json',
+  // eslint-disable-next-line max-lines-per-function -- the fetch in order: requests per entity, pooled, then the outcomes per metric; the per-request body is below
   async fetch(source: SourceContract, ctx: ProviderContext): Promise<FetchResult> {
     const conn = source.connection as HttpJsonConnection;
     const template = conn.url.template;
@@ -164,6 +165,7 @@ export const httpJsonProvider: Provider = {
     }
     let halted: UpstreamErrorInfo | undefined;
 
+    // eslint-disable-next-line max-lines-per-function -- one request and the reading of its answer into observations and outcomes, with the errors that halt the rest
     const results = await runPool(tasks, ctx.concurrency ?? 8, async ({ metrics, entity }) => {
       const observations: RawObservation[] = [];
       const requests: RequestRecord[] = [];

@@ -1,5 +1,5 @@
 // The dashboard's `/metrics`: upwatch's own health in the Prometheus text exposition format (version 0.0.4).
-import type { Severity } from '../core/contract.js';
+import { SEVERITIES } from '../core/contract.js';
 import type { GateState } from '../core/gate.js';
 import type { PollCount, RequestCount } from '../store/poll-counts.js';
 import type { StatusReport } from './status-report.js';
@@ -11,7 +11,6 @@ export interface MetricsInput {
   requests: readonly RequestCount[];
 }
 
-const SEVERITIES: readonly Severity[] = ['block', 'warn', 'info'];
 const STATES: readonly GateState[] = ['blocked', 'warn', 'ok'];
 
 function label(v: string): string {

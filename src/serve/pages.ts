@@ -1,4 +1,6 @@
 // The dashboard's HTML pages, server-rendered from plain data with the report's pieces: no script, forms for actions.
+import { SEVERITIES } from '../core/contract.js';
+import { compareSeverity } from '../core/finding.js';
 import { DECISION_KINDS, type Decision } from '../core/decision.js';
 import type { FeatureGate, GateReport } from '../core/gate.js';
 import { adviceSection } from '../report/advice-section.js';
@@ -91,10 +93,9 @@ function verdict(gate: GateReport): string {
 function findingRows(ctx: RenderContext, data: ReportData): string {
   if (data.open.length === 0)
     return '<p class="empty">No open findings: nothing upstream is known to be broken.</p>';
-  const rank = { block: 0, warn: 1, info: 2 } as const;
   const sorted = [...data.open].sort(
     (a, b) =>
-      rank[a.finding.severity] - rank[b.finding.severity] ||
+      compareSeverity(b.finding.severity, a.finding.severity) ||
       b.finding.firstSeen.localeCompare(a.finding.firstSeen),
   );
   const rows = sorted.slice(0, MAX_FRONT_PAGE_FINDINGS).map(({ finding: f, upstream }) => {
@@ -158,7 +159,7 @@ export function findingsPage(
     'Owner',
     choices.owners,
     filters.owner,
-  )}${select('severity', 'Severity', ['block', 'warn', 'info'], filters.severity)}${select(
+  )}${select('severity', 'Severity', SEVERITIES, filters.severity)}${select(
     'state',
     'State',
     ['open', 'acknowledged'],

@@ -1,5 +1,6 @@
 // The status report (`upwatch status --json`, the dashboard's `/api/status`): sources, pauses, breakers, findings,
 // gate, mail and clock faults, gathered from the store at one instant.
+import { compareSeverity } from '../core/finding.js';
 import type { BreakerOptions } from '../core/breaker.js';
 import { breakerKeyOf, type BreakerRecord } from '../core/breaker.js';
 import type { ClockFault } from '../core/clock-trust.js';
@@ -60,11 +61,9 @@ export interface StatusFinding {
   held?: string;
 }
 
-const RANK = { block: 0, warn: 1, info: 2 } as const;
-
 function statusFindings(records: FindingRecord[], contracts: ContractSet | undefined): StatusFinding[] {
   return records
-    .sort((a, b) => RANK[a.severity] - RANK[b.severity] || a.firstSeen.localeCompare(b.firstSeen))
+    .sort((a, b) => compareSeverity(b.severity, a.severity) || a.firstSeen.localeCompare(b.firstSeen))
     .map((f) => ({
       fingerprint: f.fingerprint,
       rule: f.rule,

@@ -90,6 +90,7 @@ function daysApart(a: string, b: string): number {
  * Handle `GET /{version}/{page-id}/insights[/{metric}]`. Token, faults and headers are the server's job; this
  * decides the version, validates the request as Meta does and builds the InsightsResult (or the Graph error).
  */
+// eslint-disable-next-line max-lines-per-function -- the Graph edge's checks in Meta's order (version, token, page, metrics, period) before the answer; order is behaviour
 export function handleInsights(
   ctx: GraphContext,
   segments: readonly string[],

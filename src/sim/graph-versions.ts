@@ -1,29 +1,15 @@
 // The Graph API version calendar and the fall-through of expired versions.
+import { GRAPH_VERSIONS as KNOWN_VERSIONS, type GraphVersionEntry } from '../knowledge/meta-graph-data.js';
 
 /** One Graph API version: release day and the last day it is served (undefined = no end announced). */
-export interface GraphVersion {
-  version: string;
-  released: string;
-  availableUntil?: string;
-}
+export type GraphVersion = GraphVersionEntry;
 
-/** Versions v13.0–v26.0 as published in the changelog (docs/graph-api/changelog/versions). */
-export const GRAPH_VERSIONS: readonly GraphVersion[] = [
-  { version: 'v13.0', released: '2022-02-08', availableUntil: '2024-05-28' },
-  { version: 'v14.0', released: '2022-05-25', availableUntil: '2024-09-17' },
-  { version: 'v15.0', released: '2022-09-15', availableUntil: '2024-11-20' },
-  { version: 'v16.0', released: '2023-02-02', availableUntil: '2025-05-14' },
-  { version: 'v17.0', released: '2023-05-23', availableUntil: '2025-09-12' },
-  { version: 'v18.0', released: '2023-09-12', availableUntil: '2026-01-26' },
-  { version: 'v19.0', released: '2024-01-23', availableUntil: '2026-05-21' },
-  { version: 'v20.0', released: '2024-05-21', availableUntil: '2026-09-24' },
-  { version: 'v21.0', released: '2024-10-02', availableUntil: '2027-01-21' },
-  { version: 'v22.0', released: '2025-01-21', availableUntil: '2027-05-20' },
-  { version: 'v23.0', released: '2025-05-29', availableUntil: '2027-10-08' },
-  { version: 'v24.0', released: '2025-10-08', availableUntil: '2028-02-18' },
-  { version: 'v25.0', released: '2026-02-18', availableUntil: '2028-07-29' },
-  { version: 'v26.0', released: '2026-07-29' },
-];
+/**
+ * The calendar the simulated upstream serves: Meta's own, from the built-in knowledge file, unchanged: the simulator
+ * differs from Meta in the metrics and faults its scenarios script, not in which versions exist and when they expire.
+ * `routeVersion` and `oldestUsableVersion` take another calendar as an argument where a test needs one.
+ */
+export const GRAPH_VERSIONS: readonly GraphVersion[] = KNOWN_VERSIONS;
 
 /** Outcome of routing a requested version on a given (UTC) day. */
 export type VersionRoute =

@@ -1,4 +1,5 @@
 // Deterministic randomness for the simulator: a value is a pure function of (seed, keys), never of call order.
+import { gamma, negBinomial, normal, poisson, type Rand } from '../core/random.js';
 
 /** 32-bit FNV-1a hash of a string. */
 function fnv1a(text: string): number {
@@ -48,50 +49,31 @@ export class Rng {
     return u;
   }
 
+  /** This stream as a plain uniform source for the shared samplers. */
+  readonly #draw: Rand = () => this.uniform();
+
   /** Standard normal (Box–Muller). */
   normal(): number {
-    const u = this.uniform();
-    const v = this.uniform();
-    return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
+    return normal(this.#draw);
   }
 
   /** Gamma(shape, scale=1) by Marsaglia–Tsang (boosted for shape < 1). */
   gamma(shape: number): number {
-    if (shape < 1) return this.gamma(shape + 1) * Math.pow(this.uniform(), 1 / shape);
-    const d = shape - 1 / 3;
-    const c = 1 / Math.sqrt(9 * d);
-    for (;;) {
-      let x: number;
-      let v: number;
-      do {
-        x = this.normal();
-        v = 1 + c * x;
-      } while (v <= 0);
-      v = v * v * v;
-      const u = this.uniform();
-      if (u < 1 - 0.0331 * x ** 4) return d * v;
-      if (Math.log(u) < 0.5 * x * x + d * (1 - v + Math.log(v))) return d * v;
-    }
+    return gamma(this.#draw, shape);
   }
 
   /** Poisson(mean): inversion for small means, a rounded normal approximation above 500. */
   poisson(mean: number): number {
-    if (mean <= 0) return 0;
-    if (mean > 500) return Math.max(0, Math.round(mean + Math.sqrt(mean) * this.normal()));
-    const limit = Math.exp(-mean);
-    let k = 0;
-    let p = this.uniform();
-    while (p > limit) {
-      k++;
-      p *= this.uniform();
-    }
-    return k;
+    return poisson(this.#draw, mean);
   }
 
-  /** Negative-binomial count as a Poisson–Gamma mixture: mean `mean`, dispersion `shape` (larger = less noisy). */
+  /**
+   * Negative-binomial count as a Poisson–Gamma mixture: mean `mean`, dispersion `shape` (larger = less noisy). Unlike
+   * `negBinomial`, a mean ≤ 0 draws nothing from the stream, so a zero day does not shift the numbers after it.
+   */
   poissonGamma(mean: number, shape: number): number {
     if (mean <= 0) return 0;
-    return this.poisson((mean * this.gamma(shape)) / shape);
+    return negBinomial(this.#draw, mean, shape);
   }
 }
 

@@ -10,7 +10,7 @@ import type { FindingRecord } from '../../src/core/finding-record.js';
 import type { MetricOutcome, RawObservation } from '../../src/core/observation.js';
 import { HistorySet } from '../../src/backtest/history-set.js';
 import { defaultSource, replayFindings } from '../../src/backtest/replay.js';
-import { negBinomial, seeded } from '../../src/detectors/testing/random.js';
+import { negBinomial, seeded } from '../../src/core/random.js';
 import { detectSource } from '../../src/pipeline/detect.js';
 import { processFindings } from '../../src/pipeline/process-findings.js';
 import { listFindings } from '../../src/store/findings-repo.js';

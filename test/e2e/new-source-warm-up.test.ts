@@ -32,7 +32,7 @@ describe('a new source with low counts', () => {
     // Before the warm-up, frozen-run warned "with only 0 day-pairs of history" on day 1 and on day 6: 4 alert mails
     // (2 findings × 2 recipients) and a daily reminder after each.
     expect(subjects.filter((s) => !/REMINDER/.test(s))).toEqual([]);
-    expect(result.summary.emails).toEqual({ alert: 0, resolved: 0, reminder: 0, countdown: 0 });
+    expect(result.summary.emails).toEqual({ alert: 0, digest: 0, resolved: 0, reminder: 0, countdown: 0 });
     const held = result.timeline.flatMap((d) => d.opened).filter((f) => f.rule === 'frozen-run');
     expect(held.length).toBeGreaterThan(0);
     for (const f of held) {

@@ -1,4 +1,5 @@
 // GitHub Actions output of `upwatch ci`: workflow-command annotations at the YAML lines, escaped as actions/toolkit does.
+import { SEVERITIES } from '../../core/contract.js';
 import type { Severity } from '../../core/contract.js';
 import type { CiIssue } from '../issue.js';
 import type { CiResult } from '../result.js';
@@ -47,7 +48,7 @@ export function formatGithub(r: CiResult): string {
   const hidden: Record<Severity, number> = { block: 0, warn: 0, info: 0 };
   const shown: Record<Severity, number> = { block: 0, warn: 0, info: 0 };
   // Reserve one notice slot for the count when something is left over.
-  const overflow = (['block', 'warn', 'info'] as const).some(
+  const overflow = SEVERITIES.some(
     (s) => r.issues.filter((i) => i.severity === s).length > ANNOTATIONS_PER_KIND,
   );
   for (const i of r.issues) {

@@ -54,6 +54,7 @@ function textLine(f: BacktestFinding): string {
  * @example
  * upwatch backtest --history export.csv --format json
  */
+// eslint-disable-next-line max-lines-per-function -- commander declarations: one line per flag plus the action, read as the command's reference
 export function registerBacktest(program: Command, io: CliIO, state: CommandState): void {
   program
     .command('backtest')

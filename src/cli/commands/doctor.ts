@@ -227,6 +227,7 @@ function classOf(e: unknown): string | undefined {
  * Send one real test mail through the configured SMTP URL (the relay's transport and error classes), to `to` or else
  * the configured alert recipients.
  */
+// eslint-disable-next-line max-lines-per-function -- one linear conversation with the SMTP server (connect, verify, send, report each outcome) whose messages are the point
 async function sendTestMail(
   io: CliIO,
   settings: Settings,

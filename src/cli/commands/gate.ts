@@ -118,6 +118,7 @@ export function gateExitCode(report: GateReport, failOn: FailOn): ExitCode {
  * @example
  * upwatch gate engagement_rate_7d reach_28d --json
  */
+// eslint-disable-next-line max-lines-per-function -- commander declarations: one line per flag plus the action, read as the command's reference
 export function registerGate(program: Command, io: CliIO, state: CommandState): void {
   program
     .command('gate')

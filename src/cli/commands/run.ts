@@ -26,6 +26,7 @@ interface RunFlags {
  * @example
  * upwatch run --poll-on-start --drain-timeout 30
  */
+// eslint-disable-next-line max-lines-per-function -- commander declarations: one line per flag plus the daemon's start and graceful stop
 export function registerRun(program: Command, io: CliIO, state: CommandState): void {
   program
     .command('run')

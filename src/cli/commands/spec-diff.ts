@@ -1,7 +1,7 @@
 // `upwatch spec-diff BASE REVISION`: the consumer-scoped OpenAPI diff from the command line, with a policy exit code.
 import { Option, type Command } from 'commander';
 import { resolve } from 'node:path';
-import type { Severity } from '../../core/contract.js';
+import { SEVERITIES, type Severity } from '../../core/contract.js';
 import { compareSeverity } from '../../core/finding.js';
 import { diffSpecs } from '../../deprecation/openapi/diff-specs.js';
 import { formatSpecDiffJson, formatSpecDiffText } from '../../deprecation/openapi/format-spec-diff.js';
@@ -56,7 +56,7 @@ export function registerSpecDiff(program: Command, io: CliIO, state: CommandStat
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
     .addOption(
       new Option('--fail-on <level>', 'exit 1 at or above this level')
-        .choices(['block', 'warn', 'info'])
+        .choices([...SEVERITIES])
         .default('block'),
     )
     .option('--max-depth <n>', 'deepest response field path compared (data[].id = 3)', '6')

@@ -1,5 +1,6 @@
 // The consumer-scoped OpenAPI diff: operations in scope, their success-response field inventories, components diffed
 // once by name and attributed to operations by reachability (cycle-safe, depth-capped).
+import { compareSeverity } from '../../core/finding.js';
 import { createHash } from 'node:crypto';
 import { isoDay } from '../../core/clock.js';
 import type { Severity } from '../../core/contract.js';
@@ -82,6 +83,10 @@ interface RelChange {
   attrs: Record<string, string | number | boolean>;
 }
 
+/** Which of the two documents: the base (before) or the revision (after). */
+type Side = 'base' | 'revision';
+
+/** The same schema position in both documents: `b` in the base, `r` in the revision. */
 interface Pair {
   b: SchemaNode;
   r: SchemaNode;
@@ -117,10 +122,12 @@ function parentPath(p: string): string | undefined {
 }
 
 class SpecDiff {
-  readonly bi: SpecIndex;
-  readonly ri: SpecIndex;
-  readonly binv: InventoryBuilder;
-  readonly rinv: InventoryBuilder;
+  /** Operations, paths and components of each document. */
+  readonly baseIndex: SpecIndex;
+  readonly revisionIndex: SpecIndex;
+  /** Field inventories of each document's schemas, built on demand. */
+  readonly baseInventory: InventoryBuilder;
+  readonly revisionInventory: InventoryBuilder;
   readonly maxDepth: number;
   readonly today?: string;
   readonly fields: string[];
@@ -134,10 +141,10 @@ class SpecDiff {
     revision: SpecDocument,
     readonly options: SpecDiffOptions,
   ) {
-    this.bi = new SpecIndex(base);
-    this.ri = new SpecIndex(revision);
-    this.binv = new InventoryBuilder(this.bi);
-    this.rinv = new InventoryBuilder(this.ri);
+    this.baseIndex = new SpecIndex(base);
+    this.revisionIndex = new SpecIndex(revision);
+    this.baseInventory = new InventoryBuilder(this.baseIndex);
+    this.revisionInventory = new InventoryBuilder(this.revisionIndex);
     this.maxDepth = options.maxDepth ?? 6;
     if (options.now) this.today = isoDay(options.now);
     this.fields = (options.fields ?? []).map(stripArrays);
@@ -148,33 +155,32 @@ class SpecDiff {
     const unknownOperations: string[] = [];
     let keys: string[];
     if (scope.length === 0) {
-      keys = [...new Set([...this.bi.byMatchKey.keys(), ...this.ri.byMatchKey.keys()])];
+      keys = [...new Set([...this.baseIndex.byMatchKey.keys(), ...this.revisionIndex.byMatchKey.keys()])];
     } else {
       keys = [];
       for (const s of scope) {
-        if (!s.key || (!this.bi.byMatchKey.has(s.key) && !this.ri.byMatchKey.has(s.key)))
+        if (!s.key || (!this.baseIndex.byMatchKey.has(s.key) && !this.revisionIndex.byMatchKey.has(s.key)))
           unknownOperations.push(s.raw);
         else keys.push(s.key);
       }
       keys = [...new Set(keys)];
     }
     for (const k of keys) {
-      const b = this.bi.byMatchKey.get(k);
-      const r = this.ri.byMatchKey.get(k);
+      const b = this.baseIndex.byMatchKey.get(k);
+      const r = this.revisionIndex.byMatchKey.get(k);
       if (b && !r) this.removedOperation(b);
       else if (b && r) this.compareOperation(b, r);
     }
-    const rank: Record<Severity, number> = { block: 0, warn: 1, info: 2 };
     const changes = [...this.changes.values()].sort(
       (x, y) =>
-        rank[x.level] - rank[y.level] ||
+        compareSeverity(y.level, x.level) ||
         x.operation.localeCompare(y.operation) ||
         (x.path ?? '').localeCompare(y.path ?? '') ||
         x.id.localeCompare(y.id),
     );
     return {
-      base: summary(this.bi),
-      revision: summary(this.ri),
+      base: summary(this.baseIndex),
+      revision: summary(this.revisionIndex),
       operationsCompared: keys.length,
       unknownOperations,
       changes,
@@ -224,7 +230,7 @@ class SpecDiff {
   }
 
   private removedOperation(op: OperationInfo): void {
-    const pathGone = !this.ri.paths.has(normalizePath(op.path));
+    const pathGone = !this.revisionIndex.paths.has(normalizePath(op.path));
     const attributes: Record<string, string | number | boolean> = { deprecated: op.deprecated };
     if (op.sunset) attributes.sunset = op.sunset;
     if (op.deprecationDate) attributes.deprecationDate = op.deprecationDate;
@@ -377,8 +383,8 @@ class SpecDiff {
 
   private compareBodies(b: OperationInfo, r: OperationInfo): void {
     const root: Pair = {
-      b: this.binv.build(`op:${b.key}`, b.schema),
-      r: this.rinv.build(`op:${r.key}`, r.schema),
+      b: this.baseInventory.build(`op:${b.key}`, b.schema),
+      r: this.revisionInventory.build(`op:${r.key}`, r.schema),
     };
     // Visit each (base, revision) node pair once, at its shallowest field path: buckets by depth, shallowest first.
     const buckets: { pair: Pair; prefix: string }[][] = Array.from({ length: this.maxDepth + 1 }, () => []);
@@ -458,8 +464,8 @@ class SpecDiff {
     }
   }
 
-  private component(side: 'b' | 'r', name: string): SchemaNode {
-    return side === 'b' ? this.binv.component(name) : this.rinv.component(name);
+  private component(side: Side, name: string): SchemaNode {
+    return side === 'base' ? this.baseInventory.component(name) : this.revisionInventory.component(name);
   }
 
   /** A node re-rooted at `prefix` of another node (an inline subtree compared with a component). */
@@ -481,7 +487,7 @@ class SpecDiff {
   }
 
   /** Can `path` (relative to `node`) be reached in the document of `side`, through refs if need be? */
-  private reachable(side: 'b' | 'r', node: SchemaNode, path: string, budget: number): boolean {
+  private reachable(side: Side, node: SchemaNode, path: string, budget: number): boolean {
     if (node.fields.has(path)) return true;
     if (budget <= 0) return false;
     for (const e of node.edges) {
@@ -493,6 +499,7 @@ class SpecDiff {
     return false;
   }
 
+  // eslint-disable-next-line max-lines-per-function -- one comparison per schema attribute (type, format, enum, required, nullable, bounds, deprecated) of a node pair, each a few lines
   private pairDiff(pair: Pair): RelChange[] {
     const key = `${pair.b.key}|${pair.r.key}`;
     let out = this.pairDiffs.get(key);
@@ -502,9 +509,10 @@ class SpecDiff {
     for (const [q, bf] of b.fields) {
       const rf = r.fields.get(q);
       if (!rf) {
-        if (q.endsWith('[]') || q.endsWith('*') || this.reachable('r', r, q, 6)) continue;
+        if (q.endsWith('[]') || q.endsWith('*') || this.reachable('revision', r, q, 6)) continue;
         const parent = parentPath(q);
-        if (parent !== undefined && !r.fields.has(parent) && !this.reachable('r', r, parent, 6)) continue; // parent reported
+        if (parent !== undefined && !r.fields.has(parent) && !this.reachable('revision', r, parent, 6))
+          continue; // parent reported
         out.push({
           kind: 'removed',
           rel: q,
@@ -615,28 +623,31 @@ class SpecDiff {
       const tr = re.get(path) ?? [];
       for (const t of tb)
         if (tr.includes(t))
-          out.push({ path, pair: { b: this.component('b', t), r: this.component('r', t) } });
+          out.push({ path, pair: { b: this.component('base', t), r: this.component('revision', t) } });
       const onlyB = tb.filter((t) => !tr.includes(t));
       const onlyR = tr.filter((t) => !tb.includes(t));
       if (onlyB.length === 1 && onlyR.length === 1) {
-        out.push({ path, pair: { b: this.component('b', onlyB[0]!), r: this.component('r', onlyR[0]!) } });
+        out.push({
+          path,
+          pair: { b: this.component('base', onlyB[0]!), r: this.component('revision', onlyR[0]!) },
+        });
         continue;
       }
       // A ref replaced by the same shape written inline (or the reverse): compare the component with the subtree.
       // Only when the ref is the whole field (an `anyOf: [string, $ref]` expansion is a type change, not a move).
-      const rootTypes = (side: 'b' | 'r', t: string) => this.component(side, t).fields.get('')?.types;
+      const rootTypes = (side: Side, t: string) => this.component(side, t).fields.get('')?.types;
       if (
         onlyB.length === 1 &&
         tr.length === 0 &&
-        pair.r.fields.get(path)?.types === rootTypes('b', onlyB[0]!)
+        pair.r.fields.get(path)?.types === rootTypes('base', onlyB[0]!)
       )
-        out.push({ path, pair: { b: this.component('b', onlyB[0]!), r: this.sub(pair.r, path) } });
+        out.push({ path, pair: { b: this.component('base', onlyB[0]!), r: this.sub(pair.r, path) } });
       if (
         onlyR.length === 1 &&
         tb.length === 0 &&
-        pair.b.fields.get(path)?.types === rootTypes('r', onlyR[0]!)
+        pair.b.fields.get(path)?.types === rootTypes('revision', onlyR[0]!)
       )
-        out.push({ path, pair: { b: this.sub(pair.b, path), r: this.component('r', onlyR[0]!) } });
+        out.push({ path, pair: { b: this.sub(pair.b, path), r: this.component('revision', onlyR[0]!) } });
     }
     this.pairKids.set(key, out);
     return out;

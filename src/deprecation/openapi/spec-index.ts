@@ -135,6 +135,7 @@ export class SpecIndex {
     return undefined;
   }
 
+  // eslint-disable-next-line max-lines-per-function -- reads one operation's parts (parameters, request body, success responses, lifecycle extensions) from the document in order
   private readOperation(method: string, path: string, op: Json, item: Json): OperationInfo {
     const key = `${method.toUpperCase()} ${path}`;
     const xgithub = asRecord(op['x-github']);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { fitBaseline } from './baseline.js';
 import { metricFrame } from './frame.js';
-import { historyOf } from '../testing/series.js';
+import { historyOf } from '../../../test/helpers/detector-series.js';
 
 describe('fitBaseline', () => {
   it('recovers weekday factors, trend and level of a clean seasonal series', () => {

@@ -273,6 +273,7 @@ const groupCount = new Int32Array(7);
 const rawsBuf = new Float64Array(7);
 const win = new Float64Array(7);
 
+// eslint-disable-next-line max-lines-per-function -- one numerical fit over shared preallocated buffers (trend, weekly profile, residual scale); pieces would copy them
 function fit(
   frame: MetricFrame,
   series: EntitySeries,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { fitPairs, quantileFit, sideTransform, type QuantilePairInput } from './qq.js';
-import { seeded } from '../testing/random.js';
+import { seeded } from '../../core/random.js';
 
 /** A panel of n entity levels spread over three decades, like page sizes. */
 function levels(seed: number, n: number): number[] {

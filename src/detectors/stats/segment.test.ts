@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { binarySegmentation, l1Cost } from './segment.js';
-import { normal, seeded } from '../testing/random.js';
+import { normal, seeded } from '../../core/random.js';
 
 /** n points of AR(1) noise with unit marginal sd (φ = 0 for white noise), plus `shift(i)`. */
 function series(seed: number, n: number, shift: (i: number) => number = () => 0, phi = 0): number[] {

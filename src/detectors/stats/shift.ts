@@ -82,6 +82,7 @@ export function entityShift(
   return result;
 }
 
+// eslint-disable-next-line max-lines-per-function -- one numerical procedure over shared windows (medians, MADs, log-ratio, snap); pieces would copy them
 function compute(
   frame: MetricFrame,
   series: EntitySeries,

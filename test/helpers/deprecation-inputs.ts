@@ -1,15 +1,15 @@
 // Test builders for deprecation detectors: sources, polls, requests and doc changes as small literals.
-import type { DocContract, MetricContract, SourceContract } from '../core/contract.js';
-import type { Detector, DetectorInput, DocChange } from '../core/detector.js';
-import type { FindingDraft } from '../core/finding.js';
+import type { DocContract, MetricContract, SourceContract } from '../../src/core/contract.js';
+import type { Detector, DetectorInput, DocChange } from '../../src/core/detector.js';
+import type { FindingDraft } from '../../src/core/finding.js';
 import type {
   MetricOutcome,
   PollOutcome,
   PollRecord,
   RequestRecord,
   UpstreamErrorInfo,
-} from '../core/observation.js';
-import { parseTemplate } from '../core/secret.js';
+} from '../../src/core/observation.js';
+import { parseTemplate } from '../../src/core/secret.js';
 
 const loc = { file: 'contracts/x.yaml', line: 1, col: 1 };
 

@@ -1,7 +1,7 @@
 // Renders docs/detectors.md from the registry: what each detector flags, its options and a real example finding.
-import type { Detector } from '../core/detector.js';
-import type { FindingDraft } from '../core/finding.js';
-import type { PayloadSchema } from '../core/observation.js';
+import type { Detector } from '../src/core/detector.js';
+import type { FindingDraft } from '../src/core/finding.js';
+import type { PayloadSchema } from '../src/core/observation.js';
 import {
   countSeries,
   freeze,
@@ -11,9 +11,9 @@ import {
   pollOf,
   rescale,
   sourceOf,
-} from './testing/series.js';
-import { seeded } from './testing/random.js';
-import { runOn } from './testing/input.js';
+} from '../test/helpers/detector-series.js';
+import { seeded } from '../src/core/random.js';
+import { runOn } from '../test/helpers/detector-input.js';
 
 type AnyDetector = Detector<Record<string, unknown>>;
 

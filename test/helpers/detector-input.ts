@@ -1,11 +1,11 @@
 // Builds a detector input for one metric history, so detector tests read as data.
-import type { MetricContract, MetricKind, SourceContract } from '../../core/contract.js';
-import type { Detector, DetectorInput, MetricHistory } from '../../core/detector.js';
-import type { FindingDraft } from '../../core/finding.js';
-import type { PollRecord } from '../../core/observation.js';
-import { metricOf, nowAfter, sourceOf } from './series.js';
-import { metricFrame } from '../stats/frame.js';
-import { dayString } from '../stats/days.js';
+import type { MetricContract, MetricKind, SourceContract } from '../../src/core/contract.js';
+import type { Detector, DetectorInput, MetricHistory } from '../../src/core/detector.js';
+import type { FindingDraft } from '../../src/core/finding.js';
+import type { PollRecord } from '../../src/core/observation.js';
+import { metricOf, nowAfter, sourceOf } from './detector-series.js';
+import { metricFrame } from '../../src/detectors/stats/frame.js';
+import { dayString } from '../../src/detectors/stats/days.js';
 
 /**
  * Run one detector on a history with its defaults (plus `options`), as the pipeline would right after a poll.

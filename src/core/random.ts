@@ -1,6 +1,7 @@
-// Seeded random numbers for detector tests and the detection benchmark: uniform, normal, gamma, Poisson, negative binomial.
+// Seeded random numbers and the samplers over them (normal, gamma, Poisson, negative binomial) for detector tests,
+// the detection benchmark and the simulator (which draws from its own keyed stream, src/sim/rng.ts).
 
-/** A seeded generator of uniform numbers in [0, 1) (mulberry32). */
+/** A source of uniform numbers in [0, 1): `seeded(…)`, or the simulator's keyed stream. */
 export type Rand = () => number;
 
 /**
@@ -40,7 +41,7 @@ export function gamma(r: Rand, shape: number): number {
     } while (v <= 0);
     v = v * v * v;
     const u = r();
-    if (u < 1 - 0.0331 * x * x * x * x) return d * v;
+    if (u < 1 - 0.0331 * x ** 4) return d * v;
     if (Math.log(u) < 0.5 * x * x + d * (1 - v + Math.log(v))) return d * v;
   }
 }

@@ -1,10 +1,10 @@
 // Small builders of synthetic series and histories for detector tests: seasonal, growing, bursty, frozen, rescaled.
-import type { MetricContract, MetricKind, SourceContract } from '../../core/contract.js';
-import type { MetricHistory, SeriesPoint } from '../../core/detector.js';
-import type { PollRecord } from '../../core/observation.js';
-import { addDays } from '../../core/clock.js';
-import { parseTemplate } from '../../core/secret.js';
-import { negBinomial, normal, type Rand } from './random.js';
+import type { MetricContract, MetricKind, SourceContract } from '../../src/core/contract.js';
+import type { MetricHistory, SeriesPoint } from '../../src/core/detector.js';
+import type { PollRecord } from '../../src/core/observation.js';
+import { addDays } from '../../src/core/clock.js';
+import { parseTemplate } from '../../src/core/secret.js';
+import { negBinomial, normal, type Rand } from '../../src/core/random.js';
 
 /** How a synthetic count series behaves. */
 export interface SeriesSpec {

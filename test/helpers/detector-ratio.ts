@@ -1,5 +1,5 @@
 // Binomial draws for tests and benchmarks of ratio detectors (claims out of policies).
-import { normal, type Rand } from './random.js';
+import { normal, type Rand } from '../../src/core/random.js';
 
 /**
  * A Binomial(n, p) draw: by Bernoulli trials up to 200 trials, by the normal approximation above.

@@ -1,5 +1,10 @@
 // Small builders of ContractSets in code, for the `upwatch ci` unit tests (no loader needed).
-import type { ContractSet, FeatureContract, MetricContract, SourceContract } from '../core/contract.js';
+import type {
+  ContractSet,
+  FeatureContract,
+  MetricContract,
+  SourceContract,
+} from '../../src/core/contract.js';
 
 let line = 0;
 function loc(file: string): { file: string; line: number; col: number } {

@@ -1,8 +1,8 @@
 // Builders of synthetic categorical histories (counts per category and day) for detector tests and the benchmark.
-import { addDays } from '../../core/clock.js';
-import type { MetricHistory, SeriesPoint } from '../../core/detector.js';
-import { gamma, poisson, type Rand } from './random.js';
-import { START_DAY } from './series.js';
+import { addDays } from '../../src/core/clock.js';
+import type { MetricHistory, SeriesPoint } from '../../src/core/detector.js';
+import { gamma, poisson, type Rand } from '../../src/core/random.js';
+import { START_DAY } from './detector-series.js';
 
 /** How one entity's mix of categories behaves day by day. */
 export interface MixSpec {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DOCUMENTED_EXAMPLES, renderDetectorDocs } from './docs.js';
-import { allDetectors } from './registry.js';
+import { DOCUMENTED_EXAMPLES, renderDetectorDocs } from '../../scripts/detector-docs-render.js';
+import { allDetectors } from '../../src/detectors/registry.js';
 
 describe('docs/detectors.md', () => {
   it('is generated from the registry and up to date (run `npx tsx scripts/detector-docs.ts`)', () => {
