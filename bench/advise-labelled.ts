@@ -97,9 +97,14 @@ async function runCase(c: Case): Promise<Outcome> {
     const t0 = performance.now();
     let advice: Advice;
     try {
-      advice = adviseStore({ store, contracts, window: { from: addDays(to, -27), to }, now: clock.now() });
+      advice = await adviseStore({
+        store,
+        contracts,
+        window: { from: addDays(to, -27), to },
+        now: clock.now(),
+      });
     } finally {
-      store.close();
+      await store.close();
     }
     const seconds = (performance.now() - t0) / 1000;
     const out: Outcome = {

@@ -9,7 +9,6 @@ import type { ContractSet, FeatureContract } from '../src/core/contract.js';
 import { fingerprintOf, type FindingDraft } from '../src/core/finding.js';
 import type { FindingRecord } from '../src/core/finding-record.js';
 import type { RawObservation } from '../src/core/observation.js';
-import { insertFinding } from '../src/store/findings-repo.js';
 import { openStore } from '../src/store/store.js';
 import { metaSource } from '../test/helpers/contracts.js';
 
@@ -136,7 +135,7 @@ async function buildStore(path: string): Promise<void> {
               jsonType: 'int',
             });
         }
-      store.recordPoll({
+      await store.recordPoll({
         source: 'bench',
         startedAt: `${day}T08:00:00.000Z`,
         finishedAt: `${day}T08:00:01.000Z`,
@@ -144,14 +143,14 @@ async function buildStore(path: string): Promise<void> {
         fetch: { observations, requests: [], metricOutcomes: [] },
       });
     }
-    await store.transaction(() => {
+    await store.transaction(async () => {
       for (let i = 0; i < FEATURES; i++) {
         const plant = plantOf(i);
-        if (plant !== 'clean') insertFinding(store, plantFinding(i, plant));
+        if (plant !== 'clean') await store.findings.insert(plantFinding(i, plant));
       }
     });
   } finally {
-    store.close();
+    await store.close();
   }
 }
 
@@ -209,7 +208,7 @@ export async function run(): Promise<string> {
       const store = openStore(path, { readonly: true });
       const c0 = process.cpuUsage();
       const t = performance.now();
-      const advice = adviseStore({
+      const advice = await adviseStore({
         store,
         contracts: set,
         model: 'big',
@@ -219,7 +218,7 @@ export async function run(): Promise<string> {
       const mask = trainingMask(advice);
       const wall = (performance.now() - t) / 1000;
       const c = process.cpuUsage(c0);
-      store.close();
+      await store.close();
       for (let i = 0; i < FEATURES; i++) {
         const plant = plantOf(i);
         const spans = advice.spans.filter((s) => s.feature === `f_${i}`);

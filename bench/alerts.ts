@@ -20,7 +20,7 @@ export async function run(): Promise<string> {
     metrics,
     Array.from({ length: 200 }, (_, i) => feature(`f${i}`, [`meta/m${i % 5}`])),
   );
-  store.recordPoll({
+  await store.recordPoll({
     source: 'meta',
     startedAt: clock.now().toISOString(),
     finishedAt: clock.now().toISOString(),
@@ -57,7 +57,7 @@ export async function run(): Promise<string> {
     `| processFindings: the same 500 findings seen again | ${(performance.now() - t).toFixed(0)} ms | 0 mails |`,
   );
   t = performance.now();
-  for (let i = 0; i < 100; i++) checkGate({ store, contracts, features: ['f1'], now: clock.now() });
+  for (let i = 0; i < 100; i++) await checkGate({ store, contracts, features: ['f1'], now: clock.now() });
   rows.push(
     `| checkGate: one feature, 500 open findings | ${((performance.now() - t) / 100).toFixed(2)} ms | — |`,
   );
@@ -77,7 +77,7 @@ export async function run(): Promise<string> {
   );
   await mail.close();
   await sink.close();
-  store.close();
+  await store.close();
   rmSync(dir, { recursive: true, force: true });
   const md = ['| case | time | result |', '|---|---|---|', ...rows].join('\n');
   console.log(md);

@@ -51,16 +51,16 @@ async function fixture(): Promise<{ dir: string; db: string; statusFile: string;
         jsonType: 'int' as const,
       })),
     );
-    store.recordPoll({
+    await store.recordPoll({
       source: SOURCE,
       startedAt: at,
       finishedAt: at,
       outcome: 'ok',
       fetch: { observations, requests: [], metricOutcomes: [] },
     });
-    writeStatusFile(statusFile, checkGate({ store, contracts, features: [FEATURE], now: NOW }));
+    writeStatusFile(statusFile, await checkGate({ store, contracts, features: [FEATURE], now: NOW }));
   } finally {
-    store.close();
+    await store.close();
   }
   return { dir, db, statusFile, contracts: contractsDir };
 }

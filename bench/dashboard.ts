@@ -4,7 +4,6 @@ import { performance } from 'node:perf_hooks';
 import { BREAKER_DEFAULTS } from '../src/core/breaker.js';
 import type { RawObservation } from '../src/core/observation.js';
 import { dashboardApp } from '../src/serve/app.js';
-import { activeFindings, insertFinding } from '../src/store/findings-repo.js';
 import { openStore } from '../src/store/store.js';
 import { contractSet, feature, finding } from '../test/helpers/gate-fixtures.js';
 import { addDays } from '../src/core/clock.js';
@@ -35,14 +34,14 @@ export async function run(): Promise<string> {
       };
     }),
   );
-  store.recordPoll({
+  await store.recordPoll({
     source: 'meta',
     startedAt: NOW.toISOString(),
     finishedAt: NOW.toISOString(),
     outcome: 'ok',
     fetch: { observations, requests: [], metricOutcomes: [], servedVersion: 'v24.0' },
   });
-  await store.transaction(() => {
+  await store.transaction(async () => {
     for (const metric of metrics) {
       for (let k = 0; k < FINDINGS_PER_METRIC; k++) {
         const f = finding(
@@ -50,7 +49,7 @@ export async function run(): Promise<string> {
           { entities: [`e${k}`], rule: `rule-${k}`, subject: `s${k}`, severity: k === 0 ? 'block' : 'warn' },
           NOW.toISOString(),
         );
-        insertFinding(store, {
+        await store.findings.insert({
           ...f,
           episode: 1,
           status: 'open',
@@ -62,7 +61,7 @@ export async function run(): Promise<string> {
       }
     }
   });
-  const open = activeFindings(store);
+  const open = await store.findings.active();
   const app = dashboardApp({
     store,
     contracts,
@@ -96,7 +95,7 @@ export async function run(): Promise<string> {
       `| \`${path.replace(/[0-9a-f]{16,}/, 'FP')}\` | ${times[2]!.toFixed(0)} ms | ${(bytes / 1024).toFixed(0)} KB |`,
     );
   }
-  store.close();
+  await store.close();
   const out = [
     `${FEATURES} features, ${open.length} open findings, ${FEATURES} metrics × ${DAYS} days of history (in-memory SQLite)`,
     '',

@@ -23,18 +23,18 @@ function batch(poll: number, restate: boolean): RawObservation[] {
 }
 
 /** Wall seconds and CPU seconds (user + system of this process) for one pass. */
-function pass(
+async function pass(
   store: ReturnType<typeof openStore>,
   first: number,
   restate: boolean,
-): { wall: number; cpu: number } {
+): Promise<{ wall: number; cpu: number }> {
   const polls = TOTAL / PER_POLL;
   const inputs = Array.from({ length: polls }, (_, k) => batch(first + k, restate));
   const c0 = process.cpuUsage();
   const t0 = performance.now();
   for (const observations of inputs) {
     const fetch: FetchResult = { observations, requests: [], metricOutcomes: [] };
-    store.recordPoll({
+    await store.recordPoll({
       source: 'bench',
       startedAt: 't',
       finishedAt: new Date().toISOString(),
@@ -47,15 +47,15 @@ function pass(
 }
 
 /** Run the ingest benchmark and return a Markdown table. */
-export function run(): string {
+export async function run(): Promise<string> {
   const dir = mkdtempSync(join(tmpdir(), 'upwatch-bench-ingest-'));
   try {
     const store = openStore(join(dir, 'bench.db'));
     const polls = TOTAL / PER_POLL;
     const load = loadavg()[0]!.toFixed(1);
-    const insert = pass(store, 0, false);
-    const restate = pass(store, polls, true);
-    store.close();
+    const insert = await pass(store, 0, false);
+    const restate = await pass(store, polls, true);
+    await store.close();
     const fmt = (n: number) => Math.round(n).toLocaleString('en');
     const row = (label: string, r: { wall: number; cpu: number }) =>
       `| ${label} | ${fmt(TOTAL)} | ${polls} | ${r.wall.toFixed(2)} s | ${fmt(TOTAL / r.wall)} | ${r.cpu.toFixed(2)} s | ${fmt(TOTAL / r.cpu)} |`;
@@ -75,4 +75,4 @@ export function run(): string {
   }
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) run();
+if (import.meta.url === `file://${process.argv[1]}`) await run();

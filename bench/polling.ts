@@ -77,7 +77,7 @@ export async function run(): Promise<string> {
   } finally {
     clearInterval(sampler);
     http.close();
-    store.close();
+    await store.close();
     server.send('close');
     rmSync(dir, { recursive: true, force: true });
   }

@@ -57,9 +57,9 @@ describe('createWatcher', () => {
     });
     const r = await w.cycle(set.sources[0]!);
     expect(r.poll.outcome).toBe('ok');
-    expect(w.store.lastPoll('partner')?.observationCount).toBe(r.poll.observationCount);
+    expect((await w.store.lastPoll('partner'))?.observationCount).toBe(r.poll.observationCount);
     expect(r.poll.observationCount).toBeGreaterThan(0);
-    expect(w.gate().features.map((f) => [f.feature, f.state])).toEqual([['visits_7d', 'ok']]);
+    expect((await w.gate()).features.map((f) => [f.feature, f.state])).toEqual([['visits_7d', 'ok']]);
     expect(w.mailRelay()).toBeUndefined();
     expect(await w.deliverDue()).toBeUndefined();
     await w.close();

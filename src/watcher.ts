@@ -14,7 +14,7 @@ import { runCycle, type CycleDeps, type CycleResult } from './pipeline/cycle.js'
 import { storeNoticeReviser } from './pipeline/notice-state.js';
 import { createHttpClient, type HttpClient, type HttpClientOptions } from './providers/http.js';
 import type { FetchProgress } from './providers/provider.js';
-import { openStore, type OpenStoreOptions, type Store } from './store/store.js';
+import { openStore, type OpenStoreOptions, type SqliteStore } from './store/store.js';
 
 /** Everything a watcher is built from: already resolved and validated values (the CLI reads flags, env and files). */
 export interface WatcherSettings {
@@ -49,7 +49,8 @@ export interface WatcherSettings {
 
 /** A wired watcher: the parts, one cycle per source, the gate, mail, and one close for all. */
 export interface Watcher {
-  readonly store: Store;
+  /** The SQLite store the watcher opened (a PostgreSQL store joins in fleet mode). */
+  readonly store: SqliteStore;
   readonly http: HttpClient;
   readonly clock: Clock;
   readonly logger: Logger;
@@ -59,7 +60,7 @@ export interface Watcher {
   /** One cycle for one source: poll, docs, detection, findings, gate, outbox, status file. */
   cycle(source: SourceContract): Promise<CycleResult>;
   /** The gate over every feature now. */
-  gate(): GateReport;
+  gate(): Promise<GateReport>;
   /** The relay's check of each notice against the state at send time. */
   noticeReviser(): NoticeReviser;
   /**
@@ -83,7 +84,7 @@ export interface Watcher {
  * const watcher = createWatcher({ db: '.upwatch/upwatch.db', contracts, secrets: (n) => env[n], clock: systemClock });
  * try {
  *   for (const source of contracts.sources) await watcher.cycle(source);
- *   watcher.gate().features; // [{ feature: 'reach_7d', state: 'ok', … }]
+ *   (await watcher.gate()).features; // [{ feature: 'reach_7d', state: 'ok', … }]
  * } finally {
  *   await watcher.close();
  * }
@@ -97,7 +98,7 @@ export function createWatcher(settings: WatcherSettings): Watcher {
   try {
     http = createHttpClient({ clock, logger, ...(settings.http ?? {}) });
   } catch (e) {
-    store.close();
+    void store.close();
     throw e;
   }
   const deps: CycleDeps = {
@@ -176,7 +177,7 @@ export function createWatcher(settings: WatcherSettings): Watcher {
           try {
             http.close();
           } finally {
-            store.close();
+            await store.close();
           }
         }
       })()),

@@ -3,20 +3,13 @@ import { addDays } from '../core/clock.js';
 import type { ContractSet } from '../core/contract.js';
 import type { MetricHistory } from '../core/detector.js';
 import { selectFeatures } from '../gate/select.js';
-import { recentDecisions } from '../store/decisions-repo.js';
-import { listFindings, type RepoStore } from '../store/findings-repo.js';
+import type { Store } from '../store/ports.js';
 import { adviseWindow, historyKey } from './advise.js';
 import type { Advice } from './advice.js';
 import type { TrainingWindow } from './window.js';
 
-/** What the advisor reads from the store; the polling area's `Store` satisfies it. */
-export interface AdvisorStore extends RepoStore {
-  metricHistory(
-    source: string,
-    metric: string,
-    options?: { sinceDay?: string; untilDay?: string },
-  ): MetricHistory;
-}
+/** What the advisor reads from: a store through its ports. */
+export type AdvisorStore = Store;
 
 export interface AdviseStoreInput {
   store: AdvisorStore;
@@ -44,12 +37,12 @@ const LOOKBEHIND_DAYS = 366;
  *   now: new Date() });
  * if (advice.verdict !== 'retrain') console.log(advice.spans);
  */
-export function adviseStore(input: AdviseStoreInput): Advice {
+export async function adviseStore(input: AdviseStoreInput): Promise<Advice> {
   const selection: { features?: readonly string[]; model?: string } = {};
   if (input.features) selection.features = input.features;
   if (input.model !== undefined) selection.model = input.model;
   const features = selectFeatures(input.contracts, selection);
-  const findings = listFindings(input.store);
+  const findings = await input.store.findings.list();
   const wanted = new Set(features.flatMap((f) => f.uses.map((u) => historyKey(u.source, u.metric))));
   // Frozen runs may have begun before the window: read from the earliest onset that concerns an input.
   let since = input.window.from;
@@ -66,7 +59,7 @@ export function adviseStore(input: AdviseStoreInput): Advice {
       if (!histories.has(key))
         histories.set(
           key,
-          input.store.metricHistory(u.source, u.metric, { sinceDay: since, untilDay: input.window.to }),
+          await input.store.metricHistory(u.source, u.metric, { sinceDay: since, untilDay: input.window.to }),
         );
     }
   return adviseWindow({
@@ -75,7 +68,7 @@ export function adviseStore(input: AdviseStoreInput): Advice {
     sources: input.contracts.sources,
     events: input.contracts.events ?? [],
     findings,
-    decisions: recentDecisions(input.store, ''),
+    decisions: await input.store.decisions.recent(''),
     histories,
     now: input.now,
     ...(input.model !== undefined ? { model: input.model } : {}),

@@ -12,8 +12,6 @@ import { parseTemplate } from '../core/secret.js';
 import { acknowledgeFinding } from '../findings/acknowledge.js';
 import { storeNoticeReviser } from '../pipeline/notice-state.js';
 import { processFindings, type ProcessDefaults } from '../pipeline/process-findings.js';
-import { readAudit } from '../store/audit-repo.js';
-import { claimDue, listOutbox } from '../store/outbox-repo.js';
 import { openStore, type Store } from '../store/store.js';
 import { startWebhookReceiver, type WebhookReceiver } from '../../test/helpers/webhook-receiver.js';
 import { contractSet, feature, finding } from '../../test/helpers/gate-fixtures.js';
@@ -44,7 +42,7 @@ afterEach(async () => {
   }
   await relay?.stop();
   await receiver?.close();
-  store?.close();
+  await store?.close();
   store = receiver = relay = undefined;
 });
 
@@ -93,14 +91,14 @@ async function setup(
   });
   const s = store;
   const poll = async (findings: Finding[], options: Partial<ProcessDefaults> = {}) => {
-    s.recordPoll({
+    await s.recordPoll({
       source: 'meta',
       startedAt: clock.now().toISOString(),
       finishedAt: clock.now().toISOString(),
       outcome: 'ok',
       fetch: { observations: [], requests: [], metricOutcomes: [] },
     });
-    return await processFindings({
+    return processFindings({
       store: s,
       contracts,
       source: 'meta',
@@ -124,7 +122,7 @@ describe('Slack and webhook channels (receivers on loopback)', () => {
     const { s, r, k, poll } = await setup(clock);
     await poll([finding('page_post_engagements'), finding('page_media_view')]);
     // The channel rows sit beside the mail rows, one per channel, each listing only the findings routed to it.
-    const rows = listOutbox(s);
+    const rows = await s.outbox.list();
     expect(rows.map((x) => [x.channel, x.recipient]).sort()).toEqual([
       ['email', 'data@example.com'],
       ['email', 'engagement_rate_7d-owner@example.com'],
@@ -135,7 +133,7 @@ describe('Slack and webhook channels (receivers on loopback)', () => {
 
     // A relay with channels only leaves mail for a relay that has SMTP.
     expect(await r.relayOnce(clock.now())).toMatchObject({ claimed: 2, sent: 2 });
-    expect(listOutbox(s, ['pending']).map((x) => x.channel)).toEqual(['email', 'email', 'email']);
+    expect((await s.outbox.list(['pending'])).map((x) => x.channel)).toEqual(['email', 'email', 'email']);
 
     const [hookReq] = k.received.filter((x) => x.path === '/upwatch');
     const nowSec = clock.now().getTime() / 1000;
@@ -207,7 +205,7 @@ describe('Slack and webhook channels (receivers on loopback)', () => {
       expect(req.raw).not.toContain(SECRET);
       expect(req.raw).not.toContain('canary-slack-path');
     }
-    for (const row of listOutbox(s)) expect(JSON.stringify(row)).not.toContain('canary-slack-path');
+    for (const row of await s.outbox.list()) expect(JSON.stringify(row)).not.toContain('canary-slack-path');
   });
 
   it('retries a 5xx with backoff, then delivers once, with the same delivery id on every attempt', async () => {
@@ -217,7 +215,7 @@ describe('Slack and webhook channels (receivers on loopback)', () => {
     );
     await poll([finding('page_post_engagements')]);
     expect(await r.relayOnce(clock.now())).toMatchObject({ claimed: 2, sent: 0, retried: 2 });
-    const waiting = listOutbox(s, ['pending']).filter((x) => x.channel !== 'email');
+    const waiting = (await s.outbox.list(['pending'])).filter((x) => x.channel !== 'email');
     expect(waiting.map((x) => x.lastError)).toEqual([
       'transient: slack:${SLACK_RANKING_URL}: HTTP 503 upstream busy',
       `transient: webhook:${k.url}/upwatch: HTTP 503 upstream busy`,
@@ -238,7 +236,7 @@ describe('Slack and webhook channels (receivers on loopback)', () => {
     }
     const attempts = k.bodies('/upwatch').map((b) => (b as WebhookBody).attempt);
     expect(attempts).toEqual([1, 2, 3]);
-    expect(listOutbox(s, ['sent']).filter((x) => x.channel !== 'email')).toHaveLength(2);
+    expect((await s.outbox.list(['sent'])).filter((x) => x.channel !== 'email')).toHaveLength(2);
   });
 
   it('a 4xx is a dead letter at once, with the status and what the receiver said; a network error is retried', async () => {
@@ -248,12 +246,12 @@ describe('Slack and webhook channels (receivers on loopback)', () => {
     );
     await poll([finding('page_post_engagements')]);
     expect(await r.relayOnce(clock.now())).toMatchObject({ claimed: 2, sent: 1, dead: 1 });
-    const [dead] = listOutbox(s, ['dead']);
+    const [dead] = await s.outbox.list(['dead']);
     expect(dead).toMatchObject({
       channel: 'slack',
       lastError: 'permanent: slack:${SLACK_RANKING_URL}: HTTP 404 no_service',
     });
-    expect(readAudit(s, { targetKind: 'outbox' })).toMatchObject([
+    expect(await s.audit.read({ targetKind: 'outbox' })).toMatchObject([
       { action: 'notification-dead', details: { recipient: 'slack:${SLACK_RANKING_URL}', kind: 'alert' } },
     ]);
     clock.advanceMs(3_600_000);
@@ -266,7 +264,7 @@ describe('Slack and webhook channels (receivers on loopback)', () => {
     const round = await r.relayOnce(clock.now());
     expect(round.retried).toBeGreaterThan(0);
     expect(round.dead).toBe(0);
-    expect(listOutbox(s, ['pending']).find((x) => x.channel === 'webhook')?.lastError).toMatch(
+    expect((await s.outbox.list(['pending'])).find((x) => x.channel === 'webhook')?.lastError).toMatch(
       /^transient: webhook:.*: could not connect \(ECONNREFUSED\)$/,
     );
   });
@@ -277,7 +275,7 @@ describe('Slack and webhook channels (receivers on loopback)', () => {
     await poll([finding('page_post_engagements')]);
     expect(await r.relayOnce(clock.now())).toMatchObject({ claimed: 2, sent: 1, retried: 1 });
     expect(r.health().configError).toBe(true);
-    const waiting = listOutbox(s, ['pending']).find((x) => x.channel === 'webhook')!;
+    const waiting = (await s.outbox.list(['pending'])).find((x) => x.channel === 'webhook')!;
     expect(waiting.lastError).toBe(
       `config: webhook:${k.url}/upwatch: the signing secret references \${HOOK_SECRET}, which is not set`,
     );
@@ -293,7 +291,10 @@ describe('Slack and webhook channels (receivers on loopback)', () => {
     const crashed = createChannelSender({
       resolve: (n) => ({ SLACK_RANKING_URL: `${k.url}${SLACK_PATH}`, HOOK_SECRET: SECRET })[n],
     });
-    const claimed = claimDue(s, 'crashed', clock.now().getTime(), 120_000, 10, ['slack', 'webhook']);
+    const claimed = await s.outbox.claimDue('crashed', clock.now().getTime(), 120_000, 10, [
+      'slack',
+      'webhook',
+    ]);
     expect(claimed).toHaveLength(2);
     for (const row of claimed) await crashed.send(row, clock.now());
     // While the lease holds, nobody else takes them.
@@ -317,7 +318,7 @@ describe('Slack and webhook channels (receivers on loopback)', () => {
     // the resend is signed afresh and still verifies
     const last = k.received.filter((x) => x.path === '/upwatch').at(-1)!;
     expect(verifySignature(header(last.headers, 'Upwatch-Signature'), last.raw, SECRET, resentAt)).toBe(true);
-    expect(listOutbox(s, ['sent']).filter((x) => x.channel !== 'email')).toHaveLength(2);
+    expect((await s.outbox.list(['sent'])).filter((x) => x.channel !== 'email')).toHaveLength(2);
   });
 
   it('a resolved notice follows the alert it answers (state resolved, in reply to it); the same poll again sends nothing', async () => {
@@ -351,11 +352,12 @@ describe('Slack and webhook channels (receivers on loopback)', () => {
       'BLOCKED 1 feature: page_post_engagements frozen',
       'RESOLVED: page_post_engagements frozen',
     ]);
-    expect(
-      listOutbox(s)
-        .filter((x) => x.channel !== 'email')
-        .map((x) => x.status),
-    ).toEqual(['sent', 'sent', 'sent', 'sent']);
+    expect((await s.outbox.list()).filter((x) => x.channel !== 'email').map((x) => x.status)).toEqual([
+      'sent',
+      'sent',
+      'sent',
+      'sent',
+    ]);
   });
 
   it('the hourly cap holds per channel: the notices over it arrive as one digest that lists every finding', async () => {
@@ -379,7 +381,7 @@ describe('Slack and webhook channels (receivers on loopback)', () => {
     await poll([removed, frozen], cap);
     clock.advanceMs(60_000);
     await poll([removed, frozen, rescaled], cap);
-    const digests = listOutbox(s).filter((x) => x.kind === 'digest' && x.channel === 'webhook');
+    const digests = (await s.outbox.list()).filter((x) => x.kind === 'digest' && x.channel === 'webhook');
     expect(digests).toHaveLength(1);
     await r.relayOnce(clock.now()); // the first alerts go at once; the digest waits for the end of the hour
     clock.set('2026-03-15T08:00:00Z');
@@ -414,7 +416,7 @@ describe('Slack and webhook channels (receivers on loopback)', () => {
     const [message] = k.bodies(SLACK_PATH) as SlackMessage[];
     expect(JSON.stringify(message!.blocks)).not.toContain('frozen');
     expect(
-      readAudit(s, { targetKind: 'finding' })
+      (await s.audit.read({ targetKind: 'finding' }))
         .filter((a) => a.action === 'notice-withdrawn')
         .map((a) => a.reason),
     ).toContain('acknowledged by ana on 2026-03-15: known backfill');
@@ -428,7 +430,7 @@ describe('Slack and webhook channels (receivers on loopback)', () => {
     );
     await poll([finding('page_post_engagements')]);
     expect(await r.relayOnce(clock.now())).toMatchObject({ claimed: 2, sent: 1, retried: 1 });
-    const waiting = listOutbox(s, ['pending']).find((x) => x.channel === 'slack')!;
+    const waiting = (await s.outbox.list(['pending'])).find((x) => x.channel === 'slack')!;
     // the backoff alone would allow a retry after 60 s
     expect(waiting.nextAttemptAt).toBe(clock.now().getTime() + 600_000);
     clock.advanceMs(599_000);

@@ -17,7 +17,7 @@ let mail: MailRelaySetup | undefined;
 afterEach(async () => {
   await mail?.close();
   await sink?.close();
-  store?.close();
+  await store?.close();
   store = sink = mail = undefined;
 });
 

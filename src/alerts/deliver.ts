@@ -1,7 +1,7 @@
 // One-shot delivery for `upwatch poll`: run relay rounds until nothing is due now, then close the SMTP pool.
 import type { Clock } from '../core/clock.js';
 import type { Logger } from '../core/logger.js';
-import type { RepoStore } from '../store/findings-repo.js';
+import type { Store } from '../store/ports.js';
 import type { ChannelSenderOptions } from './channel-transport.js';
 import type { Relay, RelayRound } from './relay.js';
 import type { NoticeReviser } from './revise.js';
@@ -16,7 +16,7 @@ import { createAlertRelay } from './setup.js';
  * if (settings.smtpUrl) await deliverDue({ store, smtpUrl: settings.smtpUrl, clock: io.clock });
  */
 export async function deliverDue(options: {
-  store: RepoStore;
+  store: Store;
   smtpUrl?: string;
   /** Sender address overriding the URL's `from` parameter. */
   from?: string;

@@ -4,9 +4,7 @@ import type { ParsedMail } from 'mailparser';
 import { ManualClock } from '../core/clock.js';
 import type { RawObservation } from '../core/observation.js';
 import type { Finding } from '../core/finding.js';
-import { openStore, type Store } from '../store/store.js';
-import { claimDue, listOutbox } from '../store/outbox-repo.js';
-import { readAudit } from '../store/audit-repo.js';
+import { openStore, type SqliteStore } from '../store/store.js';
 import { processFindings, type ProcessDefaults } from '../pipeline/process-findings.js';
 import { createEmailTransport, parseSmtpUrl } from './email.js';
 import { createRelay, type Relay } from './relay.js';
@@ -37,7 +35,7 @@ const defaults: ProcessDefaults = {
   reminderIntervalHours: 24,
 };
 
-let store: Store | undefined;
+let store: SqliteStore | undefined;
 let sink: SmtpSink | undefined;
 let transport: MailTransport | undefined;
 let relay: Relay | undefined;
@@ -45,17 +43,17 @@ afterEach(async () => {
   await relay?.stop();
   transport?.close();
   await sink?.close();
-  store?.close();
+  await store?.close();
   store = sink = transport = relay = undefined;
 });
 
-function history(
-  s: Store,
+async function history(
+  s: SqliteStore,
   metric: string,
   fromDay: number,
   toDay: number,
   value: (d: number) => number,
-): void {
+): Promise<void> {
   const observations: RawObservation[] = [];
   for (let d = fromDay; d <= toDay; d++) {
     const day = new Date(Date.UTC(2026, 1, d)).toISOString().slice(0, 10);
@@ -69,7 +67,7 @@ function history(
       jsonType: 'int',
     });
   }
-  s.recordPoll({
+  await s.recordPoll({
     source: 'meta',
     startedAt: '2026-03-15T06:59:00.000Z',
     finishedAt: '2026-03-15T07:00:00.000Z',
@@ -81,7 +79,7 @@ function history(
 async function setup(
   clock: ManualClock,
   options: { port?: number; random?: () => number } = {},
-): Promise<{ s: Store; k: SmtpSink; r: Relay }> {
+): Promise<{ s: SqliteStore; k: SmtpSink; r: Relay }> {
   store = openStore(':memory:');
   sink = await startSmtpSink(options.port ?? 0);
   const settings = parseSmtpUrl(sink.url({ user: 'alerts', pass: CANARY_SMTP }));
@@ -94,15 +92,20 @@ async function setup(
   return { s: store, k: sink, r: relay };
 }
 
-async function poll(s: Store, findings: Finding[], clock: ManualClock, outcome: 'ok' | 'failed' = 'ok') {
-  s.recordPoll({
+async function poll(
+  s: SqliteStore,
+  findings: Finding[],
+  clock: ManualClock,
+  outcome: 'ok' | 'failed' = 'ok',
+) {
+  await s.recordPoll({
     source: 'meta',
     startedAt: clock.now().toISOString(),
     finishedAt: clock.now().toISOString(),
     outcome,
     fetch: { observations: [], requests: [], metricOutcomes: [] },
   });
-  return await processFindings({
+  return processFindings({
     store: s,
     contracts,
     source: 'meta',
@@ -124,7 +127,7 @@ describe('alert mail end to end (real SMTP server on loopback)', () => {
   it('sends one grouped, well-formed mail per recipient with evidence, chart and commands, and no secret', async () => {
     const clock = new ManualClock('2026-03-15T07:00:00Z');
     const { s, k, r } = await setup(clock);
-    history(s, 'page_post_engagements', 1, 28, (d) => 1000 + d * 10);
+    await history(s, 'page_post_engagements', 1, 28, (d) => 1000 + d * 10);
     const leaky = finding('page_post_engagements', {
       evidence: {
         graphCode: 100,
@@ -148,7 +151,7 @@ describe('alert mail end to end (real SMTP server on loopback)', () => {
     );
     expect(result.opened).toHaveLength(2);
     // one outbox row per recipient: source owner, two feature owners, default
-    expect(listOutbox(s).map((o) => o.recipient)).toEqual([
+    expect((await s.outbox.list()).map((o) => o.recipient)).toEqual([
       'data@example.com',
       'engagement_rate_7d-owner@example.com',
       'oncall@example.com',
@@ -169,7 +172,7 @@ describe('alert mail end to end (real SMTP server on loopback)', () => {
     const html = String(toData.html);
     expect(html).toMatch(/<svg[^>]*>.*<polyline/s);
     expect(html).toContain('engagement_rate_7d');
-    expect(header(toData, 'message-id')).toBe(listOutbox(s)[0]!.messageId);
+    expect(header(toData, 'message-id')).toBe((await s.outbox.list())[0]!.messageId);
     // the warn-only recipient sees a WARN subject
     const toReach = mails.find((m) => toOf(m).includes('reach_28d-owner@example.com'))!;
     expect(toReach.subject).toBe('[upwatch] WARN 2 features: page_media_view frozen for 9 days');
@@ -190,9 +193,9 @@ describe('alert mail end to end (real SMTP server on loopback)', () => {
     const port = k.port;
     await k.close();
     await poll(s, [finding('page_fans')], clock);
-    const rows = listOutbox(s).length;
+    const rows = (await s.outbox.list()).length;
     expect(await r.relayOnce(clock.now())).toMatchObject({ claimed: rows, retried: rows, sent: 0 });
-    expect(listOutbox(s, ['pending'])[0]!.lastError).toMatch(/ESOCKET|ECONNREFUSED/);
+    expect((await s.outbox.list(['pending']))[0]!.lastError).toMatch(/ESOCKET|ECONNREFUSED/);
     sink = await startSmtpSink(port);
     expect(await r.relayOnce(clock.now())).toMatchObject({ claimed: 0 });
     clock.advanceMs(61_000); // random() = 1 → 30 s · 2^1
@@ -214,11 +217,11 @@ describe('alert mail end to end (real SMTP server on loopback)', () => {
     });
     await poll(s, [finding('page_fans')], clock);
     expect(await r.relayOnce(clock.now())).toEqual({ claimed: 3, sent: 1, retried: 1, dead: 1, dropped: 0 });
-    const dead = listOutbox(s, ['dead']);
+    const dead = await s.outbox.list(['dead']);
     expect(dead.map((d) => [d.recipient, d.lastError?.includes('550')])).toEqual([
       ['fans_growth-owner@example.com', true],
     ]);
-    expect(readAudit(s, { targetKind: 'outbox' })).toMatchObject([{ action: 'notification-dead' }]);
+    expect(await s.audit.read({ targetKind: 'outbox' })).toMatchObject([{ action: 'notification-dead' }]);
     clock.advanceMs(61_000);
     expect(await r.relayOnce(clock.now())).toEqual({ claimed: 1, sent: 1, retried: 0, dead: 0, dropped: 0 });
     expect(k.received.map((m) => m.to[0]).sort()).toEqual(['data@example.com', 'oncall@example.com']);
@@ -230,13 +233,13 @@ describe('alert mail end to end (real SMTP server on loopback)', () => {
     const port = k.port;
     await k.close();
     await poll(s, [finding('page_fans')], clock);
-    const rows = listOutbox(s).length;
+    const rows = (await s.outbox.list()).length;
     expect(await r.relayOnce(clock.now())).toMatchObject({ claimed: rows, retried: rows, sent: 0 });
     sink = await startSmtpSink(port);
     sink.setRcptCode(() => 451);
     clock.advanceMs(61_000);
     expect(await r.relayOnce(clock.now())).toMatchObject({ claimed: rows, retried: rows, sent: 0, dead: 0 });
-    expect(listOutbox(s, ['pending']).every((o) => o.lastError?.includes('451'))).toBe(true);
+    expect((await s.outbox.list(['pending'])).every((o) => o.lastError?.includes('451'))).toBe(true);
     sink.setRcptCode(() => undefined);
     clock.advanceMs(3_600_000);
     expect(await r.relayOnce(clock.now())).toMatchObject({ sent: rows, dead: 0 });
@@ -257,7 +260,7 @@ describe('alert mail end to end (real SMTP server on loopback)', () => {
     const otherTransport = createEmailTransport(settings);
     try {
       await poll(store, [finding('page_fans'), finding('page_media_view')], clock);
-      const rows = listOutbox(store).length;
+      const rows = (await store.outbox.list()).length;
       const [a, b] = [
         createRelay({ store, transport, from: settings.from, clock, owner: 'relay-a' }),
         createRelay({
@@ -274,10 +277,10 @@ describe('alert mail end to end (real SMTP server on loopback)', () => {
       expect(await a.relayOnce(clock.now())).toMatchObject({ claimed: 0 });
       expect(await b.relayOnce(clock.now())).toMatchObject({ claimed: 0 });
       expect(sink.received).toHaveLength(rows);
-      expect(listOutbox(other, ['sent'])).toHaveLength(rows);
+      expect(await other.outbox.list(['sent'])).toHaveLength(rows);
     } finally {
       otherTransport.close();
-      other.close();
+      await other.close();
     }
   });
 
@@ -286,7 +289,7 @@ describe('alert mail end to end (real SMTP server on loopback)', () => {
     const { s, k, r } = await setup(clock);
     await poll(s, [finding('page_fans')], clock);
     // the crashed relay: claims, sends, never marks
-    const [row] = claimDue(s, 'crashed', clock.now().getTime(), 120_000, 1);
+    const [row] = await s.outbox.claimDue('crashed', clock.now().getTime(), 120_000, 1);
     await transport!.send({
       from: 'upwatch@test.invalid',
       to: [row!.recipient],
@@ -303,7 +306,7 @@ describe('alert mail end to end (real SMTP server on loopback)', () => {
     expect(forRow).toHaveLength(2);
     const ids = (await k.parsed()).filter((m) => toOf(m).includes(row!.recipient)).map((m) => m.messageId);
     expect(ids).toEqual([row!.messageId, row!.messageId]);
-    expect(listOutbox(s, ['sent'])).toHaveLength(3);
+    expect(await s.outbox.list(['sent'])).toHaveLength(3);
   });
 
   it('an alert storm of 500 findings yields one mail per recipient with a capped list', async () => {
@@ -325,7 +328,7 @@ describe('alert mail end to end (real SMTP server on loopback)', () => {
       'oncall@example.com',
       'reach_28d-owner@example.com',
     ];
-    expect(listOutbox(s).map((o) => o.recipient)).toEqual(recipients);
+    expect((await s.outbox.list()).map((o) => o.recipient)).toEqual(recipients);
     while ((await r.relayOnce(clock.now())).claimed > 0);
     const mails = await k.parsed();
     expect(mails).toHaveLength(4);
@@ -344,7 +347,7 @@ describe('alert mail end to end (real SMTP server on loopback)', () => {
     await r.relayOnce(clock.now());
     clock.advanceMs(25 * 3_600_000);
     expect(await r.relayOnce(clock.now())).toMatchObject({ dead: 3 });
-    expect(listOutbox(s, ['dead'])[0]!.lastError).toMatch(/^gave up after 25 h: /);
+    expect((await s.outbox.list(['dead']))[0]!.lastError).toMatch(/^gave up after 25 h: /);
   });
 
   it('threads a resolved notice under the firing mail, and never sends it before that mail', async () => {
@@ -409,7 +412,7 @@ describe('alert mail end to end (real SMTP server on loopback)', () => {
     expect(await poll(s, [], clock)).toMatchObject({ resolved: [{ episode: 1 }], queued: 3 });
     k.setRcptCode((a) => (a === 'data@example.com' ? 550 : undefined));
     while ((await r.relayOnce(clock.now())).claimed > 0);
-    const dead = listOutbox(s, ['dead']);
+    const dead = await s.outbox.list(['dead']);
     expect(dead.map((o) => [o.recipient, o.kind])).toEqual([
       ['data@example.com', 'alert'],
       ['data@example.com', 'resolved'],
@@ -418,7 +421,7 @@ describe('alert mail end to end (real SMTP server on loopback)', () => {
       /^the message it follows \(outbox row \d+\) was given up: permanent: /,
     );
     expect(k.received.filter((m) => m.to.includes('data@example.com'))).toHaveLength(0);
-    expect(readAudit(s, { targetKind: 'outbox' })).toMatchObject([
+    expect(await s.audit.read({ targetKind: 'outbox' })).toMatchObject([
       { action: 'notification-dead', details: { followers: [dead[1]!.id] } },
     ]);
 
@@ -431,7 +434,7 @@ describe('alert mail end to end (real SMTP server on loopback)', () => {
     await poll(s, [], clock);
     clock.advanceMs(3_600_000);
     await poll(s, [], clock);
-    const resolvedRows = listOutbox(s).filter((o) => o.kind === 'resolved');
+    const resolvedRows = (await s.outbox.list()).filter((o) => o.kind === 'resolved');
     expect(resolvedRows.filter((o) => o.recipient === 'data@example.com')).toHaveLength(1);
   });
 
@@ -501,7 +504,7 @@ describe('alert mail end to end (real SMTP server on loopback)', () => {
     await k.waitFor(3);
     await Promise.all([relay.stop(), relay.stop()]);
     expect(relay.health()).toMatchObject({ running: false, configError: false });
-    expect(listOutbox(s, ['sent'])).toHaveLength(3);
+    expect(await s.outbox.list(['sent'])).toHaveLength(3);
     expect(k.received).toHaveLength(3);
     relay.start();
     await relay.stop();
@@ -514,7 +517,7 @@ describe('alert mail end to end (real SMTP server on loopback)', () => {
     await poll(s, [finding('page_fans')], clock);
     expect(await r.relayOnce(clock.now())).toMatchObject({ retried: 3, sent: 0 });
     expect(r.health().configError).toBe(true);
-    const pending = listOutbox(s, ['pending']);
+    const pending = await s.outbox.list(['pending']);
     expect(pending.every((p) => p.nextAttemptAt === clock.now().getTime() + 3_600_000)).toBe(true);
     expect(pending[0]!.lastError).toMatch(/^config: .*535/);
     expect(pending[0]!.lastError).not.toContain(CANARY_SMTP);
@@ -536,7 +539,7 @@ describe('alert mail end to end (real SMTP server on loopback)', () => {
       dead: 0,
       dropped: 0,
     });
-    expect(listOutbox(s, ['pending']).map((p) => p.recipient)).toEqual(['oncall@example.com']);
+    expect((await s.outbox.list(['pending'])).map((p) => p.recipient)).toEqual(['oncall@example.com']);
     expect(k.received).toHaveLength(2);
   });
 });

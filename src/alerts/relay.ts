@@ -4,19 +4,8 @@ import type { Clock } from '../core/clock.js';
 import { errorMessage, isUpwatchError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import { silentLogger } from '../core/logger.js';
-import { writeAudit } from '../store/audit-repo.js';
-import type { RepoStore } from '../store/findings-repo.js';
-import {
-  claimDue,
-  forgetNotification,
-  markDead,
-  markDropped,
-  markRetry,
-  markSent,
-  replaceClaimedPayload,
-  type OutboxChannel,
-  type OutboxRow,
-} from '../store/outbox-repo.js';
+import type { Store } from '../store/ports.js';
+import { type OutboxChannel, type OutboxRow } from '../store/outbox-repo.js';
 import { fullJitterMs } from './backoff.js';
 import type { ChannelSender } from './channel-transport.js';
 import type { DroppedItem, NoticeReviser } from './revise.js';
@@ -25,7 +14,7 @@ import { RELAY_DEFAULTS, type RelaySettings } from './settings.js';
 import type { MailTransport, RecipientFailure, SendFailureClass } from './transport.js';
 
 export interface RelayOptions extends Partial<Omit<RelaySettings, 'from'>> {
-  store: RepoStore;
+  store: Store;
   /** Mail transport; without it the relay leaves mail rows to a relay that has one. */
   transport?: MailTransport;
   /** Sender address (SmtpSettings.from); required with `transport`. */
@@ -115,10 +104,10 @@ export function createRelay(options: RelayOptions): Relay {
         cls === 'permanent'
           ? `permanent: ${reason}`
           : `gave up after ${Math.round(age / 3_600_000)} h: ${reason}`;
-      await store.transaction(() => {
-        const { dead, dependents } = markDead(store, row.id, owner, why);
+      await store.transaction(async () => {
+        const { dead, dependents } = await store.outbox.markDead(row.id, owner, why);
         if (dead) {
-          writeAudit(store, {
+          await store.audit.write({
             at: new Date(nowMs).toISOString(),
             actor: 'upwatch',
             action: 'notification-dead',
@@ -143,16 +132,16 @@ export function createRelay(options: RelayOptions): Relay {
         ? o.backoffCapMs
         : fullJitterMs(row.attempts, { baseMs: o.backoffBaseMs, capMs: o.backoffCapMs }, random);
     const delay = Math.max(backoff, Math.min(retryAfterMs ?? 0, o.backoffCapMs));
-    markRetry(store, row.id, owner, nowMs + delay, `${cls}: ${reason}`);
+    await store.outbox.markRetry(row.id, owner, nowMs + delay, `${cls}: ${reason}`);
     logger.warn('notification deferred', { id: row.id, recipient: row.recipient, retryInMs: delay, reason });
     return 'retried';
   }
 
   /** Record that a row no longer tells its recipient about these findings (notification log), audited per finding. */
-  function forget(row: OutboxRow, at: string, dropped: readonly DroppedItem[]): void {
+  async function forget(row: OutboxRow, at: string, dropped: readonly DroppedItem[]): Promise<void> {
     for (const d of dropped) {
-      forgetNotification(store, row.id, d.fingerprint, d.episode);
-      writeAudit(store, {
+      await store.outbox.forgetNotification(row.id, d.fingerprint, d.episode);
+      await store.audit.write({
         at,
         actor: 'upwatch',
         action: 'notice-withdrawn',
@@ -168,24 +157,25 @@ export function createRelay(options: RelayOptions): Relay {
   async function revise(
     row: OutboxRow,
     nowMs: number,
-    check: ReturnType<NoticeReviser> | undefined,
+    check: Awaited<ReturnType<NoticeReviser>> | undefined,
   ): Promise<OutboxRow | undefined> {
     if (!check) return row;
     const at = new Date(nowMs).toISOString();
-    const r = check(row);
+    const r = await check(row);
     if (r.action === 'send') return row;
     if (r.action === 'rewrite') {
-      await store.transaction(() => {
-        if (replaceClaimedPayload(store, row.id, owner, r.payload)) forget(row, at, r.dropped);
+      await store.transaction(async () => {
+        if (await store.outbox.replaceClaimedPayload(row.id, owner, r.payload))
+          await forget(row, at, r.dropped);
       });
       logger.info('notification rewritten to the current state', { id: row.id, withdrawn: r.dropped.length });
       return { ...row, payload: r.payload };
     }
-    await store.transaction(() => {
-      const { dropped, dependents } = markDropped(store, row.id, owner, r.reason);
+    await store.transaction(async () => {
+      const { dropped, dependents } = await store.outbox.markDropped(row.id, owner, r.reason);
       if (!dropped) return;
-      forget(row, at, r.dropped);
-      writeAudit(store, {
+      await forget(row, at, r.dropped);
+      await store.audit.write({
         at,
         actor: 'upwatch',
         action: 'notification-dropped',
@@ -208,7 +198,7 @@ export function createRelay(options: RelayOptions): Relay {
   async function deliver(
     queued: OutboxRow,
     nowMs: number,
-    check: ReturnType<NoticeReviser> | undefined,
+    check: Awaited<ReturnType<NoticeReviser>> | undefined,
   ): Promise<'sent' | 'retried' | 'dead' | 'dropped'> {
     const row = await revise(queued, nowMs, check);
     if (!row) return 'dropped';
@@ -228,14 +218,14 @@ export function createRelay(options: RelayOptions): Relay {
       const result = await transport.send(mail);
       const rejected = result.rejected.find((r) => r.address.toLowerCase() === row.recipient.toLowerCase());
       if (rejected || !result.accepted.some((a) => a.toLowerCase() === row.recipient.toLowerCase())) {
-        return fail(
+        return await fail(
           row,
           nowMs,
           rejected?.class ?? 'transient',
           rejected?.message ?? 'recipient not accepted',
         );
       }
-      markSent(store, row.id, owner, clock.now().toISOString());
+      await store.outbox.markSent(row.id, owner, clock.now().toISOString());
       health.configError = false;
       return 'sent';
     } catch (e) {
@@ -256,7 +246,7 @@ export function createRelay(options: RelayOptions): Relay {
     if (!options.channels) return fail(row, nowMs, 'config', 'no channel sender configured');
     try {
       await options.channels.send(row, new Date(nowMs));
-      markSent(store, row.id, owner, clock.now().toISOString());
+      await store.outbox.markSent(row.id, owner, clock.now().toISOString());
       health.configError = false;
       return 'sent';
     } catch (e) {
@@ -273,9 +263,11 @@ export function createRelay(options: RelayOptions): Relay {
   async function relayOnce(now: Date = clock.now()): Promise<RelayRound> {
     const nowMs = now.getTime();
     if (claims.length === 0) return { claimed: 0, sent: 0, retried: 0, dead: 0, dropped: 0 };
-    const rows = await store.transaction(() => claimDue(store, owner, nowMs, o.leaseMs, o.batchSize, claims));
+    const rows = await store.transaction(() =>
+      store.outbox.claimDue(owner, nowMs, o.leaseMs, o.batchSize, claims),
+    );
     const round: RelayRound = { claimed: rows.length, sent: 0, retried: 0, dead: 0, dropped: 0 };
-    const check = rows.length > 0 ? options.revise?.(now) : undefined;
+    const check = rows.length > 0 ? await options.revise?.(now, rows) : undefined;
     for (const row of rows) {
       const outcome = await deliver(row, nowMs, check);
       round[outcome] += 1;

@@ -3,8 +3,6 @@ import type { ParsedMail } from 'mailparser';
 import { ManualClock } from '../core/clock.js';
 import type { Finding } from '../core/finding.js';
 import { openStore, type Store } from '../store/store.js';
-import { listOutbox, outboxSummary } from '../store/outbox-repo.js';
-import { readAudit } from '../store/audit-repo.js';
 import { processFindings, type ProcessDefaults } from '../pipeline/process-findings.js';
 import { storeNoticeReviser } from '../pipeline/notice-state.js';
 import { acknowledgeFinding } from '../findings/acknowledge.js';
@@ -31,7 +29,7 @@ let mail: MailRelaySetup | undefined;
 afterEach(async () => {
   await mail?.close();
   await sink?.close();
-  store?.close();
+  await store?.close();
   store = sink = mail = undefined;
 });
 
@@ -39,14 +37,14 @@ const toOf = (m: ParsedMail): string[] =>
   (Array.isArray(m.to) ? m.to : m.to ? [m.to] : []).flatMap((a) => a.value.map((v) => v.address ?? ''));
 
 async function poll(s: Store, findings: Finding[], clock: ManualClock) {
-  s.recordPoll({
+  await s.recordPoll({
     source: 'meta',
     startedAt: clock.now().toISOString(),
     finishedAt: clock.now().toISOString(),
     outcome: 'ok',
     fetch: { observations: [], requests: [], metricOutcomes: [] },
   });
-  return await processFindings({
+  return processFindings({
     store: s,
     contracts,
     source: 'meta',
@@ -85,7 +83,7 @@ describe('mail reflects the state at send time (real SQLite, real SMTP on loopba
     store = openStore(':memory:');
     // SMTP not configured: the alert is queued, nothing sends it.
     const opened = (await poll(store, [finding('page_post_engagements')], clock)).opened[0]!;
-    expect(listOutbox(store, ['pending']).map((r) => [r.recipient, r.payload.subject])).toEqual([
+    expect((await store.outbox.list(['pending'])).map((r) => [r.recipient, r.payload.subject])).toEqual([
       ['data@example.com', '[upwatch] BLOCKED 1 feature: page_post_engagements rejected by Meta (#100)'],
       [
         'engagement_rate_7d-owner@example.com',
@@ -119,21 +117,23 @@ describe('mail reflects the state at send time (real SQLite, real SMTP on loopba
       dropped: 2,
     });
     expect(sink!.received).toHaveLength(0);
-    expect(listOutbox(store).map((r) => r.status)).toEqual(['dropped', 'dropped']);
-    const row = listOutbox(store)[0]!;
+    expect((await store.outbox.list()).map((r) => r.status)).toEqual(['dropped', 'dropped']);
+    const row = (await store.outbox.list())[0]!;
     expect(row.lastError).toBe('not sent: acknowledged by ana on 2026-03-15: migrating to page_media_view');
-    expect(readAudit(store, { targetKind: 'outbox' })[0]).toMatchObject({
+    expect((await store.audit.read({ targetKind: 'outbox' }))[0]).toMatchObject({
       action: 'notification-dropped',
       target: String(row.id),
       reason: row.lastError,
       details: { kind: 'alert', recipient: 'data@example.com', findings: [opened.fingerprint] },
     });
-    expect(readAudit(store, { targetKind: 'finding', target: opened.fingerprint }).at(-1)).toMatchObject({
+    expect(
+      (await store.audit.read({ targetKind: 'finding', target: opened.fingerprint })).at(-1),
+    ).toMatchObject({
       action: 'notice-withdrawn',
       reason: 'acknowledged by ana on 2026-03-15: migrating to page_media_view',
     });
     // `upwatch status` reads the outbox summary: the dropped row is listed with its reason.
-    expect(outboxSummary(store)).toMatchObject({
+    expect(await store.outbox.summary()).toMatchObject({
       pending: 0,
       sent: 0,
       dropped: 2,
@@ -167,7 +167,7 @@ describe('mail reflects the state at send time (real SQLite, real SMTP on loopba
     const { relay } = await configureSmtp(store, clock);
     expect(await relay.relayOnce(clock.now())).toMatchObject({ sent: 0, dropped: 3 });
     expect(sink!.received).toHaveLength(0);
-    const reasons = Object.fromEntries(listOutbox(store).map((r) => [r.recipient, r.lastError]));
+    const reasons = Object.fromEntries((await store.outbox.list()).map((r) => [r.recipient, r.lastError]));
     const overridden =
       'every feature it affects is overridden to allow: fans_growth (by bo until 2026-03-20: fans are not used this week)';
     const decided =
@@ -187,14 +187,14 @@ describe('mail reflects the state at send time (real SQLite, real SMTP on loopba
     // Both findings reach the same recipient (the default), in one mail.
     const both: ProcessDefaults = { ...defaults, recipients: ['oncall@example.com'] };
     const run = async (findings: Finding[]) => {
-      store!.recordPoll({
+      await store!.recordPoll({
         source: 'meta',
         startedAt: clock.now().toISOString(),
         finishedAt: clock.now().toISOString(),
         outcome: 'ok',
         fetch: { observations: [], requests: [], metricOutcomes: [] },
       });
-      return await processFindings({
+      return processFindings({
         store: store!,
         contracts,
         source: 'meta',
@@ -205,7 +205,7 @@ describe('mail reflects the state at send time (real SQLite, real SMTP on loopba
       });
     };
     await run([frozen('page_media_view', 'warn'), frozen('page_fans', 'warn')]);
-    const queued = listOutbox(store).find((r) => r.recipient === 'oncall@example.com')!;
+    const queued = (await store.outbox.list()).find((r) => r.recipient === 'oncall@example.com')!;
     expect(queued.payload.subject).toMatch(
       /^\[upwatch\] WARN 2 features: page_\w+ frozen \(\+1 more finding\)$/,
     );
@@ -221,7 +221,7 @@ describe('mail reflects the state at send time (real SQLite, real SMTP on loopba
     expect(first.text).not.toContain('page_fans');
     // page_fans is taken out of every notice that listed it (oncall, the source owner, the feature owner), and the
     // ESCALATED notice queued behind the NEW one says nothing the NEW one, sent at block, did not.
-    const withdrawn = readAudit(store, { targetKind: 'finding' }).filter(
+    const withdrawn = (await store.audit.read({ targetKind: 'finding' })).filter(
       (a) => a.action === 'notice-withdrawn',
     );
     expect(withdrawn.map((a) => a.reason).sort()).toEqual([

@@ -62,7 +62,15 @@ export type Revision =
  * The relay calls this once per round with the round's instant (the present is read once), then the returned
  * function for each claimed row. Built by the composition root over the store and contracts.
  */
-export type NoticeReviser = (now: Date) => (row: QueuedNotice) => Revision;
+/**
+ * Reads the state at send time for one relay round (the rows it claimed), then checks each row as it comes to be
+ * sent: findings, decisions and the gate as the round found them, and what the recipient was already told as of that
+ * row (mails sent earlier in the round count).
+ */
+export type NoticeReviser = (
+  now: Date,
+  rows: readonly QueuedNotice[],
+) => Promise<(row: QueuedNotice) => Promise<Revision>>;
 
 /** The parts of an outbox row the check reads. */
 export interface QueuedNotice {
@@ -73,7 +81,7 @@ export interface QueuedNotice {
 }
 
 /** Kinds whose findings are checked at send time (digests and resolved notices are sent as queued). */
-const REVISED_KINDS: readonly OutboxKind[] = ['alert', 'countdown'];
+export const REVISED_KINDS: readonly OutboxKind[] = ['alert', 'countdown'];
 
 const RANK: Record<Severity, number> = { info: 0, warn: 1, block: 2 };
 
@@ -157,7 +165,7 @@ function sameFeatures(a: NoticeItem['features'], b: readonly CurrentFeature[]): 
  *
  * @example
  * const r = reviseNotice(row, state, { now, maxFindings: 25 });
- * if (r.action === 'drop') markDropped(store, row.id, owner, r.reason);
+ * if (r.action === 'drop') store.outbox.markDropped(row.id, owner, r.reason);
  */
 export function reviseNotice(
   row: QueuedNotice,

@@ -1,7 +1,7 @@
 // One call to build the alert relay: SMTP settings and pooled transport, the Slack/webhook sender, and the relay over both.
 import type { Clock } from '../core/clock.js';
 import type { Logger } from '../core/logger.js';
-import type { RepoStore } from '../store/findings-repo.js';
+import type { Store } from '../store/ports.js';
 import { withChartImages } from './chart-images.js';
 import { createChannelSender, type ChannelSender, type ChannelSenderOptions } from './channel-transport.js';
 import { createEmailTransport, parseSmtpUrl, type SmtpSettings, type TransportOptions } from './email.js';
@@ -32,7 +32,7 @@ export interface AlertRelaySetup {
 }
 
 export interface AlertRelayOptions {
-  store: RepoStore;
+  store: Store;
   /** `UPWATCH_SMTP_URL`; without it the relay sends no mail. */
   smtpUrl?: string;
   /** Sender address; overrides the URL's `from` parameter (setting `smtpFrom`, env UPWATCH_SMTP_FROM). */

@@ -4,7 +4,6 @@ import type { Severity } from '../core/contract.js';
 import { SEVERITIES } from '../core/contract.js';
 import { UpwatchError } from '../core/errors.js';
 import { openStore } from '../store/store.js';
-import { activeFindings } from '../store/findings-repo.js';
 import type { HealthSource, MetricHealthFinding } from './health.js';
 
 /** Index findings by `source/metric`; a source-wide finding (no metric) is kept under `source/*`. */
@@ -35,12 +34,12 @@ class FindingIndex {
  * @example
  * const health = storeHealth('.upwatch/upwatch.db'); // { kind: 'store', findingsFor(s, m) … }
  */
-export function storeHealth(path: string): HealthSource {
+export async function storeHealth(path: string): Promise<HealthSource> {
   const store = openStore(path, { readonly: true });
   const index = new FindingIndex();
   let latest: string | undefined;
   try {
-    for (const f of activeFindings(store)) {
+    for (const f of await store.findings.active()) {
       index.add(
         {
           source: f.source,
@@ -59,7 +58,7 @@ export function storeHealth(path: string): HealthSource {
       if (latest === undefined || f.lastSeen > latest) latest = f.lastSeen;
     }
   } finally {
-    store.close();
+    await store.close();
   }
   return {
     kind: 'store',

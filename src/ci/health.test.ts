@@ -3,7 +3,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { toFinding } from '../core/finding.js';
-import { insertFinding } from '../store/findings-repo.js';
 import { openStore } from '../store/store.js';
 import { classifyChanges } from './classify.js';
 import { feature, metric, set, source } from '../../test/helpers/contract-builders.js';
@@ -183,7 +182,7 @@ describe('health sources', () => {
   const dir = mkdtempSync(join(tmpdir(), 'upwatch-ci-health-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('reads open findings from a real store opened read-only, source-wide ones for every metric', () => {
+  it('reads open findings from a real store opened read-only, source-wide ones for every metric', async () => {
     const path = join(dir, 'up.db');
     const store = openStore(path);
     const at = '2026-11-19T07:00:00.000Z';
@@ -197,7 +196,7 @@ describe('health sources', () => {
       goodPollsSinceAbsent: 0,
       lifecycle: 'condition' as const,
     };
-    insertFinding(store, {
+    await store.findings.insert({
       ...toFinding(
         {
           rule: 'frozen-run',
@@ -215,7 +214,7 @@ describe('health sources', () => {
       ...base,
       status: 'open',
     });
-    insertFinding(store, {
+    await store.findings.insert({
       ...toFinding(
         {
           rule: 'served-version',
@@ -232,7 +231,7 @@ describe('health sources', () => {
       ...base,
       status: 'acknowledged',
     });
-    insertFinding(store, {
+    await store.findings.insert({
       ...toFinding(
         {
           rule: 'drift',
@@ -250,8 +249,8 @@ describe('health sources', () => {
       ...base,
       status: 'resolved',
     });
-    store.close();
-    const health = storeHealth(path);
+    await store.close();
+    const health = await storeHealth(path);
     expect(
       health
         .findingsFor('meta', 'page_media_view')
@@ -262,8 +261,8 @@ describe('health sources', () => {
     expect(health.findingsFor('other', 'x')).toEqual([]);
   });
 
-  it('refuses a store path that does not exist with STORE_UNAVAILABLE', () => {
-    expect(() => storeHealth(join(dir, 'missing.db'))).toThrow(
+  it('refuses a store path that does not exist with STORE_UNAVAILABLE', async () => {
+    await expect(storeHealth(join(dir, 'missing.db'))).rejects.toThrow(
       expect.objectContaining({ code: 'STORE_UNAVAILABLE' }),
     );
   });

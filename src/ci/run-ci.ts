@@ -93,7 +93,7 @@ async function chooseHealth(
   const dbPath = options.db ?? defaultDb;
   if (dbPath !== undefined) {
     try {
-      return { source: storeHealth(resolve(options.cwd, dbPath)), detail: dbPath };
+      return { source: await storeHealth(resolve(options.cwd, dbPath)), detail: dbPath };
     } catch (e) {
       if (!isUpwatchError(e)) throw e;
       notes.push(`store unavailable: ${e.message}`);

@@ -9,31 +9,31 @@ export interface FindingsFilter {
 }
 
 /**
- * Stored findings, one row per episode of a fingerprint. Writes join the caller's transaction. `src/store/` implements
- * it over SQLite (`store.findings`).
+ * Stored findings, one row per episode of a fingerprint. Asynchronous; writes join the caller's transaction.
+ * `src/store/` implements it over SQLite (`store.findings`) and PostgreSQL.
  *
  * @example
- * const open = store.findings.active('meta'); // open and acknowledged findings of `meta`, oldest first
+ * const open = await store.findings.active('meta'); // open and acknowledged findings of `meta`, oldest first
  */
 export interface FindingsRepo {
   /** Insert a new episode and return it with its id. */
-  insert(f: Omit<FindingRecord, 'id'>): FindingRecord;
+  insert(f: Omit<FindingRecord, 'id'>): Promise<FindingRecord>;
   /** Rewrite every lifecycle and content column of an existing episode (identity columns stay). */
-  update(f: FindingRecord): void;
+  update(f: FindingRecord): Promise<void>;
   /** Open and acknowledged findings, optionally of one source, oldest first. */
-  active(source?: string): FindingRecord[];
+  active(source?: string): Promise<FindingRecord[]>;
   /** The highest episode stored for a fingerprint (0 when never seen). */
-  lastEpisode(fingerprint: string): number;
+  lastEpisode(fingerprint: string): Promise<number>;
   /** The fingerprint's highest episode when it is resolved (undefined when open, acknowledged or never seen). */
-  lastResolvedEpisode(fingerprint: string): FindingRecord | undefined;
+  lastResolvedEpisode(fingerprint: string): Promise<FindingRecord | undefined>;
   /** One episode by id. */
-  byId(id: number): FindingRecord | undefined;
+  byId(id: number): Promise<FindingRecord | undefined>;
   /** One episode of a fingerprint. */
-  episode(fingerprint: string, episode: number): FindingRecord | undefined;
+  episode(fingerprint: string, episode: number): Promise<FindingRecord | undefined>;
   /** The latest episode of every fingerprint starting with `prefix` (case-insensitive), by fingerprint. */
-  byPrefix(prefix: string): FindingRecord[];
+  byPrefix(prefix: string): Promise<FindingRecord[]>;
   /** Findings filtered by status and source, newest first. */
-  list(filter?: FindingsFilter): FindingRecord[];
+  list(filter?: FindingsFilter): Promise<FindingRecord[]>;
 }
 
 /** A store that hands out the findings port. */

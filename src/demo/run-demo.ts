@@ -20,8 +20,7 @@ import { pollInstant, scenarioDate, type Scenario } from '../sim/scenario.js';
 import { scenarioByName } from '../sim/scenarios/index.js';
 import type { Store } from '../store/store.js';
 import { createWatcher, type Watcher } from '../watcher.js';
-import { activeFindings } from '../store/findings-repo.js';
-import { listOutbox, OUTBOX_KINDS, type OutboxKind } from '../store/outbox-repo.js';
+import { OUTBOX_KINDS, type OutboxKind } from '../store/outbox-repo.js';
 import { acceptFinding } from '../findings/accept.js';
 import type { DecisionKind } from '../core/decision.js';
 import { adviseStore } from '../advisor/advise-store.js';
@@ -229,8 +228,8 @@ function toDemoFinding(f: FindingRecord, previousSeverity?: Severity): DemoFindi
  * The outbox kind of each mail the catcher got, by its Message-ID (the relay sends a row's Message-ID unchanged). A
  * mail that no sent row accounts for means the demo and the relay disagree: that fails the run.
  */
-function mailKinds(store: Store, mails: readonly CaughtMail[]): OutboxKind[] {
-  const sent = new Map(listOutbox(store, ['sent']).map((r) => [r.messageId, r.kind]));
+async function mailKinds(store: Store, mails: readonly CaughtMail[]): Promise<OutboxKind[]> {
+  const sent = new Map((await store.outbox.list(['sent'])).map((r) => [r.messageId, r.kind]));
   return mails.map((m) => {
     const kind = sent.get(m.messageId);
     if (kind === undefined) {
@@ -270,7 +269,7 @@ async function recordDecisions(
   const out: DemoDecision[] = [];
   for (const d of scenario.decisions ?? []) {
     if (d.day !== day) continue;
-    const held = activeFindings(store, d.source).filter(
+    const held = (await store.findings.active(d.source)).filter(
       (f) => f.metric === d.metric && f.lifecycle === 'change',
     );
     if (held.length === 0) {
@@ -308,21 +307,21 @@ async function recordDecisions(
  * The advisor's answer when the scenario schedules a retrain on `day`: the window is the `windowDays` days before
  * it, the question is the one a training pipeline asks (`upwatch advise --model M --window FROM..TO`).
  */
-function retrainCheck(
+async function retrainCheck(
   store: Store,
   contracts: ContractSet,
   scenario: Scenario,
   day: number,
   now: Date,
   previous: DemoRetrain | undefined,
-): DemoRetrain | undefined {
+): Promise<DemoRetrain | undefined> {
   const r = scenario.retrain;
   if (!r || day < r.firstDay || (day - r.firstDay) % r.everyDays !== 0) return undefined;
   const window: TrainingWindow = {
     from: scenarioDate(scenario, day - r.windowDays),
     to: scenarioDate(scenario, day - 1),
   };
-  const advice = adviseStore({ store, contracts, model: r.model, window, now });
+  const advice = await adviseStore({ store, contracts, model: r.model, window, now });
   const spans = advice.spans
     .filter((s) => s.weight !== 'note' || s.kind === 'sunset')
     .map((s) => ({
@@ -460,13 +459,13 @@ async function runDay(run: DemoRun, day: number): Promise<DemoDay> {
   // The relay sends what the day queued (and retries what is due) over real SMTP to the catcher.
   await relayUntilDrained(run.relay, clock);
   const caught = catcher.received.slice(run.mailSeen);
-  const kinds = mailKinds(store, caught);
+  const kinds = await mailKinds(store, caught);
   caught.forEach((m, i) => {
     entry.emails.push({ to: [...m.to], subject: m.subject, kind: kinds[i]! });
     options.onMail?.(m);
   });
   run.mailSeen = catcher.received.length;
-  const retrain = retrainCheck(store, contracts, scenario, day, clock.now(), run.lastRetrain);
+  const retrain = await retrainCheck(store, contracts, scenario, day, clock.now(), run.lastRetrain);
   if (retrain) {
     entry.retrain = retrain;
     run.lastRetrain = retrain;

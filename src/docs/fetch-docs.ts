@@ -8,7 +8,6 @@ import type { DocChange } from '../core/detector.js';
 import { silentLogger, type Logger } from '../core/logger.js';
 import type { UpstreamErrorInfo } from '../core/observation.js';
 import { errorInfoOf, type HttpClient } from '../providers/http.js';
-import { docSnapshots } from '../store/doc-snapshots.js';
 import type { Store } from '../store/store.js';
 import { normalizeDoc } from './normalize.js';
 
@@ -51,10 +50,10 @@ export function snapshotPath(dir: string, source: string, doc: string, ext: 'jso
  */
 export async function fetchDocs(deps: DocFetchDeps, source: SourceContract): Promise<DocFetchResult> {
   const logger = deps.logger ?? silentLogger;
-  const snaps = docSnapshots(deps.store);
+  const snaps = deps.store.docs;
   const result: DocFetchResult = { changes: [], failures: [], unchanged: [] };
   for (const doc of source.docs) {
-    const last = snaps.latest(source.name, doc.name);
+    const last = await snaps.latest(source.name, doc.name);
     const fetchedAt = deps.clock.now().toISOString();
     const ext = doc.kind === 'openapi' ? 'json' : 'txt';
     try {
@@ -67,7 +66,7 @@ export async function fetchDocs(deps: DocFetchDeps, source: SourceContract): Pro
         },
       });
       if (res.status === 304 && last) {
-        snaps.markFetched(last.id, fetchedAt);
+        await snaps.markFetched(last.id, fetchedAt);
         if (deps.snapshotsDir) {
           const path = snapshotPath(deps.snapshotsDir, source.name, doc.name, ext);
           if (!existsSync(path)) writeFileAtomic(path, last.normalized);
@@ -88,7 +87,7 @@ export async function fetchDocs(deps: DocFetchDeps, source: SourceContract): Pro
         continue;
       }
       const norm = normalizeDoc(doc, res.text, res.headers['content-type']);
-      const saved = snaps.save({
+      const saved = await snaps.save({
         source: source.name,
         doc: doc.name,
         hash: norm.hash,

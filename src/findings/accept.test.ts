@@ -1,8 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { openStore, type Store } from '../store/store.js';
-import { activeFindings, insertFinding, listFindings } from '../store/findings-repo.js';
-import { readAudit } from '../store/audit-repo.js';
-import { decisionsFor, recentDecisions } from '../store/decisions-repo.js';
 import { acceptFinding, type AcceptInput } from './accept.js';
 import { finding } from '../../test/helpers/gate-fixtures.js';
 
@@ -10,8 +7,8 @@ let store: Store;
 afterEach(() => store?.close());
 const now = new Date('2026-04-20T09:00:00Z');
 
-function addScale(fingerprint: string, factor: number | null): void {
-  insertFinding(store, {
+async function addScale(fingerprint: string, factor: number | null): Promise<void> {
+  await store.findings.insert({
     ...finding('page_reach', {
       rule: 'panel-scale',
       class: 'scale',
@@ -49,7 +46,7 @@ const input = (extra: Partial<AcceptInput> = {}): AcceptInput => ({
 describe('acceptFinding', () => {
   it('stores the decision with the finding’s factor, resolves it as decided and audits who, why and when', async () => {
     store = openStore(':memory:');
-    addScale('abcd111122223333', 0.001);
+    await addScale('abcd111122223333', 0.001);
     const { finding: f, decision } = await acceptFinding(store, input());
     expect(f).toMatchObject({ status: 'resolved', resolution: 'decided', resolvedAt: now.toISOString() });
     expect(decision).toMatchObject({
@@ -58,12 +55,12 @@ describe('acceptFinding', () => {
       onset: '2026-03-14',
       by: 'ana',
     });
-    expect(activeFindings(store)).toEqual([]);
-    expect(listFindings(store)[0]).toMatchObject({ status: 'resolved', resolution: 'decided' });
-    expect(decisionsFor(store, { source: 'meta', metric: 'page_reach' })).toEqual([decision]);
-    expect(decisionsFor(store, { source: 'meta', metric: 'other' })).toEqual([]);
-    expect(recentDecisions(store, '2026-04-01T00:00:00.000Z')).toEqual([decision]);
-    expect(readAudit(store, { targetKind: 'finding' })).toMatchObject([
+    expect(await store.findings.active()).toEqual([]);
+    expect((await store.findings.list())[0]).toMatchObject({ status: 'resolved', resolution: 'decided' });
+    expect(await store.decisions.for({ source: 'meta', metric: 'page_reach' })).toEqual([decision]);
+    expect(await store.decisions.for({ source: 'meta', metric: 'other' })).toEqual([]);
+    expect(await store.decisions.recent('2026-04-01T00:00:00.000Z')).toEqual([decision]);
+    expect(await store.audit.read({ targetKind: 'finding' })).toMatchObject([
       {
         action: 'decided',
         actor: 'ana',
@@ -76,7 +73,7 @@ describe('acceptFinding', () => {
 
   it('takes --factor over the finding’s own, and needs one to rescale a finding that names none', async () => {
     store = openStore(':memory:');
-    addScale('abcd111122223333', null);
+    await addScale('abcd111122223333', null);
     expect(await code(() => acceptFinding(store, input()))).toBe('USAGE');
     expect((await acceptFinding(store, input({ factor: 0.01 }))).decision.factor).toBe(0.01);
   });
@@ -89,14 +86,14 @@ describe('acceptFinding', () => {
     ['no open match', { finding: 'ffff' }, 'NOT_FOUND'],
   ])('refuses %s', async (_name, extra, expected) => {
     store = openStore(':memory:');
-    addScale('abcd111122223333', 0.001);
+    await addScale('abcd111122223333', 0.001);
     expect(await code(() => acceptFinding(store, input(extra)))).toBe(expected);
-    expect(activeFindings(store)).toHaveLength(1);
+    expect(await store.findings.active()).toHaveLength(1);
   });
 
   it('an episode already decided needs no second decision', async () => {
     store = openStore(':memory:');
-    addScale('abcd111122223333', 0.001);
+    await addScale('abcd111122223333', 0.001);
     await acceptFinding(store, input());
     expect(await code(() => acceptFinding(store, input({ as: 'new-definition' })))).toBe('NOT_FOUND');
   });

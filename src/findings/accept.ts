@@ -4,9 +4,7 @@ import { DECISION_KINDS, isDecisionKind } from '../core/decision.js';
 import { UpwatchError } from '../core/errors.js';
 import { changeFactorOf } from '../core/finding-lifecycle.js';
 import type { FindingRecord } from '../core/finding-record.js';
-import { writeAudit } from '../store/audit-repo.js';
-import { insertDecision } from '../store/decisions-repo.js';
-import type { RepoStore } from '../store/findings-repo.js';
+import type { Store } from '../store/ports.js';
 import { fingerprintPrefix, openFindingByPrefix } from './open-finding.js';
 
 export interface AcceptInput {
@@ -31,7 +29,7 @@ export interface AcceptInput {
  *   by: 'ana', now });
  */
 export async function acceptFinding(
-  store: RepoStore,
+  store: Store,
   input: AcceptInput,
 ): Promise<{ finding: FindingRecord; decision: Decision }> {
   const kind = input.as.trim();
@@ -51,8 +49,8 @@ export async function acceptFinding(
     });
   }
   const prefix = fingerprintPrefix(input.finding);
-  return await store.transaction(() => {
-    const f = openFindingByPrefix(
+  return store.transaction(async () => {
+    const f = await openFindingByPrefix(
       store,
       prefix,
       'list open findings with `upwatch status`; a resolved finding needs no decision',
@@ -64,7 +62,7 @@ export async function acceptFinding(
       });
     }
     const at = input.now.toISOString();
-    const decision = insertDecision(store, {
+    const decision = await store.decisions.insert({
       fingerprint: f.fingerprint,
       episode: f.episode,
       source: f.source,
@@ -78,8 +76,8 @@ export async function acceptFinding(
       at,
     });
     const after: FindingRecord = { ...f, status: 'resolved', resolvedAt: at, resolution: 'decided' };
-    store.findings.update(after);
-    writeAudit(store, {
+    await store.findings.update(after);
+    await store.audit.write({
       at,
       actor: input.by,
       action: 'decided',

@@ -1,7 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { openStore, type Store } from '../store/store.js';
-import { insertFinding, findingsByPrefix } from '../store/findings-repo.js';
-import { readAudit } from '../store/audit-repo.js';
 import { acknowledgeFinding } from './acknowledge.js';
 import { parseUntil } from './until.js';
 import { overrideFeature } from '../gate/override.js';
@@ -12,8 +10,8 @@ let store: Store;
 afterEach(() => store?.close());
 const now = new Date('2026-03-15T07:00:00Z');
 
-function add(fingerprint: string, status: FindingRecord['status'] = 'open'): void {
-  insertFinding(store, {
+async function add(fingerprint: string, status: FindingRecord['status'] = 'open'): Promise<void> {
+  await store.findings.insert({
     ...finding('m1'),
     fingerprint,
     episode: 1,
@@ -37,9 +35,9 @@ async function code(fn: () => unknown): Promise<string | undefined> {
 describe('acknowledgeFinding', () => {
   it('acknowledges the unique open match, with who, why and until, audited', async () => {
     store = openStore(':memory:');
-    add('abcd111122223333');
-    add('abce111122223333');
-    add('ffff000011112222', 'resolved');
+    await add('abcd111122223333');
+    await add('abce111122223333');
+    await add('ffff000011112222', 'resolved');
     const f = await acknowledgeFinding(store, {
       finding: 'ABCD',
       reason: ' migrating ',
@@ -51,8 +49,8 @@ describe('acknowledgeFinding', () => {
       status: 'acknowledged',
       ack: { reason: 'migrating', by: 'ana', until: '2026-04-01T00:00:00.000Z' },
     });
-    expect(findingsByPrefix(store, 'abcd')[0]!.status).toBe('acknowledged');
-    expect(readAudit(store)).toMatchObject([
+    expect((await store.findings.byPrefix('abcd'))[0]!.status).toBe('acknowledged');
+    expect(await store.audit.read()).toMatchObject([
       { actor: 'ana', action: 'acknowledged', target: 'abcd111122223333', reason: 'migrating' },
     ]);
   });
@@ -64,8 +62,8 @@ describe('acknowledgeFinding', () => {
     ['ffff', 'NOT_FOUND'], // resolved
   ])('%s → %s', async (prefix, expected) => {
     store = openStore(':memory:');
-    add('abcd111122223333');
-    add('ffff000011112222', 'resolved');
+    await add('abcd111122223333');
+    await add('ffff000011112222', 'resolved');
     expect(await code(() => acknowledgeFinding(store, { finding: prefix, reason: 'r', by: 'a', now }))).toBe(
       expected,
     );
@@ -73,8 +71,8 @@ describe('acknowledgeFinding', () => {
 
   it('refuses an ambiguous prefix and an empty reason', async () => {
     store = openStore(':memory:');
-    add('abcd111122223333');
-    add('abcd999922223333');
+    await add('abcd111122223333');
+    await add('abcd999922223333');
     expect(await code(() => acknowledgeFinding(store, { finding: 'abcd', reason: 'r', by: 'a', now }))).toBe(
       'USAGE',
     );
@@ -125,7 +123,7 @@ describe('overrideFeature', () => {
       by: 'bo',
     });
     expect(gate).toMatchObject({ state: 'blocked', override: { action: 'block', by: 'bo' } });
-    expect(readAudit(store, { targetKind: 'override' }).map((a) => [a.actor, a.action])).toEqual([
+    expect((await store.audit.read({ targetKind: 'override' })).map((a) => [a.actor, a.action])).toEqual([
       ['ana', 'override-allow'],
       ['bo', 'override-block'],
     ]);

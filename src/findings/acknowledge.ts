@@ -1,8 +1,7 @@
 // Acknowledging a finding: silences reminders (never unblocks), with who, why and until when, audited.
 import { UpwatchError } from '../core/errors.js';
 import type { FindingRecord } from '../core/finding-record.js';
-import { writeAudit } from '../store/audit-repo.js';
-import type { RepoStore } from '../store/findings-repo.js';
+import type { Store } from '../store/ports.js';
 import { fingerprintPrefix, openFindingByPrefix } from './open-finding.js';
 
 export interface AcknowledgeInput {
@@ -22,15 +21,15 @@ export interface AcknowledgeInput {
  * @example
  * acknowledgeFinding(store, { finding: '3f1c9a', reason: 'migrating to page_media_view', by: 'ana', now });
  */
-export async function acknowledgeFinding(store: RepoStore, input: AcknowledgeInput): Promise<FindingRecord> {
+export async function acknowledgeFinding(store: Store, input: AcknowledgeInput): Promise<FindingRecord> {
   const reason = input.reason.trim();
   if (!reason)
     throw new UpwatchError('USAGE', 'an acknowledgement needs a reason', {
       hint: 'pass --reason "why this is fine for now"',
     });
   const prefix = fingerprintPrefix(input.finding);
-  return await store.transaction(() => {
-    const f = openFindingByPrefix(
+  return store.transaction(async () => {
+    const f = await openFindingByPrefix(
       store,
       prefix,
       'list open findings with `upwatch status`; resolved findings cannot be acknowledged',
@@ -38,8 +37,8 @@ export async function acknowledgeFinding(store: RepoStore, input: AcknowledgeInp
     const at = input.now.toISOString();
     const after: FindingRecord = { ...f, status: 'acknowledged', ack: { reason, by: input.by, at } };
     if (input.until !== undefined) after.ack!.until = input.until;
-    store.findings.update(after);
-    writeAudit(store, {
+    await store.findings.update(after);
+    await store.audit.write({
       at,
       actor: input.by,
       action: 'acknowledged',

@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import { composeMail } from '../alerts/compose.js';
 import { collectReport } from '../report/collect.js';
 import { renderReport } from '../report/render.js';
-import { insertFinding } from '../store/findings-repo.js';
 import { openStore } from '../store/store.js';
 import { contractSet, feature, finding } from '../../test/helpers/gate-fixtures.js';
 import { evidenceLabel } from './evidence-label.js';
@@ -16,7 +15,7 @@ describe('no pipeline jargon where owners read', () => {
     ['factor', 'factor'],
   ])('evidence key %s reads "%s"', (key, label) => expect(evidenceLabel(key)).toBe(label));
 
-  it('a blocking finding that explains and absorbs other checks says so in words in the mail and the report', () => {
+  it('a blocking finding that explains and absorbs other checks says so in words in the mail and the report', async () => {
     const f = finding('page_fans', {
       rule: 'metric-invalid',
       evidence: { graphCode: 100, suppressed: ['restatement'], absorbed: ['announced-deprecation'] },
@@ -50,16 +49,16 @@ describe('no pipeline jargon where owners read', () => {
     const store = openStore(':memory:');
     try {
       const { id: _id, ...stored } = record;
-      insertFinding(store, stored);
+      await store.findings.insert(stored);
       const html = renderReport(
-        collectReport({ store, contracts, storePath: ':memory:', contractsDir: 'contracts', now }),
+        await collectReport({ store, contracts, storePath: ':memory:', contractsDir: 'contracts', now }),
       );
       for (const out of [mail.subject, mail.text, mail.html, html])
         expect(out).not.toMatch(/suppress|absorb/i);
       expect(mail.text).toContain('also explains (not reported separately)=restatement');
       expect(html).toContain('other checks that saw the same');
     } finally {
-      store.close();
+      await store.close();
     }
   });
 });

@@ -25,14 +25,14 @@ export function fingerprintPrefix(typed: string): string {
  * (with `resolvedHint` as its hint) when none matches, `USAGE` when several do.
  *
  * @example
- * const f = openFindingByPrefix(store, '3f1c9a', 'list open findings with `upwatch status`');
+ * const f = await openFindingByPrefix(store, '3f1c9a', 'list open findings with `upwatch status`');
  */
-export function openFindingByPrefix(
+export async function openFindingByPrefix(
   store: FindingsStore,
   prefix: string,
   resolvedHint: string,
-): FindingRecord {
-  const matches = store.findings.byPrefix(prefix).filter((f) => f.status !== 'resolved');
+): Promise<FindingRecord> {
+  const matches = (await store.findings.byPrefix(prefix)).filter((f) => f.status !== 'resolved');
   if (matches.length === 0) {
     throw new UpwatchError('NOT_FOUND', `no open finding matches ${prefix}`, { hint: resolvedHint });
   }

@@ -4,22 +4,20 @@ import { join } from 'node:path';
 import { ManualClock } from '../core/clock.js';
 import { isUpwatchError } from '../core/errors.js';
 import type { PollOutcome } from '../core/observation.js';
-import { openStore, type Store } from '../store/store.js';
-import { addOverride } from '../store/overrides-repo.js';
-import { readAudit } from '../store/audit-repo.js';
+import { openStore, type SqliteStore } from '../store/store.js';
 import { checkGate, gateSummary } from './check-gate.js';
 import { writeStatusFile } from './status-file.js';
 import { processFindings } from '../pipeline/process-findings.js';
 import { contractSet, feature, finding } from '../../test/helpers/gate-fixtures.js';
 import { tempDir } from '../../test/helpers/temp-dir.js';
 
-let store: Store;
+let store: SqliteStore;
 afterEach(() => store?.close());
 
 const dir = tempDir('upwatch-gate-');
 
-function poll(outcome: PollOutcome, at: Date): void {
-  store.recordPoll({
+async function poll(outcome: PollOutcome, at: Date): Promise<void> {
+  await store.recordPoll({
     source: 'meta',
     startedAt: at.toISOString(),
     finishedAt: at.toISOString(),
@@ -40,8 +38,8 @@ const contracts = contractSet(
   ],
 );
 
-function states(clock: ManualClock, features?: string[]): Record<string, string> {
-  const r = checkGate({ store, contracts, now: clock.now(), ...(features ? { features } : {}) });
+async function states(clock: ManualClock, features?: string[]): Promise<Record<string, string>> {
+  const r = await checkGate({ store, contracts, now: clock.now(), ...(features ? { features } : {}) });
   return Object.fromEntries(r.features.map((f) => [f.feature, f.state]));
 }
 
@@ -49,8 +47,8 @@ describe('checkGate', () => {
   it('blocks on blocking findings, warns on warn-level ones, and is ok otherwise', async () => {
     store = openStore(':memory:');
     const clock = new ManualClock('2026-03-15T07:00:00Z');
-    poll('ok', clock.now());
-    expect(states(clock)).toEqual({ engagement_rate_7d: 'ok', reach_28d: 'ok', fans_growth: 'ok' });
+    await poll('ok', clock.now());
+    expect(await states(clock)).toEqual({ engagement_rate_7d: 'ok', reach_28d: 'ok', fans_growth: 'ok' });
     await processFindings({
       store,
       contracts,
@@ -62,7 +60,7 @@ describe('checkGate', () => {
       pollOutcome: 'ok',
       now: clock.now(),
     });
-    const report = checkGate({ store, contracts, now: clock.now() });
+    const report = await checkGate({ store, contracts, now: clock.now() });
     expect(Object.fromEntries(report.features.map((f) => [f.feature, f.state]))).toEqual({
       engagement_rate_7d: 'blocked',
       reach_28d: 'ok',
@@ -77,20 +75,22 @@ describe('checkGate', () => {
       effect: 'block',
       status: 'open',
     });
-    expect(gateSummary(store, contracts, clock.now()).counts).toEqual({ ok: 1, warn: 0, blocked: 2 });
+    expect((await gateSummary(store, contracts, clock.now())).counts).toEqual({ ok: 1, warn: 0, blocked: 2 });
   });
 
-  it('selects by model and rejects unknown features and models with NOT_FOUND', () => {
+  it('selects by model and rejects unknown features and models with NOT_FOUND', async () => {
     store = openStore(':memory:');
     const clock = new ManualClock('2026-03-15T07:00:00Z');
-    poll('ok', clock.now());
-    expect(Object.keys(states(clock, undefined))).toHaveLength(3);
+    await poll('ok', clock.now());
+    expect(Object.keys(await states(clock, undefined))).toHaveLength(3);
     expect(
-      checkGate({ store, contracts, model: 'ranker', now: clock.now() }).features.map((f) => f.feature),
+      (await checkGate({ store, contracts, model: 'ranker', now: clock.now() })).features.map(
+        (f) => f.feature,
+      ),
     ).toEqual(['engagement_rate_7d', 'reach_28d']);
     for (const sel of [{ features: ['nope'] }, { model: 'nope' }]) {
       try {
-        checkGate({ store, contracts, now: clock.now(), ...sel });
+        await checkGate({ store, contracts, now: clock.now(), ...sel });
         expect.unreachable();
       } catch (e) {
         expect(isUpwatchError(e, 'NOT_FOUND')).toBe(true);
@@ -101,7 +101,7 @@ describe('checkGate', () => {
   it('an override wins until it expires by itself', async () => {
     store = openStore(':memory:');
     const clock = new ManualClock('2026-03-15T07:00:00Z');
-    poll('ok', clock.now());
+    await poll('ok', clock.now());
     await processFindings({
       store,
       contracts,
@@ -110,7 +110,7 @@ describe('checkGate', () => {
       pollOutcome: 'ok',
       now: clock.now(),
     });
-    addOverride(store, {
+    await store.overrides.add({
       feature: 'engagement_rate_7d',
       action: 'allow',
       reason: 'replacement wired',
@@ -118,7 +118,7 @@ describe('checkGate', () => {
       at: clock.now().toISOString(),
       until: '2026-03-15T12:00:00.000Z',
     });
-    addOverride(store, {
+    await store.overrides.add({
       feature: 'reach_28d',
       action: 'block',
       reason: 'model retrain paused',
@@ -126,16 +126,16 @@ describe('checkGate', () => {
       at: clock.now().toISOString(),
       until: '2026-03-15T12:00:00.000Z',
     });
-    const r = checkGate({ store, contracts, now: clock.now(), features: ['engagement_rate_7d'] });
+    const r = await checkGate({ store, contracts, now: clock.now(), features: ['engagement_rate_7d'] });
     expect(r.features[0]).toMatchObject({
       state: 'ok',
       findingsState: 'blocked',
       override: { action: 'allow', by: 'ana' },
     });
-    expect(states(clock, ['reach_28d'])).toEqual({ reach_28d: 'blocked' });
+    expect(await states(clock, ['reach_28d'])).toEqual({ reach_28d: 'blocked' });
     clock.set('2026-03-15T12:00:00Z');
-    poll('ok', clock.now());
-    expect(states(clock, ['engagement_rate_7d', 'reach_28d'])).toEqual({
+    await poll('ok', clock.now());
+    expect(await states(clock, ['engagement_rate_7d', 'reach_28d'])).toEqual({
       engagement_rate_7d: 'blocked',
       reach_28d: 'ok',
     });
@@ -157,30 +157,30 @@ describe('checkGate', () => {
       pollOutcome: 'ok',
       now: clock.now(),
     });
-    expect(readAudit(store, { targetKind: 'override' }).map((a) => [a.action, a.target])).toEqual([
+    expect((await store.audit.read({ targetKind: 'override' })).map((a) => [a.action, a.target])).toEqual([
       ['override-expired', 'engagement_rate_7d'],
       ['override-expired', 'reach_28d'],
     ]);
   });
 
-  it('turns features to warn (unverified) when the source has no verified poll within freshnessHours', () => {
+  it('turns features to warn (unverified) when the source has no verified poll within freshnessHours', async () => {
     store = openStore(':memory:');
     const clock = new ManualClock('2026-03-15T07:00:00Z');
     // never polled: never silently ok
     expect(
-      checkGate({ store, contracts, now: clock.now(), features: ['reach_28d'] }).features[0],
+      (await checkGate({ store, contracts, now: clock.now(), features: ['reach_28d'] })).features[0],
     ).toMatchObject({
       state: 'warn',
       unverified: [{ source: 'meta', metrics: ['page_media_view'], freshnessHours: 36 }],
     });
-    poll('ok', clock.now());
-    expect(states(clock, ['reach_28d'])).toEqual({ reach_28d: 'ok' });
+    await poll('ok', clock.now());
+    expect(await states(clock, ['reach_28d'])).toEqual({ reach_28d: 'ok' });
     clock.advanceMs(30 * 3_600_000);
-    poll('failed', clock.now());
-    expect(states(clock, ['reach_28d'])).toEqual({ reach_28d: 'ok' });
+    await poll('failed', clock.now());
+    expect(await states(clock, ['reach_28d'])).toEqual({ reach_28d: 'ok' });
     clock.advanceMs(7 * 3_600_000);
-    poll('failed', clock.now());
-    const r = checkGate({ store, contracts, now: clock.now(), features: ['reach_28d'] });
+    await poll('failed', clock.now());
+    const r = await checkGate({ store, contracts, now: clock.now(), features: ['reach_28d'] });
     expect(r.features[0]).toMatchObject({
       state: 'warn',
       unverified: [{ source: 'meta', lastVerifiedAt: '2026-03-15T07:00:00.000Z' }],
@@ -188,7 +188,7 @@ describe('checkGate', () => {
     expect(r.allowed).toBe(true);
   });
 
-  it('turns a feature unverified when one metric it uses has no definite answer within freshnessHours', () => {
+  it('turns a feature unverified when one metric it uses has no definite answer within freshnessHours', async () => {
     store = openStore(':memory:');
     const clock = new ManualClock('2026-03-15T07:00:00Z');
     const timeout = { code: 'HTTP_TIMEOUT', message: 'no response within 30000 ms', retryable: true };
@@ -214,18 +214,18 @@ describe('checkGate', () => {
       policy: { blockOn: ['block'], warnOn: [] },
     });
     const withLenient = { ...contracts, features: [...contracts.features, lenient] };
-    const gate = () =>
+    const gate = async () =>
       Object.fromEntries(
-        checkGate({ store, contracts: withLenient, now: clock.now() }).features.map((f) => [
+        (await checkGate({ store, contracts: withLenient, now: clock.now() })).features.map((f) => [
           f.feature,
           [f.state, f.unverified],
         ]),
       );
-    partial(true);
+    await partial(true);
     clock.advanceMs(24 * 3_600_000);
-    partial(false);
+    await partial(false);
     clock.advanceMs(24 * 3_600_000);
-    partial(false);
+    await partial(false);
     const entry = {
       source: 'meta',
       metrics: ['page_fans'],
@@ -234,27 +234,27 @@ describe('checkGate', () => {
     };
     // The source answers (its other metrics are fresh), page_fans has not for 48 h: warn by default, blocked for a
     // policy that blocks on warnings, and still warn for one that ignores warnings — never ok.
-    expect(gate()).toEqual({
+    expect(await gate()).toEqual({
       engagement_rate_7d: ['ok', []],
       reach_28d: ['ok', []],
       fans_growth: ['blocked', [entry]],
       fans_lenient: ['warn', [entry]],
     });
-    expect(gateSummary(store, withLenient, clock.now()).features).toContainEqual(
+    expect((await gateSummary(store, withLenient, clock.now())).features).toContainEqual(
       expect.objectContaining({
         feature: 'fans_lenient',
         unverified: ['meta'],
         unverifiedMetrics: ['meta/page_fans'],
       }),
     );
-    partial(true);
-    expect(gate()['fans_lenient']).toEqual(['ok', []]);
+    await partial(true);
+    expect((await gate())['fans_lenient']).toEqual(['ok', []]);
   });
 
-  it('a metric that never got a definite answer is never verified, whatever the source did', () => {
+  it('a metric that never got a definite answer is never verified, whatever the source did', async () => {
     store = openStore(':memory:');
     const clock = new ManualClock('2026-03-15T07:00:00Z');
-    store.recordPoll({
+    await store.recordPoll({
       source: 'meta',
       startedAt: clock.now().toISOString(),
       finishedAt: clock.now().toISOString(),
@@ -277,7 +277,7 @@ describe('checkGate', () => {
         ],
       },
     });
-    const r = checkGate({ store, contracts, now: clock.now(), features: ['fans_growth', 'reach_28d'] });
+    const r = await checkGate({ store, contracts, now: clock.now(), features: ['fans_growth', 'reach_28d'] });
     expect(r.features.map((f) => [f.feature, f.state, f.unverified])).toEqual([
       ['fans_growth', 'blocked', [{ source: 'meta', metrics: ['page_fans'], freshnessHours: 36 }]],
       ['reach_28d', 'ok', []],
@@ -287,7 +287,7 @@ describe('checkGate', () => {
   it('an acknowledged finding still blocks (an ack silences mail, only an override unblocks)', async () => {
     store = openStore(':memory:');
     const clock = new ManualClock('2026-03-15T07:00:00Z');
-    poll('ok', clock.now());
+    await poll('ok', clock.now());
     await processFindings({
       store,
       contracts,
@@ -299,16 +299,16 @@ describe('checkGate', () => {
     store.db
       .prepare(`UPDATE findings SET status = 'acknowledged', ack_reason = 'r', ack_by = 'ana', ack_at = 't'`)
       .run();
-    const r = checkGate({ store, contracts, now: clock.now(), features: ['reach_28d'] });
+    const r = await checkGate({ store, contracts, now: clock.now(), features: ['reach_28d'] });
     expect(r.features[0]).toMatchObject({ state: 'blocked', reasons: [{ status: 'acknowledged' }] });
   });
 
-  it('writes the status file atomically with a schemaVersion', () => {
+  it('writes the status file atomically with a schemaVersion', async () => {
     store = openStore(':memory:');
     const clock = new ManualClock('2026-03-15T07:00:00Z');
-    poll('ok', clock.now());
+    await poll('ok', clock.now());
     const path = join(dir, 'snapshots', 'status.json');
-    writeStatusFile(path, checkGate({ store, contracts, now: clock.now() }));
+    writeStatusFile(path, await checkGate({ store, contracts, now: clock.now() }));
     const doc = JSON.parse(readFileSync(path, 'utf8')) as { features: { feature: string }[] };
     expect(doc).toMatchObject({ schemaVersion: 1, allowed: true, counts: { ok: 3, warn: 0, blocked: 0 } });
     expect(doc.features.map((f) => f.feature)).toEqual(['engagement_rate_7d', 'fans_growth', 'reach_28d']);

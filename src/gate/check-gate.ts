@@ -1,45 +1,38 @@
 // checkGate: the gate over the store's current findings, overrides and source freshness (CLI, library, status).
 import type { ContractSet } from '../core/contract.js';
 import type { GateReport, GateState } from '../core/gate.js';
-import type { PollRecord } from '../core/observation.js';
-import type { RepoStore } from '../store/findings-repo.js';
-import { activeOverrides } from '../store/overrides-repo.js';
-import { recentDecisions } from '../store/decisions-repo.js';
+import type { Store } from '../store/ports.js';
 import { evaluateGate } from './evaluate.js';
 import { selectFeatures } from './select.js';
 
-/** What the gate reads from the store; the polling area's `Store` satisfies it. */
-export interface GateStore extends RepoStore {
-  lastVerifiedPoll(source: string): PollRecord | undefined | null;
-  /**
-   * Metrics polls have reported on → ISO time each was last verified (a definite answer for every entity), undefined
-   * when never verified.
-   */
-  metricsLastVerified(source: string): ReadonlyMap<string, string | undefined>;
-}
+/** What the gate reads from: a store (SQLite or PostgreSQL) through its ports. */
+export type GateStore = Store;
 
 /**
- * The freshness lookups the gate needs, read once per source: when the source, and each of its metrics, was last
- * verified.
+ * The freshness lookups the gate needs: when each of `sources`, and each of its metrics, was last verified. Read from
+ * the store first (two queries per source), then answered without it; a source outside `sources` was never verified.
  *
  * @example
- * evaluateGate({ contracts, findings, overrides, now, ...verificationLookups(store) })
+ * evaluateGate({ contracts, findings, overrides, now, ...(await verificationLookups(store, ['meta'])) })
  */
-export function verificationLookups(store: GateStore): {
+export async function verificationLookups(
+  store: GateStore,
+  sources: readonly string[],
+): Promise<{
   lastVerified: (source: string) => string | undefined;
   lastVerifiedMetric: (source: string, metric: string) => { lastVerifiedAt?: string } | undefined;
-} {
-  const sources = new Map<string, string | undefined>();
+}> {
+  const polls = new Map<string, string | undefined>();
   const metrics = new Map<string, ReadonlyMap<string, string | undefined>>();
+  for (const source of new Set(sources)) {
+    polls.set(source, (await store.lastVerifiedPoll(source))?.finishedAt);
+    metrics.set(source, await store.metricsLastVerified(source));
+  }
   return {
-    lastVerified: (source) => {
-      if (!sources.has(source)) sources.set(source, store.lastVerifiedPoll(source)?.finishedAt ?? undefined);
-      return sources.get(source);
-    },
+    lastVerified: (source) => polls.get(source),
     lastVerifiedMetric: (source, metric) => {
-      let m = metrics.get(source);
-      if (!m) metrics.set(source, (m = store.metricsLastVerified(source)));
-      if (!m.has(metric)) return undefined;
+      const m = metrics.get(source);
+      if (!m?.has(metric)) return undefined;
       const at = m.get(metric);
       return at === undefined ? {} : { lastVerifiedAt: at };
     },
@@ -65,10 +58,10 @@ const RECENT_DECISION_MS = 90 * 86_400_000;
  * source's freshness window.
  *
  * @example
- * const report = checkGate({ store, contracts, features: ['engagement_rate_7d'], now: new Date() });
+ * const report = await checkGate({ store, contracts, features: ['engagement_rate_7d'], now: new Date() });
  * if (!report.allowed) throw new Error('upstream broken: ' + report.features[0].reasons[0].explanation);
  */
-export function checkGate(input: CheckGateInput): GateReport {
+export async function checkGate(input: CheckGateInput): Promise<GateReport> {
   const selection: { features?: readonly string[]; model?: string } = {};
   if (input.features) selection.features = input.features;
   if (input.model !== undefined) selection.model = input.model;
@@ -76,11 +69,16 @@ export function checkGate(input: CheckGateInput): GateReport {
   return evaluateGate({
     contracts: input.contracts,
     features,
-    findings: input.store.findings.active(),
-    overrides: activeOverrides(input.store, input.now),
-    ...verificationLookups(input.store),
+    findings: await input.store.findings.active(),
+    overrides: await input.store.overrides.active(input.now),
+    ...(await verificationLookups(
+      input.store,
+      input.contracts.sources.map((src) => src.name),
+    )),
     now: input.now,
-    decisions: recentDecisions(input.store, new Date(input.now.getTime() - RECENT_DECISION_MS).toISOString()),
+    decisions: await input.store.decisions.recent(
+      new Date(input.now.getTime() - RECENT_DECISION_MS).toISOString(),
+    ),
   });
 }
 
@@ -104,10 +102,10 @@ export interface GateSummary {
  * A compact gate summary for `upwatch status` (the polling area's command calls it).
  *
  * @example
- * const gate = gateSummary(store, contracts, io.clock.now()); // { counts: { ok: 3, warn: 1, blocked: 1 }, … }
+ * const gate = await gateSummary(store, contracts, io.clock.now()); // { counts: { ok: 3, warn: 1, blocked: 1 }, … }
  */
-export function gateSummary(store: GateStore, contracts: ContractSet, now: Date): GateSummary {
-  const report = checkGate({ store, contracts, now });
+export async function gateSummary(store: GateStore, contracts: ContractSet, now: Date): Promise<GateSummary> {
+  const report = await checkGate({ store, contracts, now });
   return {
     counts: report.counts,
     allowed: report.allowed,

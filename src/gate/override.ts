@@ -2,13 +2,7 @@
 import type { ContractSet } from '../core/contract.js';
 import { UpwatchError } from '../core/errors.js';
 import type { FeatureGate } from '../core/gate.js';
-import { writeAudit } from '../store/audit-repo.js';
-import {
-  addOverride,
-  revokeOverrides,
-  saveFeatureState,
-  type StoredOverride,
-} from '../store/overrides-repo.js';
+import { type StoredOverride } from '../store/overrides-repo.js';
 import { checkGate, type GateStore } from './check-gate.js';
 
 export interface OverrideInput {
@@ -44,11 +38,12 @@ export async function overrideFeature(
       hint: 'pass --until with a later date, e.g. 7d',
     });
   }
-  return await store.transaction(() => {
-    const before = checkGate({ store, contracts, features: [input.feature], now: input.now }).features[0]!;
+  return store.transaction(async () => {
+    const before = (await checkGate({ store, contracts, features: [input.feature], now: input.now }))
+      .features[0]!;
     const at = input.now.toISOString();
-    revokeOverrides(store, input.feature, at);
-    const override = addOverride(store, {
+    await store.overrides.revoke(input.feature, at);
+    const override = await store.overrides.add({
       feature: input.feature,
       action: input.action,
       reason,
@@ -56,8 +51,9 @@ export async function overrideFeature(
       at,
       until: input.until,
     });
-    const gate = checkGate({ store, contracts, features: [input.feature], now: input.now }).features[0]!;
-    writeAudit(store, {
+    const gate = (await checkGate({ store, contracts, features: [input.feature], now: input.now }))
+      .features[0]!;
+    await store.audit.write({
       at,
       actor: input.by,
       action: `override-${input.action}`,
@@ -66,7 +62,12 @@ export async function overrideFeature(
       reason,
       details: { until: input.until, overrideId: override.id, from: before.state, to: gate.state },
     });
-    saveFeatureState(store, { feature: gate.feature, state: gate.state, reasons: gate.reasons, at });
+    await store.overrides.saveFeatureState({
+      feature: gate.feature,
+      state: gate.state,
+      reasons: gate.reasons,
+      at,
+    });
     return { override, gate };
   });
 }

@@ -127,7 +127,7 @@ export async function ingestSource(
     );
   }
   const at = now.toISOString();
-  const poll = deps.store.recordPoll({
+  const poll = await deps.store.recordPoll({
     source: source.name,
     startedAt: at,
     finishedAt: at,

@@ -11,11 +11,9 @@ import { processFindings, type ProcessDefaults, type ProcessResult } from './pro
 import { writeStatusFile } from '../gate/status-file.js';
 import { detectSource } from './detect.js';
 import { breakerKeyOf } from '../core/breaker.js';
-import { breakers } from '../store/breakers.js';
 import { sourceUnreachableFinding } from '../findings/source-unreachable.js';
 import { clockSkewFinding } from '../findings/clock-skew.js';
 import { CLOCK_SKEW_MS, isAheadOf, type ClockFault } from '../core/clock-trust.js';
-import { pollSlots } from '../store/poll-slots.js';
 import { silentLogger } from '../core/logger.js';
 
 /** What runCycle needs: the poll deps plus where doc snapshots go and the loaded contracts. */
@@ -57,7 +55,7 @@ export interface CycleResult {
  * result.poll.outcome // 'ok' | 'partial' | 'failed'
  */
 export async function runCycle(deps: CycleDeps, source: SourceContract): Promise<CycleResult> {
-  const faults = lastTimesAhead(deps, source);
+  const faults = await lastTimesAhead(deps, source);
   const poll = await pollSource(
     {
       ...deps,
@@ -87,7 +85,7 @@ export async function runCycle(deps: CycleDeps, source: SourceContract): Promise
   // not failed: the upstream answered, and each rejected metric opens its `metric-invalid` finding.
   const findings: Finding[] = await detectSource(deps.store, source, deps.clock.now(), docs.changes);
   // An open circuit breaker is the source-health finding: one per outage (its fingerprint is the source's).
-  const breaker = breakers(deps.store).get(breakerKeyOf(source));
+  const breaker = await deps.store.breakers.get(breakerKeyOf(source));
   const unreachable = breaker && sourceUnreachableFinding(source.name, breaker, deps.clock.now());
   if (unreachable) findings.push(unreachable);
   // Stored times too far ahead of the clock were not trusted (the poll went out): one health finding says so.
@@ -125,12 +123,12 @@ export async function runCycle(deps: CycleDeps, source: SourceContract): Promise
  * under a clock set ahead, or the clock is behind now): logged and returned as clock faults, read before this poll
  * replaces them.
  */
-function lastTimesAhead(deps: CycleDeps, source: SourceContract): ClockFault[] {
+async function lastTimesAhead(deps: CycleDeps, source: SourceContract): Promise<ClockFault[]> {
   const now = deps.clock.now();
   const logger = deps.logger ?? silentLogger;
   const stored: [ClockFault['kind'], string | undefined][] = [
-    ['last-poll', deps.store.lastPoll(source.name)?.startedAt],
-    ['last-slot', pollSlots(deps.store).polledSlot(source.name)],
+    ['last-poll', (await deps.store.lastPoll(source.name))?.startedAt],
+    ['last-slot', await deps.store.slots.polledSlot(source.name)],
   ];
   const faults: ClockFault[] = [];
   for (const [kind, at] of stored) {
@@ -149,7 +147,7 @@ function lastTimesAhead(deps: CycleDeps, source: SourceContract): ClockFault[] {
     deps.onClockFault?.(fault);
     faults.push(fault);
     // This poll covers every slot up to now: it replaces the untrusted slot, so the fault is seen once.
-    if (kind === 'last-slot') pollSlots(deps.store).recordSlot(source.name, now.toISOString(), now);
+    if (kind === 'last-slot') await deps.store.slots.recordSlot(source.name, now.toISOString(), now);
   }
   return faults;
 }

@@ -1,17 +1,15 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { openStore, type Store } from '../store/store.js';
 import { detectSource } from './detect.js';
-import { currentRegimes, regimeHistory } from '../store/regimes.js';
 import { addDays } from '../core/clock.js';
 import { countSeries, metricOf, rescale, sourceOf, START_DAY } from '../../test/helpers/detector-series.js';
 import { seeded } from '../core/random.js';
 import type { RawObservation } from '../core/observation.js';
-import { docSnapshots } from '../store/doc-snapshots.js';
 
 let store: Store | undefined;
 afterEach(() => store?.close());
 
-function fill(s: Store, days: number, factorFrom: number) {
+async function fill(s: Store, days: number, factorFrom: number) {
   const series = Array.from({ length: 12 }, (_, e) =>
     rescale(
       countSeries(seeded(40 + e), { days, level: 200 + 40 * e, weekdayAmp: 0.2 }),
@@ -31,7 +29,7 @@ function fill(s: Store, days: number, factorFrom: number) {
       value: v[d]!,
       jsonType: 'int',
     }));
-    s.recordPoll({
+    await s.recordPoll({
       source: 'src',
       startedAt: at,
       finishedAt: at,
@@ -44,25 +42,25 @@ function fill(s: Store, days: number, factorFrom: number) {
 describe('detectSource', () => {
   it('reads history from the store, finds a panel ×1000 and records a regime at its onset', async () => {
     store = openStore(':memory:');
-    fill(store, 45, 43);
+    await fill(store, 45, 43);
     const source = sourceOf([metricOf('m', 'count')]);
     const now = new Date(`${addDays(START_DAY, 45)}T07:00:00.000Z`);
     const findings = await detectSource(store, source, now, []);
     expect(findings).toHaveLength(1);
     expect(findings[0]).toMatchObject({ class: 'scale', severity: 'block', onset: addDays(START_DAY, 43) });
     expect(findings[0]!.evidence['factor']).toBe(1000);
-    expect(currentRegimes(store, 'src').get('m')).toBe(addDays(START_DAY, 43));
+    expect((await store.regimes.current('src')).get('m')).toBe(addDays(START_DAY, 43));
     // The next poll baselines from the onset: too little history for another scale finding; the old regime stays.
     expect((await detectSource(store, source, now, [])).filter((f) => f.class === 'scale')).toEqual([]);
-    expect(regimeHistory(store, 'src', 'm')).toHaveLength(1);
+    expect(await store.regimes.history('src', 'm')).toHaveLength(1);
   });
 
   it('finds nothing on a clean history and records no regime', async () => {
     store = openStore(':memory:');
-    fill(store, 45, 999);
+    await fill(store, 45, 999);
     const now = new Date(`${addDays(START_DAY, 45)}T07:00:00.000Z`);
     expect(await detectSource(store, sourceOf([metricOf('m', 'count')]), now, [])).toEqual([]);
-    expect(currentRegimes(store, 'src').size).toBe(0);
+    expect((await store.regimes.current('src')).size).toBe(0);
   });
 });
 
@@ -85,7 +83,7 @@ describe('detectSource with watched docs', () => {
     };
     const text =
       'Pages API changelog\nOn March 14, 2024, the following metric will be deprecated for all versions:\npage_engaged_users\n';
-    docSnapshots(store).save({
+    await store.docs.save({
       source: source.name,
       doc: 'pages-changelog',
       hash: 'h1',

@@ -8,9 +8,7 @@ import type { Finding } from '../core/finding.js';
 import { runDetectors } from '../detectors/run.js';
 import { regimeChanges } from '../detectors/regime.js';
 import { FRAME_MAX_DAYS } from '../detectors/stats/frame.js';
-import { currentRegimes, recordRegime } from '../store/regimes.js';
 import type { Store } from '../store/store.js';
-import { docSnapshots } from '../store/doc-snapshots.js';
 
 /** Polls handed to detectors (payload-schema needs 15; volume checks read the last few). */
 export const DETECT_POLLS = 30;
@@ -31,7 +29,7 @@ export async function detectSource(
   const sinceDay = addDays(isoDay(now), -FRAME_MAX_DAYS);
   const histories = new Map<string, MetricHistory>();
   for (const m of source.metrics)
-    if (!isDerived(m)) histories.set(m.name, store.metricHistory(source.name, m.name, { sinceDay }));
+    if (!isDerived(m)) histories.set(m.name, await store.metricHistory(source.name, m.name, { sinceDay }));
   // A ratio of two counts is computed from their stored histories (it is never fetched or pushed itself).
   for (const m of source.metrics)
     if (m.numerator !== undefined && m.denominator !== undefined) {
@@ -46,22 +44,22 @@ export async function detectSource(
         ),
       );
     }
-  const polls = store.recentPolls(source.name, DETECT_POLLS);
-  const regimes = currentRegimes(store, source.name);
+  const polls = await store.recentPolls(source.name, DETECT_POLLS);
+  const regimes = await store.regimes.current(source.name);
   const findings = runDetectors({
     source,
     histories,
     polls,
     docChanges,
-    ...watchedDocs(store, source),
+    ...(await watchedDocs(store, source)),
     now,
     regimes,
   });
   const changes = regimeChanges(findings).filter((c) => (regimes.get(c.metric) ?? '') < c.startDay);
   if (changes.length > 0) {
-    await store.transaction(() => {
+    await store.transaction(async () => {
       for (const c of changes)
-        recordRegime(store, source.name, c.metric, c.startDay, c.reason, now.toISOString());
+        await store.regimes.record(source.name, c.metric, c.startDay, c.reason, now.toISOString());
     });
   }
   return findings;
@@ -72,18 +70,18 @@ export async function detectSource(
  * snapshot of each (`fetchedAt` = when that content was first seen, so a finding derived from it keeps its onset
  * while the page says the same thing), and the first snapshot of each doc that has changed since.
  */
-export function watchedDocs(
+export async function watchedDocs(
   store: Store,
   source: SourceContract,
-): { docs: DocChange[]; docBaselines: Map<string, string> } {
-  const repo = docSnapshots(store);
+): Promise<{ docs: DocChange[]; docBaselines: Map<string, string> }> {
+  const repo = store.docs;
   const docs: DocChange[] = [];
   const docBaselines = new Map<string, string>();
   for (const doc of source.docs) {
-    const last = repo.latest(source.name, doc.name);
+    const last = await repo.latest(source.name, doc.name);
     if (!last) continue;
     docs.push({ doc, current: last.normalized, fetchedAt: last.changedAt });
-    const first = repo.earliest(source.name, doc.name);
+    const first = await repo.earliest(source.name, doc.name);
     if (first && first.id !== last.id) docBaselines.set(doc.name, first.normalized);
   }
   return { docs, docBaselines };

@@ -45,13 +45,13 @@ describe('payload enums through pollSource and detectSource', () => {
       expect(poll.outcome).toBe('ok');
       if (i < 14) deps.clock.advanceDays(1);
     }
-    deps.store.close();
+    await deps.store.close();
     // A fresh connection reads what was written, not a cached poll.
     const store = openStore(file, { readonly: true });
-    const last = store.recentPolls('partner', 1)[0]!;
+    const last = (await store.recentPolls('partner', 1))[0]!;
     expect(last.payloadSchema?.['$.data[].channel']).toEqual({ string: 2, strings: ['referral', 'paid'] });
     const findings = await detectSource(store, source, deps.clock.now(), []);
-    store.close();
+    await store.close();
     const schema = findings.filter((f) => f.class === 'schema');
     expect(schema).toHaveLength(1);
     expect(schema[0]).toMatchObject({

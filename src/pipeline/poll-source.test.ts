@@ -4,7 +4,6 @@ import { FIXED_NOW } from '../../test/helpers/fixed-clock.js';
 import { startJsonApiServer } from '../../test/helpers/json-api-server.js';
 import type { LoopbackServer } from '../../test/helpers/loopback-server.js';
 import { testDeps } from '../../test/helpers/poll-deps.js';
-import { principalPauses } from '../store/pauses.js';
 import type { FetchResult, MetricOutcome } from '../core/observation.js';
 import { outcomeOf, pollSource } from './poll-source.js';
 
@@ -34,9 +33,8 @@ describe('http-json through pollSource', () => {
     expect(poll.servedVersion).toBe('2026-01');
     expect(poll.observationCount).toBe(12);
     expect(
-      deps.store
-        .metricHistory('partner', 'visits')
-        .entities.get('beta')!
+      (await deps.store.metricHistory('partner', 'visits')).entities
+        .get('beta')!
         .map((p) => [p.day, p.value]),
     ).toEqual([
       ['2026-03-11', 115],
@@ -68,7 +66,7 @@ describe('http-json through pollSource', () => {
       `${long.url}/m/visits/e1?from=2026-03-11&key=[REDACTED]`,
       `${long.url}/m/visits/e2?from=2026-03-11&key=[REDACTED]`,
     ]);
-    expect(deps.store.metricHistory('partner', 'visits').entities.get('e2')![0]).toMatchObject({
+    expect((await deps.store.metricHistory('partner', 'visits')).entities.get('e2')![0]).toMatchObject({
       periodEnd: '2026-03-13T00:00:00.000Z',
       day: '2026-03-13',
       value: 7,
@@ -111,17 +109,17 @@ describe('faults: the documented outcome in the store, nothing lost', () => {
     // The server dates Retry-After from FIXED_NOW, so this table runs at that "now".
     const deps = testDeps({ http: { maxAttempts: 2 }, now: FIXED_NOW });
     const good = await pollSource(deps, source('/v2/stats'));
-    const before = deps.store.metricHistory('partner', 'visits');
+    const before = await deps.store.metricHistory('partner', 'visits');
     const poll = await pollSource(deps, source(`/fault/${mode}/${Math.random().toString(36).slice(2)}`));
     expect(poll.outcome).toBe(outcome);
     expect(poll.errorCode).toBe(code);
     if (outcome === 'failed') {
       // Could not verify: earlier observations are untouched, and the failure is on record with its requests.
-      expect(deps.store.metricHistory('partner', 'visits')).toEqual(before);
+      expect(await deps.store.metricHistory('partner', 'visits')).toEqual(before);
       expect(poll.requests[0]!.error?.code).toBe(code);
-      expect(deps.store.lastVerifiedPoll('partner')!.id).toBe(good.id);
+      expect((await deps.store.lastVerifiedPoll('partner'))!.id).toBe(good.id);
     }
-    expect(deps.store.recentPolls('partner', 10)).toHaveLength(2);
+    expect(await deps.store.recentPolls('partner', 10)).toHaveLength(2);
   });
 
   it('waits for Retry-After before retrying (seconds form: at least 2 s)', async () => {
@@ -134,7 +132,7 @@ describe('faults: the documented outcome in the store, nothing lost', () => {
     const deps = testDeps();
     const poll = await pollSource(deps, source('/fault/retry-after-long/x'));
     expect(poll).toMatchObject({ outcome: 'failed', errorCode: 'UPSTREAM_THROTTLED' });
-    const [pause] = principalPauses(deps.store).list();
+    const [pause] = await deps.store.pauses.list();
     expect(pause!.nextAllowedAt).toBe('2026-03-14T11:00:00.000Z');
     const count = api.count('/fault/retry-after-long/x');
     const again = await pollSource(deps, source('/fault/retry-after-long/x'));

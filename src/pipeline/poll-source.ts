@@ -19,9 +19,8 @@ import {
 } from '../providers/poll-budget.js';
 import type { FetchProgress, Provider } from '../providers/provider.js';
 import { PROVIDERS_BY_NAME } from '../providers/registry.js';
-import { principalPauses, type PauseBook } from '../store/pauses.js';
+import type { PausePort } from '../providers/provider.js';
 import { MAX_PAUSE_MS, type ClockFault } from '../core/clock-trust.js';
-import { breakers } from '../store/breakers.js';
 import {
   BREAKER_DEFAULTS,
   admit,
@@ -69,11 +68,11 @@ function budgeted(http: HttpClient, budget: PollBudget): HttpClient {
  * The pause book a provider sees: a pause ending beyond now + MAX_PAUSE_MS is not in force (the book says so), and
  * here it is logged and reported as a clock fault.
  */
-function checkedPauses(book: PauseBook, report: (fault: ClockFault) => void): PauseBook {
+function checkedPauses(book: PausePort, report: (fault: ClockFault) => void): PausePort {
   return {
     ...book,
-    pausedUntil(principal, now) {
-      const bad = book.untrusted(principal, now);
+    async pausedUntil(principal, now) {
+      const bad = await book.untrusted(principal, now);
       if (bad)
         report({
           kind: 'pause',
@@ -128,7 +127,7 @@ export async function pollSource(deps: PollDeps, source: SourceContract): Promis
   const logger = deps.logger ?? silentLogger;
   const started = deps.clock.now();
   const options = { ...BREAKER_DEFAULTS, ...deps.breaker };
-  const book = breakers(deps.store);
+  const book = deps.store.breakers;
   const key = breakerKeyOf(source);
   const reportFault = (fault: ClockFault) => {
     logger.warn('stored time ahead of the clock; not trusted (clock fault)', {
@@ -140,7 +139,7 @@ export async function pollSource(deps: PollDeps, source: SourceContract): Promis
     });
     deps.onClockFault?.(fault);
   };
-  const current = book.get(key);
+  const current = await book.get(key);
   if (current?.nextProbeAt && probeBeyondCooldown(current, started, options))
     reportFault({
       kind: 'breaker',
@@ -154,7 +153,7 @@ export async function pollSource(deps: PollDeps, source: SourceContract): Promis
     // The host failed K polls in a row: skip it until the cool-down passes. Recorded as "could not verify", so it
     // opens and resolves no data finding and is never evidence of a frozen value.
     const b = admission.record;
-    const poll = deps.store.recordPoll({
+    const poll = await deps.store.recordPoll({
       source: source.name,
       startedAt: started.toISOString(),
       finishedAt: started.toISOString(),
@@ -171,7 +170,7 @@ export async function pollSource(deps: PollDeps, source: SourceContract): Promis
     return poll;
   }
   if (admission.probe && admission.record) {
-    book.save(admission.record);
+    await book.save(admission.record);
     logger.info('circuit breaker half-open: probing', { source: source.name, breaker: key });
   }
   const providers: Readonly<Record<string, Provider>> = deps.providers ?? PROVIDERS_BY_NAME;
@@ -203,7 +202,7 @@ export async function pollSource(deps: PollDeps, source: SourceContract): Promis
       now: started,
       logger,
       progress: deps.onProgress ?? (() => undefined),
-      pauses: checkedPauses(principalPauses(deps.store), reportFault),
+      pauses: checkedPauses(deps.store.pauses, reportFault),
       ...(deps.concurrency ? { concurrency: deps.concurrency } : {}),
     });
     status = outcomeOf(fetch);
@@ -223,15 +222,22 @@ export async function pollSource(deps: PollDeps, source: SourceContract): Promis
       requests: cut,
       deadlineMs: budget.deadlineMs,
     });
-  const poll = deps.store.recordPoll({
+  const poll = await deps.store.recordPoll({
     source: source.name,
     startedAt: started.toISOString(),
     finishedAt: deps.clock.now().toISOString(),
     ...status,
     fetch,
   });
-  const next = afterPoll(book.get(key), key, pollKind(poll), poll.errorMessage, deps.clock.now(), options);
-  if (next.transition !== 'none') book.save(next.record);
+  const next = afterPoll(
+    await book.get(key),
+    key,
+    pollKind(poll),
+    poll.errorMessage,
+    deps.clock.now(),
+    options,
+  );
+  if (next.transition !== 'none') await book.save(next.record);
   if (next.transition === 'opened' || next.transition === 'reopened')
     logger.warn(`circuit breaker ${next.transition}`, {
       source: source.name,

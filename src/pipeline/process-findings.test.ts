@@ -1,15 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../core/clock.js';
-import { openStore, type Store } from '../store/store.js';
-import { activeFindings, listFindings } from '../store/findings-repo.js';
-import { listOutbox } from '../store/outbox-repo.js';
-import { readAudit } from '../store/audit-repo.js';
-import { featureStates } from '../store/overrides-repo.js';
+import { openStore, type SqliteStore } from '../store/store.js';
 import { processFindings } from './process-findings.js';
 import { contractSet, feature, finding } from '../../test/helpers/gate-fixtures.js';
 import { metaSource } from '../../test/helpers/contracts.js';
 
-let store: Store;
+let store: SqliteStore;
 afterEach(() => store?.close());
 
 const contracts = contractSet(['m1', 'm2'], [feature('f1', ['meta/m1']), feature('f2', ['meta/m2'])]);
@@ -19,14 +15,14 @@ async function run(
   findings: ReturnType<typeof finding>[],
   outcome: 'ok' | 'failed' = 'ok',
 ) {
-  store.recordPoll({
+  await store.recordPoll({
     source: 'meta',
     startedAt: clock.now().toISOString(),
     finishedAt: clock.now().toISOString(),
     outcome,
     fetch: { observations: [], requests: [], metricOutcomes: [] },
   });
-  return await processFindings({
+  return processFindings({
     store,
     contracts,
     source: 'meta',
@@ -64,20 +60,20 @@ describe('processFindings', () => {
     const r = await run(clock, []);
     expect(r.resolved).toHaveLength(1);
     expect(r.featureChanges).toEqual([{ feature: 'f1', from: 'blocked', to: 'ok' }]);
-    expect(activeFindings(store)).toHaveLength(0);
+    expect(await store.findings.active()).toHaveLength(0);
     clock.advanceDays(1);
     expect((await run(clock, [frozen])).opened[0]).toMatchObject({ episode: 2, status: 'open' });
-    expect(listFindings(store).map((f) => [f.episode, f.status])).toEqual([
+    expect((await store.findings.list()).map((f) => [f.episode, f.status])).toEqual([
       [2, 'open'],
       [1, 'resolved'],
     ]);
-    expect(readAudit(store, { targetKind: 'finding' }).map((a) => a.action)).toEqual([
+    expect((await store.audit.read({ targetKind: 'finding' })).map((a) => a.action)).toEqual([
       'opened',
       'resolved',
       'reopened',
     ]);
     expect(
-      readAudit(store, { targetKind: 'feature', target: 'f1' }).map((a) => [
+      (await store.audit.read({ targetKind: 'feature', target: 'f1' })).map((a) => [
         a.details['from'],
         a.details['to'],
       ]),
@@ -86,7 +82,7 @@ describe('processFindings', () => {
       ['blocked', 'ok'],
       ['ok', 'blocked'],
     ]);
-    expect(featureStates(store).get('f1')?.state).toBe('blocked');
+    expect((await store.overrides.featureStates()).get('f1')?.state).toBe('blocked');
   });
 
   it('hysteresis: a condition back within 7 days of resolving reopens on the gate without mail, unless more severe', async () => {
@@ -94,15 +90,15 @@ describe('processFindings', () => {
     const clock = new ManualClock('2026-03-15T07:00:00Z');
     const warn = finding('m1', { rule: 'frozen-run', class: 'frozen', severity: 'warn' });
     const block = { ...warn, severity: 'block' as const };
-    const mails = () => listOutbox(store).map((o) => `${o.kind} ${o.recipient}`);
+    const mails = async () => (await store.outbox.list()).map((o) => `${o.kind} ${o.recipient}`);
     const day = async (findings: ReturnType<typeof finding>[]) => {
       clock.advanceDays(1);
-      return await run(clock, findings);
+      return run(clock, findings);
     };
     expect((await run(clock, [warn])).queued).toBe(2); // day 0: the alert to both owners
     await day([]);
     expect((await day([])).resolved).toHaveLength(1); // day 2: resolved, the resolved notice threads under the alert
-    const told = mails();
+    const told = await mails();
     expect(told.filter((m) => m.startsWith('alert'))).toHaveLength(2);
     // Day 3, the next borderline day: back at warn. The gate warns again; nobody is mailed again.
     const back = await day([warn]);
@@ -110,7 +106,7 @@ describe('processFindings', () => {
     expect(back.featureChanges).toEqual([{ feature: 'f1', from: 'ok', to: 'warn' }]);
     expect(back.queued).toBe(0);
     expect(
-      readAudit(store, { targetKind: 'finding' }).find((a) => a.action === 'reopened')?.details,
+      (await store.audit.read({ targetKind: 'finding' })).find((a) => a.action === 'reopened')?.details,
     ).toMatchObject({ quiet: true });
     await day([]);
     expect((await day([])).resolved).toHaveLength(1); // a quiet episode resolves without a resolved notice
@@ -119,7 +115,7 @@ describe('processFindings', () => {
     const worse = await day([block]);
     expect(worse.escalated).toHaveLength(1);
     expect(worse.queued).toBe(2);
-    expect(mails().filter((m) => m.startsWith('alert'))).toHaveLength(4);
+    expect((await mails()).filter((m) => m.startsWith('alert'))).toHaveLength(4);
   });
 
   it('hysteresis ends: a condition back 7 or more days after it resolved alerts again', async () => {
@@ -134,7 +130,7 @@ describe('processFindings', () => {
     clock.advanceDays(7);
     const back = await run(clock, [warn]);
     expect(back.opened[0]).toMatchObject({ episode: 2 });
-    expect(listOutbox(store).filter((o) => o.kind === 'alert')).toHaveLength(4);
+    expect((await store.outbox.list()).filter((o) => o.kind === 'alert')).toHaveLength(4);
   });
 
   it('holds a scale change while the detectors fall quiet, until the upstream returns to the old scale — audited', async () => {
@@ -147,13 +143,13 @@ describe('processFindings', () => {
       clock.advanceDays(1);
       expect((await run(clock, [])).resolved).toEqual([]);
     }
-    expect(activeFindings(store)).toMatchObject([{ status: 'open', goodPollsSinceAbsent: 10 }]);
-    expect(featureStates(store).get('f1')?.state).toBe('blocked');
+    expect(await store.findings.active()).toMatchObject([{ status: 'open', goodPollsSinceAbsent: 10 }]);
+    expect((await store.overrides.featureStates()).get('f1')?.state).toBe('blocked');
     clock.advanceDays(1);
     const back = await run(clock, [scale(1000, '2026-03-25')]);
     expect(back).toMatchObject({ opened: [], resolved: [{ resolution: 'reverted' }] });
     expect(back.featureChanges).toEqual([{ feature: 'f1', from: 'blocked', to: 'ok' }]);
-    expect(readAudit(store, { targetKind: 'finding' }).at(-1)).toMatchObject({
+    expect((await store.audit.read({ targetKind: 'finding' })).at(-1)).toMatchObject({
       action: 'resolved',
       reason: 'the upstream returned to the old scale on 2026-03-25',
       details: { resolution: 'reverted' },
@@ -170,7 +166,7 @@ describe('processFindings', () => {
     const r = await run(clock, [finding('m2', { severity: 'block' })]);
     expect(r.escalated).toHaveLength(1);
     expect(r.queued).toBe(2);
-    expect(listOutbox(store).at(-1)!.payload.subject).toBe(
+    expect((await store.outbox.list()).at(-1)!.payload.subject).toBe(
       '[upwatch] BLOCKED 1 feature: m2 rejected by Meta (#100) (escalated from warn)',
     );
   });
@@ -180,9 +176,9 @@ describe('processFindings', () => {
     const clock = new ManualClock('2026-03-15T07:00:00Z');
     store.db.exec('DROP TABLE notification_log');
     await expect(run(clock, [finding('m1')])).rejects.toThrow();
-    expect(listFindings(store)).toEqual([]);
-    expect(readAudit(store)).toEqual([]);
-    expect(featureStates(store).size).toBe(0);
+    expect(await store.findings.list()).toEqual([]);
+    expect(await store.audit.read()).toEqual([]);
+    expect((await store.overrides.featureStates()).size).toBe(0);
     expect(store.db.prepare('SELECT COUNT(*) AS n FROM outbox').get()).toEqual({ n: 0 });
   });
 
@@ -210,11 +206,12 @@ describe('processFindings', () => {
     });
     // the new info finding is alerted, and the older one (never mailed, open 2 days) gets its first daily reminder
     expect(again.queued).toBe(4);
-    expect(
-      listOutbox(store)
-        .map((o) => o.kind)
-        .sort(),
-    ).toEqual(['alert', 'alert', 'reminder', 'reminder']);
+    expect((await store.outbox.list()).map((o) => o.kind).sort()).toEqual([
+      'alert',
+      'alert',
+      'reminder',
+      'reminder',
+    ]);
   });
 
   it('one daily reminder digest per recipient covers the open findings of every source', async () => {
@@ -226,14 +223,14 @@ describe('processFindings', () => {
       [metaSource('http://127.0.0.1:1', ['m1'], { name: 'meta2', owners: ['ana@example.com'] })],
     );
     const cycle = async (source: string, findings: ReturnType<typeof finding>[]) => {
-      store.recordPoll({
+      await store.recordPoll({
         source,
         startedAt: clock.now().toISOString(),
         finishedAt: clock.now().toISOString(),
         outcome: 'ok',
         fetch: { observations: [], requests: [], metricOutcomes: [] },
       });
-      return await processFindings({
+      return processFindings({
         store,
         contracts: two,
         source,
@@ -247,14 +244,14 @@ describe('processFindings', () => {
     const onMeta2 = finding('m1', { source: 'meta2' });
     await cycle('meta', [onMeta]);
     await cycle('meta2', [onMeta2]);
-    for (const row of listOutbox(store))
+    for (const row of await store.outbox.list())
       store.db.prepare(`UPDATE outbox SET status = 'sent' WHERE id = ?`).run(row.id);
     clock.advanceDays(1);
     clock.advanceMs(3_600_000); // the digest hour, 08:00 UTC
     // ana (owner of both sources and of f1) and data@example.com (owner of meta only): one reminder each
     expect((await cycle('meta', [onMeta])).queued).toBe(2);
     expect((await cycle('meta2', [onMeta2])).queued).toBe(0);
-    const reminder = listOutbox(store).find(
+    const reminder = (await store.outbox.list()).find(
       (o) => o.kind === 'reminder' && o.recipient === 'ana@example.com',
     )!;
     expect([reminder.kind, reminder.recipient, reminder.payload.subject]).toEqual([

@@ -1,8 +1,8 @@
 // After a poll: apply the findings lifecycle, audit it, recompute the gate and queue notifications, in one transaction.
 import { addDays, isoDay } from '../core/clock.js';
 import type { ContractSet, SourceContract } from '../core/contract.js';
-import type { MetricHistory } from '../core/detector.js';
 import type { Finding } from '../core/finding.js';
+import type { Decision } from '../core/decision.js';
 import type { FindingRecord } from '../core/finding-record.js';
 import type { GateReport, GateState } from '../core/gate.js';
 import type { PollOutcome } from '../core/observation.js';
@@ -10,35 +10,14 @@ import { planLifecycle, type FindingChange } from '../findings/lifecycle.js';
 import { evaluateGate } from '../gate/evaluate.js';
 import { verificationLookups, type GateStore } from '../gate/check-gate.js';
 import { svgChart } from '../alerts/chart.js';
-import { planNotifications, type NotifyChange } from '../alerts/plan.js';
-import { queueMessages, storeNoticeLog } from '../alerts/outbox.js';
+import { planNotifications, recipientsOf, type NotifyChange } from '../alerts/plan.js';
+import { loadNoticeLog, queueMessages } from '../alerts/outbox.js';
 import { ALERT_DEFAULTS, type AlertSettings, type ProcessDefaults } from '../alerts/settings.js';
 
 export type { ProcessDefaults };
-import {
-  activeFindings,
-  insertFinding,
-  lastEpisode,
-  lastResolvedEpisode,
-  updateFinding,
-} from '../store/findings-repo.js';
-import { writeAudit } from '../store/audit-repo.js';
-import { latestDecision } from '../store/decisions-repo.js';
-import {
-  activeOverrides,
-  featureStates,
-  overridesExpiredBetween,
-  saveFeatureState,
-} from '../store/overrides-repo.js';
 
-/** What processFindings needs from the store (the polling area's `Store` satisfies it). */
-export interface ProcessStore extends GateStore {
-  metricHistory(
-    source: string,
-    metric: string,
-    options?: { sinceDay?: string; untilDay?: string },
-  ): MetricHistory;
-}
+/** What processFindings writes to: a store through its ports. */
+export type ProcessStore = GateStore;
 
 export interface ProcessFindingsInput {
   store: ProcessStore;
@@ -70,21 +49,79 @@ export interface ProcessResult {
 }
 
 const SYSTEM_ACTOR = 'upwatch';
+const HOUR_MS = 3_600_000;
 
-function apply(
+interface PriorEpisodes {
+  lastEpisode: number;
+  decision?: Decision;
+  lastResolved?: FindingRecord;
+}
+
+/** For each fingerprint of this poll: its highest stored episode, the latest decision on it, its resolved episode. */
+async function priorEpisodes(
+  store: ProcessStore,
+  findings: readonly Finding[],
+): Promise<Map<string, PriorEpisodes>> {
+  const out = new Map<string, PriorEpisodes>();
+  for (const f of findings) {
+    if (out.has(f.fingerprint)) continue;
+    const decision = await store.decisions.latest(f.fingerprint);
+    const lastResolved = await store.findings.lastResolvedEpisode(f.fingerprint);
+    out.set(f.fingerprint, {
+      lastEpisode: await store.findings.lastEpisode(f.fingerprint),
+      ...(decision ? { decision } : {}),
+      ...(lastResolved ? { lastResolved } : {}),
+    });
+  }
+  return out;
+}
+
+/**
+ * The charts a plan draws (the metric around each finding's onset), read before the plan that uses them: the plan asks
+ * for charts synchronously and only for the first few findings of each mail. `plan` is run once with a stand-in
+ * chart for every finding with a metric to learn which it asks for; those histories are read, and the returned lookup
+ * draws them. A finding whose history turns out empty has no chart, as before.
+ */
+async function chartsFor(
+  store: ProcessStore,
+  plan: (chart: (f: FindingRecord) => string | undefined) => unknown,
+  now: Date,
+  settings: AlertSettings,
+): Promise<(f: FindingRecord) => string | undefined> {
+  const asked = new Map<string, FindingRecord>();
+  plan((f) => {
+    asked.set(f.fingerprint, f);
+    return f.metric ? 'chart' : undefined;
+  });
+  const charts = new Map<string, string | undefined>();
+  const today = isoDay(now);
+  for (const f of asked.values()) {
+    if (!f.metric) continue;
+    const onset = isoDay(f.onset);
+    const until = addDays(onset, settings.chartDaysAfter);
+    const history = await store.metricHistory(f.source, f.metric, {
+      sinceDay: addDays(onset, -settings.chartDaysBefore),
+      untilDay: until < today ? until : today,
+    });
+    charts.set(f.fingerprint, svgChart(history, { onset, entities: f.entities }));
+  }
+  return (f) => charts.get(f.fingerprint);
+}
+
+async function apply(
   store: ProcessStore,
   change: FindingChange,
   at: string,
-): {
+): Promise<{
   record: FindingRecord;
   notify?: NotifyChange;
   bucket: 'opened' | 'escalated' | 'updated' | 'resolved' | 'none';
-} {
+}> {
   switch (change.kind) {
     case 'opened': {
-      const record = insertFinding(store, change.record);
+      const record = await store.findings.insert(change.record);
       const reopened = record.episode > 1;
-      writeAudit(store, {
+      await store.audit.write({
         at,
         actor: SYSTEM_ACTOR,
         action: reopened ? 'reopened' : 'opened',
@@ -106,8 +143,8 @@ function apply(
     }
     case 'escalated':
     case 'deescalated': {
-      updateFinding(store, change.after);
-      writeAudit(store, {
+      await store.findings.update(change.after);
+      await store.audit.write({
         at,
         actor: SYSTEM_ACTOR,
         action: change.kind,
@@ -130,11 +167,11 @@ function apply(
     }
     case 'seen':
     case 'absent':
-      updateFinding(store, change.after);
+      await store.findings.update(change.after);
       return { record: change.after, bucket: change.kind === 'seen' ? 'updated' : 'none' };
     case 'resolved':
-      updateFinding(store, change.after);
-      writeAudit(store, {
+      await store.findings.update(change.after);
+      await store.audit.write({
         at,
         actor: SYSTEM_ACTOR,
         action: 'resolved',
@@ -156,8 +193,8 @@ function apply(
         bucket: 'resolved',
       };
     case 'ack-expired':
-      updateFinding(store, change.after);
-      writeAudit(store, {
+      await store.findings.update(change.after);
+      await store.audit.write({
         at,
         actor: SYSTEM_ACTOR,
         action: 'ack-expired',
@@ -189,13 +226,16 @@ export async function processFindings(input: ProcessFindingsInput): Promise<Proc
   }
   const at = now.toISOString();
 
-  return await store.transaction(() => {
+  return store.transaction(async () => {
+    const findings = input.findings.filter((f) => f.source === sourceName);
+    // What the lifecycle asks about this poll's fingerprints, read before planning (the plan is a pure function).
+    const known = await priorEpisodes(store, findings);
     const changes = planLifecycle({
-      active: activeFindings(store, sourceName),
-      lastEpisode: (fp) => lastEpisode(store, fp),
-      decisionOn: (fp) => latestDecision(store, fp),
-      lastResolved: (fp) => lastResolvedEpisode(store, fp),
-      findings: input.findings.filter((f) => f.source === sourceName),
+      active: await store.findings.active(sourceName),
+      lastEpisode: (fp) => known.get(fp)?.lastEpisode ?? 0,
+      decisionOn: (fp) => known.get(fp)?.decision,
+      lastResolved: (fp) => known.get(fp)?.lastResolved,
+      findings,
       pollOutcome: input.pollOutcome,
       now,
       unverifiedMetrics: input.unverifiedMetrics ?? [],
@@ -220,30 +260,33 @@ export async function processFindings(input: ProcessFindingsInput): Promise<Proc
     };
     const notify: NotifyChange[] = [];
     for (const change of changes) {
-      const applied = apply(store, change, at);
+      const applied = await apply(store, change, at);
       if (applied.bucket !== 'none') result[applied.bucket].push(applied.record);
       if (applied.notify) notify.push(applied.notify);
     }
 
     // Gate over every feature, with every source's findings.
-    const allActive = activeFindings(store);
+    const allActive = await store.findings.active();
     const gate = evaluateGate({
       contracts,
       findings: allActive,
-      overrides: activeOverrides(store, now),
-      ...verificationLookups(store),
+      overrides: await store.overrides.active(now),
+      ...(await verificationLookups(
+        store,
+        contracts.sources.map((s) => s.name),
+      )),
       now,
     });
     result.gate = gate;
-    const before = featureStates(store);
+    const before = await store.overrides.featureStates();
     // Overrides that ran out since the last gate computation are audited as such (they expire by themselves).
     const lastComputed = [...before.values()].reduce<string | undefined>(
       (m, s) => (m === undefined || s.updatedAt > m ? s.updatedAt : m),
       undefined,
     );
     if (lastComputed !== undefined) {
-      for (const o of overridesExpiredBetween(store, lastComputed, now)) {
-        writeAudit(store, {
+      for (const o of await store.overrides.expiredBetween(lastComputed, now)) {
+        await store.audit.write({
           at,
           actor: SYSTEM_ACTOR,
           action: 'override-expired',
@@ -256,10 +299,10 @@ export async function processFindings(input: ProcessFindingsInput): Promise<Proc
     }
     for (const f of gate.features) {
       const prev = before.get(f.feature)?.state;
-      saveFeatureState(store, { feature: f.feature, state: f.state, reasons: f.reasons, at });
+      await store.overrides.saveFeatureState({ feature: f.feature, state: f.state, reasons: f.reasons, at });
       if (prev !== f.state) {
         result.featureChanges.push({ feature: f.feature, from: prev, to: f.state });
-        writeAudit(store, {
+        await store.audit.write({
           at,
           actor: SYSTEM_ACTOR,
           action: 'state-changed',
@@ -279,30 +322,28 @@ export async function processFindings(input: ProcessFindingsInput): Promise<Proc
 
     // Notifications for what changed in this poll, plus due reminders and countdowns.
     const states = new Map(gate.features.map((f) => [f.feature, f.state]));
-    const planned = planNotifications({
-      contracts,
-      changes: notify,
-      // Reminders and countdowns look at every source's open findings: whichever poll comes first after a reminder
-      // falls due sends one mail per recipient for all of them, and the other sources' polls find nothing due.
-      active: allActive,
-      gate: states,
-      log: storeNoticeLog(store),
-      chart: (f) => {
-        if (!f.metric) return undefined;
-        const onset = isoDay(f.onset);
-        const today = isoDay(now);
-        const until = addDays(onset, settings.chartDaysAfter);
-        const history = store.metricHistory(f.source, f.metric, {
-          sinceDay: addDays(onset, -settings.chartDaysBefore),
-          untilDay: until < today ? until : today,
-        });
-        return svgChart(history, { onset, entities: f.entities });
-      },
-      now,
-      settings,
-      secrets: input.defaults?.secrets ?? [],
+    // Reminders and countdowns look at every source's open findings: whichever poll comes first after a reminder
+    // falls due sends one mail per recipient for all of them, and the other sources' polls find nothing due.
+    const about = [...notify.map((c) => c.finding), ...allActive];
+    const log = await loadNoticeLog(store, {
+      episodes: about,
+      recipients: about.flatMap((f) => recipientsOf(contracts, f, settings.recipients)),
+      capWindowStart: new Date(Math.floor(now.getTime() / HOUR_MS) * HOUR_MS).toISOString(),
     });
-    result.queued = queueMessages(store, planned, now);
+    const plan = (chart: (f: FindingRecord) => string | undefined) =>
+      planNotifications({
+        contracts,
+        changes: notify,
+        active: allActive,
+        gate: states,
+        log,
+        chart,
+        now,
+        settings,
+        secrets: input.defaults?.secrets ?? [],
+      });
+    const planned = plan(await chartsFor(store, plan, now, settings));
+    result.queued = await queueMessages(store, planned, now);
     return result;
   });
 }

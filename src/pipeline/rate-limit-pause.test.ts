@@ -2,7 +2,6 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { httpJsonSource, metaSource } from '../../test/helpers/contracts.js';
 import { startLoopbackServer, type LoopbackServer } from '../../test/helpers/loopback-server.js';
 import { testDeps } from '../../test/helpers/poll-deps.js';
-import { principalPauses } from '../store/pauses.js';
 import { pollSource } from './poll-source.js';
 
 // A rate-limit pause runs from the moment the 429 arrived, not from the start of the poll: the earlier requests of a
@@ -28,7 +27,7 @@ describe('a rate-limit pause counts from the 429', () => {
     ]);
     const poll = await pollSource(deps, src);
     expect(poll.errorCode).toBe('UPSTREAM_THROTTLED');
-    expect(principalPauses(deps.store).list()[0]!.nextAllowedAt).toBe('2026-03-14T11:10:00.000Z');
+    expect((await deps.store.pauses.list())[0]!.nextAllowedAt).toBe('2026-03-14T11:10:00.000Z');
   });
 
   it('meta-graph: a throttle with a regain time is counted from the throttled answer', async () => {
@@ -49,6 +48,6 @@ describe('a rate-limit pause counts from the 429', () => {
     });
     const poll = await pollSource(deps, metaSource(server.url, ['page_media_view']));
     expect(poll.errorCode).toBe('UPSTREAM_THROTTLED');
-    expect(principalPauses(deps.store).list()[0]!.nextAllowedAt).toBe('2026-03-14T10:22:00.000Z');
+    expect((await deps.store.pauses.list())[0]!.nextAllowedAt).toBe('2026-03-14T10:22:00.000Z');
   });
 });

@@ -1,9 +1,6 @@
 // Stored times a wrong clock left behind, read from the store for `upwatch status` (the cycle reports its own).
 import { probeBeyondCooldown, type BreakerOptions } from '../core/breaker.js';
 import { CLOCK_SKEW_MS, MAX_PAUSE_MS, isAheadOf, type ClockFault } from '../core/clock-trust.js';
-import { breakers } from '../store/breakers.js';
-import { principalPauses } from '../store/pauses.js';
-import { pollSlots } from '../store/poll-slots.js';
 import type { Store } from '../store/store.js';
 
 /**
@@ -12,17 +9,17 @@ import type { Store } from '../store/store.js';
  * not trusted by the poller; `upwatch status` lists them so the clock can be checked.
  *
  * @example
- * storedClockFaults(store, ['meta'], new Date(), BREAKER_DEFAULTS) // [{ kind: 'pause', subject: 'meta-graph:ab12', … }]
+ * await storedClockFaults(store, ['meta'], new Date(), BREAKER_DEFAULTS) // [{ kind: 'pause', subject: 'meta-graph:ab12', … }]
  */
-export function storedClockFaults(
+export async function storedClockFaults(
   store: Store,
   sources: readonly string[],
   now: Date,
   breaker: BreakerOptions,
-): ClockFault[] {
+): Promise<ClockFault[]> {
   const at = now.toISOString();
   const faults: ClockFault[] = [];
-  for (const p of principalPauses(store).list()) {
+  for (const p of await store.pauses.list()) {
     if (isAheadOf(p.nextAllowedAt, now, MAX_PAUSE_MS))
       faults.push({
         kind: 'pause',
@@ -32,7 +29,7 @@ export function storedClockFaults(
         allowedMs: MAX_PAUSE_MS,
       });
   }
-  for (const b of breakers(store).notClosed()) {
+  for (const b of await store.breakers.notClosed()) {
     if (b.nextProbeAt && probeBeyondCooldown(b, now, breaker))
       faults.push({
         kind: 'breaker',
@@ -42,12 +39,12 @@ export function storedClockFaults(
         allowedMs: breaker.maxCooldownMs,
       });
   }
-  const slots = pollSlots(store);
+  const slots = store.slots;
   for (const source of sources) {
-    const last = store.lastPoll(source)?.startedAt;
+    const last = (await store.lastPoll(source))?.startedAt;
     if (isAheadOf(last, now, CLOCK_SKEW_MS))
       faults.push({ kind: 'last-poll', subject: source, stored: last!, now: at, allowedMs: CLOCK_SKEW_MS });
-    const slot = slots.polledSlot(source);
+    const slot = await slots.polledSlot(source);
     if (isAheadOf(slot, now, CLOCK_SKEW_MS))
       faults.push({ kind: 'last-slot', subject: source, stored: slot!, now: at, allowedMs: CLOCK_SKEW_MS });
   }

@@ -3,7 +3,6 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../core/clock.js';
 import { pollSource } from '../pipeline/poll-source.js';
-import { principalPauses } from '../store/pauses.js';
 import { httpJsonSource, metaSource } from '../../test/helpers/contracts.js';
 import { FIXED_NOW } from '../../test/helpers/fixed-clock.js';
 import {
@@ -212,7 +211,7 @@ describe('a 429 storm', () => {
     expect(first.errorCode).toBe('UPSTREAM_THROTTLED');
     expect(storm.total()).toBe(1);
     expect(deps.waits).toEqual([]); // an hour is not waited for in the poll: the host is paused instead
-    expect(principalPauses(deps.store).list()).toHaveLength(1);
+    expect(await deps.store.pauses.list()).toHaveLength(1);
 
     const second = await pollSource(deps, source);
     expect(second.errorCode).toBe('UPSTREAM_THROTTLED');
@@ -236,7 +235,7 @@ describe('a 429 storm', () => {
     expect(first.outcome).toBe('failed');
     expect(first.errorCode).toBe('UPSTREAM_THROTTLED');
     expect(storm.total()).toBe(1);
-    expect(principalPauses(deps.store).list()).toHaveLength(1);
+    expect(await deps.store.pauses.list()).toHaveLength(1);
 
     await pollSource(deps, source);
     expect(storm.total()).toBe(1);

@@ -152,7 +152,7 @@ export const httpJsonProvider: Provider = {
         return source.name;
       }
     })()}`;
-    const pausedUntil = ctx.pauses.pausedUntil(principal, ctx.now);
+    const pausedUntil = await ctx.pauses.pausedUntil(principal, ctx.now);
     if (pausedUntil) {
       throw new UpwatchError(
         'UPSTREAM_THROTTLED',
@@ -206,7 +206,7 @@ export const httpJsonProvider: Provider = {
           if (res.status === 429 && res.retryAfterMs !== undefined) {
             // From the 429's arrival, not the poll's start: a long poll's earlier requests took time.
             const until = new Date(res.receivedAt.getTime() + res.retryAfterMs);
-            ctx.pauses.pause(principal, until, `429 Retry-After from ${res.url}`, res.receivedAt);
+            await ctx.pauses.pause(principal, until, `429 Retry-After from ${res.url}`, res.receivedAt);
             halted = { ...error, message: `${error.message}; paused until ${until.toISOString()}` };
           }
           break;

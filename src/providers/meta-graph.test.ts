@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pollSource } from '../pipeline/poll-source.js';
-import { principalPauses } from '../store/pauses.js';
 import { metaSource } from '../../test/helpers/contracts.js';
 import { startGraphServer, type GraphServer } from '../../test/helpers/graph-server.js';
 import { testDeps } from '../../test/helpers/poll-deps.js';
 import { classifyGraphError, usageFromHeaders } from './meta-graph.js';
+import type { SqliteStore } from '../store/store.js';
 
 const TOKEN = 'EAAB-test-token-41f2';
 let graph: GraphServer;
@@ -39,13 +39,13 @@ describe('meta-graph provider through pollSource', () => {
     expect(poll.requests[0]!.url).toContain('metric=page_media_view');
     expect(poll.requests[0]!.url).toContain('since=2026-03-11&until=2026-03-14');
     expect(poll.requests[0]!.url).toContain('access_token=[REDACTED]');
-    const series = deps.store.metricHistory('meta', 'page_media_view').entities.get('111')!;
+    const series = (await deps.store.metricHistory('meta', 'page_media_view')).entities.get('111')!;
     expect(series.map((p) => [p.day, p.value, p.periodEnd])).toEqual([
       ['2026-03-11', 111, '2026-03-12T08:00:00.000Z'],
       ['2026-03-12', 112, '2026-03-13T08:00:00.000Z'],
       ['2026-03-13', 113, '2026-03-14T08:00:00.000Z'],
     ]);
-    const reactions = deps.store.db
+    const reactions = (deps.store as SqliteStore).db
       .prepare(
         "SELECT value, json_type, breakdown FROM observations WHERE metric = 'page_actions_post_reactions_total' LIMIT 1",
       )
@@ -71,7 +71,7 @@ describe('meta-graph provider through pollSource', () => {
       ['page_follows', 'ok', undefined, undefined],
     ]);
     expect(poll.errorCode).toBe('UPSTREAM_INVALID_METRIC');
-    expect(deps.store.metricHistory('meta', 'page_follows').entities.get('111')).toHaveLength(3);
+    expect((await deps.store.metricHistory('meta', 'page_follows')).entities.get('111')).toHaveLength(3);
   });
 
   it('a metric answered with data: [] is "missing", not an error', async () => {
@@ -142,7 +142,7 @@ describe('throttling', () => {
     expect(first.metricOutcomes[0]!.error).toMatchObject({ code: 'UPSTREAM_THROTTLED', graphCode: 80001 });
     expect(first.metricOutcomes[1]!.status).toBe('error'); // not requested: the token is paused
     expect(throttled.requests).toHaveLength(1);
-    const pauses = principalPauses(deps.store).list();
+    const pauses = await deps.store.pauses.list();
     expect(pauses).toHaveLength(1);
     expect(pauses[0]!.nextAllowedAt).toBe('2026-03-14T10:12:00.000Z');
     expect(pauses[0]!.principal).not.toContain(TOKEN);
@@ -170,7 +170,7 @@ describe('throttling', () => {
     );
     expect(poll.outcome).toBe('partial');
     expect(poll.metricOutcomes.map((o) => o.status)).toEqual(['ok', 'error']);
-    expect(principalPauses(deps.store).list()[0]!.nextAllowedAt).toBe('2026-03-14T10:01:00.000Z');
+    expect((await deps.store.pauses.list())[0]!.nextAllowedAt).toBe('2026-03-14T10:01:00.000Z');
     await busy.close();
   });
 });

@@ -184,7 +184,7 @@ export const metaGraphProvider: Provider = {
     }
     const token = resolved.secret;
     const principal = metaPrincipal(token);
-    const pausedUntil = ctx.pauses.pausedUntil(principal, ctx.now);
+    const pausedUntil = await ctx.pauses.pausedUntil(principal, ctx.now);
     if (pausedUntil) {
       throw new UpwatchError(
         'UPSTREAM_THROTTLED',
@@ -205,9 +205,9 @@ export const metaGraphProvider: Provider = {
     let done = 0;
 
     // A pause counts from the throttled answer's arrival, not from the poll's start.
-    const pause = (ms: number, reason: string, at: Date) => {
+    const pause = async (ms: number, reason: string, at: Date) => {
       const until = new Date(at.getTime() + Math.max(ms, MIN_PAUSE_MS));
-      ctx.pauses.pause(principal, until, reason, at);
+      await ctx.pauses.pause(principal, until, reason, at);
       ctx.logger.warn('principal paused', {
         source: source.name,
         principal,
@@ -261,7 +261,7 @@ export const metaGraphProvider: Provider = {
           requests.push(responseRecord(res, { metric: metric.name, entity: page, error: cls.info }));
           pageError = cls.info;
           if (cls.action === 'pause') {
-            const until = pause(
+            const until = await pause(
               Math.max(usage.regainMs, res.retryAfterMs ?? 0),
               `throttled: ${cls.info.message}`,
               res.receivedAt,
@@ -277,7 +277,7 @@ export const metaGraphProvider: Provider = {
         }
         requests.push(responseRecord(res, { metric: metric.name, entity: page }));
         if (usage.percent >= META_USAGE_PAUSE_PERCENT && !halted) {
-          const until = pause(
+          const until = await pause(
             usage.regainMs,
             `usage at ${usage.percent}% of a Graph rate limit`,
             res.receivedAt,

@@ -4,6 +4,10 @@ import type { Logger } from '../core/logger.js';
 import type { FetchResult } from '../core/observation.js';
 import type { SecretLookup } from '../core/secret.js';
 import type { PauseBook } from '../store/pauses.js';
+import type { Async } from '../store/ports.js';
+
+/** The pause book of the store, as a provider reads and writes it during a poll. */
+export type PausePort = Async<PauseBook>;
 import type { HttpClient } from './http.js';
 
 /** Progress of one source fetch: requests done out of planned. */
@@ -25,7 +29,7 @@ export interface ProviderContext {
   /** Called after each request. */
   progress: (p: FetchProgress) => void;
   /** Principal pauses (throttling), persisted in the store. */
-  pauses: PauseBook;
+  pauses: PausePort;
   /** Requests in flight per source fetch (the HTTP per-host limit still applies). Default 8. */
   concurrency?: number;
 }

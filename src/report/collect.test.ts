@@ -2,10 +2,6 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { RawObservation } from '../core/observation.js';
 import { isUpwatchError } from '../core/errors.js';
 import { processFindings } from '../pipeline/process-findings.js';
-import { insertFinding } from '../store/findings-repo.js';
-import { addOverride } from '../store/overrides-repo.js';
-import { principalPauses } from '../store/pauses.js';
-import { recordRegime } from '../store/regimes.js';
 import { openStore, type Store } from '../store/store.js';
 import { contractSet, feature, finding } from '../../test/helpers/gate-fixtures.js';
 import { httpJsonSource } from '../../test/helpers/contracts.js';
@@ -30,7 +26,7 @@ function day(n: number): string {
 }
 
 /** 78 days of page_media_view for page 111 (2026-01-01 … 2026-03-19), then one poll at NOW. */
-function fill(): void {
+async function fill(): Promise<void> {
   const observations: RawObservation[] = Array.from({ length: 78 }, (_, i) => ({
     source: 'meta',
     metric: 'page_media_view',
@@ -40,7 +36,7 @@ function fill(): void {
     value: 1000 + i,
     jsonType: 'int',
   }));
-  store.recordPoll({
+  await store.recordPoll({
     source: 'meta',
     startedAt: NOW.toISOString(),
     finishedAt: NOW.toISOString(),
@@ -52,7 +48,7 @@ function fill(): void {
 describe('collectReport', () => {
   it('gathers gate states, open findings with the chart history around the onset, recent resolutions and sources', async () => {
     store = openStore(':memory:');
-    fill();
+    await fill();
     await processFindings({
       store,
       contracts,
@@ -63,7 +59,7 @@ describe('collectReport', () => {
     });
     const at = (d: string) => `${d}T07:00:00.000Z`;
     const resolved = (fp: string, resolvedAt: string) =>
-      insertFinding(store, {
+      store.findings.insert({
         ...finding('page_follows', { class: 'frozen', rule: 'frozen-run' }),
         fingerprint: fp,
         episode: 1,
@@ -74,17 +70,16 @@ describe('collectReport', () => {
         lifecycle: 'condition',
         resolvedAt,
       });
-    resolved('old0000000000001', at('2026-01-10'));
-    resolved('new0000000000001', at('2026-03-12'));
-    recordRegime(
-      store,
+    await resolved('old0000000000001', at('2026-01-10'));
+    await resolved('new0000000000001', at('2026-03-12'));
+    await store.regimes.record(
       'meta',
       'page_media_view',
       '2026-03-10',
       'unit-scale ×1000 (block)',
       NOW.toISOString(),
     );
-    addOverride(store, {
+    await store.overrides.add({
       feature: 'growth_28d',
       action: 'block',
       reason: 'vendor incident',
@@ -92,10 +87,16 @@ describe('collectReport', () => {
       at: NOW.toISOString(),
       until: '2026-04-01T00:00:00.000Z',
     });
-    principalPauses(store).pause('meta-graph:ab12', '2026-03-20T09:00:00Z', 'usage 95%', NOW);
-    principalPauses(store).pause('http-json:old.example', '2026-03-01T00:00:00Z', 'old', NOW);
+    await store.pauses.pause('meta-graph:ab12', '2026-03-20T09:00:00Z', 'usage 95%', NOW);
+    await store.pauses.pause('http-json:old.example', '2026-03-01T00:00:00Z', 'old', NOW);
 
-    const data = collectReport({ store, contracts, storePath: 'db', contractsDir: 'contracts', now: NOW });
+    const data = await collectReport({
+      store,
+      contracts,
+      storePath: 'db',
+      contractsDir: 'contracts',
+      now: NOW,
+    });
     expect(Object.fromEntries(data.gate.features.map((f) => [f.feature, f.state]))).toEqual({
       reach_7d: 'blocked',
       growth_28d: 'blocked',
@@ -114,7 +115,7 @@ describe('collectReport', () => {
     expect(open.regimes?.map((r) => r.startDay)).toEqual(['2026-03-10']);
     expect(data.resolved.map((f) => f.fingerprint)).toEqual(['new0000000000001']);
     // Without charts (the dashboard's front page): the same finding and features, no history read.
-    const bare = collectReport({
+    const bare = await collectReport({
       store,
       contracts,
       storePath: 'db',
@@ -124,7 +125,8 @@ describe('collectReport', () => {
     });
     expect(bare.open).toEqual([{ finding: open.finding, features: open.features, upstream: 'Meta' }]);
     expect(
-      collectReport({ store, contracts, storePath: 'db', contractsDir: 'c', now: NOW, days: 90 }).resolved,
+      (await collectReport({ store, contracts, storePath: 'db', contractsDir: 'c', now: NOW, days: 90 }))
+        .resolved,
     ).toHaveLength(2);
     expect(data.pauses.map((p) => p.principal)).toEqual(['meta-graph:ab12']);
     const meta = data.sources.find((s) => s.name === 'meta')!;
@@ -141,10 +143,10 @@ describe('collectReport', () => {
     });
   });
 
-  it('narrows to one source and the features that use it; an unknown source is NOT_FOUND', () => {
+  it('narrows to one source and the features that use it; an unknown source is NOT_FOUND', async () => {
     store = openStore(':memory:');
-    fill();
-    const data = collectReport({
+    await fill();
+    const data = await collectReport({
       store,
       contracts,
       storePath: 'db',
@@ -158,7 +160,7 @@ describe('collectReport', () => {
     expect(data.source).toBe('partner');
     let error: unknown;
     try {
-      collectReport({ store, contracts, storePath: 'db', contractsDir: 'c', now: NOW, source: 'nope' });
+      await collectReport({ store, contracts, storePath: 'db', contractsDir: 'c', now: NOW, source: 'nope' });
     } catch (e) {
       error = e;
     }

@@ -5,14 +5,12 @@ import { defaultWindow } from '../advisor/window.js';
 import { addDays, isoDay } from '../core/clock.js';
 import type { ContractSet, FeatureContract } from '../core/contract.js';
 import { UpwatchError } from '../core/errors.js';
+import { mapSeq } from '../core/map-seq.js';
 import type { FeatureGate } from '../core/gate.js';
 import type { FindingRecord } from '../core/finding-record.js';
 import { checkGate } from '../gate/check-gate.js';
 import { modelFeatures } from '../gate/select.js';
-import { activeFindings, listFindings } from '../store/findings-repo.js';
-import { principalPauses } from '../store/pauses.js';
-import { regimeHistory } from '../store/regimes.js';
-import { sourceStatuses, type SourceStatus } from '../store/source-status.js';
+import { type SourceStatus } from '../store/source-status.js';
 import type { Store } from '../store/store.js';
 import type { ReportData, ReportFinding, ReportSource } from './model.js';
 
@@ -54,15 +52,15 @@ function inScope(gate: FeatureGate, contracts: ContractSet, source: string | und
  * metric's re-baselines.
  *
  * @example
- * chartedFinding(store, contracts, finding, [{ name: 'reach_28d', state: 'blocked', effect: 'block' }], '2026-03-20')
+ * await chartedFinding(store, contracts, finding, [{ name: 'reach_28d', state: 'blocked', effect: 'block' }], '2026-03-20')
  */
-export function chartedFinding(
+export async function chartedFinding(
   store: Store,
   contracts: ContractSet,
   finding: FindingRecord,
   features: ReportFinding['features'],
   today: string,
-): ReportFinding {
+): Promise<ReportFinding> {
   const declaredSource = contracts.sources.find((s) => s.name === finding.source);
   const item: ReportFinding = { finding, features };
   if (declaredSource) item.upstream = upstreamName(contracts, finding.source);
@@ -74,9 +72,12 @@ export function chartedFinding(
     const last = seen < today ? seen : today;
     const from = addDays(onset, -CHART_DAYS_BEFORE);
     const to = onset > last ? onset : last;
-    item.history = store.metricHistory(finding.source, finding.metric, { sinceDay: from, untilDay: to });
+    item.history = await store.metricHistory(finding.source, finding.metric, {
+      sinceDay: from,
+      untilDay: to,
+    });
     item.chartRange = { from, to };
-    const regimes = regimeHistory(store, finding.source, finding.metric);
+    const regimes = await store.regimes.history(finding.source, finding.metric);
     if (regimes.length > 0) item.regimes = regimes;
   }
   return item;
@@ -87,11 +88,15 @@ export function chartedFinding(
  * pinned in its contract beside the one its last verified poll was served.
  *
  * @example
- * sourceStatuses(store, ['meta']).map((st) => reportSourceOf(store, contracts, st))
+ * await mapSeq(await store.stats.sourceStatuses(['meta']), (st) => reportSourceOf(store, contracts, st))
  */
-export function reportSourceOf(store: Store, contracts: ContractSet, status: SourceStatus): ReportSource {
+export async function reportSourceOf(
+  store: Store,
+  contracts: ContractSet,
+  status: SourceStatus,
+): Promise<ReportSource> {
   const contract = contracts.sources.find((s) => s.name === status.source);
-  const served = store.lastVerifiedPoll(status.source)?.servedVersion;
+  const served = (await store.lastVerifiedPoll(status.source))?.servedVersion;
   const out: ReportSource = { name: status.source, declared: contract !== undefined, status };
   if (contract) {
     out.provider = contract.provider;
@@ -108,22 +113,22 @@ export function reportSourceOf(store: Store, contracts: ContractSet, status: Sou
  * `NOT_FOUND` when `source` is neither declared nor in the store.
  *
  * @example
- * const data = collectReport({ store, contracts, storePath: store.path, contractsDir: 'contracts', now: new Date() });
+ * const data = await collectReport({ store, contracts, storePath: store.path, contractsDir: 'contracts', now: new Date() });
  * writeFileSync('upwatch-report.html', renderReport(data));
  */
-export function collectReport(input: CollectReportInput): ReportData {
+export async function collectReport(input: CollectReportInput): Promise<ReportData> {
   const { store, contracts, now, source } = input;
   const days = input.days ?? DEFAULT_REPORT_DAYS;
   const today = isoDay(now);
   const declared = contracts.sources.map((s) => s.name);
-  const statuses = sourceStatuses(store, declared);
+  const statuses = await store.stats.sourceStatuses(declared);
   if (source !== undefined && !statuses.some((s) => s.source === source)) {
     throw new UpwatchError('NOT_FOUND', `unknown source ${source}`, {
       hint: `sources: ${statuses.map((s) => s.source).join(', ') || 'none (no contracts, empty store)'}`,
     });
   }
 
-  const full = checkGate({ store, contracts, now });
+  const full = await checkGate({ store, contracts, now });
   const features = full.features.filter((f) => inScope(f, contracts, source));
   const counts = { ok: 0, warn: 0, blocked: 0 };
   for (const f of features) counts[f.state] += 1;
@@ -138,7 +143,7 @@ export function collectReport(input: CollectReportInput): ReportData {
     }
   }
 
-  const open = activeFindings(store, source).map((finding): ReportFinding => {
+  const open = await mapSeq(await store.findings.active(source), async (finding): Promise<ReportFinding> => {
     const features = moved.get(finding.fingerprint) ?? [];
     if (input.charts !== false) return chartedFinding(store, contracts, finding, features, today);
     return contracts.sources.some((s) => s.name === finding.source)
@@ -147,13 +152,16 @@ export function collectReport(input: CollectReportInput): ReportData {
   });
 
   const since = now.getTime() - days * 86_400_000;
-  const recent = listFindings(store, { status: ['resolved'], ...(source === undefined ? {} : { source }) })
+  const recent = (
+    await store.findings.list({ status: ['resolved'], ...(source === undefined ? {} : { source }) })
+  )
     .filter((f) => f.resolvedAt !== undefined && Date.parse(f.resolvedAt) >= since)
     .sort((a, b) => (b.resolvedAt ?? '').localeCompare(a.resolvedAt ?? '') || b.id - a.id);
 
-  const sources = statuses
-    .filter((s) => source === undefined || s.source === source)
-    .map((status) => reportSourceOf(store, contracts, status));
+  const sources = await mapSeq(
+    statuses.filter((s) => source === undefined || s.source === source),
+    (status) => reportSourceOf(store, contracts, status),
+  );
 
   const touches = (f: FeatureContract) => source === undefined || f.uses.some((u) => u.source === source);
   const models = [
@@ -164,7 +172,7 @@ export function collectReport(input: CollectReportInput): ReportData {
       ),
     ]),
   ].sort();
-  const advice = models.map((model) =>
+  const advice = await mapSeq(models, (model) =>
     adviseStore({ store, contracts, model, window: defaultWindow(now), now }),
   );
 
@@ -182,9 +190,7 @@ export function collectReport(input: CollectReportInput): ReportData {
     resolvedOmitted: Math.max(0, recent.length - MAX_RESOLVED_LISTED),
     upstreams: Object.fromEntries(contracts.sources.map((s) => [s.name, upstreamName(contracts, s.name)])),
     sources,
-    pauses: principalPauses(store)
-      .list()
-      .filter((p) => Date.parse(p.nextAllowedAt) > now.getTime()),
+    pauses: (await store.pauses.list()).filter((p) => Date.parse(p.nextAllowedAt) > now.getTime()),
     ...(advice.length > 0 ? { advice } : {}),
   };
 }

@@ -22,7 +22,7 @@ export interface SlotRun {
  * Where the last polled slot of each source is kept (the store's `pollSlots`; in memory when not given).
  *
  * @example
- * const book: SlotBook = pollSlots(store);
+ * const book: SlotBook = await cachedSlotBook(store.slots, names);
  */
 export interface SlotBook {
   /** ISO instant up to which the source's slots are covered (the last slot polled, or a later poll), if any. */
@@ -72,7 +72,7 @@ export interface CatchUpDecision {
  * A scheduler. `start()` and `stop()` are idempotent; `stop()` stops new fires and waits for running cycles.
  *
  * @example
- * const s = createScheduler({ sources, slots: pollSlots(store), run: (src) => runCycle(deps, src) });
+ * const s = createScheduler({ sources, slots: await cachedSlotBook(store.slots, names), run: (src) => runCycle(deps, src) });
  * s.start(); s.catchUp(); … await s.stop(30_000);
  */
 export interface Scheduler {

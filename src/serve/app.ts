@@ -6,6 +6,7 @@ import { UpwatchError } from '../core/errors.js';
 import type { FeatureGate } from '../core/gate.js';
 import type { FindingRecord } from '../core/finding-record.js';
 import { isoDay } from '../core/clock.js';
+import { mapSeq } from '../core/map-seq.js';
 import { acceptFinding } from '../findings/accept.js';
 import { acknowledgeFinding } from '../findings/acknowledge.js';
 import { parseUntil } from '../findings/until.js';
@@ -14,16 +15,8 @@ import { overrideFeature } from '../gate/override.js';
 import { chartedFinding, collectReport, reportSourceOf } from '../report/collect.js';
 import type { RenderContext } from '../report/html.js';
 import type { ReportFinding } from '../report/model.js';
-import { readAudit, type AuditEntry } from '../store/audit-repo.js';
-import { decisionsFor } from '../store/decisions-repo.js';
-import { activeFindings, findingsByPrefix } from '../store/findings-repo.js';
-import { docSnapshots } from '../store/doc-snapshots.js';
-import { overridesOf } from '../store/overrides-repo.js';
-import { principalPauses } from '../store/pauses.js';
-import { servedVersions } from '../store/served-versions.js';
-import { sourceStatuses } from '../store/source-status.js';
+import { type AuditEntry } from '../store/audit-repo.js';
 import { snapshotDiff } from '../docs/snapshot-diff.js';
-import { pollCounts, requestCounts } from '../store/poll-counts.js';
 import type { Store } from '../store/store.js';
 import {
   authenticate,
@@ -49,7 +42,17 @@ import { sourcePage, sourcesPage, type SourceDoc } from './source-pages.js';
 import { statusReport } from './status-report.js';
 
 /** Open findings drawn with charts on `/findings` at most (the rest are counted). */
-export const MAX_LISTED_FINDINGS = 100;
+export /** The audit trail of features: their own entries and their overrides'. */
+async function auditOfFeatures(store: Store, features: readonly string[]): Promise<AuditEntry[]> {
+  const out: AuditEntry[] = [];
+  for (const name of features) {
+    out.push(...(await store.audit.read({ targetKind: 'feature', target: name })));
+    out.push(...(await store.audit.read({ targetKind: 'override', target: name })));
+  }
+  return out;
+}
+
+const MAX_LISTED_FINDINGS = 100;
 
 /** Latest polls listed on a source's page. */
 export const MAX_LISTED_POLLS = 50;
@@ -152,9 +155,9 @@ export function dashboardApp(o: DashboardOptions): Hono<Env> {
 
   app.get('/healthz', (c) => c.text('ok'));
 
-  app.get('/api/status', (c) =>
+  app.get('/api/status', async (c) =>
     c.json(
-      statusReport({
+      await statusReport({
         store: o.store,
         db: o.storePath,
         contracts: o.contracts,
@@ -165,8 +168,8 @@ export function dashboardApp(o: DashboardOptions): Hono<Env> {
     ),
   );
 
-  app.get('/metrics', (c) => {
-    const status = statusReport({
+  app.get('/metrics', async (c) => {
+    const status = await statusReport({
       store: o.store,
       db: o.storePath,
       contracts: o.contracts,
@@ -174,13 +177,17 @@ export function dashboardApp(o: DashboardOptions): Hono<Env> {
       secrets: o.secrets,
       breaker: o.breaker,
     });
-    const body = prometheusText({ status, polls: pollCounts(o.store), requests: requestCounts(o.store) });
+    const body = prometheusText({
+      status,
+      polls: await o.store.stats.pollCounts(),
+      requests: await o.store.stats.requestCounts(),
+    });
     return c.body(body, 200, { 'Content-Type': 'text/plain; version=0.0.4; charset=utf-8' });
   });
 
-  app.get('/', (c) => {
+  app.get('/', async (c) => {
     const now = o.now();
-    const data = collectReport({
+    const data = await collectReport({
       store: o.store,
       contracts: o.contracts,
       storePath: o.storePath,
@@ -191,23 +198,23 @@ export function dashboardApp(o: DashboardOptions): Hono<Env> {
     return c.html(dashboardPage(ctxAt(now), data, session(c)));
   });
 
-  app.get('/findings', (c) => {
+  app.get('/findings', async (c) => {
     const now = o.now();
     const filters: FindingFilters = {};
     for (const k of ['source', 'owner', 'severity', 'state'] as const) {
       const v = c.req.query(k);
       if (v) filters[k] = v;
     }
-    const all = activeFindings(o.store);
+    const all = await o.store.findings.active();
     const matching = all.filter((f) => matches(f, filters, o.contracts));
     const listed = matching.slice(0, MAX_LISTED_FINDINGS);
     // The gate only for the features the listed findings touch: a page of 100 findings on a store of 10,000.
     const touched = [...new Set(listed.flatMap((f) => affectedFeatures(o.contracts, f)))];
     const gates =
       touched.length > 0
-        ? checkGate({ store: o.store, contracts: o.contracts, features: touched, now }).features
+        ? (await checkGate({ store: o.store, contracts: o.contracts, features: touched, now })).features
         : [];
-    const items = listed.map((f) =>
+    const items = await mapSeq(listed, (f) =>
       chartedFinding(o.store, o.contracts, f, movedBy(gates, f.fingerprint), isoDay(now)),
     );
     const owners = new Set<string>();
@@ -226,13 +233,13 @@ export function dashboardApp(o: DashboardOptions): Hono<Env> {
     );
   });
 
-  app.get('/findings/:fp', (c) => {
+  app.get('/findings/:fp', async (c) => {
     const now = o.now();
-    const f = findingOf(o.store, c.req.param('fp'));
+    const f = await findingOf(o.store, c.req.param('fp'));
     const affected = affectedFeatures(o.contracts, f);
     const gates =
       affected.length > 0
-        ? checkGate({ store: o.store, contracts: o.contracts, features: affected, now }).features
+        ? (await checkGate({ store: o.store, contracts: o.contracts, features: affected, now })).features
         : [];
     // A resolved finding moves no feature any more: name the features it concerned, with their state now.
     const features: ReportFinding['features'] =
@@ -243,13 +250,10 @@ export function dashboardApp(o: DashboardOptions): Hono<Env> {
             effect: f.severity === 'block' ? 'block' : 'warn',
           }))
         : movedBy(gates, f.fingerprint);
-    const item: ReportFinding = chartedFinding(o.store, o.contracts, f, features, isoDay(now));
+    const item: ReportFinding = await chartedFinding(o.store, o.contracts, f, features, isoDay(now));
     const audit: AuditEntry[] = [
-      ...readAudit(o.store, { targetKind: 'finding', target: f.fingerprint }),
-      ...affected.flatMap((name) => [
-        ...readAudit(o.store, { targetKind: 'feature', target: name }),
-        ...readAudit(o.store, { targetKind: 'override', target: name }),
-      ]),
+      ...(await o.store.audit.read({ targetKind: 'finding', target: f.fingerprint })),
+      ...(await auditOfFeatures(o.store, affected)),
     ].sort((a, b) => a.id - b.id);
     const done = c.req.query('done');
     return c.html(
@@ -258,11 +262,13 @@ export function dashboardApp(o: DashboardOptions): Hono<Env> {
         {
           item,
           affected: gates,
-          decisions: decisionsFor(o.store, {
-            source: f.source,
-            ...(f.metric ? { metric: f.metric } : {}),
-          }).filter((d) => d.fingerprint === f.fingerprint),
-          overrides: affected.flatMap((name) => overridesOf(o.store, name)),
+          decisions: (
+            await o.store.decisions.for({
+              source: f.source,
+              ...(f.metric ? { metric: f.metric } : {}),
+            })
+          ).filter((d) => d.fingerprint === f.fingerprint),
+          overrides: (await mapSeq(affected, (name) => o.store.overrides.of(name))).flat(),
           audit,
           ...(done !== undefined && NOTICES[done] ? { notice: NOTICES[done] } : {}),
         },
@@ -271,35 +277,28 @@ export function dashboardApp(o: DashboardOptions): Hono<Env> {
     );
   });
 
-  app.get('/sources', (c) => {
+  app.get('/sources', async (c) => {
     const now = o.now();
-    const sources = sourceStatuses(
-      o.store,
-      o.contracts.sources.map((s) => s.name),
-    ).map((st) => reportSourceOf(o.store, o.contracts, st));
-    const pauses = principalPauses(o.store)
-      .list()
-      .filter((p) => Date.parse(p.nextAllowedAt) > now.getTime());
+    const statuses = await o.store.stats.sourceStatuses(o.contracts.sources.map((s) => s.name));
+    const sources = await mapSeq(statuses, (st) => reportSourceOf(o.store, o.contracts, st));
+    const pauses = (await o.store.pauses.list()).filter((p) => Date.parse(p.nextAllowedAt) > now.getTime());
     return c.html(sourcesPage(ctxAt(now), sources, pauses, session(c)));
   });
 
-  app.get('/sources/:name', (c) => {
+  app.get('/sources/:name', async (c) => {
     const now = o.now();
     const name = c.req.param('name');
-    const statuses = sourceStatuses(
-      o.store,
-      o.contracts.sources.map((s) => s.name),
-    );
+    const statuses = await o.store.stats.sourceStatuses(o.contracts.sources.map((s) => s.name));
     const status = statuses.find((s) => s.source === name);
     if (!status) {
       throw new UpwatchError('NOT_FOUND', `no source named ${name}`, {
         hint: `sources: ${statuses.map((s) => s.source).join(', ') || 'none'}`,
       });
     }
-    const snaps = docSnapshots(o.store);
-    const docs = snaps.docsOf(name).map((d): SourceDoc => {
+    const snaps = o.store.docs;
+    const docs = await mapSeq(await snaps.docsOf(name), async (d): Promise<SourceDoc> => {
       // The latest changes, newest first: each snapshot against the one before it.
-      const history = snaps.history(name, d.doc, MAX_DOC_CHANGES + 1);
+      const history = await snaps.history(name, d.doc, MAX_DOC_CHANGES + 1);
       const changes = history.slice(0, -1).map((to, i) => {
         const from = history[i + 1]!;
         return { from, to, diff: snapshotDiff(from.normalized, to.normalized) };
@@ -310,12 +309,12 @@ export function dashboardApp(o: DashboardOptions): Hono<Env> {
       sourcePage(
         ctxAt(now),
         {
-          source: reportSourceOf(o.store, o.contracts, status),
+          source: await reportSourceOf(o.store, o.contracts, status),
           // Newest first by when they finished (an import of older history records older polls later).
-          polls: o.store
-            .recentPolls(name, MAX_LISTED_POLLS)
-            .sort((a, b) => b.finishedAt.localeCompare(a.finishedAt) || b.id - a.id),
-          versions: servedVersions(o.store, name),
+          polls: (await o.store.recentPolls(name, MAX_LISTED_POLLS)).sort(
+            (a, b) => b.finishedAt.localeCompare(a.finishedAt) || b.id - a.id,
+          ),
+          versions: await o.store.stats.servedVersions(name),
           docs,
         },
         session(c),
@@ -323,20 +322,17 @@ export function dashboardApp(o: DashboardOptions): Hono<Env> {
     );
   });
 
-  app.get('/features/:name', (c) => {
+  app.get('/features/:name', async (c) => {
     const now = o.now();
     const name = featureOf(o.contracts, c.req.param('name'));
-    const gate = checkGate({ store: o.store, contracts: o.contracts, features: [name], now });
-    const audit = [
-      ...readAudit(o.store, { targetKind: 'feature', target: name }),
-      ...readAudit(o.store, { targetKind: 'override', target: name }),
-    ].sort((a, b) => a.id - b.id);
+    const gate = await checkGate({ store: o.store, contracts: o.contracts, features: [name], now });
+    const audit = (await auditOfFeatures(o.store, [name])).sort((a, b) => a.id - b.id);
     const done = c.req.query('done');
     return c.html(
       featurePage(
         ctxAt(now),
         gate,
-        overridesOf(o.store, name),
+        await o.store.overrides.of(name),
         audit,
         session(c),
         done !== undefined ? NOTICES[done] : undefined,
@@ -460,8 +456,10 @@ export function dashboardApp(o: DashboardOptions): Hono<Env> {
   return app;
 }
 
-function findingOf(store: Store, fp: string): FindingRecord {
-  const f = FINGERPRINT.test(fp) ? findingsByPrefix(store, fp).find((x) => x.fingerprint === fp) : undefined;
+async function findingOf(store: Store, fp: string): Promise<FindingRecord> {
+  const f = FINGERPRINT.test(fp)
+    ? (await store.findings.byPrefix(fp)).find((x) => x.fingerprint === fp)
+    : undefined;
   if (!f)
     throw new UpwatchError('NOT_FOUND', `no finding ${fp}`, {
       hint: 'open findings are listed on /findings',

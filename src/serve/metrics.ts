@@ -44,7 +44,7 @@ class Exposition {
  * verified poll of each source (seconds since the epoch).
  *
  * @example
- * prometheusText({ status, polls: pollCounts(store), requests: requestCounts(store) });
+ * prometheusText({ status, polls: store.stats.pollCounts(), requests: store.stats.requestCounts() });
  * // '# HELP upwatch_polls_total Polls by source and outcome.\n# TYPE upwatch_polls_total counter\n…'
  */
 export function prometheusText(input: MetricsInput): string {

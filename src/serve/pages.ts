@@ -255,7 +255,7 @@ function overrideList(ctx: RenderContext, overrides: readonly StoredOverride[]):
  * The audit trail, oldest first: when, who, what, why.
  *
  * @example
- * auditList(ctx, readAudit(store, { targetKind: 'finding', target: fingerprint }))
+ * auditList(ctx, store.audit.read({ targetKind: 'finding', target: fingerprint }))
  */
 export function auditList(ctx: RenderContext, entries: readonly AuditEntry[]): string {
   if (entries.length === 0) return '<p class="dim">Nothing in the audit log yet.</p>';
@@ -326,7 +326,7 @@ export function findingPage(ctx: RenderContext, v: FindingView, session: PageSes
  * A feature's page: its gate state and why, the override forms, its overrides and audit trail.
  *
  * @example
- * featurePage(ctx, gate, overridesOf(store, gate.feature), audit, session)
+ * featurePage(ctx, gate, store.overrides.of(gate.feature), audit, session)
  */
 export function featurePage(
   ctx: RenderContext,

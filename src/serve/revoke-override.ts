@@ -3,8 +3,6 @@ import type { ContractSet } from '../core/contract.js';
 import { UpwatchError } from '../core/errors.js';
 import type { FeatureGate } from '../core/gate.js';
 import { checkGate, type GateStore } from '../gate/check-gate.js';
-import { writeAudit } from '../store/audit-repo.js';
-import { activeOverrides, revokeOverrides, saveFeatureState } from '../store/overrides-repo.js';
 
 export interface RevokeInput {
   feature: string;
@@ -36,18 +34,20 @@ export async function revokeOverride(
       hint: 'features are declared in the contracts',
     });
   }
-  return await store.transaction(() => {
-    const active = activeOverrides(store, input.now).get(input.feature);
+  return store.transaction(async () => {
+    const active = (await store.overrides.active(input.now)).get(input.feature);
     if (!active) {
       throw new UpwatchError('NOT_FOUND', `feature ${input.feature} has no override in force`, {
         hint: 'an override that expired or was replaced needs no revoking',
       });
     }
-    const before = checkGate({ store, contracts, features: [input.feature], now: input.now }).features[0]!;
+    const before = (await checkGate({ store, contracts, features: [input.feature], now: input.now }))
+      .features[0]!;
     const at = input.now.toISOString();
-    revokeOverrides(store, input.feature, at);
-    const gate = checkGate({ store, contracts, features: [input.feature], now: input.now }).features[0]!;
-    writeAudit(store, {
+    await store.overrides.revoke(input.feature, at);
+    const gate = (await checkGate({ store, contracts, features: [input.feature], now: input.now }))
+      .features[0]!;
+    await store.audit.write({
       at,
       actor: input.by,
       action: 'override-revoked',
@@ -56,7 +56,12 @@ export async function revokeOverride(
       reason,
       details: { overrideId: active.id, action: active.action, from: before.state, to: gate.state },
     });
-    saveFeatureState(store, { feature: gate.feature, state: gate.state, reasons: gate.reasons, at });
+    await store.overrides.saveFeatureState({
+      feature: gate.feature,
+      state: gate.state,
+      reasons: gate.reasons,
+      at,
+    });
     return gate;
   });
 }

@@ -2,8 +2,6 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { dashboardOptions, dashboardStore } from '../../test/helpers/dashboard-fixture.js';
 import { tempDir } from '../../test/helpers/temp-dir.js';
 import { finding } from '../../test/helpers/gate-fixtures.js';
-import { readAudit } from '../store/audit-repo.js';
-import { insertFinding } from '../store/findings-repo.js';
 import type { Store } from '../store/store.js';
 import type { StatusReport } from './status-report.js';
 import { startDashboard, type RunningDashboard } from './server.js';
@@ -13,7 +11,7 @@ let dashboard: RunningDashboard | undefined;
 let store: Store | undefined;
 afterEach(async () => {
   await dashboard?.close();
-  store?.close();
+  await store?.close();
   dashboard = undefined;
   store = undefined;
 });
@@ -96,7 +94,7 @@ describe('upwatch serve (HTTP on a real store)', () => {
       },
       '2026-03-20T07:00:00.000Z',
     );
-    insertFinding(store!, {
+    await store!.findings.insert({
       ...f,
       episode: 1,
       status: 'open',
@@ -220,7 +218,7 @@ describe('upwatch serve (HTTP on a real store)', () => {
     // The resolved finding still names the feature it concerned, and asks nobody to acknowledge it.
     expect(html).toContain('<p>Features: <b>reach_7d</b> <span class="badge state-ok">ok</span></p>');
     expect(html).not.toContain('Not acknowledged');
-    const audit = readAudit(store!, { targetKind: 'finding', target: fingerprint });
+    const audit = await store!.audit.read({ targetKind: 'finding', target: fingerprint });
     expect(audit.at(-1)).toMatchObject({ actor: 'ana', action: 'decided', reason: 'moved to page_views' });
   });
 
@@ -254,7 +252,7 @@ describe('upwatch serve (HTTP on a real store)', () => {
     expect(revoke.status).toBe(303);
     feature = await (await fetch(`${url}/features/reach_7d`)).text();
     expect(feature).toMatch(/<tr data-feature="reach_7d" data-state="blocked">/);
-    expect(readAudit(store!).map((e) => [e.actor, e.action])).toEqual(
+    expect((await store!.audit.read()).map((e) => [e.actor, e.action])).toEqual(
       expect.arrayContaining([
         ['bo', 'acknowledged'],
         ['bo', 'override-allow'],

@@ -2,7 +2,6 @@ import { createHash } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DASHBOARD_NOW, dashboardOptions, dashboardStore } from '../../test/helpers/dashboard-fixture.js';
 import { tempDir } from '../../test/helpers/temp-dir.js';
-import { docSnapshots } from '../store/doc-snapshots.js';
 import type { Store } from '../store/store.js';
 import { startDashboard, type RunningDashboard } from './server.js';
 
@@ -11,7 +10,7 @@ let dashboard: RunningDashboard | undefined;
 let store: Store | undefined;
 afterEach(async () => {
   await dashboard?.close();
-  store?.close();
+  await store?.close();
   dashboard = undefined;
   store = undefined;
 });
@@ -23,14 +22,14 @@ async function start(): Promise<string> {
   const built = await dashboardStore(tempDir('upwatch-sources-'));
   store = built.store;
   const empty = { observations: [], requests: [], metricOutcomes: [] };
-  store.recordPoll({
+  await store.recordPoll({
     source: 'meta',
     startedAt: at(50),
     finishedAt: at(50),
     outcome: 'ok',
     fetch: { ...empty, servedVersion: 'v23.0' },
   });
-  store.recordPoll({
+  await store.recordPoll({
     source: 'meta',
     startedAt: at(2),
     finishedAt: new Date(Date.parse(at(2)) + 1500).toISOString(),
@@ -39,7 +38,7 @@ async function start(): Promise<string> {
     errorMessage: `GET /v24.0/111/insights?access_token=${SECRET} answered 500 <script>alert(1)</script>`,
     fetch: empty,
   });
-  const snaps = docSnapshots(store);
+  const snaps = store.docs;
   const save = (text: string, hoursBefore: number) =>
     snaps.save({
       source: 'meta',
@@ -48,9 +47,9 @@ async function start(): Promise<string> {
       normalized: text,
       fetchedAt: at(hoursBefore),
     });
-  save('v24.0\n- page_views added\n', 72);
-  save('v24.0\n- page_views added\n- page_impressions <b>deprecated</b>\n', 48);
-  save('v24.0\n- page_views added\n- page_impressions <b>deprecated</b> on 2026-06-15\n', 24);
+  await save('v24.0\n- page_views added\n', 72);
+  await save('v24.0\n- page_views added\n- page_impressions <b>deprecated</b>\n', 48);
+  await save('v24.0\n- page_views added\n- page_impressions <b>deprecated</b> on 2026-06-15\n', 24);
   dashboard = await startDashboard({
     ...dashboardOptions(built.store, built.path),
     secrets: [SECRET],

@@ -12,12 +12,9 @@ import { scrubText } from '../alerts/scrub.js';
 import { findingTitle, upstreamName } from '../findings/title.js';
 import { gateSummary, type GateSummary } from '../gate/check-gate.js';
 import { storedClockFaults } from '../pipeline/stored-clock-faults.js';
-import { breakers } from '../store/breakers.js';
-import { recentDecisions } from '../store/decisions-repo.js';
-import { activeFindings } from '../store/findings-repo.js';
-import { outboxSummary, type OutboxSummary } from '../store/outbox-repo.js';
-import { principalPauses, type PrincipalPause } from '../store/pauses.js';
-import { sourceStatuses, type SourceStatus } from '../store/source-status.js';
+import { type OutboxSummary } from '../store/outbox-repo.js';
+import { type PrincipalPause } from '../store/pauses.js';
+import { type SourceStatus } from '../store/source-status.js';
 import type { Store } from '../store/store.js';
 
 /** The JSON `upwatch status --json` prints. */
@@ -112,31 +109,27 @@ export interface StatusReportInput {
  * const report = statusReport({ store, db: store.path, contracts, now: new Date(), secrets: [], breaker: BREAKER_DEFAULTS });
  * report.findings.filter((f) => f.severity === 'block').length;
  */
-export function statusReport(input: StatusReportInput): StatusReport {
+export async function statusReport(input: StatusReportInput): Promise<StatusReport> {
   const { store, contracts, now } = input;
   const declared = contracts?.sources.map((s) => s.name) ?? [];
-  const sources = sourceStatuses(store, declared);
+  const sources = await store.stats.sourceStatuses(declared);
   return {
     db: input.db,
     sources,
-    pauses: principalPauses(store)
-      .list()
-      .filter((p) => Date.parse(p.nextAllowedAt) > now.getTime()),
-    breakers: breakers(store)
-      .notClosed()
-      .map((b) => {
-        const names = contracts?.sources.filter((s) => breakerKeyOf(s) === b.key).map((s) => s.name);
-        return names && names.length > 0 ? { ...b, sources: names } : b;
-      }),
-    findings: statusFindings(activeFindings(store), contracts),
-    clockFaults: storedClockFaults(
+    pauses: (await store.pauses.list()).filter((p) => Date.parse(p.nextAllowedAt) > now.getTime()),
+    breakers: (await store.breakers.notClosed()).map((b) => {
+      const names = contracts?.sources.filter((s) => breakerKeyOf(s) === b.key).map((s) => s.name);
+      return names && names.length > 0 ? { ...b, sources: names } : b;
+    }),
+    findings: statusFindings(await store.findings.active(), contracts),
+    clockFaults: await storedClockFaults(
       store,
       sources.map((s) => s.source),
       now,
       input.breaker,
     ),
-    decisions: recentDecisions(store, new Date(now.getTime() - 90 * 86_400_000).toISOString()),
-    ...(contracts && contracts.features.length > 0 ? { gate: gateSummary(store, contracts, now) } : {}),
-    mail: mailStatus(outboxSummary(store), input.secrets),
+    decisions: await store.decisions.recent(new Date(now.getTime() - 90 * 86_400_000).toISOString()),
+    ...(contracts && contracts.features.length > 0 ? { gate: await gateSummary(store, contracts, now) } : {}),
+    mail: mailStatus(await store.outbox.summary(), input.secrets),
   };
 }

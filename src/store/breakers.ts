@@ -1,7 +1,7 @@
 // Circuit breakers per upstream host, persisted: an outage keeps its breaker (and cool-down) across restarts.
 import { immediate } from './immediate.js';
 import type { BreakerRecord, BreakerState, UnreachableKind } from '../core/breaker.js';
-import type { Store } from './store.js';
+import type { RepoStore } from './findings-repo.js';
 
 interface BreakerRow {
   key: string;
@@ -44,15 +44,15 @@ export interface BreakerBook {
  * const book = breakers(store);
  * book.save(afterPoll(book.get(key), key, 'refused', message, now, BREAKER_DEFAULTS).record);
  */
-export function breakers(store: Store): BreakerBook {
+export function breakers(store: RepoStore): BreakerBook {
   let book = books.get(store);
   if (!book) books.set(store, (book = createBook(store)));
   return book;
 }
 
-const books = new WeakMap<Store, BreakerBook>();
+const books = new WeakMap<RepoStore, BreakerBook>();
 
-function createBook(store: Store): BreakerBook {
+function createBook(store: RepoStore): BreakerBook {
   const get = store.db.prepare('SELECT * FROM breakers WHERE key = ?');
   const notClosed = store.db.prepare("SELECT * FROM breakers WHERE state != 'closed' ORDER BY key");
   const put = store.db.prepare(

@@ -17,7 +17,7 @@ const at = (minutes: number) =>
 /** A SQLite store with rows in every table. */
 async function filledSqlite(path: string): Promise<void> {
   const sqlite = openStore(path);
-  const s = sqlite.port;
+  const s = sqlite;
   for (let i = 0; i < 5; i++) {
     await s.recordPoll({
       source: 'meta',
@@ -154,7 +154,7 @@ async function filledSqlite(path: string): Promise<void> {
     updatedAt: at(0),
   });
   await s.slots.recordSlot('meta', at(240), new Date(at(240)));
-  sqlite.close();
+  await sqlite.close();
 }
 
 /** Everything the ports read back, to compare two stores. */
@@ -205,7 +205,7 @@ describe.skipIf(!server.up)('copyStore (SQLite → PostgreSQL)', () => {
     const sqlite = openStore(file, { readonly: true });
     const pg = await openPgStore(TEST_PG_URL, { schema });
     try {
-      expect(await readAll(pg)).toEqual(await readAll(sqlite.port));
+      expect(await readAll(pg)).toEqual(await readAll(sqlite));
       const next = await pg.outbox.enqueue({
         dedupKey: 'n',
         recipient: 'ana@example.com',
@@ -216,7 +216,7 @@ describe.skipIf(!server.up)('copyStore (SQLite → PostgreSQL)', () => {
       });
       expect(next).toBe(3);
     } finally {
-      sqlite.close();
+      await sqlite.close();
       await pg.close();
     }
   });

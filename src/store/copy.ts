@@ -107,6 +107,6 @@ export async function copyStore(from: string, to: string, options: CopyOptions =
       await target.close();
     }
   } finally {
-    source.close();
+    await source.close();
   }
 }

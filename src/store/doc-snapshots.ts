@@ -1,6 +1,6 @@
 // Doc snapshots: the normalized text of each watched doc, one row per distinct content, plus fetch metadata.
 import { immediate } from './immediate.js';
-import type { Store } from './store.js';
+import type { RepoStore } from './findings-repo.js';
 
 /** The latest known snapshot of a watched doc. */
 export interface DocSnapshot {
@@ -38,7 +38,7 @@ interface Row {
  * const snaps = docSnapshots(store);
  * const prev = snaps.latest('stripe', 'openapi');
  */
-export function docSnapshots(store: Store): DocSnapshotRepo {
+export function docSnapshots(store: RepoStore): DocSnapshotRepo {
   const latest = store.db.prepare(
     'SELECT * FROM doc_snapshots WHERE source = ? AND doc = ? ORDER BY id DESC LIMIT 1',
   );

@@ -5,6 +5,10 @@ import type { FindingRecord, FindingStatus } from '../core/finding-record.js';
 import type { FindingLifecycle, FindingResolution } from '../core/finding-lifecycle.js';
 import type { Severity } from '../core/contract.js';
 import type { FindingsFilter, FindingsRepo } from '../core/findings-repo.js';
+import type { Sync } from './ports.js';
+
+/** The findings port as the synchronous SQLite functions below implement it. */
+export type SyncFindingsRepo = Sync<FindingsRepo>;
 
 /**
  * What the findings, gate and alert repositories need from the store: the database handle and an immediate
@@ -12,9 +16,6 @@ import type { FindingsFilter, FindingsRepo } from '../core/findings-repo.js';
  */
 export interface RepoStore {
   readonly db: Database;
-  transaction<T>(fn: () => T | Promise<T>): Promise<T>;
-  /** The findings port over this connection (`findingsRepo(this)`). */
-  readonly findings: FindingsRepo;
 }
 
 const STATEMENTS = new WeakMap<Database, Map<string, Statement>>();
@@ -269,7 +270,7 @@ export function listFindings(store: RepoStore, filter: FindingsFilter = {}): Fin
   return (prepared(store, sql).all(...params) as FindingRow[]).map(fromRow);
 }
 
-const REPOS = new WeakMap<Database, FindingsRepo>();
+const REPOS = new WeakMap<Database, SyncFindingsRepo>();
 
 /**
  * The findings port over a store's connection (one object per connection): each method is the function of the same
@@ -278,7 +279,7 @@ const REPOS = new WeakMap<Database, FindingsRepo>();
  * @example
  * findingsRepo(store).active('meta') // same as activeFindings(store, 'meta')
  */
-export function findingsRepo(store: RepoStore): FindingsRepo {
+export function findingsRepo(store: RepoStore): SyncFindingsRepo {
   let repo = REPOS.get(store.db);
   if (repo) return repo;
   const s = store;

@@ -430,6 +430,21 @@ export function replacePendingPayload(store: RepoStore, id: number, payload: Out
 }
 
 /** Rows of these kinds queued for a recipient at or after `since` (ISO), whatever their status. */
+/** The dedup keys of every outbox row addressed to one of `recipients`, whatever its status. */
+export function dedupKeysFor(store: RepoStore, recipients: readonly string[]): string[] {
+  const keys: string[] = [];
+  // In chunks: SQLite limits the parameters of one statement.
+  for (let i = 0; i < recipients.length; i += 500) {
+    const chunk = recipients.slice(i, i + 500);
+    const rows = prepared(
+      store,
+      `SELECT dedup_key FROM outbox WHERE recipient IN (${chunk.map(() => '?').join(', ')})`,
+    ).all(...chunk) as { dedup_key: string }[];
+    for (const r of rows) keys.push(r.dedup_key);
+  }
+  return keys;
+}
+
 export function countQueuedSince(
   store: RepoStore,
   recipient: string,

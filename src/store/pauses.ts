@@ -1,7 +1,7 @@
 // Principal pauses: until when a token, app or host may not be called again; persisted so they survive restarts.
 import { immediate } from './immediate.js';
 import { MAX_PAUSE_MS, isAheadOf } from '../core/clock-trust.js';
-import type { Store } from './store.js';
+import type { RepoStore } from './findings-repo.js';
 
 /** A pause on one principal (a token, an app, a host). */
 export interface PrincipalPause {
@@ -22,16 +22,16 @@ export interface PrincipalPause {
  * pauses.pause('meta-graph:ab12', '2026-03-14T09:00:00Z', 'throttled (#4)', now);
  * pauses.pausedUntil('meta-graph:ab12', now) // '2026-03-14T09:00:00.000Z'
  */
-export function principalPauses(store: Store): PauseBook {
+export function principalPauses(store: RepoStore): PauseBook {
   let book = books.get(store);
   if (!book) books.set(store, (book = createPauseBook(store)));
   return book;
 }
 
 /** One book (with its prepared statements) per store. */
-const books = new WeakMap<Store, PauseBook>();
+const books = new WeakMap<RepoStore, PauseBook>();
 
-function createPauseBook(store: Store): PauseBook {
+function createPauseBook(store: RepoStore): PauseBook {
   const get = store.db.prepare('SELECT * FROM principal_pauses WHERE principal = ?');
   const put = store.db.prepare(
     `INSERT INTO principal_pauses (principal, next_allowed_at, reason, updated_at) VALUES (?, ?, ?, ?)

@@ -1,7 +1,7 @@
 // Counts for monitoring upwatch itself: polls by source and outcome, upstream requests by status class, and the last
 // verified poll per source.
 import type { PollOutcome } from '../core/observation.js';
-import type { Store } from './store.js';
+import type { RepoStore } from './findings-repo.js';
 
 /** Polls of one source with one outcome. */
 export interface PollCount {
@@ -23,7 +23,7 @@ export interface RequestCount {
  * @example
  * pollCounts(store) // [{ source: 'meta', outcome: 'ok', polls: 40 }, { source: 'meta', outcome: 'failed', polls: 2 }]
  */
-export function pollCounts(store: Store): PollCount[] {
+export function pollCounts(store: RepoStore): PollCount[] {
   return store.db
     .prepare(
       'SELECT source, outcome, COUNT(*) AS polls FROM polls GROUP BY source, outcome ORDER BY source, outcome',
@@ -37,7 +37,7 @@ export function pollCounts(store: Store): PollCount[] {
  * @example
  * requestCounts(store) // [{ source: 'meta', statusClass: '2xx', requests: 120 }, { source: 'meta', statusClass: 'none', requests: 3 }]
  */
-export function requestCounts(store: Store): RequestCount[] {
+export function requestCounts(store: RepoStore): RequestCount[] {
   return store.db
     .prepare(
       `SELECT p.source AS source,

@@ -1,7 +1,7 @@
 // The last schedule slot polled per source (persisted, so `upwatch run` can catch up a slot missed while it was down).
 import { immediate } from './immediate.js';
 import { CLOCK_SKEW_MS } from '../core/clock-trust.js';
-import type { Store } from './store.js';
+import type { RepoStore } from './findings-repo.js';
 
 /**
  * Read and record polled slots. `lastSlot` is the later of the last slot the daemon polled and the start of the
@@ -13,7 +13,7 @@ import type { Store } from './store.js';
  * slots.recordSlot('meta', '2026-03-14T06:00:00.000Z', new Date());
  * slots.lastSlot('meta') // '2026-03-14T06:00:00.000Z'
  */
-export function pollSlots(store: Store): PollSlots {
+export function pollSlots(store: RepoStore): PollSlots {
   const get = store.db.prepare('SELECT last_slot FROM poll_slots WHERE source = ?');
   const lastStart = store.db.prepare(
     'SELECT started_at FROM polls WHERE source = ? ORDER BY id DESC LIMIT 1',

@@ -24,6 +24,11 @@ export type Async<T> = {
     : never;
 };
 
+/** The same interface with every method returning what its promise resolves to (a synchronous implementation). */
+export type Sync<T> = {
+  [K in keyof T]: T[K] extends (...args: infer A) => Promise<infer R> ? (...args: A) => R : T[K];
+};
+
 /**
  * A repository written as functions whose first parameter is the store, seen as methods of the store: each method is
  * the function without that parameter, returning a promise. The SQLite functions in src/store/ define the behaviour
@@ -53,6 +58,7 @@ export const OUTBOX_METHODS = {
   byDedupKey: 'outboxByDedupKey',
   replacePendingPayload: 'replacePendingPayload',
   countQueuedSince: 'countQueuedSince',
+  dedupKeysFor: 'dedupKeysFor',
   summary: 'outboxSummary',
 } as const satisfies Record<string, keyof typeof outbox>;
 
@@ -105,7 +111,7 @@ export interface PollStatsRepo {
 
 /** Every repository of a store, each over the same connection (and the same transaction when inside one). */
 export interface Repositories {
-  readonly findings: Async<FindingsRepo>;
+  readonly findings: FindingsRepo;
   readonly outbox: OutboxRepo;
   readonly audit: AuditRepo;
   readonly overrides: OverridesRepo;

@@ -1,5 +1,5 @@
 // Metric regimes in the store: record where a confirmed change re-baselined a metric, read the current starts.
-import type { Store } from './store.js';
+import type { RepoStore } from './findings-repo.js';
 
 /** A regime of a metric: it starts at `startDay` and lasts until the next one. */
 export interface Regime {
@@ -17,7 +17,7 @@ export interface Regime {
  * recordRegime(store, 'meta', 'page_media_view', '2026-03-14', 'unit-scale ×1000 (block)');
  */
 export function recordRegime(
-  store: Store,
+  store: RepoStore,
   source: string,
   metric: string,
   startDay: string,
@@ -38,7 +38,7 @@ export function recordRegime(
  * @example
  * currentRegimes(store, 'meta').get('page_media_view') // '2026-03-14'
  */
-export function currentRegimes(store: Store, source: string): Map<string, string> {
+export function currentRegimes(store: RepoStore, source: string): Map<string, string> {
   const rows = store.db
     .prepare('SELECT metric, MAX(start_day) AS start FROM metric_regimes WHERE source = ? GROUP BY metric')
     .all(source) as { metric: string; start: string }[];
@@ -46,7 +46,7 @@ export function currentRegimes(store: Store, source: string): Map<string, string
 }
 
 /** Every regime of a metric, oldest first (for display). */
-export function regimeHistory(store: Store, source: string, metric: string): Regime[] {
+export function regimeHistory(store: RepoStore, source: string, metric: string): Regime[] {
   const rows = store.db
     .prepare(
       `SELECT source, metric, start_day AS startDay, reason, recorded_at AS recordedAt FROM metric_regimes

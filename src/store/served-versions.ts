@@ -1,5 +1,5 @@
 // The API versions an upstream has served, as its polls recorded them (a response header such as facebook-api-version).
-import type { Store } from './store.js';
+import type { RepoStore } from './findings-repo.js';
 
 /** One API version a source served: over how many polls, first and last seen. */
 export interface ServedVersion {
@@ -15,7 +15,7 @@ export interface ServedVersion {
  * @example
  * servedVersions(store, 'meta') // [{ version: 'v23.0', polls: 40, … }, { version: 'v24.0', polls: 3, … }]
  */
-export function servedVersions(store: Store, source: string): ServedVersion[] {
+export function servedVersions(store: RepoStore, source: string): ServedVersion[] {
   const rows = store.db
     .prepare(
       `SELECT served_version AS version, COUNT(*) AS polls, MIN(finished_at) AS first_seen,

@@ -1,6 +1,6 @@
 // Per-source summaries for `upwatch status`: last poll, its outcome, and counts.
 import type { PollOutcome } from '../core/observation.js';
-import type { Store } from './store.js';
+import type { SqliteHistory } from './store.js';
 
 /** What `upwatch status` shows for one source. */
 export interface SourceStatus {
@@ -26,7 +26,7 @@ export interface SourceStatus {
  * @example
  * sourceStatuses(store, ['meta']).map((s) => `${s.source} ${s.lastOutcome ?? 'never polled'}`)
  */
-export function sourceStatuses(store: Store, sources: readonly string[] = []): SourceStatus[] {
+export function sourceStatuses(store: SqliteHistory, sources: readonly string[] = []): SourceStatus[] {
   const db = store.db;
   const names = new Set<string>(sources);
   for (const r of db.prepare('SELECT DISTINCT source FROM polls').all() as { source: string }[])

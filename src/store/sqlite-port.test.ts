@@ -1,13 +1,13 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { openStore, type Store } from './store.js';
+import { openStore, type SqliteStore } from './store.js';
 
-let store: Store | undefined;
+let store: SqliteStore | undefined;
 afterEach(() => store?.close());
 
 describe('the SQLite store through the async ports', () => {
   it('records a poll, reads it back, and writes repositories inside one transaction that rolls back whole', async () => {
     store = openStore(':memory:');
-    const port = store.port;
+    const port = store;
     const poll = await port.recordPoll({
       source: 'meta',
       startedAt: '2026-03-15T07:00:00.000Z',

@@ -21,7 +21,7 @@ import {
   type Async,
   type Repositories,
 } from './ports.js';
-import type { Store as SyncStore } from './store.js';
+import type { SqliteHistory as SyncStore } from './store.js';
 
 /** Runs one synchronous piece of store work at a moment no other async flow holds a transaction open. */
 export type Exclusive = <T>(op: () => T) => Promise<T>;

@@ -1,4 +1,7 @@
 import Database from 'better-sqlite3';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SqliteTransactions } from './sqlite-transactions.js';
 
@@ -108,5 +111,43 @@ describe('SqliteTransactions', () => {
       ),
     );
     expect(rows()).toHaveLength(20);
+  });
+});
+
+describe('two connections to one file in one process', () => {
+  it('take turns instead of blocking each other in SQLite: async transactions on both commit, none busy', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'upwatch-turns-'));
+    const file = join(dir, 'two.db');
+    const a = new Database(file);
+    a.exec('PRAGMA journal_mode = WAL; CREATE TABLE t (v TEXT)');
+    const b = new Database(file);
+    // A short busy timeout: were the two connections to wait in SQLite, one would fail within 50 ms.
+    for (const c of [a, b]) c.pragma('busy_timeout = 50');
+    const ta = new SqliteTransactions(a, file);
+    const tb = new SqliteTransactions(b, file);
+    try {
+      const write = (tx: SqliteTransactions, c: Database.Database, v: string) =>
+        tx.run(async () => {
+          c.prepare('INSERT INTO t VALUES (?)').run(v);
+          await new Promise((resolve) => setTimeout(resolve, 80));
+          c.prepare('INSERT INTO t VALUES (?)').run(`${v}2`);
+        });
+      await Promise.all([
+        write(ta, a, 'a'),
+        write(tb, b, 'b'),
+        tb.exclusive(() => b.prepare("INSERT INTO t VALUES ('s')").run()),
+      ]);
+      expect((a.prepare('SELECT v FROM t ORDER BY rowid').all() as { v: string }[]).map((r) => r.v)).toEqual([
+        'a',
+        'a2',
+        'b',
+        'b2',
+        's',
+      ]);
+    } finally {
+      a.close();
+      b.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -8,6 +8,26 @@ interface Frame {
   savepoints: number;
 }
 
+/** Who holds a database file's write turn in this process, and who waits for it. */
+interface FileTurn {
+  held: boolean;
+  readonly waiting: (() => void)[];
+}
+
+/**
+ * One turn per database file and process: two connections to one file in one process (the dashboard beside the
+ * poller, two relays in a test) must take turns here rather than in SQLite, whose busy handler would block the event
+ * loop the other connection needs to finish its transaction. Other processes still wait in SQLite (busy_timeout).
+ */
+const TURNS = new Map<string, FileTurn>();
+
+function turnOf(file: string | undefined): FileTurn {
+  if (file === undefined) return { held: false, waiting: [] };
+  let t = TURNS.get(file);
+  if (!t) TURNS.set(file, (t = { held: false, waiting: [] }));
+  return t;
+}
+
 /** A rejection with an Error, whatever was thrown. */
 function rejected<T>(e: unknown): Promise<T> {
   return Promise.reject(e instanceof Error ? e : new Error(String(e)));
@@ -28,11 +48,24 @@ function isThenable<T>(v: T | Promise<T>): v is Promise<T> {
 export class SqliteTransactions {
   readonly #db: Database.Database;
   readonly #flow = new AsyncLocalStorage<Frame>();
-  #held = false;
-  readonly #waiting: (() => void)[] = [];
+  readonly #turn: FileTurn;
 
-  constructor(db: Database.Database) {
+  /** `file`: the database file's path (undefined for an in-memory database, which no other connection shares). */
+  constructor(db: Database.Database, file?: string) {
     this.#db = db;
+    this.#turn = turnOf(file);
+  }
+
+  get #held(): boolean {
+    return this.#turn.held;
+  }
+
+  set #held(held: boolean) {
+    this.#turn.held = held;
+  }
+
+  get #waiting(): (() => void)[] {
+    return this.#turn.waiting;
   }
 
   /** True when the calling flow is inside one of this connection's transactions. */

@@ -25,7 +25,7 @@ describe('a store on a full disk', () => {
   });
   it.skipIf('skip' in fs)(
     `a poll that does not fit fails STORE_FULL (retryable), is rolled back whole, and the earlier polls stay readable${'skip' in fs ? ` (skipped: ${fs.skip})` : ''}`,
-    () => {
+    async () => {
       const path = join((fs as TinyFs).dir, 'upwatch.db');
       const store = openStore(path);
       const record = (poll: number, n: number) =>
@@ -36,12 +36,12 @@ describe('a store on a full disk', () => {
           outcome: 'ok',
           fetch: { observations: observations(poll, n), requests: [], metricOutcomes: [] },
         });
-      record(0, 10);
+      await record(0, 10);
       let error: unknown;
       let saved = 1;
       for (let poll = 1; poll < 200 && error === undefined; poll++) {
         try {
-          record(poll, 2_000);
+          await record(poll, 2_000);
           saved++;
         } catch (e) {
           error = e;
@@ -50,16 +50,16 @@ describe('a store on a full disk', () => {
       expect(isUpwatchError(error) && error.code).toBe('STORE_FULL');
       expect(isUpwatchError(error) && error.retryable).toBe(true);
       expect(isUpwatchError(error) && error.hint).toMatch(/free disk space/);
-      const polls = store.recentPolls('s', 1_000);
+      const polls = await store.recentPolls('s', 1_000);
       expect(polls).toHaveLength(saved);
       expect(polls.every((p) => p.outcome === 'ok' && p.observationCount > 0)).toBe(true);
       expect(store.db.prepare('PRAGMA integrity_check').get()).toEqual({ integrity_check: 'ok' });
-      store.close();
+      await store.close();
 
       // Reopened on the still-full disk, what was saved is all there.
       const again = openStore(path);
-      expect(again.recentPolls('s', 1_000)).toHaveLength(saved);
-      again.close();
+      expect(await again.recentPolls('s', 1_000)).toHaveLength(saved);
+      await again.close();
     },
   );
 });

@@ -6,10 +6,7 @@ import { isUpwatchError } from '../core/errors.js';
 import type { FetchResult, RawObservation } from '../core/observation.js';
 import { tempDir } from '../../test/helpers/temp-dir.js';
 import { MIGRATIONS } from './migrations/index.js';
-import { principalPauses } from './pauses.js';
 import { openStore } from './store.js';
-import { docSnapshots } from './doc-snapshots.js';
-import { sourceStatuses } from './source-status.js';
 
 const dir = tempDir('upwatch-store-');
 
@@ -31,18 +28,18 @@ function fetchOf(observations: RawObservation[]): FetchResult {
 }
 
 describe('openStore', () => {
-  it('sets WAL, synchronous=FULL, foreign keys, busy timeout and migrates to the last version', () => {
+  it('sets WAL, synchronous=FULL, foreign keys, busy timeout and migrates to the last version', async () => {
     const store = openStore(join(dir, 'a', 'nested', 'u.db'));
     expect(store.db.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(store.db.pragma('synchronous', { simple: true })).toBe(2);
     expect(store.db.pragma('foreign_keys', { simple: true })).toBe(1);
     expect(store.db.pragma('busy_timeout', { simple: true })).toBe(5000);
     expect(store.db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
-    store.close();
+    await store.close();
     // Reopening keeps the version and sets synchronous again on the new connection.
     const again = openStore(join(dir, 'a', 'nested', 'u.db'));
     expect(again.db.pragma('synchronous', { simple: true })).toBe(2);
-    again.close();
+    await again.close();
   });
 
   it('rejects a file that is not a database with STORE_CORRUPT', () => {
@@ -84,9 +81,9 @@ describe('openStore on a store that is not finished', () => {
 });
 
 describe('recordPoll and history', () => {
-  it('stores a poll with requests and outcomes and returns it as a PollRecord', () => {
+  it('stores a poll with requests and outcomes and returns it as a PollRecord', async () => {
     const store = openStore(':memory:');
-    const poll = store.recordPoll({
+    const poll = await store.recordPoll({
       source: 's',
       startedAt: '2026-03-14T10:00:00.000Z',
       finishedAt: '2026-03-14T10:00:01.000Z',
@@ -103,27 +100,27 @@ describe('recordPoll and history', () => {
       requests: [{ url: 'http://x/a', status: 200, headers: { etag: 'e' } }],
       metricOutcomes: [{ metric: 'm', status: 'ok' }],
     });
-    expect(store.lastPoll('s')).toEqual(poll);
-    store.close();
+    expect(await store.lastPoll('s')).toEqual(poll);
+    await store.close();
   });
 
-  it('keeps the first value of a restated period and moves the latest one', () => {
+  it('keeps the first value of a restated period and moves the latest one', async () => {
     const store = openStore(':memory:');
-    store.recordPoll({
+    await store.recordPoll({
       source: 's',
       startedAt: 't1',
       finishedAt: '2026-03-14T10:00:00.000Z',
       outcome: 'ok',
       fetch: fetchOf([obs('m', 'p1', 13, 5)]),
     });
-    store.recordPoll({
+    await store.recordPoll({
       source: 's',
       startedAt: 't2',
       finishedAt: '2026-03-15T10:00:00.000Z',
       outcome: 'ok',
       fetch: fetchOf([obs('m', 'p1', 13, 7), obs('m', 'p1', 14, 9)]),
     });
-    const h = store.metricHistory('s', 'm');
+    const h = await store.metricHistory('s', 'm');
     expect(h.entities.get('p1')).toEqual([
       {
         periodEnd: '2026-03-13T08:00:00.000Z',
@@ -144,16 +141,18 @@ describe('recordPoll and history', () => {
         lastSeen: '2026-03-15T10:00:00.000Z',
       },
     ]);
-    expect(store.metricHistory('s', 'm', { sinceDay: '2026-03-14' }).entities.get('p1')).toHaveLength(1);
-    store.close();
+    expect((await store.metricHistory('s', 'm', { sinceDay: '2026-03-14' })).entities.get('p1')).toHaveLength(
+      1,
+    );
+    await store.close();
   });
 
-  it('upserts across the batch boundary without losing or duplicating a row', () => {
+  it('upserts across the batch boundary without losing or duplicating a row', async () => {
     const store = openStore(':memory:');
     const many = Array.from({ length: 64 * 3 + 7 }, (_, i) =>
       obs('m', `e${i % 10}`, 1 + Math.floor(i / 10), i),
     );
-    store.recordPoll({
+    await store.recordPoll({
       source: 's',
       startedAt: 't',
       finishedAt: '2026-03-20T00:00:00.000Z',
@@ -162,19 +161,19 @@ describe('recordPoll and history', () => {
     });
     const n = store.db.prepare('SELECT COUNT(*) AS n FROM observations').get() as { n: number };
     expect(n.n).toBe(many.length);
-    store.close();
+    await store.close();
   });
 
-  it('a failed poll adds a row and leaves earlier observations untouched', () => {
+  it('a failed poll adds a row and leaves earlier observations untouched', async () => {
     const store = openStore(':memory:');
-    store.recordPoll({
+    await store.recordPoll({
       source: 's',
       startedAt: 't1',
       finishedAt: '2026-03-14T10:00:00.000Z',
       outcome: 'ok',
       fetch: fetchOf([obs('m', 'p1', 13, 5)]),
     });
-    store.recordPoll({
+    await store.recordPoll({
       source: 's',
       startedAt: 't2',
       finishedAt: '2026-03-15T10:00:00.000Z',
@@ -183,10 +182,12 @@ describe('recordPoll and history', () => {
       errorMessage: 'deadline',
       fetch: { observations: [], requests: [], metricOutcomes: [] },
     });
-    expect(store.metricHistory('s', 'm').entities.get('p1')![0]!.lastSeen).toBe('2026-03-14T10:00:00.000Z');
-    expect(store.recentPolls('s', 10).map((p) => p.outcome)).toEqual(['ok', 'failed']);
-    expect(store.lastVerifiedPoll('s')!.id).toBe(1);
-    expect(sourceStatuses(store, ['s', 'other'])).toMatchObject([
+    expect((await store.metricHistory('s', 'm')).entities.get('p1')![0]!.lastSeen).toBe(
+      '2026-03-14T10:00:00.000Z',
+    );
+    expect((await store.recentPolls('s', 10)).map((p) => p.outcome)).toEqual(['ok', 'failed']);
+    expect((await store.lastVerifiedPoll('s'))!.id).toBe(1);
+    expect(await store.stats.sourceStatuses(['s', 'other'])).toMatchObject([
       { source: 'other', polls: 0 },
       {
         source: 's',
@@ -198,13 +199,13 @@ describe('recordPoll and history', () => {
         observations: 1,
       },
     ]);
-    store.close();
+    await store.close();
   });
 
-  it('rolls a poll back whole when one row cannot be written', () => {
+  it('rolls a poll back whole when one row cannot be written', async () => {
     const store = openStore(':memory:');
     const bad = { ...obs('m', 'p1', 13, 5), jsonType: undefined as unknown as 'int' };
-    expect(() =>
+    await expect(
       store.recordPoll({
         source: 's',
         startedAt: 't',
@@ -212,74 +213,75 @@ describe('recordPoll and history', () => {
         outcome: 'ok',
         fetch: fetchOf([obs('m', 'p1', 12, 1), bad]),
       }),
-    ).toThrow();
+    ).rejects.toThrow();
     expect(store.db.prepare('SELECT COUNT(*) AS n FROM polls').get()).toEqual({ n: 0 });
     expect(store.db.prepare('SELECT COUNT(*) AS n FROM observations').get()).toEqual({ n: 0 });
-    store.close();
+    await store.close();
   });
 });
 
 describe('pauses and doc snapshots', () => {
-  it('a pause survives reopening and only moves later', () => {
+  it('a pause survives reopening and only moves later', async () => {
     const p = join(dir, 'pauses.db');
     const now = new Date('2026-03-14T10:00:00Z');
     const s1 = openStore(p);
-    principalPauses(s1).pause('tok', '2026-03-14T11:00:00Z', 'throttled', now);
-    principalPauses(s1).pause('tok', '2026-03-14T10:30:00Z', 'shorter', now);
-    s1.close();
+    await s1.pauses.pause('tok', '2026-03-14T11:00:00Z', 'throttled', now);
+    await s1.pauses.pause('tok', '2026-03-14T10:30:00Z', 'shorter', now);
+    await s1.close();
     const s2 = openStore(p);
-    const pauses = principalPauses(s2);
-    expect(pauses.pausedUntil('tok', now)).toBe('2026-03-14T11:00:00.000Z');
-    expect(pauses.pausedUntil('tok', new Date('2026-03-14T11:00:01Z'))).toBeUndefined();
-    s2.close();
+    const pauses = s2.pauses;
+    expect(await pauses.pausedUntil('tok', now)).toBe('2026-03-14T11:00:00.000Z');
+    expect(await pauses.pausedUntil('tok', new Date('2026-03-14T11:00:01Z'))).toBeUndefined();
+    await s2.close();
   });
 
-  it('a pause is set 24 h ahead at most; one stored further ahead is not in force and the next pause replaces it', () => {
+  it('a pause is set 24 h ahead at most; one stored further ahead is not in force and the next pause replaces it', async () => {
     const store = openStore(':memory:');
-    const pauses = principalPauses(store);
+    const pauses = store.pauses;
     const now = new Date('2026-03-14T10:00:00Z');
-    pauses.pause('tok', '2026-03-20T10:00:00Z', 'Retry-After of six days', now);
-    expect(pauses.pausedUntil('tok', now)).toBe('2026-03-15T10:00:00.000Z');
+    await pauses.pause('tok', '2026-03-20T10:00:00Z', 'Retry-After of six days', now);
+    expect(await pauses.pausedUntil('tok', now)).toBe('2026-03-15T10:00:00.000Z');
     // Written under a clock set to 2030: not in force now, named by `untrusted`, replaced by a real pause.
-    pauses.pause('app', '2030-01-01T01:00:00Z', 'throttled', new Date('2030-01-01T00:00:00Z'));
-    expect(pauses.pausedUntil('app', now)).toBeUndefined();
-    expect(pauses.untrusted('app', now)?.nextAllowedAt).toBe('2030-01-01T01:00:00.000Z');
-    pauses.pause('app', '2026-03-14T10:05:00Z', 'throttled again', now);
-    expect(pauses.pausedUntil('app', now)).toBe('2026-03-14T10:05:00.000Z');
-    expect(pauses.untrusted('app', now)).toBeUndefined();
-    expect(pauses.clear('app')?.reason).toBe('throttled again');
-    expect(pauses.clear('app')).toBeUndefined();
-    store.close();
+    await pauses.pause('app', '2030-01-01T01:00:00Z', 'throttled', new Date('2030-01-01T00:00:00Z'));
+    expect(await pauses.pausedUntil('app', now)).toBeUndefined();
+    expect((await pauses.untrusted('app', now))?.nextAllowedAt).toBe('2030-01-01T01:00:00.000Z');
+    await pauses.pause('app', '2026-03-14T10:05:00Z', 'throttled again', now);
+    expect(await pauses.pausedUntil('app', now)).toBe('2026-03-14T10:05:00.000Z');
+    expect(await pauses.untrusted('app', now)).toBeUndefined();
+    expect((await pauses.clear('app'))?.reason).toBe('throttled again');
+    expect(await pauses.clear('app')).toBeUndefined();
+    await store.close();
   });
 
-  it('writes a new snapshot row only when the hash changes', () => {
+  it('writes a new snapshot row only when the hash changes', async () => {
     const store = openStore(':memory:');
-    const snaps = docSnapshots(store);
-    expect(snaps.save({ source: 's', doc: 'd', hash: 'h1', normalized: 'a', fetchedAt: 't1' }).changed).toBe(
-      true,
-    );
+    const snaps = store.docs;
     expect(
-      snaps.save({ source: 's', doc: 'd', hash: 'h1', normalized: 'a', etag: 'e', fetchedAt: 't2' }).changed,
+      (await snaps.save({ source: 's', doc: 'd', hash: 'h1', normalized: 'a', fetchedAt: 't1' })).changed,
+    ).toBe(true);
+    expect(
+      (await snaps.save({ source: 's', doc: 'd', hash: 'h1', normalized: 'a', etag: 'e', fetchedAt: 't2' }))
+        .changed,
     ).toBe(false);
-    const r = snaps.save({ source: 's', doc: 'd', hash: 'h2', normalized: 'b', fetchedAt: 't3' });
+    const r = await snaps.save({ source: 's', doc: 'd', hash: 'h2', normalized: 'b', fetchedAt: 't3' });
     expect(r).toMatchObject({ changed: true, previous: { normalized: 'a', etag: 'e', fetchedAt: 't2' } });
-    expect(snaps.latest('s', 'd')).toMatchObject({ hash: 'h2', changedAt: 't3' });
-    store.close();
+    expect(await snaps.latest('s', 'd')).toMatchObject({ hash: 'h2', changedAt: 't3' });
+    await store.close();
   });
 });
 
 describe('health', () => {
-  it('reports a whole file at the current schema, also through a read-only handle', () => {
+  it('reports a whole file at the current schema, also through a read-only handle', async () => {
     const path = join(dir, 'health.db');
     const store = openStore(path);
     const current = { integrity: 'ok', schemaVersion: MIGRATIONS.length, expectedVersion: MIGRATIONS.length };
-    expect(store.health()).toEqual(current);
-    store.close();
+    expect(await store.health()).toEqual(current);
+    await store.close();
     const readonly = openStore(path, { readonly: true });
     try {
-      expect(readonly.health()).toEqual(current);
+      expect(await readonly.health()).toEqual(current);
     } finally {
-      readonly.close();
+      await readonly.close();
     }
   });
 });

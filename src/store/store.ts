@@ -1,7 +1,7 @@
 // The history store: one SQLite file (better-sqlite3) holding polls, observations, doc snapshots and pauses.
 import Database from 'better-sqlite3';
 import { existsSync, mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { addDays, isoDay } from '../core/clock.js';
 import { UpwatchError } from '../core/errors.js';
 import type { MetricHistory, SeriesPoint } from '../core/detector.js';
@@ -18,11 +18,10 @@ import {
   type UpstreamErrorInfo,
 } from '../core/observation.js';
 import { MIGRATIONS } from './migrations/index.js';
-import type { FindingsRepo } from '../core/findings-repo.js';
-import { findingsRepo } from './findings-repo.js';
+import { findingsRepo, type SyncFindingsRepo } from './findings-repo.js';
 import { SqliteTransactions } from './sqlite-transactions.js';
 import { sqliteRepositories, type Exclusive } from './sqlite-port.js';
-import type { Store as PortStore } from './ports.js';
+import type { Store as PortStore, StoreHealth } from './ports.js';
 
 /** What one poll saw, ready to be stored in one transaction. */
 export interface RecordPollInput {
@@ -45,67 +44,32 @@ export interface OpenStoreOptions {
   synchronous?: 'full' | 'normal';
 }
 
-/** What `upwatch doctor` asks of a store: is the file whole, and is its schema the one this upwatch writes. */
-export interface StoreHealth {
-  /** `ok`, or what the store's integrity check found (the first problem, in the engine's words). */
-  integrity: string;
-  /** The schema version the store is at. */
-  schemaVersion: number;
-  /** The schema version this upwatch migrates to. */
-  expectedVersion: number;
+export type { Store, StoreHealth } from './ports.js';
+
+/** The SQLite store: the ports, plus the connection for code and tests under src/store/ that need SQLite itself. */
+export interface SqliteStore extends PortStore {
+  /** The better-sqlite3 connection. Only code under src/store/ (and its tests) touches it. */
+  readonly db: Database.Database;
 }
 
 /**
- * The store. Writes go through `transaction` (BEGIN IMMEDIATE); `recordPoll` is one transaction by itself.
- * Repository files of other areas (findings, outbox, regimes) take a Store and use `db` directly.
+ * The synchronous SQLite history under the ports: what the repository functions of src/store/ take, and what
+ * sqlite-port.ts runs each port call on. Not used outside src/store/.
  */
-export interface Store {
-  /** The better-sqlite3 connection. Only code under src/store/ touches it. */
+export interface SqliteHistory {
   readonly db: Database.Database;
-  /** The file path given to openStore (`:memory:` for an in-memory store). */
   readonly path: string;
-  /**
-   * Store a poll with its requests, metric outcomes and observations, in one immediate transaction.
-   * Observations are upserted by (source, metric, entity, periodEnd): firstValue/firstSeen stay,
-   * value/lastSeen move. A failed poll adds a row and deletes or overwrites nothing.
-   */
   recordPoll(input: RecordPollInput): PollRecord;
-  /** A metric's history, one ascending series per entity, optionally limited to ISO days [sinceDay, untilDay]. */
   metricHistory(
     source: string,
     metric: string,
     options?: { sinceDay?: string; untilDay?: string },
   ): MetricHistory;
-  /** The last `limit` polls of a source, oldest first. */
   recentPolls(source: string, limit: number): PollRecord[];
   lastPoll(source: string): PollRecord | undefined;
-  /** The last poll whose outcome was `ok` or `partial`. */
   lastVerifiedPoll(source: string): PollRecord | undefined;
-  /**
-   * The metrics of a source that polls have reported on, each with when it was last verified (every entity got a
-   * definite answer: values, a confirmed absence, or a rejection such as error #100) — the ISO end of that poll, or
-   * undefined when it never was. A metric no poll has reported on is absent.
-   */
   metricsLastVerified(source: string): Map<string, string | undefined>;
-  /**
-   * Run `fn` in one transaction: everything it writes through this store commits together or not at all. `fn` may
-   * be async; calls nested inside it (in the same async flow) become savepoints. While it runs, other flows of this
-   * process wait for it before their own transactions start.
-   *
-   * @example
-   * await store.transaction(async () => { await acknowledge(…); writeAudit(store, …); });
-   */
-  transaction<T>(fn: () => T | Promise<T>): Promise<T>;
-  /** Stored findings (the findings port; writes join the current transaction). */
-  readonly findings: FindingsRepo;
-  /** This store through the asynchronous ports (src/store/ports.ts). */
-  readonly port: PortStore;
-  /**
-   * Check the file (SQLite `quick_check`) and its schema version, without writing: works on a read-only store.
-   *
-   * @example
-   * openStore(path, { readonly: true }).health() // { integrity: 'ok', schemaVersion: 12, expectedVersion: 12 }
-   */
+  readonly findings: SyncFindingsRepo;
   health(): StoreHealth;
   close(): void;
 }
@@ -332,7 +296,7 @@ function parseJson<T>(text: string | null): T | undefined {
  * const poll = store.recordPoll({ source: 'meta', startedAt, finishedAt, outcome: 'ok', fetch });
  * store.close();
  */
-export function openStore(path: string, options: OpenStoreOptions = {}): Store {
+export function openStore(path: string, options: OpenStoreOptions = {}): SqliteStore {
   const readonly = options.readonly ?? false;
   const db = openConnection(path, readonly);
   try {
@@ -342,21 +306,21 @@ export function openStore(path: string, options: OpenStoreOptions = {}): Store {
     db.close();
     throw e;
   }
-  return new SqliteStore(db, path);
+  return new History(db, path).store;
 }
 
-class SqliteStore implements Store {
+class History implements SqliteHistory {
   readonly db: Database.Database;
   readonly path: string;
   #stmts: ReturnType<typeof prepare> | undefined;
   readonly #pollCache = new Map<number, PollRecord>();
   readonly #tx: SqliteTransactions;
-  #port: PortStore | undefined;
+  #port: SqliteStore | undefined;
 
   constructor(db: Database.Database, path: string) {
     this.db = db;
     this.path = path;
-    this.#tx = new SqliteTransactions(db);
+    this.#tx = new SqliteTransactions(db, path === ':memory:' ? undefined : resolve(path));
   }
 
   /** Statements are prepared lazily so that a read-only store never prepares writes. */
@@ -365,21 +329,17 @@ class SqliteStore implements Store {
     return this.#stmts;
   }
 
-  transaction<T>(fn: () => T | Promise<T>): Promise<T> {
-    return this.#tx.run(fn);
-  }
-
-  get findings(): FindingsRepo {
+  get findings(): SyncFindingsRepo {
     return findingsRepo(this);
   }
 
-  /** This store through the asynchronous ports (what a PostgreSQL store implements too). */
-  get port(): PortStore {
+  /** The store through its asynchronous ports (what openStore returns). */
+  get store(): SqliteStore {
     if (this.#port) return this.#port;
     const exclusive: Exclusive = (op) => this.#tx.exclusive(op);
-    const repos = sqliteRepositories(this, exclusive);
-    const port: PortStore = {
-      ...repos,
+    const port: SqliteStore = {
+      ...sqliteRepositories(this, exclusive),
+      db: this.db,
       path: this.path,
       recordPoll: (input) => exclusive(() => this.recordPoll(input)),
       metricHistory: (source, metric, options) =>
@@ -388,7 +348,7 @@ class SqliteStore implements Store {
       lastPoll: (source) => exclusive(() => this.lastPoll(source)),
       lastVerifiedPoll: (source) => exclusive(() => this.lastVerifiedPoll(source)),
       metricsLastVerified: (source) => exclusive(() => this.metricsLastVerified(source)),
-      transaction: (fn) => this.transaction(fn),
+      transaction: (fn) => this.#tx.run(fn),
       health: () => exclusive(() => this.health()),
       close: () => exclusive(() => this.close()),
     };

@@ -7,7 +7,6 @@ import { join } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startDashboard, type RunningDashboard } from '../../src/serve/server.js';
-import { activeFindings } from '../../src/store/findings-repo.js';
 import type { Store } from '../../src/store/store.js';
 import { dashboardOptions, dashboardStore } from '../helpers/dashboard-fixture.js';
 import { tempDir } from '../helpers/temp-dir.js';
@@ -33,7 +32,7 @@ let store: Store | undefined;
 afterAll(async () => {
   await browser?.close();
   await dashboard?.close();
-  store?.close();
+  await store?.close();
 });
 
 describe('the dashboard in Chromium', () => {
@@ -61,7 +60,10 @@ describe('the dashboard in Chromium', () => {
       anon.click('#ack button[type="submit"]'),
     ]);
     expect(refused.status()).toBe(401);
-    expect(activeFindings(built.store)[0]).toMatchObject({ fingerprint: built.fingerprint, status: 'open' });
+    expect((await built.store.findings.active())[0]).toMatchObject({
+      fingerprint: built.fingerprint,
+      status: 'open',
+    });
     await stranger.close();
 
     // With the token (HTTP Basic, the user name is who acts).

@@ -38,7 +38,7 @@ afterAll(async () => {
   if (viewer) await new Promise((resolve) => viewer!.close(resolve));
   await mail?.close();
   await sink?.close();
-  store?.close();
+  await store?.close();
 });
 
 describe('an alert mail in Chromium', () => {

@@ -14,7 +14,6 @@ import { acceptFinding } from '../../src/findings/accept.js';
 import { simContractEnv } from '../../src/sim/contracts.js';
 import { pageIds, scenarioDate, type Scenario } from '../../src/sim/scenario.js';
 import { quiet } from '../../src/sim/scenarios/quiet.js';
-import { listFindings } from '../../src/store/findings-repo.js';
 import { openStore } from '../../src/store/store.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
@@ -59,7 +58,7 @@ beforeAll(async () => {
       if (d.day === ACCEPT_DAY) {
         const store = openStore(db);
         try {
-          const held = listFindings(store, { status: ['open', 'acknowledged'] }).find(
+          const held = (await store.findings.list({ status: ['open', 'acknowledged'] })).find(
             (f) => f.metric === METRIC && f.lifecycle === 'change',
           )!;
           await acceptFinding(store, {
@@ -70,7 +69,7 @@ beforeAll(async () => {
             now: clock.now(),
           });
         } finally {
-          store.close();
+          await store.close();
         }
       }
       // The scheduled retrain: every 7th day from day 28, on the 28 days that ended yesterday.
@@ -78,7 +77,7 @@ beforeAll(async () => {
       const to = addDays(isoDay(clock.now()), -1);
       const store = openStore(db, { readonly: true });
       try {
-        const advice = adviseStore({
+        const advice = await adviseStore({
           store,
           contracts: contracts(),
           model: 'feed-ranker',
@@ -87,7 +86,7 @@ beforeAll(async () => {
         });
         weeks.push({ day: d.day, advice, mask: trainingMask(advice) });
       } finally {
-        store.close();
+        await store.close();
       }
     },
   });

@@ -9,7 +9,6 @@ import type { Finding } from '../../src/core/finding.js';
 import { createMailRelay } from '../../src/alerts/setup.js';
 import { deliverDue } from '../../src/alerts/deliver.js';
 import { processFindings } from '../../src/pipeline/process-findings.js';
-import { claimDue, listOutbox } from '../../src/store/outbox-repo.js';
 import { openStore, type Store } from '../../src/store/store.js';
 import { contractSet, feature, finding } from '../helpers/gate-fixtures.js';
 import { metaSource } from '../helpers/contracts.js';
@@ -38,7 +37,7 @@ async function tick(store: Store, clock: ManualClock, extra: Finding[] = []): Pr
   let queued = 0;
   for (const source of SOURCES) {
     const at = clock.now().toISOString();
-    store.recordPoll({
+    await store.recordPoll({
       source,
       startedAt: at,
       finishedAt: at,
@@ -81,7 +80,7 @@ describe('hourly cap → digest, and the daily reminder digest, over SMTP on loo
     // 20 sources → 20 alert mails due for the catch-all: 10 go now, 10 wait in the hour's digest
     expect((await mailsTo(ONCALL)).map((m) => m.subject)).toHaveLength(10);
     for (const [i] of SOURCES.entries()) expect(await mailsTo(`owner-${i}@example.com`)).toHaveLength(1);
-    const waiting = listOutbox(store, ['pending']);
+    const waiting = await store.outbox.list(['pending']);
     expect(waiting.map((r) => [r.recipient, r.kind, new Date(r.nextAttemptAt).toISOString()])).toEqual([
       [ONCALL, 'digest', '2026-03-15T11:00:00.000Z'],
     ]);
@@ -89,7 +88,7 @@ describe('hourly cap → digest, and the daily reminder digest, over SMTP on loo
     // a later poll in the same hour: its notice joins the waiting digest instead of a new mail
     clock.set('2026-03-15T10:40:00Z');
     await tick(store, clock, [late]);
-    expect(listOutbox(store, ['pending']).map((r) => [r.recipient, r.kind])).toEqual([
+    expect((await store.outbox.list(['pending'])).map((r) => [r.recipient, r.kind])).toEqual([
       [ONCALL, 'digest'],
       ['owner-7@example.com', 'alert'], // its second mail this hour: under the cap
     ]);
@@ -110,7 +109,7 @@ describe('hourly cap → digest, and the daily reminder digest, over SMTP on loo
     // every finding reached the catch-all in some mail: 10 alerts × 10 findings + the digest's 101
     const seen = new Set(oncall.flatMap((m) => [...fingerprints(m.text ?? '')]));
     expect(seen.size).toBe(201);
-    store.close();
+    await store.close();
   });
 
   it('the next morning: one reminder digest per recipient, none twice across a restart mid-send', async () => {
@@ -123,9 +122,9 @@ describe('hourly cap → digest, and the daily reminder digest, over SMTP on loo
     expect(await first.relay.relayOnce(clock.now())).toMatchObject({ sent: 5 });
     await first.close();
     expect(
-      await store.transaction(() => claimDue(store, 'dead-relay', clock.now().getTime(), 120_000, 1)),
+      await store.transaction(() => store.outbox.claimDue('dead-relay', clock.now().getTime(), 120_000, 1)),
     ).toHaveLength(1);
-    store.close();
+    await store.close();
 
     // restart: the daemon polls again (same day) and delivers what is left; the leased row waits for its lease
     clock.set('2026-03-16T08:31:00Z');
@@ -152,6 +151,6 @@ describe('hourly cap → digest, and the daily reminder digest, over SMTP on loo
     // later the same day: nothing more
     clock.set('2026-03-16T20:00:00Z');
     expect(await tick(store, clock, [late])).toBe(0);
-    store.close();
+    await store.close();
   });
 });

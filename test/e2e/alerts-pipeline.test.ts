@@ -14,7 +14,6 @@ import { processFindings } from '../../src/pipeline/process-findings.js';
 import { writeStatusFile } from '../../src/gate/status-file.js';
 import { deliverDue } from '../../src/alerts/deliver.js';
 import { openStore } from '../../src/store/store.js';
-import { listOutbox } from '../../src/store/outbox-repo.js';
 import { startGraphServer, type GraphServer } from '../helpers/graph-server.js';
 import { testDeps } from '../helpers/poll-deps.js';
 import { startSmtpSink, type SmtpSink } from '../helpers/smtp-sink.js';
@@ -151,8 +150,8 @@ describe('poll → detect → findings → gate → mail, on loopback', () => {
     );
 
     for (const m of sink.received) expect(m.raw).not.toContain(TOKEN);
-    for (const row of listOutbox(store)) expect(JSON.stringify(row)).not.toContain(TOKEN);
-    store.close();
+    for (const row of await store.outbox.list()) expect(JSON.stringify(row)).not.toContain(TOKEN);
+    await store.close();
 
     const io = (out: { s: string }): CliIO => ({
       stdout: (t) => void (out.s += t),

@@ -13,7 +13,6 @@ import { defaultSource, replayFindings } from '../../src/backtest/replay.js';
 import { negBinomial, seeded } from '../../src/core/random.js';
 import { detectSource } from '../../src/pipeline/detect.js';
 import { processFindings } from '../../src/pipeline/process-findings.js';
-import { listFindings } from '../../src/store/findings-repo.js';
 import { openStore } from '../../src/store/store.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
@@ -92,7 +91,7 @@ async function viaPoll(h: ReturnType<typeof history>): Promise<Record<string, st
               jsonType: Number.isInteger(v) ? 'int' : 'float',
             });
           }
-      store.recordPoll({
+      await store.recordPoll({
         source: SOURCE,
         startedAt: now,
         finishedAt: now,
@@ -102,9 +101,9 @@ async function viaPoll(h: ReturnType<typeof history>): Promise<Record<string, st
       const findings = await detectSource(store, source, morning(t), []);
       await processFindings({ store, contracts, source, findings, pollOutcome: 'ok', now: morning(t) });
     }
-    return finalStates(listFindings(store));
+    return finalStates(await store.findings.list());
   } finally {
-    store.close();
+    await store.close();
   }
 }
 

@@ -8,8 +8,6 @@ import { runDemo, type DemoResult } from '../../src/demo/run-demo.js';
 import { SIM_TOKEN_VARS } from '../../src/sim/contracts.js';
 import type { Scenario } from '../../src/sim/scenario.js';
 import { quiet } from '../../src/sim/scenarios/quiet.js';
-import { readAudit } from '../../src/store/audit-repo.js';
-import { listFindings } from '../../src/store/findings-repo.js';
 import { openStore } from '../../src/store/store.js';
 import { cli } from '../helpers/cli.js';
 import { tempDir } from '../helpers/temp-dir.js';
@@ -45,7 +43,7 @@ const run = (args: string[]) =>
   cli([...args, '--db', paths().db], { cwd: workDir, env: { ...env, UPWATCH_USER: 'ana' }, clock });
 
 describe('a ÷1000 change on every page', () => {
-  it('blocks the feature the day after, and the detectors fall quiet within days (absence alone would reopen it)', () => {
+  it('blocks the feature the day after, and the detectors fall quiet within days (absence alone would reopen it)', async () => {
     const opened = result.timeline.flatMap((d) => d.opened.map((f) => ({ day: d.day, f })));
     const scale = opened.find((o) => o.f.rule === 'panel-scale' && o.f.metric === 'page_media_view');
     expect(scale?.day).toBeLessThanOrEqual(CHANGE_DAY + 2);
@@ -56,16 +54,16 @@ describe('a ÷1000 change on every page', () => {
 
     const store = openStore(paths().db, { readonly: true });
     try {
-      const [held] = listFindings(store).filter((f) => f.fingerprint === scale!.f.fingerprint);
+      const [held] = (await store.findings.list()).filter((f) => f.fingerprint === scale!.f.fingerprint);
       // Before changes held, two quiet polls resolved it ("absent for 2 consecutive good polls") and the gate
       // allowed the feature again while every value stayed 1000× off. Now it is still open after 30+ quiet polls.
       expect(held).toMatchObject({ status: 'open', lifecycle: 'change', evidence: { factor: 0.001 } });
       expect(held!.goodPollsSinceAbsent).toBeGreaterThanOrEqual(30);
       expect(
-        readAudit(store, { targetKind: 'finding', target: held!.fingerprint }).map((a) => a.action),
+        (await store.audit.read({ targetKind: 'finding', target: held!.fingerprint })).map((a) => a.action),
       ).toEqual(['opened']);
     } finally {
-      store.close();
+      await store.close();
     }
   });
 

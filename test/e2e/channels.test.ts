@@ -11,7 +11,6 @@ import { runCli } from '../../src/cli/main.js';
 import { ManualClock } from '../../src/core/clock.js';
 import { parseTemplate } from '../../src/core/secret.js';
 import { processFindings } from '../../src/pipeline/process-findings.js';
-import { listOutbox } from '../../src/store/outbox-repo.js';
 import { openStore, type Store } from '../../src/store/store.js';
 import { exitOf, spawnTsx } from '../helpers/cli.js';
 import { contractSet, feature, finding } from '../helpers/gate-fixtures.js';
@@ -29,7 +28,7 @@ let sink: SmtpSink | undefined;
 let receiver: WebhookReceiver | undefined;
 let store: Store | undefined;
 afterEach(async () => {
-  store?.close();
+  await store?.close();
   await graph?.close();
   await sink?.close();
   await receiver?.close();
@@ -199,7 +198,7 @@ describe('alert channels end to end', () => {
     );
     const clock = new ManualClock('2026-03-15T07:00:00Z');
     store = openStore(db);
-    store.recordPoll({
+    await store.recordPoll({
       source: 'meta',
       startedAt: clock.now().toISOString(),
       finishedAt: clock.now().toISOString(),
@@ -215,7 +214,7 @@ describe('alert channels end to end', () => {
       now: clock.now(),
       defaults: { messageIdHost: 'upwatch.test' },
     });
-    const queued = listOutbox(store).filter((r) => r.channel !== 'email');
+    const queued = (await store.outbox.list()).filter((r) => r.channel !== 'email');
     expect(queued.map((r) => r.channel)).toEqual(['slack', 'webhook']);
 
     // the relay claims both rows, the Slack receiver takes the first POST and never answers, and the relay is killed
@@ -227,11 +226,10 @@ describe('alert channels end to end', () => {
     await receiver.waitFor(1);
     child.kill('SIGKILL');
     expect((await exitOf(child)).signal).toBe('SIGKILL');
-    expect(
-      listOutbox(store)
-        .filter((r) => r.channel !== 'email')
-        .map((r) => r.status),
-    ).toEqual(['sending', 'sending']);
+    expect((await store.outbox.list()).filter((r) => r.channel !== 'email').map((r) => r.status)).toEqual([
+      'sending',
+      'sending',
+    ]);
 
     const relay = (at: ManualClock) =>
       deliverDue({
@@ -252,10 +250,9 @@ describe('alert channels end to end', () => {
     ]);
     const hooks = receiver.received.filter((r) => r.path === '/hooks/upwatch');
     expect(hooks.map((r) => header(r.headers, 'Upwatch-Delivery'))).toEqual([queued[1]!.dedupKey]);
-    expect(
-      listOutbox(store)
-        .filter((r) => r.channel !== 'email')
-        .map((r) => r.status),
-    ).toEqual(['sent', 'sent']);
+    expect((await store.outbox.list()).filter((r) => r.channel !== 'email').map((r) => r.status)).toEqual([
+      'sent',
+      'sent',
+    ]);
   }, 30_000);
 });

@@ -3,7 +3,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toFinding } from '../../src/core/finding.js';
-import { insertFinding } from '../../src/store/findings-repo.js';
 import { openStore } from '../../src/store/store.js';
 import { createRepo, runGit, writeFiles, type TestRepo } from './ci-fixture.js';
 import { runCiCli, TODAY } from './ci-run.js';
@@ -29,9 +28,9 @@ afterAll(() => {
   rmSync(scratch, { recursive: true, force: true });
 });
 
-function frozenStore(path: string): void {
+async function frozenStore(path: string): Promise<void> {
   const store = openStore(path);
-  insertFinding(store, {
+  await store.findings.insert({
     ...toFinding(
       {
         rule: 'frozen-run',
@@ -53,7 +52,7 @@ function frozenStore(path: string): void {
     goodPollsSinceAbsent: 0,
     lifecycle: 'condition',
   });
-  store.close();
+  await store.close();
 }
 
 describe('upwatch ci could not run: exit 2', () => {
@@ -133,7 +132,7 @@ describe('upwatch ci options', () => {
 
   it('reads current health from a store (--db, read-only) and fails a feature on a frozen metric', async () => {
     const db = join(scratch, 'frozen.db');
-    frozenStore(db);
+    await frozenStore(db);
     const run = await runCiCli(repo.root, ['--base', 'main', '--db', db, '--require-health']);
     expect(run.code).toBe(1);
     expect(run.stdout).toMatch(
@@ -144,7 +143,7 @@ describe('upwatch ci options', () => {
 
   it('reads the store from UPWATCH_DB', async () => {
     const db = join(scratch, 'frozen-env.db');
-    frozenStore(db);
+    await frozenStore(db);
     expect((await runCiCli(repo.root, ['--base', 'main'], { UPWATCH_DB: db })).code).toBe(1);
   });
 

@@ -6,11 +6,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ContractSet, FeatureContract, SourceContract } from '../../src/core/contract.js';
 import { checkGate } from '../../src/gate/check-gate.js';
 import { runCycle, type CycleDeps } from '../../src/pipeline/cycle.js';
-import { readAudit } from '../../src/store/audit-repo.js';
-import { breakers } from '../../src/store/breakers.js';
-import { activeFindings } from '../../src/store/findings-repo.js';
-import { principalPauses } from '../../src/store/pauses.js';
-import { pollSlots } from '../../src/store/poll-slots.js';
 import { openStore, type Store } from '../../src/store/store.js';
 import { ManualClock } from '../../src/core/clock.js';
 import { cli } from '../helpers/cli.js';
@@ -57,7 +52,8 @@ function depsFor(store: Store, src: SourceContract, now: string) {
   return deps;
 }
 
-const skewFindings = (store: Store) => activeFindings(store).filter((f) => f.rule === 'clock-skew');
+const skewFindings = async (store: Store) =>
+  (await store.findings.active()).filter((f) => f.rule === 'clock-skew');
 
 describe('a clock set years ahead does not stick', () => {
   it('a pause set under it is ignored with a warning once the clock is right; the poll goes out', async () => {
@@ -65,7 +61,7 @@ describe('a clock set years ahead does not stick', () => {
     const deps = depsFor(openStore(':memory:'), src, FUTURE);
     mode = 'retry-after-long'; // 429 with Retry-After: 3600
     expect((await runCycle(deps, src)).poll.errorCode).toBe('UPSTREAM_THROTTLED');
-    expect(principalPauses(deps.store).list()[0]!.nextAllowedAt).toBe('2030-01-01T01:00:00.000Z');
+    expect((await deps.store.pauses.list())[0]!.nextAllowedAt).toBe('2030-01-01T01:00:00.000Z');
 
     mode = 'ok';
     deps.clock.set(NOW);
@@ -78,7 +74,7 @@ describe('a clock set years ahead does not stick', () => {
     expect(skew).toMatchObject({ severity: 'warn', class: 'unverified', source: 'partner' });
     expect(JSON.stringify(skew!.evidence)).toContain('2030-01-01T01:00:00.000Z');
     expect(skew!.evidence).toMatchObject({ now: '2026-03-14T10:00:00.000Z' });
-    deps.store.close();
+    await deps.store.close();
   });
 
   it('a breaker opened under it probes again at once (a cool-down is at most 1 h)', async () => {
@@ -86,17 +82,17 @@ describe('a clock set years ahead does not stick', () => {
     const deps = depsFor(openStore(':memory:'), src, FUTURE);
     mode = 'refuse';
     for (let i = 0; i < 3; i++) await runCycle(deps, src);
-    expect(breakers(deps.store).notClosed()[0]!.nextProbeAt).toBe('2030-01-01T00:05:00.000Z');
+    expect((await deps.store.breakers.notClosed())[0]!.nextProbeAt).toBe('2030-01-01T00:05:00.000Z');
 
     mode = 'ok';
     deps.clock.set(NOW);
     const probe = await runCycle(deps, src);
     expect(probe.poll.outcome).toBe('ok');
-    expect(breakers(deps.store).notClosed()).toEqual([]);
-    expect(skewFindings(deps.store).map((f) => f.evidence['breakerNextProbeAt'])).toEqual([
+    expect(await deps.store.breakers.notClosed()).toEqual([]);
+    expect((await skewFindings(deps.store)).map((f) => f.evidence['breakerNextProbeAt'])).toEqual([
       '2030-01-01T00:05:00.000Z',
     ]);
-    deps.store.close();
+    await deps.store.close();
   });
 
   it('a last poll and slot "in the future" are a finding; two good polls at the right time resolve it', async () => {
@@ -104,7 +100,7 @@ describe('a clock set years ahead does not stick', () => {
     const deps = depsFor(openStore(':memory:'), src, FUTURE);
     mode = 'ok';
     await runCycle(deps, src);
-    pollSlots(deps.store).recordSlot('partner', '2030-01-01T00:00:00.000Z', deps.clock.now());
+    await deps.store.slots.recordSlot('partner', '2030-01-01T00:00:00.000Z', deps.clock.now());
     deps.clock.set(NOW);
     const first = await runCycle(deps, src);
     const opened = first.processed!.opened.filter((f) => f.rule === 'clock-skew');
@@ -119,8 +115,8 @@ describe('a clock set years ahead does not stick', () => {
     deps.clock.advanceMs(3_600_000);
     const third = await runCycle(deps, src);
     expect(third.processed!.resolved.map((f) => f.rule)).toContain('clock-skew');
-    expect(skewFindings(deps.store)).toEqual([]);
-    deps.store.close();
+    expect(await skewFindings(deps.store)).toEqual([]);
+    await deps.store.close();
   });
 
   it('the gate does not count a verification "in the future" as fresh', async () => {
@@ -128,17 +124,20 @@ describe('a clock set years ahead does not stick', () => {
     const deps = depsFor(openStore(':memory:'), src, FUTURE);
     mode = 'ok';
     await runCycle(deps, src);
-    const report = checkGate({ store: deps.store, contracts: contractsFor(src), now: new Date(NOW) });
+    const report = await checkGate({ store: deps.store, contracts: contractsFor(src), now: new Date(NOW) });
     expect(report.features[0]).toMatchObject({
       state: 'warn',
       unverified: [{ source: 'partner', lastVerifiedAt: expect.stringMatching(/^2030-/) as unknown }],
     });
     // A few seconds ahead (the store and the gate on two hosts whose clocks differ slightly) is still fresh.
-    const slightly = new Date(Date.parse(deps.store.lastVerifiedPoll('partner')!.finishedAt) - 30_000);
+    const slightly = new Date(
+      Date.parse((await deps.store.lastVerifiedPoll('partner'))!.finishedAt) - 30_000,
+    );
     expect(
-      checkGate({ store: deps.store, contracts: contractsFor(src), now: slightly }).features[0]!.state,
+      (await checkGate({ store: deps.store, contracts: contractsFor(src), now: slightly })).features[0]!
+        .state,
     ).toBe('ok');
-    deps.store.close();
+    await deps.store.close();
   });
 });
 
@@ -151,7 +150,7 @@ describe('upwatch clear-pause', () => {
     await runCycle(deps, src);
     mode = 'refuse';
     const host = new URL(api.url).host;
-    breakers(deps.store).save({
+    await deps.store.breakers.save({
       key: `host:${host}`,
       state: 'open',
       failures: 3,
@@ -161,7 +160,7 @@ describe('upwatch clear-pause', () => {
       nextProbeAt: '2030-01-01T00:05:00.000Z',
       updatedAt: '2030-01-01T00:00:00.000Z',
     });
-    deps.store.close();
+    await deps.store.close();
     mode = 'ok';
     const clock = new ManualClock(NOW);
 
@@ -186,14 +185,16 @@ describe('upwatch clear-pause', () => {
     expect(cleared.stdout).toContain(`closed breaker: host:${host}`);
 
     const store = openStore(file);
-    expect(principalPauses(store).list()).toEqual([]);
-    expect(breakers(store).notClosed()).toEqual([]);
-    const byHand = readAudit(store).filter((a) => a.targetKind === 'principal' || a.targetKind === 'breaker');
+    expect(await store.pauses.list()).toEqual([]);
+    expect(await store.breakers.notClosed()).toEqual([]);
+    const byHand = (await store.audit.read()).filter(
+      (a) => a.targetKind === 'principal' || a.targetKind === 'breaker',
+    );
     expect(byHand.map((a) => [a.action, a.targetKind, a.target, a.actor, a.reason])).toEqual([
       ['pause-cleared', 'principal', `http-json:${host}`, 'ana', 'clock was set to 2030'],
       ['breaker-closed', 'breaker', `host:${host}`, 'ana', 'clock was set to 2030'],
     ]);
-    store.close();
+    await store.close();
 
     const nothing = await cli(['clear-pause', 'nowhere.example', '--reason', 'x', '--db', file], {
       cwd: dir,

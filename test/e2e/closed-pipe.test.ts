@@ -2,7 +2,6 @@
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { describe, expect, it } from 'vitest';
-import { insertFinding } from '../../src/store/findings-repo.js';
 import { openStore } from '../../src/store/store.js';
 import { exitOf, spawnTsx } from '../helpers/cli.js';
 import { finding } from '../helpers/gate-fixtures.js';
@@ -14,10 +13,10 @@ const dir = tempDir('upwatch-pipe-');
 async function bigStore(name: string): Promise<string> {
   const db = join(dir, `${name}.db`);
   const store = openStore(db);
-  await store.transaction(() => {
+  await store.transaction(async () => {
     for (let i = 0; i < 1200; i++) {
       const f = finding(`metric_${i}`, { subject: `subject ${i}`, title: `metric_${i} rejected` });
-      insertFinding(store, {
+      await store.findings.insert({
         ...f,
         episode: 1,
         status: 'open',
@@ -28,7 +27,7 @@ async function bigStore(name: string): Promise<string> {
       });
     }
   });
-  store.close();
+  await store.close();
   return db;
 }
 

@@ -75,13 +75,14 @@ const expected = scenario.expectedEvents.map(
 );
 
 describe('upwatch demo: meta-2024, 180 simulated days through the real pipeline', () => {
-  it('ran every simulated day and stored every poll (days × sources)', () => {
+  it('ran every simulated day and stored every poll (days × sources)', async () => {
     expect(result.timeline).toHaveLength(scenario.days);
     const store = openStore(join(workDir, 'upwatch.db'), { readonly: true });
     try {
-      for (const source of SOURCES) expect(store.recentPolls(source, 10_000)).toHaveLength(scenario.days);
+      for (const source of SOURCES)
+        expect(await store.recentPolls(source, 10_000)).toHaveLength(scenario.days);
     } finally {
-      store.close();
+      await store.close();
     }
     const polls = result.summary.polls;
     expect(polls.ok + polls.partial + polls.failed).toBe(scenario.days * SOURCES.length);
@@ -303,8 +304,8 @@ describe('upwatch demo (CLI)', () => {
     const store = /kept {7}store (\S+)/.exec(r.stdout)?.[1];
     expect(store).toBeDefined();
     const s = openStore(store!, { readonly: true });
-    expect(s.recentPolls(SOURCES[0]!, 10)).toHaveLength(1);
-    s.close();
+    expect(await s.recentPolls(SOURCES[0]!, 10)).toHaveLength(1);
+    await s.close();
     rmSync(dirname(store!), { recursive: true, force: true });
   });
 

@@ -36,7 +36,7 @@ async function realDoctor(): Promise<string[]> {
   const dir = mkdtempSync(join(tmpdir(), 'upwatch-doctor-docs-'));
   cpSync(join(ROOT, 'contracts'), join(dir, 'contracts'), { recursive: true });
   const db = join(dir, 'upwatch.db');
-  openStore(db).close();
+  await openStore(db).close();
   let stdout = '';
   const io: CliIO = {
     stdout: (t) => void (stdout += t),

@@ -16,7 +16,7 @@ const ROOT = join(import.meta.dirname, '../..');
 const dir = mkdtempSync(join(tmpdir(), 'upwatch-send-test-e2e-'));
 cpSync(join(ROOT, 'contracts'), join(dir, 'contracts'), { recursive: true });
 const db = join(dir, 'upwatch.db');
-openStore(db).close();
+await openStore(db).close();
 
 async function run(args: string[], env: Record<string, string>) {
   const out = { stdout: '', stderr: '' };

@@ -44,7 +44,7 @@ describe('four weeks with the defaults (quiet reopening within 7 days, weekly di
     const subjectsByDay: string[][] = [];
     for (let day = 0; day < 28; day++) {
       const at = clock.now().toISOString();
-      store.recordPoll({
+      await store.recordPoll({
         source: 'meta',
         startedAt: at,
         finishedAt: at,
@@ -81,7 +81,7 @@ describe('four weeks with the defaults (quiet reopening within 7 days, weekly di
       subjectsByDay.push((await sink.parsed()).slice(before).map((m) => m.subject ?? ''));
       clock.advanceDays(1);
     }
-    store.close();
+    await store.close();
 
     const all = subjectsByDay.flatMap((s, day) => s.map((subject) => ({ day, subject })));
     // Before: the flapping warning reopened every three days with an alert and a resolved notice each time, and a

@@ -13,7 +13,6 @@ import { processFindings } from '../../src/pipeline/process-findings.js';
 import { writeStatusFile } from '../../src/gate/status-file.js';
 import { createMailRelay } from '../../src/alerts/setup.js';
 import { openStore } from '../../src/store/store.js';
-import { readAudit } from '../../src/store/audit-repo.js';
 import { startSmtpSink } from '../helpers/smtp-sink.js';
 
 const ROOT = join(import.meta.dirname, '../..');
@@ -56,7 +55,7 @@ describe('gate, ack, override and doctor end to end', () => {
       root: dir,
     });
     const store = openStore(db);
-    store.recordPoll({
+    await store.recordPoll({
       source: SOURCE,
       startedAt: clock.now().toISOString(),
       finishedAt: clock.now().toISOString(),
@@ -88,7 +87,7 @@ describe('gate, ack, override and doctor end to end', () => {
     const mail = createMailRelay({ store, smtpUrl: sink.url(), clock });
     await mail.relay.relayOnce(clock.now());
     await mail.close();
-    store.close();
+    await store.close();
 
     const status = JSON.parse(readFileSync(join(dir, 'snapshots', 'status.json'), 'utf8')) as {
       schemaVersion: number;
@@ -214,8 +213,8 @@ describe('gate, ack, override and doctor end to end', () => {
     clock.set('2026-03-15T07:00:00Z');
 
     const store = openStore(db, { readonly: true });
-    const audit = readAudit(store);
-    store.close();
+    const audit = await store.audit.read();
+    await store.close();
     expect(audit.map((a) => [a.actor, a.action])).toEqual(
       expect.arrayContaining([
         ['upwatch', 'opened'],
@@ -245,7 +244,7 @@ describe('gate, ack, override and doctor end to end', () => {
     const newer = join(dir, 'newer.db');
     const s = openStore(newer);
     s.db.pragma('user_version = 99');
-    s.close();
+    await s.close();
     const future = await run(['doctor', '--db', newer]);
     expect(future.code).toBe(2);
     expect(future.stdout).toMatch(/^fail {2}store: .*(schema version 99|99)/m);

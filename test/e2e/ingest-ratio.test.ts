@@ -141,7 +141,7 @@ describe('a ratio of two pushed counts', () => {
       // Nobody's feature uses claim_rate: the model's owners hear because it is their KPI.
       expect(rows.map((x) => x.recipient)).toEqual(['claims-data@example.com', 'uw-model@example.com']);
     } finally {
-      store.close();
+      await store.close();
     }
   });
 });

@@ -146,10 +146,10 @@ describe('segments and categories pushed through upwatch ingest', () => {
     );
     const store = openStore(join(root, 'store.db'));
     try {
-      expect(store.metricHistory('search-logs', 'query_intent').entities.size).toBe(0);
-      expect(store.metricHistory('claims-warehouse', 'policies').entities.size).toBe(0);
+      expect((await store.metricHistory('search-logs', 'query_intent')).entities.size).toBe(0);
+      expect((await store.metricHistory('claims-warehouse', 'policies')).entities.size).toBe(0);
     } finally {
-      store.close();
+      await store.close();
     }
   });
 
@@ -217,11 +217,11 @@ describe('segments and categories pushed through upwatch ingest', () => {
     ]);
     const store = openStore(join(root, 'store.db'));
     try {
-      const last = store.metricHistory('search-logs', 'query_intent').entities.get('global')!.at(-1)!;
+      const last = (await store.metricHistory('search-logs', 'query_intent')).entities.get('global')!.at(-1)!;
       expect(last.breakdown).toMatchObject({ short_video: expect.any(Number), other: expect.any(Number) });
       expect(last.value).toBe(Object.values(last.breakdown!).reduce((s, v) => s + v, 0));
     } finally {
-      store.close();
+      await store.close();
     }
   });
 

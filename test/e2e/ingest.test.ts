@@ -90,7 +90,7 @@ function counts(): { polls: number; observations: number } {
     const observations = (store.db.prepare('select count(*) n from observations').get() as { n: number }).n;
     return { polls, observations };
   } finally {
-    store.close();
+    void store.close();
   }
 }
 

@@ -11,7 +11,6 @@ import { processFindings } from '../../src/pipeline/process-findings.js';
 import { collectReport } from '../../src/report/collect.js';
 import { renderReport } from '../../src/report/render.js';
 import { checkGate } from '../../src/gate/check-gate.js';
-import { listOutbox } from '../../src/store/outbox-repo.js';
 import { openStore, type Store } from '../../src/store/store.js';
 import { contractSet, feature, finding } from '../helpers/gate-fixtures.js';
 import { tempDir } from '../helpers/temp-dir.js';
@@ -41,7 +40,7 @@ describe('one title per fingerprint', () => {
     store = openStore(path);
     const clock = new ManualClock('2026-03-15T07:00:00Z');
     const poll = async (f: Finding) => {
-      store!.recordPoll({
+      await store!.recordPoll({
         source: 'meta',
         startedAt: clock.now().toISOString(),
         finishedAt: clock.now().toISOString(),
@@ -67,19 +66,21 @@ describe('one title per fingerprint', () => {
     await poll(frozen('frozen-panel'));
 
     const title = 'page_fans frozen (frozen-run)';
-    const mail = listOutbox(store).find((r) => r.recipient === 'oncall@example.com' && r.kind === 'alert')!;
+    const mail = (await store.outbox.list()).find(
+      (r) => r.recipient === 'oncall@example.com' && r.kind === 'alert',
+    )!;
     expect(mail.payload.subject).toBe(`[upwatch] BLOCKED 1 feature: ${title}`);
 
     const now = clock.now();
     const html = renderReport(
-      collectReport({ store, contracts, storePath: path, contractsDir: 'contracts', now }),
+      await collectReport({ store, contracts, storePath: path, contractsDir: 'contracts', now }),
     );
     expect(html).toContain(`${title}</h4>`);
     expect(html).not.toContain('frozen-panel');
 
-    const gate = checkGate({ store, contracts, now });
+    const gate = await checkGate({ store, contracts, now });
     expect(gate.features[0]!.reasons.map((r) => [r.rule, r.title])).toEqual([['frozen-run', title]]);
-    store.close();
+    await store.close();
     store = undefined;
 
     let out = '';
@@ -103,7 +104,7 @@ describe('one title per fingerprint', () => {
     store = openStore(path);
     const clock = new ManualClock('2026-03-10T07:00:00Z');
     const poll = async (f: Finding) => {
-      store!.recordPoll({
+      await store!.recordPoll({
         source: 'meta',
         startedAt: clock.now().toISOString(),
         finishedAt: clock.now().toISOString(),
@@ -144,7 +145,7 @@ describe('one title per fingerprint', () => {
       }),
     );
 
-    const escalation = listOutbox(store)
+    const escalation = (await store.outbox.list())
       .filter((r) => r.recipient === 'oncall@example.com' && r.kind === 'alert')
       .at(-1)!;
     expect(escalation.payload.subject).toBe(
@@ -155,11 +156,11 @@ describe('one title per fingerprint', () => {
     );
 
     const html = renderReport(
-      collectReport({ store, contracts, storePath: path, contractsDir: 'contracts', now: clock.now() }),
+      await collectReport({ store, contracts, storePath: path, contractsDir: 'contracts', now: clock.now() }),
     );
     expect(html).toMatch(/onset <b>2026-03-14[^<]*<\/b>/);
     expect(html).toMatch(/announced 2026-01-15/);
-    store.close();
+    await store.close();
     store = undefined;
 
     let out = '';

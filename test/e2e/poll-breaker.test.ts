@@ -6,9 +6,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ContractSet, FeatureContract, SourceContract } from '../../src/core/contract.js';
 import { runCycle, type CycleDeps, type CycleResult } from '../../src/pipeline/cycle.js';
 import { createScheduler } from '../../src/scheduler/scheduler.js';
-import { breakers } from '../../src/store/breakers.js';
-import { activeFindings } from '../../src/store/findings-repo.js';
-import { listOutbox } from '../../src/store/outbox-repo.js';
 import { openStore, type Store } from '../../src/store/store.js';
 import { cli } from '../helpers/cli.js';
 import { httpJsonSource } from '../helpers/contracts.js';
@@ -63,8 +60,8 @@ async function closedPort(): Promise<number> {
   return port;
 }
 
-const unreachableFindings = (store: Store) =>
-  activeFindings(store).filter((f) => f.rule === 'source-unreachable');
+const unreachableFindings = async (store: Store) =>
+  (await store.findings.active()).filter((f) => f.rule === 'source-unreachable');
 
 describe('circuit breaker per upstream host', () => {
   it.each<[string, FaultMode | 'closed-port', string, string]>([
@@ -93,7 +90,7 @@ describe('circuit breaker per upstream host', () => {
         'BREAKER_OPEN',
       ]);
       expect(results.every((r) => r.poll.outcome === 'failed')).toBe(true);
-      expect(breakers(deps.store).notClosed()).toMatchObject([{ state: 'open', failures: 3, kind }]);
+      expect(await deps.store.breakers.notClosed()).toMatchObject([{ state: 'open', failures: 3, kind }]);
       // ≤ 3 attempts per failed poll, none while the breaker is open.
       const failing = results.slice(0, 3).flatMap((r) => r.poll.requests);
       expect(failing.reduce((n, q) => n + q.attempts, 0)).toBeLessThanOrEqual(9);
@@ -107,7 +104,7 @@ describe('circuit breaker per upstream host', () => {
       expect(opened).toEqual(['source-unreachable']);
       expect(results.flatMap((r) => r.processed!.resolved)).toEqual([]);
       expect(results.map((r) => r.processed!.queued > 0)).toEqual([false, false, true, false, false]);
-      deps.store.close();
+      await deps.store.close();
     },
     30_000,
   );
@@ -123,15 +120,15 @@ describe('circuit breaker per upstream host', () => {
       first.clock.advanceMs(60_000);
       await runCycle(first, source);
     }
-    expect(unreachableFindings(first.store)).toHaveLength(1);
-    const alerts = () =>
-      listOutbox(first.store).filter(
+    expect(await unreachableFindings(first.store)).toHaveLength(1);
+    const alerts = async () =>
+      (await first.store.outbox.list()).filter(
         (m) => m.kind === 'alert' && JSON.stringify(m.payload).includes('unreachable'),
       );
-    const mailed = alerts().length;
+    const mailed = (await alerts()).length;
     expect(mailed).toBeGreaterThan(0); // one per recipient, however many polls were skipped
     const now = first.clock.now().toISOString();
-    first.store.close();
+    await first.store.close();
     const status = await cli(['status', '--db', file], { cwd: dir });
     expect(status.stdout).toMatch(
       /breaker open: host:127\.0\.0\.1:\d+ since \S+ after 3 unreachable poll\(s\) \(refused\); next probe at 2026-03-14T06:08:00\.000Z/,
@@ -149,17 +146,17 @@ describe('circuit breaker per upstream host', () => {
     second.clock.advanceMs(5 * 60_000); // the first cool-down
     const probe = await runCycle(second, source);
     expect(probe.poll.outcome).toBe('ok');
-    expect(breakers(second.store).notClosed()).toEqual([]);
+    expect(await second.store.breakers.notClosed()).toEqual([]);
     second.clock.advanceMs(60_000);
     const after = await runCycle(second, source);
     expect(after.processed!.resolved.map((f) => f.rule)).toEqual(['source-unreachable']);
     expect(
-      listOutbox(second.store).filter(
+      (await second.store.outbox.list()).filter(
         (m) => m.kind === 'alert' && JSON.stringify(m.payload).includes('unreachable'),
       ),
     ).toHaveLength(mailed);
-    expect(unreachableFindings(second.store)).toEqual([]);
-    second.store.close();
+    expect(await unreachableFindings(second.store)).toEqual([]);
+    await second.store.close();
   }, 30_000);
 
   it('a host that never answers does not stall the other sources', async () => {
@@ -182,6 +179,6 @@ describe('circuit breaker per upstream host', () => {
     mode = 'ok';
     expect(order).toEqual(['fast', 'slow']);
     expect(await s.stop(1000)).toEqual({ drained: true, abandoned: [] });
-    deps.store.close();
+    await deps.store.close();
   }, 30_000);
 });

@@ -87,7 +87,7 @@ describe('canary token', () => {
     expect(echoed.error).toContain('[REDACTED]');
     const walPath = `${dbPath}-wal`;
     const bytes = [readFileSync(dbPath), ...(existsSync(walPath) ? [readFileSync(walPath)] : [])];
-    store.close();
+    await store.close();
     for (const b of bytes) expect(b.includes(CANARY)).toBe(false);
     const text = JSON.stringify([
       deps.logger.lines,

@@ -11,7 +11,7 @@ const EACH = 30;
 describe('two processes polling into one store at once', () => {
   it(`neither fails on the lock: ${EACH} polls each, every acknowledged poll whole and present, integrity ok`, async () => {
     const db = join(dir, 'shared.db');
-    openStore(db).close();
+    await openStore(db).close();
     const writers = [
       spawnTsx('test/helpers/poll-writer.ts', [db]),
       spawnTsx('test/helpers/poll-writer.ts', [db]),
@@ -40,6 +40,6 @@ describe('two processes polling into one store at once', () => {
       )
       .get() as { n: number };
     expect(partial.n).toBe(0);
-    store.close();
+    await store.close();
   }, 60_000);
 });

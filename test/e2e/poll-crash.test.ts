@@ -36,7 +36,7 @@ describe('SIGKILL while writing polls', () => {
         .prepare('SELECT COUNT(*) AS n FROM observations WHERE first_poll_id NOT IN (SELECT id FROM polls)')
         .get() as { n: number };
       expect(orphans.n).toBe(0);
-      store.close();
+      await store.close();
     },
     30_000,
   );

@@ -4,7 +4,6 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/core/clock.js';
-import { activeFindings } from '../../src/store/findings-repo.js';
 import { openStore } from '../../src/store/store.js';
 import { cli } from '../helpers/cli.js';
 import { startGraphServer, type GraphError, type GraphServer } from '../helpers/graph-server.js';
@@ -90,8 +89,8 @@ describe('error #100 on every metric of a poll', () => {
     }
 
     const store = openStore(join(cwd, '.upwatch', 'upwatch.db'), { readonly: true });
-    const open = activeFindings(store).map((f) => [f.rule, f.metric, f.severity, f.entities]);
-    store.close();
+    const open = (await store.findings.active()).map((f) => [f.rule, f.metric, f.severity, f.entities]);
+    await store.close();
     expect(open.sort()).toEqual([
       ['metric-invalid', 'page_follows', 'block', ['111', '222']],
       ['metric-invalid', 'page_media_view', 'block', ['111', '222']],
@@ -124,7 +123,7 @@ describe('error #100 on every metric of a poll', () => {
     expect(r.stdout).toContain('FAILED');
     expect(r.code).toBe(3);
     const store = openStore(join(cwd, '.upwatch', 'upwatch.db'), { readonly: true });
-    expect(activeFindings(store)).toEqual([]);
-    store.close();
+    expect(await store.findings.active()).toEqual([]);
+    await store.close();
   }, 20_000);
 });

@@ -136,7 +136,7 @@ describe('a metric that never arrives is unverified, never ok', () => {
         // 24 h after the last answer is within the 36 h window; from 48 h on the metric is unverified.
         expect(states).toEqual(['ok/ok', 'warn/blocked', 'warn/blocked', 'warn/blocked']);
 
-        const report = byName(checkGate({ store: deps.store, contracts, now: clock.now() }).features);
+        const report = byName((await checkGate({ store: deps.store, contracts, now: clock.now() })).features);
         const entry = {
           source: 'meta',
           metrics: ['page_follows'],
@@ -199,7 +199,7 @@ describe('a metric that never arrives is unverified, never ok', () => {
       } finally {
         fault = 'ok';
         deps.http.close();
-        deps.store.close();
+        await deps.store.close();
       }
     },
     30_000,

@@ -66,8 +66,8 @@ describe('upwatch poll', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/meta {2}OK {2}poll #1: 12 values, 4 requests/);
     const store = openStore(join(cwd, '.upwatch', 'upwatch.db'), { readonly: true });
-    expect(store.lastPoll('meta')!.outcome).toBe('ok');
-    store.close();
+    expect((await store.lastPoll('meta'))!.outcome).toBe('ok');
+    await store.close();
     expect(existsSync(join(cwd, 'snapshots', 'meta', 'changelog.txt'))).toBe(true);
 
     const status = await cli(['status', '--json'], { cwd });
@@ -155,8 +155,8 @@ describe('upwatch run', () => {
     const exit = await exitOf(child);
     expect(exit.code).toBe(0);
     const store = openStore(db, { readonly: true });
-    expect(store.recentPolls('meta', 10)).toHaveLength(1);
-    store.close();
+    expect(await store.recentPolls('meta', 10)).toHaveLength(1);
+    await store.close();
     expect(readFileSync(join(cwd, 'snap', 'meta', 'changelog.txt'), 'utf8')).toBeTruthy();
   }, 20_000);
 

@@ -6,7 +6,6 @@ import { deliverDue } from '../../src/alerts/deliver.js';
 import { ManualClock } from '../../src/core/clock.js';
 import type { Finding } from '../../src/core/finding.js';
 import { processFindings } from '../../src/pipeline/process-findings.js';
-import { listOutbox } from '../../src/store/outbox-repo.js';
 import { openStore, type Store } from '../../src/store/store.js';
 import { exitOf, spawnTsx } from '../helpers/cli.js';
 import { contractSet, feature, finding } from '../helpers/gate-fixtures.js';
@@ -22,7 +21,7 @@ const contracts = contractSet(
 let sink: SmtpSink | undefined;
 let store: Store | undefined;
 afterEach(async () => {
-  store?.close();
+  await store?.close();
   await sink?.close();
   store = sink = undefined;
 });
@@ -33,14 +32,14 @@ const frozen = (metric: string) =>
 
 async function poll(s: Store, findings: Finding[], clock: ManualClock) {
   const at = clock.now().toISOString();
-  s.recordPoll({
+  await s.recordPoll({
     source: 'meta',
     startedAt: at,
     finishedAt: at,
     outcome: 'ok',
     fetch: { observations: [], requests: [], metricOutcomes: [] },
   });
-  return await processFindings({
+  return processFindings({
     store: s,
     contracts,
     source: 'meta',
@@ -60,7 +59,7 @@ describe('a relay killed mid-send', () => {
     // two findings, three recipients each way: oncall, the source owner, and each feature's owner
     const opened = await poll(store, [frozen('page_fans'), frozen('page_media_view')], clock);
     expect(opened.opened).toHaveLength(2);
-    const alerts = listOutbox(store);
+    const alerts = await store.outbox.list();
     expect(alerts.map((r) => r.kind)).toEqual(['alert', 'alert', 'alert', 'alert']);
 
     // the relay takes every due row, then hangs in DATA (the server never answers 250) and is killed there
@@ -70,7 +69,12 @@ describe('a relay killed mid-send', () => {
     child.kill('SIGKILL');
     expect((await exitOf(child)).signal).toBe('SIGKILL');
     sink.setHoldData(false);
-    expect(listOutbox(store).map((r) => r.status)).toEqual(['sending', 'sending', 'sending', 'sending']);
+    expect((await store.outbox.list()).map((r) => r.status)).toEqual([
+      'sending',
+      'sending',
+      'sending',
+      'sending',
+    ]);
 
     // a minute later (the dead relay's lease still holds) the findings resolve, and a relay runs
     clock.advanceMs(60_000);
@@ -91,6 +95,6 @@ describe('a relay killed mid-send', () => {
       expect(mine[0]!.messageId).toBe(alert.messageId);
       expect(mine[1]!.inReplyTo).toBe(alert.messageId);
     }
-    expect(listOutbox(store).every((r) => r.status === 'sent')).toBe(true);
+    expect((await store.outbox.list()).every((r) => r.status === 'sent')).toBe(true);
   }, 30_000);
 });

@@ -170,7 +170,7 @@ describe('upwatch report', () => {
 
   it('gives an empty store a "nothing to report" page', async () => {
     const db = join(dir, 'empty.db');
-    openStore(db).close();
+    await openStore(db).close();
     const out = join(dir, 'empty.html');
     const r = await cli(['report', '--db', db, '--out', out], { cwd });
     expect(r.code).toBe(0);

@@ -87,7 +87,7 @@ describe('upwatch run catch-up', () => {
         started_at: string;
       }[])
         store.db.prepare('UPDATE polls SET started_at = ? WHERE id = ?').run(back(p.started_at), p.id);
-      store.close();
+      await store.close();
 
       expect(slot).toBe('2026-12-03T06:00:00.000Z');
 
@@ -97,8 +97,8 @@ describe('upwatch run catch-up', () => {
         /catch-up: meta: slot 2026-12-03T06:00:00\.000Z was missed \(last poll 2026-11-30T10:\d\d:[\d.]+Z\); polling now/,
       );
       const after = openStore(db, { readonly: true });
-      expect(after.recentPolls('meta', 10)).toHaveLength(2); // one catch-up poll, not one per missed day
-      after.close();
+      expect(await after.recentPolls('meta', 10)).toHaveLength(2); // one catch-up poll, not one per missed day
+      await after.close();
     },
     60_000,
   );

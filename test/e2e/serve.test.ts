@@ -1,7 +1,6 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { StatusReport } from '../../src/serve/status-report.js';
-import { readAudit } from '../../src/store/audit-repo.js';
 import { openStore } from '../../src/store/store.js';
 import { cli, exitOf, REPO, spawnTsx, waitForOutput } from '../helpers/cli.js';
 import { dashboardStore } from '../helpers/dashboard-fixture.js';
@@ -11,7 +10,7 @@ describe('upwatch serve (the CLI)', () => {
   it('serves the store until SIGTERM, acts with the token (bearer), and exits 0', async () => {
     const dir = tempDir('upwatch-serve-cli-');
     const built = await dashboardStore(dir);
-    built.store.close();
+    await built.store.close();
     const child = spawnTsx(
       'src/cli/main.ts',
       ['serve', '--port', '0', '--db', built.path, '--contracts', join(REPO, 'contracts')],
@@ -36,19 +35,19 @@ describe('upwatch serve (the CLI)', () => {
     expect(await exitOf(child)).toEqual({ code: 0, signal: null });
     const store = openStore(built.path, { readonly: true });
     try {
-      expect(readAudit(store, { target: built.fingerprint }).at(-1)).toMatchObject({
+      expect((await store.audit.read({ target: built.fingerprint })).at(-1)).toMatchObject({
         actor: 'api-token',
         action: 'acknowledged',
         reason: 'vendor ticket 42',
       });
     } finally {
-      store.close();
+      await store.close();
     }
   });
 
   it('without a token opens the store read-only: every page answers, every POST is refused', async () => {
     const built = await dashboardStore(tempDir('upwatch-serve-ro-'));
-    built.store.close();
+    await built.store.close();
     const child = spawnTsx('src/cli/main.ts', [
       'serve',
       '--port',

@@ -6,7 +6,6 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/core/clock.js';
 import type { CliIO } from '../../src/cli/io.js';
 import { runCli } from '../../src/cli/main.js';
-import { listOutbox } from '../../src/store/outbox-repo.js';
 import { openStore } from '../../src/store/store.js';
 import type { StatusReport } from '../../src/cli/commands/status.js';
 import { startGraphServer, type GraphServer } from '../helpers/graph-server.js';
@@ -118,8 +117,8 @@ describe('upwatch status: the outbox', () => {
 
     // nor is it stored: the relay scrubs the reply before it writes last_error
     const store = openStore(join(dir, '.upwatch', 'upwatch.db'), { readonly: true });
-    const stored = listOutbox(store).map((r) => r.lastError ?? '');
-    store.close();
+    const stored = (await store.outbox.list()).map((r) => r.lastError ?? '');
+    await store.close();
     for (const out of [json.stdout, text.stdout, ...stored]) {
       expect(out).not.toContain(SMTP_PASS);
       expect(out).not.toContain(TOKEN);

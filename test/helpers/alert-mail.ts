@@ -33,7 +33,7 @@ export async function queueChartedAlert(
       jsonType: 'int',
     });
   }
-  store.recordPoll({
+  await store.recordPoll({
     source: 'meta',
     startedAt: '2026-03-15T06:59:00.000Z',
     finishedAt: '2026-03-15T07:00:00.000Z',

@@ -8,5 +8,5 @@ if (!path || !now || !variables) throw new Error('usage: channel-relay-child.ts 
 const env = JSON.parse(variables) as Record<string, string>;
 const store = openStore(path);
 const round = await deliverDue({ store, channels: { resolve: (n) => env[n] }, clock: new ManualClock(now) });
-store.close();
+await store.close();
 process.stdout.write(`${JSON.stringify(round)}\n`);

@@ -6,7 +6,6 @@ import type { ContractSet } from '../../src/core/contract.js';
 import type { RawObservation } from '../../src/core/observation.js';
 import { processFindings } from '../../src/pipeline/process-findings.js';
 import type { DashboardOptions } from '../../src/serve/app.js';
-import { activeFindings } from '../../src/store/findings-repo.js';
 import { openStore, type Store } from '../../src/store/store.js';
 import { contractSet, feature, finding } from './gate-fixtures.js';
 
@@ -44,7 +43,7 @@ export async function dashboardStore(
       value: base + i,
       jsonType: 'int',
     }));
-  store.recordPoll({
+  await store.recordPoll({
     source: 'meta',
     startedAt: DASHBOARD_NOW.toISOString(),
     finishedAt: DASHBOARD_NOW.toISOString(),
@@ -64,7 +63,7 @@ export async function dashboardStore(
     pollOutcome: 'ok',
     now: DASHBOARD_NOW,
   });
-  return { store, path, fingerprint: activeFindings(store)[0]!.fingerprint };
+  return { store, path, fingerprint: (await store.findings.active())[0]!.fingerprint };
 }
 
 /** Dashboard options on the fixture (no token: read-only unless the test adds one). */

@@ -15,7 +15,7 @@ for (let n = 1; ; n++) {
     value: n * 1000 + i,
     jsonType: 'int',
   }));
-  const poll = store.recordPoll({
+  const poll = await store.recordPoll({
     source: 'crash',
     startedAt: new Date().toISOString(),
     finishedAt: new Date().toISOString(),

@@ -7,5 +7,5 @@ const [path, smtpUrl, now] = process.argv.slice(2);
 if (!path || !smtpUrl || !now) throw new Error('usage: relay-child.ts DB SMTP_URL NOW');
 const store = openStore(path);
 const round = await deliverDue({ store, smtpUrl, clock: new ManualClock(now) });
-store.close();
+await store.close();
 process.stdout.write(`${JSON.stringify(round)}\n`);

@@ -10,7 +10,7 @@ process.stdout.write('ready\n');
 for await (const line of createInterface({ input: process.stdin })) {
   const round = line.trim();
   try {
-    openStore(join(dir, `round-${round}.db`), { readonly: mode === 'read' }).close();
+    await openStore(join(dir, `round-${round}.db`), { readonly: mode === 'read' }).close();
     process.stdout.write(`${round} ok\n`);
   } catch (e) {
     const code = e instanceof UpwatchError ? e.code : 'UNEXPECTED';

@@ -2,4 +2,4 @@
 import { openStore } from '../../src/store/store.js';
 import { describeStoreContract } from './store-contract.js';
 
-describeStoreContract('SQLite', () => Promise.resolve(openStore(':memory:').port));
+describeStoreContract('SQLite', () => Promise.resolve(openStore(':memory:')));

@@ -67,7 +67,7 @@ export function registerAccept(program: Command, io: CliIO, state: CommandState)
           printError(io, e);
           state.exitCode = EXIT.CANNOT_RUN;
         } finally {
-          store?.close();
+          await store?.close();
         }
       },
     );

@@ -54,7 +54,7 @@ export function registerAck(program: Command, io: CliIO, state: CommandState): v
         printError(io, e);
         state.exitCode = EXIT.CANNOT_RUN;
       } finally {
-        store?.close();
+        await store?.close();
       }
     });
 }

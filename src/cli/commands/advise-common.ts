@@ -65,7 +65,7 @@ export async function adviceFromFlags(io: CliIO, flags: AdviceFlags): Promise<Ad
   let store: Store | undefined;
   try {
     store = openGateStore(io, flags.db, true);
-    return adviseStore({
+    return await adviseStore({
       store,
       contracts,
       features,
@@ -76,7 +76,7 @@ export async function adviceFromFlags(io: CliIO, flags: AdviceFlags): Promise<Ad
       ...(flags.dropUnstable ? { dropUnstable: true } : {}),
     });
   } finally {
-    store?.close();
+    await store?.close();
   }
 }
 

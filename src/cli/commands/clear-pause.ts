@@ -5,9 +5,6 @@ import type { ContractSet } from '../../core/contract.js';
 import { UpwatchError } from '../../core/errors.js';
 import { resolveTemplate } from '../../core/secret.js';
 import { metaPrincipal } from '../../providers/meta-graph.js';
-import { writeAudit } from '../../store/audit-repo.js';
-import { breakers } from '../../store/breakers.js';
-import { principalPauses } from '../../store/pauses.js';
 import type { Store } from '../../store/store.js';
 import { contractsIfAny } from '../contracts-if-any.js';
 import { printError } from '../errors.js';
@@ -47,6 +44,7 @@ function targetsOf(
  * @example
  * upwatch clear-pause graph.facebook.com --reason "clock was set to 2030 during the poll" --by ana
  */
+// eslint-disable-next-line max-lines-per-function -- commander declarations: one line per flag plus the action, read as the command's reference
 export function registerClearPause(program: Command, io: CliIO, state: CommandState): void {
   program
     .command('clear-pause')
@@ -71,15 +69,15 @@ export function registerClearPause(program: Command, io: CliIO, state: CommandSt
           const { principals, breakerKeys } = targetsOf(target, contracts, io.env);
           store = openGateStore(io, flags.db, false);
           const by = actor(io, flags.by);
-          const pauses = principalPauses(store);
-          const book = breakers(store);
+          const pauses = store.pauses;
+          const book = store.breakers;
           const done: string[] = [];
           const s = store;
-          await s.transaction(() => {
+          await s.transaction(async () => {
             for (const principal of principals) {
-              const p = pauses.clear(principal);
+              const p = await pauses.clear(principal);
               if (!p) continue;
-              writeAudit(s, {
+              await s.audit.write({
                 at: now.toISOString(),
                 actor: by,
                 action: 'pause-cleared',
@@ -91,10 +89,16 @@ export function registerClearPause(program: Command, io: CliIO, state: CommandSt
               done.push(`cleared pause: ${principal} (was until ${p.nextAllowedAt}: ${p.reason})`);
             }
             for (const key of breakerKeys) {
-              const b = book.get(key);
+              const b = await book.get(key);
               if (!b || b.state === 'closed') continue;
-              book.save({ key, state: 'closed', failures: 0, probesFailed: 0, updatedAt: now.toISOString() });
-              writeAudit(s, {
+              await book.save({
+                key,
+                state: 'closed',
+                failures: 0,
+                probesFailed: 0,
+                updatedAt: now.toISOString(),
+              });
+              await s.audit.write({
                 at: now.toISOString(),
                 actor: by,
                 action: 'breaker-closed',
@@ -117,7 +121,7 @@ export function registerClearPause(program: Command, io: CliIO, state: CommandSt
           printError(io, e);
           state.exitCode = EXIT.CANNOT_RUN;
         } finally {
-          store?.close();
+          await store?.close();
         }
       },
     );

@@ -33,8 +33,14 @@ function progressLine(io: CliIO): (p: DemoProgress) => void {
 }
 
 /** Write the HTML report of the demo's store as of the simulated clock; returns the line to print. */
-function writeDemoReport(io: CliIO, path: string, scenario: Scenario, days: number, end: DemoEnd): string {
-  const data = collectReport({
+async function writeDemoReport(
+  io: CliIO,
+  path: string,
+  scenario: Scenario,
+  days: number,
+  end: DemoEnd,
+): Promise<string> {
+  const data = await collectReport({
     store: end.store,
     contracts: end.contracts,
     storePath: end.paths.store,
@@ -116,8 +122,9 @@ export function registerDemo(program: Command, io: CliIO, state: CommandState): 
           ...(reportPath === undefined
             ? {}
             : {
-                onEnd: (end: DemoEnd) =>
-                  void (reportLine = writeDemoReport(io, reportPath, scenario, days ?? scenario.days, end)),
+                onEnd: async (end: DemoEnd) => {
+                  reportLine = await writeDemoReport(io, reportPath, scenario, days ?? scenario.days, end);
+                },
               }),
         });
         if (text) io.stdout(writer.end() + formatSummary(result));

@@ -9,7 +9,6 @@ import { hasErrors, loadContracts } from '../../contracts/load.js';
 import { alertDefaultsFrom } from '../../alerts/config.js';
 import { createEmailTransport, parseSmtpUrl } from '../../alerts/email.js';
 import { ALERT_DEFAULTS, parseRecipients } from '../../alerts/settings.js';
-import { outboxCounts } from '../../store/outbox-repo.js';
 import { openStore, type Store } from '../../store/store.js';
 import { EXIT, type CliIO } from '../io.js';
 import { DEFAULT_DB_PATH } from './gate.js';
@@ -33,7 +32,7 @@ function hintOf(e: unknown): string | undefined {
   return isUpwatchError(e) ? e.hint : undefined;
 }
 
-function checkStore(path: string): Check[] {
+async function checkStore(path: string): Promise<Check[]> {
   if (path !== ':memory:' && !existsSync(path)) {
     return [
       {
@@ -47,7 +46,7 @@ function checkStore(path: string): Check[] {
   let store: Store | undefined;
   try {
     store = openStore(path, { readonly: true });
-    const { integrity: quick, schemaVersion: version, expectedVersion: expected } = store.health();
+    const { integrity: quick, schemaVersion: version, expectedVersion: expected } = await store.health();
     const checks: Check[] = [
       quick !== 'ok'
         ? {
@@ -73,7 +72,7 @@ function checkStore(path: string): Check[] {
             },
     ];
     if (checks[0]!.level === 'fail') return checks;
-    const counts = outboxCounts(store);
+    const counts = await store.outbox.counts();
     checks.push(
       counts.dead > 0
         ? {
@@ -95,7 +94,7 @@ function checkStore(path: string): Check[] {
       },
     ];
   } finally {
-    store?.close();
+    await store?.close();
   }
 }
 
@@ -367,7 +366,7 @@ export function registerDoctor(program: Command, io: CliIO, state: CommandState)
           return;
         }
         const checks = [
-          ...checkStore(settings.db),
+          ...(await checkStore(settings.db)),
           ...(await checkContracts(io, settings.contracts)),
           flags.sendTest
             ? await sendTestMail(io, settings, flags.to, timeout)

@@ -188,7 +188,7 @@ export function registerGate(program: Command, io: CliIO, state: CommandState): 
           ]);
           const contracts = await loadGateContracts(io, flags.contracts);
           store = openGateStore(io, flags.db, true);
-          report = checkGate({ store, contracts, ...selection, now: io.clock.now() });
+          report = await checkGate({ store, contracts, ...selection, now: io.clock.now() });
         }
         if (flags.json) io.stdout(JSON.stringify(toStatusFile(report), null, 2) + '\n');
         else io.stdout(formatGateText(report));
@@ -197,7 +197,7 @@ export function registerGate(program: Command, io: CliIO, state: CommandState): 
         printError(io, e);
         state.exitCode = EXIT.CANNOT_RUN;
       } finally {
-        store?.close();
+        await store?.close();
       }
     });
 }

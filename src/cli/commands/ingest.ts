@@ -149,7 +149,7 @@ export function registerIngest(program: Command, io: CliIO, state: CommandState)
         printError(io, e);
         state.exitCode = EXIT.CANNOT_RUN;
       } finally {
-        store?.close();
+        await store?.close();
       }
     });
 }

@@ -67,7 +67,7 @@ export function registerOverride(program: Command, io: CliIO, state: CommandStat
         printError(io, e);
         state.exitCode = EXIT.CANNOT_RUN;
       } finally {
-        store?.close();
+        await store?.close();
       }
     });
 }

@@ -59,8 +59,8 @@ export function describeCycle(r: CycleResult): string {
  * The gate over every feature once all cycles have ended, written to the status file (the cycles wrote theirs as
  * they ended, in whatever order they finished).
  */
-function finalGate(opened: OpenedWatcher): GateReport {
-  const gate = opened.watcher.gate();
+async function finalGate(opened: OpenedWatcher): Promise<GateReport> {
+  const gate = await opened.watcher.gate();
   const statusFile = opened.settings.statusFile ?? join(opened.settings.snapshots, 'status.json');
   writeStatusFile(statusFile, gate);
   return gate;
@@ -122,7 +122,7 @@ export function registerPoll(program: Command, io: CliIO, state: CommandState): 
         });
         if (flags.json) io.stdout(`${JSON.stringify(results, null, 2)}\n`);
         // Sources run concurrently, so no single cycle's gate is the last word: decide once, after every cycle.
-        const gate = finalGate(opened);
+        const gate = await finalGate(opened);
         const blocked = gate.features.filter((f) => f.state === 'blocked').map((f) => f.feature);
         if (!flags.json && blocked.length > 0) io.stdout(`blocked features: ${blocked.join(', ')}\n`);
         await deliverMail(

@@ -136,7 +136,7 @@ export function registerReport(program: Command, io: CliIO, state: CommandState)
           });
         }
         store = openStore(settings.db, { readonly: true });
-        const data = collectReport({
+        const data = await collectReport({
           store,
           contracts,
           storePath: settings.db,
@@ -156,7 +156,7 @@ export function registerReport(program: Command, io: CliIO, state: CommandState)
         printError(io, e);
         state.exitCode = EXIT.CANNOT_RUN;
       } finally {
-        store?.close();
+        await store?.close();
       }
     });
 }

@@ -1,6 +1,7 @@
 // `upwatch run`: the daemon — a schedule per source, graceful stop on SIGINT/SIGTERM that drains in-flight cycles.
 import type { Command } from 'commander';
 import { createScheduler } from '../../scheduler/scheduler.js';
+import { cachedSlotBook, type CachedSlotBook } from '../../scheduler/slot-cache.js';
 import { printError } from '../errors.js';
 import { exitCodeBeforePolling } from '../polled-contracts.js';
 import { EXIT, type CliIO } from '../io.js';
@@ -9,7 +10,6 @@ import { openWatcher, type OpenedWatcher } from '../open-watcher.js';
 import type { CommandState } from './index.js';
 import type { CycleResult } from '../../pipeline/cycle.js';
 import type { AlertRelaySetup } from '../../alerts/setup.js';
-import { pollSlots } from '../../store/poll-slots.js';
 
 interface RunFlags {
   source?: string[];
@@ -54,12 +54,18 @@ export function registerRun(program: Command, io: CliIO, state: CommandState): v
       const { watcher } = opened;
       const log = watcher.logger;
       let scheduler;
+      let slots: CachedSlotBook;
       try {
+        slots = await cachedSlotBook(
+          watcher.store.slots,
+          opened.sources.map((s) => s.name),
+          log,
+        );
         scheduler = createScheduler({
           sources: opened.sources,
           run: (source) => watcher.cycle(source),
           logger: log,
-          slots: pollSlots(watcher.store),
+          slots,
           clock: io.clock,
           onRun: (_name, outcome) => {
             if (outcome.ok) io.stdout(describeCycle(outcome.result as CycleResult));
@@ -111,6 +117,7 @@ export function registerRun(program: Command, io: CliIO, state: CommandState): v
       const r = await scheduler.stop(timeoutMs);
       if (!r.drained)
         io.stderr(`upwatch run: gave up waiting for ${r.abandoned.join(', ')} after ${timeoutMs} ms\n`);
+      await slots.flush();
       await watcher.close();
       io.stderr('upwatch run: stopped\n');
       state.exitCode = EXIT.OK;

@@ -100,7 +100,7 @@ export function registerServe(program: Command, io: CliIO, state: CommandState):
         printError(io, e);
         state.exitCode = EXIT.CANNOT_RUN;
       } finally {
-        store?.close();
+        await store?.close();
       }
     });
 }

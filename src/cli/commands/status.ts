@@ -104,7 +104,7 @@ export function registerStatus(program: Command, io: CliIO, state: CommandState)
         const contracts = await contractsIfAny(io, settings.contracts);
         let report: StatusReport;
         try {
-          report = statusReport({
+          report = await statusReport({
             store,
             db: settings.db,
             ...(contracts ? { contracts } : {}),
@@ -113,7 +113,7 @@ export function registerStatus(program: Command, io: CliIO, state: CommandState)
             breaker: breakerOptions(settings),
           });
         } finally {
-          store.close();
+          await store.close();
         }
         if (flags.json) {
           io.stdout(`${JSON.stringify(report, null, 2)}\n`);

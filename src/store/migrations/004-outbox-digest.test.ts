@@ -4,11 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openStore } from '../store.js';
-import { listOutbox, notificationsOf } from '../outbox-repo.js';
 import { MIGRATIONS } from './index.js';
 
 describe('migration 4 (outbox kind digest)', () => {
-  it('upgrades a version-3 store with queued mail: rows, ids and the notification log survive', () => {
+  it('upgrades a version-3 store with queued mail: rows, ids and the notification log survive', async () => {
     const path = join(mkdtempSync(join(tmpdir(), 'upwatch-mig4-')), 'v3.db');
     const old = new Database(path);
     old.pragma('foreign_keys = ON');
@@ -26,8 +25,10 @@ describe('migration 4 (outbox kind digest)', () => {
     const store = openStore(path);
     try {
       expect(store.db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
-      expect(listOutbox(store).map((r) => [r.id, r.kind, r.status])).toEqual([[7, 'alert', 'sent']]);
-      expect(notificationsOf(store, 'fp', 1).map((n) => [n.outboxId, n.messageId])).toEqual([
+      expect((await store.outbox.list()).map((r) => [r.id, r.kind, r.status])).toEqual([
+        [7, 'alert', 'sent'],
+      ]);
+      expect((await store.outbox.notificationsOf('fp', 1)).map((n) => [n.outboxId, n.messageId])).toEqual([
         [7, '<upwatch-k7@h>'],
       ]);
       store.db
@@ -45,7 +46,7 @@ describe('migration 4 (outbox kind digest)', () => {
       ).toThrow(/FOREIGN KEY/);
       expect(store.db.pragma('foreign_key_check')).toEqual([]);
     } finally {
-      store.close();
+      await store.close();
     }
   });
 });

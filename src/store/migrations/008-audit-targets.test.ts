@@ -2,14 +2,13 @@ import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../../../test/helpers/temp-dir.js';
-import { readAudit, writeAudit } from '../audit-repo.js';
 import { openStore } from '../store.js';
 import { MIGRATIONS } from './index.js';
 
 const dir = tempDir('upwatch-mig8-');
 
 describe('migration 8 (audit targets principal and breaker)', () => {
-  it('upgrades a version-6 store: audit rows and ids survive, and a cleared pause can be audited', () => {
+  it('upgrades a version-6 store: audit rows and ids survive, and a cleared pause can be audited', async () => {
     const path = join(dir, 'v6.db');
     const old = new Database(path);
     old.pragma('foreign_keys = ON');
@@ -24,7 +23,7 @@ describe('migration 8 (audit targets principal and breaker)', () => {
     const store = openStore(path);
     try {
       expect(store.db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
-      writeAudit(store, {
+      await store.audit.write({
         at: '2026-03-14T08:00:00.000Z',
         actor: 'ana',
         action: 'pause-cleared',
@@ -32,7 +31,7 @@ describe('migration 8 (audit targets principal and breaker)', () => {
         target: 'meta-graph:ab12',
         reason: 'clock was wrong',
       });
-      expect(readAudit(store).map((a) => [a.id, a.targetKind, a.target])).toEqual([
+      expect((await store.audit.read()).map((a) => [a.id, a.targetKind, a.target])).toEqual([
         [5, 'finding', 'fp1'],
         [6, 'principal', 'meta-graph:ab12'],
       ]);
@@ -44,7 +43,7 @@ describe('migration 8 (audit targets principal and breaker)', () => {
           .run(),
       ).toThrow(/CHECK/);
     } finally {
-      store.close();
+      await store.close();
     }
   });
 });

@@ -7,7 +7,7 @@ import { openStore } from '../store.js';
 import { MIGRATIONS } from './index.js';
 
 describe('migration 9 (metric verifications)', () => {
-  it('fills each metric’s last verification from the stored polls of a version-6 store, then keeps it', () => {
+  it('fills each metric’s last verification from the stored polls of a version-6 store, then keeps it', async () => {
     const path = join(mkdtempSync(join(tmpdir(), 'upwatch-mig7-')), 'v6.db');
     const old = new Database(path);
     for (const m of MIGRATIONS.slice(0, 6)) m.up(old);
@@ -40,15 +40,15 @@ describe('migration 9 (metric verifications)', () => {
     const store = openStore(path);
     try {
       expect(store.db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
-      expect([...store.metricsLastVerified('meta')]).toEqual([
+      expect([...(await store.metricsLastVerified('meta'))]).toEqual([
         ['clicks', '2026-03-11T07:00:05.000Z'],
         ['follows', '2026-03-11T07:00:05.000Z'],
         ['likes', undefined],
         ['views', '2026-03-10T07:00:05.000Z'],
       ]);
-      expect(store.metricsLastVerified('other').size).toBe(0);
+      expect((await store.metricsLastVerified('other')).size).toBe(0);
       // A metric that never got a definite answer is known, and never verified.
-      store.recordPoll({
+      await store.recordPoll({
         source: 'meta',
         startedAt: '2026-03-13T07:00:00.000Z',
         finishedAt: '2026-03-13T07:00:05.000Z',
@@ -62,7 +62,7 @@ describe('migration 9 (metric verifications)', () => {
           ],
         },
       });
-      expect([...store.metricsLastVerified('meta')]).toEqual([
+      expect([...(await store.metricsLastVerified('meta'))]).toEqual([
         ['clicks', '2026-03-11T07:00:05.000Z'],
         ['follows', '2026-03-11T07:00:05.000Z'],
         ['likes', undefined],
@@ -70,7 +70,7 @@ describe('migration 9 (metric verifications)', () => {
         ['views', '2026-03-13T07:00:05.000Z'],
       ]);
     } finally {
-      store.close();
+      await store.close();
     }
   });
 });

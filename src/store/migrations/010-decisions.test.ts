@@ -4,13 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openStore } from '../store.js';
-import { listFindings } from '../findings-repo.js';
-import { decisionsFor } from '../decisions-repo.js';
 import { MIGRATIONS } from './index.js';
 import { decisionsMigration } from './010-decisions.js';
 
 describe('migration 10 (decisions)', () => {
-  it('classifies the open findings of an older store with the same rule, and reads old resolutions as absent', () => {
+  it('classifies the open findings of an older store with the same rule, and reads old resolutions as absent', async () => {
     const path = join(mkdtempSync(join(tmpdir(), 'upwatch-mig7-')), 'v6.db');
     const old = new Database(path);
     const version = MIGRATIONS.indexOf(decisionsMigration);
@@ -31,9 +29,7 @@ describe('migration 10 (decisions)', () => {
     try {
       expect(store.db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
       expect(
-        listFindings(store)
-          .reverse()
-          .map((f) => [f.rule, f.lifecycle, f.resolution ?? null]),
+        (await store.findings.list()).reverse().map((f) => [f.rule, f.lifecycle, f.resolution ?? null]),
       ).toEqual([
         ['panel-scale', 'change', null],
         ['frozen-run', 'condition', null],
@@ -41,9 +37,9 @@ describe('migration 10 (decisions)', () => {
         // A closed episode stays as it ended: resolved by absence, under the old rule.
         ['unit-scale', 'condition', 'absent'],
       ]);
-      expect(decisionsFor(store, { source: 'meta', metric: 'page_media_view' })).toEqual([]);
+      expect(await store.decisions.for({ source: 'meta', metric: 'page_media_view' })).toEqual([]);
     } finally {
-      store.close();
+      await store.close();
     }
   });
 });

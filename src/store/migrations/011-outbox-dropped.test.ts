@@ -3,12 +3,11 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../../../test/helpers/temp-dir.js';
 import { openStore } from '../store.js';
-import { listOutbox, notificationsOf, outboxSummary } from '../outbox-repo.js';
 import { MIGRATIONS } from './index.js';
 import { outboxDroppedMigration } from './011-outbox-dropped.js';
 
 describe('migration 11 (outbox status dropped)', () => {
-  it('keeps every outbox row, its dependency and its notification log, and accepts the dropped status', () => {
+  it('keeps every outbox row, its dependency and its notification log, and accepts the dropped status', async () => {
     const path = join(tempDir('upwatch-mig11-'), 'v10.db');
     const old = new Database(path);
     const version = MIGRATIONS.indexOf(outboxDroppedMigration);
@@ -30,21 +29,21 @@ describe('migration 11 (outbox status dropped)', () => {
     const store = openStore(path);
     try {
       expect(store.db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
-      expect(listOutbox(store).map((r) => [r.id, r.kind, r.status, r.afterId ?? null])).toEqual([
+      expect((await store.outbox.list()).map((r) => [r.id, r.kind, r.status, r.afterId ?? null])).toEqual([
         [1, 'alert', 'sent', null],
         [2, 'resolved', 'pending', 1],
       ]);
-      expect(notificationsOf(store, 'fp', 1).map((n) => n.outboxId)).toEqual([1]);
+      expect((await store.outbox.notificationsOf('fp', 1)).map((n) => n.outboxId)).toEqual([1]);
       store.db
         .prepare(`UPDATE outbox SET status = 'dropped', last_error = 'not sent: why' WHERE id = 2`)
         .run();
-      expect(outboxSummary(store)).toMatchObject({
+      expect(await store.outbox.summary()).toMatchObject({
         sent: 1,
         dropped: 1,
         droppedRows: [{ id: 2, reason: 'not sent: why' }],
       });
     } finally {
-      store.close();
+      await store.close();
     }
   });
 });

@@ -3,12 +3,11 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../../../test/helpers/temp-dir.js';
 import { openStore } from '../store.js';
-import { claimDue, enqueue, listOutbox } from '../outbox-repo.js';
 import { MIGRATIONS } from './index.js';
 import { outboxChannelMigration } from './013-outbox-channel.js';
 
 describe('migration 13 (outbox channel)', () => {
-  it('makes every existing row a mail row, and a relay claims only the channels it delivers', () => {
+  it('makes every existing row a mail row, and a relay claims only the channels it delivers', async () => {
     const path = join(tempDir('upwatch-mig13-'), 'v12.db');
     const old = new Database(path);
     const version = MIGRATIONS.indexOf(outboxChannelMigration);
@@ -25,7 +24,7 @@ describe('migration 13 (outbox channel)', () => {
     const store = openStore(path);
     try {
       expect(store.db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
-      enqueue(store, {
+      await store.outbox.enqueue({
         dedupKey: 'k2',
         recipient: 'slack:${SLACK_URL}',
         channel: 'slack',
@@ -34,18 +33,20 @@ describe('migration 13 (outbox channel)', () => {
         createdAt: '2026-03-15T07:00:00.000Z',
         payload: { subject: 's', text: 't', html: 'h', channel: { url: '${SLACK_URL}', findings: [] } },
       });
-      expect(listOutbox(store).map((r) => [r.id, r.channel])).toEqual([
+      expect((await store.outbox.list()).map((r) => [r.id, r.channel])).toEqual([
         [1, 'email'],
         [2, 'slack'],
       ]);
       const now = Date.parse('2026-03-15T07:00:00.000Z');
-      expect(claimDue(store, 'a', now, 1000, 10, ['slack', 'webhook']).map((r) => r.id)).toEqual([2]);
-      expect(claimDue(store, 'b', now, 1000, 10, ['email']).map((r) => r.id)).toEqual([1]);
+      expect(
+        (await store.outbox.claimDue('a', now, 1000, 10, ['slack', 'webhook'])).map((r) => r.id),
+      ).toEqual([2]);
+      expect((await store.outbox.claimDue('b', now, 1000, 10, ['email'])).map((r) => r.id)).toEqual([1]);
       expect(() => store.db.prepare(`UPDATE outbox SET channel = 'pager' WHERE id = 1`).run()).toThrow(
         /CHECK constraint/,
       );
     } finally {
-      store.close();
+      await store.close();
     }
   });
 });

@@ -426,6 +426,14 @@ function outbox(db: PgRunner): OutboxRepo {
       ]);
       return r.rowCount === 1;
     },
+    async dedupKeysFor(recipients) {
+      if (recipients.length === 0) return [];
+      const r = await db.query<{ dedup_key: string }>(
+        `SELECT dedup_key FROM outbox WHERE recipient = ANY($1)`,
+        [[...recipients]],
+      );
+      return r.rows.map((row) => row.dedup_key);
+    },
     async countQueuedSince(recipient, kinds, since) {
       const r = await db.query<{ n: number }>(
         `SELECT COUNT(*) AS n FROM outbox WHERE recipient = $1 AND created_at >= $2 AND kind = ANY($3)`,
