@@ -29,6 +29,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: 'clear-pause', load: async () => (await import('./clear-pause.js')).registerClearPause },
   { name: 'report', load: async () => (await import('./report.js')).registerReport },
   { name: 'serve', load: async () => (await import('./serve.js')).registerServe },
+  { name: 'store', load: async () => (await import('./store.js')).registerStore },
   { name: 'ingest', load: async () => (await import('./ingest.js')).registerIngest },
   { name: 'backtest', load: async () => (await import('./backtest.js')).registerBacktest },
   { name: 'demo', load: async () => (await import('./demo.js')).registerDemo },
