@@ -73,6 +73,7 @@ export interface Relay {
  * const relay = createRelay({ store, transport: createEmailTransport(settings), from: settings.from, clock: systemClock });
  * relay.start(); … await relay.stop();
  */
+// eslint-disable-next-line max-lines-per-function -- the relay is one closure over its state (owner, timer, health, round in flight) that its steps share; each step is a named inner function
 export function createRelay(options: RelayOptions): Relay {
   const o = { ...RELAY_DEFAULTS, ...stripUndefined(options) };
   const { store, transport, clock } = options;

@@ -2,6 +2,7 @@
 import { daysBetween, isoDay } from '../core/clock.js';
 import type { Severity } from '../core/contract.js';
 import type { Decision } from '../core/decision.js';
+import { compareSeverity } from '../core/finding.js';
 import { isSilenced, type FindingRecord } from '../core/finding-record.js';
 import type { GateOverride, GateState } from '../core/gate.js';
 import type { OutboxKind, OutboxPayload } from '../store/outbox-repo.js';
@@ -83,8 +84,6 @@ export interface QueuedNotice {
 /** Kinds whose findings are checked at send time (digests and resolved notices are sent as queued). */
 export const REVISED_KINDS: readonly OutboxKind[] = ['alert', 'countdown'];
 
-const RANK: Record<Severity, number> = { info: 0, warn: 1, block: 2 };
-
 /**
  * The snapshot of a notice's findings to store with it.
  *
@@ -133,8 +132,8 @@ function staleReason(
   }
   if (isSilenced(f, now) && f.ack)
     return `acknowledged by ${f.ack.by} on ${f.ack.at.slice(0, 10)}: ${f.ack.reason}`;
-  if (RANK[f.severity] < RANK[q.severity]) return `de-escalated from ${q.severity} to ${f.severity}`;
-  if (told !== undefined && RANK[told] >= RANK[f.severity])
+  if (compareSeverity(f.severity, q.severity) < 0) return `de-escalated from ${q.severity} to ${f.severity}`;
+  if (told !== undefined && compareSeverity(told, f.severity) >= 0)
     return `already sent at ${told} in an earlier mail about the same finding`;
   const affected = features.filter((x) => x.effect !== undefined);
   if (affected.length > 0 && affected.every((x) => x.override?.action === 'allow'))

@@ -13,12 +13,11 @@ import {
 import { ALERT_DEFAULTS } from '../alerts/settings.js';
 import { checkGate, type GateStore } from '../gate/check-gate.js';
 import { UpwatchError } from '../core/errors.js';
+import { compareSeverity } from '../core/finding.js';
 import type { Decision } from '../core/decision.js';
 import type { FindingRecord } from '../core/finding-record.js';
 import type { FeatureGate } from '../core/gate.js';
 import type { OutboxPayload } from '../store/outbox-repo.js';
-
-const RANK: Record<Severity, number> = { info: 0, warn: 1, block: 2 };
 
 /**
  * The current state of the findings `rows` are about, for one relay round: each episode, its decision and the gate
@@ -116,7 +115,7 @@ function highestTold(
       if (
         i.fingerprint === fingerprint &&
         i.episode === episode &&
-        (told === undefined || RANK[i.severity] > RANK[told])
+        (told === undefined || compareSeverity(i.severity, told) > 0)
       )
         told = i.severity;
   }

@@ -108,6 +108,7 @@ async function chartsFor(
   return (f) => charts.get(f.fingerprint);
 }
 
+// eslint-disable-next-line max-lines-per-function -- one case per lifecycle change, each writing its episode and its audit entry side by side
 async function apply(
   store: ProcessStore,
   change: FindingChange,
@@ -227,28 +228,7 @@ export async function processFindings(input: ProcessFindingsInput): Promise<Proc
   const at = now.toISOString();
 
   return store.transaction(async () => {
-    const findings = input.findings.filter((f) => f.source === sourceName);
-    // What the lifecycle asks about this poll's fingerprints, read before planning (the plan is a pure function).
-    const known = await priorEpisodes(store, findings);
-    const changes = planLifecycle({
-      active: await store.findings.active(sourceName),
-      lastEpisode: (fp) => known.get(fp)?.lastEpisode ?? 0,
-      decisionOn: (fp) => known.get(fp)?.decision,
-      lastResolved: (fp) => known.get(fp)?.lastResolved,
-      findings,
-      pollOutcome: input.pollOutcome,
-      now,
-      unverifiedMetrics: input.unverifiedMetrics ?? [],
-      options: {
-        ...(input.defaults?.resolveAfterGoodPolls !== undefined
-          ? { resolveAfterGoodPolls: input.defaults.resolveAfterGoodPolls }
-          : {}),
-        ...(input.defaults?.quietReopenDays !== undefined
-          ? { quietReopenDays: input.defaults.quietReopenDays }
-          : {}),
-      },
-    });
-
+    const changes = await lifecycleChanges(input, sourceName);
     const result: ProcessResult = {
       opened: [],
       escalated: [],
@@ -264,86 +244,142 @@ export async function processFindings(input: ProcessFindingsInput): Promise<Proc
       if (applied.bucket !== 'none') result[applied.bucket].push(applied.record);
       if (applied.notify) notify.push(applied.notify);
     }
-
     // Gate over every feature, with every source's findings.
     const allActive = await store.findings.active();
-    const gate = evaluateGate({
-      contracts,
-      findings: allActive,
-      overrides: await store.overrides.active(now),
-      ...(await verificationLookups(
-        store,
-        contracts.sources.map((s) => s.name),
-      )),
-      now,
-    });
+    const { gate, featureChanges } = await recomputeGate(store, contracts, allActive, now);
     result.gate = gate;
-    const before = await store.overrides.featureStates();
-    // Overrides that ran out since the last gate computation are audited as such (they expire by themselves).
-    const lastComputed = [...before.values()].reduce<string | undefined>(
-      (m, s) => (m === undefined || s.updatedAt > m ? s.updatedAt : m),
-      undefined,
-    );
-    if (lastComputed !== undefined) {
-      for (const o of await store.overrides.expiredBetween(lastComputed, now)) {
-        await store.audit.write({
-          at,
-          actor: SYSTEM_ACTOR,
-          action: 'override-expired',
-          targetKind: 'override',
-          target: o.feature,
-          reason: `override ${o.action} by ${o.by} expired at ${o.until}: ${o.reason}`,
-          details: { overrideId: o.id, until: o.until },
-        });
-      }
-    }
-    for (const f of gate.features) {
-      const prev = before.get(f.feature)?.state;
-      await store.overrides.saveFeatureState({ feature: f.feature, state: f.state, reasons: f.reasons, at });
-      if (prev !== f.state) {
-        result.featureChanges.push({ feature: f.feature, from: prev, to: f.state });
-        await store.audit.write({
-          at,
-          actor: SYSTEM_ACTOR,
-          action: 'state-changed',
-          targetKind: 'feature',
-          target: f.feature,
-          reason: f.override
-            ? `override ${f.override.action} by ${f.override.by}: ${f.override.reason}`
-            : f.reasons.length
-              ? f.reasons.map((r) => `${r.severity} ${r.rule} ${r.metric ?? r.source}`).join('; ')
-              : f.unverified.length
-                ? `unverified: ${f.unverified.flatMap((u) => u.metrics.map((m) => `${u.source}/${m}`)).join(', ')}`
-                : 'no open findings',
-          details: { from: prev ?? null, to: f.state, findings: f.reasons.map((r) => r.fingerprint) },
-        });
-      }
-    }
-
-    // Notifications for what changed in this poll, plus due reminders and countdowns.
-    const states = new Map(gate.features.map((f) => [f.feature, f.state]));
-    // Reminders and countdowns look at every source's open findings: whichever poll comes first after a reminder
-    // falls due sends one mail per recipient for all of them, and the other sources' polls find nothing due.
-    const about = [...notify.map((c) => c.finding), ...allActive];
-    const log = await loadNoticeLog(store, {
-      episodes: about,
-      recipients: about.flatMap((f) => recipientsOf(contracts, f, settings.recipients)),
-      capWindowStart: new Date(Math.floor(now.getTime() / HOUR_MS) * HOUR_MS).toISOString(),
-    });
-    const plan = (chart: (f: FindingRecord) => string | undefined) =>
-      planNotifications({
-        contracts,
-        changes: notify,
-        active: allActive,
-        gate: states,
-        log,
-        chart,
-        now,
-        settings,
-        secrets: input.defaults?.secrets ?? [],
-      });
-    const planned = plan(await chartsFor(store, plan, now, settings));
-    result.queued = await queueMessages(store, planned, now);
+    result.featureChanges = featureChanges;
+    result.queued = await queueNotices(input, settings, notify, allActive, gate);
     return result;
   });
+}
+
+/** The lifecycle changes this poll's findings of `sourceName` make, planned over what the store holds. */
+async function lifecycleChanges(input: ProcessFindingsInput, sourceName: string): Promise<FindingChange[]> {
+  const { store } = input;
+  const findings = input.findings.filter((f) => f.source === sourceName);
+  // What the lifecycle asks about this poll's fingerprints, read before planning (the plan is a pure function).
+  const known = await priorEpisodes(store, findings);
+  return planLifecycle({
+    active: await store.findings.active(sourceName),
+    lastEpisode: (fp) => known.get(fp)?.lastEpisode ?? 0,
+    decisionOn: (fp) => known.get(fp)?.decision,
+    lastResolved: (fp) => known.get(fp)?.lastResolved,
+    findings,
+    pollOutcome: input.pollOutcome,
+    now: input.now,
+    unverifiedMetrics: input.unverifiedMetrics ?? [],
+    options: {
+      ...(input.defaults?.resolveAfterGoodPolls !== undefined
+        ? { resolveAfterGoodPolls: input.defaults.resolveAfterGoodPolls }
+        : {}),
+      ...(input.defaults?.quietReopenDays !== undefined
+        ? { quietReopenDays: input.defaults.quietReopenDays }
+        : {}),
+    },
+  });
+}
+
+/**
+ * The gate over every feature after the changes, stored per feature with an audit entry for each state that changed;
+ * overrides that ran out since the last computation are audited as expired (they expire by themselves).
+ */
+async function recomputeGate(
+  store: ProcessStore,
+  contracts: ContractSet,
+  allActive: readonly FindingRecord[],
+  now: Date,
+): Promise<{ gate: GateReport; featureChanges: ProcessResult['featureChanges'] }> {
+  const at = now.toISOString();
+  const gate = evaluateGate({
+    contracts,
+    findings: allActive,
+    overrides: await store.overrides.active(now),
+    ...(await verificationLookups(
+      store,
+      contracts.sources.map((s) => s.name),
+    )),
+    now,
+  });
+  const before = await store.overrides.featureStates();
+  const lastComputed = [...before.values()].reduce<string | undefined>(
+    (m, s) => (m === undefined || s.updatedAt > m ? s.updatedAt : m),
+    undefined,
+  );
+  if (lastComputed !== undefined) {
+    for (const o of await store.overrides.expiredBetween(lastComputed, now)) {
+      await store.audit.write({
+        at,
+        actor: SYSTEM_ACTOR,
+        action: 'override-expired',
+        targetKind: 'override',
+        target: o.feature,
+        reason: `override ${o.action} by ${o.by} expired at ${o.until}: ${o.reason}`,
+        details: { overrideId: o.id, until: o.until },
+      });
+    }
+  }
+  const featureChanges: ProcessResult['featureChanges'] = [];
+  for (const f of gate.features) {
+    const prev = before.get(f.feature)?.state;
+    await store.overrides.saveFeatureState({ feature: f.feature, state: f.state, reasons: f.reasons, at });
+    if (prev === f.state) continue;
+    featureChanges.push({ feature: f.feature, from: prev, to: f.state });
+    await store.audit.write({
+      at,
+      actor: SYSTEM_ACTOR,
+      action: 'state-changed',
+      targetKind: 'feature',
+      target: f.feature,
+      reason: stateReason(f),
+      details: { from: prev ?? null, to: f.state, findings: f.reasons.map((r) => r.fingerprint) },
+    });
+  }
+  return { gate, featureChanges };
+}
+
+/** Why a feature is in its state, in one audit line. */
+function stateReason(f: GateReport['features'][number]): string {
+  if (f.override) return `override ${f.override.action} by ${f.override.by}: ${f.override.reason}`;
+  if (f.reasons.length)
+    return f.reasons.map((r) => `${r.severity} ${r.rule} ${r.metric ?? r.source}`).join('; ');
+  if (f.unverified.length)
+    return `unverified: ${f.unverified.flatMap((u) => u.metrics.map((m) => `${u.source}/${m}`)).join(', ')}`;
+  return 'no open findings';
+}
+
+/**
+ * Notifications for what changed in this poll, plus due reminders and countdowns, planned over what the store says
+ * was already told and queued in the outbox. Returns how many rows were queued.
+ */
+async function queueNotices(
+  input: ProcessFindingsInput,
+  settings: AlertSettings,
+  notify: readonly NotifyChange[],
+  allActive: readonly FindingRecord[],
+  gate: GateReport,
+): Promise<number> {
+  const { store, contracts, now } = input;
+  const states = new Map(gate.features.map((f) => [f.feature, f.state]));
+  // Reminders and countdowns look at every source's open findings: whichever poll comes first after a reminder
+  // falls due sends one mail per recipient for all of them, and the other sources' polls find nothing due.
+  const about = [...notify.map((c) => c.finding), ...allActive];
+  const log = await loadNoticeLog(store, {
+    episodes: about,
+    recipients: about.flatMap((f) => recipientsOf(contracts, f, settings.recipients)),
+    capWindowStart: new Date(Math.floor(now.getTime() / HOUR_MS) * HOUR_MS).toISOString(),
+  });
+  const plan = (chart: (f: FindingRecord) => string | undefined) =>
+    planNotifications({
+      contracts,
+      changes: notify,
+      active: allActive,
+      gate: states,
+      log,
+      chart,
+      now,
+      settings,
+      secrets: input.defaults?.secrets ?? [],
+    });
+  return queueMessages(store, plan(await chartsFor(store, plan, now, settings)), now);
 }

@@ -355,6 +355,7 @@ class History implements SqliteHistory {
     return (this.#port = port);
   }
 
+  // eslint-disable-next-line max-lines-per-function -- one transaction written statement by statement (poll, requests, outcomes, observations, verifications) and its error mapping
   recordPoll(input: RecordPollInput): PollRecord {
     const s = this.#s;
     const f = input.fetch;

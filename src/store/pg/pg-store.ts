@@ -209,10 +209,12 @@ class PgStore implements Store {
     return this.#conn.transaction(fn);
   }
 
+  // eslint-disable-next-line max-lines-per-function -- one transaction written statement by statement (poll, requests, outcomes, observations, verifications) and its error mapping
   async recordPoll(input: RecordPollInput): Promise<PollRecord> {
     const f = input.fetch;
     const seen = input.finishedAt;
     const q = this.#conn;
+    // eslint-disable-next-line max-lines-per-function -- the statements of one poll, in the order the SQLite store writes them
     const id = await q.transaction(async () => {
       const pollId = (
         await q.query<{ id: number }>(

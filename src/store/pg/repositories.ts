@@ -246,6 +246,7 @@ function outboxFromRow(r: Record<string, unknown>): OutboxRow {
   return o;
 }
 
+// eslint-disable-next-line max-lines-per-function -- one method per outbox port operation in one object over the same connection
 function outbox(db: PgRunner): OutboxRepo {
   const endClaimed = (
     id: number,
@@ -943,6 +944,7 @@ function slots(db: PgRunner): Async<PollSlots> {
 
 // ---- statistics -----------------------------------------------------------------------------------------------
 
+// eslint-disable-next-line max-lines-per-function -- one method per statistics port operation in one object over the same connection
 function stats(db: PgRunner): PollStatsRepo {
   return {
     async pollCounts() {
