@@ -1,6 +1,7 @@
 // CLI settings with one precedence everywhere: flag > environment (UPWATCH_*) > config file > default.
 import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
+import { isStoreUrl } from '../store/open.js';
 import { UpwatchError } from '../core/errors.js';
 import { parsePublicUrl } from '../core/public-url.js';
 import type { CliIO } from './io.js';
@@ -189,7 +190,7 @@ export function resolveSettings(
     if (!hit) continue;
     origin[name] = hit[0];
     const v = hit[1]!;
-    out[name] = def.path && v !== ':memory:' && !isAbsolute(v) ? resolve(io.cwd, v) : v;
+    out[name] = def.path && v !== ':memory:' && !isStoreUrl(v) && !isAbsolute(v) ? resolve(io.cwd, v) : v;
   }
   return {
     ...(out as Omit<Settings, 'origin' | 'file' | 'configFile'>),

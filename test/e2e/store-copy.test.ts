@@ -70,6 +70,19 @@ describe('upwatch store copy', () => {
       } finally {
         await pg.close();
       }
+      // The reading commands work on the copy: status from PostgreSQL, the URL shown without its password.
+      const url = new URL(TEST_PG_URL);
+      url.password = 'not-shown';
+      url.searchParams.set('schema', schema);
+      const status = await cli(['status', '--json', '--db', url.toString()], { cwd: dir });
+      expect(status.code).toBe(0);
+      expect(status.stdout).not.toContain('not-shown');
+      const parsed = JSON.parse(status.stdout) as {
+        db: string;
+        sources: { source: string; polls: number }[];
+      };
+      expect(parsed.db).toContain(`schema ${schema}`);
+      expect(parsed.sources).toMatchObject([{ source: 'meta', polls: 1 }]);
       const again = await cli(args, { cwd: dir });
       expect(again.code).toBe(2);
       expect(again.stderr).toContain('is not empty');

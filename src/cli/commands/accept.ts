@@ -48,7 +48,7 @@ export function registerAccept(program: Command, io: CliIO, state: CommandState)
         let store: Store | undefined;
         try {
           const factor = parseFactor(flags.factor);
-          store = openGateStore(io, flags.db, false);
+          store = await openGateStore(io, flags.db, false);
           const { finding: f, decision } = await acceptFinding(store, {
             finding,
             as: flags.as,

@@ -36,7 +36,7 @@ export function registerAck(program: Command, io: CliIO, state: CommandState): v
       try {
         const now = io.clock.now();
         const until = flags.until !== undefined ? parseUntil(flags.until, now) : undefined;
-        store = openGateStore(io, flags.db, false);
+        store = await openGateStore(io, flags.db, false);
         const f = await acknowledgeFinding(store, {
           finding,
           reason: flags.reason,

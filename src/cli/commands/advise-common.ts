@@ -64,7 +64,7 @@ export async function adviceFromFlags(io: CliIO, flags: AdviceFlags): Promise<Ad
   const contracts = await loadGateContracts(io, flags.contracts);
   let store: Store | undefined;
   try {
-    store = openGateStore(io, flags.db, true);
+    store = await openGateStore(io, flags.db, true);
     return await adviseStore({
       store,
       contracts,

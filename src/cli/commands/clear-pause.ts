@@ -67,7 +67,7 @@ export function registerClearPause(program: Command, io: CliIO, state: CommandSt
           const settings = resolveSettings(io, { contracts: flags.contracts });
           const contracts = await contractsIfAny(io, settings.contracts);
           const { principals, breakerKeys } = targetsOf(target, contracts, io.env);
-          store = openGateStore(io, flags.db, false);
+          store = await openGateStore(io, flags.db, false);
           const by = actor(io, flags.by);
           const pauses = store.pauses;
           const book = store.breakers;

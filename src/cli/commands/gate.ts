@@ -187,7 +187,7 @@ export function registerGate(program: Command, io: CliIO, state: CommandState): 
             import('./gate-store.js'),
           ]);
           const contracts = await loadGateContracts(io, flags.contracts);
-          store = openGateStore(io, flags.db, true);
+          store = await openGateStore(io, flags.db, true);
           report = await checkGate({ store, contracts, ...selection, now: io.clock.now() });
         }
         if (flags.json) io.stdout(JSON.stringify(toStatusFile(report), null, 2) + '\n');

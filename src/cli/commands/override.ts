@@ -50,7 +50,7 @@ export function registerOverride(program: Command, io: CliIO, state: CommandStat
         const now = io.clock.now();
         const until = parseUntil(flags.until, now);
         const contracts = await loadGateContracts(io, flags.contracts);
-        store = openGateStore(io, flags.db, false);
+        store = await openGateStore(io, flags.db, false);
         const { override, gate } = await overrideFeature(store, contracts, {
           feature,
           action: flags.allow ? 'allow' : 'block',

@@ -9,7 +9,8 @@ import { errorMessage, UpwatchError } from '../../core/errors.js';
 import { collectReport, DEFAULT_REPORT_DAYS } from '../../report/collect.js';
 import type { ReportData } from '../../report/model.js';
 import { renderReport } from '../../report/render.js';
-import { openStore, type Store } from '../../store/store.js';
+import { isStoreUrl, openAnyStore } from '../../store/open.js';
+import type { Store } from '../../store/ports.js';
 import { printError } from '../errors.js';
 import { EXIT, type CliIO } from '../io.js';
 import { resolveSettings } from '../settings.js';
@@ -114,7 +115,7 @@ export function registerReport(program: Command, io: CliIO, state: CommandState)
       try {
         const days = parseDays(flags.days);
         const settings = resolveSettings(io, { db: flags.db, contracts: flags.contracts });
-        if (settings.db !== ':memory:' && !existsSync(settings.db)) {
+        if (settings.db !== ':memory:' && !isStoreUrl(settings.db) && !existsSync(settings.db)) {
           throw new UpwatchError('STORE_UNAVAILABLE', `no store at ${settings.db}`, {
             hint: 'run `upwatch poll` first, or pass --db PATH',
           });
@@ -135,11 +136,11 @@ export function registerReport(program: Command, io: CliIO, state: CommandState)
               : 'add Source and Feature contracts, or pass --contracts DIR',
           });
         }
-        store = openStore(settings.db, { readonly: true });
+        store = await openAnyStore(settings.db, { readonly: true });
         const data = await collectReport({
           store,
           contracts,
-          storePath: settings.db,
+          storePath: store.path,
           contractsDir: settings.contracts,
           contractErrors: errors.length,
           now,

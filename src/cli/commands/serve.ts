@@ -4,7 +4,8 @@ import { existsSync } from 'node:fs';
 import { hasErrors, loadContracts } from '../../contracts/load.js';
 import { UpwatchError } from '../../core/errors.js';
 import { startDashboard } from '../../serve/server.js';
-import { openStore, type Store } from '../../store/store.js';
+import { isStoreUrl, openAnyStore } from '../../store/open.js';
+import type { Store } from '../../store/ports.js';
 import { printError } from '../errors.js';
 import { EXIT, type CliIO } from '../io.js';
 import { breakerOptions, resolveSettings } from '../settings.js';
@@ -56,7 +57,7 @@ export function registerServe(program: Command, io: CliIO, state: CommandState):
       try {
         const port = parsePort(flags.port);
         const settings = resolveSettings(io, { db: flags.db, contracts: flags.contracts });
-        if (settings.db !== ':memory:' && !existsSync(settings.db)) {
+        if (settings.db !== ':memory:' && !isStoreUrl(settings.db) && !existsSync(settings.db)) {
           throw new UpwatchError('STORE_UNAVAILABLE', `no store at ${settings.db}`, {
             hint: 'run `upwatch poll` first, or pass --db PATH',
           });
@@ -73,11 +74,11 @@ export function registerServe(program: Command, io: CliIO, state: CommandState):
           });
         }
         const token = io.env['UPWATCH_SERVE_TOKEN'] || undefined;
-        store = openStore(settings.db, { readonly: token === undefined });
+        store = await openAnyStore(settings.db, { readonly: token === undefined });
         const dashboard = await startDashboard({
           store,
           contracts,
-          storePath: settings.db,
+          storePath: store.path,
           contractsDir: settings.contracts,
           now: () => io.clock.now(),
           ...(token ? { token } : {}),

@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { UpwatchError } from '../../core/errors.js';
 import { breakerOptions, resolveSettings } from '../settings.js';
 import { secretValues } from '../../contracts/secret-values.js';
-import { openStore } from '../../store/store.js';
+import { isStoreUrl, openAnyStore } from '../../store/open.js';
 import type { ContractSet } from '../../core/contract.js';
 import { contractsIfAny } from '../contracts-if-any.js';
 import { printError } from '../errors.js';
@@ -94,19 +94,19 @@ export function registerStatus(program: Command, io: CliIO, state: CommandState)
     .action(async (flags: { db?: string; contracts?: string; json?: boolean }) => {
       try {
         const settings = resolveSettings(io, { db: flags.db, contracts: flags.contracts });
-        if (settings.db !== ':memory:' && !existsSync(settings.db)) {
+        if (settings.db !== ':memory:' && !isStoreUrl(settings.db) && !existsSync(settings.db)) {
           throw new UpwatchError('STORE_UNAVAILABLE', `no store at ${settings.db}`, {
             hint: 'run `upwatch poll` first, or pass --db PATH',
           });
         }
-        const store = openStore(settings.db, { readonly: true });
+        const store = await openAnyStore(settings.db, { readonly: true });
         const now = io.clock.now();
         const contracts = await contractsIfAny(io, settings.contracts);
         let report: StatusReport;
         try {
           report = await statusReport({
             store,
-            db: settings.db,
+            db: store.path,
             ...(contracts ? { contracts } : {}),
             now,
             secrets: mailSecrets(io, settings.smtpUrl, contracts),
