@@ -9,6 +9,7 @@ import { startJsonApiServer } from '../test/helpers/json-api-server.js';
 import type { LoopbackServer } from '../test/helpers/loopback-server.js';
 import { startSmtpSink, type SmtpSink } from '../test/helpers/smtp-sink.js';
 import { tempDir } from '../test/helpers/temp-dir.js';
+import type { SqliteStore } from './store/store.js';
 
 const dir = tempDir('upwatch-watcher-');
 const loc = { file: 'contracts/test.yaml', line: 1, col: 1 };
@@ -64,7 +65,7 @@ describe('createWatcher', () => {
     expect(await w.deliverDue()).toBeUndefined();
     await w.close();
     await w.close();
-    expect(w.store.db.open).toBe(false);
+    expect((w.store as SqliteStore).db.open).toBe(false);
   });
 
   it('builds one relay from the SMTP URL, reports a malformed one as CONFIG_INVALID, and closes the relay', async () => {
@@ -85,7 +86,7 @@ describe('createWatcher', () => {
     expect(w.mailRelay()).toBe(relay);
     expect(await w.deliverDue()).toEqual({ claimed: 0, sent: 0, retried: 0, dead: 0, dropped: 0 });
     await w.close();
-    expect(w.store.db.open).toBe(false);
+    expect((w.store as SqliteStore).db.open).toBe(false);
   });
 
   it('reports a store that cannot be opened as an UpwatchError', () => {

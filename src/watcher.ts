@@ -14,12 +14,18 @@ import { runCycle, type CycleDeps, type CycleResult } from './pipeline/cycle.js'
 import { storeNoticeReviser } from './pipeline/notice-state.js';
 import { createHttpClient, type HttpClient, type HttpClientOptions } from './providers/http.js';
 import type { FetchProgress } from './providers/provider.js';
-import { openStore, type OpenStoreOptions, type SqliteStore } from './store/store.js';
+import { openStore, type OpenStoreOptions } from './store/store.js';
+import type { Store } from './store/ports.js';
 
 /** Everything a watcher is built from: already resolved and validated values (the CLI reads flags, env and files). */
 export interface WatcherSettings {
-  /** Store file (`:memory:` for an in-memory store). */
+  /** Store file (`:memory:` for an in-memory store); ignored when `store` is given. */
   db: string;
+  /**
+   * An opened store to use instead of opening `db` (a PostgreSQL store from `openAnyStore`, say). The watcher owns it
+   * from then on: `close()` closes it.
+   */
+  store?: Store;
   /** How the store is opened (the demo's throwaway store skips fsync). */
   storeOptions?: OpenStoreOptions;
   /** The loaded contract set. */
@@ -49,8 +55,8 @@ export interface WatcherSettings {
 
 /** A wired watcher: the parts, one cycle per source, the gate, mail, and one close for all. */
 export interface Watcher {
-  /** The SQLite store the watcher opened (a PostgreSQL store joins in fleet mode). */
-  readonly store: SqliteStore;
+  /** The store: the SQLite file the watcher opened, or the store it was given. */
+  readonly store: Store;
   readonly http: HttpClient;
   readonly clock: Clock;
   readonly logger: Logger;
@@ -93,7 +99,7 @@ export interface Watcher {
 export function createWatcher(settings: WatcherSettings): Watcher {
   const { clock, contracts } = settings;
   const logger = settings.logger ?? silentLogger;
-  const store = openStore(settings.db, settings.storeOptions);
+  const store: Store = settings.store ?? openStore(settings.db, settings.storeOptions);
   let http: HttpClient;
   try {
     http = createHttpClient({ clock, logger, ...(settings.http ?? {}) });

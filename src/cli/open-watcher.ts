@@ -3,6 +3,7 @@ import type { SourceContract } from '../core/contract.js';
 import type { Logger } from '../core/logger.js';
 import { alertDefaultsFrom } from '../alerts/config.js';
 import { secretValues } from '../contracts/secret-values.js';
+import { isStoreUrl, openAnyStore } from '../store/open.js';
 import { createWatcher, type Watcher } from '../watcher.js';
 import type { CliIO } from './io.js';
 import { cliLogger, progressPrinter } from './log.js';
@@ -43,8 +44,11 @@ export async function openWatcher(
     ...(settings.publicUrl !== undefined ? { publicUrl: publicUrlOf(settings) } : {}),
   };
   const deadline = pollDeadlineMs(settings);
+  // A postgres:// URL opens the PostgreSQL store; a path, the SQLite file (opened by the watcher).
+  const store = isStoreUrl(settings.db) ? await openAnyStore(settings.db) : undefined;
   const watcher = createWatcher({
     db: settings.db,
+    ...(store ? { store } : {}),
     contracts,
     secrets: lookup,
     clock: io.clock,

@@ -9,7 +9,8 @@ import { UpwatchError } from '../../core/errors.js';
 import type { FindingRecord } from '../../core/finding-record.js';
 import { ingestSource, type IngestResult } from '../../ingest/ingest-source.js';
 import type { PushedRow } from '../../ingest/check-rows.js';
-import { openStore } from '../../store/store.js';
+import { openAnyStore } from '../../store/open.js';
+import type { Store } from '../../store/ports.js';
 import { printError } from '../errors.js';
 import { EXIT, type CliIO } from '../io.js';
 import { loadPolledContracts } from '../polled-contracts.js';
@@ -117,12 +118,12 @@ export function registerIngest(program: Command, io: CliIO, state: CommandState)
         return;
       }
       const source = loaded.sources[0]!;
-      let store: ReturnType<typeof openStore> | undefined;
+      let store: Store | undefined;
       try {
         const { stream, label } = await openInput(io, file);
         const rows: PushedRow[] = [];
         await readHistory(stream, label, (row, line) => rows.push({ ...row, line }));
-        store = openStore(settings.db);
+        store = await openAnyStore(settings.db);
         const result = await ingestSource(
           {
             store,

@@ -25,6 +25,9 @@ interface Frame {
   broken?: Error;
 }
 
+/** First key of the writer lock serialized transactions take; the second is the schema name's hash. */
+const WRITER_LOCK_CLASS = 0x75707778; // "upwx"
+
 const INT8 = 20;
 const NUMERIC = 1700;
 
@@ -129,12 +132,18 @@ export class PgConnection implements PgRunner {
     return f?.owner === this ? f : undefined;
   }
 
-  transaction<T>(fn: () => T | Promise<T>): Promise<T> {
+  /**
+   * Run `fn` in a transaction on one pooled client (nested calls are savepoints). `serialized`: take the schema's writer
+   * lock first (`pg_advisory_xact_lock`), so such transactions of every process on this schema run one at a time, as
+   * they do on SQLite: the findings lifecycle reads, then writes, and at READ COMMITTED two workers doing so at once
+   * could both open one episode or both log one state change.
+   */
+  transaction<T>(fn: () => T | Promise<T>, options: { serialized?: boolean } = {}): Promise<T> {
     const frame = this.#frame();
-    return frame ? this.#savepoint(frame, fn) : this.#begin(fn);
+    return frame ? this.#savepoint(frame, fn) : this.#begin(fn, options.serialized ?? false);
   }
 
-  async #begin<T>(fn: () => T | Promise<T>): Promise<T> {
+  async #begin<T>(fn: () => T | Promise<T>, serialized: boolean): Promise<T> {
     let client: pg.PoolClient;
     try {
       client = await this.pool.connect();
@@ -148,6 +157,11 @@ export class PgConnection implements PgRunner {
     let releaseWith: Error | undefined;
     try {
       await client.query('BEGIN');
+      if (serialized)
+        await client.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [
+          WRITER_LOCK_CLASS,
+          this.#o.schema,
+        ]);
       let value: T;
       try {
         value = await this.#flow.run(frame, fn);

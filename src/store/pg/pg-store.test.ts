@@ -93,6 +93,38 @@ describe.skipIf(!server.up)(`PostgreSQL store on ${TEST_PG_URL}`, () => {
     for (const s of stores) expect(await s.health()).toMatchObject({ integrity: 'ok', schemaVersion: 1 });
   });
 
+  it('runs the transactions of two processes on one schema one after the other (the writer lock), as SQLite does', async () => {
+    const name = schema();
+    const [a, b] = await Promise.all([
+      open(TEST_PG_URL, { schema: name }),
+      open(TEST_PG_URL, { schema: name }),
+    ]);
+    const events: string[] = [];
+    const entry = (who: string) => ({
+      at: '2026-03-15T07:00:00.000Z',
+      actor: who,
+      action: 'state-changed',
+      targetKind: 'feature' as const,
+      target: 'f1',
+      reason: who,
+    });
+    const body = (s: Store, who: string) => async () => {
+      events.push(`${who} begins`);
+      // Read, wait, then write: two at once at READ COMMITTED would both read an empty log.
+      const seen = (await s.audit.read()).length;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      await s.audit.write({ ...entry(who), details: { seen } });
+      events.push(`${who} ends`);
+    };
+    await Promise.all([a.transaction(body(a, 'a')), b.transaction(body(b, 'b'))]);
+    // One transaction ran whole before the other began.
+    const first = events[0]!.split(' ')[0]!;
+    const second = first === 'a' ? 'b' : 'a';
+    expect(events).toEqual([`${first} begins`, `${first} ends`, `${second} begins`, `${second} ends`]);
+    const seen = (await a.audit.read()).map((e) => e.details?.['seen']);
+    expect(seen.sort()).toEqual([0, 1]);
+  });
+
   it('refuses a schema newer than this upwatch knows', async () => {
     const name = schema();
     await (await openPgStore(TEST_PG_URL, { schema: name })).close();

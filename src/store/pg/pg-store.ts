@@ -205,8 +205,9 @@ class PgStore implements Store {
     this.stats = repos.stats;
   }
 
+  /** The port's transactions take the schema's writer lock: one at a time across processes, as on SQLite. */
   transaction<T>(fn: () => T | Promise<T>): Promise<T> {
-    return this.#conn.transaction(fn);
+    return this.#conn.transaction(fn, { serialized: true });
   }
 
   // eslint-disable-next-line max-lines-per-function -- one transaction written statement by statement (poll, requests, outcomes, observations, verifications) and its error mapping
