@@ -73,6 +73,11 @@ describe.skipIf(!server.up)('upwatch poll into PostgreSQL', () => {
     };
     expect(parsed.sources).toMatchObject([{ source: 'meta', polls: 1 }]);
     expect(parsed.sources[0]!.observations).toBeGreaterThan(0);
+    const doctor = await cli(['doctor'], { cwd, env });
+    expect(doctor.stdout).toMatch(
+      /ok\s+store: postgres:\/\/.*\(schema upwatch_test_\w+\): PostgreSQL check ok, schema version 1\/1/,
+    );
+    expect(doctor.stdout + doctor.stderr).not.toContain('not-shown');
     const gate = await cli(['gate', 'views_7d', '--json'], { cwd, env });
     expect(gate.stderr).toBe('');
     expect(gate.code).toBe(0);

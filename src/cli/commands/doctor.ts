@@ -9,7 +9,8 @@ import { hasErrors, loadContracts } from '../../contracts/load.js';
 import { alertDefaultsFrom } from '../../alerts/config.js';
 import { createEmailTransport, parseSmtpUrl } from '../../alerts/email.js';
 import { ALERT_DEFAULTS, parseRecipients } from '../../alerts/settings.js';
-import { openStore, type Store } from '../../store/store.js';
+import { isStoreUrl, openAnyStore } from '../../store/open.js';
+import type { Store } from '../../store/ports.js';
 import { EXIT, type CliIO } from '../io.js';
 import { DEFAULT_DB_PATH } from './gate.js';
 import { resolveSettings, type Settings } from '../settings.js';
@@ -32,28 +33,34 @@ function hintOf(e: unknown): string | undefined {
   return isUpwatchError(e) ? e.hint : undefined;
 }
 
-async function checkStore(path: string): Promise<Check[]> {
-  if (path !== ':memory:' && !existsSync(path)) {
+async function checkStore(location: string): Promise<Check[]> {
+  const url = isStoreUrl(location);
+  if (location !== ':memory:' && !url && !existsSync(location)) {
     return [
       {
         level: 'fail',
         what: 'store',
-        detail: `${path} does not exist`,
+        detail: `${location} does not exist`,
         hint: 'run `upwatch poll` once to create it, or pass --db PATH',
       },
     ];
   }
   let store: Store | undefined;
   try {
-    store = openStore(path, { readonly: true });
+    store = await openAnyStore(location, { readonly: true });
+    // The store's own name for itself: a PostgreSQL URL without its password.
+    const path = store.path;
+    const check = url ? 'PostgreSQL check' : 'quick_check';
     const { integrity: quick, schemaVersion: version, expectedVersion: expected } = await store.health();
     const checks: Check[] = [
       quick !== 'ok'
         ? {
             level: 'fail',
             what: 'store',
-            detail: `${path}: quick_check reports "${quick}"`,
-            hint: 'restore the file from a backup; do not keep writing to it',
+            detail: `${path}: ${check} reports "${quick}"`,
+            hint: url
+              ? 'run a writing command (upwatch poll) once to create what is missing, or check the schema and privileges'
+              : 'restore the file from a backup; do not keep writing to it',
           }
         : version !== expected
           ? {
@@ -68,7 +75,7 @@ async function checkStore(path: string): Promise<Check[]> {
           : {
               level: 'ok',
               what: 'store',
-              detail: `${path}: quick_check ok, schema version ${version}/${expected}`,
+              detail: `${path}: ${check} ok, schema version ${version}/${expected}`,
             },
     ];
     if (checks[0]!.level === 'fail') return checks;
