@@ -132,7 +132,8 @@ function toParams(f: Omit<FindingRecord, 'id'>): Record<string, unknown> {
   };
 }
 
-const COLUMNS = [
+/** The findings table's content columns, in insert order (the PostgreSQL store writes the same). */
+export const FINDING_COLUMNS = [
   'fingerprint',
   'episode',
   'rule',
@@ -172,14 +173,14 @@ const COLUMNS = [
  *   goodPollsSinceAbsent: 0 });
  */
 export function insertFinding(store: RepoStore, f: Omit<FindingRecord, 'id'>): FindingRecord {
-  const sql = `INSERT INTO findings (${COLUMNS.join(', ')}) VALUES (${COLUMNS.map((c) => '@' + c).join(', ')})`;
+  const sql = `INSERT INTO findings (${FINDING_COLUMNS.join(', ')}) VALUES (${FINDING_COLUMNS.map((c) => '@' + c).join(', ')})`;
   const info = prepared(store, sql).run(toParams(f));
   return { ...f, id: Number(info.lastInsertRowid) };
 }
 
 /** Rewrite every lifecycle and content column of an existing episode (identity columns stay). */
 export function updateFinding(store: RepoStore, f: FindingRecord): void {
-  const cols = COLUMNS.filter((c) => c !== 'fingerprint' && c !== 'episode');
+  const cols = FINDING_COLUMNS.filter((c) => c !== 'fingerprint' && c !== 'episode');
   const sql = `UPDATE findings SET ${cols.map((c) => `${c} = @${c}`).join(', ')} WHERE id = @id`;
   prepared(store, sql).run({ ...toParams(f), id: f.id });
 }

@@ -10,6 +10,7 @@ import type { FindingsRepo } from '../../core/findings-repo.js';
 import type { GateReason, GateState } from '../../core/gate.js';
 import type { Severity } from '../../core/contract.js';
 import type { PollOutcome } from '../../core/observation.js';
+import { FINDING_COLUMNS } from '../findings-repo.js';
 import type { AuditEntry, AuditTargetKind } from '../audit-repo.js';
 import type { DocSnapshot } from '../doc-snapshots.js';
 import {
@@ -45,38 +46,6 @@ const num = (v: unknown): number => v as number;
 const opt = <T>(v: unknown): T | undefined => (v === null || v === undefined ? undefined : (v as T));
 
 // ---- findings -------------------------------------------------------------------------------------------------
-
-const FINDING_COLUMNS = [
-  'fingerprint',
-  'episode',
-  'rule',
-  'class',
-  'severity',
-  'source',
-  'metric',
-  'subject',
-  'title',
-  'entities',
-  'entity_share',
-  'onset',
-  'effective_date',
-  'announced_on',
-  'replacement',
-  'evidence',
-  'explanation',
-  'status',
-  'detected_at',
-  'first_seen',
-  'last_seen',
-  'good_polls_since_absent',
-  'ack_reason',
-  'ack_by',
-  'ack_at',
-  'ack_until',
-  'resolved_at',
-  'lifecycle',
-  'resolution',
-] as const;
 
 function findingParams(f: Omit<FindingRecord, 'id'>): unknown[] {
   const v: Record<(typeof FINDING_COLUMNS)[number], unknown> = {
