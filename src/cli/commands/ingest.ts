@@ -64,7 +64,6 @@ function describe(r: IngestResult): string {
  * @example
  * upwatch ingest --source claims-warehouse exports/2026-03-13.csv
  */
-// eslint-disable-next-line max-lines-per-function -- commander declarations: one line per flag plus the action, read as the command's reference
 export function registerIngest(program: Command, io: CliIO, state: CommandState): void {
   program
     .command('ingest')
