@@ -1,11 +1,12 @@
 // The advisor over a store: reads the findings, decisions and histories it needs, then advises (CLI and library).
 import { addDays } from '../core/clock.js';
-import type { ContractSet } from '../core/contract.js';
+import { findModel, type ContractSet } from '../core/contract.js';
 import type { MetricHistory } from '../core/detector.js';
 import { selectFeatures } from '../gate/select.js';
 import type { Store } from '../store/ports.js';
 import { adviseWindow, historyKey } from './advise.js';
 import type { Advice } from './advice.js';
+import type { ModelSignal } from './signal-spans.js';
 import type { TrainingWindow } from './window.js';
 
 /** What the advisor reads from: a store through its ports. */
@@ -27,6 +28,16 @@ export interface AdviseStoreInput {
 
 /** How far before the window a frozen run may have begun and still be read from the history. */
 const LOOKBEHIND_DAYS = 366;
+
+/** The KPIs and trust signals of a declared model (none for a model that is only a tag on features). */
+function modelSignals(contracts: ContractSet, model: string | undefined): ModelSignal[] {
+  const m = model === undefined ? undefined : findModel(contracts, model);
+  if (!m) return [];
+  return [
+    ...m.kpis.map((r) => ({ role: 'KPI' as const, source: r.source, metric: r.metric })),
+    ...m.trustSignals.map((r) => ({ role: 'trust signal' as const, source: r.source, metric: r.metric })),
+  ];
+}
 
 /**
  * Advise whether the selected features may be retrained on the window, from the store's findings, decisions and
@@ -52,16 +63,16 @@ export async function adviseStore(input: AdviseStoreInput): Promise<Advice> {
   }
   const floor = addDays(input.window.from, -LOOKBEHIND_DAYS);
   if (since < floor) since = floor;
+  const signals = modelSignals(input.contracts, input.model);
   const histories = new Map<string, MetricHistory>();
-  for (const f of features)
-    for (const u of f.uses) {
-      const key = historyKey(u.source, u.metric);
-      if (!histories.has(key))
-        histories.set(
-          key,
-          await input.store.metricHistory(u.source, u.metric, { sinceDay: since, untilDay: input.window.to }),
-        );
-    }
+  for (const u of [...features.flatMap((f) => f.uses), ...signals]) {
+    const key = historyKey(u.source, u.metric);
+    if (!histories.has(key))
+      histories.set(
+        key,
+        await input.store.metricHistory(u.source, u.metric, { sinceDay: since, untilDay: input.window.to }),
+      );
+  }
   return adviseWindow({
     window: input.window,
     features,
@@ -71,7 +82,7 @@ export async function adviseStore(input: AdviseStoreInput): Promise<Advice> {
     decisions: await input.store.decisions.recent(''),
     histories,
     now: input.now,
-    ...(input.model !== undefined ? { model: input.model } : {}),
+    ...(input.model !== undefined ? { model: input.model, signals } : {}),
     ...(input.servingDays !== undefined ? { servingDays: input.servingDays } : {}),
     ...(input.newRegimeDays !== undefined ? { newRegimeDays: input.newRegimeDays } : {}),
     ...(input.dropUnstable !== undefined ? { dropUnstable: input.dropUnstable } : {}),

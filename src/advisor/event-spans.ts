@@ -30,7 +30,7 @@ export function eventTouches(
  */
 export function eventSpans(
   events: readonly EventContract[],
-  feature: FeatureContract,
+  feature: Pick<FeatureContract, 'name'>,
   source: string,
   metric: string,
   window: TrainingWindow,
