@@ -56,6 +56,8 @@ interface Shift {
   baseline: { successes: number; trials: number; rate: number; low: number; high: number };
   recent: { successes: number; trials: number; rate: number; low: number; high: number };
   dispersion: number;
+  /** The entity's days in the recent window. */
+  days: RatioPoint[];
 }
 
 function pooled(days: readonly RatioPoint[], phi: number, z: number) {
@@ -63,6 +65,55 @@ function pooled(days: readonly RatioPoint[], phi: number, z: number) {
   const trials = days.reduce((s, d) => s + d.trials, 0);
   const w = wilson(successes / phi, trials / phi, z);
   return { successes, trials, rate: trials > 0 ? successes / trials : 0, ...w };
+}
+
+/** Binomial log-likelihood of `successes` of `trials` at rate `p` (the constant term left out). */
+function binomialLogLik(successes: number, trials: number, p: number): number {
+  const q = Math.min(Math.max(p, 1e-12), 1 - 1e-12);
+  return successes * Math.log(q) + (trials - successes) * Math.log(1 - q);
+}
+
+type DayCount = { day: string; successes: number; trials: number };
+
+/** Log-likelihood of one entity's recent days: its baseline rate before `split`, its own pooled rate from it on. */
+function splitLogLik(days: readonly DayCount[], baselineRate: number, split: string): number {
+  let s = 0;
+  let t = 0;
+  for (const d of days)
+    if (d.day >= split) {
+      s += d.successes;
+      t += d.trials;
+    }
+  let ll = 0;
+  for (const d of days) ll += binomialLogLik(d.successes, d.trials, d.day < split ? baselineRate : s / t);
+  return ll;
+}
+
+/**
+ * The first day of the new rate inside the recent window: of every day the recent days could split at, the one that
+ * best explains them as each entity's baseline rate before it and one new rate per entity from it on (binomial
+ * likelihood summed over the shifted entities). A shift that began before the window gives its first day, as before;
+ * a shift on the window's fifth day gives that day, so a finding can be matched with a declared event that began then.
+ *
+ * @example
+ * shiftOnset([{ baselineRate: 0.03, days: [{ day: '2026-03-01', successes: 30, trials: 1000 },
+ *   { day: '2026-03-02', successes: 42, trials: 1000 }] }]) // '2026-03-02'
+ */
+export function shiftOnset(
+  entities: readonly { baselineRate: number; days: readonly DayCount[] }[],
+): string | undefined {
+  const splits = [...new Set(entities.flatMap((e) => e.days.map((d) => d.day)))].sort();
+  let best: string | undefined;
+  let bestLogLik = -Infinity;
+  for (const split of splits) {
+    const ll = entities.reduce((n, e) => n + splitLogLik(e.days, e.baselineRate, split), 0);
+    // Strictly better only: on a tie the earlier split wins (the window's first day when nothing tells them apart).
+    if (ll > bestLogLik + 1e-9) {
+      bestLogLik = ll;
+      best = split;
+    }
+  }
+  return best;
 }
 
 export const rateShift: Detector<RateShiftOptions> = {
@@ -76,7 +127,9 @@ export const rateShift: Detector<RateShiftOptions> = {
     'by the baseline’s overdispersion (Pearson χ² per degree of freedom, at least 1), so a rate that varies day to ' +
     'day beyond binomial noise is judged against its own variation. An entity is flagged when the intervals do not ' +
     'overlap and the rate moved by at least 20 % (relative); it needs 14 baseline days. Warns; the evidence names ' +
-    'both rates with their counts and intervals.',
+    'both rates with their counts and intervals. The onset is the day inside the recent window where the shift began: ' +
+    'the split of the recent days that best fits the baseline rate before it and one new rate after (binomial ' +
+    'likelihood over the flagged entities), so a shift can be matched with a declared event that began that day.',
   class: 'drift',
   stage: 'drift',
   scope: 'metric',
@@ -119,11 +172,12 @@ export const rateShift: Detector<RateShiftOptions> = {
       const relative = b.rate > 0 ? Math.abs(r.rate / b.rate - 1) : Infinity;
       const disjoint = r.low > b.high || r.high < b.low;
       if (disjoint && relative >= o.minRelativeChange)
-        shifts.push({ entity, baseline: b, recent: r, dispersion: phi });
+        shifts.push({ entity, baseline: b, recent: r, dispersion: phi, days: recent });
     }
     if (shifts.length === 0) return [];
     shifts.sort((a, b) => a.entity.localeCompare(b.entity));
     const top = shifts[0]!;
+    const onset = shiftOnset(shifts.map((x) => ({ baselineRate: x.baseline.rate, days: x.days })));
     const pct = (x: number) => `${round6(x * 100)}%`;
     const word = top.recent.rate > top.baseline.rate ? 'rose' : 'fell';
     return [
@@ -134,7 +188,7 @@ export const rateShift: Detector<RateShiftOptions> = {
         source: input.source.name,
         metric: metric.name,
         entities: shifts.map((s) => s.entity),
-        onset: dayString(recentFrom),
+        onset: onset ?? dayString(recentFrom),
         evidence: {
           numerator: metric.numerator,
           denominator: metric.denominator,
