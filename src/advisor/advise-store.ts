@@ -1,6 +1,7 @@
 // The advisor over a store: reads the findings, decisions and histories it needs, then advises (CLI and library).
 import { addDays } from '../core/clock.js';
-import { findModel, type ContractSet } from '../core/contract.js';
+import { findMetric, findModel, findSource, type ContractSet } from '../core/contract.js';
+import { ratioHistory } from '../core/ratio-history.js';
 import type { MetricHistory } from '../core/detector.js';
 import { selectFeatures } from '../gate/select.js';
 import type { Store } from '../store/ports.js';
@@ -28,6 +29,27 @@ export interface AdviseStoreInput {
 
 /** How far before the window a frozen run may have begun and still be read from the history. */
 const LOOKBEHIND_DAYS = 366;
+
+/**
+ * One input's stored history over `[sinceDay, untilDay]`; a ratio of two counts is never stored, so it is derived from
+ * its parts, as the detectors see it.
+ */
+async function inputHistory(
+  input: AdviseStoreInput,
+  source: string,
+  metric: string,
+  range: { sinceDay: string; untilDay: string },
+): Promise<MetricHistory> {
+  const src = findSource(input.contracts, source);
+  const m = src ? findMetric(src, metric) : undefined;
+  if (m?.numerator === undefined || m.denominator === undefined)
+    return input.store.metricHistory(source, metric, range);
+  const [num, den] = [
+    await input.store.metricHistory(source, m.numerator, range),
+    await input.store.metricHistory(source, m.denominator, range),
+  ];
+  return ratioHistory(source, metric, num, den);
+}
 
 /** The KPIs and trust signals of a declared model (none for a model that is only a tag on features). */
 function modelSignals(contracts: ContractSet, model: string | undefined): ModelSignal[] {
@@ -70,7 +92,7 @@ export async function adviseStore(input: AdviseStoreInput): Promise<Advice> {
     if (!histories.has(key))
       histories.set(
         key,
-        await input.store.metricHistory(u.source, u.metric, { sinceDay: since, untilDay: input.window.to }),
+        await inputHistory(input, u.source, u.metric, { sinceDay: since, untilDay: input.window.to }),
       );
   }
   return adviseWindow({
