@@ -8,7 +8,8 @@ import type { TrainingWindow } from './window.js';
  * `reverted-change` a change that came back, so its own span is on the odd unit; `removed` the metric is gone;
  * `new-regime` too few days since a change; `sunset` an announced removal inside the serving period;
  * `event` a declared event not to train on; `unfit` another blocking finding; `unstable` a short excursion that came back;
- * `model-signal` a finding on one of the model's KPIs or trust signals.
+ * `model-signal` a finding on one of the model's KPIs or trust signals; `taxonomy` a categorical input whose categories
+ * no longer cover the data.
  */
 export const SPAN_KINDS = [
   'frozen',
@@ -21,6 +22,7 @@ export const SPAN_KINDS = [
   'unfit',
   'unstable',
   'model-signal',
+  'taxonomy',
 ] as const;
 export type SpanKind = (typeof SPAN_KINDS)[number];
 

@@ -11,6 +11,7 @@ import { eventLink, eventOf, eventSpans } from './event-spans.js';
 import { excursions } from './excursions.js';
 import { frozenSpans } from './frozen-spans.js';
 import { REMOVAL_RULES, removalSpans } from './removal-spans.js';
+import { isTaxonomyFinding, taxonomySpans } from './taxonomy-spans.js';
 import { signalGroup, signalSpans, type ModelSignal } from './signal-spans.js';
 import { decisionOf, findingEnd, spanEntities, type SpanContext } from './span-context.js';
 import { clip, type TrainingWindow } from './window.js';
@@ -191,6 +192,7 @@ function spansOf(
   if (f.class === 'frozen') return frozenSpans(f, ctx);
   if (f.lifecycle === 'change') return changeSpans(f, decision, ctx);
   if (f.class === 'unverified') return [];
+  if (isTaxonomyFinding(f)) return taxonomySpans(f, decision, ctx);
   const resolvedSoon =
     f.status === 'resolved' &&
     f.resolution !== 'decided' &&
