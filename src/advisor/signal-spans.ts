@@ -42,7 +42,8 @@ function reasonOf(
   if (event)
     return (
       `${what}: explained by event ${event.name}${event.description ? ` (${event.description.trim()})` : ''}, ` +
-      `a known change, not the model; the ${signal.role} moved because of the event`
+      `a known change: the ${signal.role} moved with the event, not with what the model predicts (for a proxy such as a ` +
+      'click-through rate, not with relevance)'
     );
   return signal.role === 'KPI'
     ? `${what}: the KPI ${signal.metric} of model ${model} is out of line; investigate the model and its inputs ` +

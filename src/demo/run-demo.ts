@@ -66,6 +66,8 @@ export interface DemoPoll {
   errorMessage?: string;
   /** Watched docs whose content changed in this poll. */
   docChanges: string[];
+  /** True for rows a warehouse job pushed (`upwatch ingest`) rather than a poll. */
+  pushed?: boolean;
 }
 
 /** An email the SMTP catcher received. */

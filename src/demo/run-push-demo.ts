@@ -97,7 +97,17 @@ async function pushDay(run: PushRun, day: number): Promise<DemoDay> {
     date: pushDate(scenario, day),
     at: clock.now().toISOString(),
     upstream: scenario.notes.filter((n) => n.day === day).map((n) => n.text),
-    polls: [{ source: r.source, outcome: 'ok', values: r.rows, requests: 0, retries: 0, docChanges: [] }],
+    polls: [
+      {
+        source: r.source,
+        outcome: 'ok',
+        values: r.rows,
+        requests: 0,
+        retries: 0,
+        docChanges: [],
+        pushed: true,
+      },
+    ],
     opened: p.opened.map((f) => toDemoFinding(f)),
     escalated: p.escalated.map((f) => toDemoFinding(f)),
     resolved: p.resolved.map((f) => toDemoFinding(f)),
@@ -197,7 +207,17 @@ export async function runPushDemo(options: RunPushDemoOptions): Promise<DemoResu
       snapshotsDir: paths.snapshots,
       mail: { smtpUrl: catcher.url },
     });
-    const run: PushRun = { scenario, clock, contracts, watcher, catcher, paths, options, states: new Map(), mailSeen: 0 };
+    const run: PushRun = {
+      scenario,
+      clock,
+      contracts,
+      watcher,
+      catcher,
+      paths,
+      options,
+      states: new Map(),
+      mailSeen: 0,
+    };
     const timeline: DemoDay[] = [];
     for (let day = 0; day < days; day++) {
       const entry = await pushDay(run, day);
