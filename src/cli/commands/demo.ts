@@ -77,6 +77,26 @@ function runAny(
   return 'graph' in scenario ? runDemo({ ...options, scenario }) : runPushDemo({ ...options, scenario });
 }
 
+/** The scenario and day count the flags ask for; USAGE errors for an unknown scenario or a bad flag. */
+function parseFlags(flags: DemoFlags): { scenario: Scenario | PushScenario; days: number | undefined } {
+  const scenario =
+    SCENARIOS.find((s) => s.name === flags.scenario) ?? PUSH_SCENARIOS.find((s) => s.name === flags.scenario);
+  if (!scenario) {
+    throw new UpwatchError('USAGE', `unknown scenario "${flags.scenario}"`, {
+      hint: `scenarios: ${ALL_SCENARIOS.map((s) => `${s.name} (${s.days} days)`).join(', ')}`,
+    });
+  }
+  if (flags.format !== 'text' && flags.format !== 'json') {
+    throw new UpwatchError('USAGE', `--format must be text or json (got "${flags.format}")`);
+  }
+  if (flags.days === undefined) return { scenario, days: undefined };
+  const days = Number(flags.days);
+  if (!/^\d+$/.test(flags.days) || days < 1 || days > 3650) {
+    throw new UpwatchError('USAGE', `--days must be a whole number from 1 to 3650 (got "${flags.days}")`);
+  }
+  return { scenario, days };
+}
+
 /**
  * Register `upwatch demo`.
  *
@@ -105,27 +125,7 @@ export function registerDemo(program: Command, io: CliIO, state: CommandState): 
     )
     .action(async (flags: DemoFlags) => {
       try {
-        const scenario =
-          SCENARIOS.find((s) => s.name === flags.scenario) ??
-          PUSH_SCENARIOS.find((s) => s.name === flags.scenario);
-        if (!scenario) {
-          throw new UpwatchError('USAGE', `unknown scenario "${flags.scenario}"`, {
-            hint: `scenarios: ${ALL_SCENARIOS.map((s) => `${s.name} (${s.days} days)`).join(', ')}`,
-          });
-        }
-        if (flags.format !== 'text' && flags.format !== 'json') {
-          throw new UpwatchError('USAGE', `--format must be text or json (got "${flags.format}")`);
-        }
-        let days: number | undefined;
-        if (flags.days !== undefined) {
-          days = Number(flags.days);
-          if (!/^\d+$/.test(flags.days) || days < 1 || days > 3650) {
-            throw new UpwatchError(
-              'USAGE',
-              `--days must be a whole number from 1 to 3650 (got "${flags.days}")`,
-            );
-          }
-        }
+        const { scenario, days } = parseFlags(flags);
         const text = flags.format === 'text';
         const reportPath = flags.report !== undefined ? resolve(io.cwd, flags.report) : undefined;
         let reportLine: string | undefined;
