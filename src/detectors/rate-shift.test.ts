@@ -212,3 +212,25 @@ describe('shiftOnset', () => {
     expect(f?.onset).toBe(back(2));
   });
 });
+
+describe('rate-shift: the short look at the last 3 days', () => {
+  // 42 days at 3 % of 4,000 a day, then ×1.35 on the last 3: diluted over 7 days, clear over 3.
+  const trials = 4000;
+  const claims = Array.from({ length: 42 }, (_, d) => Math.round(trials * (d < 39 ? 0.03 : 0.0405)));
+  const h = {
+    claims: historyOf({ low: claims }, { metric: 'claims' }),
+    policies: historyOf({ low: claims.map(() => trials) }, { metric: 'policies' }),
+  };
+  it.each([
+    { name: 'off (fastDays 0): the week dilutes the step', fastDays: 0, days: undefined },
+    { name: 'on (default): found over the last 3 days', fastDays: 3, days: 3 },
+    { name: 'a short look as long as the week is no second look', fastDays: 7, days: undefined },
+  ])('$name', ({ fastDays, days }) => {
+    const [f] = run(h, { fastDays });
+    expect(f?.evidence['recentDays']).toBe(days);
+    if (days !== undefined) {
+      expect(f!.evidence['z']).toBe(4);
+      expect(f!.explanation).toContain('over the last 3 days');
+    }
+  });
+});
