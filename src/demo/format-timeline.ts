@@ -154,7 +154,10 @@ function formatQuiet(days: readonly DemoDay[]): string {
     checks.length > 0
       ? `, ${checks.length} retrain check(s): ${[...new Set(checks)].join(', ')} as before`
       : '';
-  const fed = [polls > 0 ? `${polls} polls` : '', pushes > 0 ? `${pushes} pushes` : '']
+  const fed = [
+    polls > 0 ? `${polls} polls` : '',
+    pushes > 0 ? `${pushes} push${pushes === 1 ? '' : 'es'}` : '',
+  ]
     .filter(Boolean)
     .join(', ');
   const what = `nothing new (${fed || '0 polls'}${mail}${retrain})`;
