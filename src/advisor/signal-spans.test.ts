@@ -113,7 +113,8 @@ describe('signalSpans', () => {
       events: [event()],
       decisions: [],
       weight: 'note',
-      reason: /explained by event ui-redesign \(bigger thumbnails\), a known change, not the model/,
+      reason:
+        /explained by event ui-redesign \(bigger thumbnails\), a known change: the KPI moved with the event, not with what the model predicts/,
       linked: true,
     },
     {
