@@ -129,7 +129,11 @@ export function formatDay(d: DemoDay, previous?: DemoDay): string {
     if (p.docChanges.length > 0) row('docs', `${p.source}: ${p.docChanges.join(', ')} changed`);
   }
   for (const f of d.opened)
-    row('detected', `${sev(f.severity)} ${f.rule}  ${subject(f)}\n${INDENT}${clip(f.title, 120)}`);
+    row(
+      'detected',
+      `${sev(f.severity)} ${f.rule}  ${subject(f)}\n${INDENT}${clip(f.title, 120)}` +
+        (f.event ? `\n${INDENT}during declared event ${f.event}: the known change explains it` : ''),
+    );
   for (const f of d.escalated)
     row(
       'escalated',

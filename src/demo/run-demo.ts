@@ -52,6 +52,8 @@ export interface DemoFinding {
   explanation: string;
   /** Set for escalations. */
   previousSeverity?: Severity;
+  /** The declared event whose days hold the finding's onset (it explains the finding; warehouse stories). */
+  event?: string;
 }
 
 /** What one poll of one source did. */

@@ -3,6 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { adviseStore } from '../advisor/advise-store.js';
+import { eventOf } from '../advisor/event-spans.js';
 import { formatAdviceText } from '../advisor/format-advice.js';
 import { relayUntilDrained } from '../alerts/deliver.js';
 import { hasErrors, loadContracts } from '../contracts/load.js';
@@ -108,7 +109,10 @@ async function pushDay(run: PushRun, day: number): Promise<DemoDay> {
         pushed: true,
       },
     ],
-    opened: p.opened.map((f) => toDemoFinding(f)),
+    opened: p.opened.map((f) => {
+      const event = eventOf(f, run.contracts.events ?? [], run.contracts.features);
+      return { ...toDemoFinding(f), ...(event ? { event: event.name } : {}) };
+    }),
     escalated: p.escalated.map((f) => toDemoFinding(f)),
     resolved: p.resolved.map((f) => toDemoFinding(f)),
     decisions: [],

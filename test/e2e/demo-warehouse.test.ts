@@ -97,8 +97,11 @@ describe.each(PUSH_SCENARIOS.map((s) => [s.name, s] as const))(
       const event = scenario.naming.event;
       if (event === undefined) {
         expect(links).toEqual([]);
+        expect(result.story!.naming!.event).toBeUndefined();
         return;
       }
+      // The timeline says so the day it opens, too.
+      expect(result.story!.naming!.event).toBe(event);
       expect(links).toContainEqual(
         expect.objectContaining({
           finding: result.story!.naming!.fingerprint,
