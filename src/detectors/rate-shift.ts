@@ -64,6 +64,8 @@ interface Shift {
   days: RatioPoint[];
   /** Days of the recent window the flagged rate pools (recentDays, or fastDays for the short look). */
   window: number;
+  /** Normal quantile of the look that flagged it. */
+  z: number;
 }
 
 function pooled(days: readonly RatioPoint[], phi: number, z: number) {
@@ -197,7 +199,7 @@ export const rateShift: Detector<RateShiftOptions> = {
         const relative = b.rate > 0 ? Math.abs(r.rate / b.rate - 1) : Infinity;
         const disjoint = r.low > b.high || r.high < b.low;
         if (disjoint && relative >= o.minRelativeChange) {
-          shifts.push({ entity, baseline: b, recent: r, dispersion: phi, days: recent, window: w.length });
+          shifts.push({ entity, baseline: b, recent: r, dispersion: phi, days: recent, window: w.length, z });
           break;
         }
       }
@@ -232,7 +234,7 @@ export const rateShift: Detector<RateShiftOptions> = {
           recentLow: round6(top.recent.low),
           recentHigh: round6(top.recent.high),
           dispersion: round6(top.dispersion),
-          z: top.window === o.recentDays ? o.z : o.fastZ,
+          z: top.z,
           entitiesShifted: shifts.length,
         },
         explanation:
