@@ -1,6 +1,7 @@
 // End to end: each warehouse story of the demo (pushed metrics through the ingest path, a real SQLite store, the real
 // mail relay over loopback SMTP, the advisor) finds the finding that names its problem in time, nothing else, and
 // ends with the advice the story calls for.
+import { simpleParser } from 'mailparser';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runPushDemo } from '../../src/demo/run-push-demo.js';
 import type { DemoResult } from '../../src/demo/run-demo.js';
@@ -92,7 +93,7 @@ describe.each(PUSH_SCENARIOS.map((s) => [s.name, s] as const))(
       expect(a.text).toContain(`[${result.story!.naming!.fingerprint.slice(0, 8)}]`);
     });
 
-    it('links the finding to the declared event when the story has one, and only then', () => {
+    it('links the finding to the declared event when the story has one, and only then', async () => {
       const links = result.story!.eventLinks;
       const event = scenario.naming.event;
       if (event === undefined) {
@@ -100,8 +101,14 @@ describe.each(PUSH_SCENARIOS.map((s) => [s.name, s] as const))(
         expect(result.story!.naming!.event).toBeUndefined();
         return;
       }
-      // The timeline says so the day it opens, too.
+      // The timeline says so the day it opens, and so does the alert mail.
       expect(result.story!.naming!.event).toBe(event);
+      const f = result.story!.naming!;
+      const alerts = await Promise.all(
+        mails.filter((m) => m.day === f.day).map((m) => simpleParser(m.mail.raw)),
+      );
+      expect(alerts.length).toBeGreaterThan(0);
+      for (const a of alerts) expect(a.text).toContain(`began during declared event ${event}`);
       expect(links).toContainEqual(
         expect.objectContaining({
           finding: result.story!.naming!.fingerprint,
