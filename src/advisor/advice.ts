@@ -7,7 +7,9 @@ import type { TrainingWindow } from './window.js';
  * `frozen` the same value repeated; `scale-change` values before the onset are on the old unit;
  * `reverted-change` a change that came back, so its own span is on the odd unit; `removed` the metric is gone;
  * `new-regime` too few days since a change; `sunset` an announced removal inside the serving period;
- * `event` a declared event not to train on; `unfit` another blocking finding; `unstable` a short excursion that came back.
+ * `event` a declared event not to train on; `unfit` another blocking finding; `unstable` a short excursion that came back;
+ * `model-signal` a finding on one of the model's KPIs or trust signals; `taxonomy` a categorical input whose categories
+ * no longer cover the data.
  */
 export const SPAN_KINDS = [
   'frozen',
@@ -19,6 +21,8 @@ export const SPAN_KINDS = [
   'event',
   'unfit',
   'unstable',
+  'model-signal',
+  'taxonomy',
 ] as const;
 export type SpanKind = (typeof SPAN_KINDS)[number];
 
@@ -27,10 +31,11 @@ export const MASK_ACTIONS = ['drop', 'rescale', 'ok'] as const;
 export type MaskAction = (typeof MASK_ACTIONS)[number];
 
 /**
- * How a span weighs on the verdict: `wait` (the data does not exist yet), `fix` (apply the mask first),
- * `decided` (a recorded decision covers it), `note` (worth knowing; blocks nothing).
+ * How a span weighs on the verdict: `wait` (the data does not exist yet), `investigate` (a KPI or trust signal of the
+ * model is out of line: find out why first), `fix` (apply the mask first), `decided` (a recorded decision covers
+ * it), `note` (worth knowing; blocks nothing).
  */
-export type SpanWeight = 'wait' | 'fix' | 'decided' | 'note';
+export type SpanWeight = 'wait' | 'investigate' | 'fix' | 'decided' | 'note';
 
 /** The decision that covers a span, as the advice shows it. */
 export interface SpanDecision {
@@ -125,13 +130,13 @@ export interface Advice {
 }
 
 /**
- * The verdict of a set of spans: wait beats fix beats unverified beats retrain.
+ * The verdict of a set of spans: wait and investigate beat fix, which beats unverified, which beats retrain.
  *
  * @example
  * verdictOf([{ weight: 'fix' }], 0) // 'retrain after fixes'
  */
 export function verdictOf(spans: readonly Pick<AdviceSpan, 'weight'>[], unverified: number): Verdict {
-  if (spans.some((s) => s.weight === 'wait')) return 'do not retrain yet';
+  if (spans.some((s) => s.weight === 'wait' || s.weight === 'investigate')) return 'do not retrain yet';
   if (spans.some((s) => s.weight === 'fix')) return 'retrain after fixes';
   return unverified > 0 ? 'could not verify' : 'retrain';
 }

@@ -1,11 +1,13 @@
 // The advisor over a store: reads the findings, decisions and histories it needs, then advises (CLI and library).
 import { addDays } from '../core/clock.js';
-import type { ContractSet } from '../core/contract.js';
+import { findMetric, findModel, findSource, type ContractSet } from '../core/contract.js';
+import { ratioHistory } from '../core/ratio-history.js';
 import type { MetricHistory } from '../core/detector.js';
 import { selectFeatures } from '../gate/select.js';
 import type { Store } from '../store/ports.js';
 import { adviseWindow, historyKey } from './advise.js';
 import type { Advice } from './advice.js';
+import type { ModelSignal } from './signal-spans.js';
 import type { TrainingWindow } from './window.js';
 
 /** What the advisor reads from: a store through its ports. */
@@ -27,6 +29,37 @@ export interface AdviseStoreInput {
 
 /** How far before the window a frozen run may have begun and still be read from the history. */
 const LOOKBEHIND_DAYS = 366;
+
+/**
+ * One input's stored history over `[sinceDay, untilDay]`; a ratio of two counts is never stored, so it is derived from
+ * its parts, as the detectors see it.
+ */
+async function inputHistory(
+  input: AdviseStoreInput,
+  source: string,
+  metric: string,
+  range: { sinceDay: string; untilDay: string },
+): Promise<MetricHistory> {
+  const src = findSource(input.contracts, source);
+  const m = src ? findMetric(src, metric) : undefined;
+  if (m?.numerator === undefined || m.denominator === undefined)
+    return input.store.metricHistory(source, metric, range);
+  const [num, den] = [
+    await input.store.metricHistory(source, m.numerator, range),
+    await input.store.metricHistory(source, m.denominator, range),
+  ];
+  return ratioHistory(source, metric, num, den);
+}
+
+/** The KPIs and trust signals of a declared model (none for a model that is only a tag on features). */
+function modelSignals(contracts: ContractSet, model: string | undefined): ModelSignal[] {
+  const m = model === undefined ? undefined : findModel(contracts, model);
+  if (!m) return [];
+  return [
+    ...m.kpis.map((r) => ({ role: 'KPI' as const, source: r.source, metric: r.metric })),
+    ...m.trustSignals.map((r) => ({ role: 'trust signal' as const, source: r.source, metric: r.metric })),
+  ];
+}
 
 /**
  * Advise whether the selected features may be retrained on the window, from the store's findings, decisions and
@@ -52,16 +85,16 @@ export async function adviseStore(input: AdviseStoreInput): Promise<Advice> {
   }
   const floor = addDays(input.window.from, -LOOKBEHIND_DAYS);
   if (since < floor) since = floor;
+  const signals = modelSignals(input.contracts, input.model);
   const histories = new Map<string, MetricHistory>();
-  for (const f of features)
-    for (const u of f.uses) {
-      const key = historyKey(u.source, u.metric);
-      if (!histories.has(key))
-        histories.set(
-          key,
-          await input.store.metricHistory(u.source, u.metric, { sinceDay: since, untilDay: input.window.to }),
-        );
-    }
+  for (const u of [...features.flatMap((f) => f.uses), ...signals]) {
+    const key = historyKey(u.source, u.metric);
+    if (!histories.has(key))
+      histories.set(
+        key,
+        await inputHistory(input, u.source, u.metric, { sinceDay: since, untilDay: input.window.to }),
+      );
+  }
   return adviseWindow({
     window: input.window,
     features,
@@ -71,7 +104,7 @@ export async function adviseStore(input: AdviseStoreInput): Promise<Advice> {
     decisions: await input.store.decisions.recent(''),
     histories,
     now: input.now,
-    ...(input.model !== undefined ? { model: input.model } : {}),
+    ...(input.model !== undefined ? { model: input.model, signals } : {}),
     ...(input.servingDays !== undefined ? { servingDays: input.servingDays } : {}),
     ...(input.newRegimeDays !== undefined ? { newRegimeDays: input.newRegimeDays } : {}),
     ...(input.dropUnstable !== undefined ? { dropUnstable: input.dropUnstable } : {}),

@@ -11,6 +11,8 @@ import { eventLink, eventOf, eventSpans } from './event-spans.js';
 import { excursions } from './excursions.js';
 import { frozenSpans } from './frozen-spans.js';
 import { REMOVAL_RULES, removalSpans } from './removal-spans.js';
+import { isTaxonomyFinding, taxonomySpans } from './taxonomy-spans.js';
+import { signalGroup, signalSpans, type ModelSignal } from './signal-spans.js';
 import { decisionOf, findingEnd, spanEntities, type SpanContext } from './span-context.js';
 import { clip, type TrainingWindow } from './window.js';
 
@@ -42,6 +44,8 @@ export interface AdviseInput {
   histories: ReadonlyMap<string, MetricHistory>;
   now: Date;
   model?: string;
+  /** The model's KPIs and trust signals (with `model`): findings on them are advised on too. */
+  signals?: readonly ModelSignal[];
   newRegimeDays?: number;
   servingDays?: number;
   /** Mark excursions (`unstable` spans) to drop instead of keeping them with a note. */
@@ -188,6 +192,7 @@ function spansOf(
   if (f.class === 'frozen') return frozenSpans(f, ctx);
   if (f.lifecycle === 'change') return changeSpans(f, decision, ctx);
   if (f.class === 'unverified') return [];
+  if (isTaxonomyFinding(f)) return taxonomySpans(f, decision, ctx);
   const resolvedSoon =
     f.status === 'resolved' &&
     f.resolution !== 'decided' &&
@@ -225,6 +230,37 @@ const SPAN_ORDER = (a: AdviceSpan, b: AdviceSpan): number =>
   a.from.localeCompare(b.from) ||
   a.entity.localeCompare(b.entity) ||
   a.kind.localeCompare(b.kind);
+
+/**
+ * The spans of a model's KPIs and trust signals (findings on them, and `train: false` events that touch them), with
+ * their coverage as inputs of the group they are filed under.
+ */
+function addSignals(
+  input: AdviseInput,
+  model: string,
+  out: { spans: AdviceSpan[]; inputs: InputCoverage[]; links: Map<string, EventLink> },
+): void {
+  const events = input.events ?? [];
+  for (const signal of input.signals ?? []) {
+    const found = signalSpans(
+      signal,
+      model,
+      input.findings,
+      input.decisions,
+      events,
+      input.features,
+      input.window,
+    );
+    const group = found.spans[0]?.feature ?? signalGroup(model, signal.role);
+    out.spans.push(
+      ...found.spans,
+      ...eventSpans(events, { name: group }, signal.source, signal.metric, input.window),
+    );
+    for (const [key, l] of found.links) out.links.set(key, l);
+    const history = input.histories.get(historyKey(signal.source, signal.metric));
+    out.inputs.push(coverage(group, signal.source, signal.metric, history, input.window));
+  }
+}
 
 /**
  * Advise on a training window: every span of the selected features' inputs that is unfit to learn from, with its
@@ -286,6 +322,8 @@ export function adviseWindow(input: AdviseInput): Advice {
         unverified.set(key, { source: use.source, metric: use.metric });
     }
   }
+
+  if (input.model !== undefined) addSignals(input, input.model, { spans, inputs, links });
 
   spans.sort(SPAN_ORDER);
   const verdict = verdictOf(spans, unverified.size);

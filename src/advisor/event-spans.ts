@@ -1,25 +1,9 @@
-// Declared events: which inputs an event touches, the drop span of an event not to train on, and findings it explains.
+// Declared events in the advice: the drop span of an event not to train on, and the link of a finding it explains.
 import type { EventContract, FeatureContract } from '../core/contract.js';
+import { eventOf, eventTouches } from '../core/event-match.js';
 import type { FindingRecord } from '../core/finding-record.js';
 import type { AdviceSpan, EventLink } from './advice.js';
 import { clip, type TrainingWindow } from './window.js';
-
-/**
- * True when the event touches this input of this feature: the feature is named, or the metric, or its source.
- *
- * @example
- * eventTouches({ sources: [], metrics: ['meta/page_media_view'], features: [] }, 'ranker_ctr', 'meta', 'page_media_view') // true
- */
-export function eventTouches(
-  e: Pick<EventContract, 'sources' | 'metrics' | 'features'>,
-  feature: string | undefined,
-  source: string,
-  metric: string | undefined,
-): boolean {
-  if (feature !== undefined && e.features.includes(feature)) return true;
-  if (e.sources.includes(source)) return true;
-  return metric !== undefined && e.metrics.includes(`${source}/${metric}`);
-}
 
 /**
  * Drop spans of the events marked `train: false` that touch a feature's input inside the window.
@@ -30,7 +14,7 @@ export function eventTouches(
  */
 export function eventSpans(
   events: readonly EventContract[],
-  feature: FeatureContract,
+  feature: Pick<FeatureContract, 'name'>,
   source: string,
   metric: string,
   window: TrainingWindow,
@@ -56,32 +40,6 @@ export function eventSpans(
   return out;
 }
 
-/**
- * The event a finding falls in: its onset lies inside the event's days and the event touches its source or metric
- * (or a feature that uses it).
- *
- * @example
- * eventOf(finding, events, features)?.name // 'ui-redesign-2026-03'
- */
-export function eventOf(
-  f: Pick<FindingRecord, 'onset' | 'source' | 'metric'>,
-  events: readonly EventContract[],
-  features: readonly FeatureContract[],
-): EventContract | undefined {
-  const onset = f.onset.slice(0, 10);
-  return events.find(
-    (e) =>
-      e.from <= onset &&
-      onset <= e.to &&
-      (eventTouches(e, undefined, f.source, f.metric) ||
-        features.some(
-          (feat) =>
-            e.features.includes(feat.name) &&
-            feat.uses.some((u) => u.source === f.source && (f.metric === undefined || u.metric === f.metric)),
-        )),
-  );
-}
-
 /** The link of a finding to the event that explains it. */
 export function eventLink(f: FindingRecord, e: EventContract): EventLink {
   return {
@@ -93,3 +51,5 @@ export function eventLink(f: FindingRecord, e: EventContract): EventLink {
     event: e.name,
   };
 }
+
+export { eventOf, eventTouches };

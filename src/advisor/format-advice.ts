@@ -9,6 +9,7 @@ export type AdviceFormat = (typeof ADVICE_FORMATS)[number];
 
 const WEIGHT_LABEL: Record<SpanWeight, string> = {
   wait: 'WAIT',
+  investigate: 'CHECK',
   fix: 'FIX',
   decided: 'decided',
   note: 'note',
@@ -27,7 +28,7 @@ function subject(a: Advice): string {
 
 function counts(a: Advice): string {
   const n = (w: SpanWeight) => a.spans.filter((s) => s.weight === w).length;
-  return `${a.features.length} feature${a.features.length === 1 ? '' : 's'}, ${a.inputs.length} input${a.inputs.length === 1 ? '' : 's'}: ${n('fix')} to fix, ${n('wait')} to wait for, ${n('decided')} decided, ${n('note')} note${n('note') === 1 ? '' : 's'}`;
+  return `${a.features.length} feature${a.features.length === 1 ? '' : 's'}, ${a.inputs.length} input${a.inputs.length === 1 ? '' : 's'}: ${n('fix')} to fix, ${n('wait')} to wait for,${n('investigate') > 0 ? ` ${n('investigate')} to investigate,` : ''} ${n('decided')} decided, ${n('note')} note${n('note') === 1 ? '' : 's'}`;
 }
 
 function tail(a: Advice): string[] {

@@ -172,6 +172,34 @@ describe('composeMail', () => {
     expect(m.text + m.html).not.toMatch(/SECRET\d/);
     expect(m.text).toContain('upwatch ack fp00');
   });
+
+  it.each([
+    {
+      name: 'a finding that began during a declared event names it, in text and HTML',
+      event: { name: 'ui-redesign', description: 'bigger <thumbnails>' },
+      text: 'began during declared event ui-redesign (bigger <thumbnails>): the known change may explain it',
+      html: 'began during declared event ui-redesign (bigger &#60;thumbnails&#62;): the known change may explain it',
+    },
+    {
+      name: 'without a description',
+      event: { name: 'spring-campaign' },
+      text: 'began during declared event spring-campaign: the known change may explain it',
+      html: 'began during declared event spring-campaign: the known change may explain it',
+    },
+    { name: 'no event, no line', event: undefined, text: undefined, html: undefined },
+  ])('$name', ({ event, text, html }) => {
+    const m = composeMail({
+      kind: 'alert',
+      items: [item(event ? { event } : {})],
+      now: new Date('2026-03-15T07:00:00Z'),
+      maxFindings: 10,
+    });
+    if (text === undefined) expect(m.text + m.html).not.toContain('declared event');
+    else {
+      expect(m.text).toContain(text);
+      expect(m.html).toContain(html);
+    }
+  });
 });
 
 function series(values: (number | null)[], start = 1): SeriesPoint[] {

@@ -27,6 +27,13 @@ export interface MailItem {
   chart?: string;
   /** Vendor name for headlines (e.g. `Meta` for a meta-graph source). */
   upstream?: string;
+  /** The declared event whose days hold the finding's onset (a redesign, a campaign): a known change may explain it. */
+  event?: { name: string; description?: string };
+}
+
+/** The line that names the declared event a finding began in. */
+function eventWords(e: NonNullable<MailItem['event']>): string {
+  return `began during declared event ${e.name}${e.description ? ` (${e.description.trim()})` : ''}: the known change may explain it`;
 }
 
 export interface ComposeInput {
@@ -181,6 +188,7 @@ function textItem(i: MailItem, now: Date, secrets: readonly string[], publicUrl?
     `  onset: ${f.onset}${f.announcedOn ? `  announced: ${f.announcedOn}` : ''}${f.effectiveDate ? `  effective: ${f.effectiveDate}` : ''}${f.entities.length ? `  entities: ${f.entities.slice(0, 10).join(', ')}${f.entities.length > 10 ? ', …' : ''}` : ''}`,
     `  ${scrubText(f.explanation, secrets)}`,
   ];
+  if (i.event) lines.push(`  ${scrubText(eventWords(i.event), secrets)}`);
   const ev = evidenceLines(i, secrets);
   if (ev.length) lines.push(`  evidence: ${ev.map(([k, v]) => `${k}=${v}`).join('; ')}`);
   if (i.features.length)
@@ -223,6 +231,7 @@ function htmlItem(i: MailItem, now: Date, secrets: readonly string[], publicUrl?
       f.fingerprint,
     )}</code></div>`,
     `<p>${esc(scrubText(f.explanation, secrets))}</p>`,
+    i.event ? `<p style="font-size:13px"><i>${esc(scrubText(eventWords(i.event), secrets))}</i></p>` : '',
     ev.length
       ? `<table style="border-collapse:collapse;font-size:12px">${ev
           .map(

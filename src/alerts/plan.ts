@@ -10,6 +10,7 @@ import {
   type FeatureContract,
   type Severity,
 } from '../core/contract.js';
+import { eventOf } from '../core/event-match.js';
 import type { FindingRecord } from '../core/finding-record.js';
 import { isSilenced } from '../core/finding-record.js';
 import type { GateState } from '../core/gate.js';
@@ -256,6 +257,10 @@ function messageBuilder(
         item.chart = svg;
         charted += 1;
       }
+    }
+    for (const item of items) {
+      const e = eventOf(item.finding, input.contracts.events ?? [], input.contracts.features);
+      if (e) item.event = { name: e.name, ...(e.description ? { description: e.description } : {}) };
     }
     const payload = composeMail({
       kind,

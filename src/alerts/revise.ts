@@ -20,6 +20,7 @@ export interface NoticeItem {
   daysLeft?: number;
   upstream?: string;
   chart?: string;
+  event?: { name: string; description?: string };
   features: { name: string; state: GateState; effect?: 'block' | 'warn' }[];
 }
 
@@ -107,6 +108,7 @@ export function noticeItemsOf(items: readonly MailItem[]): NoticeItem[] {
     if (i.daysLeft !== undefined) n.daysLeft = i.daysLeft;
     if (i.upstream !== undefined) n.upstream = i.upstream;
     if (i.chart !== undefined) n.chart = i.chart;
+    if (i.event !== undefined) n.event = i.event;
     return n;
   });
 }
@@ -200,6 +202,7 @@ export function reviseNotice(
     if (q.previousSeverity) item.previousSeverity = q.previousSeverity;
     if (q.upstream !== undefined) item.upstream = q.upstream;
     if (q.chart !== undefined) item.chart = q.chart;
+    if (q.event !== undefined) item.event = q.event;
     if (q.daysLeft !== undefined) {
       item.daysLeft = f.effectiveDate ? daysBetween(isoDay(now), f.effectiveDate) : q.daysLeft;
       if (item.daysLeft !== q.daysLeft) changed = true;

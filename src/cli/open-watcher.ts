@@ -1,4 +1,4 @@
-// From flags, environment and config file to a wired watcher, for `poll` and `run`.
+// From flags, environment and config file to a wired watcher, for `poll`, `run` and `ingest`.
 import type { SourceContract } from '../core/contract.js';
 import type { Logger } from '../core/logger.js';
 import { alertDefaultsFrom } from '../alerts/config.js';
@@ -18,7 +18,8 @@ export interface OpenedWatcher {
 }
 
 /**
- * Settings → contracts → watcher (store, HTTP client, mail settings). Throws UpwatchError (CONTRACTS_*, STORE_*,
+ * Settings → contracts → watcher (store, HTTP client, mail settings); `options.push` lets `--source` name a
+ * `provider: push` source (`upwatch ingest`). Throws UpwatchError (CONTRACTS_*, STORE_*,
  * CONFIG_INVALID, USAGE) when it cannot run.
  *
  * @example
@@ -28,6 +29,7 @@ export async function openWatcher(
   io: CliIO,
   flags: { db?: string; contracts?: string; snapshots?: string; source?: string[] },
   logger?: Logger,
+  options: { push?: boolean } = {},
 ): Promise<OpenedWatcher> {
   const settings = resolveSettings(io, {
     db: flags.db,
@@ -36,7 +38,7 @@ export async function openWatcher(
   });
   const log = logger ?? cliLogger(io, settings.logLevel);
   const lookup = (name: string) => io.env[name];
-  const { contracts, sources } = await loadPolledContracts(io, settings.contracts, flags.source);
+  const { contracts, sources } = await loadPolledContracts(io, settings.contracts, flags.source, options);
   const breaker = breakerOptions(settings);
   const alerts = {
     ...alertDefaultsFrom(settings.file, io.env),

@@ -129,7 +129,11 @@ export function formatDay(d: DemoDay, previous?: DemoDay): string {
     if (p.docChanges.length > 0) row('docs', `${p.source}: ${p.docChanges.join(', ')} changed`);
   }
   for (const f of d.opened)
-    row('detected', `${sev(f.severity)} ${f.rule}  ${subject(f)}\n${INDENT}${clip(f.title, 120)}`);
+    row(
+      'detected',
+      `${sev(f.severity)} ${f.rule}  ${subject(f)}\n${INDENT}${clip(f.title, 120)}` +
+        (f.event ? `\n${INDENT}during declared event ${f.event}: the known change explains it` : ''),
+    );
   for (const f of d.escalated)
     row(
       'escalated',
@@ -145,7 +149,8 @@ export function formatDay(d: DemoDay, previous?: DemoDay): string {
 function formatQuiet(days: readonly DemoDay[]): string {
   const first = days[0]!;
   const last = days[days.length - 1]!;
-  const polls = days.reduce((n, d) => n + d.polls.length, 0);
+  const polls = days.reduce((n, d) => n + d.polls.filter((p) => !p.pushed).length, 0);
+  const pushes = days.reduce((n, d) => n + d.polls.filter((p) => p.pushed).length, 0);
   const reminders = days.reduce((n, d) => n + d.emails.length, 0);
   const mail = reminders > 0 ? `, ${reminders} reminder mail(s) about open findings` : '';
   const checks = days.flatMap((d) => (d.retrain ? [d.retrain.verdict] : []));
@@ -153,7 +158,13 @@ function formatQuiet(days: readonly DemoDay[]): string {
     checks.length > 0
       ? `, ${checks.length} retrain check(s): ${[...new Set(checks)].join(', ')} as before`
       : '';
-  const what = `nothing new (${polls} polls${mail}${retrain})`;
+  const fed = [
+    polls > 0 ? `${polls} polls` : '',
+    pushes > 0 ? `${pushes} push${pushes === 1 ? '' : 'es'}` : '',
+  ]
+    .filter(Boolean)
+    .join(', ');
+  const what = `nothing new (${fed || '0 polls'}${mail}${retrain})`;
   if (first.day === last.day)
     return `Day ${String(first.day).padStart(3)}  ${first.date} ${weekday(first.date)}  ${what}\n`;
   return `Days ${first.day}–${last.day}  ${first.date} … ${last.date}  ${what}\n`;
@@ -208,13 +219,56 @@ function wrap(text: string, width: number): string {
 }
 
 /** The header printed before the timeline. */
-export function formatHeader(r: Pick<DemoResult, 'scenario' | 'description' | 'startDate' | 'days'>): string {
+export function formatHeader(
+  r: Pick<DemoResult, 'scenario' | 'description' | 'startDate' | 'days' | 'feed'>,
+): string {
+  const how =
+    r.feed === 'push'
+      ? 'Each day a warehouse job pushes the day before (the path of upwatch ingest): upwatch checks and stores the\n' +
+        'rows, runs its detectors, updates findings and feature gates, and mails the owners through a local SMTP\n' +
+        'catcher. At the end a training pipeline asks the advisor whether to retrain.\n\n'
+      : 'Each day upwatch polls the simulated Meta Graph API and partner API, stores the values, runs its detectors,\n' +
+        'updates findings and feature gates, and mails the owners through a local SMTP catcher.\n\n';
   return (
     `upwatch demo — scenario ${r.scenario}: ${r.days} simulated days from ${r.startDate}\n` +
-    `${wrap(r.description, 112)}\n` +
-    'Each day upwatch polls the simulated Meta Graph API and partner API, stores the values, runs its detectors,\n' +
-    'updates findings and feature gates, and mails the owners through a local SMTP catcher.\n\n'
+    `${wrap(r.description, 112)}\n${how}`
   );
+}
+
+/**
+ * A warehouse story's conclusion: the finding that names the problem, the events it is linked to, the gate, and the
+ * advice as `upwatch advise` prints it.
+ *
+ * @example
+ * io.stdout(formatStory(result)); // 'The finding that names the problem\n  day 13 …'
+ */
+export function formatStory(r: Pick<DemoResult, 'story' | 'finalStates'>): string {
+  const s = r.story;
+  if (!s) return '';
+  const out = ['', 'The finding that names the problem'];
+  const f = s.naming;
+  if (f) {
+    out.push(
+      `  day ${f.day}  ${f.severity.toUpperCase()} ${f.rule}  ${subject(f)}  (onset ${f.onset})`,
+      ...wrap(f.explanation, 108)
+        .split('\n')
+        .map((l) => `    ${l}`),
+    );
+  } else out.push('  none: upwatch did not find it');
+  for (const l of s.eventLinks)
+    out.push(
+      `  linked      finding ${l.finding.slice(0, 8)} (${l.rule}, onset ${l.onset}) → event ${l.event}`,
+    );
+  out.push('', 'Gate after the last push');
+  for (const g of r.finalStates) out.push(`  ${g.feature}: ${g.state}`);
+  out.push('', `Advice: ${s.advice.command}`);
+  out.push(
+    ...s.advice.text
+      .replace(/\n$/, '')
+      .split('\n')
+      .map((l) => (l ? `  ${l}` : l)),
+  );
+  return `${out.join('\n')}\n`;
 }
 
 function retrainSummary(r: DemoResult): string[] {
@@ -239,7 +293,9 @@ export function formatSummary(r: DemoResult): string {
   const lines = [
     '',
     'Summary',
-    `  polls      ${totalPolls} stored (${s.polls.ok} ok, ${s.polls.partial} partial, ${s.polls.failed} failed = could not verify)`,
+    r.feed === 'push'
+      ? `  pushes     ${totalPolls} stored through the ingest path (the first one backfills the history)`
+      : `  polls      ${totalPolls} stored (${s.polls.ok} ok, ${s.polls.partial} partial, ${s.polls.failed} failed = could not verify)`,
     `  findings   opened ${s.findingsOpened.block} block, ${s.findingsOpened.warn} warn, ${s.findingsOpened.info} info; ${s.escalations} escalated; ${s.resolutions} resolved${s.decisions > 0 ? `; ${s.decisions} decided (upwatch accept)` : ''}`,
     `  features   blocked: ${byState('blocked').join(', ') || 'none'}`,
     `             warn:    ${byState('warn').join(', ') || 'none'}`,

@@ -52,6 +52,8 @@ export interface DemoFinding {
   explanation: string;
   /** Set for escalations. */
   previousSeverity?: Severity;
+  /** The declared event whose days hold the finding's onset (it explains the finding; warehouse stories). */
+  event?: string;
 }
 
 /** What one poll of one source did. */
@@ -66,6 +68,8 @@ export interface DemoPoll {
   errorMessage?: string;
   /** Watched docs whose content changed in this poll. */
   docChanges: string[];
+  /** True for rows a warehouse job pushed (`upwatch ingest`) rather than a poll. */
+  pushed?: boolean;
 }
 
 /** An email the SMTP catcher received. */
@@ -156,6 +160,20 @@ export interface DemoResult {
   };
   /** Where the store, contracts and snapshots are, when kept (`keep` or a caller's `workDir`). */
   kept?: { workDir: string; store: string; snapshots: string; contracts: string };
+  /** How values arrived: polled from the simulated APIs (default) or pushed by a warehouse job (`upwatch ingest`). */
+  feed?: 'poll' | 'push';
+  /** A warehouse story's conclusion: the finding that names the problem and the advice it ends with. */
+  story?: DemoStory;
+}
+
+/** What a warehouse story concludes. */
+export interface DemoStory {
+  /** The finding that names the problem, the day it opened; undefined when upwatch missed it. */
+  naming?: DemoFinding & { day: number; onset: string };
+  /** The declared events the advisor linked findings to, by finding fingerprint. */
+  eventLinks: { finding: string; rule: string; metric?: string; onset: string; event: string }[];
+  /** `upwatch advise --model M --window FROM..TO`, as a training pipeline would ask it after the last push. */
+  advice: { command: string; verdict: Verdict; text: string };
 }
 
 /** Progress after each simulated day. */
@@ -209,7 +227,8 @@ function headline(f: FindingRecord): string {
   return first.length > 160 ? `${first.slice(0, 157)}…` : first;
 }
 
-function toDemoFinding(f: FindingRecord, previousSeverity?: Severity): DemoFinding {
+/** A stored finding as the timeline shows it. */
+export function toDemoFinding(f: FindingRecord, previousSeverity?: Severity): DemoFinding {
   return {
     fingerprint: f.fingerprint,
     rule: f.rule,
@@ -228,7 +247,7 @@ function toDemoFinding(f: FindingRecord, previousSeverity?: Severity): DemoFindi
  * The outbox kind of each mail the catcher got, by its Message-ID (the relay sends a row's Message-ID unchanged). A
  * mail that no sent row accounts for means the demo and the relay disagree: that fails the run.
  */
-async function mailKinds(store: Store, mails: readonly CaughtMail[]): Promise<OutboxKind[]> {
+export async function mailKinds(store: Store, mails: readonly CaughtMail[]): Promise<OutboxKind[]> {
   const sent = new Map((await store.outbox.list(['sent'])).map((r) => [r.messageId, r.kind]));
   return mails.map((m) => {
     const kind = sent.get(m.messageId);
@@ -344,7 +363,7 @@ async function retrainCheck(
   return { model: r.model, window, verdict: advice.verdict, spans, mask, changed };
 }
 
-type DemoPaths = DemoEnd['paths'];
+export type DemoPaths = DemoEnd['paths'];
 
 /** Write the scenario's contracts (pointing at the running simulator) and load them; a contract issue fails the run. */
 async function loadDemoContracts(
@@ -474,7 +493,7 @@ async function runDay(run: DemoRun, day: number): Promise<DemoDay> {
 }
 
 /** The run's counts, from its timeline (the wall-clock time is the caller's). */
-function summarize(timeline: readonly DemoDay[]): Omit<DemoResult['summary'], 'elapsedMs'> {
+export function summarize(timeline: readonly DemoDay[]): Omit<DemoResult['summary'], 'elapsedMs'> {
   const polls: Record<PollOutcome, number> = { ok: 0, partial: 0, failed: 0 };
   const findingsOpened: Record<Severity, number> = { block: 0, warn: 0, info: 0 };
   const emails = Object.fromEntries(OUTBOX_KINDS.map((k) => [k, 0])) as Record<OutboxKind, number>;
@@ -497,7 +516,7 @@ function summarize(timeline: readonly DemoDay[]): Omit<DemoResult['summary'], 'e
 }
 
 /** Run each stop step even when an earlier one failed; a failure is logged, not thrown. */
-async function stopAll(steps: readonly (() => unknown)[], logger: Logger): Promise<void> {
+export async function stopAll(steps: readonly (() => unknown)[], logger: Logger): Promise<void> {
   for (const step of steps) {
     try {
       await step();

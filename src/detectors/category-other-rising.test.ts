@@ -43,6 +43,21 @@ describe('category-other-rising', () => {
     );
   });
 
+  it.each([
+    { name: 'a step on the recent window’s first day', from: 35, onset: '2026-02-09' },
+    { name: 'a step four days before the end', from: 38, onset: '2026-02-12' },
+    { name: 'a step that began before the recent window', from: 33, onset: '2026-02-09' },
+  ])('dates the rise: $name → $onset', ({ from, onset }) => {
+    const [f] = runOn(
+      categoryOtherRising,
+      history({ change: { from, shares: { ...SHARES, other: 0.15 } } }),
+      {
+        metric,
+      },
+    );
+    expect(f?.onset).toBe(onset);
+  });
+
   it('applies only to a categorical metric that names its catch-all', () => {
     expect(categoryOtherRising.appliesTo?.(metricOf('q', 'categorical'))).toMatch(/declares none/);
     expect(categoryOtherRising.appliesTo?.(metricOf('q', 'ratio'))).toMatch(/kind ratio/);

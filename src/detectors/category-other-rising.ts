@@ -1,6 +1,6 @@
 // category-other-rising: the catch-all category (`other`, `unknown`) takes a larger share than its binomial range allows.
 import type { MetricContract } from '../core/contract.js';
-import type { Detector } from '../core/detector.js';
+import type { Detector, MetricHistory } from '../core/detector.js';
 import {
   CATEGORY_WINDOW_SCHEMA,
   categoryWindows,
@@ -10,7 +10,7 @@ import {
 } from './category-windows.js';
 import { entityList, round6 } from './common.js';
 import { dayString } from './stats/days.js';
-import { dispersion, wilson } from './rate-shift.js';
+import { dispersion, shiftOnset, wilson } from './rate-shift.js';
 
 export interface CategoryOtherRisingOptions extends CategoryWindowOptions {
   /** Normal quantile of the Wilson intervals (4 ≈ 3 in 100,000 one-sided). */
@@ -26,6 +26,25 @@ interface Rise {
   base: { count: number; total: number; share: number; high: number };
   recent: { count: number; total: number; share: number; low: number };
   dispersion: number;
+}
+
+/** The catch-all's count and the total of each recent day of one entity, for dating the rise. */
+function shareDays(
+  history: MetricHistory,
+  entity: string,
+  other: string,
+  recentFrom: number,
+): { day: string; successes: number; trials: number }[] {
+  const from = dayString(recentFrom);
+  const out: { day: string; successes: number; trials: number }[] = [];
+  for (const p of history.entities.get(entity) ?? [])
+    if (p.breakdown && p.day >= from)
+      out.push({
+        day: p.day,
+        successes: p.breakdown[other] ?? 0,
+        trials: Object.values(p.breakdown).reduce((n, v) => n + v, 0),
+      });
+  return out;
 }
 
 function needsOther(metric: MetricContract): string | undefined {
@@ -45,7 +64,8 @@ export const categoryOtherRising: Detector<CategoryOtherRisingOptions> = {
     'over the last 7 days and the 28 before and compares the catch-all’s share through Wilson intervals (z = 4), ' +
     'with trials divided by the baseline’s day-to-day overdispersion as `rate-shift` does. Flags a rise whose ' +
     'intervals do not overlap, of at least one share point and 20 % relative: the categories no longer fit the data ' +
-    '(a tagger filing new intents under "other"). Warns; the evidence gives both shares with their counts.',
+    '(a tagger filing new intents under "other"). Warns; the evidence gives both shares with their counts. The ' +
+    'onset is the recent day the rise began, dated as `rate-shift` dates a shift.',
   class: 'drift',
   stage: 'drift',
   scope: 'metric',
@@ -105,6 +125,12 @@ export const categoryOtherRising: Detector<CategoryOtherRisingOptions> = {
     );
     const top = rises[0]!;
     const entities = rises.map((r) => r.entity).sort();
+    const onset = shiftOnset(
+      rises.map((r) => ({
+        baselineRate: r.base.share,
+        days: shareDays(history, r.entity, other, w.recentFrom),
+      })),
+    );
     return [
       {
         rule: 'category-other-rising',
@@ -114,7 +140,7 @@ export const categoryOtherRising: Detector<CategoryOtherRisingOptions> = {
         metric: metric.name,
         entities,
         entityShare: round6(entities.length / Math.max(1, history.entities.size)),
-        onset: dayString(w.recentFrom),
+        onset: onset ?? dayString(w.recentFrom),
         subject: `category-other:${other}`,
         title: `${metric.name}: "${other}" share rising`,
         evidence: {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { panelScale } from './panel-scale.js';
-import { burst, countSeries, historyOf, rescale } from '../../test/helpers/detector-series.js';
+import { burst, countSeries, historyOf, metricOf, rescale } from '../../test/helpers/detector-series.js';
 import { normal, seeded } from '../core/random.js';
 import { runOn } from '../../test/helpers/detector-input.js';
 
@@ -44,6 +44,19 @@ describe('panel-scale', () => {
     if (severity === 'block') expect(d?.evidence['factor']).toBeCloseTo(factor, 8);
     expect(d?.onset).toBe(h.entities.get('p00')![from]!.day);
     expect(d?.entityShare).toBeGreaterThanOrEqual(0.6);
+  });
+
+  it.each([
+    { name: 'a fetched ratio', extra: {}, fires: true },
+    {
+      name: 'a ratio derived from two counts (a rate that doubled)',
+      extra: { numerator: 'o', denominator: 'd' },
+      fires: false,
+    },
+  ])('×2.5 on every entity of $name → fires: $fires', ({ extra, fires }) => {
+    const h = panel(3, 30, (v) => rescale(v, 56, 2.5, true));
+    const metric = metricOf(h.metric, 'ratio', extra);
+    expect(runOn(panelScale, h, { metric }).length > 0).toBe(fires);
   });
 
   it('lists an entity whose own first day read ×500 inside a ×1000 panel change (noisy, not unaffected)', () => {

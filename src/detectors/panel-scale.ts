@@ -159,7 +159,8 @@ export const panelScale: Detector<PanelScaleOptions> = {
     'lasting 3 days warns. A Theil–Sen fit of the cross-entity quantiles 0.1…0.9 against the same weekday before ' +
     'the onset (S3, panels of 10 or more) tells a unit change (slope ≈1: every quantile moved by one factor) from ' +
     'a change of shape: with |slope − 1| ≥ 0.25 (1.8/√n on smaller panels) a unit-like factor is not named and the finding warns. It absorbs ' +
-    'the per-entity unit-scale and level-shift findings it explains.',
+    'the per-entity unit-scale and level-shift findings it explains. A ratio derived from two counts (`numerator` / ' +
+    '`denominator`) is left to `rate-shift`: it has no unit of its own, and a scale change shows on its parts.',
   class: 'scale',
   stage: 'scale',
   scope: 'metric',
@@ -200,6 +201,9 @@ export const panelScale: Detector<PanelScaleOptions> = {
     },
   },
   detect: forMetric(({ input, frame, metric, o }) => {
+    // A ratio upwatch derives from two counts has no unit of its own: a unit change shows on the count that changed,
+    // and a rate that doubles is a rate-shift, not a rescaling.
+    if (metric.numerator !== undefined && metric.denominator !== undefined) return [];
     const p = panelShift(frame, metric.kind, o);
     if (!p) return [];
     if (Math.abs(p.logFactor) < Math.log(o.minFactor)) return [];

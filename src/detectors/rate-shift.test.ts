@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { MetricContract } from '../core/contract.js';
 import type { DetectorInput, MetricHistory } from '../core/detector.js';
-import { rateShift, wilson, dispersion, type RateShiftOptions } from './rate-shift.js';
+import { rateShift, shiftOnset, wilson, dispersion, type RateShiftOptions } from './rate-shift.js';
 import { historyOf, sourceOf } from '../../test/helpers/detector-series.js';
 import { seeded } from '../core/random.js';
 
@@ -150,5 +150,87 @@ describe('rate-shift', () => {
         options: rateShift.defaults,
       }),
     ).toEqual([]);
+  });
+});
+
+describe('shiftOnset', () => {
+  const days = (rates: number[], trials = 4000, from = 1) =>
+    rates.map((r, i) => ({
+      day: `2026-03-${String(from + i).padStart(2, '0')}`,
+      successes: Math.round(r * trials),
+      trials,
+    }));
+  it.each<{
+    name: string;
+    entities: { baselineRate: number; days: ReturnType<typeof days> }[];
+    onset: string;
+  }>([
+    {
+      name: 'a step on the window’s fourth day',
+      entities: [{ baselineRate: 0.03, days: days([0.03, 0.031, 0.029, 0.042, 0.041, 0.043, 0.042]) }],
+      onset: '2026-03-04',
+    },
+    {
+      name: 'a shift that began before the window: its first day',
+      entities: [{ baselineRate: 0.03, days: days([0.045, 0.044, 0.046, 0.045, 0.044, 0.046, 0.045]) }],
+      onset: '2026-03-01',
+    },
+    {
+      name: 'a step on the last day alone',
+      entities: [{ baselineRate: 0.02, days: days([0.02, 0.021, 0.019, 0.02, 0.02, 0.021, 0.05]) }],
+      onset: '2026-03-07',
+    },
+    {
+      name: 'two bands at different rates stepping the same day',
+      entities: [
+        { baselineRate: 0.02, days: days([0.02, 0.02, 0.021, 0.019, 0.035, 0.036, 0.034]) },
+        { baselineRate: 0.05, days: days([0.05, 0.051, 0.049, 0.05, 0.07, 0.071, 0.069], 2500) },
+      ],
+      onset: '2026-03-05',
+    },
+    {
+      name: 'a fall is found like a rise',
+      entities: [{ baselineRate: 0.08, days: days([0.08, 0.081, 0.05, 0.049, 0.051, 0.05, 0.05]) }],
+      onset: '2026-03-03',
+    },
+  ])('$name', ({ entities, onset }) => {
+    expect(shiftOnset(entities)).toBe(onset);
+  });
+
+  it('a rate-shift finding dates the step inside its recent window, not the window’s start', () => {
+    // 42 days at 3 % of 4,000, then from day 39 (3 days before the end) 4.5 %: detected with the onset on day 39.
+    const trials = 4000;
+    const claims = Array.from({ length: 42 }, (_, d) => Math.round(trials * (d < 39 ? 0.03 : 0.045)));
+    const h = {
+      claims: historyOf({ low: claims }, { metric: 'claims' }),
+      policies: historyOf({ low: claims.map(() => trials) }, { metric: 'policies' }),
+    };
+    const [f] = run(h);
+    const lastDay = [...h.claims.entities.get('low')!].at(-1)!.day;
+    const back = (n: number) =>
+      new Date(Date.parse(`${lastDay}T00:00:00Z`) - n * 86_400_000).toISOString().slice(0, 10);
+    expect(f?.onset).toBe(back(2));
+  });
+});
+
+describe('rate-shift: the short look at the last 3 days', () => {
+  // 42 days at 3 % of 4,000 a day, then ×1.35 on the last 3: diluted over 7 days, clear over 3.
+  const trials = 4000;
+  const claims = Array.from({ length: 42 }, (_, d) => Math.round(trials * (d < 39 ? 0.03 : 0.0405)));
+  const h = {
+    claims: historyOf({ low: claims }, { metric: 'claims' }),
+    policies: historyOf({ low: claims.map(() => trials) }, { metric: 'policies' }),
+  };
+  it.each([
+    { name: 'off (fastDays 0): the week dilutes the step', fastDays: 0, days: undefined },
+    { name: 'on (default): found over the last 3 days', fastDays: 3, days: 3 },
+    { name: 'a short look as long as the week is no second look', fastDays: 7, days: undefined },
+  ])('$name', ({ fastDays, days }) => {
+    const [f] = run(h, { fastDays });
+    expect(f?.evidence['recentDays']).toBe(days);
+    if (days !== undefined) {
+      expect(f!.evidence['z']).toBe(4);
+      expect(f!.explanation).toContain('over the last 3 days');
+    }
   });
 });

@@ -13,6 +13,7 @@ const VERDICT_STATE: Record<Verdict, 'ok' | 'warn' | 'blocked'> = {
 const WEIGHT_COLOUR: Record<SpanWeight, string> = {
   fix: '#d1242f',
   wait: '#bf8700',
+  investigate: '#8250df',
   decided: '#8c959f',
   note: '#54aeff',
 };

@@ -2,12 +2,20 @@
 import type { Command } from 'commander';
 import { resolve } from 'node:path';
 import { UpwatchError } from '../../core/errors.js';
-import { runDemo, type DemoEnd, type DemoProgress } from '../../demo/run-demo.js';
-import { formatHeader, formatSummary, TimelineWriter } from '../../demo/format-timeline.js';
+import {
+  runDemo,
+  type DemoEnd,
+  type DemoProgress,
+  type DemoResult,
+  type RunDemoOptions,
+} from '../../demo/run-demo.js';
+import { runPushDemo } from '../../demo/run-push-demo.js';
+import { formatHeader, formatStory, formatSummary, TimelineWriter } from '../../demo/format-timeline.js';
 import { collectReport } from '../../report/collect.js';
 import { renderReport } from '../../report/render.js';
+import type { PushScenario } from '../../sim/push-scenario.js';
 import type { Scenario } from '../../sim/scenario.js';
-import { DEFAULT_SCENARIO, SCENARIOS } from '../../sim/scenarios/index.js';
+import { DEFAULT_SCENARIO, PUSH_SCENARIOS, SCENARIOS } from '../../sim/scenarios/index.js';
 import { printError } from '../errors.js';
 import { EXIT, type CliIO } from '../io.js';
 import type { CommandState } from './index.js';
@@ -36,7 +44,7 @@ function progressLine(io: CliIO): (p: DemoProgress) => void {
 async function writeDemoReport(
   io: CliIO,
   path: string,
-  scenario: Scenario,
+  scenario: Scenario | PushScenario,
   days: number,
   end: DemoEnd,
 ): Promise<string> {
@@ -51,9 +59,42 @@ async function writeDemoReport(
       `simulated clock's${end.kept ? '' : ' (the temporary store and contracts are removed after the run; --keep keeps them)'}`,
   });
   // The simulated tokens never reach the store (redacted at the HTTP boundary); scrubbed here once more.
-  const html = renderReport(data, { secrets: [scenario.graph.accessToken, scenario.partner.token] });
+  const html = renderReport(data, {
+    secrets: 'graph' in scenario ? [scenario.graph.accessToken, scenario.partner.token] : [],
+  });
   writeReportFile(path, html, '--report');
   return `${shownPath(io, path)} (${Math.ceil(Buffer.byteLength(html) / 1024)} KB): ${reportSummary(data)}`;
+}
+
+/** Every scenario name with its length, for help and errors. */
+const ALL_SCENARIOS: readonly { name: string; days: number }[] = [...SCENARIOS, ...PUSH_SCENARIOS];
+
+/** Run a polled scenario, or a warehouse story through the ingest path. */
+function runAny(
+  scenario: Scenario | PushScenario,
+  options: Omit<RunDemoOptions, 'scenario'>,
+): Promise<DemoResult> {
+  return 'graph' in scenario ? runDemo({ ...options, scenario }) : runPushDemo({ ...options, scenario });
+}
+
+/** The scenario and day count the flags ask for; USAGE errors for an unknown scenario or a bad flag. */
+function parseFlags(flags: DemoFlags): { scenario: Scenario | PushScenario; days: number | undefined } {
+  const scenario =
+    SCENARIOS.find((s) => s.name === flags.scenario) ?? PUSH_SCENARIOS.find((s) => s.name === flags.scenario);
+  if (!scenario) {
+    throw new UpwatchError('USAGE', `unknown scenario "${flags.scenario}"`, {
+      hint: `scenarios: ${ALL_SCENARIOS.map((s) => `${s.name} (${s.days} days)`).join(', ')}`,
+    });
+  }
+  if (flags.format !== 'text' && flags.format !== 'json') {
+    throw new UpwatchError('USAGE', `--format must be text or json (got "${flags.format}")`);
+  }
+  if (flags.days === undefined) return { scenario, days: undefined };
+  const days = Number(flags.days);
+  if (!/^\d+$/.test(flags.days) || days < 1 || days > 3650) {
+    throw new UpwatchError('USAGE', `--days must be a whole number from 1 to 3650 (got "${flags.days}")`);
+  }
+  return { scenario, days };
 }
 
 /**
@@ -66,11 +107,16 @@ export function registerDemo(program: Command, io: CliIO, state: CommandState): 
   program
     .command('demo')
     .description(
-      'Run the whole pipeline against the bundled simulated Meta Graph API and partner API on a virtual clock ' +
-        '(temporary store, local SMTP catcher) and print what upwatch detected, day by day',
+      'Run the whole pipeline against the bundled simulated Meta Graph API and partner API, or a warehouse story ' +
+        'pushed through upwatch ingest, on a virtual clock (temporary store, local SMTP catcher) and print what ' +
+        'upwatch detected, day by day',
     )
     .option('--days <n>', "simulated days to run (default: the scenario's length, 180 for meta-2024)")
-    .option('--scenario <name>', `scenario (${SCENARIOS.map((s) => s.name).join(', ')})`, DEFAULT_SCENARIO)
+    .option(
+      '--scenario <name>',
+      `scenario (${ALL_SCENARIOS.map((s) => s.name).join(', ')})`,
+      DEFAULT_SCENARIO,
+    )
     .option('--keep', 'keep the store, contracts and doc snapshots and print where they are')
     .option('--format <format>', 'text or json', 'text')
     .option(
@@ -79,25 +125,7 @@ export function registerDemo(program: Command, io: CliIO, state: CommandState): 
     )
     .action(async (flags: DemoFlags) => {
       try {
-        const scenario = SCENARIOS.find((s) => s.name === flags.scenario);
-        if (!scenario) {
-          throw new UpwatchError('USAGE', `unknown scenario "${flags.scenario}"`, {
-            hint: `scenarios: ${SCENARIOS.map((s) => `${s.name} (${s.days} days)`).join(', ')}`,
-          });
-        }
-        if (flags.format !== 'text' && flags.format !== 'json') {
-          throw new UpwatchError('USAGE', `--format must be text or json (got "${flags.format}")`);
-        }
-        let days: number | undefined;
-        if (flags.days !== undefined) {
-          days = Number(flags.days);
-          if (!/^\d+$/.test(flags.days) || days < 1 || days > 3650) {
-            throw new UpwatchError(
-              'USAGE',
-              `--days must be a whole number from 1 to 3650 (got "${flags.days}")`,
-            );
-          }
-        }
+        const { scenario, days } = parseFlags(flags);
         const text = flags.format === 'text';
         const reportPath = flags.report !== undefined ? resolve(io.cwd, flags.report) : undefined;
         let reportLine: string | undefined;
@@ -110,11 +138,11 @@ export function registerDemo(program: Command, io: CliIO, state: CommandState): 
               description: scenario.description,
               startDate: scenario.startDate,
               days: days ?? scenario.days,
+              ...('graph' in scenario ? {} : { feed: 'push' as const }),
             }),
           );
         }
-        const result = await runDemo({
-          scenario,
+        const result = await runAny(scenario, {
           ...(days === undefined ? {} : { days }),
           keep: flags.keep === true,
           onProgress: progressLine(io),
@@ -127,7 +155,7 @@ export function registerDemo(program: Command, io: CliIO, state: CommandState): 
                 },
               }),
         });
-        if (text) io.stdout(writer.end() + formatSummary(result));
+        if (text) io.stdout(writer.end() + formatStory(result) + formatSummary(result));
         else io.stdout(`${JSON.stringify(result, null, 2)}\n`);
         // The JSON document on stdout stays as it is: the report's line goes to stderr then.
         if (reportLine !== undefined) {

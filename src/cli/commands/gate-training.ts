@@ -12,7 +12,7 @@ export interface TrainingGateFeature {
 }
 
 /**
- * Per feature: `blocked` when a span must be fixed or waited for, `warn` on notes or an input with no values,
+ * Per feature: `blocked` when a span must be fixed, waited for or investigated (a stale taxonomy), `warn` on notes or an input with no values,
  * else `ok`.
  *
  * @example
@@ -26,7 +26,9 @@ export function trainingGate(advice: Advice): TrainingGateFeature[] {
         i.feature === feature &&
         advice.unverified.some((u) => u.source === i.source && u.metric === i.metric),
     );
-    const state: GateState = spans.some((s) => s.weight === 'fix' || s.weight === 'wait')
+    const state: GateState = spans.some(
+      (s) => s.weight === 'fix' || s.weight === 'wait' || s.weight === 'investigate',
+    )
       ? 'blocked'
       : unverified || spans.some((s) => s.weight === 'note')
         ? 'warn'

@@ -3,18 +3,15 @@ import { createReadStream } from 'node:fs';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import type { Command } from 'commander';
-import { alertDefaultsFrom } from '../../alerts/config.js';
 import { readHistory } from '../../backtest/history-file.js';
 import { UpwatchError } from '../../core/errors.js';
 import type { FindingRecord } from '../../core/finding-record.js';
 import { ingestSource, type IngestResult } from '../../ingest/ingest-source.js';
 import type { PushedRow } from '../../ingest/check-rows.js';
-import { openAnyStore } from '../../store/open.js';
-import type { Store } from '../../store/ports.js';
 import { printError } from '../errors.js';
 import { EXIT, type CliIO } from '../io.js';
-import { loadPolledContracts } from '../polled-contracts.js';
-import { publicUrlOf, resolveSettings } from '../settings.js';
+import { openWatcher, type OpenedWatcher } from '../open-watcher.js';
+import { deliverMail } from './poll.js';
 import type { CommandState } from './index.js';
 
 interface IngestFlags {
@@ -67,7 +64,6 @@ function describe(r: IngestResult): string {
  * @example
  * upwatch ingest --source claims-warehouse exports/2026-03-13.csv
  */
-// eslint-disable-next-line max-lines-per-function -- commander declarations: one line per flag plus the action, read as the command's reference
 export function registerIngest(program: Command, io: CliIO, state: CommandState): void {
   program
     .command('ingest')
@@ -87,52 +83,35 @@ export function registerIngest(program: Command, io: CliIO, state: CommandState)
       'after',
       '\nEvery row is checked against the contract first (undeclared metric, a value its kind cannot take, a duplicate\n' +
         '(metric, entity, date), a date after today): one bad row and nothing is stored. Then the rows are stored as one\n' +
-        'poll, the detectors run over the stored history, and findings, the gate and alerts follow as after a poll.\n' +
+        'poll, the detectors run over the stored history, and findings, the gate and alerts follow as after a poll:\n' +
+        'with UPWATCH_SMTP_URL set (or Slack / webhook channels declared) the notifications are sent at once.\n' +
         'Exit codes: 0 stored and no feature blocked; 1 stored and a feature is blocked; 2 nothing stored (bad file,\n' +
         'bad flags, bad contracts, store unavailable).\n',
     )
     .action(async (file: string, flags: IngestFlags) => {
-      const settings = (() => {
-        try {
-          return resolveSettings(io, {
-            db: flags.db,
-            contracts: flags.contracts,
-            snapshots: flags.snapshots,
-          });
-        } catch (e) {
-          printError(io, e);
-          return undefined;
-        }
-      })();
-      if (!settings) {
-        state.exitCode = EXIT.CANNOT_RUN;
-        return;
-      }
-      let loaded: Awaited<ReturnType<typeof loadPolledContracts>>;
+      let opened: OpenedWatcher;
       try {
-        loaded = await loadPolledContracts(io, settings.contracts, [flags.source], { push: true });
+        opened = await openWatcher(io, { ...flags, source: [flags.source] }, undefined, { push: true });
       } catch (e) {
         printError(io, e);
         // poll exits 1 on invalid contracts (the policy check failed); a push stored nothing: it could not run.
         state.exitCode = EXIT.CANNOT_RUN;
         return;
       }
-      const source = loaded.sources[0]!;
-      let store: Store | undefined;
+      const { watcher, settings } = opened;
       try {
         const { stream, label } = await openInput(io, file);
         const rows: PushedRow[] = [];
         await readHistory(stream, label, (row, line) => rows.push({ ...row, line }));
-        store = await openAnyStore(settings.db);
         const result = await ingestSource(
           {
-            store,
-            contracts: loaded.contracts,
+            store: watcher.store,
+            contracts: watcher.contracts,
             clock: io.clock,
-            alerts: { ...alertDefaultsFrom(settings.file, io.env), publicUrl: publicUrlOf(settings) },
+            ...(watcher.deps.alerts ? { alerts: watcher.deps.alerts } : {}),
             statusFile: settings.statusFile ?? join(settings.snapshots, 'status.json'),
           },
-          source,
+          opened.sources[0]!,
           rows,
           label,
         );
@@ -141,16 +120,14 @@ export function registerIngest(program: Command, io: CliIO, state: CommandState)
           .filter((f) => f.state === 'blocked')
           .map((f) => f.feature);
         if (!flags.json && blocked.length > 0) io.stdout(`blocked features: ${blocked.join(', ')}\n`);
-        if (result.processed.queued > 0)
-          io.stderr(
-            `mail: ${result.processed.queued} notification(s) queued; upwatch run (or the next upwatch poll) sends them\n`,
-          );
+        // The same cycle as a poll: what the push queued is sent now (mail trouble never fails the push).
+        await deliverMail(io, opened, result.processed.queued);
         state.exitCode = blocked.length > 0 ? EXIT.POLICY_FAILED : EXIT.OK;
       } catch (e) {
         printError(io, e);
         state.exitCode = EXIT.CANNOT_RUN;
       } finally {
-        await store?.close();
+        await watcher.close();
       }
     });
 }
