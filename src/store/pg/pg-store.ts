@@ -1,6 +1,6 @@
 // The store on a PostgreSQL server: the poll history and every repository behind the same Store port as the SQLite
 // file, so that several upwatch processes (a fleet) can share one history.
-import { addDays, isoDay } from '../../core/clock.js';
+import { addDays } from '../../core/clock.js';
 import { UpwatchError } from '../../core/errors.js';
 import type { MetricHistory, SeriesPoint } from '../../core/detector.js';
 import {
@@ -10,7 +10,6 @@ import {
   type PayloadSchema,
   type PollOutcome,
   type PollRecord,
-  type RawObservation,
   type RequestRecord,
   type UpstreamErrorInfo,
 } from '../../core/observation.js';
@@ -18,6 +17,7 @@ import type { Store, StoreHealth } from '../ports.js';
 import type { RecordPollInput } from '../store.js';
 import { PgConnection } from './connection.js';
 import { migratePg, pgSchemaVersion, VERSION_TABLE } from './migrate.js';
+import { writeObservations } from './observation-writer.js';
 import { pgRepositories } from './repositories.js';
 import { PG_MIGRATIONS, PG_TABLES } from './schema.js';
 
@@ -139,35 +139,6 @@ interface PollRow {
   payload_hash: string | null;
 }
 
-/** UTC day of a period end, as the SQLite store computes it. */
-function dayOf(periodEnd: string): string {
-  return periodEnd.length >= 20 && periodEnd.endsWith('Z') && periodEnd[10] === 'T'
-    ? periodEnd.slice(0, 10)
-    : isoDay(periodEnd);
-}
-
-/**
- * The observations of one poll as one row per key, in key order. Duplicates of a key within one poll behave as the
- * SQLite store's successive upserts: the first gives firstValue, the last gives value, type, breakdown and day.
- */
-function observationRows(obs: readonly RawObservation[]) {
-  const byKey = new Map<string, { first: RawObservation; last: RawObservation }>();
-  for (const o of obs) {
-    const key = JSON.stringify([o.source, o.metric, o.periodEnd, o.entity]);
-    const seen = byKey.get(key);
-    if (seen) seen.last = o;
-    else byKey.set(key, { first: o, last: o });
-  }
-  return [...byKey.values()].sort((a, b) => {
-    const x = a.first;
-    const y = b.first;
-    for (const k of ['source', 'metric', 'periodEnd', 'entity'] as const) {
-      if (x[k] !== y[k]) return x[k] < y[k] ? -1 : 1;
-    }
-    return 0;
-  });
-}
-
 class PgStore implements Store {
   readonly path: string;
   readonly #conn: PgConnection;
@@ -215,7 +186,6 @@ class PgStore implements Store {
     const f = input.fetch;
     const seen = input.finishedAt;
     const q = this.#conn;
-    // eslint-disable-next-line max-lines-per-function -- the statements of one poll, in the order the SQLite store writes them
     const id = await q.transaction(async () => {
       const pollId = (
         await q.query<{ id: number }>(
@@ -270,33 +240,7 @@ class PgStore implements Store {
           ],
         );
       }
-      const rows = observationRows(f.observations);
-      if (rows.length > 0) {
-        await q.query(
-          `INSERT INTO observations (source, metric, entity, period_end, day, value, first_value, json_type, breakdown,
-               first_seen, last_seen, first_poll_id, last_poll_id)
-           SELECT source, metric, entity, period_end, day, value, first_value, json_type, breakdown, $10, $10, $11, $11
-             FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::float8[], $7::float8[],
-                         $8::text[], $9::text[])
-                  AS o (source, metric, entity, period_end, day, value, first_value, json_type, breakdown)
-           ON CONFLICT (source, metric, period_end, entity) DO UPDATE SET
-             value = excluded.value, json_type = excluded.json_type, breakdown = excluded.breakdown,
-             day = excluded.day, last_seen = excluded.last_seen, last_poll_id = excluded.last_poll_id`,
-          [
-            rows.map((r) => r.first.source),
-            rows.map((r) => r.first.metric),
-            rows.map((r) => r.first.entity),
-            rows.map((r) => r.first.periodEnd),
-            rows.map((r) => r.last.day ?? dayOf(r.last.periodEnd)),
-            rows.map((r) => r.last.value),
-            rows.map((r) => r.first.value),
-            rows.map((r) => r.last.jsonType),
-            rows.map((r) => (r.last.breakdown ? JSON.stringify(r.last.breakdown) : null)),
-            seen,
-            pollId,
-          ],
-        );
-      }
+      await writeObservations(q, f.observations, seen, pollId);
       const metrics = metricVerification(f.metricOutcomes);
       if (metrics.verified.length > 0) {
         await q.query(
