@@ -255,12 +255,12 @@ const V2_OBSERVATION_POLL_CHECKS = `
   DECLARE
     missing bigint;
   BEGIN
-    PERFORM 1 FROM polls
-      WHERE id IN (SELECT first_poll_id FROM written UNION SELECT last_poll_id FROM written)
-      FOR KEY SHARE;
-    SELECT n.id INTO missing
-      FROM (SELECT first_poll_id AS id FROM written UNION SELECT last_poll_id FROM written) AS n
-     WHERE NOT EXISTS (SELECT 1 FROM polls WHERE polls.id = n.id)
+    -- One pass over the statement's distinct poll ids: each is locked FOR KEY SHARE (as a foreign key's check does)
+    -- or, when it does not exist, reported.
+    SELECT ids.id INTO missing
+      FROM (SELECT first_poll_id AS id FROM written UNION SELECT last_poll_id FROM written) AS ids
+      LEFT JOIN LATERAL (SELECT true FROM polls WHERE polls.id = ids.id FOR KEY SHARE) AS p (found) ON true
+     WHERE p.found IS NULL
      LIMIT 1;
     IF FOUND THEN
       RAISE foreign_key_violation USING
