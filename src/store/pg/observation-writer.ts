@@ -1,7 +1,7 @@
 // Writing one poll's observations into the PostgreSQL store: duplicates folded into one row per key, then a
 // multi-row upsert (small polls) or COPY into a staging table and one upsert from it (large polls).
-import { isoDay } from '../../core/clock.js';
 import type { RawObservation } from '../../core/observation.js';
+import { compareObservationKeys, dayOf } from '../rows.js';
 import type { PgConnection } from './connection.js';
 
 /** From this many rows on, a poll's observations go through COPY and a staging table instead of `unnest`. */
@@ -14,21 +14,6 @@ const COPY_CHUNK_ROWS = 1000;
 export interface ObservationRow {
   readonly first: RawObservation;
   readonly last: RawObservation;
-}
-
-/** UTC day of a period end, as the SQLite store computes it. */
-function dayOf(periodEnd: string): string {
-  return periodEnd.length >= 20 && periodEnd.endsWith('Z') && periodEnd[10] === 'T'
-    ? periodEnd.slice(0, 10)
-    : isoDay(periodEnd);
-}
-
-function compareKeys(x: RawObservation, y: RawObservation): number {
-  if (x.source !== y.source) return x.source < y.source ? -1 : 1;
-  if (x.metric !== y.metric) return x.metric < y.metric ? -1 : 1;
-  if (x.periodEnd !== y.periodEnd) return x.periodEnd < y.periodEnd ? -1 : 1;
-  if (x.entity !== y.entity) return x.entity < y.entity ? -1 : 1;
-  return 0;
 }
 
 /**
@@ -48,7 +33,7 @@ export function observationRows(obs: readonly RawObservation[]): ObservationRow[
     else byKey.set(key, { first: o, last: o });
   }
   const rows = [...byKey.values()];
-  return rows.sort((a, b) => compareKeys(a.first, b.first));
+  return rows.sort((a, b) => compareObservationKeys(a.first, b.first));
 }
 
 /** The columns a poll writes, in the order of the staging table and of the `unnest` arrays. */

@@ -3,20 +3,20 @@
 import { addDays } from '../../core/clock.js';
 import { UpwatchError } from '../../core/errors.js';
 import type { MetricHistory, SeriesPoint } from '../../core/detector.js';
-import {
-  metricVerification,
-  type JsonType,
-  type MetricOutcome,
-  type PayloadSchema,
-  type PollOutcome,
-  type PollRecord,
-  type RequestRecord,
-  type UpstreamErrorInfo,
-} from '../../core/observation.js';
+import { metricVerification, type PollRecord } from '../../core/observation.js';
 import type { Store, StoreHealth } from '../ports.js';
 import type { RecordPollInput } from '../store.js';
 import { PgConnection } from './connection.js';
 import { migratePg, pgSchemaVersion, VERSION_TABLE } from './migrate.js';
+import {
+  pollsFromRows,
+  recordedPoll,
+  seriesPointFromRow,
+  type HistoryRow,
+  type OutcomeRow,
+  type PollRow,
+  type RequestRow,
+} from '../rows.js';
 import { writeObservations } from './observation-writer.js';
 import { pgRepositories } from './repositories.js';
 import { PG_MIGRATIONS, PG_TABLES } from './schema.js';
@@ -125,20 +125,6 @@ export async function connectPg(
   return { conn, where, schema };
 }
 
-interface PollRow {
-  id: number;
-  source: string;
-  started_at: string;
-  finished_at: string;
-  outcome: PollOutcome;
-  error_code: string | null;
-  error_message: string | null;
-  served_version: string | null;
-  observation_count: number;
-  payload_schema: string | null;
-  payload_hash: string | null;
-}
-
 class PgStore implements Store {
   readonly path: string;
   readonly #conn: PgConnection;
@@ -181,7 +167,6 @@ class PgStore implements Store {
     return this.#conn.transaction(fn, { serialized: true });
   }
 
-  // eslint-disable-next-line max-lines-per-function -- one transaction written statement by statement (poll, requests, outcomes, observations, verifications) and its error mapping
   async recordPoll(input: RecordPollInput): Promise<PollRecord> {
     const f = input.fetch;
     const seen = input.finishedAt;
@@ -260,21 +245,7 @@ class PgStore implements Store {
       }
       return pollId;
     });
-    return {
-      id,
-      source: input.source,
-      startedAt: input.startedAt,
-      finishedAt: input.finishedAt,
-      outcome: input.outcome,
-      ...(input.errorCode === undefined ? {} : { errorCode: input.errorCode }),
-      ...(input.errorMessage === undefined ? {} : { errorMessage: input.errorMessage }),
-      ...(f.servedVersion === undefined ? {} : { servedVersion: f.servedVersion }),
-      observationCount: f.observations.length,
-      requests: f.requests.map((r) => ({ ...r })),
-      metricOutcomes: f.metricOutcomes.map((o) => ({ ...o })),
-      ...(f.payloadSchema === undefined ? {} : { payloadSchema: f.payloadSchema }),
-      ...(f.payloadHash === undefined ? {} : { payloadHash: f.payloadHash }),
-    };
+    return recordedPoll(id, input);
   }
 
   async metricHistory(
@@ -286,17 +257,7 @@ class PgStore implements Store {
     const until = options.untilDay ?? '9999-12-29';
     // A period's `day` is its period-end day or the day before, so [since, until + 2 days) bounds period_end.
     const periodEndBelow = until.startsWith('9999') ? '9999-99-99' : addDays(until, 2);
-    const r = await this.#conn.query<{
-      entity: string;
-      period_end: string;
-      day: string;
-      value: number | null;
-      first_value: number | null;
-      json_type: JsonType;
-      breakdown: string | null;
-      first_seen: string;
-      last_seen: string;
-    }>(
+    const r = await this.#conn.query<HistoryRow & Record<string, unknown>>(
       `SELECT entity, period_end, day, value, first_value, json_type, breakdown, first_seen, last_seen
          FROM observations
         WHERE source = $1 AND metric = $2 AND period_end >= $3 AND period_end < $4 AND day >= $3 AND day <= $5
@@ -307,17 +268,7 @@ class PgStore implements Store {
     for (const row of r.rows) {
       let series = entities.get(row.entity);
       if (!series) entities.set(row.entity, (series = []));
-      const point: SeriesPoint = {
-        periodEnd: row.period_end,
-        day: row.day,
-        value: row.value,
-        firstValue: row.first_value,
-        jsonType: row.json_type,
-        firstSeen: row.first_seen,
-        lastSeen: row.last_seen,
-      };
-      if (row.breakdown !== null) point.breakdown = JSON.parse(row.breakdown) as Record<string, number>;
-      series.push(point);
+      series.push(seriesPointFromRow(row));
     }
     return { source, metric, entities };
   }
@@ -376,55 +327,14 @@ class PgStore implements Store {
   async #hydrate(rows: PollRow[]): Promise<PollRecord[]> {
     if (rows.length === 0) return [];
     const ids = rows.map((r) => r.id);
-    const requests = new Map<number, RequestRecord[]>();
-    const reqRows = await this.#conn.query(
+    const requests = await this.#conn.query<RequestRow & Record<string, unknown>>(
       `SELECT * FROM requests WHERE poll_id = ANY($1::bigint[]) ORDER BY poll_id, seq`,
       [ids],
     );
-    for (const r of reqRows.rows) {
-      const list = requests.get(r.poll_id as number) ?? [];
-      list.push({
-        method: r.method as string,
-        url: r.url as string,
-        ...(r.status === null ? {} : { status: r.status as number }),
-        latencyMs: r.latency_ms as number,
-        attempts: r.attempts as number,
-        headers: JSON.parse(r.headers as string) as Record<string, string>,
-        ...(r.metric === null ? {} : { metric: r.metric as string }),
-        ...(r.entity === null ? {} : { entity: r.entity as string }),
-        ...(r.error === null ? {} : { error: JSON.parse(r.error as string) as UpstreamErrorInfo }),
-      });
-      requests.set(r.poll_id as number, list);
-    }
-    const outcomes = new Map<number, MetricOutcome[]>();
-    const outRows = await this.#conn.query(
+    const outcomes = await this.#conn.query<OutcomeRow & Record<string, unknown>>(
       `SELECT * FROM metric_outcomes WHERE poll_id = ANY($1::bigint[]) ORDER BY poll_id, seq`,
       [ids],
     );
-    for (const o of outRows.rows) {
-      const list = outcomes.get(o.poll_id as number) ?? [];
-      list.push({
-        metric: o.metric as string,
-        ...(o.entity === null ? {} : { entity: o.entity as string }),
-        status: o.status as MetricOutcome['status'],
-        ...(o.error === null ? {} : { error: JSON.parse(o.error as string) as UpstreamErrorInfo }),
-      });
-      outcomes.set(o.poll_id as number, list);
-    }
-    return rows.map((r) => ({
-      id: r.id,
-      source: r.source,
-      startedAt: r.started_at,
-      finishedAt: r.finished_at,
-      outcome: r.outcome,
-      ...(r.error_code === null ? {} : { errorCode: r.error_code }),
-      ...(r.error_message === null ? {} : { errorMessage: r.error_message }),
-      ...(r.served_version === null ? {} : { servedVersion: r.served_version }),
-      observationCount: r.observation_count,
-      requests: requests.get(r.id) ?? [],
-      metricOutcomes: outcomes.get(r.id) ?? [],
-      ...(r.payload_schema === null ? {} : { payloadSchema: JSON.parse(r.payload_schema) as PayloadSchema }),
-      ...(r.payload_hash === null ? {} : { payloadHash: r.payload_hash }),
-    }));
+    return pollsFromRows(rows, requests.rows, outcomes.rows);
   }
 }
