@@ -135,16 +135,11 @@ export function pollsFromRows(
   }));
 }
 
-/** What a poll is recorded from (a store's `recordPoll` input). */
-export interface RecordPollInput {
-  source: string;
-  startedAt: string;
-  finishedAt: string;
-  outcome: PollOutcome;
-  errorCode?: string;
-  errorMessage?: string;
-  fetch: FetchResult;
-}
+/** What a poll is recorded from (a store's `recordPoll` input): the poll's own fields and what it fetched. */
+export type RecordPollInput = Pick<
+  PollRecord,
+  'source' | 'startedAt' | 'finishedAt' | 'outcome' | 'errorCode' | 'errorMessage'
+> & { fetch: FetchResult };
 
 /**
  * The record of a poll just written, built from its input (what was written) rather than read back: saves three
