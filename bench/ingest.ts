@@ -168,10 +168,10 @@ async function cliPass(t: Target): Promise<Measure> {
 function table(rows: [string, Measure][]): string {
   const fmt = (n: number) => Math.round(n).toLocaleString('en');
   const line = ([label, m]: [string, Measure]) =>
-    `| ${label} | ${fmt(m.rows)} | ${m.wall.toFixed(2)} s | ${fmt(m.rows / m.wall)} | ${m.cpu.toFixed(2)} s | ${m.server === undefined ? '–' : `${m.server.toFixed(2)} s`} |`;
+    `| ${label} | ${fmt(m.rows)} | ${m.wall.toFixed(2)} s | ${fmt(m.rows / m.wall)} | ${m.cpu.toFixed(2)} s | ${m.server === undefined ? '–' : `${m.server.toFixed(2)} s`} | ${fmt(m.rows / (m.cpu + (m.server ?? 0)))} |`;
   return [
-    '| pass | observations | wall | observations/s (wall) | CPU of upwatch | CPU of the server |',
-    '|---|---|---|---|---|---|',
+    '| pass | observations | wall | observations/s (wall) | CPU of upwatch | CPU of the server | observations per CPU-second |',
+    '|---|---|---|---|---|---|---|',
     ...rows.map(line),
   ].join('\n');
 }

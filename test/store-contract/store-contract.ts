@@ -232,12 +232,15 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
         }));
         const poll = [...first.slice(0, 1300), ...again, ...first.slice(1300)];
         expect(poll).toHaveLength(2509);
-        await s.recordPoll(pollInput(0, { observations: poll }));
-        // A second large poll restates half of the keys.
+        // A second large poll restates half of the keys; both polls run inside one outer transaction (each is then
+        // a savepoint), as a caller that writes more than the poll may do.
         const restated = first
           .filter((_, k) => k % 2 === 1)
           .map((o) => ({ ...o, value: 7, breakdown: undefined }));
-        await s.recordPoll(pollInput(10, { observations: restated }));
+        await s.transaction(async () => {
+          await s.recordPoll(pollInput(0, { observations: poll }));
+          await s.recordPoll(pollInput(10, { observations: restated }));
+        });
         const h = await s.metricHistory('meta', 'm');
         expect(h.entities.size).toBe(600);
         const expected = new Map<string, object>();

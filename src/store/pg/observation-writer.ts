@@ -84,7 +84,11 @@ function* copyChunks(rows: readonly ObservationRow[]): Generator<string> {
   }
 }
 
-/** Large polls: COPY into a staging table that lives as long as the transaction, then one upsert from it. */
+/**
+ * Large polls: COPY into a staging table, then one upsert from it. The table is created and dropped inside the
+ * poll's transaction (or savepoint, when the poll runs inside a caller's transaction): a rollback takes it away with
+ * the rest, and a second poll in the same outer transaction creates its own.
+ */
 async function copyUpsert(conn: PgConnection, rows: readonly ObservationRow[], seen: string, pollId: number) {
   await conn.query(
     `CREATE TEMPORARY TABLE upwatch_observations_stage (
@@ -98,6 +102,7 @@ async function copyUpsert(conn: PgConnection, rows: readonly ObservationRow[], s
      ${ON_CONFLICT}`,
     [seen, pollId],
   );
+  await conn.query('DROP TABLE upwatch_observations_stage');
 }
 
 /** Small polls: one multi-row upsert with a parameter array per column. */
