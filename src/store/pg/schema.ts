@@ -298,7 +298,8 @@ const V2_OBSERVATION_POLL_CHECKS = `
 /**
  * Every PostgreSQL migration, in order; a migration's position is its version (1-based). Version 1 is the whole
  * schema of SQLite version 13 at once (a PostgreSQL store starts there). Never reorder or edit a shipped one: a
- * schema change adds a migration here and one in src/store/migrations/.
+ * schema change adds a migration here and one in src/store/migrations/ (a change of how PostgreSQL enforces a rule,
+ * as version 2, adds one here only).
  */
 export const PG_MIGRATIONS: readonly PgMigration[] = [
   { name: 'sqlite-13', sql: V1_SQLITE_13 },
