@@ -279,8 +279,9 @@ const V2_OBSERVATION_POLL_CHECKS = `
     used bigint;
   BEGIN
     SELECT gone.id INTO used
-      FROM (SELECT id FROM removed EXCEPT SELECT id FROM polls) AS gone
-     WHERE EXISTS (SELECT 1 FROM observations o WHERE o.first_poll_id = gone.id OR o.last_poll_id = gone.id)
+      FROM removed AS gone
+     WHERE NOT EXISTS (SELECT 1 FROM polls WHERE polls.id = gone.id)
+       AND EXISTS (SELECT 1 FROM observations o WHERE o.first_poll_id = gone.id OR o.last_poll_id = gone.id)
      LIMIT 1;
     IF FOUND THEN
       RAISE foreign_key_violation USING
