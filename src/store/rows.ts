@@ -1,6 +1,7 @@
 // The store's rows as records and records as rows: one mapping that the SQLite store and the PostgreSQL store share
 // (polls with their requests and outcomes, history points, findings), so that the two read and write alike.
 import { isoDay } from '../core/clock.js';
+import type { Decision, DecisionKind } from '../core/decision.js';
 import type { SeriesPoint } from '../core/detector.js';
 import type { Severity } from '../core/contract.js';
 import type { Evidence, FindingClass } from '../core/finding.js';
@@ -164,6 +165,48 @@ export function recordedPoll(id: number, input: RecordPollInput): PollRecord {
   };
 }
 
+/** The `polls` columns a poll writes, in the order of `pollValues`. */
+export const POLL_COLUMNS =
+  'source, started_at, finished_at, outcome, error_code, error_message, served_version, observation_count, payload_schema, payload_hash';
+
+/** A poll's `polls` row values, in `POLL_COLUMNS` order. */
+export function pollValues(input: RecordPollInput): (string | number | null)[] {
+  const f = input.fetch;
+  return [
+    input.source,
+    input.startedAt,
+    input.finishedAt,
+    input.outcome,
+    input.errorCode ?? null,
+    input.errorMessage ?? null,
+    f.servedVersion ?? null,
+    f.observations.length,
+    f.payloadSchema ? JSON.stringify(f.payloadSchema) : null,
+    f.payloadHash ?? null,
+  ];
+}
+
+/** A request's `requests` row values after `poll_id`: seq, method, url, status, latency_ms, attempts, headers, metric, entity, error. */
+export function requestValues(r: RequestRecord, seq: number): (string | number | null)[] {
+  return [
+    seq,
+    r.method,
+    r.url,
+    r.status ?? null,
+    r.latencyMs,
+    r.attempts,
+    JSON.stringify(r.headers),
+    r.metric ?? null,
+    r.entity ?? null,
+    r.error ? JSON.stringify(r.error) : null,
+  ];
+}
+
+/** A metric outcome's `metric_outcomes` row values after `poll_id`: seq, metric, entity, status, error. */
+export function outcomeValues(o: MetricOutcome, seq: number): (string | number | null)[] {
+  return [seq, o.metric, o.entity ?? null, o.status, o.error ? JSON.stringify(o.error) : null];
+}
+
 /** One point of a metric's history. */
 export function seriesPointFromRow(r: HistoryRow): SeriesPoint {
   const point: SeriesPoint = {
@@ -324,4 +367,60 @@ export function findingColumns(
     lifecycle: f.lifecycle,
     resolution: f.status === 'resolved' ? (f.resolution ?? 'absent') : null,
   };
+}
+
+/** A `decisions` row. */
+export interface DecisionRow {
+  id: number;
+  fingerprint: string;
+  episode: number;
+  source: string;
+  metric: string | null;
+  rule: string;
+  kind: string;
+  factor: number | null;
+  onset: string;
+  reason: string;
+  decided_by: string;
+  decided_at: string;
+}
+
+/** The `decisions` columns a decision writes, in the order of `decisionValues`. */
+export const DECISION_COLUMNS =
+  'fingerprint, episode, source, metric, rule, kind, factor, onset, reason, decided_by, decided_at';
+
+/** A decision's row values, in `DECISION_COLUMNS` order. */
+export function decisionValues(d: Omit<Decision, 'id'>): (string | number | null)[] {
+  return [
+    d.fingerprint,
+    d.episode,
+    d.source,
+    d.metric ?? null,
+    d.rule,
+    d.kind,
+    d.factor ?? null,
+    d.onset,
+    d.reason,
+    d.by,
+    d.at,
+  ];
+}
+
+/** A decision as stored. */
+export function decisionFromRow(r: DecisionRow): Decision {
+  const d: Decision = {
+    id: r.id,
+    fingerprint: r.fingerprint,
+    episode: r.episode,
+    source: r.source,
+    rule: r.rule,
+    kind: r.kind as DecisionKind,
+    onset: r.onset,
+    reason: r.reason,
+    by: r.decided_by,
+    at: r.decided_at,
+  };
+  if (r.metric !== null) d.metric = r.metric;
+  if (r.factor !== null) d.factor = r.factor;
+  return d;
 }

@@ -10,8 +10,12 @@ import { MIGRATIONS } from './migrations/index.js';
 import {
   compareObservationKeys,
   dayOf,
+  outcomeValues,
+  POLL_COLUMNS,
   pollsFromRows,
+  pollValues,
   recordedPoll,
+  requestValues,
   seriesPointFromRow,
   type HistoryRow,
   type OutcomeRow,
@@ -304,45 +308,9 @@ class History implements SqliteHistory {
     try {
       const id = this.db
         .transaction(() => {
-          const pollId = Number(
-            s.insertPoll.run(
-              input.source,
-              input.startedAt,
-              input.finishedAt,
-              input.outcome,
-              input.errorCode ?? null,
-              input.errorMessage ?? null,
-              f.servedVersion ?? null,
-              f.observations.length,
-              f.payloadSchema ? JSON.stringify(f.payloadSchema) : null,
-              f.payloadHash ?? null,
-            ).lastInsertRowid,
-          );
-          f.requests.forEach((r, i) =>
-            s.insertRequest.run(
-              pollId,
-              i,
-              r.method,
-              r.url,
-              r.status ?? null,
-              r.latencyMs,
-              r.attempts,
-              JSON.stringify(r.headers),
-              r.metric ?? null,
-              r.entity ?? null,
-              r.error ? JSON.stringify(r.error) : null,
-            ),
-          );
-          f.metricOutcomes.forEach((o, i) =>
-            s.insertOutcome.run(
-              pollId,
-              i,
-              o.metric,
-              o.entity ?? null,
-              o.status,
-              o.error ? JSON.stringify(o.error) : null,
-            ),
-          );
+          const pollId = Number(s.insertPoll.run(...pollValues(input)).lastInsertRowid);
+          f.requests.forEach((r, i) => s.insertRequest.run(pollId, ...requestValues(r, i)));
+          f.metricOutcomes.forEach((o, i) => s.insertOutcome.run(pollId, ...outcomeValues(o, i)));
           upsertObservations(s, f.observations, seen, pollId);
           const metrics = metricVerification(f.metricOutcomes);
           for (const metric of metrics.verified)
@@ -475,10 +443,7 @@ const POLL_CACHE_SIZE = 512;
 
 function prepare(db: Database.Database) {
   return {
-    insertPoll: db.prepare(
-      `INSERT INTO polls (source, started_at, finished_at, outcome, error_code, error_message, served_version,
-         observation_count, payload_schema, payload_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    ),
+    insertPoll: db.prepare(`INSERT INTO polls (${POLL_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
     insertRequest: db.prepare(
       `INSERT INTO requests (poll_id, seq, method, url, status, latency_ms, attempts, headers, metric, entity, error)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,

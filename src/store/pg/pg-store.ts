@@ -9,8 +9,12 @@ import type { RecordPollInput } from '../store.js';
 import { PgConnection } from './connection.js';
 import { migratePg, pgSchemaVersion, VERSION_TABLE } from './migrate.js';
 import {
+  outcomeValues,
+  POLL_COLUMNS,
   pollsFromRows,
+  pollValues,
   recordedPoll,
+  requestValues,
   seriesPointFromRow,
   type HistoryRow,
   type OutcomeRow,
@@ -125,6 +129,11 @@ export async function connectPg(
   return { conn, where, schema };
 }
 
+/** Row values as one array per column, for `unnest`. */
+function columnsOf(rows: readonly (string | number | null)[][], width: number): (string | number | null)[][] {
+  return Array.from({ length: width }, (_, c) => rows.map((r) => r[c] ?? null));
+}
+
 class PgStore implements Store {
   readonly path: string;
   readonly #conn: PgConnection;
@@ -174,21 +183,8 @@ class PgStore implements Store {
     const id = await q.transaction(async () => {
       const pollId = (
         await q.query<{ id: number }>(
-          `INSERT INTO polls (source, started_at, finished_at, outcome, error_code, error_message, served_version,
-               observation_count, payload_schema, payload_hash)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`,
-          [
-            input.source,
-            input.startedAt,
-            input.finishedAt,
-            input.outcome,
-            input.errorCode ?? null,
-            input.errorMessage ?? null,
-            f.servedVersion ?? null,
-            f.observations.length,
-            f.payloadSchema ? JSON.stringify(f.payloadSchema) : null,
-            f.payloadHash ?? null,
-          ],
+          `INSERT INTO polls (${POLL_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`,
+          pollValues(input),
         )
       ).rows[0]!.id;
       if (f.requests.length > 0) {
@@ -196,33 +192,14 @@ class PgStore implements Store {
           `INSERT INTO requests (poll_id, seq, method, url, status, latency_ms, attempts, headers, metric, entity, error)
            SELECT $1, * FROM unnest($2::int[], $3::text[], $4::text[], $5::int[], $6::float8[], $7::int[], $8::text[],
                                     $9::text[], $10::text[], $11::text[])`,
-          [
-            pollId,
-            f.requests.map((_, i) => i),
-            f.requests.map((r) => r.method),
-            f.requests.map((r) => r.url),
-            f.requests.map((r) => r.status ?? null),
-            f.requests.map((r) => r.latencyMs),
-            f.requests.map((r) => r.attempts),
-            f.requests.map((r) => JSON.stringify(r.headers)),
-            f.requests.map((r) => r.metric ?? null),
-            f.requests.map((r) => r.entity ?? null),
-            f.requests.map((r) => (r.error ? JSON.stringify(r.error) : null)),
-          ],
+          [pollId, ...columnsOf(f.requests.map(requestValues), 10)],
         );
       }
       if (f.metricOutcomes.length > 0) {
         await q.query(
           `INSERT INTO metric_outcomes (poll_id, seq, metric, entity, status, error)
            SELECT $1, * FROM unnest($2::int[], $3::text[], $4::text[], $5::text[], $6::text[])`,
-          [
-            pollId,
-            f.metricOutcomes.map((_, i) => i),
-            f.metricOutcomes.map((o) => o.metric),
-            f.metricOutcomes.map((o) => o.entity ?? null),
-            f.metricOutcomes.map((o) => o.status),
-            f.metricOutcomes.map((o) => (o.error ? JSON.stringify(o.error) : null)),
-          ],
+          [pollId, ...columnsOf(f.metricOutcomes.map(outcomeValues), 5)],
         );
       }
       await writeObservations(q, f.observations, seen, pollId);

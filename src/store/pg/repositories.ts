@@ -2,12 +2,20 @@
 // comments are the contract), written as PostgreSQL statements.
 import { MAX_PAUSE_MS, CLOCK_SKEW_MS, isAheadOf } from '../../core/clock-trust.js';
 import type { BreakerRecord, BreakerState, UnreachableKind } from '../../core/breaker.js';
-import type { Decision, DecisionKind } from '../../core/decision.js';
 import type { FindingRecord } from '../../core/finding-record.js';
 import type { FindingsRepo } from '../../core/findings-repo.js';
 import type { GateReason, GateState } from '../../core/gate.js';
 import type { PollOutcome } from '../../core/observation.js';
-import { FINDING_COLUMNS, findingColumns, findingFromRow, type FindingRow } from '../rows.js';
+import {
+  DECISION_COLUMNS,
+  FINDING_COLUMNS,
+  decisionFromRow,
+  decisionValues,
+  findingColumns,
+  findingFromRow,
+  type DecisionRow,
+  type FindingRow,
+} from '../rows.js';
 import type { AuditEntry, AuditTargetKind } from '../audit-repo.js';
 import type { DocSnapshot } from '../doc-snapshots.js';
 import {
@@ -36,7 +44,7 @@ import type { BreakerBook } from '../breakers.js';
 import type { DocSnapshotRepo } from '../doc-snapshots.js';
 import type { PauseBook } from '../pauses.js';
 import type { PollSlots } from '../poll-slots.js';
-import type { PgRunner } from './connection.js';
+import type { PgRow, PgRunner } from './connection.js';
 
 const str = (v: unknown): string => v as string;
 const num = (v: unknown): number => v as number;
@@ -528,46 +536,14 @@ function overrides(db: PgRunner): OverridesRepo {
   };
 }
 
-function decisionFromRow(r: Record<string, unknown>): Decision {
-  const d: Decision = {
-    id: num(r.id),
-    fingerprint: str(r.fingerprint),
-    episode: num(r.episode),
-    source: str(r.source),
-    rule: str(r.rule),
-    kind: r.kind as DecisionKind,
-    onset: str(r.onset),
-    reason: str(r.reason),
-    by: str(r.decided_by),
-    at: str(r.decided_at),
-  };
-  if (r.metric !== null) d.metric = str(r.metric);
-  if (r.factor !== null) d.factor = num(r.factor);
-  return d;
-}
-
 function decisions(db: PgRunner): DecisionsRepo {
   const rows = async (sql: string, params: unknown[]) =>
-    (await db.query(sql, params)).rows.map(decisionFromRow);
+    (await db.query<DecisionRow & PgRow>(sql, params)).rows.map(decisionFromRow);
   return {
     async insert(d) {
       const r = await db.query<{ id: number }>(
-        `INSERT INTO decisions (fingerprint, episode, source, metric, rule, kind, factor, onset, reason, decided_by,
-             decided_at)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id`,
-        [
-          d.fingerprint,
-          d.episode,
-          d.source,
-          d.metric ?? null,
-          d.rule,
-          d.kind,
-          d.factor ?? null,
-          d.onset,
-          d.reason,
-          d.by,
-          d.at,
-        ],
+        `INSERT INTO decisions (${DECISION_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id`,
+        decisionValues(d),
       );
       return { ...d, id: r.rows[0]!.id };
     },
