@@ -24,16 +24,15 @@ export interface ObservationRow {
  * observationRows([a, b, a2]).length // 2 when a2 has a's key; that row's first is a, its last a2
  */
 export function observationRows(obs: readonly RawObservation[]): ObservationRow[] {
-  const byKey = new Map<string, { first: RawObservation; last: RawObservation }>();
-  for (const o of obs) {
-    // The lengths first make the key unambiguous whatever characters the parts hold.
-    const key = `${o.source.length},${o.metric.length},${o.periodEnd.length}|${o.source}${o.metric}${o.periodEnd}${o.entity}`;
-    const seen = byKey.get(key);
-    if (seen) seen.last = o;
-    else byKey.set(key, { first: o, last: o });
+  // A stable sort keeps duplicates of a key in the order the poll gave them: each run of equal keys is one row.
+  const sorted = [...obs].sort(compareObservationKeys);
+  const rows: { first: RawObservation; last: RawObservation }[] = [];
+  let run: { first: RawObservation; last: RawObservation } | undefined;
+  for (const o of sorted) {
+    if (run && compareObservationKeys(run.first, o) === 0) run.last = o;
+    else rows.push((run = { first: o, last: o }));
   }
-  const rows = [...byKey.values()];
-  return rows.sort((a, b) => compareObservationKeys(a.first, b.first));
+  return rows;
 }
 
 /** The columns a poll writes, in the order of the staging table and of the `unnest` arrays. */
