@@ -7,8 +7,8 @@ interface BenchModule {
 
 /** Area name → module. Each area records its figures in its BENCHMARKS.md section. */
 export const BENCHES: Record<string, () => Promise<BenchModule>> = {
-  ingest: () => import('./ingest.js'),
-  'ingest-pg': () => import('./ingest-pg.js'),
+  ingest: async () => ({ run: (await import('./ingest.js')).run.bind(null, 'sqlite') }),
+  'ingest-pg': async () => ({ run: (await import('./ingest.js')).run.bind(null, 'postgres') }),
   polling: () => import('./polling.js'),
   'spec-diff': () => import('./spec-diff.js'),
   alerts: () => import('./alerts.js'),

@@ -1,39 +1,7 @@
 // Decisions in the store: record what people decided about a change, read them back per metric or recent first.
-import type { Decision, DecisionKind } from '../core/decision.js';
+import type { Decision } from '../core/decision.js';
 import { prepared, type RepoStore } from './findings-repo.js';
-
-interface DecisionRow {
-  id: number;
-  fingerprint: string;
-  episode: number;
-  source: string;
-  metric: string | null;
-  rule: string;
-  kind: string;
-  factor: number | null;
-  onset: string;
-  reason: string;
-  decided_by: string;
-  decided_at: string;
-}
-
-function fromRow(r: DecisionRow): Decision {
-  const d: Decision = {
-    id: r.id,
-    fingerprint: r.fingerprint,
-    episode: r.episode,
-    source: r.source,
-    rule: r.rule,
-    kind: r.kind as DecisionKind,
-    onset: r.onset,
-    reason: r.reason,
-    by: r.decided_by,
-    at: r.decided_at,
-  };
-  if (r.metric !== null) d.metric = r.metric;
-  if (r.factor !== null) d.factor = r.factor;
-  return d;
-}
+import { DECISION_COLUMNS, decisionFromRow, decisionValues, type DecisionRow } from './rows.js';
 
 /**
  * Store one decision and return it with its id.
@@ -45,21 +13,8 @@ function fromRow(r: DecisionRow): Decision {
 export function insertDecision(store: RepoStore, d: Omit<Decision, 'id'>): Decision {
   const info = prepared(
     store,
-    `INSERT INTO decisions (fingerprint, episode, source, metric, rule, kind, factor, onset, reason, decided_by, decided_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-  ).run(
-    d.fingerprint,
-    d.episode,
-    d.source,
-    d.metric ?? null,
-    d.rule,
-    d.kind,
-    d.factor ?? null,
-    d.onset,
-    d.reason,
-    d.by,
-    d.at,
-  );
+    `INSERT INTO decisions (${DECISION_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  ).run(...decisionValues(d));
   return { ...d, id: Number(info.lastInsertRowid) };
 }
 
@@ -82,7 +37,7 @@ export function decisionsFor(store: RepoStore, subject: { source: string; metric
           store,
           `SELECT * FROM decisions WHERE source = ? AND metric = ? ORDER BY decided_at, id`,
         ).all(subject.source, subject.metric);
-  return (rows as DecisionRow[]).map(fromRow);
+  return (rows as DecisionRow[]).map(decisionFromRow);
 }
 
 /**
@@ -96,7 +51,7 @@ export function latestDecision(store: RepoStore, fingerprint: string): Decision 
     store,
     `SELECT * FROM decisions WHERE fingerprint = ? ORDER BY decided_at DESC, id DESC LIMIT 1`,
   ).get(fingerprint) as DecisionRow | undefined;
-  return row ? fromRow(row) : undefined;
+  return row ? decisionFromRow(row) : undefined;
 }
 
 /**
@@ -110,7 +65,7 @@ export function recentDecisions(store: RepoStore, since: string): Decision[] {
     store,
     `SELECT * FROM decisions WHERE decided_at >= ? ORDER BY decided_at DESC, id DESC`,
   ).all(since) as DecisionRow[];
-  return rows.map(fromRow);
+  return rows.map(decisionFromRow);
 }
 
 /**
@@ -124,5 +79,5 @@ export function decisionOf(store: RepoStore, fingerprint: string, episode: numbe
     store,
     `SELECT * FROM decisions WHERE fingerprint = ? AND episode = ? ORDER BY id DESC LIMIT 1`,
   ).get(fingerprint, episode) as DecisionRow | undefined;
-  return row ? fromRow(row) : undefined;
+  return row ? decisionFromRow(row) : undefined;
 }

@@ -1,11 +1,9 @@
 // Findings in the store: insert an episode, read open ones, update lifecycle columns, look up by fingerprint prefix.
 import type { Database, Statement } from 'better-sqlite3';
-import type { FindingClass, Evidence } from '../core/finding.js';
-import type { FindingRecord, FindingStatus } from '../core/finding-record.js';
-import type { FindingLifecycle, FindingResolution } from '../core/finding-lifecycle.js';
-import type { Severity } from '../core/contract.js';
+import type { FindingRecord } from '../core/finding-record.js';
 import type { FindingsFilter, FindingsRepo } from '../core/findings-repo.js';
 import type { Sync } from './ports.js';
+import { FINDING_COLUMNS, findingColumns, findingFromRow, type FindingRow } from './rows.js';
 
 /** The findings port as the synchronous SQLite functions below implement it. */
 export type SyncFindingsRepo = Sync<FindingsRepo>;
@@ -29,142 +27,6 @@ export function prepared(store: RepoStore, sql: string): Statement {
   return st;
 }
 
-interface FindingRow {
-  id: number;
-  fingerprint: string;
-  episode: number;
-  rule: string;
-  class: string;
-  severity: string;
-  source: string;
-  metric: string | null;
-  subject: string | null;
-  title: string | null;
-  entities: string;
-  entity_share: number | null;
-  onset: string;
-  effective_date: string | null;
-  announced_on: string | null;
-  replacement: string | null;
-  evidence: string;
-  explanation: string;
-  status: string;
-  detected_at: string;
-  first_seen: string;
-  last_seen: string;
-  good_polls_since_absent: number;
-  ack_reason: string | null;
-  ack_by: string | null;
-  ack_at: string | null;
-  ack_until: string | null;
-  resolved_at: string | null;
-  lifecycle: string;
-  resolution: string | null;
-}
-
-function fromRow(r: FindingRow): FindingRecord {
-  const rec: FindingRecord = {
-    id: r.id,
-    fingerprint: r.fingerprint,
-    episode: r.episode,
-    rule: r.rule,
-    class: r.class as FindingClass,
-    severity: r.severity as Severity,
-    source: r.source,
-    entities: JSON.parse(r.entities) as string[],
-    onset: r.onset,
-    evidence: JSON.parse(r.evidence) as Evidence,
-    explanation: r.explanation,
-    status: r.status as FindingStatus,
-    detectedAt: r.detected_at,
-    firstSeen: r.first_seen,
-    lastSeen: r.last_seen,
-    goodPollsSinceAbsent: r.good_polls_since_absent,
-    lifecycle: r.lifecycle as FindingLifecycle,
-  };
-  if (r.metric !== null) rec.metric = r.metric;
-  if (r.subject !== null) rec.subject = r.subject;
-  if (r.title !== null) rec.title = r.title;
-  if (r.entity_share !== null) rec.entityShare = r.entity_share;
-  if (r.effective_date !== null) rec.effectiveDate = r.effective_date;
-  if (r.announced_on !== null) rec.announcedOn = r.announced_on;
-  if (r.replacement !== null) rec.replacement = r.replacement;
-  if (r.resolved_at !== null) rec.resolvedAt = r.resolved_at;
-  if (r.status === 'resolved') rec.resolution = (r.resolution ?? 'absent') as FindingResolution;
-  if (r.ack_reason !== null && r.ack_by !== null && r.ack_at !== null) {
-    rec.ack = { reason: r.ack_reason, by: r.ack_by, at: r.ack_at };
-    if (r.ack_until !== null) rec.ack.until = r.ack_until;
-  }
-  return rec;
-}
-
-function toParams(f: Omit<FindingRecord, 'id'>): Record<string, unknown> {
-  return {
-    fingerprint: f.fingerprint,
-    episode: f.episode,
-    rule: f.rule,
-    class: f.class,
-    severity: f.severity,
-    source: f.source,
-    metric: f.metric ?? null,
-    subject: f.subject ?? null,
-    title: f.title ?? null,
-    entities: JSON.stringify(f.entities),
-    entity_share: f.entityShare ?? null,
-    onset: f.onset,
-    effective_date: f.effectiveDate ?? null,
-    announced_on: f.announcedOn ?? null,
-    replacement: f.replacement ?? null,
-    evidence: JSON.stringify(f.evidence),
-    explanation: f.explanation,
-    status: f.status,
-    detected_at: f.detectedAt,
-    first_seen: f.firstSeen,
-    last_seen: f.lastSeen,
-    good_polls_since_absent: f.goodPollsSinceAbsent,
-    ack_reason: f.ack?.reason ?? null,
-    ack_by: f.ack?.by ?? null,
-    ack_at: f.ack?.at ?? null,
-    ack_until: f.ack?.until ?? null,
-    resolved_at: f.resolvedAt ?? null,
-    lifecycle: f.lifecycle,
-    resolution: f.status === 'resolved' ? (f.resolution ?? 'absent') : null,
-  };
-}
-
-/** The findings table's content columns, in insert order (the PostgreSQL store writes the same). */
-export const FINDING_COLUMNS = [
-  'fingerprint',
-  'episode',
-  'rule',
-  'class',
-  'severity',
-  'source',
-  'metric',
-  'subject',
-  'title',
-  'entities',
-  'entity_share',
-  'onset',
-  'effective_date',
-  'announced_on',
-  'replacement',
-  'evidence',
-  'explanation',
-  'status',
-  'detected_at',
-  'first_seen',
-  'last_seen',
-  'good_polls_since_absent',
-  'ack_reason',
-  'ack_by',
-  'ack_at',
-  'ack_until',
-  'resolved_at',
-  'lifecycle',
-  'resolution',
-] as const;
-
 /**
  * Insert a new episode of a finding and return it with its id.
  *
@@ -174,7 +36,7 @@ export const FINDING_COLUMNS = [
  */
 export function insertFinding(store: RepoStore, f: Omit<FindingRecord, 'id'>): FindingRecord {
   const sql = `INSERT INTO findings (${FINDING_COLUMNS.join(', ')}) VALUES (${FINDING_COLUMNS.map((c) => '@' + c).join(', ')})`;
-  const info = prepared(store, sql).run(toParams(f));
+  const info = prepared(store, sql).run(findingColumns(f));
   return { ...f, id: Number(info.lastInsertRowid) };
 }
 
@@ -182,7 +44,7 @@ export function insertFinding(store: RepoStore, f: Omit<FindingRecord, 'id'>): F
 export function updateFinding(store: RepoStore, f: FindingRecord): void {
   const cols = FINDING_COLUMNS.filter((c) => c !== 'fingerprint' && c !== 'episode');
   const sql = `UPDATE findings SET ${cols.map((c) => `${c} = @${c}`).join(', ')} WHERE id = @id`;
-  prepared(store, sql).run({ ...toParams(f), id: f.id });
+  prepared(store, sql).run({ ...findingColumns(f), id: f.id });
 }
 
 /** Open and acknowledged findings, optionally of one source, oldest first. */
@@ -193,7 +55,7 @@ export function activeFindings(store: RepoStore, source?: string): FindingRecord
       : prepared(store, `SELECT * FROM findings WHERE status != 'resolved' AND source = ? ORDER BY id`).all(
           source,
         );
-  return (rows as FindingRow[]).map(fromRow);
+  return (rows as FindingRow[]).map(findingFromRow);
 }
 
 /** The highest episode stored for a fingerprint (0 when never seen). */
@@ -215,14 +77,14 @@ export function lastResolvedEpisode(store: RepoStore, fingerprint: string): Find
     store,
     `SELECT * FROM findings WHERE fingerprint = ? ORDER BY episode DESC LIMIT 1`,
   ).get(fingerprint) as FindingRow | undefined;
-  const rec = row ? fromRow(row) : undefined;
+  const rec = row ? findingFromRow(row) : undefined;
   return rec?.status === 'resolved' ? rec : undefined;
 }
 
 /** One episode by id. */
 export function findingById(store: RepoStore, id: number): FindingRecord | undefined {
   const row = prepared(store, `SELECT * FROM findings WHERE id = ?`).get(id) as FindingRow | undefined;
-  return row ? fromRow(row) : undefined;
+  return row ? findingFromRow(row) : undefined;
 }
 
 /** One episode of a fingerprint. */
@@ -235,7 +97,7 @@ export function findingEpisode(
     fingerprint,
     episode,
   ) as FindingRow | undefined;
-  return row ? fromRow(row) : undefined;
+  return row ? findingFromRow(row) : undefined;
 }
 
 /**
@@ -250,7 +112,7 @@ export function findingsByPrefix(store: RepoStore, prefix: string): FindingRecor
          ON l.fingerprint = f.fingerprint AND l.e = f.episode
        ORDER BY f.fingerprint`,
   ).all(prefix.toLowerCase().replace(/[\\%_]/g, (c) => '\\' + c) + '%') as FindingRow[];
-  return rows.map(fromRow);
+  return rows.map(findingFromRow);
 }
 
 /** Findings filtered by status and source, newest first. */
@@ -268,7 +130,7 @@ export function listFindings(store: RepoStore, filter: FindingsFilter = {}): Fin
   const sql = `SELECT * FROM findings ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY id DESC ${
     filter.limit !== undefined ? 'LIMIT ' + Math.max(0, Math.floor(filter.limit)) : ''
   }`;
-  return (prepared(store, sql).all(...params) as FindingRow[]).map(fromRow);
+  return (prepared(store, sql).all(...params) as FindingRow[]).map(findingFromRow);
 }
 
 const REPOS = new WeakMap<Database, SyncFindingsRepo>();

@@ -2,37 +2,34 @@
 import Database from 'better-sqlite3';
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { addDays, isoDay } from '../core/clock.js';
+import { addDays } from '../core/clock.js';
 import { UpwatchError } from '../core/errors.js';
 import type { MetricHistory, SeriesPoint } from '../core/detector.js';
-import {
-  metricVerification,
-  type FetchResult,
-  type JsonType,
-  type MetricOutcome,
-  type PayloadSchema,
-  type PollOutcome,
-  type PollRecord,
-  type RawObservation,
-  type RequestRecord,
-  type UpstreamErrorInfo,
-} from '../core/observation.js';
+import { metricVerification, type PollRecord, type RawObservation } from '../core/observation.js';
 import { MIGRATIONS } from './migrations/index.js';
+import {
+  compareObservationKeys,
+  dayOf,
+  outcomeValues,
+  POLL_COLUMNS,
+  pollsFromRows,
+  pollValues,
+  recordedPoll,
+  requestValues,
+  seriesPointFromRow,
+  type HistoryRow,
+  type OutcomeRow,
+  type PollRow,
+  type RecordPollInput,
+  type RequestRow,
+} from './rows.js';
 import { findingsRepo, type SyncFindingsRepo } from './findings-repo.js';
 import { SqliteTransactions } from './sqlite-transactions.js';
 import { sqliteRepositories, type Exclusive } from './sqlite-port.js';
 import type { Store as PortStore, StoreHealth } from './ports.js';
 
 /** What one poll saw, ready to be stored in one transaction. */
-export interface RecordPollInput {
-  source: string;
-  startedAt: string;
-  finishedAt: string;
-  outcome: PollOutcome;
-  errorCode?: string;
-  errorMessage?: string;
-  fetch: FetchResult;
-}
+export type { RecordPollInput };
 
 export interface OpenStoreOptions {
   /** Open an existing store without writing (no migrations, no WAL switch). */
@@ -72,53 +69,6 @@ export interface SqliteHistory {
   readonly findings: SyncFindingsRepo;
   health(): StoreHealth;
   close(): void;
-}
-
-interface PollRow {
-  id: number;
-  source: string;
-  started_at: string;
-  finished_at: string;
-  outcome: PollOutcome;
-  error_code: string | null;
-  error_message: string | null;
-  served_version: string | null;
-  observation_count: number;
-  payload_schema: string | null;
-  payload_hash: string | null;
-}
-
-interface RequestRow {
-  poll_id: number;
-  method: string;
-  url: string;
-  status: number | null;
-  latency_ms: number;
-  attempts: number;
-  headers: string;
-  metric: string | null;
-  entity: string | null;
-  error: string | null;
-}
-
-interface OutcomeRow {
-  poll_id: number;
-  metric: string;
-  entity: string | null;
-  status: MetricOutcome['status'];
-  error: string | null;
-}
-
-interface ObservationRow {
-  entity: string;
-  period_end: string;
-  day: string;
-  value: number | null;
-  first_value: number | null;
-  json_type: JsonType;
-  breakdown: string | null;
-  first_seen: string;
-  last_seen: string;
 }
 
 const OBS_COLUMNS =
@@ -284,10 +234,6 @@ function migrate(db: Database.Database, path: string, readonly: boolean): void {
   }).immediate();
 }
 
-function parseJson<T>(text: string | null): T | undefined {
-  return text === null ? undefined : (JSON.parse(text) as T);
-}
-
 /**
  * Open (and create or migrate) the store.
  *
@@ -355,7 +301,6 @@ class History implements SqliteHistory {
     return (this.#port = port);
   }
 
-  // eslint-disable-next-line max-lines-per-function -- one transaction written statement by statement (poll, requests, outcomes, observations, verifications) and its error mapping
   recordPoll(input: RecordPollInput): PollRecord {
     const s = this.#s;
     const f = input.fetch;
@@ -363,45 +308,9 @@ class History implements SqliteHistory {
     try {
       const id = this.db
         .transaction(() => {
-          const pollId = Number(
-            s.insertPoll.run(
-              input.source,
-              input.startedAt,
-              input.finishedAt,
-              input.outcome,
-              input.errorCode ?? null,
-              input.errorMessage ?? null,
-              f.servedVersion ?? null,
-              f.observations.length,
-              f.payloadSchema ? JSON.stringify(f.payloadSchema) : null,
-              f.payloadHash ?? null,
-            ).lastInsertRowid,
-          );
-          f.requests.forEach((r, i) =>
-            s.insertRequest.run(
-              pollId,
-              i,
-              r.method,
-              r.url,
-              r.status ?? null,
-              r.latencyMs,
-              r.attempts,
-              JSON.stringify(r.headers),
-              r.metric ?? null,
-              r.entity ?? null,
-              r.error ? JSON.stringify(r.error) : null,
-            ),
-          );
-          f.metricOutcomes.forEach((o, i) =>
-            s.insertOutcome.run(
-              pollId,
-              i,
-              o.metric,
-              o.entity ?? null,
-              o.status,
-              o.error ? JSON.stringify(o.error) : null,
-            ),
-          );
+          const pollId = Number(s.insertPoll.run(...pollValues(input)).lastInsertRowid);
+          f.requests.forEach((r, i) => s.insertRequest.run(pollId, ...requestValues(r, i)));
+          f.metricOutcomes.forEach((o, i) => s.insertOutcome.run(pollId, ...outcomeValues(o, i)));
           upsertObservations(s, f.observations, seen, pollId);
           const metrics = metricVerification(f.metricOutcomes);
           for (const metric of metrics.verified)
@@ -410,22 +319,7 @@ class History implements SqliteHistory {
           return pollId;
         })
         .immediate();
-      // Built from the input (what was just written) rather than read back: saves three queries per poll.
-      return {
-        id,
-        source: input.source,
-        startedAt: input.startedAt,
-        finishedAt: input.finishedAt,
-        outcome: input.outcome,
-        ...(input.errorCode === undefined ? {} : { errorCode: input.errorCode }),
-        ...(input.errorMessage === undefined ? {} : { errorMessage: input.errorMessage }),
-        ...(f.servedVersion === undefined ? {} : { servedVersion: f.servedVersion }),
-        observationCount: f.observations.length,
-        requests: f.requests.map((r) => ({ ...r })),
-        metricOutcomes: f.metricOutcomes.map((o) => ({ ...o })),
-        ...(f.payloadSchema === undefined ? {} : { payloadSchema: f.payloadSchema }),
-        ...(f.payloadHash === undefined ? {} : { payloadHash: f.payloadHash }),
-      };
+      return recordedPoll(id, input);
     } catch (e) {
       const code = sqliteCode(e);
       if (code === 'SQLITE_FULL') {
@@ -460,25 +354,12 @@ class History implements SqliteHistory {
     // A period's `day` is its period-end day or the day before (Meta), so [since, until + 2 days) bounds period_end
     // for the index range; the day filter is then exact.
     const periodEndBelow = until.startsWith('9999') ? '9999-99-99' : addDays(until, 2);
-    const rows = this.#s.history.all(source, metric, since, periodEndBelow, since, until) as ObservationRow[];
+    const rows = this.#s.history.all(source, metric, since, periodEndBelow, since, until) as HistoryRow[];
     const entities = new Map<string, SeriesPoint[]>();
     for (const r of rows) {
       let series = entities.get(r.entity);
       if (!series) entities.set(r.entity, (series = []));
-      const point: SeriesPoint = {
-        periodEnd: r.period_end,
-        day: r.day,
-        value: r.value,
-        firstValue: r.first_value,
-        jsonType: r.json_type,
-        firstSeen: r.first_seen,
-        lastSeen: r.last_seen,
-      };
-      if (r.breakdown !== null) {
-        const breakdown = parseJson<Record<string, number>>(r.breakdown);
-        if (breakdown) point.breakdown = breakdown;
-      }
-      series.push(point);
+      series.push(seriesPointFromRow(r));
     }
     return { source, metric, entities };
   }
@@ -549,48 +430,11 @@ class History implements SqliteHistory {
     const lo = Math.min(...ids);
     const hi = Math.max(...ids);
     const source = rows[0]!.source;
-    const requests = new Map<number, RequestRecord[]>();
-    for (const r of this.#s.requestsBetween.all(source, lo, hi) as RequestRow[]) {
-      const list = requests.get(r.poll_id) ?? [];
-      list.push({
-        method: r.method,
-        url: r.url,
-        ...(r.status === null ? {} : { status: r.status }),
-        latencyMs: r.latency_ms,
-        attempts: r.attempts,
-        headers: JSON.parse(r.headers) as Record<string, string>,
-        ...(r.metric === null ? {} : { metric: r.metric }),
-        ...(r.entity === null ? {} : { entity: r.entity }),
-        ...(r.error === null ? {} : { error: JSON.parse(r.error) as UpstreamErrorInfo }),
-      });
-      requests.set(r.poll_id, list);
-    }
-    const outcomes = new Map<number, MetricOutcome[]>();
-    for (const o of this.#s.outcomesBetween.all(source, lo, hi) as OutcomeRow[]) {
-      const list = outcomes.get(o.poll_id) ?? [];
-      list.push({
-        metric: o.metric,
-        ...(o.entity === null ? {} : { entity: o.entity }),
-        status: o.status,
-        ...(o.error === null ? {} : { error: JSON.parse(o.error) as UpstreamErrorInfo }),
-      });
-      outcomes.set(o.poll_id, list);
-    }
-    return rows.map((r) => ({
-      id: r.id,
-      source: r.source,
-      startedAt: r.started_at,
-      finishedAt: r.finished_at,
-      outcome: r.outcome,
-      ...(r.error_code === null ? {} : { errorCode: r.error_code }),
-      ...(r.error_message === null ? {} : { errorMessage: r.error_message }),
-      ...(r.served_version === null ? {} : { servedVersion: r.served_version }),
-      observationCount: r.observation_count,
-      requests: requests.get(r.id) ?? [],
-      metricOutcomes: outcomes.get(r.id) ?? [],
-      ...(r.payload_schema === null ? {} : { payloadSchema: parseJson<PayloadSchema>(r.payload_schema)! }),
-      ...(r.payload_hash === null ? {} : { payloadHash: r.payload_hash }),
-    }));
+    return pollsFromRows(
+      rows,
+      this.#s.requestsBetween.all(source, lo, hi) as RequestRow[],
+      this.#s.outcomesBetween.all(source, lo, hi) as OutcomeRow[],
+    );
   }
 }
 
@@ -599,10 +443,7 @@ const POLL_CACHE_SIZE = 512;
 
 function prepare(db: Database.Database) {
   return {
-    insertPoll: db.prepare(
-      `INSERT INTO polls (source, started_at, finished_at, outcome, error_code, error_message, served_version,
-         observation_count, payload_schema, payload_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    ),
+    insertPoll: db.prepare(`INSERT INTO polls (${POLL_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
     insertRequest: db.prepare(
       `INSERT INTO requests (poll_id, seq, method, url, status, latency_ms, attempts, headers, metric, entity, error)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -644,21 +485,6 @@ function prepare(db: Database.Database) {
 
 type Statements = ReturnType<typeof prepare>;
 
-/** UTC day of a period end; canonical `…Z` ISO strings are sliced without parsing a Date. */
-function dayOf(periodEnd: string): string {
-  return periodEnd.length >= 20 && periodEnd.endsWith('Z') && periodEnd[10] === 'T'
-    ? periodEnd.slice(0, 10)
-    : isoDay(periodEnd);
-}
-
-function keyCompare(a: RawObservation, b: RawObservation): number {
-  if (a.source !== b.source) return a.source < b.source ? -1 : 1;
-  if (a.metric !== b.metric) return a.metric < b.metric ? -1 : 1;
-  if (a.periodEnd !== b.periodEnd) return a.periodEnd < b.periodEnd ? -1 : 1;
-  if (a.entity !== b.entity) return a.entity < b.entity ? -1 : 1;
-  return 0;
-}
-
 /**
  * Upsert observations in primary-key order (B-tree locality) with one prepared statement, inside the caller's
  * transaction. Rows keep their relative order for equal keys, so the last of duplicates wins.
@@ -669,7 +495,7 @@ function upsertObservations(
   seen: string,
   pollId: number,
 ): void {
-  const sorted = [...obs].sort(keyCompare);
+  const sorted = [...obs].sort(compareObservationKeys);
   for (const o of sorted) {
     s.upsert.run(
       o.source,

@@ -205,6 +205,66 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
         expect(point).toMatchObject({ value: 3.25, firstValue: 1 });
       });
 
+      it('keeps the upsert rules in a large poll: duplicates far apart, odd characters, breakdowns, nulls', async () => {
+        // 2,400 keys in 2,509 observations: large enough that a store may write it in batches (the PostgreSQL store
+        // copies polls of 1,000 rows or more through a staging table, 1,000 rows a chunk), with duplicates up to 1,300
+        // rows after their first, across any batch boundary.
+        const s = await store();
+        const odd = ['tab\there', 'new\nline', 'back\\slash', 'cr\rhere', '"quoted"', 'ünï 🐝', '\\N', ''];
+        const entity = (i: number) => `${odd[i % odd.length]}#${i}`;
+        const end = (d: number) => `2026-03-${String(10 + d).padStart(2, '0')}T07:00:00.000Z`;
+        const first: RawObservation[] = [];
+        for (let i = 0; i < 600; i++)
+          for (let d = 0; d < 4; d++) {
+            const value = i % 50 === 0 ? null : i * 10 + d + 0.5;
+            const extra: Partial<RawObservation> =
+              i % 7 === 0 ? { jsonType: 'object', breakdown: { 'a\tb': i, 'c\\d': d } } : {};
+            first.push(obs(entity(i), end(d), value, extra));
+          }
+        // Every 12th of the first 1,300 keys again after them: its first value stays, its value, type and breakdown
+        // move.
+        const repeats = first.filter((_, k) => k % 12 === 0 && k < 1300);
+        const again = repeats.map((o) => ({
+          ...o,
+          value: -1,
+          jsonType: 'float' as const,
+          breakdown: undefined,
+        }));
+        const poll = [...first.slice(0, 1300), ...again, ...first.slice(1300)];
+        expect(poll).toHaveLength(2509);
+        // A second large poll restates half of the keys; both polls run inside one outer transaction (each is then
+        // a savepoint), as a caller that writes more than the poll may do.
+        const restated = first
+          .filter((_, k) => k % 2 === 1)
+          .map((o) => ({ ...o, value: 7, breakdown: undefined }));
+        await s.transaction(async () => {
+          await s.recordPoll(pollInput(0, { observations: poll }));
+          await s.recordPoll(pollInput(10, { observations: restated }));
+        });
+        const h = await s.metricHistory('meta', 'm');
+        expect(h.entities.size).toBe(600);
+        const expected = new Map<string, object>();
+        first.forEach((o, k) => {
+          const repeated = k % 12 === 0 && k < 1300;
+          const restate = k % 2 === 1;
+          const last = restate ? { ...o, value: 7, breakdown: undefined } : repeated ? again[k / 12]! : o;
+          expected.set(`${o.entity}|${o.periodEnd}`, {
+            periodEnd: o.periodEnd,
+            day: o.periodEnd.slice(0, 10),
+            value: last.value,
+            firstValue: o.value,
+            jsonType: last.jsonType,
+            ...(last.breakdown ? { breakdown: last.breakdown } : {}),
+            firstSeen: at(1),
+            lastSeen: restate ? at(11) : at(1),
+          });
+        });
+        for (const [name, points] of h.entities)
+          for (const p of points)
+            expect(p, `${name} ${p.periodEnd}`).toEqual(expected.get(`${name}|${p.periodEnd}`));
+        expect([...h.entities.values()].flat()).toHaveLength(2400);
+      });
+
       it('returns history ascending per entity, limited to [sinceDay, untilDay] by day, null values kept', async () => {
         const s = await store();
         const days = ['2026-03-10', '2026-03-11', '2026-03-12', '2026-03-13'];

@@ -1,7 +1,10 @@
 // One PostgreSQL store's connections: the pool, transactions that follow the async flow (savepoints when nested),
 // and the translation of a lost connection into an UpwatchError.
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
+import { from as copyFromStdin } from 'pg-copy-streams';
 import { UpwatchError } from '../../core/errors.js';
 
 /** A row as the driver returns it (bigint and numeric read as JavaScript numbers: see `numberTypes`). */
@@ -119,6 +122,28 @@ export class PgConnection implements PgRunner {
     } catch (e) {
       if (frame && connectionLost(e)) frame.broken = e as Error;
       throw this.wrap(e, frame ? 'running a statement in a transaction' : 'running a statement');
+    }
+  }
+
+  /**
+   * Run `COPY … FROM STDIN` on the calling flow's transaction, streaming `chunks` (COPY text format) to the server as
+   * they are produced; returns the rows copied. A bad row fails the COPY and, with it, the transaction. Only inside
+   * `transaction(fn)`: a COPY outside one would commit on its own.
+   */
+  async copyFrom(sql: string, chunks: Iterable<string>): Promise<number> {
+    const frame = this.#frame();
+    if (!frame)
+      throw new UpwatchError('INTERNAL', 'COPY into the PostgreSQL store ran outside a transaction', {
+        hint: 'this is a bug in upwatch: report it with the command you ran',
+      });
+    if (frame.broken) throw this.wrap(frame.broken, 'copying rows in a transaction');
+    try {
+      const stream = frame.client.query(copyFromStdin(sql));
+      await pipeline(Readable.from(chunks, { objectMode: false }), stream);
+      return stream.rowCount;
+    } catch (e) {
+      if (connectionLost(e)) frame.broken = e as Error;
+      throw this.wrap(e, 'copying rows in a transaction');
     }
   }
 

@@ -2,6 +2,7 @@
 // read-only roles, versions and URLs. The shared behaviour is test/store-contract/.
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { UpwatchError } from '../../core/errors.js';
+import type { RawObservation } from '../../core/observation.js';
 import type { Store } from '../ports.js';
 import {
   TEST_PG_URL,
@@ -11,6 +12,7 @@ import {
   testPg,
 } from '../../../test/helpers/pg-test-db.js';
 import { openPgStore, redactPgUrl } from './pg-store.js';
+import { PG_MIGRATIONS } from './schema.js';
 
 const server = await testPg();
 const schemas: string[] = [];
@@ -89,8 +91,9 @@ describe.skipIf(!server.up)(`PostgreSQL store on ${TEST_PG_URL}`, () => {
     const name = schema();
     const stores = await Promise.all([1, 2, 3].map(() => open(TEST_PG_URL, { schema: name })));
     const rows = await adminQuery<{ version: number }>(`SELECT version FROM "${name}".upwatch_migrations`);
-    expect(rows.map((r) => r.version)).toEqual([1]);
-    for (const s of stores) expect(await s.health()).toMatchObject({ integrity: 'ok', schemaVersion: 1 });
+    expect(rows.map((r) => r.version)).toEqual(PG_MIGRATIONS.map((_, i) => i + 1));
+    for (const s of stores)
+      expect(await s.health()).toMatchObject({ integrity: 'ok', schemaVersion: PG_MIGRATIONS.length });
   });
 
   it('runs the transactions of two processes on one schema one after the other (the writer lock), as SQLite does', async () => {
@@ -165,7 +168,10 @@ describe.skipIf(!server.up)(`PostgreSQL store on ${TEST_PG_URL}`, () => {
       const reader = await openPgStore(u.toString(), { schema: name, readonly: true });
       try {
         expect((await reader.audit.read()).map((e) => e.target)).toEqual(['f1']);
-        expect(await reader.health()).toMatchObject({ integrity: 'ok', schemaVersion: 1 });
+        expect(await reader.health()).toMatchObject({
+          integrity: 'ok',
+          schemaVersion: PG_MIGRATIONS.length,
+        });
         expect(await reader.stats.sourceStatuses(['meta'])).toHaveLength(1);
         await expect(reader.audit.write(entry('f2'))).rejects.toThrow(/read-only transaction/);
       } finally {
@@ -241,5 +247,84 @@ describe.skipIf(!server.up)(`PostgreSQL store on ${TEST_PG_URL}`, () => {
     expect((await s.overrides.featureStates()).size).toBe(0);
     await s.transaction(() => s.audit.write(entry('after')));
     expect((await s.audit.read()).map((x) => x.target)).toEqual(['after']);
+  });
+
+  it('writes nothing of a large poll whose COPY fails half way, and the store goes on', async () => {
+    const s = await open(TEST_PG_URL, { schema: schema() });
+    const end = '2026-03-14T08:00:00.000Z';
+    const rows = (n: number, value: number, bad?: number): RawObservation[] =>
+      Array.from({ length: n }, (_, i) => ({
+        source: 'meta',
+        metric: 'm',
+        // PostgreSQL text cannot hold a NUL character: that row fails the COPY after 1,800 good rows.
+        entity: i === bad ? `e\u0000${i}` : `e${i}`,
+        periodEnd: end,
+        value,
+        jsonType: 'int' as const,
+      }));
+    const poll = (observations: RawObservation[], minute: number) =>
+      s.recordPoll({
+        source: 'meta',
+        startedAt: new Date(T0 + minute * 60_000).toISOString(),
+        finishedAt: new Date(T0 + minute * 60_000).toISOString(),
+        outcome: 'ok',
+        fetch: { observations, requests: [], metricOutcomes: [{ metric: 'm', status: 'ok' }] },
+      });
+    await poll(rows(1500, 1), 0);
+    await expect(poll(rows(2500, 2, 1800), 10)).rejects.toThrow(/0x00/);
+    expect(await s.recentPolls('meta', 10)).toHaveLength(1);
+    const h = await s.metricHistory('meta', 'm');
+    expect(h.entities.size).toBe(1500);
+    expect([...h.entities.values()].flat().every((p) => p.value === 1 && p.lastSeen === p.firstSeen)).toBe(
+      true,
+    );
+    await poll(rows(2500, 3), 20);
+    expect((await s.metricHistory('meta', 'm')).entities.get('e1499')![0]).toMatchObject({
+      value: 3,
+      firstValue: 1,
+    });
+  });
+
+  it('keeps observations pointing at existing polls: a missing poll is refused, a poll in use cannot be deleted', async () => {
+    const name = schema();
+    const s = await open(TEST_PG_URL, { schema: name });
+    const ok = await s.recordPoll({
+      source: 'meta',
+      startedAt: 't',
+      finishedAt: 't',
+      outcome: 'ok',
+      fetch: {
+        observations: [
+          { source: 'meta', metric: 'm', entity: 'e', periodEnd: '2026-03-14', value: 1, jsonType: 'int' },
+        ],
+        requests: [],
+        metricOutcomes: [],
+      },
+    });
+    const unused = await s.recordPoll({
+      source: 'meta',
+      startedAt: 't',
+      finishedAt: 't',
+      outcome: 'failed',
+      fetch: { observations: [], requests: [], metricOutcomes: [] },
+    });
+    await expect(
+      adminQuery(
+        `INSERT INTO "${name}".observations (source, metric, entity, period_end, day, json_type, first_seen, last_seen,
+            first_poll_id, last_poll_id) VALUES ('meta', 'm', 'x', 'p', 'd', 'int', 't', 't', $1, $2)`,
+        [ok.id, ok.id + 1000],
+      ),
+    ).rejects.toThrow(`observations point at poll ${ok.id + 1000}, which does not exist`);
+    await expect(
+      adminQuery(`UPDATE "${name}".observations SET last_poll_id = $1`, [ok.id + 1000]),
+    ).rejects.toThrow(/which does not exist/);
+    await expect(adminQuery(`DELETE FROM "${name}".polls WHERE id = $1`, [ok.id])).rejects.toThrow(
+      `poll ${ok.id} cannot be deleted: observations point at it`,
+    );
+    await expect(adminQuery(`UPDATE "${name}".polls SET id = 999 WHERE id = $1`, [ok.id])).rejects.toThrow(
+      /cannot be deleted/,
+    );
+    await adminQuery(`DELETE FROM "${name}".polls WHERE id = $1`, [unused.id]);
+    expect((await s.recentPolls('meta', 10)).map((p) => p.id)).toEqual([ok.id]);
   });
 });

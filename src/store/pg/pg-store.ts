@@ -1,23 +1,27 @@
 // The store on a PostgreSQL server: the poll history and every repository behind the same Store port as the SQLite
 // file, so that several upwatch processes (a fleet) can share one history.
-import { addDays, isoDay } from '../../core/clock.js';
+import { addDays } from '../../core/clock.js';
 import { UpwatchError } from '../../core/errors.js';
 import type { MetricHistory, SeriesPoint } from '../../core/detector.js';
-import {
-  metricVerification,
-  type JsonType,
-  type MetricOutcome,
-  type PayloadSchema,
-  type PollOutcome,
-  type PollRecord,
-  type RawObservation,
-  type RequestRecord,
-  type UpstreamErrorInfo,
-} from '../../core/observation.js';
+import { metricVerification, type PollRecord } from '../../core/observation.js';
 import type { Store, StoreHealth } from '../ports.js';
 import type { RecordPollInput } from '../store.js';
 import { PgConnection } from './connection.js';
 import { migratePg, pgSchemaVersion, VERSION_TABLE } from './migrate.js';
+import {
+  outcomeValues,
+  POLL_COLUMNS,
+  pollsFromRows,
+  pollValues,
+  recordedPoll,
+  requestValues,
+  seriesPointFromRow,
+  type HistoryRow,
+  type OutcomeRow,
+  type PollRow,
+  type RequestRow,
+} from '../rows.js';
+import { writeObservations } from './observation-writer.js';
 import { pgRepositories } from './repositories.js';
 import { PG_MIGRATIONS, PG_TABLES } from './schema.js';
 
@@ -125,47 +129,9 @@ export async function connectPg(
   return { conn, where, schema };
 }
 
-interface PollRow {
-  id: number;
-  source: string;
-  started_at: string;
-  finished_at: string;
-  outcome: PollOutcome;
-  error_code: string | null;
-  error_message: string | null;
-  served_version: string | null;
-  observation_count: number;
-  payload_schema: string | null;
-  payload_hash: string | null;
-}
-
-/** UTC day of a period end, as the SQLite store computes it. */
-function dayOf(periodEnd: string): string {
-  return periodEnd.length >= 20 && periodEnd.endsWith('Z') && periodEnd[10] === 'T'
-    ? periodEnd.slice(0, 10)
-    : isoDay(periodEnd);
-}
-
-/**
- * The observations of one poll as one row per key, in key order. Duplicates of a key within one poll behave as the
- * SQLite store's successive upserts: the first gives firstValue, the last gives value, type, breakdown and day.
- */
-function observationRows(obs: readonly RawObservation[]) {
-  const byKey = new Map<string, { first: RawObservation; last: RawObservation }>();
-  for (const o of obs) {
-    const key = JSON.stringify([o.source, o.metric, o.periodEnd, o.entity]);
-    const seen = byKey.get(key);
-    if (seen) seen.last = o;
-    else byKey.set(key, { first: o, last: o });
-  }
-  return [...byKey.values()].sort((a, b) => {
-    const x = a.first;
-    const y = b.first;
-    for (const k of ['source', 'metric', 'periodEnd', 'entity'] as const) {
-      if (x[k] !== y[k]) return x[k] < y[k] ? -1 : 1;
-    }
-    return 0;
-  });
+/** Row values as one array per column, for `unnest`. */
+function columnsOf(rows: readonly (string | number | null)[][], width: number): (string | number | null)[][] {
+  return Array.from({ length: width }, (_, c) => rows.map((r) => r[c] ?? null));
 }
 
 class PgStore implements Store {
@@ -210,30 +176,15 @@ class PgStore implements Store {
     return this.#conn.transaction(fn, { serialized: true });
   }
 
-  // eslint-disable-next-line max-lines-per-function -- one transaction written statement by statement (poll, requests, outcomes, observations, verifications) and its error mapping
   async recordPoll(input: RecordPollInput): Promise<PollRecord> {
     const f = input.fetch;
     const seen = input.finishedAt;
     const q = this.#conn;
-    // eslint-disable-next-line max-lines-per-function -- the statements of one poll, in the order the SQLite store writes them
     const id = await q.transaction(async () => {
       const pollId = (
         await q.query<{ id: number }>(
-          `INSERT INTO polls (source, started_at, finished_at, outcome, error_code, error_message, served_version,
-               observation_count, payload_schema, payload_hash)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`,
-          [
-            input.source,
-            input.startedAt,
-            input.finishedAt,
-            input.outcome,
-            input.errorCode ?? null,
-            input.errorMessage ?? null,
-            f.servedVersion ?? null,
-            f.observations.length,
-            f.payloadSchema ? JSON.stringify(f.payloadSchema) : null,
-            f.payloadHash ?? null,
-          ],
+          `INSERT INTO polls (${POLL_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`,
+          pollValues(input),
         )
       ).rows[0]!.id;
       if (f.requests.length > 0) {
@@ -241,62 +192,17 @@ class PgStore implements Store {
           `INSERT INTO requests (poll_id, seq, method, url, status, latency_ms, attempts, headers, metric, entity, error)
            SELECT $1, * FROM unnest($2::int[], $3::text[], $4::text[], $5::int[], $6::float8[], $7::int[], $8::text[],
                                     $9::text[], $10::text[], $11::text[])`,
-          [
-            pollId,
-            f.requests.map((_, i) => i),
-            f.requests.map((r) => r.method),
-            f.requests.map((r) => r.url),
-            f.requests.map((r) => r.status ?? null),
-            f.requests.map((r) => r.latencyMs),
-            f.requests.map((r) => r.attempts),
-            f.requests.map((r) => JSON.stringify(r.headers)),
-            f.requests.map((r) => r.metric ?? null),
-            f.requests.map((r) => r.entity ?? null),
-            f.requests.map((r) => (r.error ? JSON.stringify(r.error) : null)),
-          ],
+          [pollId, ...columnsOf(f.requests.map(requestValues), 10)],
         );
       }
       if (f.metricOutcomes.length > 0) {
         await q.query(
           `INSERT INTO metric_outcomes (poll_id, seq, metric, entity, status, error)
            SELECT $1, * FROM unnest($2::int[], $3::text[], $4::text[], $5::text[], $6::text[])`,
-          [
-            pollId,
-            f.metricOutcomes.map((_, i) => i),
-            f.metricOutcomes.map((o) => o.metric),
-            f.metricOutcomes.map((o) => o.entity ?? null),
-            f.metricOutcomes.map((o) => o.status),
-            f.metricOutcomes.map((o) => (o.error ? JSON.stringify(o.error) : null)),
-          ],
+          [pollId, ...columnsOf(f.metricOutcomes.map(outcomeValues), 5)],
         );
       }
-      const rows = observationRows(f.observations);
-      if (rows.length > 0) {
-        await q.query(
-          `INSERT INTO observations (source, metric, entity, period_end, day, value, first_value, json_type, breakdown,
-               first_seen, last_seen, first_poll_id, last_poll_id)
-           SELECT source, metric, entity, period_end, day, value, first_value, json_type, breakdown, $10, $10, $11, $11
-             FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::float8[], $7::float8[],
-                         $8::text[], $9::text[])
-                  AS o (source, metric, entity, period_end, day, value, first_value, json_type, breakdown)
-           ON CONFLICT (source, metric, period_end, entity) DO UPDATE SET
-             value = excluded.value, json_type = excluded.json_type, breakdown = excluded.breakdown,
-             day = excluded.day, last_seen = excluded.last_seen, last_poll_id = excluded.last_poll_id`,
-          [
-            rows.map((r) => r.first.source),
-            rows.map((r) => r.first.metric),
-            rows.map((r) => r.first.entity),
-            rows.map((r) => r.first.periodEnd),
-            rows.map((r) => r.last.day ?? dayOf(r.last.periodEnd)),
-            rows.map((r) => r.last.value),
-            rows.map((r) => r.first.value),
-            rows.map((r) => r.last.jsonType),
-            rows.map((r) => (r.last.breakdown ? JSON.stringify(r.last.breakdown) : null)),
-            seen,
-            pollId,
-          ],
-        );
-      }
+      await writeObservations(q, f.observations, seen, pollId);
       const metrics = metricVerification(f.metricOutcomes);
       if (metrics.verified.length > 0) {
         await q.query(
@@ -316,21 +222,7 @@ class PgStore implements Store {
       }
       return pollId;
     });
-    return {
-      id,
-      source: input.source,
-      startedAt: input.startedAt,
-      finishedAt: input.finishedAt,
-      outcome: input.outcome,
-      ...(input.errorCode === undefined ? {} : { errorCode: input.errorCode }),
-      ...(input.errorMessage === undefined ? {} : { errorMessage: input.errorMessage }),
-      ...(f.servedVersion === undefined ? {} : { servedVersion: f.servedVersion }),
-      observationCount: f.observations.length,
-      requests: f.requests.map((r) => ({ ...r })),
-      metricOutcomes: f.metricOutcomes.map((o) => ({ ...o })),
-      ...(f.payloadSchema === undefined ? {} : { payloadSchema: f.payloadSchema }),
-      ...(f.payloadHash === undefined ? {} : { payloadHash: f.payloadHash }),
-    };
+    return recordedPoll(id, input);
   }
 
   async metricHistory(
@@ -342,17 +234,7 @@ class PgStore implements Store {
     const until = options.untilDay ?? '9999-12-29';
     // A period's `day` is its period-end day or the day before, so [since, until + 2 days) bounds period_end.
     const periodEndBelow = until.startsWith('9999') ? '9999-99-99' : addDays(until, 2);
-    const r = await this.#conn.query<{
-      entity: string;
-      period_end: string;
-      day: string;
-      value: number | null;
-      first_value: number | null;
-      json_type: JsonType;
-      breakdown: string | null;
-      first_seen: string;
-      last_seen: string;
-    }>(
+    const r = await this.#conn.query<HistoryRow & Record<string, unknown>>(
       `SELECT entity, period_end, day, value, first_value, json_type, breakdown, first_seen, last_seen
          FROM observations
         WHERE source = $1 AND metric = $2 AND period_end >= $3 AND period_end < $4 AND day >= $3 AND day <= $5
@@ -363,17 +245,7 @@ class PgStore implements Store {
     for (const row of r.rows) {
       let series = entities.get(row.entity);
       if (!series) entities.set(row.entity, (series = []));
-      const point: SeriesPoint = {
-        periodEnd: row.period_end,
-        day: row.day,
-        value: row.value,
-        firstValue: row.first_value,
-        jsonType: row.json_type,
-        firstSeen: row.first_seen,
-        lastSeen: row.last_seen,
-      };
-      if (row.breakdown !== null) point.breakdown = JSON.parse(row.breakdown) as Record<string, number>;
-      series.push(point);
+      series.push(seriesPointFromRow(row));
     }
     return { source, metric, entities };
   }
@@ -432,55 +304,14 @@ class PgStore implements Store {
   async #hydrate(rows: PollRow[]): Promise<PollRecord[]> {
     if (rows.length === 0) return [];
     const ids = rows.map((r) => r.id);
-    const requests = new Map<number, RequestRecord[]>();
-    const reqRows = await this.#conn.query(
+    const requests = await this.#conn.query<RequestRow & Record<string, unknown>>(
       `SELECT * FROM requests WHERE poll_id = ANY($1::bigint[]) ORDER BY poll_id, seq`,
       [ids],
     );
-    for (const r of reqRows.rows) {
-      const list = requests.get(r.poll_id as number) ?? [];
-      list.push({
-        method: r.method as string,
-        url: r.url as string,
-        ...(r.status === null ? {} : { status: r.status as number }),
-        latencyMs: r.latency_ms as number,
-        attempts: r.attempts as number,
-        headers: JSON.parse(r.headers as string) as Record<string, string>,
-        ...(r.metric === null ? {} : { metric: r.metric as string }),
-        ...(r.entity === null ? {} : { entity: r.entity as string }),
-        ...(r.error === null ? {} : { error: JSON.parse(r.error as string) as UpstreamErrorInfo }),
-      });
-      requests.set(r.poll_id as number, list);
-    }
-    const outcomes = new Map<number, MetricOutcome[]>();
-    const outRows = await this.#conn.query(
+    const outcomes = await this.#conn.query<OutcomeRow & Record<string, unknown>>(
       `SELECT * FROM metric_outcomes WHERE poll_id = ANY($1::bigint[]) ORDER BY poll_id, seq`,
       [ids],
     );
-    for (const o of outRows.rows) {
-      const list = outcomes.get(o.poll_id as number) ?? [];
-      list.push({
-        metric: o.metric as string,
-        ...(o.entity === null ? {} : { entity: o.entity as string }),
-        status: o.status as MetricOutcome['status'],
-        ...(o.error === null ? {} : { error: JSON.parse(o.error as string) as UpstreamErrorInfo }),
-      });
-      outcomes.set(o.poll_id as number, list);
-    }
-    return rows.map((r) => ({
-      id: r.id,
-      source: r.source,
-      startedAt: r.started_at,
-      finishedAt: r.finished_at,
-      outcome: r.outcome,
-      ...(r.error_code === null ? {} : { errorCode: r.error_code }),
-      ...(r.error_message === null ? {} : { errorMessage: r.error_message }),
-      ...(r.served_version === null ? {} : { servedVersion: r.served_version }),
-      observationCount: r.observation_count,
-      requests: requests.get(r.id) ?? [],
-      metricOutcomes: outcomes.get(r.id) ?? [],
-      ...(r.payload_schema === null ? {} : { payloadSchema: JSON.parse(r.payload_schema) as PayloadSchema }),
-      ...(r.payload_hash === null ? {} : { payloadHash: r.payload_hash }),
-    }));
+    return pollsFromRows(rows, requests.rows, outcomes.rows);
   }
 }

@@ -2,15 +2,20 @@
 // comments are the contract), written as PostgreSQL statements.
 import { MAX_PAUSE_MS, CLOCK_SKEW_MS, isAheadOf } from '../../core/clock-trust.js';
 import type { BreakerRecord, BreakerState, UnreachableKind } from '../../core/breaker.js';
-import type { Decision, DecisionKind } from '../../core/decision.js';
-import type { Evidence, FindingClass } from '../../core/finding.js';
-import type { FindingRecord, FindingStatus } from '../../core/finding-record.js';
-import type { FindingLifecycle, FindingResolution } from '../../core/finding-lifecycle.js';
+import type { FindingRecord } from '../../core/finding-record.js';
 import type { FindingsRepo } from '../../core/findings-repo.js';
 import type { GateReason, GateState } from '../../core/gate.js';
-import type { Severity } from '../../core/contract.js';
 import type { PollOutcome } from '../../core/observation.js';
-import { FINDING_COLUMNS } from '../findings-repo.js';
+import {
+  DECISION_COLUMNS,
+  FINDING_COLUMNS,
+  decisionFromRow,
+  decisionValues,
+  findingColumns,
+  findingFromRow,
+  type DecisionRow,
+  type FindingRow,
+} from '../rows.js';
 import type { AuditEntry, AuditTargetKind } from '../audit-repo.js';
 import type { DocSnapshot } from '../doc-snapshots.js';
 import {
@@ -39,7 +44,7 @@ import type { BreakerBook } from '../breakers.js';
 import type { DocSnapshotRepo } from '../doc-snapshots.js';
 import type { PauseBook } from '../pauses.js';
 import type { PollSlots } from '../poll-slots.js';
-import type { PgRunner } from './connection.js';
+import type { PgRow, PgRunner } from './connection.js';
 
 const str = (v: unknown): string => v as string;
 const num = (v: unknown): number => v as number;
@@ -48,79 +53,13 @@ const opt = <T>(v: unknown): T | undefined => (v === null || v === undefined ? u
 // ---- findings -------------------------------------------------------------------------------------------------
 
 function findingParams(f: Omit<FindingRecord, 'id'>): unknown[] {
-  const v: Record<(typeof FINDING_COLUMNS)[number], unknown> = {
-    fingerprint: f.fingerprint,
-    episode: f.episode,
-    rule: f.rule,
-    class: f.class,
-    severity: f.severity,
-    source: f.source,
-    metric: f.metric ?? null,
-    subject: f.subject ?? null,
-    title: f.title ?? null,
-    entities: JSON.stringify(f.entities),
-    entity_share: f.entityShare ?? null,
-    onset: f.onset,
-    effective_date: f.effectiveDate ?? null,
-    announced_on: f.announcedOn ?? null,
-    replacement: f.replacement ?? null,
-    evidence: JSON.stringify(f.evidence),
-    explanation: f.explanation,
-    status: f.status,
-    detected_at: f.detectedAt,
-    first_seen: f.firstSeen,
-    last_seen: f.lastSeen,
-    good_polls_since_absent: f.goodPollsSinceAbsent,
-    ack_reason: f.ack?.reason ?? null,
-    ack_by: f.ack?.by ?? null,
-    ack_at: f.ack?.at ?? null,
-    ack_until: f.ack?.until ?? null,
-    resolved_at: f.resolvedAt ?? null,
-    lifecycle: f.lifecycle,
-    resolution: f.status === 'resolved' ? (f.resolution ?? 'absent') : null,
-  };
+  const v = findingColumns(f);
   return FINDING_COLUMNS.map((c) => v[c]);
-}
-
-function findingFromRow(r: Record<string, unknown>): FindingRecord {
-  const rec: FindingRecord = {
-    id: num(r.id),
-    fingerprint: str(r.fingerprint),
-    episode: num(r.episode),
-    rule: str(r.rule),
-    class: r.class as FindingClass,
-    severity: r.severity as Severity,
-    source: str(r.source),
-    entities: JSON.parse(str(r.entities)) as string[],
-    onset: str(r.onset),
-    evidence: JSON.parse(str(r.evidence)) as Evidence,
-    explanation: str(r.explanation),
-    status: r.status as FindingStatus,
-    detectedAt: str(r.detected_at),
-    firstSeen: str(r.first_seen),
-    lastSeen: str(r.last_seen),
-    goodPollsSinceAbsent: num(r.good_polls_since_absent),
-    lifecycle: r.lifecycle as FindingLifecycle,
-  };
-  if (r.metric !== null) rec.metric = str(r.metric);
-  if (r.subject !== null) rec.subject = str(r.subject);
-  if (r.title !== null) rec.title = str(r.title);
-  if (r.entity_share !== null) rec.entityShare = num(r.entity_share);
-  if (r.effective_date !== null) rec.effectiveDate = str(r.effective_date);
-  if (r.announced_on !== null) rec.announcedOn = str(r.announced_on);
-  if (r.replacement !== null) rec.replacement = str(r.replacement);
-  if (r.resolved_at !== null) rec.resolvedAt = str(r.resolved_at);
-  if (r.status === 'resolved') rec.resolution = (opt<string>(r.resolution) ?? 'absent') as FindingResolution;
-  if (r.ack_reason !== null && r.ack_by !== null && r.ack_at !== null) {
-    rec.ack = { reason: str(r.ack_reason), by: str(r.ack_by), at: str(r.ack_at) };
-    if (r.ack_until !== null) rec.ack.until = str(r.ack_until);
-  }
-  return rec;
 }
 
 function findings(db: PgRunner): Async<FindingsRepo> {
   const rows = async (sql: string, params: unknown[] = []) =>
-    (await db.query(sql, params)).rows.map(findingFromRow);
+    (await db.query<FindingRow>(sql, params)).rows.map(findingFromRow);
   return {
     async insert(f) {
       const cols = FINDING_COLUMNS.join(', ');
@@ -597,46 +536,14 @@ function overrides(db: PgRunner): OverridesRepo {
   };
 }
 
-function decisionFromRow(r: Record<string, unknown>): Decision {
-  const d: Decision = {
-    id: num(r.id),
-    fingerprint: str(r.fingerprint),
-    episode: num(r.episode),
-    source: str(r.source),
-    rule: str(r.rule),
-    kind: r.kind as DecisionKind,
-    onset: str(r.onset),
-    reason: str(r.reason),
-    by: str(r.decided_by),
-    at: str(r.decided_at),
-  };
-  if (r.metric !== null) d.metric = str(r.metric);
-  if (r.factor !== null) d.factor = num(r.factor);
-  return d;
-}
-
 function decisions(db: PgRunner): DecisionsRepo {
   const rows = async (sql: string, params: unknown[]) =>
-    (await db.query(sql, params)).rows.map(decisionFromRow);
+    (await db.query<DecisionRow & PgRow>(sql, params)).rows.map(decisionFromRow);
   return {
     async insert(d) {
       const r = await db.query<{ id: number }>(
-        `INSERT INTO decisions (fingerprint, episode, source, metric, rule, kind, factor, onset, reason, decided_by,
-             decided_at)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id`,
-        [
-          d.fingerprint,
-          d.episode,
-          d.source,
-          d.metric ?? null,
-          d.rule,
-          d.kind,
-          d.factor ?? null,
-          d.onset,
-          d.reason,
-          d.by,
-          d.at,
-        ],
+        `INSERT INTO decisions (${DECISION_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id`,
+        decisionValues(d),
       );
       return { ...d, id: r.rows[0]!.id };
     },

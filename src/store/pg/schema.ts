@@ -239,11 +239,73 @@ const V1_SQLITE_13 = `
 `;
 
 /**
+ * Observations keep pointing at existing polls, checked once per statement instead of once per row. The two foreign
+ * keys of `observations` (`first_poll_id`, `last_poll_id` → `polls`) ran a check query for every row written, which
+ * cost ingest about 40% of its server time; these statement-level triggers check the same rule against all the rows
+ * of one statement at once (taking the same `FOR KEY SHARE` lock on the polls they point at, so a poll cannot be
+ * deleted under a running insert), and refuse to delete or renumber a poll that observations point at. `SET
+ * search_path FROM CURRENT` pins the functions to this store's schema, whatever the caller's search path.
+ */
+const V2_OBSERVATION_POLL_CHECKS = `
+  ALTER TABLE observations DROP CONSTRAINT observations_first_poll_id_fkey;
+  ALTER TABLE observations DROP CONSTRAINT observations_last_poll_id_fkey;
+  ALTER TABLE observations SET (fillfactor = 80);
+  CREATE FUNCTION upwatch_observations_polls_exist() RETURNS trigger LANGUAGE plpgsql
+    SET search_path FROM CURRENT AS $f$
+  DECLARE
+    missing bigint;
+  BEGIN
+    -- One pass over the statement's distinct poll ids: each is locked FOR KEY SHARE (as a foreign key's check does)
+    -- or, when it does not exist, reported.
+    SELECT ids.id INTO missing
+      FROM (SELECT first_poll_id AS id FROM written UNION SELECT last_poll_id FROM written) AS ids
+      LEFT JOIN LATERAL (SELECT true FROM polls WHERE polls.id = ids.id FOR KEY SHARE) AS p (found) ON true
+     WHERE p.found IS NULL
+     LIMIT 1;
+    IF FOUND THEN
+      RAISE foreign_key_violation USING
+        MESSAGE = format('observations point at poll %s, which does not exist', missing),
+        TABLE = 'observations';
+    END IF;
+    RETURN NULL;
+  END $f$;
+  CREATE TRIGGER observations_polls_exist_insert AFTER INSERT ON observations
+    REFERENCING NEW TABLE AS written FOR EACH STATEMENT EXECUTE FUNCTION upwatch_observations_polls_exist();
+  CREATE TRIGGER observations_polls_exist_update AFTER UPDATE ON observations
+    REFERENCING NEW TABLE AS written FOR EACH STATEMENT EXECUTE FUNCTION upwatch_observations_polls_exist();
+  CREATE FUNCTION upwatch_polls_unreferenced() RETURNS trigger LANGUAGE plpgsql
+    SET search_path FROM CURRENT AS $f$
+  DECLARE
+    used bigint;
+  BEGIN
+    SELECT gone.id INTO used
+      FROM removed AS gone
+     WHERE NOT EXISTS (SELECT 1 FROM polls WHERE polls.id = gone.id)
+       AND EXISTS (SELECT 1 FROM observations o WHERE o.first_poll_id = gone.id OR o.last_poll_id = gone.id)
+     LIMIT 1;
+    IF FOUND THEN
+      RAISE foreign_key_violation USING
+        MESSAGE = format('poll %s cannot be deleted: observations point at it', used),
+        TABLE = 'polls';
+    END IF;
+    RETURN NULL;
+  END $f$;
+  CREATE TRIGGER polls_unreferenced_delete AFTER DELETE ON polls
+    REFERENCING OLD TABLE AS removed FOR EACH STATEMENT EXECUTE FUNCTION upwatch_polls_unreferenced();
+  CREATE TRIGGER polls_unreferenced_update AFTER UPDATE ON polls
+    REFERENCING OLD TABLE AS removed FOR EACH STATEMENT EXECUTE FUNCTION upwatch_polls_unreferenced();
+`;
+
+/**
  * Every PostgreSQL migration, in order; a migration's position is its version (1-based). Version 1 is the whole
  * schema of SQLite version 13 at once (a PostgreSQL store starts there). Never reorder or edit a shipped one: a
- * schema change adds a migration here and one in src/store/migrations/.
+ * schema change adds a migration here and one in src/store/migrations/ (a change of how PostgreSQL enforces a rule,
+ * as version 2, adds one here only).
  */
-export const PG_MIGRATIONS: readonly PgMigration[] = [{ name: 'sqlite-13', sql: V1_SQLITE_13 }];
+export const PG_MIGRATIONS: readonly PgMigration[] = [
+  { name: 'sqlite-13', sql: V1_SQLITE_13 },
+  { name: 'observation-poll-checks', sql: V2_OBSERVATION_POLL_CHECKS },
+];
 
 /** The tables of the store, parents before children (the order a copy writes them in). */
 export const PG_TABLES = [
