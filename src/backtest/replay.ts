@@ -207,7 +207,9 @@ export function dayHistory(
       origin: cols,
     };
   }
-  primeFrame(history, { startDay, endDay: end, length, entities: series });
+  // Every entity with a value on a grid day is on the grid, and past days never change: panel statistics of a day
+  // carry over from one day's grid to the next under the metric's columns.
+  primeFrame(history, { startDay, endDay: end, length, entities: series, origin: entities });
   return history;
 }
 
