@@ -120,4 +120,38 @@ describe('dayHistory', () => {
       { numRuns: 200 },
     );
   });
+
+  it("hands out a window's points as pointsOf has them, lets earlier ones go and makes them again when asked", () => {
+    const set = new HistorySet();
+    for (let t = 0; t < 200; t++)
+      set.add({
+        date: addDays(START, t),
+        source: 's',
+        metric: 'm',
+        entity: 'e',
+        value: t % 5 === 0 ? null : t / 4,
+      });
+    set.finish();
+    const cols = set.sources.get('s')!.get('m')!.get('e')!;
+    const all = new HistorySet();
+    for (let t = 0; t < 200; t++)
+      all.add({
+        date: addDays(START, t),
+        source: 's',
+        metric: 'm',
+        entity: 'e',
+        value: t % 5 === 0 ? null : t / 4,
+      });
+    all.finish();
+    const expected = all.pointsOf(all.sources.get('s')!.get('m')!.get('e')!);
+    for (const [lo, hi] of [
+      [0, 120],
+      [30, 150],
+      [80, 200],
+      [10, 60],
+    ] as const) {
+      const w = set.windowPoints(cols, lo, hi);
+      expect(w).toEqual(expected.slice(lo, hi));
+    }
+  });
 });

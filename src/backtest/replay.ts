@@ -224,7 +224,7 @@ export function dayHistory(
     if (hi === 0) continue;
     const lo = lowerBound(cols.days, d - FRAME_MAX_DAYS + 1);
     if (lo >= hi) continue;
-    map.set(entity, set.pointsOf(cols).slice(lo, hi));
+    map.set(entity, set.windowPoints(cols, lo, hi));
     spans.push({ entity, cols, lo, hi });
     if (cols.days[lo]! < start) start = cols.days[lo]!;
     if (cols.days[hi - 1]! > end) end = cols.days[hi - 1]!;
