@@ -19,10 +19,34 @@ export function arrivalLags(frame: MetricFrame, history: MetricHistory, days: nu
 }
 
 function computeLags(frame: MetricFrame, days: number): number[] {
+  const from = Math.max(0, frame.length - days);
+  // A grid read once (a poll) is walked entity by entity, each entity's points in order (they sit together in
+  // memory); a replay's grid takes each past day's lag from the days before.
+  if (!frame.origin) return lagsOfGrid(frame, from);
   const lags: number[] = [];
-  for (let i = Math.max(0, frame.length - days); i < frame.length; i++) {
+  for (let i = from; i < frame.length; i++) {
     const lag = panelDayStat(frame, 'arrival-lag', i, () => dayLag(frame, i));
     if (lag !== undefined) lags.push(lag);
+  }
+  return lags;
+}
+
+/** The lags of grid days from..end, by day: what dayLag gives for each, in one pass over the entities. */
+function lagsOfGrid(frame: MetricFrame, from: number): number[] {
+  const firstSeen = new Array<string | undefined>(frame.length);
+  for (const s of frame.entities) {
+    for (let i = from; i < frame.length; i++) {
+      const pi = s.pointIndex[i]!;
+      if (pi < 0) continue;
+      const seenAt = s.points[pi]!.firstSeen;
+      const prev = firstSeen[i];
+      if (prev === undefined || seenAt < prev) firstSeen[i] = seenAt;
+    }
+  }
+  const lags: number[] = [];
+  for (let i = from; i < frame.length; i++) {
+    const first = firstSeen[i];
+    if (first !== undefined) lags.push(dayNumber(first) - (frame.startDay + i));
   }
   return lags;
 }
