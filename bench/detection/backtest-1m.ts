@@ -1,25 +1,35 @@
 // `upwatch backtest` on a 1-million-row CSV: writes the file from a generated panel, replays it in a child process
-// and reports time and peak memory.
+// and reports time and peak memory. `node --import tsx bench/detection/backtest-1m.ts 139 556 2224` measures the
+// growth (10 metrics × N entities × 180 days: 250,200, 1,000,800 and 4,003,200 rows), one line each.
 import { createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { generatePanel, panelRows } from './generate.js';
 
-/** Write ≈1,000,000 rows (10 metrics × 556 entities × 180 days) and time the backtest over them. */
-export async function measureBacktest1M(): Promise<{
+/** What one backtest run measured: rows, CSV size, wall and CPU time of the child, its peak RSS, findings printed. */
+export interface BacktestMeasure {
   rows: number;
   mb: number;
   ms: number;
   cpuMs: number;
   maxRssMB: number;
   findings: number;
-}> {
+}
+
+/** Write ≈1,000,000 rows (10 metrics × 556 entities × 180 days) and time the backtest over them. */
+export function measureBacktest1M(): Promise<BacktestMeasure> {
+  return measureBacktest(556);
+}
+
+/** Write 10 metrics × `entities` × 180 days of the benchmark panel as a CSV and time `upwatch backtest` over it. */
+export async function measureBacktest(entities: number): Promise<BacktestMeasure> {
   const dir = mkdtempSync(join(tmpdir(), 'upwatch-bt1m-'));
   const file = join(dir, 'history.csv');
   const panel = generatePanel(1002, {
     metrics: 10,
-    entities: 556,
+    entities,
     days: 180,
     injectFrom: 120,
     injectShare: 0.5,
@@ -48,4 +58,18 @@ export async function measureBacktest1M(): Promise<{
   const line = child.stdout.trim().split('\n').pop() ?? '{}';
   const res = JSON.parse(line) as { ms: number; cpuMs: number; maxRssMB: number; findings: number };
   return { rows, mb, ...res };
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  for (const n of process.argv.slice(2).map(Number)) {
+    const m = await measureBacktest(n);
+    console.log(
+      JSON.stringify({
+        entities: n,
+        ...m,
+        rowsPerSecondWall: Math.round(m.rows / (m.ms / 1000)),
+        rowsPerSecondCpu: Math.round(m.rows / (m.cpuMs / 1000)),
+      }),
+    );
+  }
 }

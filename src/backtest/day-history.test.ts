@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { addDays } from '../core/clock.js';
 import { fitBaseline } from '../detectors/stats/baseline.js';
-import { metricFrame } from '../detectors/stats/frame.js';
+import { metricFrame, panelDayStat, type MetricFrame } from '../detectors/stats/frame.js';
 import { dayNumber } from '../detectors/stats/days.js';
 import { HistorySet } from './history-set.js';
 import { dayHistory } from './replay.js';
@@ -41,9 +41,12 @@ describe('dayHistory', () => {
           expect(a).not.toBe(b);
           // The columns travel with the grid (fits carry over between days); metricFrame's series have none.
           for (const s of a.entities) expect(s.origin).toBe(entities.get(s.entity));
+          // So does the metric's (panel statistics of a past day carry over); metricFrame's grid has none.
+          if (a.entities.length > 0) expect(a.origin).toBe(entities);
           const withoutOrigin = ({ origin: _, ...s }: (typeof a.entities)[number]) => s;
+          const { origin: _frameOrigin, ...grid } = a;
           expect({
-            ...a,
+            ...grid,
             entities: a.entities.map((s) => ({ ...withoutOrigin(s), points: [...s.points] })),
           }).toEqual({
             ...b,
@@ -112,6 +115,85 @@ describe('dayHistory', () => {
             trend: Array.from({ length: f2.length }, (_, i) => m.trend(i)),
           });
           expect(numbers(reused!)).toEqual(numbers(direct));
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
+  it("hands out a window's points as pointsOf has them, lets earlier ones go and makes them again when asked", () => {
+    const set = new HistorySet();
+    for (let t = 0; t < 200; t++)
+      set.add({
+        date: addDays(START, t),
+        source: 's',
+        metric: 'm',
+        entity: 'e',
+        value: t % 5 === 0 ? null : t / 4,
+      });
+    set.finish();
+    const cols = set.sources.get('s')!.get('m')!.get('e')!;
+    const all = new HistorySet();
+    for (let t = 0; t < 200; t++)
+      all.add({
+        date: addDays(START, t),
+        source: 's',
+        metric: 'm',
+        entity: 'e',
+        value: t % 5 === 0 ? null : t / 4,
+      });
+    all.finish();
+    const expected = all.pointsOf(all.sources.get('s')!.get('m')!.get('e')!);
+    for (const [lo, hi] of [
+      [0, 120],
+      [30, 150],
+      [80, 200],
+      [10, 60],
+    ] as const) {
+      const w = set.windowPoints(cols, lo, hi);
+      expect(w).toEqual(expected.slice(lo, hi));
+    }
+  });
+
+  it('a panel statistic of a past day, kept under the grid origin, equals the same statistic on a later grid', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.array(cell, { minLength: 1, maxLength: 170 }), { minLength: 1, maxLength: 5 }),
+        fc.integer({ min: 0, max: 169 }),
+        fc.integer({ min: 1, max: 60 }),
+        fc.integer({ min: 0, max: 119 }),
+        (series, at, later, back) => {
+          const set = new HistorySet();
+          series.forEach((vals, e) =>
+            vals.forEach((v, t) => {
+              if (v !== undefined)
+                set.add({ date: addDays(START, t), source: 's', metric: 'm', entity: `e${e}`, value: v });
+            }),
+          );
+          set.finish();
+          const entities = set.sources.get('s')?.get('m');
+          if (!entities) return;
+          // Every entity's presence and value on grid day i, in grid order.
+          const panel = (f: MetricFrame, i: number) =>
+            f.entities.map((s) => `${s.entity}:${s.presence[i]}:${s.values[i]}`).join(' ');
+          const f1 = metricFrame(dayHistory(set, 's', 'm', entities, dayNumber(START) + at));
+          if (f1.entities.length === 0) return;
+          const day = f1.endDay - back;
+          if (day < f1.startDay) return;
+          const name = `panel-${at}-${later}-${back}`;
+          const first = panelDayStat(f1, name, day - f1.startDay, () => panel(f1, day - f1.startDay));
+          const f2 = metricFrame(dayHistory(set, 's', 'm', entities, dayNumber(START) + at + later));
+          if (f2.entities.length === 0 || day < f2.startDay) return;
+          const kept = panelDayStat(f2, name, day - f2.startDay, () => 'computed again');
+          // Kept from the first grid, and what the later grid itself holds for that day (entities with no value
+          // that day may come or go between grids; the ones with a value are the same).
+          expect(kept).toBe(first);
+          const withValues = (text: string) =>
+            text
+              .split(' ')
+              .filter((c) => !c.includes(':0:'))
+              .join(' ');
+          expect(withValues(panel(f2, day - f2.startDay))).toBe(withValues(first));
         },
       ),
       { numRuns: 200 },

@@ -77,6 +77,39 @@ export class HistorySet {
     return s;
   }
 
+  /**
+   * Points [lo, hi) of one series, in a new array: a replay's window of it on one day. Points are made on first use
+   * and those before `lo` are let go (a replay's window only moves forward; one asked for again is made again),
+   * so a long history keeps about a window's worth of point objects instead of one per row.
+   */
+  windowPoints(
+    cols: { days: number[]; values: number[]; window?: SeriesPoint[] },
+    lo: number,
+    hi: number,
+  ): SeriesPoint[] {
+    let pts = cols.window;
+    if (!pts) cols.window = pts = new Array<SeriesPoint>(cols.days.length);
+    const out = new Array<SeriesPoint>(hi - lo);
+    for (let k = lo; k < hi; k++) out[k - lo] = pts[k] ??= this.#point(cols, k);
+    for (let k = lo - 1; k >= 0 && pts[k] !== undefined; k--) pts[k] = undefined as unknown as SeriesPoint;
+    return out;
+  }
+
+  #point(cols: { days: number[]; values: number[] }, k: number): SeriesPoint {
+    const s = this.#strings(cols.days[k]!);
+    const v = cols.values[k]!;
+    const value = Number.isNaN(v) ? null : v;
+    return {
+      periodEnd: s.periodEnd,
+      day: s.day,
+      value,
+      firstValue: value,
+      jsonType: value === null ? 'null' : Number.isInteger(value) ? 'int' : 'float',
+      firstSeen: s.seen,
+      lastSeen: s.seen,
+    };
+  }
+
   /** Detector points of one series (built once; seen the morning after the period, as a daily poll would). */
   pointsOf(cols: { days: number[]; values: number[]; points?: SeriesPoint[] }): SeriesPoint[] {
     if (cols.points) return cols.points;

@@ -133,7 +133,75 @@ function lowerBound(days: number[], d: number): number {
 }
 
 /**
- * One metric's history as a poll on data day `d` would read it (the last FRAME_MAX_DAYS days), with its grid built
+ * One entity's values, first values and presence by absolute day over the whole history (NaN / MISSING where it
+ * has no row), with running counts of its value days: a day's grid row is then a view, not a copy.
+ */
+interface DayColumns {
+  /** Absolute day of index 0. */
+  base: number;
+  values: Float64Array;
+  firstValues: Float64Array;
+  presence: Uint8Array;
+  /** valueDays[j]: days with a value in [base, base + j). */
+  valueDays: Int32Array;
+}
+const dayColumnsOf = new WeakMap<object, DayColumns>();
+
+function dayColumns(set: HistorySet, cols: { days: number[]; values: number[] }): DayColumns {
+  const hit = dayColumnsOf.get(cols);
+  const last = cols.days[cols.days.length - 1]!;
+  if (hit && hit.base <= cols.days[0]! && last < hit.base + hit.values.length) return hit;
+  const base = Math.min(set.minDay, cols.days[0]!);
+  const n = Math.max(set.maxDay, last) - base + 1;
+  const values = new Float64Array(n).fill(NaN);
+  const firstValues = new Float64Array(n).fill(NaN);
+  const presence = new Uint8Array(n);
+  for (let k = 0; k < cols.days.length; k++) {
+    const i = cols.days[k]! - base;
+    const v = cols.values[k]!;
+    // A point's first value is its value here; null is NaN (an infinite value is kept, as in metricFrame).
+    firstValues[i] = v;
+    if (Number.isFinite(v)) {
+      presence[i] = VALUE;
+      values[i] = v;
+    } else presence[i] = NULL;
+  }
+  const valueDays = new Int32Array(n + 1);
+  for (let j = 0; j < n; j++) valueDays[j + 1] = valueDays[j]! + (presence[j] === VALUE ? 1 : 0);
+  const made = { base, values, firstValues, presence, valueDays };
+  dayColumnsOf.set(cols, made);
+  return made;
+}
+
+/** One entity's row of a day's grid: views of its day columns, and the index of each day's point in `points`. */
+function gridRow(
+  set: HistorySet,
+  span: { entity: string; cols: { days: number[]; values: number[] }; lo: number; hi: number },
+  points: readonly SeriesPoint[],
+  startDay: number,
+  pointIndex: Int32Array,
+): EntitySeries {
+  const { entity, cols, lo, hi } = span;
+  const c = dayColumns(set, cols);
+  const length = pointIndex.length;
+  const at = startDay - c.base;
+  // Days are sorted and unique (HistorySet.finish), all within the grid.
+  for (let k = lo; k < hi; k++) pointIndex[cols.days[k]! - startDay] = k - lo;
+  // The columns are append-only and a day's value never changes: fits over the same days carry over.
+  return {
+    entity,
+    values: c.values.subarray(at, at + length),
+    firstValues: c.firstValues.subarray(at, at + length),
+    presence: c.presence.subarray(at, at + length),
+    pointIndex,
+    points,
+    valueCount: c.valueDays[at + length]! - c.valueDays[at]!,
+    origin: cols,
+  };
+}
+
+/**
+ * One metric's history as a poll on data day `d` would read it (the last FRAME_MAX_DAYS days), with its grid laid
  * straight from the day/value columns and memoised for the detectors (the same grid metricFrame builds from points).
  *
  * @example
@@ -156,7 +224,7 @@ export function dayHistory(
     if (hi === 0) continue;
     const lo = lowerBound(cols.days, d - FRAME_MAX_DAYS + 1);
     if (lo >= hi) continue;
-    map.set(entity, set.pointsOf(cols).slice(lo, hi));
+    map.set(entity, set.windowPoints(cols, lo, hi));
     spans.push({ entity, cols, lo, hi });
     if (cols.days[lo]! < start) start = cols.days[lo]!;
     if (cols.days[hi - 1]! > end) end = cols.days[hi - 1]!;
@@ -166,48 +234,17 @@ export function dayHistory(
   const length = Math.min(FRAME_MAX_DAYS, end - start + 1);
   const startDay = end - length + 1;
   const count = spans.length;
-  const allValues = new Float64Array(count * length).fill(NaN);
-  const allFirst = new Float64Array(count * length).fill(NaN);
-  const allPresence = new Uint8Array(count * length);
   const allIndex = new Int32Array(count * length).fill(-1);
   const series: EntitySeries[] = new Array<EntitySeries>(count);
+  // The grid starts at the earliest day read (≥ d − FRAME_MAX_DAYS + 1), so every view holds only the window's days.
   for (let row = 0; row < count; row++) {
-    const { entity, cols, lo, hi } = spans[row]!;
-    const at = row * length;
-    const values = allValues.subarray(at, at + length);
-    const firstValues = allFirst.subarray(at, at + length);
-    const presence = allPresence.subarray(at, at + length);
-    const pointIndex = allIndex.subarray(at, at + length);
-    let valueCount = 0;
-    // Days are sorted and unique (HistorySet.finish), all within the grid.
-    for (let k = lo; k < hi; k++) {
-      const i = cols.days[k]! - startDay;
-      if (i < 0) continue;
-      const v = cols.values[k]!;
-      pointIndex[i] = k - lo;
-      if (!Number.isFinite(v)) {
-        presence[i] = NULL;
-      } else {
-        presence[i] = VALUE;
-        values[i] = v;
-        valueCount++;
-      }
-      // A point's first value is its value here; null is NaN (an infinite value is kept, as in metricFrame).
-      firstValues[i] = v;
-    }
-    // The columns are append-only and a day's value never changes: fits over the same days carry over.
-    series[row] = {
-      entity,
-      values,
-      firstValues,
-      presence,
-      pointIndex,
-      points: map.get(entity)!,
-      valueCount,
-      origin: cols,
-    };
+    const span = spans[row]!;
+    const pointIndex = allIndex.subarray(row * length, (row + 1) * length);
+    series[row] = gridRow(set, span, map.get(span.entity)!, startDay, pointIndex);
   }
-  primeFrame(history, { startDay, endDay: end, length, entities: series });
+  // Every entity with a value on a grid day is on the grid, and past days never change: panel statistics of a day
+  // carry over from one day's grid to the next under the metric's columns.
+  primeFrame(history, { startDay, endDay: end, length, entities: series, origin: entities });
   return history;
 }
 

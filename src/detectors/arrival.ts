@@ -1,12 +1,12 @@
 // When a metric's periods normally arrive: the learned arrival lag and the day expected to be present now.
 import type { MetricHistory } from '../core/detector.js';
 import { dayNumber } from './stats/days.js';
-import type { MetricFrame } from './stats/frame.js';
+import { panelDayStat, type MetricFrame } from './stats/frame.js';
 import { quantile } from './stats/robust.js';
 
 const cache = new WeakMap<MetricFrame, Map<number, number[]>>();
 
-/** Arrival lags (first-seen day − period day) of the last `days` periods, one per period (earliest entity). */
+/** Arrival lags (first-seen day − period day) of the last `days` periods, one per period (earliest entity), by day. */
 export function arrivalLags(frame: MetricFrame, history: MetricHistory, days: number): number[] {
   let per = cache.get(frame);
   if (!per) cache.set(frame, (per = new Map<number, number[]>()));
@@ -19,22 +19,49 @@ export function arrivalLags(frame: MetricFrame, history: MetricHistory, days: nu
 }
 
 function computeLags(frame: MetricFrame, days: number): number[] {
-  // Earliest first-seen time per grid day, and the days in the order they were first met (the lags keep that order).
-  const firstSeen = new Array<string | undefined>(frame.length);
-  const order: number[] = [];
   const from = Math.max(0, frame.length - days);
+  // A grid read once (a poll) is walked entity by entity, each entity's points in order (they sit together in
+  // memory); a replay's grid takes each past day's lag from the days before.
+  if (!frame.origin) return lagsOfGrid(frame, from);
+  const lags: number[] = [];
+  for (let i = from; i < frame.length; i++) {
+    const lag = panelDayStat(frame, 'arrival-lag', i, () => dayLag(frame, i));
+    if (lag !== undefined) lags.push(lag);
+  }
+  return lags;
+}
+
+/** The lags of grid days from..end, by day: what dayLag gives for each, in one pass over the entities. */
+function lagsOfGrid(frame: MetricFrame, from: number): number[] {
+  const firstSeen = new Array<string | undefined>(frame.length);
   for (const s of frame.entities) {
     for (let i = from; i < frame.length; i++) {
       const pi = s.pointIndex[i]!;
       if (pi < 0) continue;
-      // The earliest arrival of a period only needs the string order of ISO times; parse once per period.
       const seenAt = s.points[pi]!.firstSeen;
       const prev = firstSeen[i];
-      if (prev === undefined) order.push(i);
       if (prev === undefined || seenAt < prev) firstSeen[i] = seenAt;
     }
   }
-  return order.map((i) => dayNumber(firstSeen[i]!) - (frame.startDay + i));
+  const lags: number[] = [];
+  for (let i = from; i < frame.length; i++) {
+    const first = firstSeen[i];
+    if (first !== undefined) lags.push(dayNumber(first) - (frame.startDay + i));
+  }
+  return lags;
+}
+
+/** Arrival lag of grid day i: the earliest first-seen day among its entities minus the period's day. */
+function dayLag(frame: MetricFrame, i: number): number | undefined {
+  let first: string | undefined;
+  for (const s of frame.entities) {
+    const pi = s.pointIndex[i]!;
+    if (pi < 0) continue;
+    // The earliest arrival of a period only needs the string order of ISO times; parsed once per period.
+    const seenAt = s.points[pi]!.firstSeen;
+    if (first === undefined || seenAt < first) first = seenAt;
+  }
+  return first === undefined ? undefined : dayNumber(first) - (frame.startDay + i);
 }
 
 /** The q-quantile of arrival lags (days), or `fallback` with fewer than `minPeriods` periods learned. */

@@ -3,7 +3,7 @@ import type { Severity } from '../core/contract.js';
 import type { Detector } from '../core/detector.js';
 import { forMetric, round6 } from './common.js';
 import { dayString } from './stats/days.js';
-import { VALUE, type MetricFrame } from './stats/frame.js';
+import { VALUE, panelDayStat, type MetricFrame } from './stats/frame.js';
 import { median } from './stats/robust.js';
 import { formatNumber } from './stats/units.js';
 
@@ -59,12 +59,12 @@ export const cardinalityCollapse: Detector<CardinalityCollapseOptions> = {
     },
   },
   detect: forMetric(({ input, frame, metric, o, T }) => {
-    const today = dayCardinality(frame, T);
+    const today = panelDayStat(frame, 'cardinality', T, () => dayCardinality(frame, T));
     if (today.n < o.minEntities) return [];
     const distinctB: number[] = [];
     const modalB: number[] = [];
     for (let i = Math.max(0, T - o.baselineDays); i < T; i++) {
-      const d = dayCardinality(frame, i);
+      const d = panelDayStat(frame, 'cardinality', i, () => dayCardinality(frame, i));
       if (d.n < o.minEntities) continue;
       distinctB.push(d.distinct / d.n);
       modalB.push(d.modal / d.n);

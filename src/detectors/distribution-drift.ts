@@ -2,8 +2,8 @@
 import type { Detector } from '../core/detector.js';
 import { forMetric, round6 } from './common.js';
 import { dayString } from './stats/days.js';
-import { VALUE, type MetricFrame } from './stats/frame.js';
-import { mean, median, quantileSorted, variance } from './stats/robust.js';
+import { VALUE, panelDayStat, type MetricFrame } from './stats/frame.js';
+import { mean, quantileSorted, variance } from './stats/robust.js';
 import { formatNumber } from './stats/units.js';
 
 export interface DistributionDriftOptions {
@@ -18,29 +18,58 @@ export interface DistributionDriftOptions {
   weeks: number;
 }
 
-function valuesOn(frame: MetricFrame, i: number): number[] {
-  const out: number[] = [];
-  if (i < 0) return out;
-  for (const s of frame.entities) if (s.presence[i] === VALUE) out.push(s.values[i]!);
-  return out;
+/** The panel's values on grid day i, sorted (empty before the grid). */
+function sortedValuesOn(frame: MetricFrame, i: number): Float64Array {
+  if (i < 0) return new Float64Array(0);
+  return panelDayStat(frame, 'distribution', i, () => {
+    let n = 0;
+    for (const s of frame.entities) if (s.presence[i] === VALUE) n++;
+    const out = new Float64Array(n);
+    let k = 0;
+    for (const s of frame.entities) if (s.presence[i] === VALUE) out[k++] = s.values[i]!;
+    return out.sort();
+  });
+}
+
+/** The values of several sorted arrays in one sorted array (what sorting their concatenation gives). */
+function mergeSorted(arrays: readonly Float64Array[]): Float64Array {
+  let merged = arrays[0] ?? new Float64Array(0);
+  for (let a = 1; a < arrays.length; a++) {
+    const x = merged;
+    const y = arrays[a]!;
+    const out = new Float64Array(x.length + y.length);
+    let i = 0;
+    let j = 0;
+    let k = 0;
+    while (i < x.length && j < y.length) out[k++] = x[i]! <= y[j]! ? x[i++]! : y[j++]!;
+    while (i < x.length) out[k++] = x[i++]!;
+    while (j < y.length) out[k++] = y[j++]!;
+    merged = out;
+  }
+  return merged;
 }
 
 /** Population stability index of `cur` against `ref` over quantile bins of `ref` (ε = 1e-4). */
 export function psi(ref: number[], cur: number[], bins: number): number {
   // A typed-array sort orders numbers as the comparator (a, b) => a − b does, without calling back per comparison.
-  const sorted = Float64Array.from(ref).sort();
+  return psiSorted(Float64Array.from(ref).sort(), cur, bins);
+}
+
+/** psi with the reference already sorted (bin counts do not depend on the order of the values). */
+function psiSorted(sorted: Float64Array, cur: ArrayLike<number>, bins: number): number {
   const edges: number[] = [];
   for (let b = 1; b < bins; b++) edges.push(quantileSorted(sorted, b / bins));
-  const hist = (xs: number[]) => {
+  const hist = (xs: ArrayLike<number>) => {
     const h = new Array<number>(bins).fill(0);
-    for (const x of xs) {
+    for (let i = 0; i < xs.length; i++) {
+      const x = xs[i]!;
       let k = 0;
       while (k < edges.length && x > edges[k]!) k++;
       h[k]!++;
     }
     return h.map((c) => Math.max(c / xs.length, 1e-4));
   };
-  const r = hist(ref);
+  const r = hist(sorted);
   const c = hist(cur);
   let s = 0;
   for (let k = 0; k < bins; k++) s += (c[k]! - r[k]!) * Math.log(c[k]! / r[k]!);
@@ -70,16 +99,24 @@ export const distributionDrift: Detector<DistributionDriftOptions> = {
     },
   },
   detect: forMetric(({ input, frame, metric, o, T }) => {
+    // Each day's values are sorted once (and, in a replay, once per day of the replay): a reference is their merge.
     const judge = (i: number) => {
-      const cur = valuesOn(frame, i);
-      const refs = Array.from({ length: o.weeks }, (_, w) => valuesOn(frame, i - 7 * (w + 1))).filter(
+      const cur = sortedValuesOn(frame, i);
+      const refs = Array.from({ length: o.weeks }, (_, w) => sortedValuesOn(frame, i - 7 * (w + 1))).filter(
         (r) => r.length >= o.minEntities,
       );
       if (cur.length < o.minEntities || refs.length < o.weeks) return undefined;
-      const loo = refs.map((r, k) => psi(refs.filter((_, j) => j !== k).flat(), r, o.bins));
+      const loo = refs.map((r, k) => psiSorted(mergeSorted(refs.filter((_, j) => j !== k)), r, o.bins));
       const threshold = Math.max(o.minPsi, mean(loo) + 3 * Math.sqrt(Math.max(0, variance(loo))));
-      const value = psi(refs.flat(), cur, o.bins);
-      return { value, threshold, m0: median(refs.flat()), m1: median(cur), drift: value > threshold };
+      const all = mergeSorted(refs);
+      const value = psiSorted(all, cur, o.bins);
+      return {
+        value,
+        threshold,
+        m0: quantileSorted(all, 0.5),
+        m1: quantileSorted(cur, 0.5),
+        drift: value > threshold,
+      };
     };
     // Today first: the days before are judged only while every day so far drifted (judge is pure).
     const today = judge(T);

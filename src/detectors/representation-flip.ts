@@ -3,7 +3,7 @@ import type { Severity } from '../core/contract.js';
 import type { Detector } from '../core/detector.js';
 import { entityList, forMetric, round6 } from './common.js';
 import { dayString } from './stats/days.js';
-import { VALUE, type MetricFrame } from './stats/frame.js';
+import { VALUE, panelDayStat, type MetricFrame } from './stats/frame.js';
 import { quantiles } from './stats/robust.js';
 import { formatNumber } from './stats/units.js';
 
@@ -46,9 +46,11 @@ class Summary {
 class DayStats extends Summary {
   constructor(
     readonly values: number[],
-    intShare: number,
+    /** Non-zero values, and how many of them are whole. */
+    readonly nonZero: number,
+    readonly ints: number,
   ) {
-    super(intShare, () => values);
+    super(nonZero > 0 ? ints / nonZero : NaN, () => values);
   }
 }
 
@@ -66,7 +68,7 @@ function dayStats(frame: MetricFrame, i: number): DayStats | undefined {
     }
   }
   if (values.length === 0) return undefined;
-  return new DayStats(values, nonZero > 0 ? ints / nonZero : NaN);
+  return new DayStats(values, nonZero, ints);
 }
 
 type Flip = 'fraction-to-percent' | 'percent-to-fraction' | 'integer-to-decimal' | 'decimal-to-integer';
@@ -104,7 +106,8 @@ export const representationFlip: Detector<RepresentationFlipOptions> = {
   // eslint-disable-next-line max-lines-per-function -- one statistical test read top to bottom: fraction/percent and integer/decimal flips, evidence, explanation
   detect: forMetric(({ input, frame, metric, o, T }) => {
     const days: (DayStats | undefined)[] = [];
-    for (let i = Math.max(0, T - o.lookback - o.baselineDays); i <= T; i++) days[i] = dayStats(frame, i);
+    for (let i = Math.max(0, T - o.lookback - o.baselineDays); i <= T; i++)
+      days[i] = panelDayStat(frame, 'representation', i, () => dayStats(frame, i));
     const today = days[T];
     if (!today) return [];
     const nowFlip = (d: DayStats | undefined, base: Summary): Flip | undefined => {
@@ -127,12 +130,8 @@ export const representationFlip: Detector<RepresentationFlipOptions> = {
         const d = days[i];
         if (!d) continue;
         nDays++;
-        for (const v of d.values) {
-          if (v !== 0) {
-            nonZero++;
-            if (Number.isInteger(v)) ints++;
-          }
-        }
+        nonZero += d.nonZero;
+        ints += d.ints;
       }
       if (nDays < o.minHistory || nonZero < o.minValues) return undefined;
       return new Summary(ints / nonZero, () => {

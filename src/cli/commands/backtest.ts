@@ -8,6 +8,7 @@ import { readHistoryFile } from '../../backtest/history-file.js';
 import { HistorySet } from '../../backtest/history-set.js';
 import { replayFindings, type BacktestFinding } from '../../backtest/replay.js';
 import { printError } from '../errors.js';
+import { heapBound } from '../heap-bound.js';
 import { EXIT, type CliIO } from '../io.js';
 import type { CommandState } from './index.js';
 
@@ -112,9 +113,13 @@ export function registerBacktest(program: Command, io: CliIO, state: CommandStat
         set.finish();
         if (progress) io.stderr(`read ${rows.toLocaleString('en-US')} rows; replaying…\n`);
         const counts = { block: 0, warn: 0, info: 0 };
+        // Each day's grids and fits are garbage by the next day: collected then, peak memory stays near twice
+        // what the replay holds (see BENCHMARKS.md, "Backtest").
+        const betweenDays = heapBound();
         const { records } = replayFindings(set, {
           ...(contracts ? { contracts } : {}),
           onProgress: (done, total) => {
+            betweenDays();
             if (!progress || Date.now() - lastReport < 1000) return;
             lastReport = Date.now();
             io.stderr(`day ${done}/${total}\n`);

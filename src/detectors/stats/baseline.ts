@@ -53,19 +53,32 @@ export interface SeriesModel {
 /** Baseline median (counts per day) from which a 0 is treated as missing data, not a value. */
 const STRUCTURAL_ZERO_LEVEL = 20;
 
-const cache = new WeakMap<EntitySeries, Map<MetricKind, Map<number, SeriesModel | null>>>();
-const transformedCache = new WeakMap<EntitySeries, Map<string, Float64Array>>();
+/** A series' fits on one grid (its memo slot): a few ranges a grid, so a short list scanned in order. */
+interface FitMemo {
+  kinds: MetricKind[];
+  keys: number[];
+  models: (SeriesModel | null)[];
+}
+/** A series' transformed values on one grid, per transform (one or two a grid). */
+interface TransformedMemo {
+  transforms: Transform[];
+  ys: Float64Array[];
+}
 
 /**
  * The whole series through a transform, shared by every fit with the same transform (several detectors fit
  * baselines over different ranges of one series; for counts the transform never differs). Read-only for callers.
  */
 function transformed(frame: MetricFrame, series: EntitySeries, transform: Transform): Float64Array {
+  const memo = (series.memo ??= {});
+  let per = memo.transformed as TransformedMemo | undefined;
+  if (!per) memo.transformed = per = { transforms: [], ys: [] };
+  for (let k = 0; k < per.transforms.length; k++) {
+    const t = per.transforms[k]!;
+    if (t === transform || (t.name === transform.name && t.constant === transform.constant))
+      return per.ys[k]!;
+  }
   const key = `${transform.name}|${transform.constant}`;
-  let per = transformedCache.get(series);
-  if (!per) transformedCache.set(series, (per = new Map<string, Float64Array>()));
-  const hit = per.get(key);
-  if (hit) return hit;
   const y = series.origin
     ? transformedByDay(frame, series, series.origin, key, transform)
     : forwardAll(
@@ -76,7 +89,8 @@ function transformed(frame: MetricFrame, series: EntitySeries, transform: Transf
         new Float64Array(series.values.length),
         0,
       );
-  per.set(key, y);
+  per.transforms.push(transform);
+  per.ys.push(y);
   return y;
 }
 
@@ -195,23 +209,27 @@ export function fitBaseline(
 ): SeriesModel | undefined {
   from = Math.max(0, from);
   // Keyed without minDays: detectors asking for the same range with different minimums share one fit.
-  let perSeries = cache.get(series);
-  if (!perSeries) {
-    perSeries = new Map();
-    cache.set(series, perSeries);
-  }
-  let perKind = perSeries.get(kind);
-  if (!perKind) perSeries.set(kind, (perKind = new Map<number, SeriesModel | null>()));
+  const memo = (series.memo ??= {});
+  let fits = memo.fits as FitMemo | undefined;
+  if (!fits) memo.fits = fits = { kinds: [], keys: [], models: [] };
   // Grid indices are below FRAME_MAX_DAYS, far from the key's range (|to| < 1e6).
   const key = from * 2_000_000 + to;
-  let model = perKind.get(key);
+  let model: SeriesModel | null | undefined;
+  for (let k = 0; k < fits.keys.length; k++) {
+    if (fits.keys[k] === key && fits.kinds[k] === kind) {
+      model = fits.models[k]!;
+      break;
+    }
+  }
   if (model === undefined) {
     model =
       series.origin && from <= to
         ? reusedFit(frame, series, kind, from, to)
         : fit(frame, series, kind, from, to);
     model ??= null;
-    perKind.set(key, model);
+    fits.kinds.push(kind);
+    fits.keys.push(key);
+    fits.models.push(model);
   }
   return model && model.n >= minDays ? model : undefined;
 }

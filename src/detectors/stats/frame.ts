@@ -30,6 +30,22 @@ export interface EntitySeries {
    * day's grid to the next. Absent when the series is read afresh (a poll).
    */
   origin?: object;
+  /**
+   * Results the statistics modules memoise for this series on this grid, one slot each (baseline fits and
+   * transforms, entity shifts): kept on the series rather than in WeakMaps, which cost the collector an ephemeron
+   * per series and grid (hundreds of thousands in a replay).
+   */
+  memo?: SeriesMemo;
+}
+
+/** Per-series memo slots; each is read and written only by the module named. */
+export interface SeriesMemo {
+  /** stats/baseline.ts */
+  fits?: unknown;
+  /** stats/baseline.ts */
+  transformed?: unknown;
+  /** stats/shift.ts */
+  shifts?: unknown;
 }
 
 /** The dense grid of one metric. */
@@ -38,6 +54,39 @@ export interface MetricFrame {
   endDay: number;
   length: number;
   entities: EntitySeries[];
+  /**
+   * The same metric on every grid it is laid on, for a caller whose grids hold every entity with a value on each of
+   * their days and whose values never change once present (a backtest's day-by-day views of append-only columns):
+   * a statistic of one absolute day across the panel is then the same on every later grid (see panelDayStat).
+   * Absent when the metric is read afresh (a poll) or cut at a regime start.
+   */
+  origin?: object;
+}
+
+const panelStats = new WeakMap<object, Map<string, Map<number, unknown>>>();
+
+/**
+ * A statistic of the panel on grid day i (a function of every entity's presence and values that day only), kept by
+ * absolute day under the frame's origin so a replay computes it once per day instead of once per later day that
+ * looks back at it. Without an origin it is computed every time.
+ *
+ * @example
+ * const d = panelDayStat(frame, 'cardinality', i, () => dayCardinality(frame, i));
+ */
+export function panelDayStat<T>(frame: MetricFrame, name: string, i: number, compute: () => T): T {
+  if (!frame.origin) return compute();
+  let per = panelStats.get(frame.origin);
+  if (!per) panelStats.set(frame.origin, (per = new Map<string, Map<number, unknown>>()));
+  let days = per.get(name);
+  if (!days) per.set(name, (days = new Map<number, unknown>()));
+  const day = frame.startDay + i;
+  if (days.has(day)) return days.get(day) as T;
+  const value = compute();
+  days.set(day, value);
+  // Days that slid out of every grid are dropped now and then (a grid spans at most FRAME_MAX_DAYS).
+  if (days.size > 2 * FRAME_MAX_DAYS)
+    for (const d of days.keys()) if (d <= frame.endDay - FRAME_MAX_DAYS) days.delete(d);
+  return value;
 }
 
 const cache = new WeakMap<MetricHistory, MetricFrame>();

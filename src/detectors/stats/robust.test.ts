@@ -25,6 +25,28 @@ describe('robust statistics', () => {
     }
   });
 
+  it('a long median (found by selection) equals the sorted one to the bit, ties, zeros and −0 included', () => {
+    const sortedMedian = (xs: number[]) => {
+      const s = Float64Array.from(xs.filter(Number.isFinite)).sort();
+      if (s.length === 0) return NaN;
+      const h = (s.length - 1) * 0.5;
+      const lo = Math.floor(h);
+      const hi = Math.min(s.length - 1, lo + 1);
+      return s[lo]! + (h - lo) * (s[hi]! - s[lo]!);
+    };
+    const value = fc.oneof(
+      fc.double({ min: -1e3, max: 1e3, noNaN: true }),
+      fc.integer({ min: -3, max: 3 }),
+      fc.constantFrom(0, -0, NaN, Infinity),
+    );
+    fc.assert(
+      fc.property(fc.array(value, { minLength: 40, maxLength: 400 }), (xs) => {
+        expect(Object.is(median(xs), sortedMedian(xs))).toBe(true);
+      }),
+      { numRuns: 400 },
+    );
+  });
+
   it('quantiles interpolate like R type 7', () => {
     expect(quantile([1, 2, 3, 4], 0.25)).toBe(1.75);
     expect(iqr([1, 2, 3, 4, 5])).toEqual([2, 4]);

@@ -47,9 +47,70 @@ function quantileOfFirst(s: Float64Array, n: number, q: number): number {
  * median([3, 1, 2]) // 2
  */
 export function median(xs: ArrayLike<number>, length = xs.length): number {
+  if (length > SELECT_FROM) return selectMedian(xs, length);
   // Sort first: sortFinite may replace `scratch` with a larger buffer, which must be the one read.
   const n = sortFinite(xs, length);
   return quantileOfFirst(scratch, n, 0.5);
+}
+
+/** Values from which a median selects its middle values instead of sorting them all (panel medians, long fits). */
+const SELECT_FROM = 48;
+
+/**
+ * The median as quantileOfFirst(sorted, n, 0.5) computes it, from the two middle order statistics found by
+ * selection (Hoare's find, expected linear time) instead of a full sort. The order statistics are the same numbers,
+ * and the formula cannot tell −0 from 0 (it adds a non-negative half-difference), so the result is identical.
+ */
+function selectMedian(xs: ArrayLike<number>, length: number): number {
+  if (scratch.length < length) scratch = new Float64Array(Math.max(length, 2 * scratch.length));
+  const a = scratch;
+  let n = 0;
+  for (let i = 0; i < length; i++) {
+    const v = xs[i]!;
+    if (Number.isFinite(v)) a[n++] = v;
+  }
+  if (n <= SELECT_FROM) return n === 0 ? NaN : medianOfFew(a, n);
+  const k = (n - 1) >> 1;
+  let l = 0;
+  let m = n - 1;
+  while (l < m) {
+    const x = a[k]!;
+    let i = l;
+    let j = m;
+    do {
+      while (a[i]! < x) i++;
+      while (x < a[j]!) j--;
+      if (i <= j) {
+        const t = a[i]!;
+        a[i] = a[j]!;
+        a[j] = t;
+        i++;
+        j--;
+      }
+    } while (i <= j);
+    if (j < k) l = i;
+    if (k < i) m = j;
+  }
+  const lo = a[k]!;
+  if ((n & 1) === 1) return lo + 0;
+  // Everything after k is ≥ a[k]: the next order statistic is their minimum.
+  let hi = Infinity;
+  for (let i = k + 1; i < n; i++) if (a[i]! < hi) hi = a[i]!;
+  return lo + 0.5 * (hi - lo);
+}
+
+/** Median of the first n values of `a` by insertion sort (in place), as sortFinite and quantileOfFirst give it. */
+function medianOfFew(a: Float64Array, n: number): number {
+  for (let i = 1; i < n; i++) {
+    const v = a[i]!;
+    let j = i - 1;
+    while (j >= 0 && a[j]! > v) {
+      a[j + 1] = a[j]!;
+      j--;
+    }
+    a[j + 1] = v;
+  }
+  return quantileOfFirst(a, n, 0.5);
 }
 
 /**

@@ -54,7 +54,14 @@ export interface EntityShift {
   lastNormal?: { index: number; value: number };
 }
 
-const cache = new WeakMap<EntitySeries, Map<string, EntityShift | null>>();
+/** One analysis of a series on its grid (its memo slot holds a short list of them, one per options). */
+interface ShiftMemo {
+  kind: MetricKind;
+  lookback: number;
+  baselineDays: number;
+  minHistory: number;
+  result: EntityShift | null;
+}
 
 /**
  * Analyse the run of shifted days ending at today's grid index. Undefined when the series
@@ -69,16 +76,26 @@ export function entityShift(
   kind: MetricKind,
   options: ShiftOptions = SHIFT_DEFAULTS,
 ): EntityShift | undefined {
-  const key = `${kind}|${options.lookback}|${options.baselineDays}|${options.minHistory}`;
-  let per = cache.get(series);
-  if (!per) {
-    per = new Map();
-    cache.set(series, per);
+  const memo = (series.memo ??= {});
+  let per = memo.shifts as ShiftMemo[] | undefined;
+  if (!per) memo.shifts = per = [];
+  for (const m of per) {
+    if (
+      m.kind === kind &&
+      m.lookback === options.lookback &&
+      m.baselineDays === options.baselineDays &&
+      m.minHistory === options.minHistory
+    )
+      return m.result ?? undefined;
   }
-  const hit = per.get(key);
-  if (hit !== undefined) return hit ?? undefined;
   const result = compute(frame, series, kind, options);
-  per.set(key, result ?? null);
+  per.push({
+    kind,
+    lookback: options.lookback,
+    baselineDays: options.baselineDays,
+    minHistory: options.minHistory,
+    result: result ?? null,
+  });
   return result;
 }
 
