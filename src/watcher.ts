@@ -63,8 +63,12 @@ export interface Watcher {
   readonly contracts: ContractSet;
   /** What `runCycle` receives (for callers that compose their own stages). */
   readonly deps: CycleDeps;
-  /** One cycle for one source: poll, docs, detection, findings, gate, outbox, status file. */
-  cycle(source: SourceContract): Promise<CycleResult>;
+  /**
+   * One cycle for one source: poll, docs, detection, findings, gate, outbox, status file. With `slot` (a fleet
+   * worker's job), the poll claims that schedule slot in its own transaction: a slot already polled throws
+   * UpwatchError `SLOT_TAKEN` before anything is written.
+   */
+  cycle(source: SourceContract, options?: { slot?: string }): Promise<CycleResult>;
   /** The gate over every feature now. */
   gate(): Promise<GateReport>;
   /** The relay's check of each notice against the state at send time. */
@@ -162,7 +166,8 @@ export function createWatcher(settings: WatcherSettings): Watcher {
     logger,
     contracts,
     deps,
-    cycle: (source) => runCycle(deps, source),
+    cycle: (source, options) =>
+      runCycle(options?.slot !== undefined ? { ...deps, slot: options.slot } : deps, source),
     gate: () => checkGate({ store, contracts, now: clock.now() }),
     noticeReviser,
     mailRelay() {
