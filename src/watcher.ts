@@ -47,8 +47,11 @@ export interface WatcherSettings {
   pollDeadlineMs?: number;
   /** Told after each request of a poll. */
   onProgress?: (p: FetchProgress) => void;
-  /** Injected waits and jitter (the demo moves its virtual clock instead of sleeping). */
-  http?: Pick<HttpClientOptions, 'sleep' | 'random'>;
+  /**
+   * Injected waits and jitter (the demo moves its virtual clock instead of sleeping), the per-host limit, and a
+   * per-host limit shared with other processes (fleet workers).
+   */
+  http?: Pick<HttpClientOptions, 'sleep' | 'random' | 'perHostLimit' | 'sharedHostLimit'>;
   /** Where mail goes: an SMTP URL (parsed when the relay is first needed) and an optional sender. */
   mail?: { smtpUrl: string; from?: string };
 }
@@ -187,6 +190,7 @@ export function createWatcher(settings: WatcherSettings): Watcher {
         } finally {
           try {
             http.close();
+            await settings.http?.sharedHostLimit?.close();
           } finally {
             await store.close();
           }

@@ -94,11 +94,24 @@ function timingsOf(options: FleetQueueOptions): QueueTimings & { maintenanceSeco
   };
 }
 
+/** Run `fn`, again (up to 5 times, after a short random wait) when PostgreSQL chose it as a deadlock victim. */
+async function retryOnDeadlock(fn: () => Promise<void>): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await fn();
+    } catch (e) {
+      const code = typeof e === 'object' && e !== null && 'code' in e ? String(e.code) : '';
+      if (code !== '40P01' || attempt >= 5) throw e;
+      await new Promise((r) => setTimeout(r, 50 + Math.random() * 200));
+    }
+  }
+}
+
 /**
  * Connect pg-boss to the store's server, create (or migrate) its schema and the poll queue. Throws UpwatchError
  * `STORE_UNAVAILABLE` when the server does not answer or the role may not create pg-boss's schema.
  */
- 
+
 export async function openFleetQueue(options: FleetQueueOptions): Promise<FleetQueue> {
   const logger = options.logger ?? silentLogger;
   const t = timingsOf(options);
@@ -118,12 +131,17 @@ export async function openFleetQueue(options: FleetQueueOptions): Promise<FleetQ
   boss.on('error', (e: unknown) => logger.error('job queue error', { error: errorMessage(e) }));
   try {
     await boss.start();
-    await boss.createQueue(QUEUE_NAME, {
-      name: QUEUE_NAME,
-      policy: 'standard',
-      retryLimit: t.retryLimit,
-      retryDelay: t.retryDelaySeconds,
-      expireInSeconds: t.expireSeconds,
+    // Workers and schedulers starting together on a new schema create the queue at once; PostgreSQL may pick one
+    // of them as a deadlock victim, which tries again (the queue then exists).
+    await retryOnDeadlock(async () => {
+      if (await boss.getQueue(QUEUE_NAME)) return;
+      await boss.createQueue(QUEUE_NAME, {
+        name: QUEUE_NAME,
+        policy: 'standard',
+        retryLimit: t.retryLimit,
+        retryDelay: t.retryDelaySeconds,
+        expireInSeconds: t.expireSeconds,
+      });
     });
   } catch (e) {
     await boss.stop({ graceful: false, wait: true }).catch(() => undefined);

@@ -2,7 +2,7 @@
 // pg-boss queue, against a loopback upstream. Every daemon starts at FIXED_NOW (libfaketime), so the due slot of the
 // 06:00 UTC schedules is known: 2026-12-03T06:00Z, enqueued by the schedulers' catch-up at start.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cli } from '../helpers/cli.js';
+import { cli, waitForOutput } from '../helpers/cli.js';
 import {
   FLEET_TOKEN,
   fleetMetrics,
@@ -49,13 +49,14 @@ describe.skipIf(!server.up || !hasFaketime)('upwatch run --role scheduler|worker
     const up: FleetUpstream = await startFleetUpstream(graph.url, { delayMs: 30 });
     const cwd = fleetProject(up.url, SOURCES, 2);
     const schema = newSchema();
-    const children = [
-      spawnRole(cwd, schema, 'scheduler'),
-      spawnRole(cwd, schema, 'scheduler'),
-      spawnRole(cwd, schema, 'worker', ['--concurrency', '2']),
-      spawnRole(cwd, schema, 'worker', ['--concurrency', '2']),
-    ];
+    const children = [spawnRole(cwd, schema, 'scheduler'), spawnRole(cwd, schema, 'scheduler')];
     try {
+      // Both schedulers have enqueued their catch-up before any worker polls: both find every slot due.
+      await Promise.all(children.map((c) => waitForOutput(c, /upwatch run: scheduler of/)));
+      children.push(
+        spawnRole(cwd, schema, 'worker', ['--concurrency', '2']),
+        spawnRole(cwd, schema, 'worker', ['--concurrency', '2']),
+      );
       await until(
         'every slot polled and its job completed',
         async () => {
@@ -65,16 +66,13 @@ describe.skipIf(!server.up || !hasFaketime)('upwatch run --role scheduler|worker
         children,
       );
       const codes = await stopAll(children);
-      expect(codes).toEqual([0, 0, 0, 0]);
       const out = children.map((c) => c.output());
+      expect(codes, out.join('\n---\n')).toEqual([0, 0, 0, 0]);
       // Both schedulers found every slot due; between them each slot was enqueued once.
       for (const o of out.slice(0, 2)) expect(o).toMatch(/catch-up: s1: never polled/);
-      const enqueued =
-        out
-          .slice(0, 2)
-          .join('')
-          .match(new RegExp(`enqueued s\\d+ slot ${SLOT}`, 'g')) ?? [];
-      expect(enqueued).toHaveLength(SOURCES);
+      const sent = out.slice(0, 2).join('');
+      expect(sent.match(new RegExp(` enqueued s\\d+ slot ${SLOT}`, 'g'))).toHaveLength(SOURCES);
+      expect(sent.match(new RegExp(`already queued s\\d+ slot ${SLOT}`, 'g'))).toHaveLength(SOURCES);
       expect(await jobStates(schema)).toEqual({ completed: SOURCES });
       // Each source polled once, each page asked once for each of its two metrics, and the slot recorded.
       expect([...(await pollsPerSource(schema)).values()]).toEqual(Array(SOURCES).fill(1));
@@ -86,6 +84,34 @@ describe.skipIf(!server.up || !hasFaketime)('upwatch run --role scheduler|worker
       // The workers between them printed one polled cycle per source.
       const polledBy = out.slice(2).map((o) => (o.match(/ OK {2}poll #/g) ?? []).length);
       expect(polledBy.reduce((a, b) => a + b, 0)).toBe(SOURCES);
+    } finally {
+      for (const c of children) c.kill('SIGKILL');
+      await up.close();
+    }
+  }, 120_000);
+
+  it('holds the per-host request limit across two worker processes', async () => {
+    const SOURCES = 8;
+    const LIMIT = 2;
+    // Each request waits 80 ms at the upstream, so requests of both workers overlap unless the limit is shared.
+    const up = await startFleetUpstream(graph.url, { delayMs: 80 });
+    const cwd = fleetProject(up.url, SOURCES, 2);
+    const schema = newSchema();
+    const worker = ['--concurrency', '4', '--per-host-limit', String(LIMIT)];
+    const workers = [spawnRole(cwd, schema, 'worker', worker), spawnRole(cwd, schema, 'worker', worker)];
+    const children = [...workers];
+    try {
+      // Both workers wait on the queue before the scheduler enqueues, so both take jobs.
+      await Promise.all(workers.map((w) => waitForOutput(w, /upwatch run: worker \(/)));
+      children.unshift(spawnRole(cwd, schema, 'scheduler'));
+      await until('every slot polled', async () => jobsDone(schema, SOURCES).catch(() => false), children);
+      expect(await stopAll(children)).toEqual([0, 0, 0]);
+      expect(up.total()).toBe(SOURCES * 2);
+      expect(up.maxInFlight()).toBeLessThanOrEqual(LIMIT);
+      // Both workers polled (each took jobs while the other was busy), so the limit held across processes.
+      const polledBy = children.slice(1).map((c) => (c.output().match(/ OK {2}poll #/g) ?? []).length);
+      expect(polledBy.reduce((a, b) => a + b, 0)).toBe(SOURCES);
+      expect(polledBy.every((n) => n > 0)).toBe(true);
     } finally {
       for (const c of children) c.kill('SIGKILL');
       await up.close();

@@ -1,6 +1,8 @@
 // `upwatch run --role scheduler|worker`: the daemon split over processes that share one PostgreSQL store and a
 // pg-boss queue. Schedulers enqueue each due (source, slot) once; workers poll, store, detect, gate and send mail.
 import { UpwatchError } from '../../core/errors.js';
+import type { SharedHostLimit } from '../../core/host-limit.js';
+import type { Logger } from '../../core/logger.js';
 import { openFleetQueue, queueSchemaFor, type FleetQueue, type QueueTimings } from '../../fleet/queue.js';
 import { slotJobHandler } from '../../fleet/worker.js';
 import { createScheduler, type Scheduler } from '../../scheduler/scheduler.js';
@@ -184,4 +186,15 @@ export async function runFleetRole(io: CliIO, opened: OpenedWatcher, flags: Flee
   await watcher.close();
   io.stderr('upwatch run: stopped\n');
   return EXIT.OK;
+}
+
+/**
+ * The opener of a worker's per-host limit shared over the store's PostgreSQL server (advisory locks), loaded only for
+ * the worker role so that `--role all` on SQLite never loads the PostgreSQL client.
+ */
+export async function sharedHostLimitOpener(): Promise<
+  (db: string, limit: number, logger: Logger) => SharedHostLimit
+> {
+  const { openPgHostLimit } = await import('../../store/pg/host-limit.js');
+  return (db, limit, logger) => openPgHostLimit({ url: db, limit, logger });
 }

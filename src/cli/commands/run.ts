@@ -8,7 +8,7 @@ import { EXIT, type CliIO, type ExitCode } from '../io.js';
 import { describeCycle } from './poll.js';
 import { openWatcher, type OpenedWatcher } from '../open-watcher.js';
 import type { CommandState } from './index.js';
-import { checkRole, runFleetRole, type RunRole } from './run-fleet.js';
+import { checkRole, positiveInt, runFleetRole, sharedHostLimitOpener, type RunRole } from './run-fleet.js';
 import { resolveSettings } from '../settings.js';
 import type { CycleResult } from '../../pipeline/cycle.js';
 import type { AlertRelaySetup } from '../../alerts/setup.js';
@@ -21,6 +21,7 @@ interface RunFlags {
   drainTimeout: string;
   pollOnStart?: boolean;
   role: string;
+  perHostLimit: string;
   concurrency: string;
   jobExpiry: string;
 }
@@ -31,7 +32,7 @@ interface RunFlags {
  * @example
  * upwatch run --poll-on-start --drain-timeout 30
  */
- 
+
 export function registerRun(program: Command, io: CliIO, state: CommandState): void {
   program
     .command('run')
@@ -52,6 +53,11 @@ export function registerRun(program: Command, io: CliIO, state: CommandState): v
       'all (schedule and poll in this process), scheduler (enqueue due slots) or worker (poll queued slots); scheduler and worker need a postgres:// store',
       'all',
     )
+    .option(
+      '--per-host-limit <n>',
+      'requests in flight per upstream host: in this process, and with --role worker across all workers on the store',
+      '16',
+    )
     .option('--concurrency <n>', 'worker: jobs (sources) polled at once by this process', '4')
     .option(
       '--job-expiry <seconds>',
@@ -63,7 +69,11 @@ export function registerRun(program: Command, io: CliIO, state: CommandState): v
       let role: RunRole;
       try {
         role = checkRole(flags.role, resolveSettings(io, { db: flags.db }).db);
-        opened = await openWatcher(io, flags);
+        opened = await openWatcher(io, {
+          ...flags,
+          perHostLimit: positiveInt('--per-host-limit', flags.perHostLimit),
+          ...(role === 'worker' ? { sharedHostLimit: await sharedHostLimitOpener() } : {}),
+        });
       } catch (e) {
         printError(io, e);
         state.exitCode = exitCodeBeforePolling(e);
@@ -86,7 +96,7 @@ export function registerRun(program: Command, io: CliIO, state: CommandState): v
  * `--role all`: schedule and poll in this process (SQLite or PostgreSQL) until SIGINT/SIGTERM, then drain. Returns
  * the exit code; closes the watcher.
  */
- 
+
 async function runAllRole(io: CliIO, opened: OpenedWatcher, flags: RunFlags): Promise<ExitCode> {
   const { watcher } = opened;
   const log = watcher.logger;
