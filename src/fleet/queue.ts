@@ -43,7 +43,8 @@ export interface ReceivedJob extends SlotJob {
 
 /**
  * The queue. `enqueue` is idempotent per (source, slot); `work` starts `concurrency` fetch loops whose handler's
- * throw fails the job (retried after the delay); `stop` is idempotent and waits for running handlers.
+ * throw fails the job (retried after the delay, or after the expiry when even that cannot be written); `stop` is
+ * idempotent and waits for running handlers.
  *
  * @example
  * const q = await openFleetQueue({ url, schema: 'pgboss' });
@@ -112,6 +113,7 @@ async function retryOnDeadlock(fn: () => Promise<void>): Promise<void> {
  * `STORE_UNAVAILABLE` when the server does not answer or the role may not create pg-boss's schema.
  */
 
+// eslint-disable-next-line max-lines-per-function -- the queue's operations share the started pg-boss instance, its timings and its stop state
 export async function openFleetQueue(options: FleetQueueOptions): Promise<FleetQueue> {
   const logger = options.logger ?? silentLogger;
   const t = timingsOf(options);
@@ -155,6 +157,27 @@ export async function openFleetQueue(options: FleetQueueOptions): Promise<FleetQ
       },
     );
   }
+  /**
+   * Mark a job failed so that it is retried after the retry delay. pg-boss would do it without waiting for the
+   * answer, and a failure there (the connection dropped with the job) would be an unhandled rejection; here it is
+   * tried three times on fresh connections, then left to the expiry, which retries the job too.
+   */
+  const failJob = async (id: string, error: unknown): Promise<void> => {
+    for (let attempt = 1; attempt <= 3; attempt++) {
+      try {
+        await boss.fail(QUEUE_NAME, id, { message: errorMessage(error) });
+        return;
+      } catch (e) {
+        if (attempt === 3)
+          logger.error('could not mark the job failed; it is retried when it expires', {
+            job: id,
+            expireSeconds: t.expireSeconds,
+            error: errorMessage(e),
+          });
+        else await new Promise((r) => setTimeout(r, 200 * attempt));
+      }
+    }
+  };
   let stopped: Promise<void> | undefined;
   return {
     schema: options.schema,
@@ -174,7 +197,13 @@ export async function openFleetQueue(options: FleetQueueOptions): Promise<FleetQ
           QUEUE_NAME,
           { includeMetadata: true, batchSize: 1, pollingIntervalSeconds: 0.5 },
           async (jobs) => {
-            for (const j of jobs) await handler({ ...j.data, id: j.id, retryCount: j.retryCount });
+            for (const j of jobs) {
+              try {
+                await handler({ ...j.data, id: j.id, retryCount: j.retryCount });
+              } catch (e) {
+                await failJob(j.id, e);
+              }
+            }
           },
         );
     },

@@ -39,10 +39,11 @@ export function fleetMetrics(metrics: number, value = 10): Record<string, () => 
   return Object.fromEntries(Array.from({ length: metrics }, (_, m) => [`page_metric_${m}`, () => value]));
 }
 
-/** `postgres://…?schema=NAME` of the test server. */
-export function storeUrl(schema: string): string {
+/** `postgres://…?schema=NAME` of the test server, with more connection parameters if given. */
+export function storeUrl(schema: string, params: Record<string, string> = {}): string {
   const u = new URL(TEST_PG_URL);
   u.searchParams.set('schema', schema);
+  for (const [k, v] of Object.entries(params)) u.searchParams.set(k, v);
   return u.toString();
 }
 
@@ -53,6 +54,7 @@ export function spawnRole(
   role: 'scheduler' | 'worker',
   extra: string[] = [],
   env: Record<string, string> = {},
+  urlParams: Record<string, string> = {},
 ): ChildProcess & { output: () => string } {
   const child = spawnTsx(
     'src/cli/main.ts',
@@ -61,7 +63,7 @@ export function spawnRole(
       '--role',
       role,
       '--db',
-      storeUrl(schema),
+      storeUrl(schema, urlParams),
       '--contracts',
       join(cwd, 'contracts'),
       '--snapshots',

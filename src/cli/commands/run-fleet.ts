@@ -1,6 +1,6 @@
 // `upwatch run --role scheduler|worker`: the daemon split over processes that share one PostgreSQL store and a
 // pg-boss queue. Schedulers enqueue each due (source, slot) once; workers poll, store, detect, gate and send mail.
-import { UpwatchError } from '../../core/errors.js';
+import { UpwatchError, errorMessage } from '../../core/errors.js';
 import type { SharedHostLimit } from '../../core/host-limit.js';
 import type { Logger } from '../../core/logger.js';
 import { openFleetQueue, queueSchemaFor, type FleetQueue, type QueueTimings } from '../../fleet/queue.js';
@@ -158,6 +158,22 @@ export function positiveInt(flag: string, value: string): number {
  * also when the queue cannot start.
  */
 export async function runFleetRole(io: CliIO, opened: OpenedWatcher, flags: FleetFlags): Promise<ExitCode> {
+  const { watcher } = opened;
+  // pg-boss completes a job without waiting for the answer: when the database connection drops at that moment the
+  // rejection reaches no one. Logged here, not fatal: the job is then retried when it expires.
+  const unhandled = (e: unknown) =>
+    watcher.logger.error('unhandled failure in the job queue; the job is retried when it expires', {
+      error: errorMessage(e),
+    });
+  process.on('unhandledRejection', unhandled);
+  try {
+    return await runRole(io, opened, flags);
+  } finally {
+    process.off('unhandledRejection', unhandled);
+  }
+}
+
+async function runRole(io: CliIO, opened: OpenedWatcher, flags: FleetFlags): Promise<ExitCode> {
   const { watcher } = opened;
   let role: FleetRole;
   try {

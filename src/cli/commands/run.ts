@@ -61,7 +61,7 @@ export function registerRun(program: Command, io: CliIO, state: CommandState): v
     .option('--concurrency <n>', 'worker: jobs (sources) polled at once by this process', '4')
     .option(
       '--job-expiry <seconds>',
-      'worker: a job still running after this long is taken as lost (its worker died) and retried by another',
+      'scheduler: a job it enqueues that is still running after this long is taken as lost (its worker died) and retried by another worker',
       '900',
     )
     .action(async (flags: RunFlags) => {
