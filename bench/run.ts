@@ -10,6 +10,7 @@ export const BENCHES: Record<string, () => Promise<BenchModule>> = {
   ingest: () => import('./ingest.js'),
   'ingest-pg': () => import('./ingest-pg.js'),
   polling: () => import('./polling.js'),
+  fleet: () => import('./fleet.js'),
   'spec-diff': () => import('./spec-diff.js'),
   alerts: () => import('./alerts.js'),
   'quiet-mail': () => import('./quiet-mail.js'),

@@ -134,14 +134,17 @@ export function openPgHostLimit(options: PgHostLimitOptions): SharedHostLimit {
       const slot = mine?.pop();
       if (slot === undefined || !client) return;
       const c = client;
-      void c
-        .then((conn) => conn.query(`SELECT pg_advisory_unlock(hashtext($1), $2)`, [key(host), slot]))
-        .catch((e: unknown) =>
-          logger.warn('could not give back a per-host request slot (freed when the connection ends)', {
-            host,
-            error: errorMessage(e),
-          }),
-        );
+      // In turn with the tries: one statement at a time on the connection.
+      const unlock = turn.then(() =>
+        c.then((conn) => conn.query(`SELECT pg_advisory_unlock(hashtext($1), $2)`, [key(host), slot])),
+      );
+      turn = unlock.catch(() => undefined);
+      void unlock.catch((e: unknown) =>
+        logger.warn('could not give back a per-host request slot (freed when the connection ends)', {
+          host,
+          error: errorMessage(e),
+        }),
+      );
     },
     async close() {
       if (closed) return;
