@@ -22,6 +22,7 @@ const LIBRARIES = [
   { name: 'ajv-formats', owners: ['src/contracts/**'], use: 'the validators in src/contracts/' },
   { name: '@resvg/resvg-js', owners: ['src/alerts/png.ts'], use: 'the PngRenderer from src/alerts/png.ts' },
   { name: 'pg', owners: ['src/store/pg/**'], use: 'the Store port opened by openPgStore (src/store/pg/)' },
+  { name: 'pg-boss', owners: ['src/fleet/queue.ts'], use: 'the FleetQueue from src/fleet/queue.ts' },
 ];
 
 /**

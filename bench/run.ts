@@ -10,6 +10,7 @@ export const BENCHES: Record<string, () => Promise<BenchModule>> = {
   ingest: async () => ({ run: (await import('./ingest.js')).run.bind(null, 'sqlite') }),
   'ingest-pg': async () => ({ run: (await import('./ingest.js')).run.bind(null, 'postgres') }),
   polling: () => import('./polling.js'),
+  fleet: () => import('./fleet.js'),
   'spec-diff': () => import('./spec-diff.js'),
   alerts: () => import('./alerts.js'),
   'quiet-mail': () => import('./quiet-mail.js'),

@@ -47,8 +47,11 @@ export interface WatcherSettings {
   pollDeadlineMs?: number;
   /** Told after each request of a poll. */
   onProgress?: (p: FetchProgress) => void;
-  /** Injected waits and jitter (the demo moves its virtual clock instead of sleeping). */
-  http?: Pick<HttpClientOptions, 'sleep' | 'random'>;
+  /**
+   * Injected waits and jitter (the demo moves its virtual clock instead of sleeping), the per-host limit, and a
+   * per-host limit shared with other processes (fleet workers).
+   */
+  http?: Pick<HttpClientOptions, 'sleep' | 'random' | 'perHostLimit' | 'sharedHostLimit'>;
   /** Where mail goes: an SMTP URL (parsed when the relay is first needed) and an optional sender. */
   mail?: { smtpUrl: string; from?: string };
 }
@@ -63,8 +66,12 @@ export interface Watcher {
   readonly contracts: ContractSet;
   /** What `runCycle` receives (for callers that compose their own stages). */
   readonly deps: CycleDeps;
-  /** One cycle for one source: poll, docs, detection, findings, gate, outbox, status file. */
-  cycle(source: SourceContract): Promise<CycleResult>;
+  /**
+   * One cycle for one source: poll, docs, detection, findings, gate, outbox, status file. With `slot` (a fleet
+   * worker's job), the poll claims that schedule slot in its own transaction: a slot already polled throws
+   * UpwatchError `SLOT_TAKEN` before anything is written.
+   */
+  cycle(source: SourceContract, options?: { slot?: string }): Promise<CycleResult>;
   /** The gate over every feature now. */
   gate(): Promise<GateReport>;
   /** The relay's check of each notice against the state at send time. */
@@ -162,7 +169,8 @@ export function createWatcher(settings: WatcherSettings): Watcher {
     logger,
     contracts,
     deps,
-    cycle: (source) => runCycle(deps, source),
+    cycle: (source, options) =>
+      runCycle(options?.slot !== undefined ? { ...deps, slot: options.slot } : deps, source),
     gate: () => checkGate({ store, contracts, now: clock.now() }),
     noticeReviser,
     mailRelay() {
@@ -182,6 +190,7 @@ export function createWatcher(settings: WatcherSettings): Watcher {
         } finally {
           try {
             http.close();
+            await settings.http?.sharedHostLimit?.close();
           } finally {
             await store.close();
           }

@@ -1,6 +1,7 @@
 // From flags, environment and config file to a wired watcher, for `poll`, `run` and `ingest`.
 import type { SourceContract } from '../core/contract.js';
 import type { Logger } from '../core/logger.js';
+import type { SharedHostLimit } from '../core/host-limit.js';
 import { alertDefaultsFrom } from '../alerts/config.js';
 import { secretValues } from '../contracts/secret-values.js';
 import { isStoreUrl, openAnyStore } from '../store/open.js';
@@ -27,7 +28,16 @@ export interface OpenedWatcher {
  */
 export async function openWatcher(
   io: CliIO,
-  flags: { db?: string; contracts?: string; snapshots?: string; source?: string[] },
+  flags: {
+    db?: string;
+    contracts?: string;
+    snapshots?: string;
+    source?: string[];
+    /** Requests in flight per upstream host (default 16). */
+    perHostLimit?: number;
+    /** Opens the per-host limit shared with other processes (a fleet worker's), given the store URL and limit. */
+    sharedHostLimit?: (db: string, limit: number, logger: Logger) => SharedHostLimit;
+  },
   logger?: Logger,
   options: { push?: boolean } = {},
 ): Promise<OpenedWatcher> {
@@ -48,6 +58,8 @@ export async function openWatcher(
   const deadline = pollDeadlineMs(settings);
   // A postgres:// URL opens the PostgreSQL store; a path, the SQLite file (opened by the watcher).
   const store = isStoreUrl(settings.db) ? await openAnyStore(settings.db) : undefined;
+  const perHostLimit = flags.perHostLimit ?? 16;
+  const shared = flags.sharedHostLimit?.(settings.db, perHostLimit, log);
   const watcher = createWatcher({
     db: settings.db,
     ...(store ? { store } : {}),
@@ -61,6 +73,7 @@ export async function openWatcher(
     breaker,
     pollDeadlineMs: deadline,
     onProgress: progressPrinter(io),
+    http: { perHostLimit, ...(shared ? { sharedHostLimit: shared } : {}) },
     ...(settings.smtpUrl
       ? { mail: { smtpUrl: settings.smtpUrl, ...(settings.smtpFrom ? { from: settings.smtpFrom } : {}) } }
       : {}),

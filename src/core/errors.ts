@@ -25,6 +25,7 @@ export type ErrorCode =
   | 'UPSTREAM_GONE'
   | 'UNVERIFIED'
   | 'BREAKER_OPEN'
+  | 'SLOT_TAKEN'
   | 'POLL_DEADLINE'
   | 'SMTP_TRANSIENT'
   | 'SMTP_PERMANENT'

@@ -146,8 +146,10 @@ async function lastTimesAhead(deps: CycleDeps, source: SourceContract): Promise<
     });
     deps.onClockFault?.(fault);
     faults.push(fault);
-    // This poll covers every slot up to now: it replaces the untrusted slot, so the fault is seen once.
-    if (kind === 'last-slot') await deps.store.slots.recordSlot(source.name, now.toISOString(), now);
+    // This poll covers every slot up to now: it replaces the untrusted slot, so the fault is seen once. A fleet
+    // worker's poll claims its own slot instead (recordSlot replaces a slot stored ahead of the clock).
+    if (kind === 'last-slot' && deps.slot === undefined)
+      await deps.store.slots.recordSlot(source.name, now.toISOString(), now);
   }
   return faults;
 }

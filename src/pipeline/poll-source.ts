@@ -30,7 +30,7 @@ import {
   probeBeyondCooldown,
   type BreakerOptions,
 } from '../core/breaker.js';
-import type { Store } from '../store/store.js';
+import type { RecordPollInput, Store } from '../store/store.js';
 
 /** What pollSource needs. Build it once per process (see the CLI's `poll` command). */
 export interface PollDeps {
@@ -57,6 +57,28 @@ export interface PollDeps {
   hungRequestsPerHost?: number;
   /** Told of each stored time found too far ahead of the clock (an untrusted pause or probe), after it is logged. */
   onClockFault?: (fault: ClockFault) => void;
+  /**
+   * The schedule slot (ISO instant) this poll stands for, when a fleet worker runs it: the slot is claimed in the
+   * store in the same transaction as the poll, so of two polls of one slot exactly one is stored; the other throws
+   * UpwatchError `SLOT_TAKEN` and writes nothing.
+   */
+  slot?: string;
+}
+
+/**
+ * Store a poll; with `deps.slot`, claim the slot in the same transaction (recordSlot says whether this call took it).
+ * Throws UpwatchError `SLOT_TAKEN` when another poll already took the slot.
+ */
+async function storePoll(deps: PollDeps, input: RecordPollInput): Promise<PollRecord> {
+  const slot = deps.slot;
+  if (slot === undefined) return deps.store.recordPoll(input);
+  return deps.store.transaction(async () => {
+    if (!(await deps.store.slots.recordSlot(input.source, slot, deps.clock.now())))
+      throw new UpwatchError('SLOT_TAKEN', `slot ${slot} of source ${input.source} was already polled`, {
+        hint: 'another worker stored this slot first; nothing was written twice',
+      });
+    return deps.store.recordPoll(input);
+  });
 }
 
 /** The HTTP client a provider sees during one poll: every request carries the poll's budget. */
@@ -153,7 +175,7 @@ export async function pollSource(deps: PollDeps, source: SourceContract): Promis
     // The host failed K polls in a row: skip it until the cool-down passes. Recorded as "could not verify", so it
     // opens and resolves no data finding and is never evidence of a frozen value.
     const b = admission.record;
-    const poll = await deps.store.recordPoll({
+    const poll = await storePoll(deps, {
       source: source.name,
       startedAt: started.toISOString(),
       finishedAt: started.toISOString(),
@@ -222,7 +244,7 @@ export async function pollSource(deps: PollDeps, source: SourceContract): Promis
       requests: cut,
       deadlineMs: budget.deadlineMs,
     });
-  const poll = await deps.store.recordPoll({
+  const poll = await storePoll(deps, {
     source: source.name,
     startedAt: started.toISOString(),
     finishedAt: deps.clock.now().toISOString(),

@@ -15,6 +15,7 @@ import { Secret } from '../core/secret.js';
 import { parseRetryAfter } from '../core/retry-after.js';
 import type { PollBudget } from './poll-budget.js';
 import { compileRedactor } from './redact.js';
+import type { SharedHostLimit } from '../core/host-limit.js';
 
 export interface HttpClientOptions {
   clock?: Clock;
@@ -36,6 +37,11 @@ export interface HttpClientOptions {
   maxRetryAfterMs?: number;
   /** Concurrent requests per host. Default 16. */
   perHostLimit?: number;
+  /**
+   * A per-host limit shared with other processes (fleet workers on one PostgreSQL store), taken after this client's
+   * own `perHostLimit`. Default none: the in-process limit alone.
+   */
+  sharedHostLimit?: SharedHostLimit;
   /** Injected for tests; defaults to a real timer and Math.random. */
   sleep?: (ms: number) => Promise<void>;
   random?: () => number;
@@ -366,6 +372,7 @@ interface Wire {
   s: Settings;
   secrets: SecretBook;
   limiter: HostLimiter;
+  shared: SharedHostLimit | undefined;
   httpAgent: http.Agent;
   httpsAgent: https.Agent;
   transport: ReturnType<typeof connectTimeoutTransport>;
@@ -403,7 +410,7 @@ async function sendAttempt(
   p: PreparedRequest,
   pollSignal: AbortSignal | undefined,
 ): Promise<Attempt> {
-  await w.limiter.acquire(p.host);
+  await acquireHost(w, p.host);
   const timeout = AbortSignal.timeout(w.s.deadlineMs);
   const signal = pollSignal ? AbortSignal.any([timeout, pollSignal]) : timeout;
   try {
@@ -440,7 +447,19 @@ async function sendAttempt(
     const body = await readBody(res.data, signal, p.shownUrl, w.s, w.secrets.redact);
     return { status: res.status, rawHeaders: res.headers, body };
   } finally {
+    w.shared?.release(p.host);
     w.limiter.release(p.host);
+  }
+}
+
+/** A slot of the host: this client's own, then the one shared with other processes (if any). */
+async function acquireHost(w: Wire, host: string): Promise<void> {
+  await w.limiter.acquire(host);
+  try {
+    await w.shared?.acquire(host);
+  } catch (e) {
+    w.limiter.release(host);
+    throw e;
   }
 }
 
@@ -554,6 +573,7 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
     s,
     secrets,
     limiter: new HostLimiter(s.perHostLimit),
+    shared: options.sharedHostLimit,
     httpAgent: new http.Agent({ keepAlive: true, maxSockets: s.perHostLimit }),
     httpsAgent: new https.Agent({ keepAlive: true, maxSockets: s.perHostLimit }),
     transport: connectTimeoutTransport(s.connectTimeoutMs),

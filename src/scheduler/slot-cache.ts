@@ -7,7 +7,7 @@ import type { SlotBook } from './scheduler.js';
 /** What the cache reads and writes: the store's polled slots (src/store/poll-slots.ts) through its port. */
 export interface SlotStore {
   lastSlot(source: string): Promise<string | undefined>;
-  recordSlot(source: string, slot: string, at: Date): Promise<void>;
+  recordSlot(source: string, slot: string, at: Date): Promise<unknown>;
 }
 
 /** A slot book the scheduler can ask synchronously, plus `flush` to wait for the writes in flight. */
@@ -44,7 +44,7 @@ export async function cachedSlotBook(
       if (before === undefined || Date.parse(slot) > Date.parse(before) || before > ceiling)
         covered.set(source, new Date(slot).toISOString());
       writes = writes
-        .then(() => store.recordSlot(source, slot, at))
+        .then(async () => void (await store.recordSlot(source, slot, at)))
         .catch((e: unknown) =>
           logger.error('could not record the polled slot', { source, slot, error: errorMessage(e) }),
         );

@@ -36,7 +36,10 @@ export function pollSlots(store: RepoStore): PollSlots {
     },
     recordSlot(source, slot, at) {
       const ceiling = new Date(at.getTime() + CLOCK_SKEW_MS).toISOString();
-      immediate(store.db, () => put.run(source, new Date(slot).toISOString(), at.toISOString(), ceiling));
+      return (
+        immediate(store.db, () => put.run(source, new Date(slot).toISOString(), at.toISOString(), ceiling))
+          .changes > 0
+      );
     },
   };
 }
@@ -47,6 +50,10 @@ export interface PollSlots {
   lastSlot(source: string): string | undefined;
   /** The last slot the daemon itself polled, if any. */
   polledSlot(source: string): string | undefined;
-  /** Record a polled slot; an earlier slot than the stored one is ignored, unless that one lies ahead of `at`. */
-  recordSlot(source: string, slot: string, at: Date): void;
+  /**
+   * Record a polled slot; an earlier or equal slot than the stored one is ignored, unless that one lies ahead of `at`.
+   * True when this call recorded it: inside the transaction of a poll it claims the slot, so of two workers recording
+   * one slot exactly one gets true (fleet workers rely on it, see docs/fleet.md).
+   */
+  recordSlot(source: string, slot: string, at: Date): boolean;
 }

@@ -71,6 +71,7 @@ describe('import boundaries', () => {
     ['src/docs/fetch-docs.ts', "import { parse } from 'yaml';", 'import yaml'],
     ['src/init/x.ts', "import Ajv from 'ajv';", 'only src/contracts/** import ajv'],
     ['src/alerts/x.ts', "import cron from 'node-cron';", 'only src/scheduler/** import node-cron'],
+    ['src/fleet/worker.ts', "import PgBoss from 'pg-boss';", 'only src/fleet/queue.ts import pg-boss'],
   ])('%s: %s is refused', (path, source, message) => {
     const found = refusals(path, source);
     expect(found).toHaveLength(1);
@@ -95,6 +96,7 @@ describe('import boundaries', () => {
     ['src/contracts/yaml-source.ts', "import { parseDocument } from 'yaml';"],
     ['src/docs/parse-yaml.ts', "import { parseDocument } from 'yaml';"],
     ['src/scheduler/slots.ts', "import cron from 'node-cron';"],
+    ['src/fleet/queue.ts', "import PgBoss from 'pg-boss';"],
     ['src/pipeline/x.ts', "import { openStore } from '../store/store.js';"],
     ['src/store/x.test.ts', "import { parse } from 'yaml';"],
   ])('%s: %s is allowed', (path, source) => {

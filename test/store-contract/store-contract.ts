@@ -811,6 +811,23 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
         await s.slots.recordSlot('ga', at(60), new Date(at(60)));
         expect(await s.slots.polledSlot('ga')).toBe(at(60));
       });
+
+      it('says whether recording a slot claimed it: once per slot, and a rolled-back claim frees it again', async () => {
+        const s = await store();
+        const now = new Date(at(0));
+        expect(await s.slots.recordSlot('meta', at(0), now)).toBe(true);
+        expect(await s.slots.recordSlot('meta', at(0), now)).toBe(false);
+        expect(await s.slots.recordSlot('meta', at(-60), now)).toBe(false);
+        // A claim in a transaction that fails (a worker's poll that could not be stored) leaves the slot free.
+        await expect(
+          s.transaction(async () => {
+            expect(await s.slots.recordSlot('meta', at(60), now)).toBe(true);
+            throw new Error('poll not stored');
+          }),
+        ).rejects.toThrow('poll not stored');
+        expect(await s.slots.polledSlot('meta')).toBe(at(0));
+        expect(await s.slots.recordSlot('meta', at(60), now)).toBe(true);
+      });
     });
 
     describe('statistics', () => {

@@ -4,10 +4,12 @@ import { createScheduler } from '../../scheduler/scheduler.js';
 import { cachedSlotBook, type CachedSlotBook } from '../../scheduler/slot-cache.js';
 import { printError } from '../errors.js';
 import { exitCodeBeforePolling } from '../polled-contracts.js';
-import { EXIT, type CliIO } from '../io.js';
+import { EXIT, type CliIO, type ExitCode } from '../io.js';
 import { describeCycle } from './poll.js';
 import { openWatcher, type OpenedWatcher } from '../open-watcher.js';
 import type { CommandState } from './index.js';
+import { checkRole, positiveInt, runFleetRole, sharedHostLimitOpener, type RunRole } from './run-fleet.js';
+import { resolveSettings } from '../settings.js';
 import type { CycleResult } from '../../pipeline/cycle.js';
 import type { AlertRelaySetup } from '../../alerts/setup.js';
 
@@ -18,6 +20,10 @@ interface RunFlags {
   snapshots?: string;
   drainTimeout: string;
   pollOnStart?: boolean;
+  role: string;
+  perHostLimit: string;
+  concurrency: string;
+  jobExpiry: string;
 }
 
 /**
@@ -26,7 +32,7 @@ interface RunFlags {
  * @example
  * upwatch run --poll-on-start --drain-timeout 30
  */
-// eslint-disable-next-line max-lines-per-function -- commander declarations: one line per flag plus the daemon's start and graceful stop
+
 export function registerRun(program: Command, io: CliIO, state: CommandState): void {
   program
     .command('run')
@@ -42,84 +48,122 @@ export function registerRun(program: Command, io: CliIO, state: CommandState): v
       '--poll-on-start',
       'poll every source once at start, even those whose last slot was polled (without it, only sources that missed their latest slot while upwatch was down are caught up)',
     )
+    .option(
+      '--role <role>',
+      'all (schedule and poll in this process), scheduler (enqueue due slots) or worker (poll queued slots); scheduler and worker need a postgres:// store',
+      'all',
+    )
+    .option(
+      '--per-host-limit <n>',
+      'requests in flight per upstream host: in this process, and with --role worker across all workers on the store',
+      '16',
+    )
+    .option('--concurrency <n>', 'worker: jobs (sources) polled at once by this process', '4')
+    .option(
+      '--job-expiry <seconds>',
+      'scheduler: a job it enqueues that is still running after this long is taken as lost (its worker died) and retried by another worker',
+      '900',
+    )
     .action(async (flags: RunFlags) => {
       let opened: OpenedWatcher;
+      let role: RunRole;
       try {
-        opened = await openWatcher(io, flags);
+        role = checkRole(flags.role, resolveSettings(io, { db: flags.db }).db);
+        opened = await openWatcher(io, {
+          ...flags,
+          perHostLimit: positiveInt('--per-host-limit', flags.perHostLimit),
+          ...(role === 'worker' ? { sharedHostLimit: await sharedHostLimitOpener() } : {}),
+        });
       } catch (e) {
         printError(io, e);
         state.exitCode = exitCodeBeforePolling(e);
         return;
       }
-      const { watcher } = opened;
-      const log = watcher.logger;
-      let scheduler;
-      let slots: CachedSlotBook;
-      try {
-        slots = await cachedSlotBook(
-          watcher.store.slots,
-          opened.sources.map((s) => s.name),
-          log,
-        );
-        scheduler = createScheduler({
-          sources: opened.sources,
-          run: (source) => watcher.cycle(source),
-          logger: log,
-          slots,
-          clock: io.clock,
-          onRun: (_name, outcome) => {
-            if (outcome.ok) io.stdout(describeCycle(outcome.result as CycleResult));
-          },
-        });
-      } catch (e) {
-        printError(io, e);
-        await watcher.close();
-        state.exitCode = EXIT.CANNOT_RUN;
+      if (role !== 'all') {
+        try {
+          state.exitCode = await runFleetRole(io, opened, { ...flags, role });
+        } catch (e) {
+          printError(io, e);
+          state.exitCode = EXIT.CANNOT_RUN;
+        }
         return;
       }
-      const stopped = new Promise<NodeJS.Signals>((resolve) => {
-        process.once('SIGINT', () => resolve('SIGINT'));
-        process.once('SIGTERM', () => resolve('SIGTERM'));
-      });
-      let alerts: AlertRelaySetup | undefined;
-      try {
-        alerts = watcher.mailRelay();
-        alerts?.relay.start();
-      } catch (e) {
-        printError(io, e);
-        await watcher.close();
-        state.exitCode = EXIT.CANNOT_RUN;
-        return;
-      }
-      if (!opened.settings.smtpUrl)
-        io.stderr('upwatch run: UPWATCH_SMTP_URL is not set: alert mail is queued in the store, not sent\n');
-      scheduler.start();
-      io.stderr(
-        `upwatch run: ${opened.sources.length} source(s) scheduled; store ${opened.settings.db}; mail ${alerts?.settings ? alerts.settings.display : 'off'}${alerts?.channels ? '; Slack/webhook channels on' : ''}\n`,
-      );
-      if (flags.pollOnStart) {
-        io.stderr('upwatch run: --poll-on-start: polling every source now\n');
-        void scheduler.runNow();
-      } else {
-        // node-cron keeps nothing across restarts: poll once each source whose latest slot passed while we were down.
-        const decisions = scheduler.catchUp();
-        for (const d of decisions.filter((x) => x.due))
-          io.stderr(`upwatch run: catch-up: ${d.source}: ${d.reason}; polling now\n`);
-        const upToDate = decisions.filter((x) => !x.due);
-        if (upToDate.length > 0)
-          io.stderr(
-            `upwatch run: no catch-up for ${upToDate.map((d) => `${d.source} (${d.reason})`).join(', ')}\n`,
-          );
-      }
-      const signal = await stopped;
-      const timeoutMs = Math.max(0, Number(flags.drainTimeout) || 30) * 1000;
-      io.stderr(`upwatch run: ${signal} received, draining ${scheduler.running().length} running poll(s)\n`);
-      const r = await scheduler.stop(timeoutMs);
-      if (!r.drained)
-        io.stderr(`upwatch run: gave up waiting for ${r.abandoned.join(', ')} after ${timeoutMs} ms\n`);
-      await slots.flush();
-      await watcher.close();
-      io.stderr('upwatch run: stopped\n');
-      state.exitCode = EXIT.OK;
+      state.exitCode = await runAllRole(io, opened, flags);
     });
+}
+
+/**
+ * `--role all`: schedule and poll in this process (SQLite or PostgreSQL) until SIGINT/SIGTERM, then drain. Returns
+ * the exit code; closes the watcher.
+ */
+
+async function runAllRole(io: CliIO, opened: OpenedWatcher, flags: RunFlags): Promise<ExitCode> {
+  const { watcher } = opened;
+  const log = watcher.logger;
+  let scheduler;
+  let slots: CachedSlotBook;
+  try {
+    slots = await cachedSlotBook(
+      watcher.store.slots,
+      opened.sources.map((s) => s.name),
+      log,
+    );
+    scheduler = createScheduler({
+      sources: opened.sources,
+      run: (source) => watcher.cycle(source),
+      logger: log,
+      slots,
+      clock: io.clock,
+      onRun: (_name, outcome) => {
+        if (outcome.ok) io.stdout(describeCycle(outcome.result as CycleResult));
+      },
+    });
+  } catch (e) {
+    printError(io, e);
+    await watcher.close();
+    return EXIT.CANNOT_RUN;
+  }
+  const stopped = new Promise<NodeJS.Signals>((resolve) => {
+    process.once('SIGINT', () => resolve('SIGINT'));
+    process.once('SIGTERM', () => resolve('SIGTERM'));
+  });
+  let alerts: AlertRelaySetup | undefined;
+  try {
+    alerts = watcher.mailRelay();
+    alerts?.relay.start();
+  } catch (e) {
+    printError(io, e);
+    await watcher.close();
+    return EXIT.CANNOT_RUN;
+  }
+  if (!opened.settings.smtpUrl)
+    io.stderr('upwatch run: UPWATCH_SMTP_URL is not set: alert mail is queued in the store, not sent\n');
+  scheduler.start();
+  io.stderr(
+    `upwatch run: ${opened.sources.length} source(s) scheduled; store ${opened.settings.db}; mail ${alerts?.settings ? alerts.settings.display : 'off'}${alerts?.channels ? '; Slack/webhook channels on' : ''}\n`,
+  );
+  if (flags.pollOnStart) {
+    io.stderr('upwatch run: --poll-on-start: polling every source now\n');
+    void scheduler.runNow();
+  } else {
+    // node-cron keeps nothing across restarts: poll once each source whose latest slot passed while we were down.
+    const decisions = scheduler.catchUp();
+    for (const d of decisions.filter((x) => x.due))
+      io.stderr(`upwatch run: catch-up: ${d.source}: ${d.reason}; polling now\n`);
+    const upToDate = decisions.filter((x) => !x.due);
+    if (upToDate.length > 0)
+      io.stderr(
+        `upwatch run: no catch-up for ${upToDate.map((d) => `${d.source} (${d.reason})`).join(', ')}\n`,
+      );
+  }
+  const signal = await stopped;
+  const timeoutMs = Math.max(0, Number(flags.drainTimeout) || 30) * 1000;
+  io.stderr(`upwatch run: ${signal} received, draining ${scheduler.running().length} running poll(s)\n`);
+  const r = await scheduler.stop(timeoutMs);
+  if (!r.drained)
+    io.stderr(`upwatch run: gave up waiting for ${r.abandoned.join(', ')} after ${timeoutMs} ms\n`);
+  await slots.flush();
+  await watcher.close();
+  io.stderr('upwatch run: stopped\n');
+  return EXIT.OK;
 }

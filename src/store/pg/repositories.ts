@@ -808,12 +808,13 @@ function slots(db: PgRunner): Async<PollSlots> {
     polledSlot: polled,
     async recordSlot(source, slot, at) {
       const ceiling = new Date(at.getTime() + CLOCK_SKEW_MS).toISOString();
-      await db.query(
+      const r = await db.query(
         `INSERT INTO poll_slots (source, last_slot, polled_at) VALUES ($1, $2, $3)
            ON CONFLICT (source) DO UPDATE SET last_slot = excluded.last_slot, polled_at = excluded.polled_at
            WHERE excluded.last_slot > poll_slots.last_slot OR poll_slots.last_slot > $4`,
         [source, new Date(slot).toISOString(), at.toISOString(), ceiling],
       );
+      return r.rowCount > 0;
     },
   };
 }
