@@ -1,6 +1,7 @@
 // What holds across fleet workers because it lives in the PostgreSQL store: a slot is stored once however many
 // workers poll it, and a circuit breaker opened by one worker's polls skips the host for every worker. Two watchers,
 // each with its own connection pool, stand for two worker processes.
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ContractSet } from '../core/contract.js';
 import { isUpwatchError } from '../core/errors.js';
@@ -83,6 +84,30 @@ describe.skipIf(!server.up)('fleet workers on one PostgreSQL store', () => {
     expect(outcomes).toEqual(['already-polled', 'polled', 'unknown-source']);
     expect(api.requests.length - before).toBe(1);
     expect(await a.store.recentPolls(source.name, 10)).toHaveLength(2);
+  });
+
+  it("stores a slot's poll while another process holds the store's writer lock (only its findings wait for it)", async () => {
+    const set = contracts(`${api.url}/v2/stats?since={since}&until={until}&account=acme`);
+    const source = set.sources[0]!;
+    const [a] = await twoWorkers(set);
+    const schema = schemas.at(-1)!;
+    const admin = new pg.Client({ connectionString: TEST_PG_URL });
+    await admin.connect();
+    try {
+      // What a findings transaction of another worker holds (PgConnection's writer lock of the schema).
+      await admin.query('SELECT pg_advisory_lock($1, hashtext($2))', [0x75707778, schema]);
+      let settled = false;
+      const cycle = a.cycle(source, { slot: '2026-12-03T06:00:00.000Z' }).finally(() => (settled = true));
+      const stored = async () =>
+        Number((await admin.query(`SELECT count(*) AS n FROM "${schema}".polls`)).rows[0].n);
+      while ((await stored()) === 0) await new Promise((r) => setTimeout(r, 20));
+      expect(settled).toBe(false);
+      await admin.query('SELECT pg_advisory_unlock($1, hashtext($2))', [0x75707778, schema]);
+      expect((await cycle).poll.outcome).toBe('ok');
+      expect(await stored()).toBe(1);
+    } finally {
+      await admin.end();
+    }
   });
 
   it('a breaker opened by one worker skips the host for the other worker', async () => {

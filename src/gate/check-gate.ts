@@ -10,7 +10,7 @@ export type GateStore = Store;
 
 /**
  * The freshness lookups the gate needs: when each of `sources`, and each of its metrics, was last verified. Read from
- * the store first (two queries per source), then answered without it; a source outside `sources` was never verified.
+ * the store first (one read for all of them), then answered without it; a source outside `sources` was never verified.
  *
  * @example
  * evaluateGate({ contracts, findings, overrides, now, ...(await verificationLookups(store, ['meta'])) })
@@ -22,21 +22,21 @@ export async function verificationLookups(
   lastVerified: (source: string) => string | undefined;
   lastVerifiedMetric: (source: string, metric: string) => { lastVerifiedAt?: string } | undefined;
 }> {
-  const polls = new Map<string, string | undefined>();
-  const metrics = new Map<string, ReadonlyMap<string, string | undefined>>();
-  for (const source of new Set(sources)) {
-    polls.set(source, (await store.lastVerifiedPoll(source))?.finishedAt);
-    metrics.set(source, await store.metricsLastVerified(source));
-  }
+  const known = await store.verification([...new Set(sources)]);
   return {
-    lastVerified: (source) => polls.get(source),
+    lastVerified: (source) => known.get(source)?.lastVerifiedAt,
     lastVerifiedMetric: (source, metric) => {
-      const m = metrics.get(source);
+      const m = known.get(source)?.metrics;
       if (!m?.has(metric)) return undefined;
       const at = m.get(metric);
       return at === undefined ? {} : { lastVerifiedAt: at };
     },
   };
+}
+
+/** The sources whose freshness the gate weighs: those a feature uses (a source no feature uses gates nothing). */
+export function gatedSources(contracts: ContractSet): string[] {
+  return [...new Set(contracts.features.flatMap((f) => f.uses.map((u) => u.source)))];
 }
 
 export interface CheckGateInput {
@@ -71,10 +71,7 @@ export async function checkGate(input: CheckGateInput): Promise<GateReport> {
     features,
     findings: await input.store.findings.active(),
     overrides: await input.store.overrides.active(input.now),
-    ...(await verificationLookups(
-      input.store,
-      input.contracts.sources.map((src) => src.name),
-    )),
+    ...(await verificationLookups(input.store, gatedSources(input.contracts))),
     now: input.now,
     decisions: await input.store.decisions.recent(
       new Date(input.now.getTime() - RECENT_DECISION_MS).toISOString(),

@@ -72,13 +72,18 @@ export interface PollDeps {
 async function storePoll(deps: PollDeps, input: RecordPollInput): Promise<PollRecord> {
   const slot = deps.slot;
   if (slot === undefined) return deps.store.recordPoll(input);
-  return deps.store.transaction(async () => {
-    if (!(await deps.store.slots.recordSlot(input.source, slot, deps.clock.now())))
-      throw new UpwatchError('SLOT_TAKEN', `slot ${slot} of source ${input.source} was already polled`, {
-        hint: 'another worker stored this slot first; nothing was written twice',
-      });
-    return deps.store.recordPoll(input);
-  });
+  // Not serialized: the slot's row lock (taken by the claim, held to commit) is what keeps a slot to one poll, so the
+  // polls of different sources do not wait for each other or for findings transactions (docs/fleet.md).
+  return deps.store.transaction(
+    async () => {
+      if (!(await deps.store.slots.recordSlot(input.source, slot, deps.clock.now())))
+        throw new UpwatchError('SLOT_TAKEN', `slot ${slot} of source ${input.source} was already polled`, {
+          hint: 'another worker stored this slot first; nothing was written twice',
+        });
+      return deps.store.recordPoll(input);
+    },
+    { serialized: false },
+  );
 }
 
 /** The HTTP client a provider sees during one poll: every request carries the poll's budget. */

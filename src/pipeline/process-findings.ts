@@ -8,7 +8,7 @@ import type { GateReport, GateState } from '../core/gate.js';
 import type { PollOutcome } from '../core/observation.js';
 import { planLifecycle, type FindingChange } from '../findings/lifecycle.js';
 import { evaluateGate } from '../gate/evaluate.js';
-import { verificationLookups, type GateStore } from '../gate/check-gate.js';
+import { gatedSources, verificationLookups, type GateStore } from '../gate/check-gate.js';
 import { svgChart } from '../alerts/chart.js';
 import { planNotifications, recipientsOf, type NotifyChange } from '../alerts/plan.js';
 import { loadNoticeLog, queueMessages } from '../alerts/outbox.js';
@@ -295,10 +295,7 @@ async function recomputeGate(
     contracts,
     findings: allActive,
     overrides: await store.overrides.active(now),
-    ...(await verificationLookups(
-      store,
-      contracts.sources.map((s) => s.name),
-    )),
+    ...(await verificationLookups(store, gatedSources(contracts))),
     now,
   });
   const before = await store.overrides.featureStates();

@@ -125,6 +125,14 @@ export interface Repositories {
 }
 
 /** What `upwatch doctor` asks of a store: is it whole, and is its schema the one this upwatch writes. */
+/** How recently a source was verified: its last `ok`/`partial` poll, and each metric polls have reported on. */
+export interface SourceVerification {
+  /** When the last verified poll finished; absent when no poll of the source was verified. */
+  lastVerifiedAt?: string;
+  /** As `metricsLastVerified`: each reported metric with when it was last verified (undefined: never). */
+  metrics: Map<string, string | undefined>;
+}
+
 export interface StoreHealth {
   /** `ok`, or what the engine's own check found (the first problem, in the engine's words). */
   integrity: string;
@@ -166,7 +174,19 @@ export interface Store extends Repositories {
    * definite answer), undefined when it never was. A metric no poll has reported on is absent.
    */
   metricsLastVerified(source: string): Promise<Map<string, string | undefined>>;
-  transaction<T>(fn: () => T | Promise<T>): Promise<T>;
+  /**
+   * `lastVerifiedPoll`'s time and `metricsLastVerified` for many sources in one read (the gate asks it on every
+   * cycle for every source a feature uses; a fleet store holds thousands). Every asked source is in the map.
+   */
+  verification(sources: readonly string[]): Promise<Map<string, SourceVerification>>;
+  /**
+   * Run `fn` in a transaction. `serialized` (default true): the transaction also waits for every other serialized
+   * transaction on the store, in any process (PostgreSQL: the schema's writer lock; SQLite's write transactions take
+   * turns whatever this says). Pass false only when the rows the transaction writes guard what it read, as the fleet
+   * worker's poll does: its slot claim is a conditional upsert that locks the slot's row, so two polls of one slot
+   * cannot both commit, while polls of different sources write side by side.
+   */
+  transaction<T>(fn: () => T | Promise<T>, options?: { serialized?: boolean }): Promise<T>;
   /** Check the store and its schema version without writing (works on a read-only store). */
   health(): Promise<StoreHealth>;
   close(): Promise<void>;

@@ -26,7 +26,7 @@ import {
 import { findingsRepo, type SyncFindingsRepo } from './findings-repo.js';
 import { SqliteTransactions } from './sqlite-transactions.js';
 import { sqliteRepositories, type Exclusive } from './sqlite-port.js';
-import type { Store as PortStore, StoreHealth } from './ports.js';
+import type { Store as PortStore, SourceVerification, StoreHealth } from './ports.js';
 
 /** What one poll saw, ready to be stored in one transaction. */
 export type { RecordPollInput };
@@ -66,6 +66,7 @@ export interface SqliteHistory {
   lastPoll(source: string): PollRecord | undefined;
   lastVerifiedPoll(source: string): PollRecord | undefined;
   metricsLastVerified(source: string): Map<string, string | undefined>;
+  verification(sources: readonly string[]): Map<string, SourceVerification>;
   readonly findings: SyncFindingsRepo;
   health(): StoreHealth;
   close(): void;
@@ -294,6 +295,7 @@ class History implements SqliteHistory {
       lastPoll: (source) => exclusive(() => this.lastPoll(source)),
       lastVerifiedPoll: (source) => exclusive(() => this.lastVerifiedPoll(source)),
       metricsLastVerified: (source) => exclusive(() => this.metricsLastVerified(source)),
+      verification: (sources) => exclusive(() => this.verification(sources)),
       transaction: (fn) => this.#tx.run(fn),
       health: () => exclusive(() => this.health()),
       close: () => exclusive(() => this.close()),
@@ -383,6 +385,17 @@ class History implements SqliteHistory {
     return new Map(rows.map((r) => [r.metric, r.verified_at ?? undefined]));
   }
 
+  verification(sources: readonly string[]): Map<string, SourceVerification> {
+    const out = new Map<string, SourceVerification>();
+    for (const source of sources) {
+      const at = this.#s.lastVerifiedAt.get(source) as { finished_at: string } | undefined;
+      const v: SourceVerification = { metrics: this.metricsLastVerified(source) };
+      if (at) v.lastVerifiedAt = at.finished_at;
+      out.set(source, v);
+    }
+    return out;
+  }
+
   health(): StoreHealth {
     return {
       integrity: this.db.pragma('quick_check', { simple: true }) as string,
@@ -468,6 +481,9 @@ function prepare(db: Database.Database) {
     ),
     trackMetric: db.prepare(
       `INSERT INTO metric_verifications (source, metric) VALUES (?, ?) ON CONFLICT (source, metric) DO NOTHING`,
+    ),
+    lastVerifiedAt: db.prepare(
+      "SELECT finished_at FROM polls WHERE source = ? AND outcome IN ('ok', 'partial') ORDER BY id DESC LIMIT 1",
     ),
     metricsVerified: db.prepare(
       'SELECT metric, verified_at FROM metric_verifications WHERE source = ? ORDER BY metric',

@@ -115,13 +115,18 @@ describe.skipIf(!server.up || !hasFaketime)('fleet faults', () => {
     const cwd = fleetProject(up.url, 1, 2);
     const schema = newSchema();
     const app = `upwatch_fleet_drop_${schema.slice(-6)}`;
-    // The test holds the store's writer lock, so the worker's poll waits inside its transaction for it.
+    // The test holds an uncommitted claim of s1's slot row, so the worker's poll waits inside its transaction for it
+    // (its own claim of the slot needs that row).
     const admin = new pg.Client({ connectionString: TEST_PG_URL });
     await admin.connect();
     const children = [spawnRole(cwd, schema, 'scheduler')];
     try {
       await waitForOutput(children[0]!, /upwatch run: scheduler of/);
-      await admin.query(`SELECT pg_advisory_lock($1, hashtext($2))`, [0x75707778, schema]);
+      await admin.query('BEGIN');
+      await admin.query(
+        `INSERT INTO "${schema}".poll_slots (source, last_slot, polled_at) VALUES ('s1', $1, $1)`,
+        ['2000-01-01T00:00:00.000Z'],
+      );
       // Every connection of this worker (store, queue, host limit) carries the name, from its store URL.
       children.push(spawnRole(cwd, schema, 'worker', [], {}, { application_name: app }));
       await until(
@@ -140,7 +145,7 @@ describe.skipIf(!server.up || !hasFaketime)('fleet faults', () => {
         [app],
       );
       expect(ended.length).toBeGreaterThan(0);
-      await admin.query(`SELECT pg_advisory_unlock($1, hashtext($2))`, [0x75707778, schema]);
+      await admin.query('ROLLBACK');
       await until(
         'the retried job completed',
         async () => (await jobStates(schema))['completed'] === 1,

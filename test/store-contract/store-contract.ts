@@ -318,6 +318,28 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
         expect((await s.metricsLastVerified('meta')).get('n')).toBe(at(11));
         expect((await s.metricsLastVerified('meta')).get('m')).toBe(at(1));
       });
+
+      it('reads the verification of many sources at once, as the per-source reads answer it', async () => {
+        const s = await store();
+        const err = { code: 'HTTP_STATUS', message: '500', status: 500, retryable: true };
+        await s.recordPoll(pollInput(0, { outcomes: [{ metric: 'm', status: 'ok' }] }));
+        await s.recordPoll(
+          pollInput(5, { outcome: 'failed', outcomes: [{ metric: 'm', status: 'error', error: err }] }),
+        );
+        await s.recordPoll(pollInput(7, { source: 'other', outcome: 'failed', outcomes: [] }));
+        const got = await s.verification(['meta', 'other', 'never', 'meta']);
+        expect([...got.keys()].sort()).toEqual(['meta', 'never', 'other']);
+        for (const source of ['meta', 'other', 'never']) {
+          const last = (await s.lastVerifiedPoll(source))?.finishedAt;
+          expect(got.get(source)).toEqual({
+            ...(last === undefined ? {} : { lastVerifiedAt: last }),
+            metrics: await s.metricsLastVerified(source),
+          });
+        }
+        expect(got.get('meta')?.lastVerifiedAt).toBe(at(1));
+        expect(got.get('other')?.lastVerifiedAt).toBeUndefined();
+        expect((await s.verification([])).size).toBe(0);
+      });
     });
 
     describe('findings', () => {

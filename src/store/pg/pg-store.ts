@@ -4,7 +4,7 @@ import { addDays } from '../../core/clock.js';
 import { UpwatchError } from '../../core/errors.js';
 import type { MetricHistory, SeriesPoint } from '../../core/detector.js';
 import { metricVerification, type PollRecord } from '../../core/observation.js';
-import type { Store, StoreHealth } from '../ports.js';
+import type { SourceVerification, Store, StoreHealth } from '../ports.js';
 import type { RecordPollInput } from '../store.js';
 import { PgConnection } from './connection.js';
 import { migratePg, pgSchemaVersion, VERSION_TABLE } from './migrate.js';
@@ -171,9 +171,12 @@ class PgStore implements Store {
     this.stats = repos.stats;
   }
 
-  /** The port's transactions take the schema's writer lock: one at a time across processes, as on SQLite. */
-  transaction<T>(fn: () => T | Promise<T>): Promise<T> {
-    return this.#conn.transaction(fn, { serialized: true });
+  /**
+   * The port's transactions take the schema's writer lock (one at a time across processes, as on SQLite) unless
+   * `serialized: false`.
+   */
+  transaction<T>(fn: () => T | Promise<T>, options: { serialized?: boolean } = {}): Promise<T> {
+    return this.#conn.transaction(fn, { serialized: options.serialized ?? true });
   }
 
   async recordPoll(input: RecordPollInput): Promise<PollRecord> {
@@ -276,6 +279,28 @@ class PgStore implements Store {
       [source],
     );
     return new Map(r.rows.map((row) => [row.metric, row.verified_at ?? undefined]));
+  }
+
+  async verification(sources: readonly string[]): Promise<Map<string, SourceVerification>> {
+    const names = [...new Set(sources)];
+    const out = new Map<string, SourceVerification>(sources.map((s) => [s, { metrics: new Map() }]));
+    if (names.length === 0) return out;
+    // One index probe per source (polls_by_source backwards), not one round trip per source.
+    const polls = await this.#conn.query<{ source: string; finished_at: string | null }>(
+      `SELECT s.source, p.finished_at FROM unnest($1::text[]) AS s(source)
+         CROSS JOIN LATERAL (SELECT finished_at FROM polls WHERE polls.source = s.source
+                               AND outcome IN ('ok', 'partial') ORDER BY id DESC LIMIT 1) p`,
+      [names],
+    );
+    for (const row of polls.rows)
+      if (row.finished_at !== null) out.get(row.source)!.lastVerifiedAt = row.finished_at;
+    const metrics = await this.#conn.query<{ source: string; metric: string; verified_at: string | null }>(
+      `SELECT source, metric, verified_at FROM metric_verifications WHERE source = ANY($1::text[]) ORDER BY source, metric`,
+      [names],
+    );
+    for (const row of metrics.rows)
+      out.get(row.source)!.metrics.set(row.metric, row.verified_at ?? undefined);
+    return out;
   }
 
   /**
