@@ -96,6 +96,12 @@ async function runWith(
   const children = Array.from({ length: workers }, () =>
     role('worker', db, dir, ['--concurrency', String(JOBS_PER_WORKER), '--per-host-limit', String(PER_HOST)]),
   );
+  // Read what the roles print: a pipe nobody reads fills at 64 KB, and a write to a full pipe blocks a Node process
+  // on Linux (a worker prints a line per cycle), so an unread worker stops dead.
+  for (const c of [scheduler, ...children]) {
+    c.stdout?.resume();
+    c.stderr?.resume();
+  }
   while ((await polls(admin, schema)) < SOURCES) await new Promise((r) => setTimeout(r, 250));
   const wallS = (performance.now() - started) / 1000;
   const after = await stats();
