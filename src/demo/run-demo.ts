@@ -365,6 +365,27 @@ async function retrainCheck(
 
 export type DemoPaths = DemoEnd['paths'];
 
+/**
+ * Where a demo run keeps its store, contracts and snapshots: the caller's `workDir` (never removed), else a new
+ * temporary folder (removed at the end unless `keep`).
+ */
+export function demoWorkspace(options: { workDir?: string; keep?: boolean }): {
+  ownDir: boolean;
+  workDir: string;
+  paths: DemoPaths;
+  keep: boolean;
+} {
+  const ownDir = options.workDir === undefined;
+  const workDir = options.workDir ?? mkdtempSync(join(tmpdir(), 'upwatch-demo-'));
+  const paths: DemoPaths = {
+    workDir,
+    store: join(workDir, 'upwatch.db'),
+    snapshots: join(workDir, 'snapshots'),
+    contracts: join(workDir, 'contracts'),
+  };
+  return { ownDir, workDir, paths, keep: options.keep === true || !ownDir };
+}
+
 /** Write the scenario's contracts (pointing at the running simulator) and load them; a contract issue fails the run. */
 async function loadDemoContracts(
   paths: DemoPaths,
@@ -546,15 +567,7 @@ export async function runDemo(options: RunDemoOptions): Promise<DemoResult> {
   const logger = options.logger ?? silentLogger;
   const clock = options.clock ?? new ManualClock(pollInstant(scenario, 0));
   clock.set(pollInstant(scenario, 0));
-  const ownDir = options.workDir === undefined;
-  const workDir = options.workDir ?? mkdtempSync(join(tmpdir(), 'upwatch-demo-'));
-  const paths: DemoPaths = {
-    workDir,
-    store: join(workDir, 'upwatch.db'),
-    snapshots: join(workDir, 'snapshots'),
-    contracts: join(workDir, 'contracts'),
-  };
-  const keep = options.keep === true || !ownDir;
+  const { ownDir, workDir, paths, keep } = demoWorkspace(options);
 
   let sim: SimulatorHandle | undefined;
   let catcher: SmtpCatcher | undefined;

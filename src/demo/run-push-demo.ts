@@ -1,6 +1,5 @@
 // `upwatch demo` for a warehouse story: each simulated day a job pushes rows through `upwatch ingest`'s path, then mail and advice.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { adviseStore } from '../advisor/advise-store.js';
 import { eventOf } from '../advisor/event-spans.js';
@@ -19,6 +18,7 @@ import { pushDate, pushedDays, pushInstant, scenarioRng, type PushScenario } fro
 import { createWatcher, type Watcher } from '../watcher.js';
 import {
   mailKinds,
+  demoWorkspace,
   stopAll,
   summarize,
   toDemoFinding,
@@ -186,15 +186,7 @@ export async function runPushDemo(options: RunPushDemoOptions): Promise<DemoResu
   const logger: Logger = options.logger ?? silentLogger;
   const clock = options.clock ?? new ManualClock(pushInstant(scenario, 0));
   clock.set(pushInstant(scenario, 0));
-  const ownDir = options.workDir === undefined;
-  const workDir = options.workDir ?? mkdtempSync(join(tmpdir(), 'upwatch-demo-'));
-  const paths: DemoPaths = {
-    workDir,
-    store: join(workDir, 'upwatch.db'),
-    snapshots: join(workDir, 'snapshots'),
-    contracts: join(workDir, 'contracts'),
-  };
-  const keep = options.keep === true || !ownDir;
+  const { ownDir, workDir, paths, keep } = demoWorkspace(options);
   let catcher: SmtpCatcher | undefined;
   let watcher: Watcher | undefined;
   try {

@@ -7,36 +7,10 @@ import type { CliIO } from '../../src/cli/io.js';
 import { runCli } from '../../src/cli/main.js';
 import { ManualClock } from '../../src/core/clock.js';
 import { startSmtpSink, type SmtpSink } from '../helpers/smtp-sink.js';
+import { CLAIMS_WAREHOUSE_CONTRACTS, claimsDay } from '../helpers/claims-warehouse.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
-const CONTRACTS = `apiVersion: upwatch/v1
-kind: Source
-name: claims-warehouse
-owners: [claims-data@example.com]
-provider: push
-freshnessHours: 30
-metrics:
-  - { name: claims, kind: count }
-  - { name: policies, kind: count }
-  - { name: claim_rate, kind: ratio, numerator: claims, denominator: policies }
----
-apiVersion: upwatch/v1
-kind: Feature
-name: risk_band_inputs
-owners: [underwriting-ml@example.com]
-uses: [claims-warehouse/policies]
----
-apiVersion: upwatch/v1
-kind: Model
-name: underwriting
-owners: [uw-model@example.com]
-features: [risk_band_inputs]
-kpis: [claims-warehouse/claim_rate]
-`;
-
-function day(i: number): string {
-  return new Date(Date.UTC(2026, 1, 1) + i * 86_400_000).toISOString().slice(0, 10);
-}
+const day = claimsDay;
 
 /** 42 days of policies and claims for two bands; from day 35 the low band claims 4.5 % instead of 2 %. */
 function history(): string {
@@ -77,7 +51,7 @@ describe('upwatch ingest sends mail like a poll', () => {
   beforeAll(async () => {
     root = tempDir('upwatch-ingest-mail-');
     mkdirSync(join(root, 'contracts'));
-    writeFileSync(join(root, 'contracts', 'claims.yaml'), CONTRACTS);
+    writeFileSync(join(root, 'contracts', 'claims.yaml'), CLAIMS_WAREHOUSE_CONTRACTS);
     writeFileSync(join(root, 'history.csv'), history());
     sink = await startSmtpSink();
   });

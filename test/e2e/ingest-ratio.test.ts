@@ -6,38 +6,12 @@ import type { CliIO } from '../../src/cli/io.js';
 import { runCli } from '../../src/cli/main.js';
 import { ManualClock } from '../../src/core/clock.js';
 import { openStore } from '../../src/store/store.js';
+import { CLAIMS_WAREHOUSE_CONTRACTS, claimsDay } from '../helpers/claims-warehouse.js';
 import { tempDir } from '../helpers/temp-dir.js';
-
-const CONTRACTS = `apiVersion: upwatch/v1
-kind: Source
-name: claims-warehouse
-owners: [claims-data@example.com]
-provider: push
-freshnessHours: 30
-metrics:
-  - { name: claims, kind: count }
-  - { name: policies, kind: count }
-  - { name: claim_rate, kind: ratio, numerator: claims, denominator: policies }
----
-apiVersion: upwatch/v1
-kind: Feature
-name: risk_band_inputs
-owners: [underwriting-ml@example.com]
-uses: [claims-warehouse/policies]
----
-apiVersion: upwatch/v1
-kind: Model
-name: underwriting
-owners: [uw-model@example.com]
-features: [risk_band_inputs]
-kpis: [claims-warehouse/claim_rate]
-`;
 
 const NOW = '2026-03-15T08:00:00Z';
 
-function day(i: number): string {
-  return new Date(Date.UTC(2026, 1, 1) + i * 86_400_000).toISOString().slice(0, 10);
-}
+const day = claimsDay;
 
 /**
  * 42 days to 2026-03-14 of policies and claims per band. Claim rates 2 %, 5 %, 9 %; from day 35 the low band's
@@ -80,7 +54,7 @@ describe('a ratio of two pushed counts', () => {
   beforeAll(() => {
     root = tempDir('upwatch-ratio-');
     mkdirSync(join(root, 'contracts'));
-    writeFileSync(join(root, 'contracts', 'claims.yaml'), CONTRACTS);
+    writeFileSync(join(root, 'contracts', 'claims.yaml'), CLAIMS_WAREHOUSE_CONTRACTS);
   });
 
   it('validates: the model KPI and the ratio parts count as used', async () => {
