@@ -31,7 +31,9 @@ metrics:
 ${Array.from({ length: METRICS }, (_, m) => `  - { name: page_metric_${m}, period: day, kind: count }\n`).join('')}`,
   );
   mkdirSync(join(dir, 'contracts'), { recursive: true });
-  writeFileSync(join(dir, 'contracts', 'sources.yaml'), docs.join('---\n'));
+  // 100 sources a file: a contract file is read only up to 1 MiB.
+  for (let i = 0; i < docs.length; i += 100)
+    writeFileSync(join(dir, 'contracts', `sources-${i / 100}.yaml`), docs.slice(i, i + 100).join('---\n'));
   return join(dir, 'contracts');
 }
 
