@@ -5,6 +5,7 @@ import { dirname, resolve } from 'node:path';
 import { addDays } from '../core/clock.js';
 import { UpwatchError } from '../core/errors.js';
 import type { MetricHistory, SeriesPoint } from '../core/detector.js';
+import { withColumns } from '../core/history-columns.js';
 import { metricVerification, type PollRecord, type RawObservation } from '../core/observation.js';
 import { MIGRATIONS } from './migrations/index.js';
 import {
@@ -361,7 +362,8 @@ class History implements SqliteHistory {
       if (!series) entities.set(r.entity, (series = []));
       series.push(seriesPointFromRow(r));
     }
-    return { source, metric, entities };
+    // Detectors lay their day grid from the columns, not from the point objects.
+    return withColumns({ source, metric, entities });
   }
 
   recentPolls(source: string, limit: number): PollRecord[] {

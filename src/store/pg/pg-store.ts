@@ -3,6 +3,7 @@
 import { addDays } from '../../core/clock.js';
 import { UpwatchError } from '../../core/errors.js';
 import type { MetricHistory, SeriesPoint } from '../../core/detector.js';
+import { withColumns } from '../../core/history-columns.js';
 import { metricVerification, type PollRecord } from '../../core/observation.js';
 import type { Store, StoreHealth } from '../ports.js';
 import type { RecordPollInput } from '../store.js';
@@ -247,7 +248,8 @@ class PgStore implements Store {
       if (!series) entities.set(row.entity, (series = []));
       series.push(seriesPointFromRow(row));
     }
-    return { source, metric, entities };
+    // Detectors lay their day grid from the columns, not from the point objects.
+    return withColumns({ source, metric, entities });
   }
 
   async recentPolls(source: string, limit: number): Promise<PollRecord[]> {
