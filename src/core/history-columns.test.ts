@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { addDays } from './clock.js';
 import type { MetricHistory, SeriesPoint } from './detector.js';
-import { seriesColumns, withColumns } from './history-columns.js';
+import { HistoryBuilder, seriesColumns, withColumns } from './history-columns.js';
 import { arrivalLags } from '../detectors/arrival.js';
 import { metricFrame, type MetricFrame } from '../detectors/stats/frame.js';
 
@@ -77,6 +77,19 @@ describe('withColumns', () => {
           const a = metricFrame(plain);
           const b = metricFrame(columned);
           expect(comparable(b)).toEqual(comparable(a));
+          // Built point by point, in a store's order (by period, then entity), the columns are the same.
+          const built = new HistoryBuilder();
+          const order = [...entities].flatMap(([e, pts]) => pts.map((p, i) => ({ e, p, i })));
+          order.sort((x, y) =>
+            x.p.day < y.p.day ? -1 : x.p.day > y.p.day ? 1 : x.e < y.e ? -1 : x.e > y.e ? 1 : x.i - y.i,
+          );
+          for (const { e, p } of order) built.add(e, p);
+          const h = built.finish('s', 'm');
+          for (const [e, pts] of entities) {
+            if (pts.length === 0) continue;
+            expect(h.entities.get(e)).toEqual(pts);
+            expect(h.columns!.get(e)).toEqual(columned.columns!.get(e));
+          }
           for (const days of [1, 28, 56])
             expect(arrivalLags(b, columned, days)).toEqual(arrivalLags(a, plain, days));
         },
@@ -91,9 +104,23 @@ describe('withColumns', () => {
       point('1970-01-03', null, 0, 23),
       point('1970-01-04', Infinity, 2, 0),
     ]);
-    expect([...c.days]).toEqual([1, 2, 3]);
-    expect([...c.values]).toEqual([5, NaN, NaN]);
-    expect([...c.firstValues]).toEqual([6, NaN, Infinity]);
-    expect([...c.firstSeenDays]).toEqual([2, 2, 5]);
+    expect([...c!.days]).toEqual([1, 2, 3]);
+    expect([...c!.values]).toEqual([5, NaN, NaN]);
+    expect([...c!.firstValues]).toEqual([6, NaN, Infinity]);
+    expect([...c!.firstSeenDays]).toEqual([2, 2, 5]);
+  });
+
+  it('leaves a history whose days are not ISO dates to be read from its points', () => {
+    const h: MetricHistory = {
+      source: 's',
+      metric: 'm',
+      entities: new Map([
+        ['e', [point('1970-01-02', 5, 1, 6), { ...point('1970-01-03', 1, 0, 0), day: 'yesterday' }]],
+      ]),
+    };
+    expect(withColumns(h)).toBe(h);
+    expect(
+      withColumns({ ...h, entities: new Map([['e', [point('1970-01-02', 5, 1, 6)]]]) }).columns?.size,
+    ).toBe(1);
   });
 });
