@@ -1,6 +1,7 @@
 // Speed of one detection pass: every registered detector over 10 metrics × 1,000 entities × 180 days.
 import type { MetricHistory, SeriesPoint } from '../../src/core/detector.js';
 import { addDays } from '../../src/core/clock.js';
+import { withColumns } from '../../src/core/history-columns.js';
 import { runDetectors } from '../../src/detectors/run.js';
 import { defaultSource } from '../../src/backtest/replay.js';
 import { generatePanel, START } from './generate.js';
@@ -41,7 +42,8 @@ export function measureDetectionPass(repeats = 3): {
       });
       entities.set(e, pts);
     }
-    histories.set(m, { source: panel.source, metric: m, entities });
+    // As the stores hand it over: the points and their columns.
+    histories.set(m, withColumns({ source: panel.source, metric: m, entities }));
   }
   const source = defaultSource(panel.source, panel.metrics);
   const now = new Date(`${addDays(START, 180)}T06:00:00.000Z`);

@@ -25,6 +25,24 @@ export interface MetricHistory {
   source: string;
   metric: string;
   entities: ReadonlyMap<string, readonly SeriesPoint[]>;
+  /**
+   * The same series as columns (entity → columns index-aligned with its points), when the reader built them
+   * (`withColumns`, as the stores do): detectors lay the day grid from these typed arrays instead of reading every
+   * point object. Absent on a history built or cut by hand; it must then not be added unless it matches `entities`.
+   */
+  columns?: ReadonlyMap<string, SeriesColumns>;
+}
+
+/** One entity's series as typed arrays; index p is the entity's point p. */
+export interface SeriesColumns {
+  /** Day number (days since 1970-01-01) of the point's `day`. */
+  days: Int32Array;
+  /** The point's `value`; NaN when null or not finite. */
+  values: Float64Array;
+  /** The point's `firstValue`; NaN when null. */
+  firstValues: Float64Array;
+  /** Day number of the point's `firstSeen` (its UTC day): when the period first arrived. */
+  firstSeenDays: Int32Array;
 }
 
 /** A watched doc whose normalized snapshot changed in this poll. */

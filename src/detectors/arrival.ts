@@ -33,6 +33,7 @@ function computeLags(frame: MetricFrame, days: number): number[] {
 
 /** The lags of grid days from..end, by day: what dayLag gives for each, in one pass over the entities. */
 function lagsOfGrid(frame: MetricFrame, from: number): number[] {
+  if (frame.entities.length > 0 && frame.entities.every((s) => s.columns)) return lagsOfColumns(frame, from);
   const firstSeen = new Array<string | undefined>(frame.length);
   for (const s of frame.entities) {
     for (let i = from; i < frame.length; i++) {
@@ -48,6 +49,25 @@ function lagsOfGrid(frame: MetricFrame, from: number): number[] {
     const first = firstSeen[i];
     if (first !== undefined) lags.push(dayNumber(first) - (frame.startDay + i));
   }
+  return lags;
+}
+
+/**
+ * lagsOfGrid from the points' first-seen day numbers: the earliest first-seen time of a period is on the earliest
+ * of their UTC days (ISO times order as their days do), so the lags are the same.
+ */
+function lagsOfColumns(frame: MetricFrame, from: number): number[] {
+  const firstDay = new Float64Array(frame.length).fill(Infinity);
+  for (const s of frame.entities) {
+    const seen = s.columns!.firstSeenDays;
+    for (let i = from; i < frame.length; i++) {
+      const pi = s.pointIndex[i]!;
+      if (pi >= 0 && seen[pi]! < firstDay[i]!) firstDay[i] = seen[pi]!;
+    }
+  }
+  const lags: number[] = [];
+  for (let i = from; i < frame.length; i++)
+    if (firstDay[i] !== Infinity) lags.push(firstDay[i]! - (frame.startDay + i));
   return lags;
 }
 

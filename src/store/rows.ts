@@ -223,6 +223,35 @@ export function seriesPointFromRow(r: HistoryRow): SeriesPoint {
   return point;
 }
 
+/** A history row as an array, in the order of HistoryRow's fields (the SQLite store reads them raw). */
+export type HistoryTuple = [
+  entity: string,
+  periodEnd: string,
+  day: string,
+  value: number | null,
+  firstValue: number | null,
+  jsonType: JsonType,
+  breakdown: string | null,
+  firstSeen: string,
+  lastSeen: string,
+];
+
+/** seriesPointFromRow of a row read as an array. */
+export function seriesPointFromTuple(r: HistoryTuple): SeriesPoint {
+  const point: SeriesPoint = {
+    periodEnd: r[1],
+    day: r[2],
+    value: r[3],
+    firstValue: r[4],
+    jsonType: r[5],
+    firstSeen: r[7],
+    lastSeen: r[8],
+  };
+  const breakdown = r[6] === null ? null : (JSON.parse(r[6]) as Record<string, number> | null);
+  if (breakdown) point.breakdown = breakdown;
+  return point;
+}
+
 /** UTC day of a period end, as stored in `observations.day`; canonical `…Z` ISO strings are sliced, not parsed. */
 export function dayOf(periodEnd: string): string {
   return periodEnd.length >= 20 && periodEnd.endsWith('Z') && periodEnd[10] === 'T'

@@ -4,7 +4,8 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { addDays } from '../core/clock.js';
 import { UpwatchError } from '../core/errors.js';
-import type { MetricHistory, SeriesPoint } from '../core/detector.js';
+import type { MetricHistory } from '../core/detector.js';
+import { HistoryBuilder } from '../core/history-columns.js';
 import { metricVerification, type PollRecord, type RawObservation } from '../core/observation.js';
 import { MIGRATIONS } from './migrations/index.js';
 import {
@@ -16,8 +17,8 @@ import {
   pollValues,
   recordedPoll,
   requestValues,
-  seriesPointFromRow,
-  type HistoryRow,
+  seriesPointFromTuple,
+  type HistoryTuple,
   type OutcomeRow,
   type PollRow,
   type RecordPollInput,
@@ -356,14 +357,12 @@ class History implements SqliteHistory {
     // A period's `day` is its period-end day or the day before (Meta), so [since, until + 2 days) bounds period_end
     // for the index range; the day filter is then exact.
     const periodEndBelow = until.startsWith('9999') ? '9999-99-99' : addDays(until, 2);
-    const rows = this.#s.history.all(source, metric, since, periodEndBelow, since, until) as HistoryRow[];
-    const entities = new Map<string, SeriesPoint[]>();
-    for (const r of rows) {
-      let series = entities.get(r.entity);
-      if (!series) entities.set(r.entity, (series = []));
-      series.push(seriesPointFromRow(r));
-    }
-    return { source, metric, entities };
+    // Rows as arrays streamed one by one, not a list of objects: a cron poll reads about a million of them. Each
+    // point's columns are filled as it arrives; detectors lay their day grid from the columns.
+    const history = new HistoryBuilder();
+    for (const r of this.#s.history.iterate(source, metric, since, periodEndBelow, since, until))
+      history.add((r as HistoryTuple)[0], seriesPointFromTuple(r as HistoryTuple));
+    return history.finish(source, metric);
   }
 
   recentPolls(source: string, limit: number): PollRecord[] {
@@ -465,11 +464,13 @@ function prepare(db: Database.Database) {
       'INSERT INTO metric_outcomes (poll_id, seq, metric, entity, status, error) VALUES (?, ?, ?, ?, ?, ?)',
     ),
     upsert: db.prepare(UPSERT_SQL),
-    history: db.prepare(
-      `SELECT entity, period_end, day, value, first_value, json_type, breakdown, first_seen, last_seen FROM observations
+    history: db
+      .prepare(
+        `SELECT entity, period_end, day, value, first_value, json_type, breakdown, first_seen, last_seen FROM observations
        WHERE source = ? AND metric = ? AND period_end >= ? AND period_end < ? AND day >= ? AND day <= ?
        ORDER BY period_end, entity`,
-    ),
+      )
+      .raw(true),
     recentPolls: db.prepare('SELECT * FROM polls WHERE source = ? ORDER BY id DESC LIMIT ?'),
     lastVerified: db.prepare(
       "SELECT * FROM polls WHERE source = ? AND outcome IN ('ok', 'partial') ORDER BY id DESC LIMIT 1",

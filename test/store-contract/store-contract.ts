@@ -3,6 +3,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { MAX_PAUSE_MS } from '../../src/core/clock-trust.js';
 import type { FindingRecord } from '../../src/core/finding-record.js';
+import { seriesColumns } from '../../src/core/history-columns.js';
 import type { MetricOutcome, RawObservation, RequestRecord } from '../../src/core/observation.js';
 import type { OutboxPayload } from '../../src/store/outbox-repo.js';
 import type { Store } from '../../src/store/ports.js';
@@ -291,6 +292,14 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
           '2026-03-14T07:00:00.000Z',
         ]);
         expect((await s.metricHistory('meta', 'nothing')).entities.size).toBe(0);
+        // Detectors read the grid from the columns the store hands over with the points: the same series.
+        for (const h of [all, mid, last]) {
+          expect([...h.columns!.keys()]).toEqual([...h.entities.keys()]);
+          for (const [entity, points] of h.entities)
+            expect(h.columns!.get(entity)).toEqual(seriesColumns(points));
+        }
+        expect([...all.columns!.get('a')!.values]).toEqual([0, NaN, 20, 30, 99]);
+        expect([...all.columns!.get('a')!.days]).toEqual([20522, 20523, 20524, 20525, 20525]);
       });
 
       it('knows when each metric was last verified, and tracks one never verified', async () => {

@@ -1,5 +1,5 @@
 // A metric's history laid on a dense day grid (one row per entity), memoised per history object for all detectors.
-import type { MetricHistory, SeriesPoint } from '../../core/detector.js';
+import type { MetricHistory, SeriesColumns, SeriesPoint } from '../../core/detector.js';
 import { dayNumber, dayString } from './days.js';
 
 /** How many days of history detectors look at, at most (H=56 days before a run of up to 64 days; baselines need 35). */
@@ -22,6 +22,8 @@ export interface EntitySeries {
   /** Index into the entity's original points per day (−1 when missing). */
   pointIndex: Int32Array;
   points: readonly SeriesPoint[];
+  /** The points' columns (index-aligned with `points`), when the history had them. */
+  columns?: SeriesColumns;
   /** Number of days with a value. */
   valueCount: number;
   /**
@@ -101,6 +103,13 @@ const cache = new WeakMap<MetricHistory, MetricFrame>();
 export function metricFrame(history: MetricHistory): MetricFrame {
   const hit = cache.get(history);
   if (hit) return hit;
+  const frame = history.columns ? frameOfColumns(history, history.columns) : frameOfPoints(history);
+  cache.set(history, frame);
+  return frame;
+}
+
+/** The grid read from point objects (a history without columns). */
+function frameOfPoints(history: MetricHistory): MetricFrame {
   let end = -Infinity;
   let start = Infinity;
   for (const points of history.entities.values()) {
@@ -110,11 +119,7 @@ export function metricFrame(history: MetricHistory): MetricFrame {
     if (last > end) end = last;
     if (first < start) start = first;
   }
-  if (!Number.isFinite(end)) {
-    const empty: MetricFrame = { startDay: 0, endDay: -1, length: 0, entities: [] };
-    cache.set(history, empty);
-    return empty;
-  }
+  if (!Number.isFinite(end)) return { startDay: 0, endDay: -1, length: 0, entities: [] };
   const length = Math.min(FRAME_MAX_DAYS, end - start + 1);
   const startDay = end - length + 1;
   const entities: EntitySeries[] = [];
@@ -152,9 +157,62 @@ export function metricFrame(history: MetricHistory): MetricFrame {
     }
     entities.push({ entity, values, firstValues, presence, pointIndex, points, valueCount });
   }
-  const frame: MetricFrame = { startDay, endDay: end, length, entities };
-  cache.set(history, frame);
-  return frame;
+  return { startDay, endDay: end, length, entities };
+}
+
+/**
+ * The grid read from the history's columns: the same grid as frameOfPoints (the same days, values, presence and
+ * point indexes) without touching a point object.
+ */
+function frameOfColumns(history: MetricHistory, columns: ReadonlyMap<string, SeriesColumns>): MetricFrame {
+  let end = -Infinity;
+  let start = Infinity;
+  for (const c of columns.values()) {
+    const n = c.days.length;
+    if (n === 0) continue;
+    if (c.days[n - 1]! > end) end = c.days[n - 1]!;
+    if (c.days[0]! < start) start = c.days[0]!;
+  }
+  if (!Number.isFinite(end)) return { startDay: 0, endDay: -1, length: 0, entities: [] };
+  const length = Math.min(FRAME_MAX_DAYS, end - start + 1);
+  const startDay = end - length + 1;
+  const count = columns.size;
+  const allValues = new Float64Array(count * length).fill(NaN);
+  const allFirst = new Float64Array(count * length).fill(NaN);
+  const allPresence = new Uint8Array(count * length);
+  const allIndex = new Int32Array(count * length).fill(-1);
+  const entities: EntitySeries[] = [];
+  let row = 0;
+  for (const [entity, points] of history.entities) {
+    const c = columns.get(entity)!;
+    const at = row++ * length;
+    const values = allValues.subarray(at, at + length);
+    const firstValues = allFirst.subarray(at, at + length);
+    const presence = allPresence.subarray(at, at + length);
+    const pointIndex = allIndex.subarray(at, at + length);
+    const n = c.days.length;
+    let valueCount = 0;
+    // As frameOfPoints: a series spanning exactly as many days as points is placed by position.
+    const last = n > 0 ? c.days[n - 1]! : 0;
+    const contiguous = n > 0 && last - c.days[0]! === n - 1;
+    for (let p = n - 1; p >= 0; p--) {
+      const i = (contiguous ? last - (n - 1 - p) : c.days[p]!) - startDay;
+      if (i < 0) break;
+      if (i >= length || pointIndex[i] !== -1) continue;
+      pointIndex[i] = p;
+      const v = c.values[p]!;
+      if (Number.isNaN(v)) {
+        presence[i] = NULL;
+      } else {
+        presence[i] = VALUE;
+        values[i] = v;
+        valueCount++;
+      }
+      firstValues[i] = c.firstValues[p]!;
+    }
+    entities.push({ entity, values, firstValues, presence, pointIndex, points, columns: c, valueCount });
+  }
+  return { startDay, endDay: end, length, entities };
 }
 
 /**

@@ -2,7 +2,8 @@
 // file, so that several upwatch processes (a fleet) can share one history.
 import { addDays } from '../../core/clock.js';
 import { UpwatchError } from '../../core/errors.js';
-import type { MetricHistory, SeriesPoint } from '../../core/detector.js';
+import type { MetricHistory } from '../../core/detector.js';
+import { HistoryBuilder } from '../../core/history-columns.js';
 import { metricVerification, type PollRecord } from '../../core/observation.js';
 import type { SourceVerification, Store, StoreHealth } from '../ports.js';
 import type { RecordPollInput } from '../store.js';
@@ -244,13 +245,10 @@ class PgStore implements Store {
         ORDER BY period_end, entity`,
       [source, metric, since, periodEndBelow, until],
     );
-    const entities = new Map<string, SeriesPoint[]>();
-    for (const row of r.rows) {
-      let series = entities.get(row.entity);
-      if (!series) entities.set(row.entity, (series = []));
-      series.push(seriesPointFromRow(row));
-    }
-    return { source, metric, entities };
+    // Each point's columns are filled as it arrives; detectors lay their day grid from the columns.
+    const history = new HistoryBuilder();
+    for (const row of r.rows) history.add(row.entity, seriesPointFromRow(row));
+    return history.finish(source, metric);
   }
 
   async recentPolls(source: string, limit: number): Promise<PollRecord[]> {
