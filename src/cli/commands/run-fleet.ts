@@ -18,12 +18,17 @@ export const RUN_ROLES = ['all', 'scheduler', 'worker'] as const;
 export type RunRole = (typeof RUN_ROLES)[number];
 
 /** Check `--role` against the store before anything is opened: the fleet roles need a PostgreSQL store. */
-export function checkRole(role: string, db: string): RunRole {
+export function checkRole(role: string, db: string, flags: { pollOnStart?: boolean } = {}): RunRole {
   if (!(RUN_ROLES as readonly string[]).includes(role))
     throw new UpwatchError('USAGE', `unknown --role "${role}"`, { hint: 'use all, scheduler or worker' });
   if (role !== 'all' && !isStoreUrl(db))
     throw new UpwatchError('USAGE', `--role ${role} needs a PostgreSQL store, not the SQLite file ${db}`, {
       hint: 'pass --db postgres://…[?schema=NAME] (or UPWATCH_DB); on one machine use --role all (the default)',
+    });
+  // A fleet polls each slot once: a forced poll of slots already polled has no place in it (and was ignored before).
+  if (role !== 'all' && flags.pollOnStart === true)
+    throw new UpwatchError('USAGE', `--poll-on-start does not apply to --role ${role}`, {
+      hint: 'a scheduler already enqueues the slots missed while it was down; to poll now, run `upwatch poll --db …`',
     });
   return role as RunRole;
 }

@@ -46,7 +46,7 @@ export function registerRun(program: Command, io: CliIO, state: CommandState): v
     .option('--drain-timeout <seconds>', 'how long a stop waits for running polls', '30')
     .option(
       '--poll-on-start',
-      'poll every source once at start, even those whose last slot was polled (without it, only sources that missed their latest slot while upwatch was down are caught up)',
+      '--role all: poll every source once at start, even those whose last slot was polled (without it, only sources that missed their latest slot while upwatch was down are caught up)',
     )
     .option(
       '--role <role>',
@@ -68,7 +68,7 @@ export function registerRun(program: Command, io: CliIO, state: CommandState): v
       let opened: OpenedWatcher;
       let role: RunRole;
       try {
-        role = checkRole(flags.role, resolveSettings(io, { db: flags.db }).db);
+        role = checkRole(flags.role, resolveSettings(io, { db: flags.db }).db, flags);
         opened = await openWatcher(io, {
           ...flags,
           perHostLimit: positiveInt('--per-host-limit', flags.perHostLimit),
