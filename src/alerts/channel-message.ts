@@ -26,6 +26,8 @@ export interface ChannelFinding {
   effectiveDate?: string;
   daysLeft?: number;
   replacement?: string;
+  /** The declared event whose days hold the finding's onset: a known change (a redesign, a campaign) may explain it. */
+  event?: { name: string; description?: string };
   features: { name: string; state: GateState; effect?: 'block' | 'warn' }[];
 }
 
@@ -73,6 +75,11 @@ export function channelFindingsOf(
     if (f.effectiveDate) out.effectiveDate = f.effectiveDate;
     if (i.daysLeft !== undefined) out.daysLeft = i.daysLeft;
     if (f.replacement) out.replacement = f.replacement;
+    if (i.event)
+      out.event = {
+        name: i.event.name,
+        ...(i.event.description ? { description: scrubText(i.event.description, secrets) } : {}),
+      };
     return out;
   });
 }

@@ -72,11 +72,14 @@ function findingSection(f: ChannelFinding, publicUrl: string | undefined): Recor
       : []),
     ...(url ? [] : [`fingerprint ${f.fingerprint.slice(0, 10)}`]),
   ];
+  const event = f.event
+    ? `\n_began during declared event ${clip(f.event.name + (f.event.description ? ` (${f.event.description.trim()})` : ''), 300)}: the known change may explain it_`
+    : '';
   return {
     type: 'section',
     text: {
       type: 'mrkdwn',
-      text: `*${f.severity.toUpperCase()}* · ${slackEscape(change(f))} · ${cause}\n${slackEscape(where.join(' · '))}`,
+      text: `*${f.severity.toUpperCase()}* · ${slackEscape(change(f))} · ${cause}\n${slackEscape(where.join(' · '))}${slackEscape(event)}`,
     },
   };
 }
