@@ -1,11 +1,12 @@
 // Benchmark: fleet workers (`upwatch run --role worker`, real processes) on one PostgreSQL store polling N sources ×
 // 10 metrics against a loopback Graph-like upstream with 20 ms latency and a shared per-host limit, with 1, 2 and 4
 // workers, against the ideal. `npm run bench -- fleet`; UPWATCH_BENCH_FLEET_SOURCES sets N (default 10,000).
-import { fork, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import { startUpstreamProcess } from './upstream-process.js';
 
 const SOURCES = Number(process.env['UPWATCH_BENCH_FLEET_SOURCES'] ?? 10_000);
 const METRICS = 10;
@@ -123,18 +124,9 @@ async function runWith(
 
 /** Run the fleet benchmark and return a Markdown table. */
 export async function run(): Promise<string> {
-  const server = fork(join(import.meta.dirname, 'polling-server.ts'), [String(METRICS), String(LATENCY_MS)], {
-    execArgv: ['--import', 'tsx'],
-    stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
-  });
-  const url = await new Promise<string>((resolve) =>
-    server.stdout!.once('data', (b: Buffer) => resolve(b.toString().trim())),
-  );
-  const stats = () =>
-    new Promise<{ requests: number; peak: number }>((resolve) => {
-      server.once('message', (m) => resolve(m as { requests: number; peak: number }));
-      server.send('stats');
-    });
+  const server = await startUpstreamProcess(METRICS, LATENCY_MS);
+  const { url } = server;
+  const stats = server.stats;
   const dir = mkdtempSync(join(tmpdir(), 'upwatch-bench-fleet-'));
   contracts(dir, url);
   const admin = new pg.Client({ connectionString: PG_URL });
@@ -150,7 +142,7 @@ export async function run(): Promise<string> {
     }
   } finally {
     await admin.end();
-    server.send('close');
+    server.close();
     rmSync(dir, { recursive: true, force: true });
   }
   const out = [

@@ -1,5 +1,5 @@
 // Benchmark: 1,000 sources × 10 metrics against a loopback Graph-like server with 20 ms latency, per-host limit 16.
-import { fork } from 'node:child_process';
+import { startUpstreamProcess } from './upstream-process.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,19 +18,9 @@ const PER_HOST = 16;
 /** Run the polling benchmark and return a Markdown table. */
 export async function run(): Promise<string> {
   const metrics = Array.from({ length: METRICS }, (_, i) => `page_metric_${i}`);
-  // The upstream runs in its own process (as a real upstream would), so the poller's CPU and RSS are its own.
-  const server = fork(join(import.meta.dirname, 'polling-server.ts'), [String(METRICS), String(LATENCY_MS)], {
-    execArgv: ['--import', 'tsx'],
-    stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
-  });
-  const url = await new Promise<string>((resolve) =>
-    server.stdout!.once('data', (b: Buffer) => resolve(b.toString().trim())),
-  );
-  const stats = () =>
-    new Promise<{ requests: number; peak: number }>((resolve) => {
-      server.once('message', (m) => resolve(m as { requests: number; peak: number }));
-      server.send('stats');
-    });
+  const server = await startUpstreamProcess(METRICS, LATENCY_MS);
+  const { url } = server;
+  const stats = server.stats;
   const dir = mkdtempSync(join(tmpdir(), 'upwatch-bench-polling-'));
   const store = openStore(join(dir, 'bench.db'));
   const http = createHttpClient({ perHostLimit: PER_HOST });
@@ -78,7 +68,7 @@ export async function run(): Promise<string> {
     clearInterval(sampler);
     http.close();
     await store.close();
-    server.send('close');
+    server.close();
     rmSync(dir, { recursive: true, force: true });
   }
 }
