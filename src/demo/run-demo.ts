@@ -514,6 +514,22 @@ async function runDay(run: DemoRun, day: number): Promise<DemoDay> {
 }
 
 /** The run's counts, from its timeline (the wall-clock time is the caller's). */
+/** Run `days` simulated days in order with `runOne`, telling the caller of each (`onDay`, `onProgress`). */
+export async function runDays(
+  days: number,
+  options: Pick<RunDemoOptions, 'onDay' | 'onProgress'>,
+  runOne: (day: number) => Promise<DemoDay>,
+): Promise<DemoDay[]> {
+  const timeline: DemoDay[] = [];
+  for (let day = 0; day < days; day++) {
+    const entry = await runOne(day);
+    timeline.push(entry);
+    await options.onDay?.(entry);
+    options.onProgress?.({ day, days, date: entry.date });
+  }
+  return timeline;
+}
+
 export function summarize(timeline: readonly DemoDay[]): Omit<DemoResult['summary'], 'elapsedMs'> {
   const polls: Record<PollOutcome, number> = { ok: 0, partial: 0, failed: 0 };
   const findingsOpened: Record<Severity, number> = { block: 0, warn: 0, info: 0 };
@@ -589,13 +605,7 @@ export async function runDemo(options: RunDemoOptions): Promise<DemoResult> {
       states: new Map(),
       mailSeen: 0,
     };
-    const timeline: DemoDay[] = [];
-    for (let day = 0; day < days; day++) {
-      const entry = await runDay(run, day);
-      timeline.push(entry);
-      await options.onDay?.(entry);
-      options.onProgress?.({ day, days, date: entry.date });
-    }
+    const timeline = await runDays(days, options, (day) => runDay(run, day));
     await options.onEnd?.({ store: watcher.store, contracts, now: clock.now(), paths, kept: keep });
     return {
       scenario: scenario.name,

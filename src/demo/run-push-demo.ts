@@ -19,6 +19,7 @@ import { createWatcher, type Watcher } from '../watcher.js';
 import {
   mailKinds,
   demoWorkspace,
+  runDays,
   stopAll,
   summarize,
   toDemoFinding,
@@ -214,13 +215,7 @@ export async function runPushDemo(options: RunPushDemoOptions): Promise<DemoResu
       states: new Map(),
       mailSeen: 0,
     };
-    const timeline: DemoDay[] = [];
-    for (let day = 0; day < days; day++) {
-      const entry = await pushDay(run, day);
-      timeline.push(entry);
-      await options.onDay?.(entry);
-      options.onProgress?.({ day, days, date: entry.date });
-    }
+    const timeline = await runDays(days, options, (day) => pushDay(run, day));
     const story = await conclude(run, timeline, days);
     await options.onEnd?.({ store: watcher.store, contracts, now: clock.now(), paths, kept: keep });
     return {
