@@ -1,12 +1,12 @@
 import Database from 'better-sqlite3';
-import { writeFileSync } from 'node:fs';
+import { openSync, closeSync, writeSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { isUpwatchError } from '../core/errors.js';
+import { isUpwatchError, type UpwatchError } from '../core/errors.js';
 import type { FetchResult, RawObservation } from '../core/observation.js';
 import { tempDir } from '../../test/helpers/temp-dir.js';
 import { MIGRATIONS } from './migrations/index.js';
-import { openStore } from './store.js';
+import { INTEGRITY_CHECK_INTERVAL_MS, openStore } from './store.js';
 
 const dir = tempDir('upwatch-store-');
 
@@ -58,6 +58,91 @@ describe('openStore', () => {
     expect(() => openStore(join(dir, 'missing.db'), { readonly: true })).toThrow(
       expect.objectContaining({ code: 'STORE_UNAVAILABLE' }),
     );
+  });
+});
+
+describe('openStore integrity check (quick_check once a day)', () => {
+  const t0 = new Date('2026-03-10T06:00:00.000Z');
+  const later = (ms: number) => new Date(t0.getTime() + ms);
+  const passedAt = (path: string): string | undefined => {
+    const db = new Database(path, { readonly: true });
+    try {
+      return (
+        db.prepare("SELECT passed_at FROM store_checks WHERE name = 'quick_check'").get() as
+          { passed_at: string } | undefined
+      )?.passed_at;
+    } finally {
+      db.close();
+    }
+  };
+
+  /** A store with a few thousand observations, checked at t0, whose observations b-tree root page is then overwritten. */
+  async function damagedStore(name: string): Promise<string> {
+    const p = join(dir, name);
+    const store = openStore(p, { now: t0 });
+    const rows: RawObservation[] = [];
+    for (let e = 0; e < 400; e++) for (let d = 1; d <= 9; d++) rows.push(obs('m', `page-${e}`, d, e * d));
+    await store.recordPoll({
+      source: 's',
+      startedAt: t0.toISOString(),
+      finishedAt: t0.toISOString(),
+      outcome: 'ok',
+      fetch: fetchOf(rows),
+    });
+    const { rootpage } = store.db
+      .prepare("SELECT rootpage FROM sqlite_master WHERE type = 'table' AND name = 'observations'")
+      .get() as { rootpage: number };
+    const pageSize = store.db.pragma('page_size', { simple: true }) as number;
+    await store.close();
+    const fd = openSync(p, 'r+');
+    // Keep the page's first byte (its type), scramble the rest of its header and cell pointers.
+    writeSync(fd, Buffer.alloc(64, 0xa5), 0, 64, (rootpage - 1) * pageSize + 1);
+    closeSync(fd);
+    return p;
+  }
+
+  it('records a passed check, and checks again only once a day has gone by', async () => {
+    const p = join(dir, 'checked.db');
+    await openStore(p, { now: t0 }).close();
+    expect(passedAt(p)).toBe(t0.toISOString());
+    // Within the day: not checked again, nothing recorded.
+    await openStore(p, { now: later(INTEGRITY_CHECK_INTERVAL_MS - 1000) }).close();
+    expect(passedAt(p)).toBe(t0.toISOString());
+    // A read-only open after a day checks and records nothing (it cannot write).
+    await openStore(p, { now: later(INTEGRITY_CHECK_INTERVAL_MS), readonly: true }).close();
+    expect(passedAt(p)).toBe(t0.toISOString());
+    await openStore(p, { now: later(INTEGRITY_CHECK_INTERVAL_MS) }).close();
+    expect(passedAt(p)).toBe(later(INTEGRITY_CHECK_INTERVAL_MS).toISOString());
+    // A clock set back before the recorded pass checks again.
+    await openStore(p, { now: later(-3600_000) }).close();
+    expect(passedAt(p)).toBe(later(-3600_000).toISOString());
+  });
+
+  it('a damaged store opens within the day of its last pass, is refused after it, and doctor sees it at once', async () => {
+    const p = await damagedStore('damaged.db');
+    const within = openStore(p, { now: later(3600_000), readonly: true });
+    expect((await within.health()).integrity).not.toBe('ok');
+    // A command that reads the damaged pages is told so, with what to do (not "unexpected failure").
+    const read = await within.metricHistory('s', 'm').then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(isUpwatchError(read, 'STORE_CORRUPT')).toBe(true);
+    expect((read as UpwatchError).message).toMatch(/damaged\.db is damaged: /);
+    expect((read as UpwatchError).hint).toMatch(/upwatch doctor/);
+    await within.close();
+    for (const readonly of [true, false]) {
+      let err: unknown;
+      try {
+        openStore(p, { now: later(INTEGRITY_CHECK_INTERVAL_MS + 1), readonly });
+      } catch (e) {
+        err = e;
+      }
+      expect(isUpwatchError(err, 'STORE_CORRUPT')).toBe(true);
+      expect((err as Error).message).toMatch(/failed its integrity check/);
+    }
+    // Refused before any write: the recorded pass is still the last good one.
+    expect(passedAt(p)).toBe(t0.toISOString());
   });
 });
 

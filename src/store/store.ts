@@ -40,7 +40,20 @@ export interface OpenStoreOptions {
    * not synced (WAL still survives a process crash) — only for throwaway stores such as the demo's temporary one.
    */
   synchronous?: 'full' | 'normal';
+  /**
+   * The time the open runs at (default: the system clock). SQLite's `quick_check` reads the whole file, so opening
+   * runs it only when the store has not passed it within INTEGRITY_CHECK_INTERVAL_MS of this time.
+   */
+  now?: Date;
 }
+
+/**
+ * How long a passed integrity check (`quick_check`) stands: opening the store checks again only after this. It reads
+ * every page (0.5–0.7 s on a 269 MB store, BENCHMARKS.md), which every `upwatch poll` from cron and every `upwatch
+ * gate` paid; once a day still finds a damaged file within a day, and `upwatch doctor` checks on demand.
+ */
+export const INTEGRITY_CHECK_INTERVAL_MS = 24 * 3600 * 1000;
+const INTEGRITY_CHECK = 'quick_check';
 
 export type { Store, StoreHealth } from './ports.js';
 
@@ -144,27 +157,72 @@ function configure(
     db.pragma('foreign_keys = ON');
     // 64 MiB page cache (default 2 MiB): observation upserts land all over the (source, metric, entity) key space.
     db.pragma('cache_size = -65536');
+  } catch (e) {
+    throw openFailure(e, path);
+  }
+}
+
+/** An error met while opening or checking the store, as the UpwatchError the CLI explains. */
+function openFailure(e: unknown, path: string): UpwatchError {
+  if (e instanceof UpwatchError) return e;
+  const code = sqliteCode(e);
+  if (code === 'SQLITE_NOTADB' || code?.startsWith('SQLITE_CORRUPT') === true) {
+    return new UpwatchError(
+      'STORE_CORRUPT',
+      code === 'SQLITE_NOTADB'
+        ? `store ${path} is not a valid SQLite database`
+        : `store ${path} is damaged: ${(e as Error).message}`,
+      {
+        cause: e,
+        hint: 'run `upwatch doctor` for the integrity check; restore the file from a backup, or move it away to start a new history',
+      },
+    );
+  }
+  return new UpwatchError('STORE_UNAVAILABLE', `cannot use store at ${path}: ${(e as Error).message}`, {
+    cause: e,
+    retryable: code === 'SQLITE_BUSY',
+    hint: 'another process may hold a lock on it; check the file is on a local disk (not NFS/SMB)',
+  });
+}
+
+/** When the store last passed `quick_check` (undefined: never recorded, or a store from before migration 14). */
+function integrityPassedAt(db: Database.Database): number | undefined {
+  const table = db
+    .prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'store_checks'")
+    .get();
+  if (!table) return undefined;
+  const row = db.prepare('SELECT passed_at FROM store_checks WHERE name = ?').get(INTEGRITY_CHECK) as
+    { passed_at: string } | undefined;
+  const at = row ? Date.parse(row.passed_at) : NaN;
+  return Number.isNaN(at) ? undefined : at;
+}
+
+/**
+ * Run `quick_check` unless the store passed it within INTEGRITY_CHECK_INTERVAL_MS of `now` (a passed check recorded
+ * in the future, a clock set back, counts as not passed). Returns true when it ran and passed.
+ */
+function checkIntegrity(db: Database.Database, path: string, now: Date): boolean {
+  try {
+    const passed = integrityPassedAt(db);
+    const age = passed === undefined ? Infinity : now.getTime() - passed;
+    if (age >= 0 && age < INTEGRITY_CHECK_INTERVAL_MS) return false;
     const check = db.pragma('quick_check', { simple: true }) as string;
     if (check !== 'ok') {
       throw new UpwatchError('STORE_CORRUPT', `store ${path} failed its integrity check: ${check}`, {
         hint: 'restore the file from a backup, or move it away to start a new history',
       });
     }
+    return true;
   } catch (e) {
-    if (e instanceof UpwatchError) throw e;
-    const code = sqliteCode(e);
-    if (code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT') {
-      throw new UpwatchError('STORE_CORRUPT', `store ${path} is not a valid SQLite database`, {
-        cause: e,
-        hint: 'restore the file from a backup, or move it away to start a new history',
-      });
-    }
-    throw new UpwatchError('STORE_UNAVAILABLE', `cannot use store at ${path}: ${(e as Error).message}`, {
-      cause: e,
-      retryable: code === 'SQLITE_BUSY',
-      hint: 'another process may hold a lock on it; check the file is on a local disk (not NFS/SMB)',
-    });
+    throw openFailure(e, path);
   }
+}
+
+/** Record a passed check (a writable store that has migration 14; a read-only opener checks again next time). */
+function recordIntegrity(db: Database.Database, now: Date): void {
+  db.prepare(
+    'INSERT INTO store_checks (name, passed_at) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET passed_at = excluded.passed_at',
+  ).run(INTEGRITY_CHECK, now.toISOString());
 }
 
 function schemaVersion(db: Database.Database): number {
@@ -249,7 +307,11 @@ export function openStore(path: string, options: OpenStoreOptions = {}): SqliteS
   const db = openConnection(path, readonly);
   try {
     configure(db, path, readonly, options.synchronous);
+    const now = options.now ?? new Date();
+    // Before migrating: a damaged file is refused, not written to.
+    const checked = checkIntegrity(db, path, now);
     migrate(db, path, readonly);
+    if (checked && !readonly) recordIntegrity(db, now);
   } catch (e) {
     db.close();
     throw e;
@@ -284,7 +346,11 @@ class History implements SqliteHistory {
   /** The store through its asynchronous ports (what openStore returns). */
   get store(): SqliteStore {
     if (this.#port) return this.#port;
-    const exclusive: Exclusive = (op) => this.#tx.exclusive(op);
+    // A damaged page met by a command (the open's check runs once a day) is named as such, with what to do.
+    const explain = (e: unknown): never => {
+      throw sqliteCode(e)?.startsWith('SQLITE_CORRUPT') === true ? openFailure(e, this.path) : e;
+    };
+    const exclusive: Exclusive = (op) => this.#tx.exclusive(op).catch(explain);
     const port: SqliteStore = {
       ...sqliteRepositories(this, exclusive),
       db: this.db,
@@ -297,7 +363,7 @@ class History implements SqliteHistory {
       lastVerifiedPoll: (source) => exclusive(() => this.lastVerifiedPoll(source)),
       metricsLastVerified: (source) => exclusive(() => this.metricsLastVerified(source)),
       verification: (sources) => exclusive(() => this.verification(sources)),
-      transaction: (fn) => this.#tx.run(fn),
+      transaction: (fn) => this.#tx.run(fn).catch(explain),
       health: () => exclusive(() => this.health()),
       close: () => exclusive(() => this.close()),
     };

@@ -13,6 +13,7 @@ import { decisionsMigration } from './010-decisions.js';
 import { outboxDroppedMigration } from './011-outbox-dropped.js';
 import { findingsAnnouncedOnMigration } from './012-findings-announced-on.js';
 import { outboxChannelMigration } from './013-outbox-channel.js';
+import { storeChecksMigration } from './014-store-checks.js';
 
 /**
  * Every migration, in order. A migration's position is its version (1-based): never reorder or edit a
@@ -32,4 +33,5 @@ export const MIGRATIONS: readonly Migration[] = [
   outboxDroppedMigration,
   findingsAnnouncedOnMigration,
   outboxChannelMigration,
+  storeChecksMigration,
 ];
