@@ -1,8 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { readHistoryFile, splitCsvLine, type HistoryRow } from './history-file.js';
+import { createInterface } from 'node:readline';
+import { Readable } from 'node:stream';
+import { lineBatches, readHistory, readHistoryFile, splitCsvLine, type HistoryRow } from './history-file.js';
 import { HistorySet } from './history-set.js';
 import { replayHistory } from './replay.js';
 
@@ -76,6 +79,42 @@ describe('readHistoryFile', () => {
 
   it('splits CSV lines with quotes and commas', () => {
     expect(splitCsvLine('a,"b,c",""""')).toEqual(['a', 'b,c', '"']);
+    expect(splitCsvLine('a,,b,')).toEqual(['a', '', 'b', '']);
+  });
+
+  it('counts lines across a \r\n split between chunks', async () => {
+    const stream = Readable.from([
+      'date,source,metric,entity,value\r',
+      '\n2026-01-01,s,m,p,1\r',
+      '\nbad,s,m,p,1\n',
+    ]);
+    await expect(readHistory(stream, 'x.csv', () => undefined)).rejects.toThrow(
+      /x\.csv:3: date must be an ISO day/,
+    );
+  });
+});
+
+describe('lineBatches', () => {
+  it('gives the lines node:readline gives, however the text is cut into chunks (property)', async () => {
+    const piece = fc.constantFrom('a', 'b,c', '"q"', ' ', '\n', '\r', '\r\n', '\uFEFF', 'é');
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(piece, { maxLength: 40 }).map((p) => p.join('')),
+        fc.array(fc.nat(), { maxLength: 8 }),
+        async (text, cuts) => {
+          const at = [...new Set(cuts.map((c) => c % (text.length + 1)))].sort((a, b) => a - b);
+          const ends = [...at, text.length];
+          const chunks = [0, ...at].map((from, i) => text.slice(from, ends[i])).filter((c) => c !== '');
+          const expected: string[] = [];
+          for await (const line of createInterface({ input: Readable.from(chunks), crlfDelay: Infinity }))
+            expected.push(line);
+          const got: string[] = [];
+          for await (const batch of lineBatches(Readable.from(chunks))) got.push(...batch);
+          expect(got).toEqual(expected);
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 });
 

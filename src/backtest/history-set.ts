@@ -23,6 +23,8 @@ export class HistorySet {
   maxDay = -Infinity;
   rows = 0;
   #dayCache = new Map<number, { day: string; periodEnd: string; seen: string }>();
+  /** Day number of each ISO day read (a file has a few hundred distinct days and millions of rows). */
+  #dayNumbers = new Map<string, number>();
 
   add(row: HistoryRow): void {
     let metrics = this.sources.get(row.source);
@@ -36,7 +38,8 @@ export class HistorySet {
       metrics.set(row.metric, (entities = new Map<string, { days: number[]; values: number[] }>()));
     let cols = entities.get(row.entity);
     if (!cols) entities.set(row.entity, (cols = { days: [], values: [] }));
-    const d = dayNumber(row.date);
+    let d = this.#dayNumbers.get(row.date);
+    if (d === undefined) this.#dayNumbers.set(row.date, (d = dayNumber(row.date)));
     cols.days.push(d);
     cols.values.push(row.value === null ? NaN : row.value);
     if (d < this.minDay) this.minDay = d;
