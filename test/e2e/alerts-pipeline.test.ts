@@ -14,6 +14,7 @@ import { processFindings } from '../../src/pipeline/process-findings.js';
 import { writeStatusFile } from '../../src/gate/status-file.js';
 import { deliverDue } from '../../src/alerts/deliver.js';
 import { openStore } from '../../src/store/store.js';
+import { featureYaml, metaSourceYaml } from '../helpers/contracts.js';
 import { startGraphServer, type GraphServer } from '../helpers/graph-server.js';
 import { testDeps } from '../helpers/poll-deps.js';
 import { startSmtpSink, type SmtpSink } from '../helpers/smtp-sink.js';
@@ -23,34 +24,11 @@ const dir = mkdtempSync(join(tmpdir(), 'upwatch-alerts-e2e-'));
 const db = join(dir, 'upwatch.db');
 
 function contractsYaml(baseUrl: string): string {
-  return `apiVersion: upwatch/v1
-kind: Source
-name: meta
-owners: [data@example.com]
-provider: meta-graph
-connection:
-  baseUrl: ${baseUrl}
-  apiVersion: v24.0
-  accessToken: \${META_TOKEN}
-  pages: ['111']
-  lookbackDays: 3
-schedule: '0 7 * * *'
-metrics:
-  - { name: page_media_view, period: day, kind: count }
-  - { name: page_impressions, period: day, kind: count }
----
-apiVersion: upwatch/v1
-kind: Feature
-name: reach_7d
-owners: [reach-owner@example.com]
-uses: [meta/page_impressions]
----
-apiVersion: upwatch/v1
-kind: Feature
-name: views_7d
-owners: [views-owner@example.com]
-uses: [meta/page_media_view]
-`;
+  return (
+    metaSourceYaml({ baseUrl, lookbackDays: 3, metrics: ['page_media_view', 'page_impressions'] }) +
+    featureYaml('reach_7d', ['meta/page_impressions'], { owners: ['reach-owner@example.com'] }) +
+    featureYaml('views_7d', ['meta/page_media_view'], { owners: ['views-owner@example.com'] })
+  );
 }
 
 let graph: GraphServer | undefined;

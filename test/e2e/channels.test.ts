@@ -13,6 +13,7 @@ import { parseTemplate } from '../../src/core/secret.js';
 import { processFindings } from '../../src/pipeline/process-findings.js';
 import { openStore, type Store } from '../../src/store/store.js';
 import { exitOf, spawnTsx } from '../helpers/cli.js';
+import { featureYaml, metaSourceYaml } from '../helpers/contracts.js';
 import { contractSet, feature, finding } from '../helpers/gate-fixtures.js';
 import { startGraphServer, type GraphServer } from '../helpers/graph-server.js';
 import { startSmtpSink, type SmtpSink } from '../helpers/smtp-sink.js';
@@ -36,37 +37,14 @@ afterEach(async () => {
 });
 
 function contracts(baseUrl: string, hookUrl: string): string {
-  return `apiVersion: upwatch/v1
-kind: Source
-name: meta
-owners: [data@example.com]
-provider: meta-graph
-connection:
-  baseUrl: ${baseUrl}
-  apiVersion: v24.0
-  accessToken: \${META_TOKEN}
-  pages: ['111']
-schedule: '0 7 * * *'
-metrics:
-  - { name: page_media_view, period: day, kind: count }
-  - { name: page_post_engagements, period: day, kind: count }
----
-apiVersion: upwatch/v1
-kind: Feature
-name: engagement_7d
-owners: [ranking@example.com]
-channels:
-  - slack: \${SLACK_RANKING_URL}
-  - webhook: ${hookUrl}
-    secret: \${RANKING_HOOK_SECRET}
-uses: [meta/page_post_engagements]
----
-apiVersion: upwatch/v1
-kind: Feature
-name: views_7d
-owners: [ranking@example.com]
-uses: [meta/page_media_view]
-`;
+  return (
+    metaSourceYaml({ baseUrl, metrics: ['page_media_view', 'page_post_engagements'] }) +
+    featureYaml('engagement_7d', ['meta/page_post_engagements'], {
+      owners: ['ranking@example.com'],
+      extra: `channels:\n  - slack: \${SLACK_RANKING_URL}\n  - webhook: ${hookUrl}\n    secret: \${RANKING_HOOK_SECRET}\n`,
+    }) +
+    featureYaml('views_7d', ['meta/page_media_view'], { owners: ['ranking@example.com'] })
+  );
 }
 
 const header = (h: Record<string, string | string[] | undefined>, name: string) => {

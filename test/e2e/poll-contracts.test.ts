@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/core/clock.js';
 import { cli } from '../helpers/cli.js';
+import { metaSourceYaml } from '../helpers/contracts.js';
 import { startGraphServer, type GraphServer } from '../helpers/graph-server.js';
 import { startSmtpSink, type SmtpSink } from '../helpers/smtp-sink.js';
 import { tempDir } from '../helpers/temp-dir.js';
@@ -15,19 +16,7 @@ const dir = tempDir('upwatch-e2e-poll-contracts-');
 const servers: GraphServer[] = [];
 
 function source(name: string, baseUrl: string, ...metrics: string[]): string {
-  return `apiVersion: upwatch/v1
-kind: Source
-name: ${name}
-owners: [data@example.com]
-provider: meta-graph
-connection:
-  baseUrl: ${baseUrl}
-  apiVersion: v24.0
-  accessToken: \${META_TOKEN}
-  pages: ['111']
-schedule: '0 7 * * *'
-metrics:
-${metrics.map((m) => `  - name: ${m}\n    kind: count\n`).join('')}`;
+  return metaSourceYaml({ name, baseUrl, metrics });
 }
 
 function feature(name: string, uses: string): string {

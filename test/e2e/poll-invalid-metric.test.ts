@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/core/clock.js';
 import { openStore } from '../../src/store/store.js';
 import { cli } from '../helpers/cli.js';
+import { featureYaml, metaSourceYaml } from '../helpers/contracts.js';
 import { startGraphServer, type GraphError, type GraphServer } from '../helpers/graph-server.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
@@ -34,37 +35,9 @@ function project(name: string, baseUrl: string): string {
   mkdirSync(join(cwd, 'contracts'), { recursive: true });
   writeFileSync(
     join(cwd, 'contracts', 'meta.yaml'),
-    `apiVersion: upwatch/v1
-kind: Source
-name: meta
-owners: [data@example.com]
-provider: meta-graph
-connection:
-  baseUrl: ${baseUrl}
-  apiVersion: v24.0
-  accessToken: \${META_TOKEN}
-  pages: ['111', '222']
-schedule: '0 7 * * *'
-metrics:
-  - name: page_media_view
-    period: day
-    kind: count
-  - name: page_follows
-    period: day
-    kind: count
----
-apiVersion: upwatch/v1
-kind: Feature
-name: views_7d
-owners: [ml@example.com]
-uses: [meta/page_media_view]
----
-apiVersion: upwatch/v1
-kind: Feature
-name: follows_28d
-owners: [ml@example.com]
-uses: [meta/page_follows]
-`,
+    metaSourceYaml({ baseUrl, pages: ['111', '222'] }) +
+      featureYaml('views_7d', ['meta/page_media_view']) +
+      featureYaml('follows_28d', ['meta/page_follows']),
   );
   return cwd;
 }

@@ -6,6 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/core/clock.js';
 import type { CliIO } from '../../src/cli/io.js';
 import { runCli } from '../../src/cli/main.js';
+import { featureYaml, metaSourceYaml } from '../helpers/contracts.js';
 import { startGraphServer, type GraphServer } from '../helpers/graph-server.js';
 import { startSmtpSink, type SmtpSink } from '../helpers/smtp-sink.js';
 import { tempDir } from '../helpers/temp-dir.js';
@@ -14,33 +15,11 @@ const TOKEN = 'canary-poll-mail-token-9d2c';
 const dir = tempDir('upwatch-poll-mail-');
 
 function contracts(baseUrl: string): string {
-  return `apiVersion: upwatch/v1
-kind: Source
-name: meta
-owners: [data@example.com]
-provider: meta-graph
-connection:
-  baseUrl: ${baseUrl}
-  apiVersion: v24.0
-  accessToken: \${META_TOKEN}
-  pages: ['111']
-schedule: '0 7 * * *'
-metrics:
-  - { name: page_media_view, period: day, kind: count }
-  - { name: page_post_engagements, period: day, kind: count }
----
-apiVersion: upwatch/v1
-kind: Feature
-name: engagement_7d
-owners: [ranking@example.com]
-uses: [meta/page_post_engagements]
----
-apiVersion: upwatch/v1
-kind: Feature
-name: views_7d
-owners: [ranking@example.com]
-uses: [meta/page_media_view]
-`;
+  return (
+    metaSourceYaml({ baseUrl, metrics: ['page_media_view', 'page_post_engagements'] }) +
+    featureYaml('engagement_7d', ['meta/page_post_engagements'], { owners: ['ranking@example.com'] }) +
+    featureYaml('views_7d', ['meta/page_media_view'], { owners: ['ranking@example.com'] })
+  );
 }
 
 let graph: GraphServer | undefined;

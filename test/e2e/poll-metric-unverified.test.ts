@@ -11,6 +11,7 @@ import { checkGate } from '../../src/gate/check-gate.js';
 import { runCycle, type CycleDeps } from '../../src/pipeline/cycle.js';
 import { openStore } from '../../src/store/store.js';
 import { cli } from '../helpers/cli.js';
+import { featureYaml, metaSourceYaml } from '../helpers/contracts.js';
 import { startGraphServer, type GraphServer } from '../helpers/graph-server.js';
 import type { FaultMode } from '../helpers/loopback-server.js';
 import { testDeps } from '../helpers/poll-deps.js';
@@ -40,46 +41,10 @@ function project(name: string): string {
   mkdirSync(join(cwd, 'contracts'), { recursive: true });
   writeFileSync(
     join(cwd, 'contracts', 'meta.yaml'),
-    `apiVersion: upwatch/v1
-kind: Source
-name: meta
-owners: [data@example.com]
-provider: meta-graph
-connection:
-  baseUrl: ${graph.url}
-  apiVersion: v24.0
-  accessToken: \${META_TOKEN}
-  pages: ['111']
-schedule: '0 7 * * *'
-freshnessHours: 36
-metrics:
-  - name: page_media_view
-    period: day
-    kind: count
-  - name: page_follows
-    period: day
-    kind: count
----
-apiVersion: upwatch/v1
-kind: Feature
-name: views_7d
-owners: [ml@example.com]
-uses: [meta/page_media_view]
----
-apiVersion: upwatch/v1
-kind: Feature
-name: follows_28d
-owners: [ml@example.com]
-uses: [meta/page_follows, meta/page_media_view]
----
-apiVersion: upwatch/v1
-kind: Feature
-name: follows_strict
-owners: [ml@example.com]
-uses: [meta/page_follows]
-policy:
-  blockOn: [block, warn]
-`,
+    metaSourceYaml({ baseUrl: graph.url, freshnessHours: 36 }) +
+      featureYaml('views_7d', ['meta/page_media_view']) +
+      featureYaml('follows_28d', ['meta/page_follows', 'meta/page_media_view']) +
+      featureYaml('follows_strict', ['meta/page_follows'], { extra: 'policy:\n  blockOn: [block, warn]\n' }),
   );
   return cwd;
 }

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PG_MIGRATIONS } from '../../src/store/pg/schema.js';
 import { cli } from '../helpers/cli.js';
+import { featureYaml, metaSourceYaml } from '../helpers/contracts.js';
 import { startGraphServer, type GraphServer } from '../helpers/graph-server.js';
 import { TEST_PG_URL, dropSchemas, freshSchemaName, testPg } from '../helpers/pg-test-db.js';
 import { tempDir } from '../helpers/temp-dir.js';
@@ -28,28 +29,8 @@ function project(baseUrl: string): string {
   // v26.0 has no end of life on the built-in calendar: no date brings a version finding into this poll.
   writeFileSync(
     join(cwd, 'contracts', 'meta.yaml'),
-    `apiVersion: upwatch/v1
-kind: Source
-name: meta
-owners: [data@example.com]
-provider: meta-graph
-connection:
-  baseUrl: ${baseUrl}
-  apiVersion: v26.0
-  accessToken: \${META_TOKEN}
-  pages: ['111']
-schedule: '0 7 * * *'
-metrics:
-  - name: page_media_view
-    period: day
-    kind: count
----
-apiVersion: upwatch/v1
-kind: Feature
-name: views_7d
-owners: [ml@example.com]
-uses: [meta/page_media_view]
-`,
+    metaSourceYaml({ baseUrl, apiVersion: 'v26.0', metrics: ['page_media_view'] }) +
+      featureYaml('views_7d', ['meta/page_media_view']),
   );
   return cwd;
 }

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore } from '../../src/store/store.js';
 import { cli, exitOf, spawnTsx, waitForOutput } from '../helpers/cli.js';
+import { featureYaml, metaSourceYaml } from '../helpers/contracts.js';
 import { startGraphServer, type GraphServer } from '../helpers/graph-server.js';
 import { tempDir } from '../helpers/temp-dir.js';
 import { startSmtpSink } from '../helpers/smtp-sink.js';
@@ -17,29 +18,7 @@ const dir = tempDir('upwatch-e2e-poll-');
  * built-in version calendar, and no date brings a version warning or block into these polls.
  */
 function contract(baseUrl: string, schedule = '0 7 * * *'): string {
-  return `apiVersion: upwatch/v1
-kind: Source
-name: meta
-owners: [data@example.com]
-provider: meta-graph
-connection:
-  baseUrl: ${baseUrl}
-  apiVersion: v26.0
-  accessToken: \${META_TOKEN}
-  pages: ['111', '222']
-schedule: '${schedule}'
-docs:
-  - name: changelog
-    kind: changelog
-    url: ${baseUrl}/changelog
-metrics:
-  - name: page_media_view
-    period: day
-    kind: count
-  - name: page_follows
-    period: day
-    kind: count
-`;
+  return metaSourceYaml({ baseUrl, apiVersion: 'v26.0', pages: ['111', '222'], schedule, changelog: true });
 }
 
 function project(name: string, baseUrl: string): string {
@@ -120,7 +99,7 @@ describe('upwatch poll and the gate', () => {
     const cwd = project('blocked', removed.url);
     writeFileSync(
       join(cwd, 'contracts', 'feature.yaml'),
-      'apiVersion: upwatch/v1\nkind: Feature\nname: follower_growth\nowners: [ml@example.com]\nuses: [meta/page_follows]\n',
+      featureYaml('follower_growth', ['meta/page_follows']),
     );
     const r = await cli(['poll'], { cwd, env: { META_TOKEN: TOKEN } });
     expect(r.stdout).toContain('PARTIAL');
@@ -170,7 +149,7 @@ describe('upwatch run', () => {
     const cwd = project('daemon-mail', removed.url);
     writeFileSync(
       join(cwd, 'contracts', 'feature.yaml'),
-      'apiVersion: upwatch/v1\nkind: Feature\nname: follower_growth\nowners: [ml@example.com]\nuses: [meta/page_follows]\n',
+      featureYaml('follower_growth', ['meta/page_follows']),
     );
     const child = spawnTsx(
       'src/cli/main.ts',

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { meta2024 } from '../../src/sim/scenarios/meta-2024.js';
 import { openStore } from '../../src/store/store.js';
 import { cli, exitOf, spawnTsx } from '../helpers/cli.js';
+import { metaSourceYaml } from '../helpers/contracts.js';
 import { startGraphServer, type GraphServer } from '../helpers/graph-server.js';
 import { tempDir } from '../helpers/temp-dir.js';
 import { mountTinyFs, type TinyFs } from '../helpers/tiny-fs.js';
@@ -17,25 +18,7 @@ const dir = tempDir('upwatch-e2e-report-');
 let graph: GraphServer;
 let cwd: string;
 
-const SOURCE = `apiVersion: upwatch/v1
-kind: Source
-name: meta
-owners: [data@example.com]
-provider: meta-graph
-connection:
-  baseUrl: BASE
-  apiVersion: v24.0
-  accessToken: \${META_TOKEN}
-  pages: ['111', '222']
-schedule: '0 7 * * *'
-metrics:
-  - name: page_media_view
-    period: day
-    kind: count
-  - name: page_follows
-    period: day
-    kind: count
-`;
+const SOURCE = metaSourceYaml({ baseUrl: 'BASE', pages: ['111', '222'] });
 
 const FEATURES = `apiVersion: upwatch/v1
 kind: Feature
