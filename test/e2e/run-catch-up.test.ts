@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore } from '../../src/store/store.js';
 import { exitOf, spawnTsx, waitForOutput } from '../helpers/cli.js';
+import { metaSourceYaml } from '../helpers/contracts.js';
 import { faketimeEnv, FIXED_NOW, hasFaketime } from '../helpers/fixed-clock.js';
 import { startGraphServer, type GraphServer } from '../helpers/graph-server.js';
 import { tempDir } from '../helpers/temp-dir.js';
@@ -23,22 +24,7 @@ function project(): { cwd: string; db: string } {
   mkdirSync(join(cwd, 'contracts'), { recursive: true });
   writeFileSync(
     join(cwd, 'contracts', 'meta.yaml'),
-    `apiVersion: upwatch/v1
-kind: Source
-name: meta
-owners: [data@example.com]
-provider: meta-graph
-connection:
-  baseUrl: ${graph.url}
-  apiVersion: v24.0
-  accessToken: \${META_TOKEN}
-  pages: ['111']
-schedule: '0 6 * * *'
-metrics:
-  - name: page_media_view
-    period: day
-    kind: count
-`,
+    metaSourceYaml({ baseUrl: graph.url, schedule: '0 6 * * *', metrics: ['page_media_view'] }),
   );
   return { cwd, db: join(cwd, 'run.db') };
 }

@@ -7,6 +7,7 @@ import { ManualClock } from '../../src/core/clock.js';
 import type { CliIO } from '../../src/cli/io.js';
 import { runCli } from '../../src/cli/main.js';
 import type { StatusReport } from '../../src/cli/commands/status.js';
+import { featureYaml, metaSourceYaml } from '../helpers/contracts.js';
 import { startGraphServer, type GraphServer } from '../helpers/graph-server.js';
 import { startSmtpSink, type SmtpSink } from '../helpers/smtp-sink.js';
 import { tempDir } from '../helpers/temp-dir.js';
@@ -14,27 +15,9 @@ import { tempDir } from '../helpers/temp-dir.js';
 const TOKEN = 'canary-stale-mail-token-5a1c';
 const dir = tempDir('upwatch-stale-mail-');
 
-const CONTRACTS = (baseUrl: string) => `apiVersion: upwatch/v1
-kind: Source
-name: meta
-owners: [data@example.com]
-provider: meta-graph
-connection:
-  baseUrl: ${baseUrl}
-  apiVersion: v24.0
-  accessToken: \${META_TOKEN}
-  pages: ['111']
-schedule: '0 7 * * *'
-metrics:
-  - { name: page_media_view, period: day, kind: count }
-  - { name: page_post_engagements, period: day, kind: count }
----
-apiVersion: upwatch/v1
-kind: Feature
-name: engagement_7d
-owners: [ranking@example.com]
-uses: [meta/page_post_engagements]
-`;
+const CONTRACTS = (baseUrl: string) =>
+  metaSourceYaml({ baseUrl, metrics: ['page_media_view', 'page_post_engagements'] }) +
+  featureYaml('engagement_7d', ['meta/page_post_engagements'], { owners: ['ranking@example.com'] });
 
 let graph: GraphServer | undefined;
 let sink: SmtpSink | undefined;
