@@ -317,9 +317,11 @@ async function recomputeGate(
     }
   }
   const featureChanges: ProcessResult['featureChanges'] = [];
+  await store.overrides.saveFeatureStates(
+    gate.features.map((f) => ({ feature: f.feature, state: f.state, reasons: f.reasons, at })),
+  );
   for (const f of gate.features) {
     const prev = before.get(f.feature)?.state;
-    await store.overrides.saveFeatureState({ feature: f.feature, state: f.state, reasons: f.reasons, at });
     if (prev === f.state) continue;
     featureChanges.push({ feature: f.feature, from: prev, to: f.state });
     await store.audit.write({

@@ -125,16 +125,31 @@ export function featureStates(store: RepoStore): Map<string, StoredFeatureState>
   );
 }
 
+/** One feature's state as the gate computed it at `at`. */
+export interface FeatureStateInput {
+  feature: string;
+  state: GateState;
+  reasons: GateReason[];
+  at: string;
+}
+
 /** Store a feature's state; `changed_at` moves only when the state differs from the stored one. */
-export function saveFeatureState(
-  store: RepoStore,
-  s: { feature: string; state: GateState; reasons: GateReason[]; at: string },
-): void {
-  prepared(
+export function saveFeatureState(store: RepoStore, s: FeatureStateInput): void {
+  saveFeatureStates(store, [s]);
+}
+
+/**
+ * Store the state of many features at once (the gate after a poll stores every feature's): the same upsert per row
+ * as saveFeatureState, in one call of the port (on PostgreSQL one statement instead of a round trip per feature).
+ */
+export function saveFeatureStates(store: RepoStore, states: readonly FeatureStateInput[]): void {
+  const upsert = prepared(
     store,
     `INSERT INTO feature_states (feature, state, reasons, changed_at, updated_at) VALUES (@feature, @state, @reasons, @at, @at)
        ON CONFLICT (feature) DO UPDATE SET
          changed_at = CASE WHEN feature_states.state = excluded.state THEN feature_states.changed_at ELSE excluded.changed_at END,
          state = excluded.state, reasons = excluded.reasons, updated_at = excluded.updated_at`,
-  ).run({ feature: s.feature, state: s.state, reasons: JSON.stringify(s.reasons), at: s.at });
+  );
+  for (const s of states)
+    upsert.run({ feature: s.feature, state: s.state, reasons: JSON.stringify(s.reasons), at: s.at });
 }

@@ -75,6 +75,7 @@ export const OVERRIDE_METHODS = {
   of: 'overridesOf',
   featureStates: 'featureStates',
   saveFeatureState: 'saveFeatureState',
+  saveFeatureStates: 'saveFeatureStates',
 } as const satisfies Record<string, keyof typeof overrides>;
 
 export const DECISION_METHODS = {

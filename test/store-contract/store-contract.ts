@@ -659,6 +659,46 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
         expect([...(await s.overrides.featureStates()).keys()]).toEqual(['B', 'f1']);
       });
 
+      it('stores many feature states in one call as one by one, with hostile names and reasons', async () => {
+        const s = await store();
+        const names = Array.from(
+          { length: 300 },
+          (_, i) => `feature-${i}'; DROP TABLE feature_states; --"\u00e9`,
+        );
+        const reason = (i: number) => ({
+          fingerprint: `fp${i}`,
+          rule: 'r',
+          severity: 'warn' as const,
+          source: 'meta',
+          metric: 'm',
+          explanation: `x "${i}"\n`,
+          status: 'open' as const,
+          effect: 'warn' as const,
+        });
+        await s.overrides.saveFeatureStates([]);
+        await s.overrides.saveFeatureState({ feature: names[0]!, state: 'blocked', reasons: [], at: at(0) });
+        await s.overrides.saveFeatureStates(
+          names.map((feature, i) => ({
+            feature,
+            state: i % 2 === 0 ? ('blocked' as const) : ('warn' as const),
+            reasons: i % 3 === 0 ? [reason(i)] : [],
+            at: at(5),
+          })),
+        );
+        const states = await s.overrides.featureStates();
+        expect(states.size).toBe(300);
+        // The state of the first did not change: its change time stays; the others are new at 5.
+        expect(states.get(names[0]!)).toEqual({
+          feature: names[0],
+          state: 'blocked',
+          reasons: [reason(0)],
+          changedAt: at(0),
+          updatedAt: at(5),
+        });
+        expect(states.get(names[1]!)).toMatchObject({ state: 'warn', reasons: [], changedAt: at(5) });
+        expect(states.get(names[3]!)?.reasons).toEqual([reason(3)]);
+      });
+
       it('records decisions and reads them per metric, per source, latest and recent', async () => {
         const s = await store();
         const d = {

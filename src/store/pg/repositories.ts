@@ -471,6 +471,27 @@ function overrideFromRow(r: Record<string, unknown>): StoredOverride {
 }
 
 function overrides(db: PgRunner): OverridesRepo {
+  const saveStates: OverridesRepo['saveFeatureStates'] = async (states) => {
+    if (states.length === 0) return;
+    // One statement for every feature (unnest of parallel arrays). A feature named twice keeps the last, as the
+    // same upserts one by one would (ON CONFLICT cannot touch a row twice in one statement).
+    const last = new Map(states.map((s) => [s.feature, s]));
+    const rows = [...last.values()];
+    await db.query(
+      `INSERT INTO feature_states (feature, state, reasons, changed_at, updated_at)
+         SELECT f, s, r, a, a FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS t(f, s, r, a)
+         ON CONFLICT (feature) DO UPDATE SET
+           changed_at = CASE WHEN feature_states.state = excluded.state
+                             THEN feature_states.changed_at ELSE excluded.changed_at END,
+           state = excluded.state, reasons = excluded.reasons, updated_at = excluded.updated_at`,
+      [
+        rows.map((s) => s.feature),
+        rows.map((s) => s.state),
+        rows.map((s) => JSON.stringify(s.reasons)),
+        rows.map((s) => s.at),
+      ],
+    );
+  };
   return {
     async add(o) {
       const r = await db.query<{ id: number }>(
@@ -523,16 +544,8 @@ function overrides(db: PgRunner): OverridesRepo {
         ]),
       );
     },
-    async saveFeatureState(s) {
-      await db.query(
-        `INSERT INTO feature_states (feature, state, reasons, changed_at, updated_at) VALUES ($1, $2, $3, $4, $4)
-           ON CONFLICT (feature) DO UPDATE SET
-             changed_at = CASE WHEN feature_states.state = excluded.state
-                               THEN feature_states.changed_at ELSE excluded.changed_at END,
-             state = excluded.state, reasons = excluded.reasons, updated_at = excluded.updated_at`,
-        [s.feature, s.state, JSON.stringify(s.reasons), s.at],
-      );
-    },
+    saveFeatureState: (s) => saveStates([s]),
+    saveFeatureStates: saveStates,
   };
 }
 
