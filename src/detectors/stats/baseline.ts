@@ -92,7 +92,14 @@ function transformedSlot(frame: MetricFrame, series: EntitySeries, transform: Tr
     column = dayColumn(frame, series, series.origin, key, transform);
     y = column.y.subarray(frame.startDay - column.base, frame.startDay - column.base + series.values.length);
   } else {
-    y = forwardAll(series.values, 0, series.values.length, transform, new Float64Array(series.values.length), 0);
+    y = forwardAll(
+      series.values,
+      0,
+      series.values.length,
+      transform,
+      new Float64Array(series.values.length),
+      0,
+    );
   }
   per.transforms.push(transform);
   per.ys.push(y);
@@ -332,13 +339,21 @@ export function fitBaseline(
   return model && model.n >= minDays ? model : undefined;
 }
 
-/** Fits by series origin and kind, keyed by their absolute days (see reusedFit). */
-const byOrigin = new WeakMap<object, Map<MetricKind, Map<number, FittedModel | null>>>();
+/** A series' fits of one kind, keyed by their absolute days (see reusedFit). */
+interface CarriedFits {
+  fits: Map<number, FittedModel | null>;
+  /** Newest last day at the latest pruning. */
+  prunedAt: number;
+}
+/** Fits by series origin and kind. */
+const byOrigin = new WeakMap<object, Map<MetricKind, CarriedFits>>();
 /**
  * Days before the newest fit's last day after which a reusable fit is dropped: the newest (frozen-variance's) ends
  * 7 days before today and series-drift's baselines end 14 to 20 days before it, so 14 keep every fit asked for again.
  */
 const REUSE_DAYS = 14;
+/** Days of newer fits between two prunings of a series' carried fits. */
+const PRUNE_EVERY_DAYS = 7;
 
 /**
  * The fit over grid [from, to] taken from an earlier grid of the same series when one covered the same days (the
@@ -354,9 +369,11 @@ function reusedFit(
 ): FittedModel | undefined {
   const origin = series.origin!;
   let perKind = byOrigin.get(origin);
-  if (!perKind) byOrigin.set(origin, (perKind = new Map<MetricKind, Map<number, FittedModel | null>>()));
-  let fits = perKind.get(kind);
-  if (!fits) perKind.set(kind, (fits = new Map<number, FittedModel | null>()));
+  if (!perKind) byOrigin.set(origin, (perKind = new Map<MetricKind, CarriedFits>()));
+  let carried = perKind.get(kind);
+  if (!carried)
+    perKind.set(kind, (carried = { fits: new Map<number, FittedModel | null>(), prunedAt: -Infinity }));
+  const { fits } = carried;
   const lastDay = frame.startDay + to;
   // The span is below FRAME_MAX_DAYS, so (last day, span) maps to one number.
   const key = lastDay * 1024 + (to - from);
@@ -364,9 +381,13 @@ function reusedFit(
   if (hit !== undefined) return hit?.onGrid(frame, series, from, to);
   const model = fit(frame, series, kind, from, to);
   fits.set(key, model ?? null);
-  // Pruned now and then, not on every fit (a fit a day per series keeps about REUSE_DAYS of them).
-  if (fits.size > REUSE_DAYS + 8) {
-    for (const k of fits.keys()) if (Math.floor(k / 1024) < lastDay - REUSE_DAYS) fits.delete(k);
+  // Pruned once a week of newer fits came in, not on every fit: a series asked for two or three ranges a day holds
+  // more than a fixed count of fits within REUSE_DAYS, which pruned (walked every key) on every fit. A fit dropped
+  // early is fitted again, to the same numbers.
+  if (lastDay >= carried.prunedAt + PRUNE_EVERY_DAYS) {
+    if (carried.prunedAt !== -Infinity)
+      for (const k of fits.keys()) if (Math.floor(k / 1024) < lastDay - REUSE_DAYS) fits.delete(k);
+    carried.prunedAt = lastDay;
   }
   return model;
 }
@@ -447,6 +468,8 @@ function fit(
   const column = views.columns[slot];
   const at = column ? frame.startDay - column.base : 0;
   const cold = n < BASELINE_DEFAULTS.warmDays;
+  // Weekday of grid index i ≥ from: (w0 + i − from) mod 7, as weekdayOf(startDay + i) gives it.
+  const w0 = weekdayOf(frame.startDay + from);
   const weekday = new Float64Array(7);
   if (!cold) {
     // r_i = y_i − median(y_{i−3..i+3}) within the baseline; s_d = median_d(r) − median over d.
@@ -458,7 +481,7 @@ function fit(
         column && i - 3 >= from && i + 3 <= to
           ? columnMedian(column, at + i, skipZeros)
           : centredMedian(y, values, Math.max(from, i - 3), Math.min(to, i + 3), skipZeros);
-      const d = weekdayOf(frame.startDay + i);
+      const d = (w0 + i - from) % 7;
       groupBufs[d]![groupCount[d]!] = y[i]! - med;
       groupCount[d]!++;
     }
@@ -468,7 +491,7 @@ function fit(
     for (let d = 0; d < 7; d++) weekday[d] = raws[d]! - center;
   }
   const z = zBuf;
-  for (let k = 0; k < n; k++) z[k] = y[idx[k]!]! - weekday[weekdayOf(frame.startDay + idx[k]!)]!;
+  for (let k = 0; k < n; k++) z[k] = y[idx[k]!]! - weekday[(w0 + idx[k]! - from) % 7]!;
   // Trend and centre in days before the baseline's last day, not in grid indices: the fit is then the same
   // whichever grid the days sit on (a backtest's grid slides by a day each day), to the last bit.
   const rel = relBuf;

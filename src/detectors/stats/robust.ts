@@ -253,11 +253,11 @@ export function theilSenOf(x: ArrayLike<number>, y: ArrayLike<number>, n: number
   return Math.max(-clip, Math.min(clip, b));
 }
 
-/** Mean of the finite values (NaN when empty). */
-export function mean(xs: ArrayLike<number>): number {
+/** Mean of the finite values (NaN when empty); only the first `length` entries when given. */
+export function mean(xs: ArrayLike<number>, length = xs.length): number {
   let s = 0;
   let n = 0;
-  for (let i = 0; i < xs.length; i++) {
+  for (let i = 0; i < length; i++) {
     const v = xs[i]!;
     if (Number.isFinite(v)) {
       s += v;
@@ -267,12 +267,12 @@ export function mean(xs: ArrayLike<number>): number {
   return n === 0 ? NaN : s / n;
 }
 
-/** Sample variance of the finite values (NaN with fewer than two). */
-export function variance(xs: ArrayLike<number>): number {
-  const m = mean(xs);
+/** Sample variance of the finite values (NaN with fewer than two); only the first `length` entries when given. */
+export function variance(xs: ArrayLike<number>, length = xs.length): number {
+  const m = mean(xs, length);
   let s = 0;
   let n = 0;
-  for (let i = 0; i < xs.length; i++) {
+  for (let i = 0; i < length; i++) {
     const v = xs[i]!;
     if (Number.isFinite(v)) {
       s += (v - m) * (v - m);
