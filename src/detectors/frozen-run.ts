@@ -116,7 +116,8 @@ function measureRun(frame: MetricFrame, s: EntitySeries, o: FrozenRunOptions): R
     const tol = Number.isInteger(a) && Number.isInteger(b) ? 0 : 1e-9 * Math.abs(a);
     if (Math.abs(a - b) <= tol) ties++;
     diffs.push(b - a);
-    decimals = Math.max(decimals, decimalsOf(b));
+    // decimalsOf is at most 6 (and formats the number): past 6 nothing can raise it.
+    if (decimals < 6) decimals = Math.max(decimals, decimalsOf(b));
   }
   const histValues = hist.filter(Number.isFinite);
   const level = r === 1 ? NaN : histValues.length > 0 ? median(histValues) : v;
