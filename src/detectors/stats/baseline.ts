@@ -600,7 +600,11 @@ class FittedModel implements SeriesModel {
     readonly medianValue: number,
     readonly structuralZeros: boolean,
     private readonly startDay: number,
-  ) {}
+  ) {
+    this.startWeekday = weekdayOf(startDay);
+  }
+
+  private readonly startWeekday: number;
 
   /** The same fit on another grid holding the same days as grid indices [from, to]. */
   onGrid(frame: MetricFrame, series: EntitySeries, from: number, to: number): FittedModel {
@@ -631,6 +635,8 @@ class FittedModel implements SeriesModel {
   }
 
   expected(i: number): number {
-    return this.level + this.beta * (i - this.to - this.pivot) + this.weekday[weekdayOf(this.startDay + i)]!;
+    // The weekday of grid index i ≥ 0 from the grid's first day's (weekdayOf's two remainders, once per model).
+    const d = i >= 0 ? (this.startWeekday + i) % 7 : weekdayOf(this.startDay + i);
+    return this.level + this.beta * (i - this.to - this.pivot) + this.weekday[d]!;
   }
 }
