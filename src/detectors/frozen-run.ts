@@ -75,12 +75,91 @@ interface RunStats {
    * until asked for on an entity that is not repeating (see levelOf): most entities of a healthy panel never are.
    */
   level: number;
-  histValues: number[];
+  /** The series' days and presence, and the grid days [histFrom, histTo) of the history before the run. */
+  seriesValues: Float64Array;
+  seriesPresence: Uint8Array;
+  histFrom: number;
+  histTo: number;
+  /** Values in the history before the run. */
+  histCount: number;
   historyDays: number;
   /** Chance of a repeat on one day-pair; NaN with fewer than minPairs day-pairs of history. */
   tieRate: number;
   /** No value before the run: constant since monitoring began. */
   sinceStart: boolean;
+}
+
+// Day-pair changes of one entity's history at a time (measureRun), and its values for a median (historyMedian).
+let diffsBuf = new Float64Array(64);
+let histBuf = new Float64Array(64);
+
+/** Median of the values over grid days [from, to), in day order (nulls and missing days left out). */
+function historyMedian(values: Float64Array, presence: Uint8Array, from: number, to: number): number {
+  if (histBuf.length < to - from) histBuf = new Float64Array(Math.max(to - from, 2 * histBuf.length));
+  let n = 0;
+  for (let i = from; i < to; i++) {
+    const v = values[i]!;
+    if (presence[i] === VALUE && Number.isFinite(v)) histBuf[n++] = v;
+  }
+  return median(histBuf, n);
+}
+
+/** What the history before a run says: its day-pairs, ties and changes (into diffsBuf), values and decimals. */
+interface HistoryPairs {
+  pairs: number;
+  ties: number;
+  /** Changes written to diffsBuf. */
+  nd: number;
+  decimals: number;
+  histCount: number;
+  /** The last value before the run. */
+  prev: number | undefined;
+}
+
+/**
+ * Read the history over grid days [from, to) in place (a day with a null breaks the pairs; a missing day is
+ * skipped): its day-pairs' changes go to diffsBuf, its values are read again on demand (historyMedian).
+ */
+function historyPairs(
+  values: Float64Array,
+  presence: Uint8Array,
+  from: number,
+  to: number,
+  v: number,
+): HistoryPairs {
+  if (diffsBuf.length < to) diffsBuf = new Float64Array(Math.max(to, 2 * diffsBuf.length));
+  const diffs = diffsBuf;
+  const out: HistoryPairs = {
+    pairs: 0,
+    ties: 0,
+    nd: 0,
+    decimals: decimalsOf(v),
+    histCount: 0,
+    prev: undefined,
+  };
+  let a = NaN;
+  let started = false;
+  for (let i = from; i < to; i++) {
+    let b: number;
+    if (presence[i] === VALUE) b = values[i]!;
+    else if (presence[i] === NULL) b = NaN;
+    else continue;
+    if (Number.isFinite(b)) {
+      out.histCount++;
+      out.prev = b;
+    }
+    if (started && Number.isFinite(a) && Number.isFinite(b)) {
+      out.pairs++;
+      const tol = Number.isInteger(a) && Number.isInteger(b) ? 0 : 1e-9 * Math.abs(a);
+      if (Math.abs(a - b) <= tol) out.ties++;
+      diffs[out.nd++] = b - a;
+      // decimalsOf is at most 6 (and formats the number): past 6 nothing can raise it.
+      if (out.decimals < 6) out.decimals = Math.max(out.decimals, decimalsOf(b));
+    }
+    a = b;
+    started = true;
+  }
+  return out;
 }
 
 function measureRun(frame: MetricFrame, s: EntitySeries, o: FrozenRunOptions): RunStats | undefined {
@@ -99,34 +178,22 @@ function measureRun(frame: MetricFrame, s: EntitySeries, o: FrozenRunOptions): R
     r++;
   }
   // History H: up to historyDays grid days before the run.
-  const hist: number[] = [];
-  for (let i = Math.max(0, runStart - o.historyDays); i < runStart; i++) {
-    if (presence[i] === VALUE) hist.push(values[i]!);
-    else if (presence[i] === NULL) hist.push(NaN);
-  }
-  let pairs = 0;
-  let ties = 0;
-  const diffs: number[] = [];
-  let decimals = decimalsOf(v);
-  for (let k = 1; k < hist.length; k++) {
-    const a = hist[k - 1]!;
-    const b = hist[k]!;
-    if (!Number.isFinite(a) || !Number.isFinite(b)) continue;
-    pairs++;
-    const tol = Number.isInteger(a) && Number.isInteger(b) ? 0 : 1e-9 * Math.abs(a);
-    if (Math.abs(a - b) <= tol) ties++;
-    diffs.push(b - a);
-    decimals = Math.max(decimals, decimalsOf(b));
-  }
-  const histValues = hist.filter(Number.isFinite);
-  const level = r === 1 ? NaN : histValues.length > 0 ? median(histValues) : v;
+  const histFrom = Math.max(0, runStart - o.historyDays);
+  const { pairs, ties, nd, decimals, histCount, prev } = historyPairs(
+    values,
+    presence,
+    histFrom,
+    runStart,
+    v,
+  );
+  const diffs = diffsBuf;
+  const level = r === 1 ? NaN : histCount > 0 ? historyMedian(values, presence, histFrom, runStart) : v;
   // The run's first value is part of the freeze when it jumped away from its predecessor.
   let onset = runStart + 1;
-  const prev = histValues[histValues.length - 1];
   if (r === 1) {
     // Not repeating: no run, so no onset to place (spares the spread of every moving entity).
-  } else if (prev !== undefined && diffs.length >= 3) {
-    const spread = 1.4826 * mad(diffs);
+  } else if (prev !== undefined && nd >= 3) {
+    const spread = 1.4826 * mad(diffs, nd);
     if ((Math.abs(v - prev) > 3 * spread && spread > 0) || (v === 0 && level >= o.minLevel)) onset = runStart;
   } else if (prev === undefined) {
     onset = runStart;
@@ -135,7 +202,7 @@ function measureRun(frame: MetricFrame, s: EntitySeries, o: FrozenRunOptions): R
   let tieRate = NaN;
   if (pairs >= o.minPairs) {
     const resolution = Math.pow(10, -decimals);
-    const varD = variance(diffs);
+    const varD = variance(diffs, nd);
     const modelFloor = varD > 0 ? Math.min(1, resolution / Math.sqrt(2 * Math.PI * varD)) : 1;
     tieRate = Math.max((ties + 0.5) / (pairs + 1), modelFloor);
   }
@@ -148,16 +215,22 @@ function measureRun(frame: MetricFrame, s: EntitySeries, o: FrozenRunOptions): R
     ties,
     pairs,
     level,
-    histValues,
+    seriesValues: values,
+    seriesPresence: presence,
+    histFrom,
+    histTo: runStart,
+    histCount,
     historyDays: Math.min(o.historyDays, runStart),
     tieRate,
-    sinceStart: histValues.length === 0,
+    sinceStart: histCount === 0,
   };
 }
 
 /** An entity's pre-freeze level, computed on first use. */
 function levelOf(x: RunStats): number {
-  if (Number.isNaN(x.level)) x.level = x.histValues.length > 0 ? median(x.histValues) : x.value;
+  if (Number.isNaN(x.level))
+    x.level =
+      x.histCount > 0 ? historyMedian(x.seriesValues, x.seriesPresence, x.histFrom, x.histTo) : x.value;
   return x.level;
 }
 
@@ -165,7 +238,16 @@ function levelOf(x: RunStats): number {
 function classify(x: RunStats, o: FrozenRunOptions, extra = 0): EntityRun | undefined {
   const r = x.runLength + extra;
   if (r < Math.min(o.minRun, o.qartodSuspect)) return undefined;
-  const { tieRate, sinceStart, histValues: _, ...rest } = x;
+  const {
+    tieRate,
+    sinceStart,
+    seriesValues: _v,
+    seriesPresence: _p,
+    histFrom: _f,
+    histTo: _t,
+    histCount: _c,
+    ...rest
+  } = x;
   const base = { ...rest, level: levelOf(x), runLength: r };
   if (Number.isFinite(tieRate)) {
     const probability = Math.pow(tieRate, r - 1);

@@ -30,6 +30,30 @@ function medianStep(s: EntitySeries, from: number, to: number): number {
   return steps.length ? median(steps) : 0;
 }
 
+/**
+ * Raw transformed day-to-day differences y[i] − y[i−1] for i in [max(1, from), to] where both days have a value,
+ * into `out`; returns how many. Weekly seasonality is in both windows alike, and a series that lost its variation
+ * also lost its seasonality.
+ */
+function diffsInto(y: Float64Array, from: number, to: number, out: Float64Array): number {
+  let n = 0;
+  for (let i = Math.max(1, from); i <= to; i++) {
+    const a = y[i - 1]!;
+    const b = y[i]!;
+    if (Number.isFinite(a) && Number.isFinite(b)) out[n++] = b - a;
+  }
+  return n;
+}
+
+// Scratch for one series at a time: the recent and the baseline differences.
+let recentBuf: Float64Array = new Float64Array(64);
+let baseBuf: Float64Array = new Float64Array(64);
+
+/** `buf`, or a larger one when it cannot hold indices up to `last`. */
+function room(buf: Float64Array, last: number): Float64Array {
+  return buf.length > last ? buf : new Float64Array(Math.max(last + 1, 2 * buf.length));
+}
+
 export const frozenVariance: Detector<FrozenVarianceOptions> = {
   id: 'frozen-variance',
   title: 'Variance collapsed',
@@ -70,28 +94,17 @@ export const frozenVariance: Detector<FrozenVarianceOptions> = {
       // A gauge (a lifetime total) moves by its increments: a follower total growing by 0–3 a day is counting noise
       // whatever its size, and a week without growth is ordinary.
       if (metric.kind === 'gauge' && medianStep(s, model.from, baseEnd) < o.minLevel) continue;
-      const diffs = (from: number, to: number) => {
-        const d: number[] = [];
-        for (let i = Math.max(1, from); i <= to; i++) {
-          // Raw transformed differences: weekly seasonality is in both windows alike, and a series that lost
-          // its variation also lost its seasonality.
-          const a = model.y[i - 1]!;
-          const b = model.y[i]!;
-          if (Number.isFinite(a) && Number.isFinite(b)) d.push(b - a);
-        }
-        return d;
-      };
-      const recent = diffs(baseEnd + 2, T); // changes within the window only
-      const base = diffs(model.from + 1, baseEnd);
-      if (recent.length < o.recentDays - 3 || base.length < 10) continue;
+      const nRecent = diffsInto(model.y, baseEnd + 2, T, (recentBuf = room(recentBuf, T))); // changes within the window only
+      const nBase = diffsInto(model.y, model.from + 1, baseEnd, (baseBuf = room(baseBuf, baseEnd)));
+      if (nRecent < o.recentDays - 3 || nBase < 10) continue;
       // Recent spread as a plain sd (one real move keeps it large), baseline as a robust sd: a 7-day MAD alone
       // falls below 0.1× by chance about once in 300 series-days.
-      const sdB = MAD_TO_SD * mad(base);
+      const sdB = MAD_TO_SD * mad(baseBuf, nBase);
       if (!(sdB > 0)) continue;
-      const rho = Math.sqrt(Math.max(0, variance(recent))) / sdB;
+      const rho = Math.sqrt(Math.max(0, variance(recentBuf, nRecent))) / sdB;
       // Six or so changes can be small by chance: (n−1)·ρ² ~ χ²(n−1) when nothing changed, so the ratio must also
       // be improbable (a healthy page in a 12-page panel dipped to ρ = 0.09 within 180 days).
-      const p = chiSquareLowerTail((recent.length - 1) * rho * rho, recent.length - 1);
+      const p = chiSquareLowerTail((nRecent - 1) * rho * rho, nRecent - 1);
       if (rho < o.ratio && p < o.alpha) hits.push({ entity: s.entity, rho, p });
     }
     if (hits.length === 0) return [];

@@ -85,15 +85,17 @@ export const levelShift: Detector<LevelShiftOptions> = {
     const from = Math.max(0, baseEnd - o.baselineDays + 1);
     const med = new Float64Array(T + 1).fill(NaN);
     /** The panel median of the residuals on day i, standardised (in σ̂) or raw (log factor); NaN with too few. */
+    // One buffer for every day's residuals (the median copies what it reads).
+    const es = new Float64Array(shifts.length);
     const panelMedian = (i: number, standardised: boolean): number => {
-      const es: number[] = [];
+      let n = 0;
       for (const sh of shifts) {
         const y = sh.model.y[i]!;
         if (!Number.isFinite(y)) continue;
         const e = y - sh.model.expected(i);
-        es.push(standardised ? e / sh.model.sigma : e);
+        es[n++] = standardised ? e / sh.model.sigma : e;
       }
-      return es.length >= o.minEntities / 2 ? median(es) : NaN;
+      return n >= o.minEntities / 2 ? median(es, n) : NaN;
     };
     // The raw medians are only needed once a shift is found (its factor), so they are computed then.
     for (let i = from; i <= T; i++) med[i] = panelMedian(i, true);

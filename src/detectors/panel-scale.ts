@@ -5,7 +5,7 @@ import { entityList, forMetric, round6 } from './common.js';
 import { dayString } from './stats/days.js';
 import { quantileFit, type QuantileFit, type QuantilePairInput } from './stats/qq.js';
 import { MAD_TO_SD, mad, median, quantile } from './stats/robust.js';
-import { entityShift, windowShift, type EntityShift } from './stats/shift.js';
+import { entityShift, residualAt, windowShift, type EntityShift } from './stats/shift.js';
 import {
   PANEL_UNIT_FACTORS,
   formatFactor,
@@ -85,7 +85,7 @@ export function panelShift(
   for (let i = floorStart; i <= T; i++) {
     const day: number[] = [];
     for (const { shift } of shifts) {
-      const e = shift.residuals[i]!;
+      const e = residualAt(shift, i);
       if (Number.isFinite(e)) day.push(e);
     }
     med[i - floorStart] = day.length > 0 ? median(day) : NaN;

@@ -1,6 +1,8 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { fitBaseline } from './baseline.js';
-import { metricFrame } from './frame.js';
+import { addDays } from '../../core/clock.js';
+import { fitBaseline, type SeriesModel } from './baseline.js';
+import { metricFrame, type MetricFrame } from './frame.js';
 import { historyOf } from '../../../test/helpers/detector-series.js';
 
 describe('fitBaseline', () => {
@@ -29,5 +31,67 @@ describe('fitBaseline', () => {
   it('needs minDays values', () => {
     const frame = metricFrame(historyOf({ p1: [1, 2, 3] }));
     expect(fitBaseline(frame, frame.entities[0]!, 'count', 0, 2)).toBeUndefined();
+  });
+});
+
+describe('fitBaseline under an origin (a backtest: the same series on grids sliding a day at a time)', () => {
+  const START = '2026-01-05';
+  const cell = fc.oneof(
+    { weight: 6, arbitrary: fc.integer({ min: 0, max: 500 }) },
+    { weight: 2, arbitrary: fc.constant(0) },
+    { weight: 1, arbitrary: fc.constant(null) },
+    { weight: 2, arbitrary: fc.constant(undefined) },
+    { weight: 1, arbitrary: fc.double({ min: 0, max: 1, noNaN: true }) },
+  );
+  const numbers = (m: SeriesModel, frame: MetricFrame) => ({
+    from: m.from,
+    to: m.to,
+    n: m.n,
+    cold: m.cold,
+    weekday: [...m.weekday],
+    beta: m.beta,
+    level: m.level,
+    center: m.center,
+    sigma: m.sigma,
+    medianValue: m.medianValue,
+    structuralZeros: m.structuralZeros,
+    transform: [m.transform.name, m.transform.constant],
+    y: [...m.y],
+    expected: Array.from({ length: frame.length }, (_, i) => m.expected(i)),
+  });
+
+  it('gives every fit the numbers a fresh fit of the same days gives (weekday-window medians kept by day)', () => {
+    fc.assert(
+      fc.property(
+        fc.array(cell, { minLength: 50, maxLength: 110 }),
+        fc.constantFrom('count' as const, 'ratio' as const, 'gauge' as const),
+        fc.integer({ min: 35, max: 70 }),
+        fc.array(fc.record({ lag: fc.integer({ min: 0, max: 20 }), span: fc.integer({ min: 7, max: 40 }) }), {
+          minLength: 1,
+          maxLength: 3,
+        }),
+        (vals, kind, length, ranges) => {
+          const origin = {};
+          for (let s = 0; s + length <= vals.length; s++) {
+            const days = vals.slice(s, s + length);
+            const history = () => historyOf({ p1: days }, { start: addDays(START, s) });
+            const grid = metricFrame(history());
+            const fresh = metricFrame(history());
+            const series = grid.entities[0];
+            if (!series) continue;
+            series.origin = origin;
+            for (const { lag, span } of ranges) {
+              const to = grid.length - 1 - lag;
+              const from = to - span + 1;
+              const kept = fitBaseline(grid, series, kind, from, to, 1);
+              const direct = fitBaseline(fresh, fresh.entities[0]!, kind, from, to, 1);
+              expect(kept === undefined).toBe(direct === undefined);
+              if (kept && direct) expect(numbers(kept, grid)).toEqual(numbers(direct, fresh));
+            }
+          }
+        },
+      ),
+      { numRuns: 150 },
+    );
   });
 });

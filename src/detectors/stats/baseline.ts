@@ -2,7 +2,7 @@
 import type { MetricKind } from '../../core/contract.js';
 import { weekdayOf } from './days.js';
 import type { EntitySeries, MetricFrame } from './frame.js';
-import { MAD_TO_SD, mad, median, theilSen } from './robust.js';
+import { MAD_TO_SD, mad, madOfSorted, median, theilSenOf } from './robust.js';
 import { LOG1P, fitTransform, type Transform } from './transform.js';
 
 /** Baseline defaults. */
@@ -63,6 +63,8 @@ interface FitMemo {
 interface TransformedMemo {
   transforms: Transform[];
   ys: Float64Array[];
+  /** The column by absolute day each view is taken from, under an origin. */
+  columns: (DayColumn | undefined)[];
 }
 
 /**
@@ -70,28 +72,39 @@ interface TransformedMemo {
  * baselines over different ranges of one series; for counts the transform never differs). Read-only for callers.
  */
 function transformed(frame: MetricFrame, series: EntitySeries, transform: Transform): Float64Array {
+  const slot = transformedSlot(frame, series, transform);
+  return (series.memo!.transformed as TransformedMemo).ys[slot]!;
+}
+
+/** The slot of `transform` in the series' memo of transformed views (series.memo.transformed), made if absent. */
+function transformedSlot(frame: MetricFrame, series: EntitySeries, transform: Transform): number {
   const memo = (series.memo ??= {});
   let per = memo.transformed as TransformedMemo | undefined;
-  if (!per) memo.transformed = per = { transforms: [], ys: [] };
+  if (!per) memo.transformed = per = { transforms: [], ys: [], columns: [] };
   for (let k = 0; k < per.transforms.length; k++) {
     const t = per.transforms[k]!;
-    if (t === transform || (t.name === transform.name && t.constant === transform.constant))
-      return per.ys[k]!;
+    if (t === transform || (t.name === transform.name && t.constant === transform.constant)) return k;
   }
   const key = `${transform.name}|${transform.constant}`;
-  const y = series.origin
-    ? transformedByDay(frame, series, series.origin, key, transform)
-    : forwardAll(
-        series.values,
-        0,
-        series.values.length,
-        transform,
-        new Float64Array(series.values.length),
-        0,
-      );
+  let column: DayColumn | undefined;
+  let y: Float64Array;
+  if (series.origin) {
+    column = dayColumn(frame, series, series.origin, key, transform);
+    y = column.y.subarray(frame.startDay - column.base, frame.startDay - column.base + series.values.length);
+  } else {
+    y = forwardAll(
+      series.values,
+      0,
+      series.values.length,
+      transform,
+      new Float64Array(series.values.length),
+      0,
+    );
+  }
   per.transforms.push(transform);
   per.ys.push(y);
-  return y;
+  per.columns.push(column);
+  return per.transforms.length - 1;
 }
 
 /** out[at + k] = transform of values[from + k] for k < count (NaN where no value). */
@@ -111,53 +124,133 @@ function forwardAll(
   return out;
 }
 
-/** A series' transformed values by absolute day, kept per origin: each day is transformed once per replay. */
+/**
+ * A series' transformed values by absolute day, kept per origin: each day is transformed once per replay, and each
+ * day's centred weekday-window median (see centredMedian) computed once for all the fits whose windows hold it.
+ */
 interface DayColumn {
   /** Absolute day of index 0. */
   base: number;
   y: Float64Array;
+  /** 0 where the day's raw value is 0 (or the day is not filled), 1 elsewhere. */
+  nonZero: Uint8Array;
   /** Days [base, base + filled) hold their values. */
   filled: number;
+  /** Centred 7-day medians of y by day, zeros kept ([0]) and left out ([1]); allocated on first use. */
+  medians: (Float64Array | undefined)[];
+  /** 1 where the median of the same index in `medians` is computed. */
+  known: (Uint8Array | undefined)[];
 }
 const byDay = new WeakMap<object, Map<string, DayColumn>>();
 
 /**
- * The series through a transform as a view of a column by absolute day, extended with the grid's newer days (a
- * day's value never changes under an origin, so the view equals the grid transformed afresh).
+ * The series through a transform as a column by absolute day, extended with the grid's newer days (a day's value
+ * never changes under an origin, so a view of it equals the grid transformed afresh).
  */
-function transformedByDay(
+function dayColumn(
   frame: MetricFrame,
   series: EntitySeries,
   origin: object,
   key: string,
   transform: Transform,
-): Float64Array {
+): DayColumn {
   const { values } = series;
   const length = values.length;
   let per = byDay.get(origin);
   if (!per) byDay.set(origin, (per = new Map<string, DayColumn>()));
   let col = per.get(key);
   if (!col || frame.startDay < col.base) {
-    col = { base: frame.startDay, y: new Float64Array(Math.max(2 * length, 64)), filled: 0 };
+    const size = Math.max(2 * length, 64);
+    col = {
+      base: frame.startDay,
+      y: new Float64Array(size),
+      nonZero: new Uint8Array(size),
+      filled: 0,
+      medians: [undefined, undefined],
+      known: [undefined, undefined],
+    };
     per.set(key, col);
   }
   const at = frame.startDay - col.base;
   const end = at + length;
-  if (end > col.y.length) {
-    // Earlier views keep the old buffer, whose days are already final.
-    const grown = new Float64Array(Math.max(end, 2 * col.y.length));
-    grown.set(col.y.subarray(0, col.filled));
-    col.y = grown;
-  }
+  if (end > col.y.length) growColumn(col, Math.max(end, 2 * col.y.length));
   if (col.filled < at) {
     col.y.fill(NaN, col.filled, at);
     col.filled = at;
   }
   if (end > col.filled) {
     forwardAll(values, col.filled - at, end - col.filled, transform, col.y, col.filled);
+    for (let c = col.filled; c < end; c++) col.nonZero[c] = values[c - at] === 0 ? 0 : 1;
     col.filled = end;
   }
-  return col.y.subarray(at, end);
+  return col;
+}
+
+/** New, longer buffers for a column (earlier views keep the old ones, whose days are already final). */
+function growColumn(col: DayColumn, size: number): void {
+  const grow = <A extends Float64Array | Uint8Array>(a: A, make: (n: number) => A): A => {
+    const grown = make(size);
+    grown.set(a.subarray(0, col.filled));
+    return grown;
+  };
+  col.y = grow(col.y, (n) => new Float64Array(n));
+  col.nonZero = grow(col.nonZero, (n) => new Uint8Array(n));
+  for (let f = 0; f < 2; f++) {
+    const m = col.medians[f];
+    const k = col.known[f];
+    if (m) col.medians[f] = grow(m, (n) => new Float64Array(n));
+    if (k) col.known[f] = grow(k, (n) => new Uint8Array(n));
+  }
+}
+
+/**
+ * Median of the finite y[j] for j in [lo, hi], leaving out days whose raw value is 0 when skipZeros (nonZero[j] is
+ * 0 for those: the raw values themselves, or a column's mask), as quantileSorted(…, 0.5) computes it: the values
+ * are inserted into a sorted window in order, the same order a sort gives.
+ */
+function centredMedian(
+  y: Float64Array,
+  nonZero: Float64Array | Uint8Array,
+  lo: number,
+  hi: number,
+  skipZeros: boolean,
+): number {
+  let w = 0;
+  for (let j = lo; j <= hi; j++) {
+    const yj = y[j]!;
+    if (!Number.isFinite(yj) || (skipZeros && nonZero[j] === 0)) continue;
+    let q = w - 1;
+    while (q >= 0 && win[q]! > yj) {
+      win[q + 1] = win[q]!;
+      q--;
+    }
+    win[q + 1] = yj;
+    w++;
+  }
+  if (w === 0) return NaN;
+  const h = (w - 1) * 0.5;
+  const lo2 = Math.floor(h);
+  const hi2 = Math.min(w - 1, lo2 + 1);
+  return win[lo2]! + (h - lo2) * (win[hi2]! - win[lo2]!);
+}
+
+/**
+ * centredMedian over days c − 3 … c + 3 of a column, computed once per column and day: every fit whose baseline
+ * holds all seven days reads the same number (the window never reaches past the baseline there).
+ */
+function columnMedian(col: DayColumn, c: number, skipZeros: boolean): number {
+  const f = skipZeros ? 1 : 0;
+  let medians = col.medians[f];
+  let known = col.known[f];
+  if (!medians || !known) {
+    col.medians[f] = medians = new Float64Array(col.y.length);
+    col.known[f] = known = new Uint8Array(col.y.length);
+  }
+  if (known[c] === 1) return medians[c]!;
+  const med = centredMedian(col.y, col.nonZero, c - 3, c + 3, skipZeros);
+  medians[c] = med;
+  known[c] = 1;
+  return med;
 }
 
 /**
@@ -166,30 +259,42 @@ function transformedByDay(
  * cheaper than all day pairs.
  */
 export function weeklyTrend(idx: ArrayLike<number>, z: ArrayLike<number>, clip: number): number {
-  const xs: number[] = [];
-  const ys: number[] = [];
-  const last = idx[idx.length - 1]!;
-  let block: number[] = [];
-  let blockIdx: number[] = [];
-  let current = Math.floor((last - idx[idx.length - 1]!) / 7);
-  for (let k = idx.length - 1; k >= -1; k--) {
+  const len = idx.length;
+  if (trendBlock.length < len) {
+    trendBlock = new Float64Array(len);
+    trendXs = new Float64Array(len);
+    trendYs = new Float64Array(len);
+  }
+  let blocks = 0;
+  const last = idx[len - 1]!;
+  // The block's values, and the sum of its indices in the order they join it (newest first).
+  let size = 0;
+  let idxSum = 0;
+  let current = Math.floor((last - idx[len - 1]!) / 7);
+  for (let k = len - 1; k >= -1; k--) {
     const b = k >= 0 ? Math.floor((last - idx[k]!) / 7) : -1;
     if (b !== current) {
-      if (block.length >= 3) {
-        xs.push(blockIdx.reduce((a, c) => a + c, 0) / blockIdx.length);
-        ys.push(median(block));
+      if (size >= 3) {
+        trendXs[blocks] = idxSum / size;
+        trendYs[blocks] = median(trendBlock, size);
+        blocks++;
       }
-      block = [];
-      blockIdx = [];
+      size = 0;
+      idxSum = 0;
       current = b;
     }
     if (k >= 0) {
-      block.push(z[k]!);
-      blockIdx.push(idx[k]!);
+      trendBlock[size] = z[k]!;
+      idxSum += idx[k]!;
+      size++;
     }
   }
-  return theilSen(xs, ys, clip);
+  return theilSenOf(trendXs, trendYs, blocks, clip);
 }
+// Scratch for weeklyTrend: one block's values, and each block's mean index and median.
+let trendBlock = new Float64Array(64);
+let trendXs = new Float64Array(64);
+let trendYs = new Float64Array(64);
 
 /**
  * Fit the baseline of one entity over grid indices [from, to]. Returns undefined when fewer
@@ -234,13 +339,21 @@ export function fitBaseline(
   return model && model.n >= minDays ? model : undefined;
 }
 
-/** Fits by series origin and kind, keyed by their absolute days (see reusedFit). */
-const byOrigin = new WeakMap<object, Map<MetricKind, Map<number, FittedModel | null>>>();
+/** A series' fits of one kind, keyed by their absolute days (see reusedFit). */
+interface CarriedFits {
+  fits: Map<number, FittedModel | null>;
+  /** Newest last day at the latest pruning. */
+  prunedAt: number;
+}
+/** Fits by series origin and kind. */
+const byOrigin = new WeakMap<object, Map<MetricKind, CarriedFits>>();
 /**
  * Days before the newest fit's last day after which a reusable fit is dropped: the newest (frozen-variance's) ends
  * 7 days before today and series-drift's baselines end 14 to 20 days before it, so 14 keep every fit asked for again.
  */
 const REUSE_DAYS = 14;
+/** Days of newer fits between two prunings of a series' carried fits. */
+const PRUNE_EVERY_DAYS = 7;
 
 /**
  * The fit over grid [from, to] taken from an earlier grid of the same series when one covered the same days (the
@@ -256,9 +369,11 @@ function reusedFit(
 ): FittedModel | undefined {
   const origin = series.origin!;
   let perKind = byOrigin.get(origin);
-  if (!perKind) byOrigin.set(origin, (perKind = new Map<MetricKind, Map<number, FittedModel | null>>()));
-  let fits = perKind.get(kind);
-  if (!fits) perKind.set(kind, (fits = new Map<number, FittedModel | null>()));
+  if (!perKind) byOrigin.set(origin, (perKind = new Map<MetricKind, CarriedFits>()));
+  let carried = perKind.get(kind);
+  if (!carried)
+    perKind.set(kind, (carried = { fits: new Map<number, FittedModel | null>(), prunedAt: -Infinity }));
+  const { fits } = carried;
   const lastDay = frame.startDay + to;
   // The span is below FRAME_MAX_DAYS, so (last day, span) maps to one number.
   const key = lastDay * 1024 + (to - from);
@@ -266,9 +381,13 @@ function reusedFit(
   if (hit !== undefined) return hit?.onGrid(frame, series, from, to);
   const model = fit(frame, series, kind, from, to);
   fits.set(key, model ?? null);
-  // Pruned now and then, not on every fit (a fit a day per series keeps about REUSE_DAYS of them).
-  if (fits.size > REUSE_DAYS + 8) {
-    for (const k of fits.keys()) if (Math.floor(k / 1024) < lastDay - REUSE_DAYS) fits.delete(k);
+  // Pruned once a week of newer fits came in, not on every fit: a series asked for two or three ranges a day holds
+  // more than a fixed count of fits within REUSE_DAYS, which pruned (walked every key) on every fit. A fit dropped
+  // early is fitted again, to the same numbers.
+  if (lastDay >= carried.prunedAt + PRUNE_EVERY_DAYS) {
+    if (carried.prunedAt !== -Infinity)
+      for (const k of fits.keys()) if (Math.floor(k / 1024) < lastDay - REUSE_DAYS) fits.delete(k);
+    carried.prunedAt = lastDay;
   }
   return model;
 }
@@ -343,37 +462,26 @@ function fit(
   // Zeros leave the weekday windows whenever a baseline day is missing or was dropped as a structural zero.
   const skipZeros = n < span;
   const transform = fitTransform(kind, raw);
-  const y = transformed(frame, series, transform);
+  const slot = transformedSlot(frame, series, transform);
+  const views = series.memo!.transformed as TransformedMemo;
+  const y = views.ys[slot]!;
+  const column = views.columns[slot];
+  const at = column ? frame.startDay - column.base : 0;
   const cold = n < BASELINE_DEFAULTS.warmDays;
+  // Weekday of grid index i ≥ from: (w0 + i − from) mod 7, as weekdayOf(startDay + i) gives it.
+  const w0 = weekdayOf(frame.startDay + from);
   const weekday = new Float64Array(7);
   if (!cold) {
     // r_i = y_i − median(y_{i−3..i+3}) within the baseline; s_d = median_d(r) − median over d.
     groupCount.fill(0);
     for (let k = 0; k < n; k++) {
       const i = idx[k]!;
-      let w = 0;
-      const hiJ = Math.min(to, i + 3);
-      for (let j = Math.max(from, i - 3); j <= hiJ; j++) {
-        const yj = y[j]!;
-        if (!Number.isFinite(yj) || (skipZeros && values[j] === 0)) continue;
-        // Insertion into the sorted window (the same order a sort gives).
-        let q = w - 1;
-        while (q >= 0 && win[q]! > yj) {
-          win[q + 1] = win[q]!;
-          q--;
-        }
-        win[q + 1] = yj;
-        w++;
-      }
-      // The window's median as quantileSorted(…, 0.5) computes it.
-      let med = NaN;
-      if (w > 0) {
-        const h = (w - 1) * 0.5;
-        const lo = Math.floor(h);
-        const hi = Math.min(w - 1, lo + 1);
-        med = win[lo]! + (h - lo) * (win[hi]! - win[lo]!);
-      }
-      const d = weekdayOf(frame.startDay + i);
+      // Within the baseline the window is the same for every fit holding it: a column keeps it by day.
+      const med =
+        column && i - 3 >= from && i + 3 <= to
+          ? columnMedian(column, at + i, skipZeros)
+          : centredMedian(y, values, Math.max(from, i - 3), Math.min(to, i + 3), skipZeros);
+      const d = (w0 + i - from) % 7;
       groupBufs[d]![groupCount[d]!] = y[i]! - med;
       groupCount[d]!++;
     }
@@ -383,7 +491,7 @@ function fit(
     for (let d = 0; d < 7; d++) weekday[d] = raws[d]! - center;
   }
   const z = zBuf;
-  for (let k = 0; k < n; k++) z[k] = y[idx[k]!]! - weekday[weekdayOf(frame.startDay + idx[k]!)]!;
+  for (let k = 0; k < n; k++) z[k] = y[idx[k]!]! - weekday[(w0 + idx[k]! - from) % 7]!;
   // Trend and centre in days before the baseline's last day, not in grid indices: the fit is then the same
   // whichever grid the days sit on (a backtest's grid slides by a day each day), to the last bit.
   const rel = relBuf;
@@ -394,11 +502,10 @@ function fit(
   center /= n;
   const detr = detrBuf;
   for (let k = 0; k < n; k++) detr[k] = z[k]! - beta * (rel[k]! - center);
-  const level = median(detr, n);
-  const resid = residBuf;
-  for (let k = 0; k < n; k++) resid[k] = detr[k]! - level;
+  const level = levelAndSpread(detr, n);
+  const spread = levelSpread;
   const poisson = kind === 'count' ? 1 / Math.sqrt(Math.max(0, medianValue) + 1) : 0;
-  let sigma = Math.max(MAD_TO_SD * mad(resid, n), BASELINE_DEFAULTS.sigmaFloor, poisson);
+  let sigma = Math.max(MAD_TO_SD * spread, BASELINE_DEFAULTS.sigmaFloor, poisson);
   if (cold) sigma = Math.max(sigma, BASELINE_DEFAULTS.coldSigma);
   return new FittedModel(
     transform,
@@ -416,6 +523,63 @@ function fit(
     structuralZeros,
     frame.startDay,
   );
+}
+
+/** The MAD of the detrended values about their level, set by levelAndSpread. */
+let levelSpread = NaN;
+
+/**
+ * median(detr[0..n)) returned, and mad(detr − that median) left in `levelSpread`, from one sort: subtracting a
+ * constant keeps the sorted order (rounding is monotone), so the sorted residuals are the sorted values minus the
+ * level and their MAD needs no second or third sort (madOfSorted). The same numbers as median() and mad() over the
+ * residuals, to the bit; where a residual would not be finite, those two compute it.
+ */
+function levelAndSpread(detr: Float64Array, n: number): number {
+  const s = residBuf;
+  let m = 0;
+  for (let k = 0; k < n; k++) {
+    const v = detr[k]!;
+    if (Number.isFinite(v)) s[m++] = v;
+  }
+  sortFirst(s, m);
+  const level = medianOfSorted(s, m);
+  if (m > 0 && Number.isFinite(level)) {
+    for (let k = 0; k < m; k++) s[k] = s[k]! - level;
+    if (Number.isFinite(s[0]!) && Number.isFinite(s[m - 1]!)) {
+      const centre = medianOfSorted(s, m);
+      levelSpread = madOfSorted(s, m, centre);
+      return level;
+    }
+  }
+  for (let k = 0; k < n; k++) s[k] = detr[k]! - level;
+  levelSpread = mad(s, n);
+  return level;
+}
+
+/** Sort the first n values of a finite array in place (insertion sort for the few a fit has). */
+function sortFirst(a: Float64Array, n: number): void {
+  if (n > 48) {
+    a.subarray(0, n).sort();
+    return;
+  }
+  for (let i = 1; i < n; i++) {
+    const v = a[i]!;
+    let j = i - 1;
+    while (j >= 0 && a[j]! > v) {
+      a[j + 1] = a[j]!;
+      j--;
+    }
+    a[j + 1] = v;
+  }
+}
+
+/** The median of the first n values of a sorted array, as median() computes it (NaN when n = 0). */
+function medianOfSorted(s: Float64Array, n: number): number {
+  if (n === 0) return NaN;
+  const h = (n - 1) * 0.5;
+  const lo = Math.floor(h);
+  const hi = Math.min(n - 1, lo + 1);
+  return s[lo]! + (h - lo) * (s[hi]! - s[lo]!);
 }
 
 /** A fitted SeriesModel (a class, so a fit allocates no closure for `expected`). */
@@ -436,7 +600,11 @@ class FittedModel implements SeriesModel {
     readonly medianValue: number,
     readonly structuralZeros: boolean,
     private readonly startDay: number,
-  ) {}
+  ) {
+    this.startWeekday = weekdayOf(startDay);
+  }
+
+  private readonly startWeekday: number;
 
   /** The same fit on another grid holding the same days as grid indices [from, to]. */
   onGrid(frame: MetricFrame, series: EntitySeries, from: number, to: number): FittedModel {
@@ -467,6 +635,8 @@ class FittedModel implements SeriesModel {
   }
 
   expected(i: number): number {
-    return this.level + this.beta * (i - this.to - this.pivot) + this.weekday[weekdayOf(this.startDay + i)]!;
+    // The weekday of grid index i ≥ 0 from the grid's first day's (weekdayOf's two remainders, once per model).
+    const d = i >= 0 ? (this.startWeekday + i) % 7 : weekdayOf(this.startDay + i);
+    return this.level + this.beta * (i - this.to - this.pivot) + this.weekday[d]!;
   }
 }

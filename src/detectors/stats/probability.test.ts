@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { binomialUpperTail, chiSquareLowerTail, poissonBinomialUpperTail } from './probability.js';
 
@@ -44,5 +45,33 @@ describe('poissonBinomialUpperTail', () => {
           k,
         ),
       ).toBeCloseTo(binomialUpperTail(n, k, p), 10);
+  });
+
+  it('takes only the trials and entries that can change: the full dynamic programme to the bit', () => {
+    // Every trial updates every entry, as the definition reads.
+    const full = (ps: number[], k: number) => {
+      if (k <= 0) return 1;
+      if (k > ps.length) return 0;
+      const dist = new Float64Array(k + 1);
+      dist[0] = 1;
+      for (const raw of ps) {
+        const p = Math.min(1, Math.max(0, raw));
+        dist[k] = dist[k]! + dist[k - 1]! * p;
+        for (let j = k - 1; j >= 1; j--) dist[j] = dist[j]! * (1 - p) + dist[j - 1]! * p;
+        dist[0] = dist[0] * (1 - p);
+      }
+      return Math.min(1, dist[k]!);
+    };
+    const p = fc.oneof(
+      fc.double({ min: 0, max: 1, noNaN: true }),
+      fc.double({ min: 0, max: 1e-3, noNaN: true }),
+      fc.constantFrom(0, -0, 1, 1e-300, -0.5, 1.5, NaN),
+    );
+    fc.assert(
+      fc.property(fc.array(p, { maxLength: 60 }), fc.integer({ min: -1, max: 62 }), (ps, k) => {
+        expect(Object.is(poissonBinomialUpperTail(ps, k), full(ps, k))).toBe(true);
+      }),
+      { numRuns: 3000 },
+    );
   });
 });

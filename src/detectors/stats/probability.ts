@@ -58,11 +58,18 @@ export function poissonBinomialUpperTail(ps: readonly number[], k: number): numb
   // dist[j] = P(X = j) for j < k; dist[k] = P(X ≥ k).
   const dist = new Float64Array(k + 1);
   dist[0] = 1;
+  // Trials taken so far: dist[j] is 0 for seen < j < k, and a trial leaves it 0 there (0·(1 − p) + 0·p), so the
+  // update stops at j = seen. A trial with p = 0 changes nothing (x·1 + y·0 = x for the finite, non-negative
+  // entries), so it is not taken. Both give the numbers of the full update, to the bit.
+  let seen = 0;
   for (const raw of ps) {
     const p = Math.min(1, Math.max(0, raw));
+    if (p === 0) continue;
+    seen++;
+    const q = 1 - p;
     dist[k] = dist[k]! + dist[k - 1]! * p;
-    for (let j = k - 1; j >= 1; j--) dist[j] = dist[j]! * (1 - p) + dist[j - 1]! * p;
-    dist[0] = dist[0] * (1 - p);
+    for (let j = Math.min(k - 1, seen); j >= 1; j--) dist[j] = dist[j]! * q + dist[j - 1]! * p;
+    dist[0] = dist[0] * q;
   }
   return Math.min(1, dist[k]!);
 }

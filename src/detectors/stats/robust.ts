@@ -152,8 +152,19 @@ export function quantileSorted(s: ArrayLike<number>, q: number): number {
  * mad([1, 2, 3, 4, 100]) // 1
  */
 export function mad(xs: ArrayLike<number>, length = xs.length): number {
+  if (length <= SELECT_FROM) {
+    // One sort: the median, then the deviations' median by walking out from it (see madOfSorted).
+    const n = sortFinite(xs, length);
+    const m = quantileOfFirst(scratch, n, 0.5);
+    return Number.isFinite(m) ? madOfSorted(scratch, n, m) : NaN;
+  }
   const m = median(xs, length);
   if (!Number.isFinite(m)) return NaN;
+  return medianOfDeviations(xs, length, m);
+}
+
+/** Median of the finite |xs[i] − m| (i < length), as median() over them computes it. */
+function medianOfDeviations(xs: ArrayLike<number>, length: number, m: number): number {
   if (devScratch.length < length) devScratch = new Float64Array(Math.max(length, 2 * devScratch.length));
   let n = 0;
   for (let i = 0; i < length; i++) {
@@ -161,6 +172,43 @@ export function mad(xs: ArrayLike<number>, length = xs.length): number {
     if (Number.isFinite(v)) devScratch[n++] = Math.abs(v - m);
   }
   return median(devScratch, n);
+}
+
+/**
+ * mad() of the first n values of a sorted, finite array whose median is m, without sorting the deviations: below
+ * the median |s[i] − m| grows as i falls, above it as i rises (rounding is monotone), so the deviations' middle
+ * order statistics are found by merging the two runs outward from the median. They are the same numbers a sort
+ * gives (|·| has no −0), so the result is identical to the bit.
+ */
+export function madOfSorted(s: Float64Array, n: number, m: number): number {
+  if (n === 0) return NaN;
+  // A deviation too large for a double is left out by median(); such arrays take that path.
+  if (!Number.isFinite(s[0]! - m) || !Number.isFinite(s[n - 1]! - m)) return medianOfDeviations(s, n, m);
+  const h = (n - 1) * 0.5;
+  const lo = Math.floor(h);
+  const hi = Math.min(n - 1, lo + 1);
+  // Left run: indices below p, walked downward; right run: p and above, walked upward.
+  let p = 0;
+  while (p < n && s[p]! < m) p++;
+  let l = p - 1;
+  let r = p;
+  let a = 0;
+  let b = 0;
+  for (let c = 0; c <= hi; c++) {
+    const dl = l >= 0 ? Math.abs(s[l]! - m) : Infinity;
+    const dr = r < n ? Math.abs(s[r]! - m) : Infinity;
+    let d: number;
+    if (dl <= dr) {
+      d = dl;
+      l--;
+    } else {
+      d = dr;
+      r++;
+    }
+    if (c === lo) a = d;
+    b = d;
+  }
+  return a + (h - lo) * (b - a);
 }
 
 // Deviations for mad (median copies them into `scratch`, so the two buffers never alias).
@@ -179,27 +227,37 @@ export function iqr(xs: ArrayLike<number>): [number, number] {
  * theilSen([0, 1, 2, 3], [1, 2, 3, 40], 10) // 1
  */
 export function theilSen(x: ArrayLike<number>, y: ArrayLike<number>, clip = Infinity): number {
-  const slopes: number[] = [];
-  const n = Math.min(x.length, y.length);
+  return theilSenOf(x, y, Math.min(x.length, y.length), clip);
+}
+
+// Pairwise slopes for theilSenOf (median copies them into `scratch`, so the buffers never alias).
+let slopeScratch = new Float64Array(64);
+
+/** theilSen over the first n points (a caller's scratch buffers), with no array built per call. */
+export function theilSenOf(x: ArrayLike<number>, y: ArrayLike<number>, n: number, clip = Infinity): number {
+  const pairs = (n * (n - 1)) / 2;
+  if (slopeScratch.length < pairs) slopeScratch = new Float64Array(Math.max(pairs, 2 * slopeScratch.length));
+  const slopes = slopeScratch;
+  let count = 0;
   for (let i = 0; i < n; i++) {
     const yi = y[i]!;
     if (!Number.isFinite(yi)) continue;
     for (let j = i + 1; j < n; j++) {
       const yj = y[j]!;
       if (!Number.isFinite(yj) || x[j] === x[i]) continue;
-      slopes.push((yj - yi) / (x[j]! - x[i]!));
+      slopes[count++] = (yj - yi) / (x[j]! - x[i]!);
     }
   }
-  if (slopes.length === 0) return 0;
-  const b = median(slopes);
+  if (count === 0) return 0;
+  const b = median(slopes, count);
   return Math.max(-clip, Math.min(clip, b));
 }
 
-/** Mean of the finite values (NaN when empty). */
-export function mean(xs: ArrayLike<number>): number {
+/** Mean of the finite values (NaN when empty); only the first `length` entries when given. */
+export function mean(xs: ArrayLike<number>, length = xs.length): number {
   let s = 0;
   let n = 0;
-  for (let i = 0; i < xs.length; i++) {
+  for (let i = 0; i < length; i++) {
     const v = xs[i]!;
     if (Number.isFinite(v)) {
       s += v;
@@ -209,12 +267,12 @@ export function mean(xs: ArrayLike<number>): number {
   return n === 0 ? NaN : s / n;
 }
 
-/** Sample variance of the finite values (NaN with fewer than two). */
-export function variance(xs: ArrayLike<number>): number {
-  const m = mean(xs);
+/** Sample variance of the finite values (NaN with fewer than two); only the first `length` entries when given. */
+export function variance(xs: ArrayLike<number>, length = xs.length): number {
+  const m = mean(xs, length);
   let s = 0;
   let n = 0;
-  for (let i = 0; i < xs.length; i++) {
+  for (let i = 0; i < length; i++) {
     const v = xs[i]!;
     if (Number.isFinite(v)) {
       s += (v - m) * (v - m);

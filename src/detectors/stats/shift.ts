@@ -46,7 +46,10 @@ export interface EntityShift {
   z: number;
   /** ln of the estimated multiplicative factor κ̂. */
   logFactor: number;
-  /** Residuals of the evaluation window, by grid index (NaN where no value). */
+  /**
+   * Residuals of the evaluation window: index k holds grid index baseEnd + 1 + k (NaN where no value). Read by grid
+   * index with residualAt.
+   */
   residuals: Float64Array;
   /** Grid index where the baseline ends (the window starts after it). */
   baseEnd: number;
@@ -126,16 +129,17 @@ function compute(
     const v = values[i]!;
     if (Number.isFinite(v) && !Number.isInteger(v)) fractional = true;
   }
-  const residuals = new Float64Array(frame.length).fill(NaN);
+  // Only the window's days: a grid's length of NaN per series and day was most of this function's garbage.
+  const residuals = new Float64Array(T - baseEnd).fill(NaN);
   for (let i = baseEnd + 1; i <= T; i++) {
     const y = model.y[i]!;
-    if (Number.isFinite(y)) residuals[i] = y - model.expected(i);
+    if (Number.isFinite(y)) residuals[i - baseEnd - 1] = y - model.expected(i);
   }
-  const eT = residuals[T]!;
+  const eT = residuals[T - baseEnd - 1]!;
   const floor = Math.max(2 * model.sigma, Math.abs(eT) / 3);
   let onset = T;
   for (let i = T - 1; i > baseEnd; i--) {
-    const e = residuals[i]!;
+    const e = residuals[i - baseEnd - 1]!;
     if (!Number.isFinite(e)) continue;
     if (Math.sign(e) !== Math.sign(eT) || Math.abs(e) < floor) break;
     onset = i;
@@ -143,7 +147,7 @@ function compute(
   const run: number[] = [];
   const runIdx: number[] = [];
   for (let i = onset; i <= T; i++) {
-    const e = residuals[i]!;
+    const e = residuals[i - baseEnd - 1]!;
     if (Number.isFinite(e)) {
       run.push(e);
       runIdx.push(i);
@@ -195,6 +199,17 @@ function compute(
 }
 
 /**
+ * The evaluation residual at grid index i: NaN outside the window (after baseEnd, up to today) or where no value.
+ *
+ * @example
+ * const today = residualAt(shift, frame.length - 1);
+ */
+export function residualAt(shift: EntityShift, i: number): number {
+  const k = i - shift.baseEnd - 1;
+  return k >= 0 && k < shift.residuals.length ? shift.residuals[k]! : NaN;
+}
+
+/**
  * Δ and the factor of one entity over a given window [from, to] of its evaluation residuals (panel analysis
  * uses the panel's onset for every entity). Undefined when the window holds no value.
  */
@@ -208,7 +223,7 @@ export function windowShift(
   const idx: number[] = [];
   const obs: number[] = [];
   for (let i = Math.max(from, shift.baseEnd + 1); i <= to; i++) {
-    const e = shift.residuals[i]!;
+    const e = residualAt(shift, i);
     if (!Number.isFinite(e)) continue;
     run.push(e);
     idx.push(i);
