@@ -245,9 +245,11 @@ class PgStore implements Store {
         ORDER BY period_end, entity`,
       [source, metric, since, periodEndBelow, until],
     );
-    // Each point's columns are filled as it arrives; detectors lay their day grid from the columns.
-    const history = new HistoryBuilder();
-    for (const row of r.rows) history.add(row.entity, seriesPointFromRow(row));
+    // Each row's columns are filled as it arrives (detectors lay their day grid from them); its point object is made
+    // from the row only when something asks for the entity's points.
+    const history = new HistoryBuilder(seriesPointFromRow);
+    for (const row of r.rows)
+      history.add(row.entity, row, row.day, row.first_seen, row.value, row.first_value);
     return history.finish(source, metric);
   }
 
