@@ -19,7 +19,8 @@ export class LazyMap<V> implements ReadonlyMap<string, V> {
   /** `keys` in iteration order (no repeats); `make(i, keys[i])` gives a key's value when it is first read. */
   constructor(keys: readonly string[], make: (i: number, key: string) => V) {
     this.#keys = keys;
-    this.#index = new Map(keys.map((k, i) => [k, i]));
+    this.#index = new Map<string, number>();
+    for (let i = 0; i < keys.length; i++) this.#index.set(keys[i]!, i);
     this.#made = new Array<V | undefined>(keys.length);
     this.#make = make;
   }
