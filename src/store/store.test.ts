@@ -319,8 +319,13 @@ describe('metricHistory', () => {
     expect(() => h.entities.get('p1')).toThrow(
       expect.objectContaining({ code: 'STORE_UNAVAILABLE', retryable: true }),
     );
+    // Read whole at once, the points are the rows as read, whatever is written after.
+    const whole = await store.metricHistory('s', 'm', { withPoints: true });
+    await store.recordPoll(poll(2, [obs('m', 'p1', 13, 7)]));
+    expect(whole.entities.get('p1')!.map((p) => p.value)).toEqual([6]);
     const again = await store.metricHistory('s', 'm');
     await store.close();
     expect(() => again.entities.get('p1')).toThrow(expect.objectContaining({ code: 'STORE_UNAVAILABLE' }));
+    expect(whole.entities.get('p1')!.map((p) => p.value)).toEqual([6]);
   });
 });

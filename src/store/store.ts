@@ -5,7 +5,7 @@ import { dirname, resolve } from 'node:path';
 import { addDays } from '../core/clock.js';
 import { UpwatchError } from '../core/errors.js';
 import type { MetricHistory, SeriesPoint } from '../core/detector.js';
-import { ColumnsBuilder, columnsMatch } from '../core/history-columns.js';
+import { ColumnsBuilder, columnsMatch, HistoryBuilder } from '../core/history-columns.js';
 import { metricVerification, type PollRecord, type RawObservation } from '../core/observation.js';
 import { MIGRATIONS } from './migrations/index.js';
 import {
@@ -28,7 +28,7 @@ import {
 import { findingsRepo, type SyncFindingsRepo } from './findings-repo.js';
 import { SqliteTransactions } from './sqlite-transactions.js';
 import { sqliteRepositories, type Exclusive } from './sqlite-port.js';
-import type { Store as PortStore, SourceVerification, StoreHealth } from './ports.js';
+import type { HistoryOptions, Store as PortStore, SourceVerification, StoreHealth } from './ports.js';
 
 /** What one poll saw, ready to be stored in one transaction. */
 export type { RecordPollInput };
@@ -59,11 +59,7 @@ export interface SqliteHistory {
   readonly db: Database.Database;
   readonly path: string;
   recordPoll(input: RecordPollInput): PollRecord;
-  metricHistory(
-    source: string,
-    metric: string,
-    options?: { sinceDay?: string; untilDay?: string },
-  ): MetricHistory;
+  metricHistory(source: string, metric: string, options?: HistoryOptions): MetricHistory;
   recentPolls(source: string, limit: number): PollRecord[];
   lastPoll(source: string): PollRecord | undefined;
   lastVerifiedPoll(source: string): PollRecord | undefined;
@@ -348,17 +344,22 @@ class History implements SqliteHistory {
     }
   }
 
-  metricHistory(
-    source: string,
-    metric: string,
-    options: { sinceDay?: string; untilDay?: string } = {},
-  ): MetricHistory {
+  metricHistory(source: string, metric: string, options: HistoryOptions = {}): MetricHistory {
     const since = options.sinceDay ?? '0000-00-00';
     const until = options.untilDay ?? '9999-12-29';
     // A period's `day` is its period-end day or the day before (Meta), so [since, until + 2 days) bounds period_end
     // for the index range; the day filter is then exact.
     const periodEndBelow = until.startsWith('9999') ? '9999-99-99' : addDays(until, 2);
     const args = [source, metric, since, periodEndBelow, since, until] as const;
+    if (options.withPoints) {
+      // Whole rows, kept as arrays: the points are made from them when read, without a second read.
+      const rows = new HistoryBuilder(seriesPointFromTuple);
+      for (const r of this.#s.history.iterate(...args)) {
+        const t = r as HistoryTuple;
+        rows.add(t[0], t, t[2], t[7], t[3], t[4]);
+      }
+      return rows.finish(source, metric);
+    }
     // Four numbers a row, streamed (the text of a row costs twice as much to read): the columns detectors lay their
     // grid from. The points are read again, whole rows, only when something asks for them.
     const columns = new ColumnsBuilder();

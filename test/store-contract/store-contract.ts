@@ -307,6 +307,10 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
           for (const [entity, points] of h.entities)
             expect(h.columns!.get(entity)).toEqual(seriesColumns(points));
         }
+        // Read whole at once, for a caller that reads the points: the same points and columns.
+        const whole = await s.metricHistory('meta', 'm', { withPoints: true });
+        expect([...whole.entities]).toEqual([...all.entities]);
+        expect(whole.columns).toEqual(all.columns);
         expect([...all.columns!.get('a')!.values]).toEqual([0, NaN, 20, 30, 99]);
         expect([...all.columns!.get('a')!.days]).toEqual([20522, 20523, 20524, 20525, 20525]);
       });
