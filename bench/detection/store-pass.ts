@@ -69,9 +69,10 @@ async function timed(what: string, file: string): Promise<void> {
     let n = 0;
     if (what === 'read') {
       const sinceDay = addDays(isoDay(NOW), -FRAME_MAX_DAYS);
+      // What the detectors read of every metric: its columns (point objects are made only when asked for).
       for (const m of panel.metrics)
-        for (const pts of (await store.metricHistory(panel.source, m, { sinceDay })).entities.values())
-          n += pts.length;
+        for (const c of (await store.metricHistory(panel.source, m, { sinceDay })).columns?.values() ?? [])
+          n += c.days.length;
     } else {
       n = (await detectSource(store, source, NOW, [])).length;
     }

@@ -38,8 +38,10 @@ async function inputHistory(
   input: AdviseStoreInput,
   source: string,
   metric: string,
-  range: { sinceDay: string; untilDay: string },
+  days: { sinceDay: string; untilDay: string },
 ): Promise<MetricHistory> {
+  // The advisor reads every point of the span it explains.
+  const range = { ...days, withPoints: true };
   const src = findSource(input.contracts, source);
   const m = src ? findMetric(src, metric) : undefined;
   if (m?.numerator === undefined || m.denominator === undefined)

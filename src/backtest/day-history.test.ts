@@ -2,6 +2,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { addDays } from '../core/clock.js';
+import { seriesColumns } from '../core/history-columns.js';
+import type { LazyMap } from '../core/lazy-map.js';
 import { fitBaseline } from '../detectors/stats/baseline.js';
 import { metricFrame, panelDayStat, type MetricFrame } from '../detectors/stats/frame.js';
 import { dayNumber } from '../detectors/stats/days.js';
@@ -35,9 +37,12 @@ describe('dayHistory', () => {
           if (!entities) return;
           const d = dayNumber(START) + at;
           const h = dayHistory(set, 's', 'm', entities, d);
-          const fresh = { ...h, entities: new Map(h.entities) };
           const a = metricFrame(h);
+          // Laying the grid made no point object.
+          for (const e of h.entities.keys()) expect((h.entities as LazyMap<unknown>).isMade(e)).toBe(false);
+          const fresh = { ...h, entities: new Map(h.entities), columns: new Map(h.columns) };
           const b = metricFrame(fresh);
+          const points = metricFrame({ source: 's', metric: 'm', entities: new Map(h.entities) });
           expect(a).not.toBe(b);
           // The columns travel with the grid (fits carry over between days); metricFrame's series have none.
           for (const s of a.entities) expect(s.origin).toBe(entities.get(s.entity));
@@ -45,13 +50,11 @@ describe('dayHistory', () => {
           if (a.entities.length > 0) expect(a.origin).toBe(entities);
           const withoutOrigin = ({ origin: _, ...s }: (typeof a.entities)[number]) => s;
           const { origin: _frameOrigin, ...grid } = a;
-          expect({
-            ...grid,
-            entities: a.entities.map((s) => ({ ...withoutOrigin(s), points: [...s.points] })),
-          }).toEqual({
-            ...b,
-            entities: b.entities.map((s) => ({ ...s, points: [...s.points] })),
-          });
+          expect({ ...grid, entities: a.entities.map(withoutOrigin) }).toEqual(b);
+          // The columns handed with the points are the points' columns, and the grid is the one the points give.
+          for (const [e, pts] of h.entities) expect(h.columns!.get(e)).toEqual(seriesColumns(pts));
+          const withoutSeen = ({ firstSeenDays: _, ...s }: (typeof a.entities)[number]) => s;
+          expect({ ...b, entities: b.entities.map(withoutSeen) }).toEqual(points);
         },
       ),
       { numRuns: 200 },

@@ -1,5 +1,5 @@
 // Compact in-memory history for a backtest: per source, metric and entity, day numbers and values (no text kept).
-import type { SeriesPoint } from '../core/detector.js';
+import type { SeriesColumns, SeriesPoint } from '../core/detector.js';
 import { dayNumber, dayString } from '../detectors/stats/days.js';
 import type { HistoryRow } from './history-file.js';
 
@@ -25,6 +25,7 @@ export class HistorySet {
   #dayCache = new Map<number, { day: string; periodEnd: string; seen: string }>();
   /** Day number of each ISO day read (a file has a few hundred distinct days and millions of rows). */
   #dayNumbers = new Map<string, number>();
+  #columns = new WeakMap<object, { days: number[]; columns: SeriesColumns }>();
 
   add(row: HistoryRow): void {
     let metrics = this.sources.get(row.source);
@@ -98,6 +99,23 @@ export class HistorySet {
     return out;
   }
 
+  /**
+   * The columns of points [lo, hi) of one series, as windowPoints would make them (index-aligned with them): views of
+   * the whole series' typed columns, made once per series.
+   */
+  windowColumns(cols: { days: number[]; values: number[] }, lo: number, hi: number): SeriesColumns {
+    let hit = this.#columns.get(cols);
+    if (hit?.days !== cols.days)
+      this.#columns.set(cols, (hit = { days: cols.days, columns: typedColumns(cols) }));
+    const c = hit.columns;
+    return {
+      days: c.days.subarray(lo, hi),
+      values: c.values.subarray(lo, hi),
+      firstValues: c.firstValues.subarray(lo, hi),
+      firstSeenDays: c.firstSeenDays.subarray(lo, hi),
+    };
+  }
+
   #point(cols: { days: number[]; values: number[] }, k: number): SeriesPoint {
     const s = this.#strings(cols.days[k]!);
     const v = cols.values[k]!;
@@ -134,4 +152,21 @@ export class HistorySet {
     cols.points = pts;
     return pts;
   }
+}
+
+/** A series' points as columns: a point's value is its first value, and it is first seen the day after its period. */
+function typedColumns(cols: { days: number[]; values: number[] }): SeriesColumns {
+  const n = cols.days.length;
+  const days = Int32Array.from(cols.days);
+  const values = new Float64Array(n);
+  const firstValues = new Float64Array(n);
+  const firstSeenDays = new Int32Array(n);
+  for (let k = 0; k < n; k++) {
+    const v = cols.values[k]!;
+    // NaN is null; a non-finite value is NaN among values and kept among first values (as seriesColumns does).
+    values[k] = Number.isFinite(v) ? v : NaN;
+    firstValues[k] = v;
+    firstSeenDays[k] = days[k]! + 1;
+  }
+  return { days, values, firstValues, firstSeenDays };
 }

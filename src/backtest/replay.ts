@@ -6,6 +6,7 @@ import type { Detector, MetricHistory, SeriesPoint } from '../core/detector.js';
 import type { Evidence, Finding } from '../core/finding.js';
 import type { FindingLifecycle, FindingResolution } from '../core/finding-lifecycle.js';
 import type { FindingRecord } from '../core/finding-record.js';
+import { LazyMap } from '../core/lazy-map.js';
 import type { PollRecord } from '../core/observation.js';
 import { planLifecycle, type FindingChange } from '../findings/lifecycle.js';
 import { parseTemplate } from '../core/secret.js';
@@ -133,14 +134,16 @@ function lowerBound(days: number[], d: number): number {
 }
 
 /**
- * One entity's values, first values and presence by absolute day over the whole history (NaN / MISSING where it
- * has no row), with running counts of its value days: a day's grid row is then a view, not a copy.
+ * One entity's values, first values, first-seen days and presence by absolute day over the whole history (NaN /
+ * MISSING where it has no row), with running counts of its value days: a day's grid row is then a view, not a copy.
  */
 interface DayColumns {
   /** Absolute day of index 0. */
   base: number;
   values: Float64Array;
   firstValues: Float64Array;
+  /** Day number the day's point was first seen: the morning after (HistorySet's points). */
+  firstSeenDays: Int32Array;
   presence: Uint8Array;
   /** valueDays[j]: days with a value in [base, base + j). */
   valueDays: Int32Array;
@@ -155,12 +158,14 @@ function dayColumns(set: HistorySet, cols: { days: number[]; values: number[] })
   const n = Math.max(set.maxDay, last) - base + 1;
   const values = new Float64Array(n).fill(NaN);
   const firstValues = new Float64Array(n).fill(NaN);
+  const firstSeenDays = new Int32Array(n);
   const presence = new Uint8Array(n);
   for (let k = 0; k < cols.days.length; k++) {
     const i = cols.days[k]! - base;
     const v = cols.values[k]!;
     // A point's first value is its value here; null is NaN (an infinite value is kept, as in metricFrame).
     firstValues[i] = v;
+    firstSeenDays[i] = cols.days[k]! + 1;
     if (Number.isFinite(v)) {
       presence[i] = VALUE;
       values[i] = v;
@@ -168,16 +173,15 @@ function dayColumns(set: HistorySet, cols: { days: number[]; values: number[] })
   }
   const valueDays = new Int32Array(n + 1);
   for (let j = 0; j < n; j++) valueDays[j + 1] = valueDays[j]! + (presence[j] === VALUE ? 1 : 0);
-  const made = { base, values, firstValues, presence, valueDays };
+  const made = { base, values, firstValues, firstSeenDays, presence, valueDays };
   dayColumnsOf.set(cols, made);
   return made;
 }
 
-/** One entity's row of a day's grid: views of its day columns, and the index of each day's point in `points`. */
+/** One entity's row of a day's grid: views of its day columns, and the index of each day's point in the window. */
 function gridRow(
   set: HistorySet,
   span: { entity: string; cols: { days: number[]; values: number[] }; lo: number; hi: number },
-  points: readonly SeriesPoint[],
   startDay: number,
   pointIndex: Int32Array,
 ): EntitySeries {
@@ -194,7 +198,7 @@ function gridRow(
     firstValues: c.firstValues.subarray(at, at + length),
     presence: c.presence.subarray(at, at + length),
     pointIndex,
-    points,
+    firstSeenDays: c.firstSeenDays.subarray(at, at + length),
     valueCount: c.valueDays[at + length]! - c.valueDays[at]!,
     origin: cols,
   };
@@ -203,6 +207,7 @@ function gridRow(
 /**
  * One metric's history as a poll on data day `d` would read it (the last FRAME_MAX_DAYS days), with its grid laid
  * straight from the day/value columns and memoised for the detectors (the same grid metricFrame builds from points).
+ * An entity's points and columns are made only when a detector reads them.
  *
  * @example
  * const h = dayHistory(set, 'src', 'm', set.sources.get('src')!.get('m')!, dayNumber('2026-03-01'));
@@ -215,7 +220,7 @@ export function dayHistory(
   entities: ReadonlyMap<string, { days: number[]; values: number[] }>,
   d: number,
 ): MetricHistory {
-  const map = new Map<string, readonly SeriesPoint[]>();
+  const names: string[] = [];
   const spans: { entity: string; cols: { days: number[]; values: number[] }; lo: number; hi: number }[] = [];
   let start = Infinity;
   let end = -Infinity;
@@ -224,12 +229,20 @@ export function dayHistory(
     if (hi === 0) continue;
     const lo = lowerBound(cols.days, d - FRAME_MAX_DAYS + 1);
     if (lo >= hi) continue;
-    map.set(entity, set.windowPoints(cols, lo, hi));
+    names.push(entity);
     spans.push({ entity, cols, lo, hi });
     if (cols.days[lo]! < start) start = cols.days[lo]!;
     if (cols.days[hi - 1]! > end) end = cols.days[hi - 1]!;
   }
-  const history: MetricHistory = { source, metric, entities: map };
+  const points = new LazyMap<readonly SeriesPoint[]>(names, (i) => {
+    const { cols, lo, hi } = spans[i]!;
+    return set.windowPoints(cols, lo, hi);
+  });
+  const columns = points.withSameKeys((i) => {
+    const { cols, lo, hi } = spans[i]!;
+    return set.windowColumns(cols, lo, hi);
+  });
+  const history: MetricHistory = { source, metric, entities: points, columns };
   if (spans.length === 0) return history;
   const length = Math.min(FRAME_MAX_DAYS, end - start + 1);
   const startDay = end - length + 1;
@@ -238,9 +251,8 @@ export function dayHistory(
   const series: EntitySeries[] = new Array<EntitySeries>(count);
   // The grid starts at the earliest day read (≥ d − FRAME_MAX_DAYS + 1), so every view holds only the window's days.
   for (let row = 0; row < count; row++) {
-    const span = spans[row]!;
     const pointIndex = allIndex.subarray(row * length, (row + 1) * length);
-    series[row] = gridRow(set, span, map.get(span.entity)!, startDay, pointIndex);
+    series[row] = gridRow(set, spans[row]!, startDay, pointIndex);
   }
   // Every entity with a value on a grid day is on the grid, and past days never change: panel statistics of a day
   // carry over from one day's grid to the next under the metric's columns.

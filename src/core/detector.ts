@@ -24,18 +24,24 @@ export interface SeriesPoint {
 export interface MetricHistory {
   source: string;
   metric: string;
+  /**
+   * Entity → its points. The stores and the backtest hand a lazy map (core/lazy-map.ts): `keys`, `has` and `size`
+   * are free, but reading an entity's points (`get`, `values`, iteration) makes its point objects, which a cron poll
+   * of a large store pays for in seconds. A detector that needs only days and values reads `columns` or the grid.
+   */
   entities: ReadonlyMap<string, readonly SeriesPoint[]>;
   /**
-   * The same series as columns (entity → columns index-aligned with its points), when the reader built them
-   * (`withColumns`, as the stores do): detectors lay the day grid from these typed arrays instead of reading every
-   * point object. Absent on a history built or cut by hand; it must then not be added unless it matches `entities`.
+   * The same series as columns (entity → columns index-aligned with its points, in the same entity order), when the
+   * reader built them (the stores, the backtest, `withColumns`): detectors lay the day grid from these typed arrays
+   * instead of reading every point object. Absent on a history built or cut by hand; it must then not be added unless
+   * it matches `entities`.
    */
   columns?: ReadonlyMap<string, SeriesColumns>;
 }
 
 /** One entity's series as typed arrays; index p is the entity's point p. */
 export interface SeriesColumns {
-  /** Day number (days since 1970-01-01) of the point's `day`. */
+  /** Day number (days since 1970-01-01) of the point's `day` (an ISO day: `day < d` exactly when its number is). */
   days: Int32Array;
   /** The point's `value`; NaN when null or not finite. */
   values: Float64Array;

@@ -3,7 +3,14 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { addDays } from './clock.js';
 import type { MetricHistory, SeriesPoint } from './detector.js';
-import { HistoryBuilder, seriesColumns, withColumns } from './history-columns.js';
+import {
+  ColumnsBuilder,
+  HistoryBuilder,
+  columnsMatch,
+  seriesColumns,
+  withColumns,
+} from './history-columns.js';
+import type { LazyMap } from './lazy-map.js';
 import { arrivalLags } from '../detectors/arrival.js';
 import { metricFrame, type MetricFrame } from '../detectors/stats/frame.js';
 
@@ -40,7 +47,6 @@ function comparable(f: MetricFrame): unknown {
       firstValues: [...s.firstValues],
       presence: [...s.presence],
       pointIndex: [...s.pointIndex],
-      points: s.points,
       valueCount: s.valueCount,
     })),
   };
@@ -78,17 +84,38 @@ describe('withColumns', () => {
           const b = metricFrame(columned);
           expect(comparable(b)).toEqual(comparable(a));
           // Built point by point, in a store's order (by period, then entity), the columns are the same.
-          const built = new HistoryBuilder();
+          const built = new HistoryBuilder<SeriesPoint>((p) => ({ ...p }));
           const order = [...entities].flatMap(([e, pts]) => pts.map((p, i) => ({ e, p, i })));
           order.sort((x, y) =>
             x.p.day < y.p.day ? -1 : x.p.day > y.p.day ? 1 : x.e < y.e ? -1 : x.e > y.e ? 1 : x.i - y.i,
           );
-          for (const { e, p } of order) built.add(e, p);
+          for (const { e, p } of order) built.add(e, p, p.day, p.firstSeen, p.value, p.firstValue);
           const h = built.finish('s', 'm');
+          // Laying the grid and the lags from the built columns makes no point object (a store has no entity
+          // without points, and lists entities as they first appear).
+          const c = metricFrame(h);
+          const stored = {
+            ...plain,
+            entities: new Map([...h.entities.keys()].map((e) => [e, entities.get(e)!])),
+          };
+          const d = metricFrame(stored);
+          expect(comparable(c)).toEqual(comparable(d));
+          for (const days of [1, 28, 56])
+            expect(arrivalLags(c, h, days)).toEqual(arrivalLags(d, stored, days));
+          for (const e of h.entities.keys()) expect((h.entities as LazyMap<unknown>).isMade(e)).toBe(false);
+          // The same numbers given straight (as a store computes them) build the same columns.
+          const numbers = new ColumnsBuilder();
+          for (const { e, p } of order) {
+            const day = Math.round(Date.parse(p.day) / 86_400_000);
+            numbers.add(e, day, p.value, p.firstValue, Math.floor(Date.parse(p.firstSeen) / 86_400_000));
+          }
+          const n = numbers.finish('s', 'm', (e) => entities.get(e)!);
           for (const [e, pts] of entities) {
             if (pts.length === 0) continue;
             expect(h.entities.get(e)).toEqual(pts);
             expect(h.columns!.get(e)).toEqual(columned.columns!.get(e));
+            expect(n.columns!.get(e)).toEqual(columned.columns!.get(e));
+            expect(columnsMatch(pts, n.columns!.get(e)!)).toBe(true);
           }
           for (const days of [1, 28, 56])
             expect(arrivalLags(b, columned, days)).toEqual(arrivalLags(a, plain, days));
@@ -122,5 +149,25 @@ describe('withColumns', () => {
     expect(
       withColumns({ ...h, entities: new Map([['e', [point('1970-01-02', 5, 1, 6)]]]) }).columns?.size,
     ).toBe(1);
+  });
+
+  it('tells points that are not the columns any more (a restated value, a missing or an added point)', () => {
+    const pts = [point('1970-01-02', 5, 1, 6), point('1970-01-03', null, 0, 23)];
+    const c = seriesColumns(pts)!;
+    expect(columnsMatch(pts, c)).toBe(true);
+    expect(columnsMatch([pts[0]!, { ...pts[1]!, value: 7 }], c)).toBe(false);
+    expect(columnsMatch([pts[0]!, { ...pts[1]!, firstSeen: '1970-01-05T00:00:00.000Z' }], c)).toBe(false);
+    expect(columnsMatch(pts.slice(0, 1), c)).toBe(false);
+    expect(columnsMatch([...pts, point('1970-01-04', 1, 0, 0)], c)).toBe(false);
+  });
+
+  it('builds no columns when a row has no ISO day, and still hands its points', () => {
+    const b = new ColumnsBuilder();
+    b.add('e', 1, 5, 5, 2);
+    b.add('e', NaN, 6, 6, 3);
+    const pts = [point('1970-01-02', 5, 1, 6)];
+    const h = b.finish('s', 'm', () => pts);
+    expect(h.columns).toBeUndefined();
+    expect(h.entities.get('e')).toBe(pts);
   });
 });

@@ -1,5 +1,7 @@
-// A metric history's series as typed-array columns, built once by whoever reads the history (the stores).
+// A metric history's series as typed-array columns, built once by whoever reads the history (the stores), with its
+// point objects handed lazily.
 import type { MetricHistory, SeriesColumns, SeriesPoint } from './detector.js';
+import { LazyMap } from './lazy-map.js';
 
 /**
  * The columns of one entity's points: day numbers, values (NaN for null or not finite), first values (NaN for
@@ -30,6 +32,27 @@ export function seriesColumns(points: readonly SeriesPoint[]): SeriesColumns | u
     firstValues[p] = pt.firstValue === null ? NaN : pt.firstValue;
   }
   return { days, values, firstValues, firstSeenDays };
+}
+
+/**
+ * Whether `columns` are the columns of `points`, to the bit (NaN equal to NaN): how a reader that makes points after
+ * the columns (a store reading its rows again) checks they are still the same series.
+ *
+ * @example
+ * columnsMatch(points, seriesColumns(points)!) // true
+ */
+export function columnsMatch(points: readonly SeriesPoint[], columns: SeriesColumns): boolean {
+  const own = seriesColumns(points);
+  if (!own || own.days.length !== columns.days.length) return false;
+  for (let p = 0; p < own.days.length; p++)
+    if (
+      own.days[p] !== columns.days[p] ||
+      own.firstSeenDays[p] !== columns.firstSeenDays[p] ||
+      !Object.is(own.values[p], columns.values[p]) ||
+      !Object.is(own.firstValues[p], columns.firstValues[p])
+    )
+      return false;
+  return true;
 }
 
 /**
@@ -81,9 +104,9 @@ function nearDayNumber(iso: string, prev: number): number {
   return dayNumberOf(iso.slice(0, 10));
 }
 
-/** One entity's points and growing columns while a history is read. */
-interface EntityColumns {
-  points: SeriesPoint[];
+/** One entity's growing columns while a history is read. */
+interface GrowingColumns {
+  n: number;
   days: Int32Array;
   values: Float64Array;
   firstValues: Float64Array;
@@ -91,55 +114,116 @@ interface EntityColumns {
 }
 
 /**
- * A history read point by point (a store's rows in order), its columns filled as each point arrives, while the
- * point is fresh in memory: `finish()` gives what `withColumns` gives over the same points.
+ * A history read row by row (a store's rows in order, by period then entity), as columns only: each row gives its
+ * day number, value, first value and first-seen day number. `finish` hands the points lazily, made by the reader's
+ * `points(entity)` when a detector asks, index-aligned with the columns.
  *
  * @example
- * const b = new HistoryBuilder(); for (const r of rows) b.add(r.entity, pointOf(r)); b.finish('meta', 'reach')
+ * const b = new ColumnsBuilder(); for (const r of rows) b.add(r[0], r[1], r[2], r[3], r[4]);
+ * b.finish('meta', 'reach', (entity) => readPoints(entity))
  */
-export class HistoryBuilder {
-  readonly #entities = new Map<string, EntityColumns>();
+export class ColumnsBuilder {
+  readonly #entities = new Map<string, GrowingColumns>();
   #valid = true;
 
-  add(entity: string, pt: SeriesPoint): void {
+  /**
+   * One row of `entity`: day numbers (NaN or null when the row's day or first-seen time is not an ISO date: the
+   * history then has no columns), its value and first value (null when the upstream sent null).
+   */
+  add(
+    entity: string,
+    day: number | null,
+    value: number | null,
+    firstValue: number | null,
+    firstSeenDay: number | null,
+  ): void {
     let e = this.#entities.get(entity);
-    if (!e) this.#entities.set(entity, (e = newEntity()));
-    const p = e.points.length;
+    if (!e) this.#entities.set(entity, (e = newColumns()));
+    const p = e.n++;
     if (p === e.days.length) grow(e);
-    e.points.push(pt);
-    const day = p === 0 ? dayNumberOf(pt.day) : nearDayNumber(pt.day, e.days[p - 1]!);
-    const seen =
-      p === 0 ? dayNumberOf(pt.firstSeen.slice(0, 10)) : nearDayNumber(pt.firstSeen, e.firstSeenDays[p - 1]!);
-    if (Number.isNaN(day) || Number.isNaN(seen)) this.#valid = false;
-    e.days[p] = day;
-    e.firstSeenDays[p] = seen;
-    const v = pt.value;
-    e.values[p] = v === null || !Number.isFinite(v) ? NaN : v;
-    e.firstValues[p] = pt.firstValue === null ? NaN : pt.firstValue;
+    if (!Number.isInteger(day) || !Number.isInteger(firstSeenDay)) this.#valid = false;
+    e.days[p] = day ?? 0;
+    e.firstSeenDays[p] = firstSeenDay ?? 0;
+    e.values[p] = value === null || !Number.isFinite(value) ? NaN : value;
+    e.firstValues[p] = firstValue === null ? NaN : firstValue;
   }
 
-  finish(source: string, metric: string): MetricHistory {
-    const entities = new Map<string, SeriesPoint[]>();
-    const columns = new Map<string, SeriesColumns>();
-    for (const [entity, e] of this.#entities) {
-      const n = e.points.length;
-      entities.set(entity, e.points);
-      const [days, values, firstValues, firstSeenDays] = [e.days, e.values, e.firstValues, e.firstSeenDays];
-      columns.set(entity, {
-        days: days.subarray(0, n),
-        values: values.subarray(0, n),
-        firstValues: firstValues.subarray(0, n),
-        firstSeenDays: firstSeenDays.subarray(0, n),
-      });
-    }
+  /** The day number of the previous row of `entity` and of its first-seen day (undefined for its first row). */
+  previous(entity: string): { day: number; firstSeenDay: number } | undefined {
+    const e = this.#entities.get(entity);
+    return e && e.n > 0 ? { day: e.days[e.n - 1]!, firstSeenDay: e.firstSeenDays[e.n - 1]! } : undefined;
+  }
+
+  /**
+   * The history: its entities in the order they first appeared, their points made by `points(entity)` when first
+   * read (they must be the rows added, in order), and the columns unless a row's day was not an ISO date.
+   */
+  finish(source: string, metric: string, points: (entity: string) => readonly SeriesPoint[]): MetricHistory {
+    const names = [...this.#entities.keys()];
+    const entities = new LazyMap<readonly SeriesPoint[]>(names, (_, entity) => points(entity));
     // A day that is not an ISO date (never from a store) leaves the detectors to read the points.
-    return this.#valid ? { source, metric, entities, columns } : { source, metric, entities };
+    if (!this.#valid) return { source, metric, entities };
+    const columns = new Map<string, SeriesColumns>();
+    for (const [entity, e] of this.#entities)
+      columns.set(entity, {
+        days: e.days.subarray(0, e.n),
+        values: e.values.subarray(0, e.n),
+        firstValues: e.firstValues.subarray(0, e.n),
+        firstSeenDays: e.firstSeenDays.subarray(0, e.n),
+      });
+    return { source, metric, entities, columns };
   }
 }
 
-function newEntity(): EntityColumns {
+/**
+ * A history read row by row from rows that carry the points' text (a store driver's row objects): the columns are
+ * filled as each row arrives, the rows kept, and an entity's points made from its rows by `toPoint` only when read.
+ *
+ * @example
+ * const b = new HistoryBuilder(seriesPointFromRow); for (const r of rows) b.add(r.entity, r, r.day, r.first_seen, r.value, r.first_value);
+ * b.finish('meta', 'reach')
+ */
+export class HistoryBuilder<R> {
+  readonly #columns = new ColumnsBuilder();
+  readonly #rows = new Map<string, R[]>();
+  readonly #toPoint: (row: R) => SeriesPoint;
+
+  constructor(toPoint: (row: R) => SeriesPoint) {
+    this.#toPoint = toPoint;
+  }
+
+  /** One row of `entity`, with the point's `day`, `firstSeen`, `value` and `firstValue` it holds. */
+  add(
+    entity: string,
+    row: R,
+    day: string,
+    firstSeen: string,
+    value: number | null,
+    firstValue: number | null,
+  ): void {
+    let rows = this.#rows.get(entity);
+    if (!rows) this.#rows.set(entity, (rows = []));
+    rows.push(row);
+    const prev = this.#columns.previous(entity);
+    this.#columns.add(
+      entity,
+      prev ? nearDayNumber(day, prev.day) : dayNumberOf(day),
+      value,
+      firstValue,
+      prev ? nearDayNumber(firstSeen, prev.firstSeenDay) : dayNumberOf(firstSeen.slice(0, 10)),
+    );
+  }
+
+  finish(source: string, metric: string): MetricHistory {
+    return this.#columns.finish(source, metric, (entity) =>
+      this.#rows.get(entity)!.map((r) => this.#toPoint(r)),
+    );
+  }
+}
+
+function newColumns(): GrowingColumns {
   return {
-    points: [],
+    n: 0,
     days: new Int32Array(0),
     values: new Float64Array(0),
     firstValues: new Float64Array(0),
@@ -147,8 +231,8 @@ function newEntity(): EntityColumns {
   };
 }
 
-/** Room for twice as many points (at least 32). */
-function grow(e: EntityColumns): void {
+/** Room for twice as many rows (at least 32). */
+function grow(e: GrowingColumns): void {
   const size = Math.max(32, 2 * e.days.length);
   const days = new Int32Array(size);
   days.set(e.days);

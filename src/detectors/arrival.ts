@@ -12,34 +12,42 @@ export function arrivalLags(frame: MetricFrame, history: MetricHistory, days: nu
   if (!per) cache.set(frame, (per = new Map<number, number[]>()));
   const hit = per.get(days);
   if (hit) return hit;
-  const lags = computeLags(frame, days);
+  const lags = computeLags(frame, history, days);
   per.set(days, lags);
-  void history;
   return lags;
 }
 
-function computeLags(frame: MetricFrame, days: number): number[] {
+function computeLags(frame: MetricFrame, history: MetricHistory, days: number): number[] {
   const from = Math.max(0, frame.length - days);
   // A grid read once (a poll) is walked entity by entity, each entity's points in order (they sit together in
   // memory); a replay's grid takes each past day's lag from the days before.
-  if (!frame.origin) return lagsOfGrid(frame, from);
+  if (!frame.origin) return lagsOfGrid(frame, history, from);
+  const seenDays = everySeenDay(frame);
   const lags: number[] = [];
   for (let i = from; i < frame.length; i++) {
-    const lag = panelDayStat(frame, 'arrival-lag', i, () => dayLag(frame, i));
+    const lag = panelDayStat(frame, 'arrival-lag', i, () =>
+      seenDays ? dayLagOfSeenDays(frame, i) : dayLag(frame, history, i),
+    );
     if (lag !== undefined) lags.push(lag);
   }
   return lags;
 }
 
+/** Whether every series of the grid carries its first-seen days (the history had columns). */
+function everySeenDay(frame: MetricFrame): boolean {
+  return frame.entities.length > 0 && frame.entities.every((s) => s.firstSeenDays);
+}
+
 /** The lags of grid days from..end, by day: what dayLag gives for each, in one pass over the entities. */
-function lagsOfGrid(frame: MetricFrame, from: number): number[] {
-  if (frame.entities.length > 0 && frame.entities.every((s) => s.columns)) return lagsOfColumns(frame, from);
+function lagsOfGrid(frame: MetricFrame, history: MetricHistory, from: number): number[] {
+  if (everySeenDay(frame)) return lagsOfSeenDays(frame, from);
   const firstSeen = new Array<string | undefined>(frame.length);
   for (const s of frame.entities) {
+    const points = history.entities.get(s.entity)!;
     for (let i = from; i < frame.length; i++) {
       const pi = s.pointIndex[i]!;
       if (pi < 0) continue;
-      const seenAt = s.points[pi]!.firstSeen;
+      const seenAt = points[pi]!.firstSeen;
       const prev = firstSeen[i];
       if (prev === undefined || seenAt < prev) firstSeen[i] = seenAt;
     }
@@ -56,14 +64,12 @@ function lagsOfGrid(frame: MetricFrame, from: number): number[] {
  * lagsOfGrid from the points' first-seen day numbers: the earliest first-seen time of a period is on the earliest
  * of their UTC days (ISO times order as their days do), so the lags are the same.
  */
-function lagsOfColumns(frame: MetricFrame, from: number): number[] {
+function lagsOfSeenDays(frame: MetricFrame, from: number): number[] {
   const firstDay = new Float64Array(frame.length).fill(Infinity);
   for (const s of frame.entities) {
-    const seen = s.columns!.firstSeenDays;
-    for (let i = from; i < frame.length; i++) {
-      const pi = s.pointIndex[i]!;
-      if (pi >= 0 && seen[pi]! < firstDay[i]!) firstDay[i] = seen[pi]!;
-    }
+    const seen = s.firstSeenDays!;
+    for (let i = from; i < frame.length; i++)
+      if (s.pointIndex[i]! >= 0 && seen[i]! < firstDay[i]!) firstDay[i] = seen[i]!;
   }
   const lags: number[] = [];
   for (let i = from; i < frame.length; i++)
@@ -71,14 +77,22 @@ function lagsOfColumns(frame: MetricFrame, from: number): number[] {
   return lags;
 }
 
+/** dayLag from the first-seen day numbers (the same lag, as lagsOfSeenDays argues). */
+function dayLagOfSeenDays(frame: MetricFrame, i: number): number | undefined {
+  let first = Infinity;
+  for (const s of frame.entities)
+    if (s.pointIndex[i]! >= 0 && s.firstSeenDays![i]! < first) first = s.firstSeenDays![i]!;
+  return first === Infinity ? undefined : first - (frame.startDay + i);
+}
+
 /** Arrival lag of grid day i: the earliest first-seen day among its entities minus the period's day. */
-function dayLag(frame: MetricFrame, i: number): number | undefined {
+function dayLag(frame: MetricFrame, history: MetricHistory, i: number): number | undefined {
   let first: string | undefined;
   for (const s of frame.entities) {
     const pi = s.pointIndex[i]!;
     if (pi < 0) continue;
     // The earliest arrival of a period only needs the string order of ISO times; parsed once per period.
-    const seenAt = s.points[pi]!.firstSeen;
+    const seenAt = history.entities.get(s.entity)![pi]!.firstSeen;
     if (first === undefined || seenAt < first) first = seenAt;
   }
   return first === undefined ? undefined : dayNumber(first) - (frame.startDay + i);

@@ -36,7 +36,8 @@ export const periodStalled: Detector<PeriodStalledOptions> = {
     for (const s of frame.entities) {
       const pi = s.pointIndex[T]!;
       if (pi < 0) continue;
-      const p = s.points[pi]!;
+      // The exact times of the newest day's points (a day number is not enough to compare with poll times).
+      const p = history.entities.get(s.entity)![pi]!;
       if (firstSeen === '' || p.firstSeen < firstSeen) firstSeen = p.firstSeen;
       if (p.lastSeen > lastSeen) lastSeen = p.lastSeen;
     }

@@ -1,7 +1,7 @@
 // Runs every registered detector over one source in stage order, applies contract overrides, suppresses what an
 // earlier stage explains, merges drafts about the same thing and returns fingerprinted findings.
 import type { CheckOverride, MetricContract, SourceContract } from '../core/contract.js';
-import type { Detector, DetectorInput, DocChange, MetricHistory } from '../core/detector.js';
+import type { Detector, DetectorInput, DocChange, MetricHistory, SeriesColumns } from '../core/detector.js';
 import { DETECTOR_STAGES } from '../core/detector.js';
 import { errorMessage } from '../core/errors.js';
 import {
@@ -14,6 +14,7 @@ import {
 } from '../core/finding.js';
 import type { PollRecord } from '../core/observation.js';
 import { allDetectors } from './registry.js';
+import { dayNumber } from './stats/days.js';
 import { sliceHistory } from './stats/frame.js';
 
 /** What runDetectors needs: one source, its metric histories and recent polls, and "now". */
@@ -233,10 +234,32 @@ export function historyDaysBefore(
   beforeDay: string,
   enough = Infinity,
 ): number {
+  if (history?.columns && ISO_DAY.test(beforeDay))
+    return columnDaysBefore(history.columns, beforeDay, enough);
   const days = new Set<string>();
   for (const series of history?.entities.values() ?? []) {
     for (const p of series) if (p.day < beforeDay) days.add(p.day);
     // Counting on is only needed while the caller's threshold is not reached.
+    if (days.size >= enough) break;
+  }
+  return days.size;
+}
+
+const ISO_DAY = /^\d{4}-\d{2}-\d{2}$/;
+
+/**
+ * historyDaysBefore on the columns, without point objects: an ISO day is before `beforeDay` exactly when its day
+ * number is smaller, and distinct days have distinct numbers.
+ */
+function columnDaysBefore(
+  columns: ReadonlyMap<string, SeriesColumns>,
+  beforeDay: string,
+  enough: number,
+): number {
+  const before = dayNumber(beforeDay);
+  const days = new Set<number>();
+  for (const c of columns.values()) {
+    for (let p = 0; p < c.days.length; p++) if (c.days[p]! < before) days.add(c.days[p]!);
     if (days.size >= enough) break;
   }
   return days.size;

@@ -28,8 +28,13 @@ export async function detectSource(
 ): Promise<Finding[]> {
   const sinceDay = addDays(isoDay(now), -FRAME_MAX_DAYS);
   const histories = new Map<string, MetricHistory>();
+  // Points are read whole at once only where detectors read them: a categorical metric, the counts of a ratio.
+  const counts = new Set(source.metrics.flatMap((m) => [m.numerator, m.denominator]));
   for (const m of source.metrics)
-    if (!isDerived(m)) histories.set(m.name, await store.metricHistory(source.name, m.name, { sinceDay }));
+    if (!isDerived(m)) {
+      const withPoints = m.kind === 'categorical' || counts.has(m.name);
+      histories.set(m.name, await store.metricHistory(source.name, m.name, { sinceDay, withPoints }));
+    }
   // A ratio of two counts is computed from their stored histories (it is never fetched or pushed itself).
   for (const m of source.metrics)
     if (m.numerator !== undefined && m.denominator !== undefined) {

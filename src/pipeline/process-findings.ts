@@ -102,6 +102,7 @@ async function chartsFor(
     const history = await store.metricHistory(f.source, f.metric, {
       sinceDay: addDays(onset, -settings.chartDaysBefore),
       untilDay: until < today ? until : today,
+      withPoints: true,
     });
     charts.set(f.fingerprint, svgChart(history, { onset, entities: f.entities }));
   }

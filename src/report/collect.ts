@@ -75,6 +75,7 @@ export async function chartedFinding(
     item.history = await store.metricHistory(finding.source, finding.metric, {
       sinceDay: from,
       untilDay: to,
+      withPoints: true,
     });
     item.chartRange = { from, to };
     const regimes = await store.regimes.history(finding.source, finding.metric);

@@ -17,6 +17,13 @@ import type * as counts from './poll-counts.js';
 import type * as sourceStatus from './source-status.js';
 import type * as served from './served-versions.js';
 
+/** Which days of a metric's history to read, and whether to read its points now (see `metricHistory`). */
+export interface HistoryOptions {
+  sinceDay?: string;
+  untilDay?: string;
+  withPoints?: boolean;
+}
+
 /** The same interface with every method returning a promise of what it returned. */
 export type Async<T> = {
   readonly [K in keyof T]: T[K] extends (...args: infer A) => infer R
@@ -159,12 +166,12 @@ export interface Store extends Repositories {
    * and deletes or overwrites nothing.
    */
   recordPoll(input: RecordPollInput): Promise<PollRecord>;
-  /** A metric's history, one ascending series per entity, optionally limited to ISO days [sinceDay, untilDay]. */
-  metricHistory(
-    source: string,
-    metric: string,
-    options?: { sinceDay?: string; untilDay?: string },
-  ): Promise<MetricHistory>;
+  /**
+   * A metric's history, one ascending series per entity, optionally limited to ISO days [sinceDay, untilDay]. Its
+   * points may be read only when first asked for (SQLite reads the rows again then); `withPoints` reads them whole
+   * now, for a caller that will read them (a chart, a categorical metric, the counts of a ratio).
+   */
+  metricHistory(source: string, metric: string, options?: HistoryOptions): Promise<MetricHistory>;
   /** The last `limit` polls of a source, oldest first. */
   recentPolls(source: string, limit: number): Promise<PollRecord[]>;
   lastPoll(source: string): Promise<PollRecord | undefined>;

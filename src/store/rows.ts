@@ -236,6 +236,15 @@ export type HistoryTuple = [
   lastSeen: string,
 ];
 
+/** A history row as its columns (SeriesColumns): entity, day number, value, first value, first-seen day number. */
+export type HistoryColumnsTuple = [
+  entity: string,
+  day: number | null,
+  value: number | null,
+  firstValue: number | null,
+  firstSeenDay: number | null,
+];
+
 /** seriesPointFromRow of a row read as an array. */
 export function seriesPointFromTuple(r: HistoryTuple): SeriesPoint {
   const point: SeriesPoint = {

@@ -370,3 +370,47 @@ describe('health', () => {
     }
   });
 });
+
+describe('metricHistory', () => {
+  const poll = (minute: number, observations: RawObservation[]) => ({
+    source: 's',
+    startedAt: `2026-03-20T10:${String(minute).padStart(2, '0')}:00.000Z`,
+    finishedAt: `2026-03-20T10:${String(minute).padStart(2, '0')}:01.000Z`,
+    outcome: 'ok' as const,
+    fetch: fetchOf(observations),
+  });
+
+  it('reads the points only when asked, as they were when the history was read', async () => {
+    const store = openStore(join(dir, 'lazy.db'));
+    await store.recordPoll(poll(0, [obs('m', 'p1', 13, 5), obs('m', 'p2', 13, 1), obs('m', 'p1', 14, null)]));
+    const h = await store.metricHistory('s', 'm');
+    expect([...h.entities.keys()]).toEqual(['p1', 'p2']);
+    expect([...h.columns!.get('p1')!.values]).toEqual([5, NaN]);
+    // A poll of another metric in between changes nothing of this one.
+    await store.recordPoll(poll(1, [obs('other', 'p1', 14, 9)]));
+    expect(h.entities.get('p1')!.map((p) => [p.day, p.value])).toEqual([
+      ['2026-03-13', 5],
+      ['2026-03-14', null],
+    ]);
+    expect(h.entities.get('p2')!.map((p) => p.value)).toEqual([1]);
+    await store.close();
+  });
+
+  it('fails to hand points that no longer match the columns read (a restatement in between), or after close', async () => {
+    const store = openStore(join(dir, 'lazy-changed.db'));
+    await store.recordPoll(poll(0, [obs('m', 'p1', 13, 5)]));
+    const h = await store.metricHistory('s', 'm');
+    await store.recordPoll(poll(1, [obs('m', 'p1', 13, 6)]));
+    expect(() => h.entities.get('p1')).toThrow(
+      expect.objectContaining({ code: 'STORE_UNAVAILABLE', retryable: true }),
+    );
+    // Read whole at once, the points are the rows as read, whatever is written after.
+    const whole = await store.metricHistory('s', 'm', { withPoints: true });
+    await store.recordPoll(poll(2, [obs('m', 'p1', 13, 7)]));
+    expect(whole.entities.get('p1')!.map((p) => p.value)).toEqual([6]);
+    const again = await store.metricHistory('s', 'm');
+    await store.close();
+    expect(() => again.entities.get('p1')).toThrow(expect.objectContaining({ code: 'STORE_UNAVAILABLE' }));
+    expect(whole.entities.get('p1')!.map((p) => p.value)).toEqual([6]);
+  });
+});

@@ -4,8 +4,8 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { addDays } from '../core/clock.js';
 import { UpwatchError } from '../core/errors.js';
-import type { MetricHistory } from '../core/detector.js';
-import { HistoryBuilder } from '../core/history-columns.js';
+import type { MetricHistory, SeriesPoint } from '../core/detector.js';
+import { ColumnsBuilder, columnsMatch, HistoryBuilder } from '../core/history-columns.js';
 import { metricVerification, type PollRecord, type RawObservation } from '../core/observation.js';
 import { MIGRATIONS } from './migrations/index.js';
 import {
@@ -18,6 +18,7 @@ import {
   recordedPoll,
   requestValues,
   seriesPointFromTuple,
+  type HistoryColumnsTuple,
   type HistoryTuple,
   type OutcomeRow,
   type PollRow,
@@ -27,7 +28,7 @@ import {
 import { findingsRepo, type SyncFindingsRepo } from './findings-repo.js';
 import { SqliteTransactions } from './sqlite-transactions.js';
 import { sqliteRepositories, type Exclusive } from './sqlite-port.js';
-import type { Store as PortStore, SourceVerification, StoreHealth } from './ports.js';
+import type { HistoryOptions, Store as PortStore, SourceVerification, StoreHealth } from './ports.js';
 
 /** What one poll saw, ready to be stored in one transaction. */
 export type { RecordPollInput };
@@ -71,11 +72,7 @@ export interface SqliteHistory {
   readonly db: Database.Database;
   readonly path: string;
   recordPoll(input: RecordPollInput): PollRecord;
-  metricHistory(
-    source: string,
-    metric: string,
-    options?: { sinceDay?: string; untilDay?: string },
-  ): MetricHistory;
+  metricHistory(source: string, metric: string, options?: HistoryOptions): MetricHistory;
   recentPolls(source: string, limit: number): PollRecord[];
   lastPoll(source: string): PollRecord | undefined;
   lastVerifiedPoll(source: string): PollRecord | undefined;
@@ -413,22 +410,77 @@ class History implements SqliteHistory {
     }
   }
 
-  metricHistory(
-    source: string,
-    metric: string,
-    options: { sinceDay?: string; untilDay?: string } = {},
-  ): MetricHistory {
+  metricHistory(source: string, metric: string, options: HistoryOptions = {}): MetricHistory {
     const since = options.sinceDay ?? '0000-00-00';
     const until = options.untilDay ?? '9999-12-29';
     // A period's `day` is its period-end day or the day before (Meta), so [since, until + 2 days) bounds period_end
     // for the index range; the day filter is then exact.
     const periodEndBelow = until.startsWith('9999') ? '9999-99-99' : addDays(until, 2);
-    // Rows as arrays streamed one by one, not a list of objects: a cron poll reads about a million of them. Each
-    // point's columns are filled as it arrives; detectors lay their day grid from the columns.
-    const history = new HistoryBuilder();
-    for (const r of this.#s.history.iterate(source, metric, since, periodEndBelow, since, until))
-      history.add((r as HistoryTuple)[0], seriesPointFromTuple(r as HistoryTuple));
-    return history.finish(source, metric);
+    const args = [source, metric, since, periodEndBelow, since, until] as const;
+    if (options.withPoints) {
+      // Whole rows, kept as arrays: the points are made from them when read, without a second read.
+      const rows = new HistoryBuilder(seriesPointFromTuple);
+      for (const r of this.#s.history.iterate(...args)) {
+        const t = r as HistoryTuple;
+        rows.add(t[0], t, t[2], t[7], t[3], t[4]);
+      }
+      return rows.finish(source, metric);
+    }
+    // Four numbers a row, streamed (the text of a row costs twice as much to read): the columns detectors lay their
+    // grid from. The points are read again, whole rows, only when something asks for them.
+    const columns = new ColumnsBuilder();
+    for (const r of this.#s.historyColumns.iterate(...args)) {
+      const t = r as HistoryColumnsTuple;
+      columns.add(t[0], t[1], t[2], t[3], t[4]);
+    }
+    let points: Map<string, SeriesPoint[]> | undefined;
+    const history: MetricHistory = columns.finish(source, metric, (entity) => {
+      points ??= this.#historyPoints(history, args);
+      return points.get(entity)!;
+    });
+    return history;
+  }
+
+  /**
+   * The points of a history read as columns: its rows read again, whole. They must be the rows the columns were read
+   * from; a write in between (another process restating or adding periods) fails the read rather than hand points
+   * that do not match the grid.
+   */
+  #historyPoints(
+    history: MetricHistory,
+    args: readonly [string, string, string, string, string, string],
+  ): Map<string, SeriesPoint[]> {
+    const where = `${history.source}/${history.metric}`;
+    if (!this.db.open)
+      throw new UpwatchError(
+        'STORE_UNAVAILABLE',
+        `store ${this.path} was closed before the points of ${where} were read`,
+        {
+          hint: "read a history's points before closing its store",
+        },
+      );
+    const byEntity = new Map<string, SeriesPoint[]>();
+    for (const r of this.#s.history.iterate(...args)) {
+      const t = r as HistoryTuple;
+      let pts = byEntity.get(t[0]);
+      if (!pts) byEntity.set(t[0], (pts = []));
+      pts.push(seriesPointFromTuple(t));
+    }
+    for (const entity of history.entities.keys()) {
+      const pts = byEntity.get(entity);
+      const c = history.columns?.get(entity);
+      if (!pts || (c ? !columnsMatch(pts, c) : false))
+        throw new UpwatchError(
+          'STORE_UNAVAILABLE',
+          `the history of ${where} changed in store ${this.path} while it was read`,
+          {
+            retryable: true,
+            hint: 'the next poll reads it again',
+            details: { source: history.source, metric: history.metric, entity },
+          },
+        );
+    }
+    return byEntity;
   }
 
   recentPolls(source: string, limit: number): PollRecord[] {
@@ -533,6 +585,15 @@ function prepare(db: Database.Database) {
     history: db
       .prepare(
         `SELECT entity, period_end, day, value, first_value, json_type, breakdown, first_seen, last_seen FROM observations
+       WHERE source = ? AND metric = ? AND period_end >= ? AND period_end < ? AND day >= ? AND day <= ?
+       ORDER BY period_end, entity`,
+      )
+      .raw(true),
+    // The history as columns: day numbers (days since 1970-01-01) of each row's day and first-seen time, its values.
+    historyColumns: db
+      .prepare(
+        `SELECT entity, julianday(day) - 2440587.5, value, first_value, julianday(substr(first_seen, 1, 10)) - 2440587.5
+       FROM observations
        WHERE source = ? AND metric = ? AND period_end >= ? AND period_end < ? AND day >= ? AND day <= ?
        ORDER BY period_end, entity`,
       )

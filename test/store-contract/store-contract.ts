@@ -4,6 +4,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { MAX_PAUSE_MS } from '../../src/core/clock-trust.js';
 import type { FindingRecord } from '../../src/core/finding-record.js';
 import { seriesColumns } from '../../src/core/history-columns.js';
+import type { LazyMap } from '../../src/core/lazy-map.js';
+import { metricFrame } from '../../src/detectors/stats/frame.js';
 import type { MetricOutcome, RawObservation, RequestRecord } from '../../src/core/observation.js';
 import type { OutboxPayload } from '../../src/store/outbox-repo.js';
 import type { Store } from '../../src/store/ports.js';
@@ -282,6 +284,13 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
           pollInput(5, { observations: [obs('a', '2026-03-14T07:00:00.000Z', 99, { day: '2026-03-13' })] }),
         );
         const all = await s.metricHistory('meta', 'm');
+        // The grid and the first-seen days (all polled on 2026-03-15) come from the columns: no point object is made.
+        const grid = metricFrame(all);
+        expect(grid.entities.map((e) => [...e.firstSeenDays!])).toEqual([
+          [20527, 20527, 20527, 20527],
+          [20527, 20527, 20527, 20527],
+        ]);
+        for (const e of all.entities.keys()) expect((all.entities as LazyMap<unknown>).isMade(e)).toBe(false);
         expect([...all.entities.keys()]).toEqual(['a', 'b']);
         expect(all.entities.get('a')!.map((p) => p.value)).toEqual([0, null, 20, 30, 99]);
         const mid = await s.metricHistory('meta', 'm', { sinceDay: '2026-03-11', untilDay: '2026-03-12' });
@@ -298,6 +307,10 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
           for (const [entity, points] of h.entities)
             expect(h.columns!.get(entity)).toEqual(seriesColumns(points));
         }
+        // Read whole at once, for a caller that reads the points: the same points and columns.
+        const whole = await s.metricHistory('meta', 'm', { withPoints: true });
+        expect([...whole.entities]).toEqual([...all.entities]);
+        expect(whole.columns).toEqual(all.columns);
         expect([...all.columns!.get('a')!.values]).toEqual([0, NaN, 20, 30, 99]);
         expect([...all.columns!.get('a')!.days]).toEqual([20522, 20523, 20524, 20525, 20525]);
       });

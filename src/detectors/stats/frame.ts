@@ -1,5 +1,6 @@
 // A metric's history laid on a dense day grid (one row per entity), memoised per history object for all detectors.
 import type { MetricHistory, SeriesColumns, SeriesPoint } from '../../core/detector.js';
+import { LazyMap } from '../../core/lazy-map.js';
 import { dayNumber, dayString } from './days.js';
 
 /** How many days of history detectors look at, at most (H=56 days before a run of up to 64 days; baselines need 35). */
@@ -19,11 +20,13 @@ export interface EntitySeries {
   firstValues: Float64Array;
   /** MISSING, NULL or VALUE per day. */
   presence: Uint8Array;
-  /** Index into the entity's original points per day (−1 when missing). */
+  /**
+   * Index into the entity's points (`history.entities.get(entity)`, index-aligned with its columns) per day (−1 when
+   * missing). Reading those points makes them when the history hands them lazily: read the grid where it suffices.
+   */
   pointIndex: Int32Array;
-  points: readonly SeriesPoint[];
-  /** The points' columns (index-aligned with `points`), when the history had them. */
-  columns?: SeriesColumns;
+  /** Day number of the UTC day each day's point was first seen (its `firstSeen`), when the history had columns. */
+  firstSeenDays?: Int32Array;
   /** Number of days with a value. */
   valueCount: number;
   /**
@@ -155,7 +158,7 @@ function frameOfPoints(history: MetricHistory): MetricFrame {
       }
       firstValues[i] = pt.firstValue === null ? NaN : pt.firstValue;
     }
-    entities.push({ entity, values, firstValues, presence, pointIndex, points, valueCount });
+    entities.push({ entity, values, firstValues, presence, pointIndex, valueCount });
   }
   return { startDay, endDay: end, length, entities };
 }
@@ -181,15 +184,18 @@ function frameOfColumns(history: MetricHistory, columns: ReadonlyMap<string, Ser
   const allFirst = new Float64Array(count * length).fill(NaN);
   const allPresence = new Uint8Array(count * length);
   const allIndex = new Int32Array(count * length).fill(-1);
+  const allSeen = new Int32Array(count * length);
   const entities: EntitySeries[] = [];
   let row = 0;
-  for (const [entity, points] of history.entities) {
+  // In the history's entity order (its keys: no point object is made).
+  for (const entity of history.entities.keys()) {
     const c = columns.get(entity)!;
     const at = row++ * length;
     const values = allValues.subarray(at, at + length);
     const firstValues = allFirst.subarray(at, at + length);
     const presence = allPresence.subarray(at, at + length);
     const pointIndex = allIndex.subarray(at, at + length);
+    const firstSeenDays = allSeen.subarray(at, at + length);
     const n = c.days.length;
     let valueCount = 0;
     // As frameOfPoints: a series spanning exactly as many days as points is placed by position.
@@ -200,6 +206,7 @@ function frameOfColumns(history: MetricHistory, columns: ReadonlyMap<string, Ser
       if (i < 0) break;
       if (i >= length || pointIndex[i] !== -1) continue;
       pointIndex[i] = p;
+      firstSeenDays[i] = c.firstSeenDays[p]!;
       const v = c.values[p]!;
       if (Number.isNaN(v)) {
         presence[i] = NULL;
@@ -210,7 +217,7 @@ function frameOfColumns(history: MetricHistory, columns: ReadonlyMap<string, Ser
       }
       firstValues[i] = c.firstValues[p]!;
     }
-    entities.push({ entity, values, firstValues, presence, pointIndex, points, columns: c, valueCount });
+    entities.push({ entity, values, firstValues, presence, pointIndex, firstSeenDays, valueCount });
   }
   return { startDay, endDay: end, length, entities };
 }
@@ -233,9 +240,17 @@ export function frameDay(frame: MetricFrame, i: number): string {
 
 /**
  * A copy of a history keeping only days ≥ `fromDay` (and ≤ `untilDay` when given): how a regime start
- * re-baselines a metric and how the backtest replays day by day.
+ * re-baselines a metric and how the backtest replays day by day. A history with columns is cut on its columns and
+ * hands the kept points lazily (the same point objects, made when read).
  */
 export function sliceHistory(history: MetricHistory, fromDay?: string, untilDay?: string): MetricHistory {
+  const { columns } = history;
+  if (
+    columns &&
+    (fromDay === undefined || ISO_DAY.test(fromDay)) &&
+    (untilDay === undefined || ISO_DAY.test(untilDay))
+  )
+    return sliceColumns(history, columns, fromDay, untilDay);
   const entities = new Map<string, readonly SeriesPoint[]>();
   for (const [entity, points] of history.entities) {
     const kept = points.filter(
@@ -244,4 +259,59 @@ export function sliceHistory(history: MetricHistory, fromDay?: string, untilDay?
     if (kept.length > 0) entities.set(entity, kept);
   }
   return { source: history.source, metric: history.metric, entities };
+}
+
+const ISO_DAY = /^\d{4}-\d{2}-\d{2}$/;
+
+/**
+ * sliceHistory on the columns: a point's ISO day is ≥ an ISO day exactly when its day number is, so the same points
+ * are kept (a run of consecutive points, the usual case, as views of the columns).
+ */
+function sliceColumns(
+  history: MetricHistory,
+  columns: ReadonlyMap<string, SeriesColumns>,
+  fromDay: string | undefined,
+  untilDay: string | undefined,
+): MetricHistory {
+  const from = fromDay === undefined ? -Infinity : dayNumber(fromDay);
+  const until = untilDay === undefined ? Infinity : dayNumber(untilDay);
+  const names: string[] = [];
+  const keptColumns = new Map<string, SeriesColumns>();
+  const keptIndex: (readonly number[] | { lo: number; hi: number })[] = [];
+  for (const entity of history.entities.keys()) {
+    const c = columns.get(entity)!;
+    const kept: number[] = [];
+    for (let p = 0; p < c.days.length; p++) if (c.days[p]! >= from && c.days[p]! <= until) kept.push(p);
+    if (kept.length === 0) continue;
+    const lo = kept[0]!;
+    const hi = kept[kept.length - 1]! + 1;
+    const run = hi - lo === kept.length;
+    names.push(entity);
+    keptIndex.push(run ? { lo, hi } : kept);
+    keptColumns.set(entity, run ? columnsRange(c, lo, hi) : columnsAt(c, kept));
+  }
+  const entities = new LazyMap<readonly SeriesPoint[]>(names, (i, entity) => {
+    const points = history.entities.get(entity)!;
+    const k = keptIndex[i]!;
+    return 'lo' in k ? points.slice(k.lo, k.hi) : k.map((p) => points[p]!);
+  });
+  return { source: history.source, metric: history.metric, entities, columns: keptColumns };
+}
+
+function columnsRange(c: SeriesColumns, lo: number, hi: number): SeriesColumns {
+  return {
+    days: c.days.subarray(lo, hi),
+    values: c.values.subarray(lo, hi),
+    firstValues: c.firstValues.subarray(lo, hi),
+    firstSeenDays: c.firstSeenDays.subarray(lo, hi),
+  };
+}
+
+function columnsAt(c: SeriesColumns, at: readonly number[]): SeriesColumns {
+  return {
+    days: Int32Array.from(at, (p) => c.days[p]!),
+    values: Float64Array.from(at, (p) => c.values[p]!),
+    firstValues: Float64Array.from(at, (p) => c.firstValues[p]!),
+    firstSeenDays: Int32Array.from(at, (p) => c.firstSeenDays[p]!),
+  };
 }

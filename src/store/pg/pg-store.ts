@@ -5,7 +5,7 @@ import { UpwatchError } from '../../core/errors.js';
 import type { MetricHistory } from '../../core/detector.js';
 import { HistoryBuilder } from '../../core/history-columns.js';
 import { metricVerification, type PollRecord } from '../../core/observation.js';
-import type { SourceVerification, Store, StoreHealth } from '../ports.js';
+import type { HistoryOptions, SourceVerification, Store, StoreHealth } from '../ports.js';
 import type { RecordPollInput } from '../store.js';
 import { PgConnection } from './connection.js';
 import { migratePg, pgSchemaVersion, VERSION_TABLE } from './migrate.js';
@@ -229,11 +229,8 @@ class PgStore implements Store {
     return recordedPoll(id, input);
   }
 
-  async metricHistory(
-    source: string,
-    metric: string,
-    options: { sinceDay?: string; untilDay?: string } = {},
-  ): Promise<MetricHistory> {
+  /** The driver delivers every row whole, so the rows are kept and `withPoints` changes nothing here. */
+  async metricHistory(source: string, metric: string, options: HistoryOptions = {}): Promise<MetricHistory> {
     const since = options.sinceDay ?? '0000-00-00';
     const until = options.untilDay ?? '9999-12-29';
     // A period's `day` is its period-end day or the day before, so [since, until + 2 days) bounds period_end.
@@ -245,9 +242,11 @@ class PgStore implements Store {
         ORDER BY period_end, entity`,
       [source, metric, since, periodEndBelow, until],
     );
-    // Each point's columns are filled as it arrives; detectors lay their day grid from the columns.
-    const history = new HistoryBuilder();
-    for (const row of r.rows) history.add(row.entity, seriesPointFromRow(row));
+    // Each row's columns are filled as it arrives (detectors lay their day grid from them); its point object is made
+    // from the row only when something asks for the entity's points.
+    const history = new HistoryBuilder(seriesPointFromRow);
+    for (const row of r.rows)
+      history.add(row.entity, row, row.day, row.first_seen, row.value, row.first_value);
     return history.finish(source, metric);
   }
 
