@@ -3,7 +3,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { ContractSet, MetricKind } from '../core/contract.js';
 import type { Finding } from '../core/finding.js';
-import { heapBound } from './heap-bound.js';
+import { heapBound, type HeapBoundOptions } from './heap-bound.js';
 import { detectDay, replaySources, seedPolls } from './replay.js';
 import { historyOf, type SharedHistory } from './shared-history.js';
 
@@ -15,6 +15,8 @@ export interface ReplayWorkerData {
   firstJudged: number;
   /** Current run of each chunk: a worker stops a chunk whose run is no longer current. */
   runs: Int32Array;
+  /** The garbage a worker lets its heap hold between days. */
+  heap: HeapBoundOptions;
 }
 
 /** A chunk to replay, assuming the regimes it starts with (source → metric → ISO start day). */
@@ -51,7 +53,7 @@ function replayChunk(task: ChunkTask): void {
     seedPolls(src, data.firstJudged, task.from);
   }
   // Each day's grids and fits are garbage by the next day: collected then (see heapBound).
-  const betweenDays = heapBound();
+  const betweenDays = heapBound(data.heap);
   for (let d = task.from; d <= task.to; d++) {
     if (Atomics.load(data.runs, task.chunk) !== task.run) break;
     const day = sources.map((src): SourceDay => {

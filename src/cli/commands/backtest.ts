@@ -83,7 +83,10 @@ export function registerBacktest(program: Command, io: CliIO, state: CommandStat
       '\nPrints each finding on the day it would have fired (first time, escalation, reopening) or resolved, through the same\n' +
         'findings lifecycle as poll: a condition resolves after 2 good polls without it; a change (a unit factor, a metric\n' +
         'gone) holds until the upstream reverts. The summary says what is still open at the end.\n' +
-        'Exit codes: 0 replay done (findings are data); 2 unreadable history, bad contracts or bad flags.\n',
+        'The detectors run on --workers threads, each replaying a run of consecutive days (the output is the same as\n' +
+        'with --workers 1); each thread holds its own window of the history in memory.\n' +
+        'Exit codes: 0 replay done (findings are data); 2 unreadable history, bad contracts, bad flags or a failed\n' +
+        'worker thread.\n',
     )
     .action(async (flags: BacktestFlags) => {
       try {
