@@ -256,7 +256,7 @@ function workerError(e: unknown): UpwatchError {
     cause: err,
     hint: oom
       ? 'each worker holds its own part of the replay in memory: run with fewer --workers (--workers 1 replays in one thread)'
-      : 'run with --workers 1 to replay in one thread; if that fails too, report it with UPWATCH_DEBUG=1',
+      : 'run with --workers 1 to replay in one thread; if that fails too, report it as a bug',
   });
 }
 
