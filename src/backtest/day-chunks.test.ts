@@ -50,15 +50,16 @@ describe('planChunks', () => {
     );
   });
 
-  it('balances the series read, not the days: a panel that doubles halfway splits after its middle day', () => {
+  it('balances the work (series read, window), not the days: a panel that doubles halfway splits late', () => {
     // 10 entities on days 0..179, 10 more from day 90: days after 90 read twice the series.
     const set = spansSet([
       ...Array.from({ length: 10 }, (): [number, number] => [0, 179]),
       ...Array.from({ length: 10 }, (): [number, number] => [90, 179]),
     ]);
     const [a, b] = planChunks(set, set.minDay, set.maxDay, 2);
-    // Work (series read, plus one) 11 a day before day 90, 21 after: half of 2,880 is reached on day 111.
-    expect(a).toEqual({ from: dayNumber(START), to: dayNumber(addDays(START, 111)) });
+    // Series read (plus one) 11 a day before day 90, 21 after, each day's weight 3 + window / 120: half the work
+    // is done on day 115 (by days alone it would be day 89; by series alone, day 111).
+    expect(a).toEqual({ from: dayNumber(START), to: dayNumber(addDays(START, 115)) });
     expect(b!.from).toBe(a!.to + 1);
   });
 });
