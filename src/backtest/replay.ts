@@ -345,24 +345,24 @@ export function replayHistory(set: HistorySet, options: ReplayOptions = {}): Bac
   return replayFindings(set, options).events;
 }
 
-/**
- * Replay `set` day by day through the detectors and the poll's findings lifecycle (`planLifecycle`, the records
- * kept in a Map instead of SQLite), so a held change stays held here exactly as it does under `poll`.
- *
- * @example
- * const { events, records } = replayFindings(set, { contracts });
- * records.filter((r) => r.status !== 'resolved') // what a poll's store would hold open at the end
- */
-// eslint-disable-next-line max-lines-per-function -- the day-by-day replay loop keeps the lifecycle state of every finding across days; its steps mirror processFindings one to one
-export function replayFindings(set: HistorySet, options: ReplayOptions = {}): ReplayResult {
-  const warmup = options.warmupDays ?? 1;
-  const out: BacktestFinding[] = [];
-  /** Latest episode per fingerprint, per source (the store of a poll, in memory). */
-  const records = new Map<string, Map<string, FindingRecord>>();
-  let nextId = 1;
-  if (!Number.isFinite(set.minDay)) return { events: out, records: [] };
-  const sources = [...set.sources.entries()].map(([name, metrics]) => {
-    const declared = options.contracts?.sources.find((s) => s.name === name);
+/** One source as a replay carries it from one day to the next. */
+export interface ReplaySource {
+  name: string;
+  metrics: ReadonlyMap<string, ReadonlyMap<string, { days: number[]; values: number[] }>>;
+  /** The contract the detectors read (undeclared metrics' kinds set by `readKinds` as their first days come in). */
+  source: SourceContract;
+  /** Undeclared metrics whose kind is still being read → their first day. */
+  inferring: Map<string, number>;
+  /** Metric → ISO day a new regime started (a re-baselining scale change), as a poll's store keeps it. */
+  regimes: Map<string, string>;
+  /** The synthetic polls of the last days (the detectors read the last 30). */
+  polls: PollRecord[];
+}
+
+/** Every source of `set` as a replay starts it: declared contracts extended with the undeclared metrics. */
+export function replaySources(set: HistorySet, contracts: ContractSet | undefined): ReplaySource[] {
+  return [...set.sources.entries()].map(([name, metrics]) => {
+    const declared = contracts?.sources.find((s) => s.name === name);
     const names = [...metrics.keys()];
     const source: SourceContract = declared
       ? {
@@ -383,95 +383,173 @@ export function replayFindings(set: HistorySet, options: ReplayOptions = {}): Re
         .filter((m) => !declared?.metrics.some((d) => d.name === m))
         .map((m) => [m, Math.min(...[...metrics.get(m)!.values()].map((c) => c.days[0] ?? Infinity))]),
     );
-    return {
-      name,
-      metrics,
-      source,
-      inferring,
-      regimes: new Map<string, string>(),
-      polls: [] as PollRecord[],
-    };
+    return { name, metrics, source, inferring, regimes: new Map<string, string>(), polls: [] };
   });
-  /** Set the kind of the metrics still being read, as of data day `d` (fixed after KIND_DAYS days). */
-  const readKinds = (src: (typeof sources)[number], d: number) => {
-    for (const [metric, first] of src.inferring) {
-      if (first > d) continue;
-      // Only the metric's first KIND_DAYS days count, however late the replay starts judging (warm-up).
-      const until = Math.min(d, first + KIND_DAYS - 1);
-      const values: number[] = [];
-      for (const cols of src.metrics.get(metric)!.values())
-        for (let i = 0; i < cols.days.length && cols.days[i]! <= until; i++) values.push(cols.values[i]!);
-      const kind = inferKind(values);
-      const current = src.source.metrics.find((m) => m.name === metric)!;
-      if (current.kind !== kind)
-        src.source = {
-          ...src.source,
-          metrics: src.source.metrics.map((m) => (m.name === metric ? { ...m, kind } : m)),
-        };
-      if (d - first + 1 >= KIND_DAYS) {
-        src.inferring.delete(metric);
-        if (kind !== 'count') options.onKind?.(src.name, metric, kind);
-      }
+}
+
+/**
+ * Set the kind of the metrics still being read, as of data day `d` (fixed after KIND_DAYS days). The kinds depend
+ * on the data and `d` only, so a replay may start at any day; `onKind` hears a kind other than `count` as it is
+ * fixed (a replay started later than a metric's KIND_DAYS hears it on its first day).
+ */
+export function readKinds(src: ReplaySource, d: number, onKind?: ReplayOptions['onKind']): void {
+  for (const [metric, first] of src.inferring) {
+    if (first > d) continue;
+    // Only the metric's first KIND_DAYS days count, however late the replay starts judging (warm-up).
+    const until = Math.min(d, first + KIND_DAYS - 1);
+    const values: number[] = [];
+    for (const cols of src.metrics.get(metric)!.values())
+      for (let i = 0; i < cols.days.length && cols.days[i]! <= until; i++) values.push(cols.values[i]!);
+    const kind = inferKind(values);
+    const current = src.source.metrics.find((m) => m.name === metric)!;
+    if (current.kind !== kind)
+      src.source = {
+        ...src.source,
+        metrics: src.source.metrics.map((m) => (m.name === metric ? { ...m, kind } : m)),
+      };
+    if (d - first + 1 >= KIND_DAYS) {
+      src.inferring.delete(metric);
+      if (kind !== 'count') onKind?.(src.name, metric, kind);
     }
+  }
+}
+
+/** The morning poll after data day `d` (06:00 UTC the next day), as the replay simulates it. */
+export function pollTime(d: number): Date {
+  return new Date(`${dayString(d + 1)}T06:00:00.000Z`);
+}
+
+function pollOf(src: ReplaySource, d: number): PollRecord {
+  const at = pollTime(d).toISOString();
+  return {
+    id: d,
+    source: src.name,
+    startedAt: at,
+    finishedAt: at,
+    outcome: 'ok',
+    observationCount: 0,
+    requests: [],
+    metricOutcomes: [],
   };
+}
+
+/**
+ * Fill `src.polls` with the polls a replay judging from `firstJudged` would hold before day `d` (the polls are a
+ * function of the day), so a replay can start at `d` with the same poll history.
+ */
+export function seedPolls(src: ReplaySource, firstJudged: number, d: number): void {
+  src.polls = [];
+  for (let p = Math.max(firstJudged, d - POLLS_KEPT); p < d; p++) src.polls.push(pollOf(src, p));
+}
+
+/** Polls of a source the replay keeps (the detectors read no further back). */
+const POLLS_KEPT = 30;
+
+/**
+ * One source's poll on data day `d`: kinds read, the day's histories, the poll recorded, the detectors run, and
+ * the regimes a re-baselining scale change starts taken up for the next day. Returns the day's findings.
+ */
+export function detectDay(
+  set: HistorySet,
+  src: ReplaySource,
+  d: number,
+  options: Pick<ReplayOptions, 'detectors' | 'onKind'> = {},
+): Finding[] {
+  readKinds(src, d, options.onKind);
+  const histories = new Map<string, MetricHistory>();
+  for (const [metric, entities] of src.metrics)
+    histories.set(metric, dayHistory(set, src.name, metric, entities, d));
+  src.polls.push(pollOf(src, d));
+  if (src.polls.length > POLLS_KEPT) src.polls.shift();
+  const findings = runDetectors({
+    source: src.source,
+    histories,
+    polls: src.polls,
+    docChanges: [],
+    now: pollTime(d),
+    regimes: src.regimes,
+    ...(options.detectors ? { detectors: options.detectors } : {}),
+  });
+  takeRegimes(src.regimes, findings);
+  return findings;
+}
+
+/** Take up the regimes the findings start (a metric's latest start wins; regimes only move forward). */
+export function takeRegimes(regimes: Map<string, string>, findings: readonly Finding[]): void {
+  for (const c of regimeChanges(findings)) {
+    if ((regimes.get(c.metric) ?? '') < c.startDay) regimes.set(c.metric, c.startDay);
+  }
+}
+
+/**
+ * The poll's findings lifecycle over a replay's days (`planLifecycle`, records in a Map instead of SQLite): each
+ * day's findings in, the events out in order. Applied in day order, one source after the other, as a poll would.
+ */
+export class ReplayLifecycle {
+  readonly #events: BacktestFinding[] = [];
+  /** Latest episode per fingerprint, per source (the store of a poll, in memory). */
+  readonly #records = new Map<string, Map<string, FindingRecord>>();
+  #nextId = 1;
+  readonly #options: Pick<ReplayOptions, 'resolveAfterGoodPolls' | 'onFinding'>;
+
+  constructor(options: Pick<ReplayOptions, 'resolveAfterGoodPolls' | 'onFinding'> = {}) {
+    this.#options = options;
+  }
+
+  /** Apply one source's findings of data day `d`. */
+  apply(source: string, d: number, findings: readonly Finding[]): void {
+    const pollDay = dayString(d + 1);
+    let store = this.#records.get(source);
+    if (!store) this.#records.set(source, (store = new Map<string, FindingRecord>()));
+    const mine = store;
+    const changes = planLifecycle({
+      active: [...mine.values()].filter((r) => r.status !== 'resolved'),
+      lastEpisode: (fp) => mine.get(fp)?.episode ?? 0,
+      findings,
+      pollOutcome: 'ok',
+      now: pollTime(d),
+      ...(this.#options.resolveAfterGoodPolls !== undefined
+        ? { options: { resolveAfterGoodPolls: this.#options.resolveAfterGoodPolls } }
+        : {}),
+    });
+    for (const change of changes) {
+      const rec: FindingRecord =
+        change.kind === 'opened' ? { ...change.record, id: this.#nextId++ } : change.after;
+      mine.set(rec.fingerprint, rec);
+      const bf = eventOfChange(change, pollDay, dayString(d));
+      if (!bf) continue;
+      this.#events.push(bf);
+      this.#options.onFinding?.(bf);
+    }
+  }
+
+  result(): ReplayResult {
+    return { events: this.#events, records: [...this.#records.values()].flatMap((m) => [...m.values()]) };
+  }
+}
+
+/**
+ * Replay `set` day by day through the detectors and the poll's findings lifecycle (`planLifecycle`, the records
+ * kept in a Map instead of SQLite), so a held change stays held here exactly as it does under `poll`.
+ *
+ * @example
+ * const { events, records } = replayFindings(set, { contracts });
+ * records.filter((r) => r.status !== 'resolved') // what a poll's store would hold open at the end
+ */
+export function replayFindings(set: HistorySet, options: ReplayOptions = {}): ReplayResult {
+  const warmup = options.warmupDays ?? 1;
+  const lifecycle = new ReplayLifecycle(options);
+  if (!Number.isFinite(set.minDay)) return lifecycle.result();
+  const sources = replaySources(set, options.contracts);
   const total = set.maxDay - set.minDay + 1;
   for (let d = set.minDay; d <= set.maxDay; d++) {
     options.onProgress?.(d - set.minDay + 1, total);
     if (d - set.minDay < warmup) continue;
-    const pollDay = dayString(d + 1);
-    const now = new Date(`${pollDay}T06:00:00.000Z`);
     for (const src of sources) {
-      readKinds(src, d);
-      const histories = new Map<string, MetricHistory>();
-      for (const [metric, entities] of src.metrics)
-        histories.set(metric, dayHistory(set, src.name, metric, entities, d));
-      src.polls.push({
-        id: d,
-        source: src.name,
-        startedAt: now.toISOString(),
-        finishedAt: now.toISOString(),
-        outcome: 'ok',
-        observationCount: 0,
-        requests: [],
-        metricOutcomes: [],
-      });
-      if (src.polls.length > 30) src.polls.shift();
-      const findings = runDetectors({
-        source: src.source,
-        histories,
-        polls: src.polls,
-        docChanges: [],
-        now,
-        regimes: src.regimes,
-        ...(options.detectors ? { detectors: options.detectors } : {}),
-      });
+      const findings = detectDay(set, src, d, options);
       options.onDay?.(dayString(d), src.name, findings);
-      let mine = records.get(src.name);
-      if (!mine) records.set(src.name, (mine = new Map<string, FindingRecord>()));
-      const store = mine;
-      const changes = planLifecycle({
-        active: [...store.values()].filter((r) => r.status !== 'resolved'),
-        lastEpisode: (fp) => store.get(fp)?.episode ?? 0,
-        findings,
-        pollOutcome: 'ok',
-        now,
-        ...(options.resolveAfterGoodPolls !== undefined
-          ? { options: { resolveAfterGoodPolls: options.resolveAfterGoodPolls } }
-          : {}),
-      });
-      for (const change of changes) {
-        const rec: FindingRecord =
-          change.kind === 'opened' ? { ...change.record, id: nextId++ } : change.after;
-        store.set(rec.fingerprint, rec);
-        const bf = eventOfChange(change, pollDay, dayString(d));
-        if (!bf) continue;
-        out.push(bf);
-        options.onFinding?.(bf);
-      }
-      for (const c of regimeChanges(findings)) {
-        if ((src.regimes.get(c.metric) ?? '') < c.startDay) src.regimes.set(c.metric, c.startDay);
-      }
+      lifecycle.apply(src.name, d, findings);
     }
   }
-  return { events: out, records: [...records.values()].flatMap((m) => [...m.values()]) };
+  return lifecycle.result();
 }

@@ -39,6 +39,7 @@ export type ErrorCode =
   | 'HISTORY_INVALID'
   | 'INGEST_INVALID'
   | 'NOT_FOUND'
+  | 'WORKER_FAILED'
   | 'INTERNAL';
 
 export interface UpwatchErrorOptions {

@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from '../../src/cli/main.js';
 import type { CliIO } from '../../src/cli/io.js';
-import { ManualClock } from '../../src/core/clock.js';
+import { ManualClock, addDays } from '../../src/core/clock.js';
+import { negBinomial, normal, seeded } from '../../src/core/random.js';
 
 const FIXTURES = join(import.meta.dirname, '..', 'fixtures', 'backtest');
 
@@ -197,5 +198,33 @@ describe('upwatch backtest', () => {
     expect(r.stderr).toMatch(
       /cat\.csv:2: backtest does not replay categorical metrics \(this row has category "video"\)/,
     );
+  });
+
+  it('prints the same on worker threads as in one thread (--workers), each kind once; exits 2 on --workers 0', async () => {
+    // views: ÷1000 on every page from day 15 (a new regime in the first worker's days), then ×10 from day 70;
+    // ctr: a 0..1 ratio, read as one.
+    const r = seeded(77);
+    const lines = ['date,source,metric,entity,value'];
+    for (let t = 0; t < 100; t++)
+      for (let e = 0; e < 24; e++) {
+        const date = addDays('2026-01-05', t);
+        const factor = (t >= 15 ? 1 / 1000 : 1) * (t >= 70 ? 10 : 1);
+        lines.push(`${date},site,views,p${e},${negBinomial(r, 500 + 60 * e, 20) * factor}`);
+        const ctr = Math.round(Math.min(0.9, (0.02 + e / 400) * Math.exp(0.3 * normal(r))) * 1e4) / 1e4;
+        lines.push(`${date},site,ctr,p${e},${ctr}`);
+      }
+    const dir = mkdtempSync(join(tmpdir(), 'upwatch-bt-'));
+    writeFileSync(join(dir, 'site.csv'), `${lines.join('\n')}\n`);
+    const args = ['--history', join(dir, 'site.csv'), '--format', 'json'];
+    const one = await backtest([...args, '--workers', '1']);
+    const two = await backtest([...args, '--workers', '2']);
+    expect(two.code).toBe(0);
+    expect(one.stdout).toMatch(/"rule":"panel-scale","severity":"block","source":"site","metric":"views"/);
+    expect(two.stdout).toBe(one.stdout);
+    for (const run of [one, two])
+      expect(run.stderr.match(/site\/ctr: every value of its first days lies in 0\.\.1/g)).toHaveLength(1);
+    const zero = await backtest([...args, '--workers', '0']);
+    expect(zero.code).toBe(2);
+    expect(zero.stderr).toMatch(/--workers must be a whole number ≥ 1 \(got "0"\)/);
   });
 });

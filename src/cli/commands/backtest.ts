@@ -1,4 +1,5 @@
 // `upwatch backtest --history FILE`: replay an exported history through the detectors, day by day.
+import { availableParallelism } from 'node:os';
 import { Option, type Command } from 'commander';
 import { formatDiagnostic } from '../../core/diagnostic.js';
 import type { ContractSet } from '../../core/contract.js';
@@ -6,17 +7,20 @@ import { UpwatchError } from '../../core/errors.js';
 import { hasErrors, loadContracts } from '../../contracts/load.js';
 import { readHistoryFile } from '../../backtest/history-file.js';
 import { HistorySet } from '../../backtest/history-set.js';
-import { replayFindings, type BacktestFinding } from '../../backtest/replay.js';
+import type { BacktestFinding } from '../../backtest/replay.js';
+import { replayFindingsParallel } from '../../backtest/replay-parallel.js';
 import { printError } from '../errors.js';
-import { heapBound } from '../heap-bound.js';
+import { heapBound } from '../../backtest/heap-bound.js';
 import { EXIT, type CliIO } from '../io.js';
 import type { CommandState } from './index.js';
+import { positiveInt } from './run-fleet.js';
 
 interface BacktestFlags {
   history: string;
   contracts?: string;
   format: 'text' | 'json';
   progress?: boolean;
+  workers?: string;
 }
 
 /** The JSON object printed per finding (`--format json`, one per line). */
@@ -70,15 +74,24 @@ export function registerBacktest(program: Command, io: CliIO, state: CommandStat
     )
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
     .option('--no-progress', 'do not report progress on stderr')
+    .option(
+      '--workers <n>',
+      'threads to run the detectors on, the days split between them (default: the cores available); 1: in the main thread',
+    )
     .addHelpText(
       'after',
       '\nPrints each finding on the day it would have fired (first time, escalation, reopening) or resolved, through the same\n' +
         'findings lifecycle as poll: a condition resolves after 2 good polls without it; a change (a unit factor, a metric\n' +
         'gone) holds until the upstream reverts. The summary says what is still open at the end.\n' +
-        'Exit codes: 0 replay done (findings are data); 2 unreadable history, bad contracts or bad flags.\n',
+        'The detectors run on --workers threads, each replaying a run of consecutive days (the output is the same as\n' +
+        'with --workers 1); each thread holds its own window of the history in memory.\n' +
+        'Exit codes: 0 replay done (findings are data); 2 unreadable history, bad contracts, bad flags or a failed\n' +
+        'worker thread.\n',
     )
     .action(async (flags: BacktestFlags) => {
       try {
+        const workers =
+          flags.workers === undefined ? availableParallelism() : positiveInt('--workers', flags.workers);
         let contracts: ContractSet | undefined;
         if (flags.contracts) {
           const loaded = await loadContracts(flags.contracts, { root: io.cwd, now: io.clock.now() });
@@ -116,7 +129,8 @@ export function registerBacktest(program: Command, io: CliIO, state: CommandStat
         // Each day's grids and fits are garbage by the next day: collected then, peak memory stays near twice
         // what the replay holds (see BENCHMARKS.md, "Backtest").
         const betweenDays = heapBound();
-        const { records } = replayFindings(set, {
+        const { records } = await replayFindingsParallel(set, {
+          workers,
           ...(contracts ? { contracts } : {}),
           onProgress: (done, total) => {
             betweenDays();
