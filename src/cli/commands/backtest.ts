@@ -54,6 +54,15 @@ function textLine(f: BacktestFinding): string {
 }
 
 /**
+ * Replay threads when --workers is not given: one per two cores. A replay thread keeps V8's collector threads busy on
+ * about a third of another core (1 M rows on 2 cores: 60 s CPU in 45 s wall with one thread), so two threads on two
+ * cores took 30 % more CPU, 57 % more memory and 8 % less time (BENCHMARKS.md, "Speed, fifth round").
+ */
+export function defaultWorkers(cores = availableParallelism()): number {
+  return Math.max(1, Math.floor(cores / 2));
+}
+
+/**
  * Register `upwatch backtest`.
  *
  * @example
@@ -76,7 +85,7 @@ export function registerBacktest(program: Command, io: CliIO, state: CommandStat
     .option('--no-progress', 'do not report progress on stderr')
     .option(
       '--workers <n>',
-      'threads to run the detectors on, the days split between them (default: the cores available); 1: in the main thread',
+      'threads to run the detectors on, the days split between them (default: one per two cores available); 1: in the main thread',
     )
     .addHelpText(
       'after',
@@ -84,14 +93,15 @@ export function registerBacktest(program: Command, io: CliIO, state: CommandStat
         'findings lifecycle as poll: a condition resolves after 2 good polls without it; a change (a unit factor, a metric\n' +
         'gone) holds until the upstream reverts. The summary says what is still open at the end.\n' +
         'The detectors run on --workers threads, each replaying a run of consecutive days (the output is the same as\n' +
-        'with --workers 1); each thread holds its own window of the history in memory.\n' +
+        'with --workers 1); each thread holds its own window of the history in memory (about 300 MB more per thread\n' +
+        'for 1 million rows), and keeps the garbage collector busy on a second core, hence one thread per two cores.\n' +
         'Exit codes: 0 replay done (findings are data); 2 unreadable history, bad contracts, bad flags or a failed\n' +
         'worker thread.\n',
     )
     .action(async (flags: BacktestFlags) => {
       try {
         const workers =
-          flags.workers === undefined ? availableParallelism() : positiveInt('--workers', flags.workers);
+          flags.workers === undefined ? defaultWorkers() : positiveInt('--workers', flags.workers);
         let contracts: ContractSet | undefined;
         if (flags.contracts) {
           const loaded = await loadContracts(flags.contracts, { root: io.cwd, now: io.clock.now() });
