@@ -9,6 +9,7 @@ import { metricFrame, panelDayStat, type MetricFrame } from '../detectors/stats/
 import { dayNumber } from '../detectors/stats/days.js';
 import { HistorySet } from './history-set.js';
 import { dayHistory } from './replay.js';
+import { modelNumbers } from '../../test/helpers/model-numbers.js';
 
 const START = '2026-01-05';
 const cell = fc.oneof(
@@ -100,24 +101,7 @@ describe('dayHistory', () => {
             return;
           }
           expect(reused).toBeDefined();
-          const numbers = (m: NonNullable<typeof direct>) => ({
-            from: m.from,
-            to: m.to,
-            n: m.n,
-            cold: m.cold,
-            weekday: [...m.weekday],
-            beta: m.beta,
-            level: m.level,
-            center: m.center,
-            sigma: m.sigma,
-            medianValue: m.medianValue,
-            structuralZeros: m.structuralZeros,
-            transform: [m.transform.name, m.transform.constant],
-            y: [...m.y],
-            expected: Array.from({ length: f2.length }, (_, i) => m.expected(i)),
-            trend: Array.from({ length: f2.length }, (_, i) => m.trend(i)),
-          });
-          expect(numbers(reused!)).toEqual(numbers(direct));
+          expect(modelNumbers(reused!, f2.length)).toEqual(modelNumbers(direct, f2.length));
         },
       ),
       { numRuns: 200 },

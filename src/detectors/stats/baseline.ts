@@ -2,7 +2,7 @@
 import type { MetricKind } from '../../core/contract.js';
 import { weekdayOf } from './days.js';
 import type { EntitySeries, MetricFrame } from './frame.js';
-import { MAD_TO_SD, mad, madOfSorted, median, theilSenOf } from './robust.js';
+import { MAD_TO_SD, mad, madOfSorted, median, medianOfSorted, sortFirst, theilSenOf } from './robust.js';
 import { LOG1P, fitTransform, type Transform } from './transform.js';
 
 /** Baseline defaults. */
@@ -554,32 +554,6 @@ function levelAndSpread(detr: Float64Array, n: number): number {
   for (let k = 0; k < n; k++) s[k] = detr[k]! - level;
   levelSpread = mad(s, n);
   return level;
-}
-
-/** Sort the first n values of a finite array in place (insertion sort for the few a fit has). */
-function sortFirst(a: Float64Array, n: number): void {
-  if (n > 48) {
-    a.subarray(0, n).sort();
-    return;
-  }
-  for (let i = 1; i < n; i++) {
-    const v = a[i]!;
-    let j = i - 1;
-    while (j >= 0 && a[j]! > v) {
-      a[j + 1] = a[j]!;
-      j--;
-    }
-    a[j + 1] = v;
-  }
-}
-
-/** The median of the first n values of a sorted array, as median() computes it (NaN when n = 0). */
-function medianOfSorted(s: Float64Array, n: number): number {
-  if (n === 0) return NaN;
-  const h = (n - 1) * 0.5;
-  const lo = Math.floor(h);
-  const hi = Math.min(n - 1, lo + 1);
-  return s[lo]! + (h - lo) * (s[hi]! - s[lo]!);
 }
 
 /** A fitted SeriesModel (a class, so a fit allocates no closure for `expected`). */

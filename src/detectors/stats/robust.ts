@@ -14,21 +14,33 @@ function sortFinite(xs: ArrayLike<number>, length: number): number {
     const v = xs[i]!;
     if (Number.isFinite(v)) scratch[n++] = v;
   }
+  sortFirst(scratch, n);
+  return n;
+}
+
+/**
+ * Sort the first n values of a finite array in place: insertion sort up to 48 values (faster than a typed-array sort
+ * call for the small windows detectors use most), the typed-array sort beyond.
+ */
+export function sortFirst(a: Float64Array, n: number): void {
   if (n > 48) {
-    scratch.subarray(0, n).sort();
-    return n;
+    a.subarray(0, n).sort();
+    return;
   }
-  // Insertion sort: faster than a typed-array sort call for the small windows detectors use most.
   for (let i = 1; i < n; i++) {
-    const v = scratch[i]!;
+    const v = a[i]!;
     let j = i - 1;
-    while (j >= 0 && scratch[j]! > v) {
-      scratch[j + 1] = scratch[j]!;
+    while (j >= 0 && a[j]! > v) {
+      a[j + 1] = a[j]!;
       j--;
     }
-    scratch[j + 1] = v;
+    a[j + 1] = v;
   }
-  return n;
+}
+
+/** The median of the first n values of a sorted array, as median() computes it (NaN when n = 0). */
+export function medianOfSorted(s: Float64Array, n: number): number {
+  return quantileOfFirst(s, n, 0.5);
 }
 
 /** quantileSorted over the first n values of a sorted array. */
@@ -99,17 +111,9 @@ function selectMedian(xs: ArrayLike<number>, length: number): number {
   return lo + 0.5 * (hi - lo);
 }
 
-/** Median of the first n values of `a` by insertion sort (in place), as sortFinite and quantileOfFirst give it. */
+/** Median of the first n values of `a`, sorted in place, as sortFinite and quantileOfFirst give it. */
 function medianOfFew(a: Float64Array, n: number): number {
-  for (let i = 1; i < n; i++) {
-    const v = a[i]!;
-    let j = i - 1;
-    while (j >= 0 && a[j]! > v) {
-      a[j + 1] = a[j]!;
-      j--;
-    }
-    a[j + 1] = v;
-  }
+  sortFirst(a, n);
   return quantileOfFirst(a, n, 0.5);
 }
 
