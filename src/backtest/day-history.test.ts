@@ -19,6 +19,22 @@ const cell = fc.oneof(
   { weight: 1, arbitrary: fc.double({ min: 0, max: 1, noNaN: true }) },
 );
 
+/** A finished history of source `s`, metric `m`: entity `e<i>` (or `name(i)`) has series[i][t] on day START + t. */
+function historySetOf(
+  series: readonly (readonly (number | null | undefined)[])[],
+  name = (i: number) => `e${i}`,
+): HistorySet {
+  const set = new HistorySet();
+  series.forEach((vals, e) =>
+    vals.forEach((v, t) => {
+      if (v !== undefined)
+        set.add({ date: addDays(START, t), source: 's', metric: 'm', entity: name(e), value: v });
+    }),
+  );
+  set.finish();
+  return set;
+}
+
 describe('dayHistory', () => {
   it('builds the same grid as metricFrame over the same points, on every replayed day', () => {
     fc.assert(
@@ -26,14 +42,7 @@ describe('dayHistory', () => {
         fc.array(fc.array(cell, { minLength: 1, maxLength: 140 }), { minLength: 1, maxLength: 4 }),
         fc.integer({ min: 0, max: 150 }),
         (series, at) => {
-          const set = new HistorySet();
-          series.forEach((vals, e) =>
-            vals.forEach((v, t) => {
-              if (v !== undefined)
-                set.add({ date: addDays(START, t), source: 's', metric: 'm', entity: `e${e}`, value: v });
-            }),
-          );
-          set.finish();
+          const set = historySetOf(series);
           const entities = set.sources.get('s')?.get('m');
           if (!entities) return;
           const d = dayNumber(START) + at;
@@ -71,12 +80,7 @@ describe('dayHistory', () => {
         fc.integer({ min: 1, max: 21 }),
         fc.integer({ min: 0, max: 20 }),
         (vals, kind, at, later, lag) => {
-          const set = new HistorySet();
-          vals.forEach((v, t) => {
-            if (v !== undefined)
-              set.add({ date: addDays(START, t), source: 's', metric: 'm', entity: 'e', value: v });
-          });
-          set.finish();
+          const set = historySetOf([vals], () => 'e');
           const entities = set.sources.get('s')?.get('m');
           if (!entities) return;
           const d1 = dayNumber(START) + at;
@@ -150,14 +154,7 @@ describe('dayHistory', () => {
         fc.integer({ min: 1, max: 60 }),
         fc.integer({ min: 0, max: 119 }),
         (series, at, later, back) => {
-          const set = new HistorySet();
-          series.forEach((vals, e) =>
-            vals.forEach((v, t) => {
-              if (v !== undefined)
-                set.add({ date: addDays(START, t), source: 's', metric: 'm', entity: `e${e}`, value: v });
-            }),
-          );
-          set.finish();
+          const set = historySetOf(series);
           const entities = set.sources.get('s')?.get('m');
           if (!entities) return;
           // Every entity's presence and value on grid day i, in grid order.

@@ -135,20 +135,7 @@ export class HistorySet {
   pointsOf(cols: { days: number[]; values: number[]; points?: SeriesPoint[] }): SeriesPoint[] {
     if (cols.points) return cols.points;
     const pts: SeriesPoint[] = new Array<SeriesPoint>(cols.days.length);
-    for (let i = 0; i < cols.days.length; i++) {
-      const s = this.#strings(cols.days[i]!);
-      const v = cols.values[i]!;
-      const value = Number.isNaN(v) ? null : v;
-      pts[i] = {
-        periodEnd: s.periodEnd,
-        day: s.day,
-        value,
-        firstValue: value,
-        jsonType: value === null ? 'null' : Number.isInteger(value) ? 'int' : 'float',
-        firstSeen: s.seen,
-        lastSeen: s.seen,
-      };
-    }
+    for (let i = 0; i < cols.days.length; i++) pts[i] = this.#point(cols, i);
     cols.points = pts;
     return pts;
   }
