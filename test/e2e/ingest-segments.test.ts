@@ -7,6 +7,7 @@ import type { CliIO } from '../../src/cli/io.js';
 import { runCli } from '../../src/cli/main.js';
 import { ManualClock } from '../../src/core/clock.js';
 import { openStore } from '../../src/store/store.js';
+import { claimsDay } from '../helpers/claims-warehouse.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
 const CONTRACTS = `apiVersion: upwatch/v1
@@ -46,9 +47,7 @@ uses: [search-logs/query_intent, claims-warehouse/claim_rate]
 
 const NOW = '2026-03-15T08:00:00Z';
 
-function day(i: number): string {
-  return new Date(Date.UTC(2026, 1, 1) + i * 86_400_000).toISOString().slice(0, 10);
-}
+const day = claimsDay;
 
 /** 42 days of policies and claims per band in a `segment` column; from day 38 the low band claims like medium. */
 function bands(converge: boolean): string {

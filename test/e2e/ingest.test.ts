@@ -7,6 +7,7 @@ import type { CliIO } from '../../src/cli/io.js';
 import { runCli } from '../../src/cli/main.js';
 import { ManualClock } from '../../src/core/clock.js';
 import { openStore } from '../../src/store/store.js';
+import { claimsDay } from '../helpers/claims-warehouse.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
 const SOURCE = `apiVersion: upwatch/v1
@@ -40,9 +41,7 @@ const BANDS = ['low', 'medium', 'high'];
 /** "Today" of every push: the morning after the last day of the history. */
 const NOW = '2026-03-15T08:00:00Z';
 
-function day(i: number): string {
-  return new Date(Date.UTC(2026, 1, 1) + i * 86_400_000).toISOString().slice(0, 10);
-}
+const day = claimsDay;
 
 /** A CSV of `days` days from 2026-02-01 (to 2026-03-14 for 42 days); the last `frozenDays` repeat one value. */
 function history(days: number, frozenDays = 0): string {
