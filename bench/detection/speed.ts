@@ -6,6 +6,11 @@ import { runDetectors } from '../../src/detectors/run.js';
 import { defaultSource } from '../../src/backtest/replay.js';
 import { generatePanel, START } from './generate.js';
 
+/** The panel both detection-pass benches read: 10 metrics × 1,000 entities × 180 days, half shifted from day 150. */
+export function detectionPassPanel(): ReturnType<typeof generatePanel> {
+  return generatePanel(1001, { metrics: 10, entities: 1000, days: 180, injectFrom: 150, injectShare: 0.5 });
+}
+
 /** Build the histories of a 10 × 1,000 × 180 panel and time runDetectors over it (best of `repeats`). */
 export function measureDetectionPass(repeats = 3): {
   series: number;
@@ -14,13 +19,7 @@ export function measureDetectionPass(repeats = 3): {
   cpuMs: number[];
   findings: number;
 } {
-  const panel = generatePanel(1001, {
-    metrics: 10,
-    entities: 1000,
-    days: 180,
-    injectFrom: 150,
-    injectShare: 0.5,
-  });
+  const panel = detectionPassPanel();
   const histories = new Map<string, MetricHistory>();
   for (const m of panel.metrics) {
     const entities = new Map<string, SeriesPoint[]>();

@@ -10,15 +10,10 @@ import { defaultSource } from '../../src/backtest/replay.js';
 import { FRAME_MAX_DAYS } from '../../src/detectors/stats/frame.js';
 import { detectSource } from '../../src/pipeline/detect.js';
 import { openStore } from '../../src/store/store.js';
-import { generatePanel, START } from './generate.js';
+import { START } from './generate.js';
+import { detectionPassPanel } from './speed.js';
 
-const panel = generatePanel(1001, {
-  metrics: 10,
-  entities: 1000,
-  days: 180,
-  injectFrom: 150,
-  injectShare: 0.5,
-});
+const panel = detectionPassPanel();
 const source = defaultSource(panel.source, panel.metrics);
 const NOW = new Date(`${addDays(START, 180)}T06:00:00.000Z`);
 
