@@ -1,14 +1,42 @@
 // Compact in-memory history for a backtest: per source, metric and entity, day numbers and values (no text kept).
 import type { SeriesColumns, SeriesPoint } from '../core/detector.js';
+import type { SeriesOrigin } from '../detectors/stats/frame.js';
 import { dayNumber, dayString } from '../detectors/stats/days.js';
 import type { HistoryRow } from './history-file.js';
 
-/** One entity's series: parallel arrays, sorted by day on `finish()`. */
-export interface EntityColumns {
+/**
+ * One entity's series: parallel arrays, sorted by day on `finish()`, and what a replay keeps on it (it is the
+ * series' origin on every day's grid, so carried statistics sit in its slots instead of in maps keyed by it).
+ */
+export interface EntityColumns extends SeriesOrigin {
   days: number[];
   values: number[];
-  nulls: Uint8Array | undefined;
-  points?: SeriesPoint[];
+  /** The window of points made so far (windowPoints). */
+  window: SeriesPoint[] | undefined;
+  /** Every point (pointsOf). */
+  points: SeriesPoint[] | undefined;
+  /** The series' typed columns (windowColumns), with the day array they were made from. */
+  typed: { days: number[]; columns: SeriesColumns } | undefined;
+  /** The replay's columns by absolute day (backtest/replay.ts). */
+  grid: unknown;
+}
+
+/**
+ * An entity's columns with every slot present from the start, so all of them share one object shape.
+ *
+ * @example
+ * const cols = entityColumns([20_000, 20_001], [4, 5]);
+ */
+export function entityColumns(days: number[], values: number[]): EntityColumns {
+  return {
+    days,
+    values,
+    window: undefined,
+    points: undefined,
+    typed: undefined,
+    grid: undefined,
+    baseline: undefined,
+  };
 }
 
 /**
@@ -18,27 +46,21 @@ export interface EntityColumns {
  * const set = new HistorySet(); set.add(row); set.finish(); set.points('src', 'm', 'p1');
  */
 export class HistorySet {
-  readonly sources = new Map<string, Map<string, Map<string, { days: number[]; values: number[] }>>>();
+  readonly sources = new Map<string, Map<string, Map<string, EntityColumns>>>();
   minDay = Infinity;
   maxDay = -Infinity;
   rows = 0;
   #dayCache = new Map<number, { day: string; periodEnd: string; seen: string }>();
   /** Day number of each ISO day read (a file has a few hundred distinct days and millions of rows). */
   #dayNumbers = new Map<string, number>();
-  #columns = new WeakMap<object, { days: number[]; columns: SeriesColumns }>();
 
   add(row: HistoryRow): void {
     let metrics = this.sources.get(row.source);
-    if (!metrics)
-      this.sources.set(
-        row.source,
-        (metrics = new Map<string, Map<string, { days: number[]; values: number[] }>>()),
-      );
+    if (!metrics) this.sources.set(row.source, (metrics = new Map<string, Map<string, EntityColumns>>()));
     let entities = metrics.get(row.metric);
-    if (!entities)
-      metrics.set(row.metric, (entities = new Map<string, { days: number[]; values: number[] }>()));
+    if (!entities) metrics.set(row.metric, (entities = new Map<string, EntityColumns>()));
     let cols = entities.get(row.entity);
-    if (!cols) entities.set(row.entity, (cols = { days: [], values: [] }));
+    if (!cols) entities.set(row.entity, (cols = entityColumns([], [])));
     let d = this.#dayNumbers.get(row.date);
     if (d === undefined) this.#dayNumbers.set(row.date, (d = dayNumber(row.date)));
     cols.days.push(d);
@@ -86,11 +108,7 @@ export class HistorySet {
    * and those before `lo` are let go (a replay's window only moves forward; one asked for again is made again),
    * so a long history keeps about a window's worth of point objects instead of one per row.
    */
-  windowPoints(
-    cols: { days: number[]; values: number[]; window?: SeriesPoint[] },
-    lo: number,
-    hi: number,
-  ): SeriesPoint[] {
+  windowPoints(cols: EntityColumns, lo: number, hi: number): SeriesPoint[] {
     let pts = cols.window;
     if (!pts) cols.window = pts = new Array<SeriesPoint>(cols.days.length);
     const out = new Array<SeriesPoint>(hi - lo);
@@ -103,10 +121,9 @@ export class HistorySet {
    * The columns of points [lo, hi) of one series, as windowPoints would make them (index-aligned with them): views of
    * the whole series' typed columns, made once per series.
    */
-  windowColumns(cols: { days: number[]; values: number[] }, lo: number, hi: number): SeriesColumns {
-    let hit = this.#columns.get(cols);
-    if (hit?.days !== cols.days)
-      this.#columns.set(cols, (hit = { days: cols.days, columns: typedColumns(cols) }));
+  windowColumns(cols: EntityColumns, lo: number, hi: number): SeriesColumns {
+    let hit = cols.typed;
+    if (hit?.days !== cols.days) cols.typed = hit = { days: cols.days, columns: typedColumns(cols) };
     const c = hit.columns;
     return {
       days: c.days.subarray(lo, hi),
@@ -116,7 +133,7 @@ export class HistorySet {
     };
   }
 
-  #point(cols: { days: number[]; values: number[] }, k: number): SeriesPoint {
+  #point(cols: EntityColumns, k: number): SeriesPoint {
     const s = this.#strings(cols.days[k]!);
     const v = cols.values[k]!;
     const value = Number.isNaN(v) ? null : v;
@@ -132,7 +149,7 @@ export class HistorySet {
   }
 
   /** Detector points of one series (built once; seen the morning after the period, as a daily poll would). */
-  pointsOf(cols: { days: number[]; values: number[]; points?: SeriesPoint[] }): SeriesPoint[] {
+  pointsOf(cols: EntityColumns): SeriesPoint[] {
     if (cols.points) return cols.points;
     const pts: SeriesPoint[] = new Array<SeriesPoint>(cols.days.length);
     for (let i = 0; i < cols.days.length; i++) pts[i] = this.#point(cols, i);
@@ -142,7 +159,7 @@ export class HistorySet {
 }
 
 /** A series' points as columns: a point's value is its first value, and it is first seen the day after its period. */
-function typedColumns(cols: { days: number[]; values: number[] }): SeriesColumns {
+function typedColumns(cols: EntityColumns): SeriesColumns {
   const n = cols.days.length;
   const days = Int32Array.from(cols.days);
   const values = new Float64Array(n);

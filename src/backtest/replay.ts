@@ -14,7 +14,7 @@ import { runDetectors } from '../detectors/run.js';
 import { regimeChanges } from '../detectors/regime.js';
 import { dayString } from '../detectors/stats/days.js';
 import { FRAME_MAX_DAYS, NULL, VALUE, primeFrame, type EntitySeries } from '../detectors/stats/frame.js';
-import type { HistorySet } from './history-set.js';
+import type { EntityColumns, HistorySet } from './history-set.js';
 
 /** One finding as the backtest reports it. */
 export interface BacktestFinding {
@@ -148,10 +148,10 @@ interface DayColumns {
   /** valueDays[j]: days with a value in [base, base + j). */
   valueDays: Int32Array;
 }
-const dayColumnsOf = new WeakMap<object, DayColumns>();
 
-function dayColumns(set: HistorySet, cols: { days: number[]; values: number[] }): DayColumns {
-  const hit = dayColumnsOf.get(cols);
+/** The entity's day columns, kept in its `grid` slot. */
+function dayColumns(set: HistorySet, cols: EntityColumns): DayColumns {
+  const hit = cols.grid as DayColumns | undefined;
   const last = cols.days[cols.days.length - 1]!;
   if (hit && hit.base <= cols.days[0]! && last < hit.base + hit.values.length) return hit;
   const base = Math.min(set.minDay, cols.days[0]!);
@@ -174,14 +174,14 @@ function dayColumns(set: HistorySet, cols: { days: number[]; values: number[] })
   const valueDays = new Int32Array(n + 1);
   for (let j = 0; j < n; j++) valueDays[j + 1] = valueDays[j]! + (presence[j] === VALUE ? 1 : 0);
   const made = { base, values, firstValues, firstSeenDays, presence, valueDays };
-  dayColumnsOf.set(cols, made);
+  cols.grid = made;
   return made;
 }
 
 /** One entity's row of a day's grid: views of its day columns, and the index of each day's point in the window. */
 function gridRow(
   set: HistorySet,
-  span: { entity: string; cols: { days: number[]; values: number[] }; lo: number; hi: number },
+  span: { entity: string; cols: EntityColumns; lo: number; hi: number },
   startDay: number,
   pointIndex: Int32Array,
 ): EntitySeries {
@@ -217,11 +217,11 @@ export function dayHistory(
   set: HistorySet,
   source: string,
   metric: string,
-  entities: ReadonlyMap<string, { days: number[]; values: number[] }>,
+  entities: ReadonlyMap<string, EntityColumns>,
   d: number,
 ): MetricHistory {
   const names: string[] = [];
-  const spans: { entity: string; cols: { days: number[]; values: number[] }; lo: number; hi: number }[] = [];
+  const spans: { entity: string; cols: EntityColumns; lo: number; hi: number }[] = [];
   let start = Infinity;
   let end = -Infinity;
   for (const [entity, cols] of entities) {
@@ -348,7 +348,7 @@ export function replayHistory(set: HistorySet, options: ReplayOptions = {}): Bac
 /** One source as a replay carries it from one day to the next. */
 export interface ReplaySource {
   name: string;
-  metrics: ReadonlyMap<string, ReadonlyMap<string, { days: number[]; values: number[] }>>;
+  metrics: ReadonlyMap<string, ReadonlyMap<string, EntityColumns>>;
   /** The contract the detectors read (undeclared metrics' kinds set by `readKinds` as their first days come in). */
   source: SourceContract;
   /** Undeclared metrics whose kind is still being read → their first day. */

@@ -1,8 +1,6 @@
 // A HistorySet's columns in shared memory, so worker threads replaying parts of it read the same rows without a copy
 // of the file or of the parsed history each.
-import { HistorySet } from './history-set.js';
-
-type Columns = { days: number[]; values: number[] };
+import { HistorySet, entityColumns, type EntityColumns } from './history-set.js';
 
 /** One series of a shared history: where its days and values lie in the shared columns. */
 type SeriesIndex = [source: string, metric: string, entity: string, start: number, length: number];
@@ -51,13 +49,16 @@ export function historyOf(shared: SharedHistory): HistorySet {
   const set = new HistorySet();
   for (const [source, metric, entity, start, length] of shared.series) {
     let metrics = set.sources.get(source);
-    if (!metrics) set.sources.set(source, (metrics = new Map<string, Map<string, Columns>>()));
+    if (!metrics) set.sources.set(source, (metrics = new Map<string, Map<string, EntityColumns>>()));
     let entities = metrics.get(metric);
-    if (!entities) metrics.set(metric, (entities = new Map<string, Columns>()));
-    entities.set(entity, {
-      days: Array.from(shared.days.subarray(start, start + length)),
-      values: Array.from(shared.values.subarray(start, start + length)),
-    });
+    if (!entities) metrics.set(metric, (entities = new Map<string, EntityColumns>()));
+    entities.set(
+      entity,
+      entityColumns(
+        Array.from(shared.days.subarray(start, start + length)),
+        Array.from(shared.values.subarray(start, start + length)),
+      ),
+    );
   }
   set.minDay = shared.minDay;
   set.maxDay = shared.maxDay;

@@ -51,9 +51,9 @@ describe('fitBaseline under an origin (a backtest: the same series on grids slid
         fc.array(cell, { minLength: 50, maxLength: 110 }),
         fc.constantFrom('count' as const, 'ratio' as const, 'gauge' as const),
         fc.integer({ min: 35, max: 70 }),
-        fc.array(fc.record({ lag: fc.integer({ min: 0, max: 20 }), span: fc.integer({ min: 7, max: 40 }) }), {
+        fc.array(fc.record({ lag: fc.integer({ min: 0, max: 40 }), span: fc.integer({ min: 7, max: 40 }) }), {
           minLength: 1,
-          maxLength: 3,
+          maxLength: 6,
         }),
         (vals, kind, length, ranges) => {
           const origin = {};

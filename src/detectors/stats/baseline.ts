@@ -1,7 +1,7 @@
 // The expected level of one series: weekday factors, clipped Theil–Sen trend, robust scale with noise floor and cold start.
 import type { MetricKind } from '../../core/contract.js';
 import { weekdayOf } from './days.js';
-import type { EntitySeries, MetricFrame } from './frame.js';
+import type { EntitySeries, MetricFrame, SeriesOrigin } from './frame.js';
 import { MAD_TO_SD, mad, madOfSorted, median, medianOfSorted, sortFirst, theilSenOf } from './robust.js';
 import { LOG1P, fitTransform, type Transform } from './transform.js';
 
@@ -76,6 +76,11 @@ function transformed(frame: MetricFrame, series: EntitySeries, transform: Transf
   return (series.memo!.transformed as TransformedMemo).ys[slot]!;
 }
 
+/** True when two transforms compute the same numbers (a fit chooses among a few, by name and constant). */
+function sameTransform(a: Transform, b: Transform): boolean {
+  return a === b || (a.name === b.name && a.constant === b.constant);
+}
+
 /** The slot of `transform` in the series' memo of transformed views (series.memo.transformed), made if absent. */
 function transformedSlot(frame: MetricFrame, series: EntitySeries, transform: Transform): number {
   const memo = (series.memo ??= {});
@@ -83,13 +88,12 @@ function transformedSlot(frame: MetricFrame, series: EntitySeries, transform: Tr
   if (!per) memo.transformed = per = { transforms: [], ys: [], columns: [] };
   for (let k = 0; k < per.transforms.length; k++) {
     const t = per.transforms[k]!;
-    if (t === transform || (t.name === transform.name && t.constant === transform.constant)) return k;
+    if (sameTransform(t, transform)) return k;
   }
-  const key = `${transform.name}|${transform.constant}`;
   let column: DayColumn | undefined;
   let y: Float64Array;
   if (series.origin) {
-    column = dayColumn(frame, series, series.origin, key, transform);
+    column = dayColumn(frame, series, series.origin, transform);
     y = column.y.subarray(frame.startDay - column.base, frame.startDay - column.base + series.values.length);
   } else {
     y = forwardAll(
@@ -141,7 +145,25 @@ interface DayColumn {
   /** 1 where the median of the same index in `medians` is computed. */
   known: (Uint8Array | undefined)[];
 }
-const byDay = new WeakMap<object, Map<string, DayColumn>>();
+
+/** What fits carry on a series' origin (its `baseline` slot) from one grid to the next. */
+interface BaselineCarry {
+  /** Transformed day columns, one per transform (see dayColumn). */
+  transforms: Transform[];
+  columns: DayColumn[];
+  /** Carried fits, one entry per kind asked for (see reusedFit). */
+  kinds: MetricKind[];
+  fits: CarriedFits[];
+}
+
+function carryOf(origin: SeriesOrigin): BaselineCarry {
+  return ((origin.baseline as BaselineCarry | undefined) ??= {
+    transforms: [],
+    columns: [],
+    kinds: [],
+    fits: [],
+  });
+}
 
 /**
  * The series through a transform as a column by absolute day, extended with the grid's newer days (a day's value
@@ -150,15 +172,15 @@ const byDay = new WeakMap<object, Map<string, DayColumn>>();
 function dayColumn(
   frame: MetricFrame,
   series: EntitySeries,
-  origin: object,
-  key: string,
+  origin: SeriesOrigin,
   transform: Transform,
 ): DayColumn {
   const { values } = series;
   const length = values.length;
-  let per = byDay.get(origin);
-  if (!per) byDay.set(origin, (per = new Map<string, DayColumn>()));
-  let col = per.get(key);
+  const carry = carryOf(origin);
+  let slot = 0;
+  while (slot < carry.transforms.length && !sameTransform(carry.transforms[slot]!, transform)) slot++;
+  let col = carry.columns[slot];
   if (!col || frame.startDay < col.base) {
     const size = Math.max(2 * length, 64);
     col = {
@@ -169,7 +191,8 @@ function dayColumn(
       medians: [undefined, undefined],
       known: [undefined, undefined],
     };
-    per.set(key, col);
+    carry.transforms[slot] = transform;
+    carry.columns[slot] = col;
   }
   const at = frame.startDay - col.base;
   const end = at + length;
@@ -339,21 +362,37 @@ export function fitBaseline(
   return model && model.n >= minDays ? model : undefined;
 }
 
-/** A series' fits of one kind, keyed by their absolute days (see reusedFit). */
-interface CarriedFits {
-  fits: Map<number, FittedModel | null>;
-  /** Newest last day at the latest pruning. */
-  prunedAt: number;
-}
-/** Fits by series origin and kind. */
-const byOrigin = new WeakMap<object, Map<MetricKind, CarriedFits>>();
 /**
- * Days before the newest fit's last day after which a reusable fit is dropped: the newest (frozen-variance's) ends
- * 7 days before today and series-drift's baselines end 14 to 20 days before it, so 14 keep every fit asked for again.
+ * A series' fits of one kind by absolute last day: a ring of CARRY_DAYS rows of CARRY_WAYS fits each, a row per
+ * last day (modulo CARRY_DAYS), so a fit is found by its day without hashing, and a fit CARRY_DAYS days old is
+ * overwritten by a newer one in place (a fit dropped is fitted again, to the same numbers).
  */
-const REUSE_DAYS = 14;
-/** Days of newer fits between two prunings of a series' carried fits. */
-const PRUNE_EVERY_DAYS = 7;
+interface CarriedFits {
+  lastDays: Int32Array;
+  spans: Int32Array;
+  models: (FittedModel | null | undefined)[];
+}
+/**
+ * Days a carried fit is kept: the newest (frozen-variance's) ends 7 days before today and series-drift's baselines
+ * end 14 to 20 days before it, so 32 keep every fit asked for again.
+ */
+const CARRY_DAYS = 32;
+/** Fits kept per last day: the spans asked for on one day (a full 28-day baseline; shorter ones while young). */
+const CARRY_WAYS = 4;
+/** No day number a history holds (day numbers count from 1970 and fit an Int32Array). */
+const NO_DAY = -0x80000000;
+
+function carriedFits(carry: BaselineCarry, kind: MetricKind): CarriedFits {
+  for (let k = 0; k < carry.kinds.length; k++) if (carry.kinds[k] === kind) return carry.fits[k]!;
+  const fits: CarriedFits = {
+    lastDays: new Int32Array(CARRY_DAYS * CARRY_WAYS).fill(NO_DAY),
+    spans: new Int32Array(CARRY_DAYS * CARRY_WAYS),
+    models: new Array<FittedModel | null | undefined>(CARRY_DAYS * CARRY_WAYS).fill(undefined),
+  };
+  carry.kinds.push(kind);
+  carry.fits.push(fits);
+  return fits;
+}
 
 /**
  * The fit over grid [from, to] taken from an earlier grid of the same series when one covered the same days (the
@@ -367,28 +406,26 @@ function reusedFit(
   from: number,
   to: number,
 ): FittedModel | undefined {
-  const origin = series.origin!;
-  let perKind = byOrigin.get(origin);
-  if (!perKind) byOrigin.set(origin, (perKind = new Map<MetricKind, CarriedFits>()));
-  let carried = perKind.get(kind);
-  if (!carried)
-    perKind.set(kind, (carried = { fits: new Map<number, FittedModel | null>(), prunedAt: -Infinity }));
-  const { fits } = carried;
+  const fits = carriedFits(carryOf(series.origin!), kind);
   const lastDay = frame.startDay + to;
-  // The span is below FRAME_MAX_DAYS, so (last day, span) maps to one number.
-  const key = lastDay * 1024 + (to - from);
-  const hit = fits.get(key);
-  if (hit !== undefined) return hit?.onGrid(frame, series, from, to);
-  const model = fit(frame, series, kind, from, to);
-  fits.set(key, model ?? null);
-  // Pruned once a week of newer fits came in, not on every fit: a series asked for two or three ranges a day holds
-  // more than a fixed count of fits within REUSE_DAYS, which pruned (walked every key) on every fit. A fit dropped
-  // early is fitted again, to the same numbers.
-  if (lastDay >= carried.prunedAt + PRUNE_EVERY_DAYS) {
-    if (carried.prunedAt !== -Infinity)
-      for (const k of fits.keys()) if (Math.floor(k / 1024) < lastDay - REUSE_DAYS) fits.delete(k);
-    carried.prunedAt = lastDay;
+  const span = to - from;
+  const row = (((lastDay % CARRY_DAYS) + CARRY_DAYS) % CARRY_DAYS) * CARRY_WAYS;
+  // A way of the row holding an older day (or none) is free.
+  let free = -1;
+  for (let w = row; w < row + CARRY_WAYS; w++) {
+    if (fits.lastDays[w] !== lastDay) {
+      if (free < 0) free = w;
+      continue;
+    }
+    if (fits.spans[w] !== span) continue;
+    const hit = fits.models[w];
+    return hit === null ? undefined : hit!.onGrid(frame, series, from, to);
   }
+  const model = fit(frame, series, kind, from, to);
+  const at = free >= 0 ? free : row + (span % CARRY_WAYS);
+  fits.lastDays[at] = lastDay;
+  fits.spans[at] = span;
+  fits.models[at] = model ?? null;
   return model;
 }
 

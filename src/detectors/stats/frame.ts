@@ -34,13 +34,23 @@ export interface EntitySeries {
    * present (a backtest's append-only columns): baselines fitted over the same days are then reused from one
    * day's grid to the next. Absent when the series is read afresh (a poll).
    */
-  origin?: object;
+  origin?: SeriesOrigin;
   /**
    * Results the statistics modules memoise for this series on this grid, one slot each (baseline fits and
    * transforms, entity shifts): kept on the series rather than in WeakMaps, which cost the collector an ephemeron
    * per series and grid (hundreds of thousands in a replay).
    */
   memo?: SeriesMemo;
+}
+
+/**
+ * A series' identity across the grids it is laid on, with the slots statistics carry on it from one grid to the
+ * next (each read and written only by the module named): a field on the origin, not a WeakMap keyed by it, which
+ * cost a hash lookup per series, grid and detector.
+ */
+export interface SeriesOrigin {
+  /** stats/baseline.ts */
+  baseline?: unknown;
 }
 
 /** Per-series memo slots; each is read and written only by the module named. */
