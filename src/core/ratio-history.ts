@@ -1,5 +1,6 @@
 // The history of a ratio computed from two counts: per entity and day, numerator / denominator, with the counts kept.
 import type { MetricHistory, SeriesPoint } from './detector.js';
+import { MemoSlot } from './memo-slot.js';
 
 /** One day of a derived ratio with the counts it came from (`value` = successes / trials). */
 export interface RatioPoint extends SeriesPoint {
@@ -23,17 +24,19 @@ export function ratioHistory(
   denominator: MetricHistory,
 ): MetricHistory {
   // Several detectors read one ratio in a pass (rate-shift, band-convergence): join the two histories once.
-  const byDenominator = joined.get(numerator) ?? new WeakMap<MetricHistory, MetricHistory>();
-  joined.set(numerator, byDenominator);
-  const cached = byDenominator.get(denominator);
+  const byDenominator = joined.get(numerator) ?? joined.set(numerator, []);
+  const at = byDenominator.findIndex((j) => j.denominator === denominator);
+  const cached = byDenominator[at]?.history;
   if (cached && cached.source === source && cached.metric === metric) return cached;
   const history = join(source, metric, numerator, denominator);
-  byDenominator.set(denominator, history);
+  byDenominator[at >= 0 ? at : byDenominator.length] = { denominator, history };
   return history;
 }
 
 /** Joined ratio histories by numerator, then denominator history (histories are immutable once built). */
-const joined = new WeakMap<MetricHistory, WeakMap<MetricHistory, MetricHistory>>();
+const joined = new MemoSlot<MetricHistory, { denominator: MetricHistory; history: MetricHistory }[]>(
+  'upwatch.ratios',
+);
 
 function join(
   source: string,

@@ -1,15 +1,16 @@
 // When a metric's periods normally arrive: the learned arrival lag and the day expected to be present now.
 import type { MetricHistory } from '../core/detector.js';
+import { MemoSlot } from '../core/memo-slot.js';
 import { dayNumber } from './stats/days.js';
 import { panelDayStat, type MetricFrame } from './stats/frame.js';
 import { quantile } from './stats/robust.js';
 
-const cache = new WeakMap<MetricFrame, Map<number, number[]>>();
+/** Lags by frame and number of days (on the frame: see MemoSlot). */
+const cache = new MemoSlot<MetricFrame, Map<number, number[]>>('upwatch.arrival');
 
 /** Arrival lags (first-seen day − period day) of the last `days` periods, one per period (earliest entity), by day. */
 export function arrivalLags(frame: MetricFrame, history: MetricHistory, days: number): number[] {
-  let per = cache.get(frame);
-  if (!per) cache.set(frame, (per = new Map<number, number[]>()));
+  const per = cache.get(frame) ?? cache.set(frame, new Map<number, number[]>());
   const hit = per.get(days);
   if (hit) return hit;
   const lags = computeLags(frame, history, days);

@@ -2,6 +2,7 @@
 import type { MetricContract } from '../core/contract.js';
 import type { MetricHistory, SeriesPoint } from '../core/detector.js';
 import { dayNumber, dayString } from './stats/days.js';
+import { MemoSlot } from '../core/memo-slot.js';
 
 /** Windows every categorical detector reads: the last `recentDays`, and the `baselineDays` before them. */
 export interface CategoryWindowOptions {
@@ -82,8 +83,8 @@ export function categoryWindows(
 ): CategoryWindows | undefined {
   // Four detectors read the same windows of a metric in one pass: pool them once per history and windows.
   const key = `${o.recentDays}/${o.baselineDays}/${o.minBaselineDays}`;
-  const byKey = pooledWindows.get(history) ?? new Map<string, CategoryWindows | undefined>();
-  pooledWindows.set(history, byKey);
+  const byKey =
+    pooledWindows.get(history) ?? pooledWindows.set(history, new Map<string, CategoryWindows | undefined>());
   if (byKey.has(key)) return byKey.get(key);
   const w = pool(history, o);
   byKey.set(key, w);
@@ -91,7 +92,9 @@ export function categoryWindows(
 }
 
 /** Pooled windows by history (immutable once built) and window options. */
-const pooledWindows = new WeakMap<MetricHistory, Map<string, CategoryWindows | undefined>>();
+const pooledWindows = new MemoSlot<MetricHistory, Map<string, CategoryWindows | undefined>>(
+  'upwatch.windows',
+);
 
 function pool(history: MetricHistory, o: CategoryWindowOptions): CategoryWindows | undefined {
   let endDay = -Infinity;

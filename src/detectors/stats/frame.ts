@@ -1,6 +1,7 @@
 // A metric's history laid on a dense day grid (one row per entity), memoised per history object for all detectors.
 import type { MetricHistory, SeriesColumns, SeriesPoint } from '../../core/detector.js';
 import { LazyMap } from '../../core/lazy-map.js';
+import { MemoSlot } from '../../core/memo-slot.js';
 import { dayNumber, dayString } from './days.js';
 
 /** How many days of history detectors look at, at most (H=56 days before a run of up to 64 days; baselines need 35). */
@@ -104,7 +105,8 @@ export function panelDayStat<T>(frame: MetricFrame, name: string, i: number, com
   return value;
 }
 
-const cache = new WeakMap<MetricHistory, MetricFrame>();
+/** Each history's grid, on the history (a WeakMap kept a replay's grids through the young generation's collections). */
+const frames = new MemoSlot<MetricHistory, MetricFrame>('upwatch.frame');
 
 /**
  * Lay a history on a dense grid ending at its latest day (or `endDay` when given) and spanning at most
@@ -114,11 +116,12 @@ const cache = new WeakMap<MetricHistory, MetricFrame>();
  * const f = metricFrame(history); f.entities[0]?.values[f.length - 1] // latest value of the first entity
  */
 export function metricFrame(history: MetricHistory): MetricFrame {
-  const hit = cache.get(history);
+  const hit = frames.get(history);
   if (hit) return hit;
-  const frame = history.columns ? frameOfColumns(history, history.columns) : frameOfPoints(history);
-  cache.set(history, frame);
-  return frame;
+  return frames.set(
+    history,
+    history.columns ? frameOfColumns(history, history.columns) : frameOfPoints(history),
+  );
 }
 
 /** The grid read from point objects (a history without columns). */
@@ -240,7 +243,7 @@ function frameOfColumns(history: MetricHistory, columns: ReadonlyMap<string, Ser
  * primeFrame(history, frame); metricFrame(history) === frame // true
  */
 export function primeFrame(history: MetricHistory, frame: MetricFrame): void {
-  cache.set(history, frame);
+  frames.set(history, frame);
 }
 
 /** ISO day of a grid index. */
