@@ -365,29 +365,35 @@ export function fitBaseline(
 /**
  * A series' fits of one kind by absolute last day: a ring of CARRY_DAYS rows of CARRY_WAYS fits each, a row per
  * last day (modulo CARRY_DAYS), so a fit is found by its day without hashing, and a fit CARRY_DAYS days old is
- * overwritten by a newer one in place (a fit dropped is fitted again, to the same numbers).
+ * overwritten by a newer one in place (a fit dropped is fitted again, to the same numbers). A fit is kept as its
+ * numbers (FIT_STRIDE a fit), not as a model object: models kept for weeks were promoted out of the young
+ * generation by the hundred thousand, and made most of a replay's collector time.
  */
 interface CarriedFits {
   lastDays: Int32Array;
   spans: Int32Array;
-  models: (FittedModel | null | undefined)[];
+  /** Each fit's numbers (see FittedModel.carry); a fit that found no value holds NaN as its count. */
+  numbers: Float64Array;
+  transforms: (Transform | undefined)[];
 }
 /**
  * Days a carried fit is kept: the newest (frozen-variance's) ends 7 days before today and series-drift's baselines
- * end 14 to 20 days before it, so 32 keep every fit asked for again.
+ * end 14 to 20 days before it, so 24 keep every fit asked for again.
  */
-const CARRY_DAYS = 32;
-/** Fits kept per last day: the spans asked for on one day (a full 28-day baseline; shorter ones while young). */
-const CARRY_WAYS = 4;
+const CARRY_DAYS = 24;
+/** Fits kept per last day: a full 28-day baseline, and a shorter one while the series is young. */
+const CARRY_WAYS = 2;
 /** No day number a history holds (day numbers count from 1970 and fit an Int32Array). */
 const NO_DAY = -0x80000000;
 
 function carriedFits(carry: BaselineCarry, kind: MetricKind): CarriedFits {
   for (let k = 0; k < carry.kinds.length; k++) if (carry.kinds[k] === kind) return carry.fits[k]!;
+  const slots = CARRY_DAYS * CARRY_WAYS;
   const fits: CarriedFits = {
-    lastDays: new Int32Array(CARRY_DAYS * CARRY_WAYS).fill(NO_DAY),
-    spans: new Int32Array(CARRY_DAYS * CARRY_WAYS),
-    models: new Array<FittedModel | null | undefined>(CARRY_DAYS * CARRY_WAYS).fill(undefined),
+    lastDays: new Int32Array(slots).fill(NO_DAY),
+    spans: new Int32Array(slots),
+    numbers: new Float64Array(slots * FIT_STRIDE),
+    transforms: new Array<Transform | undefined>(slots).fill(undefined),
   };
   carry.kinds.push(kind);
   carry.fits.push(fits);
@@ -418,14 +424,25 @@ function reusedFit(
       continue;
     }
     if (fits.spans[w] !== span) continue;
-    const hit = fits.models[w];
-    return hit === null ? undefined : hit!.onGrid(frame, series, from, to);
+    const transform = fits.transforms[w];
+    return transform
+      ? FittedModel.carried(
+          fits.numbers,
+          w * FIT_STRIDE,
+          transform,
+          transformed(frame, series, transform),
+          from,
+          to,
+          frame.startDay,
+        )
+      : undefined;
   }
   const model = fit(frame, series, kind, from, to);
   const at = free >= 0 ? free : row + (span % CARRY_WAYS);
   fits.lastDays[at] = lastDay;
   fits.spans[at] = span;
-  fits.models[at] = model ?? null;
+  fits.transforms[at] = model?.transform;
+  model?.carry(fits.numbers, at * FIT_STRIDE);
   return model;
 }
 
@@ -593,6 +610,9 @@ function levelAndSpread(detr: Float64Array, n: number): number {
   return level;
 }
 
+/** Numbers a carried fit keeps (FittedModel.carry): n, cold, β, level, pivot, σ, median, structural zeros, 7 weekdays. */
+const FIT_STRIDE = 15;
+
 /** A fitted SeriesModel (a class, so a fit allocates no closure for `expected`). */
 class FittedModel implements SeriesModel {
   constructor(
@@ -617,23 +637,44 @@ class FittedModel implements SeriesModel {
 
   private readonly startWeekday: number;
 
-  /** The same fit on another grid holding the same days as grid indices [from, to]. */
-  onGrid(frame: MetricFrame, series: EntitySeries, from: number, to: number): FittedModel {
+  /** Write the fit's numbers (everything but its transform and grid) to out[at, at + FIT_STRIDE). */
+  carry(out: Float64Array, at: number): void {
+    out[at] = this.n;
+    out[at + 1] = this.cold ? 1 : 0;
+    out[at + 2] = this.beta;
+    out[at + 3] = this.level;
+    out[at + 4] = this.pivot;
+    out[at + 5] = this.sigma;
+    out[at + 6] = this.medianValue;
+    out[at + 7] = this.structuralZeros ? 1 : 0;
+    out.set(this.weekday, at + 8);
+  }
+
+  /** A carried fit (see carry) on a grid holding its days as grid indices [from, to]. */
+  static carried(
+    numbers: Float64Array,
+    at: number,
+    transform: Transform,
+    y: Float64Array,
+    from: number,
+    to: number,
+    startDay: number,
+  ): FittedModel {
     return new FittedModel(
-      this.transform,
-      transformed(frame, series, this.transform),
+      transform,
+      y,
       from,
       to,
-      this.n,
-      this.cold,
-      this.weekday,
-      this.beta,
-      this.level,
-      this.pivot,
-      this.sigma,
-      this.medianValue,
-      this.structuralZeros,
-      frame.startDay,
+      numbers[at]!,
+      numbers[at + 1] === 1,
+      numbers.slice(at + 8, at + 15),
+      numbers[at + 2]!,
+      numbers[at + 3]!,
+      numbers[at + 4]!,
+      numbers[at + 5]!,
+      numbers[at + 6]!,
+      numbers[at + 7] === 1,
+      startDay,
     );
   }
 
