@@ -53,18 +53,26 @@ export interface SeriesModel {
 /** Baseline median (counts per day) from which a 0 is treated as missing data, not a value. */
 const STRUCTURAL_ZERO_LEVEL = 20;
 
-/** A series' fits on one grid (its memo slot): a few ranges a grid, so a short list scanned in order. */
-interface FitMemo {
-  kinds: MetricKind[];
-  keys: number[];
-  models: (SeriesModel | null)[];
+/**
+ * A series' transformed views and fits on one grid (its memo slot `fits`): the first view inline (a count has one
+ * transform), the others and the fits in flat lists. Two objects a series and grid instead of eight: a replay's
+ * grids live through a day's detection pass, so each of them was copied and promoted by the young generation's
+ * collector.
+ */
+class GridMemo {
+  transform: Transform | undefined = undefined;
+  y: Float64Array | undefined = undefined;
+  /** The column by absolute day the first view is taken from, under an origin. */
+  column: DayColumn | undefined = undefined;
+  /** Further views, three entries each: transform, y, column. */
+  more: (Transform | Float64Array | DayColumn | undefined)[] | undefined = undefined;
+  /** Fits, three entries each: kind, range key, model (null: no fit). */
+  readonly fits: (MetricKind | number | SeriesModel | null)[] = [];
 }
-/** A series' transformed values on one grid, per transform (one or two a grid). */
-interface TransformedMemo {
-  transforms: Transform[];
-  ys: Float64Array[];
-  /** The column by absolute day each view is taken from, under an origin. */
-  columns: (DayColumn | undefined)[];
+
+function gridMemo(series: EntitySeries): GridMemo {
+  const memo = (series.memo ??= {});
+  return ((memo.fits as GridMemo | undefined) ??= new GridMemo());
 }
 
 /**
@@ -72,8 +80,9 @@ interface TransformedMemo {
  * baselines over different ranges of one series; for counts the transform never differs). Read-only for callers.
  */
 function transformed(frame: MetricFrame, series: EntitySeries, transform: Transform): Float64Array {
-  const slot = transformedSlot(frame, series, transform);
-  return (series.memo!.transformed as TransformedMemo).ys[slot]!;
+  const memo = gridMemo(series);
+  const slot = transformedSlot(frame, series, memo, transform);
+  return slot === 0 ? memo.y! : (memo.more![3 * slot - 2] as Float64Array);
 }
 
 /** True when two transforms compute the same numbers (a fit chooses among a few, by name and constant). */
@@ -81,15 +90,21 @@ function sameTransform(a: Transform, b: Transform): boolean {
   return a === b || (a.name === b.name && a.constant === b.constant);
 }
 
-/** The slot of `transform` in the series' memo of transformed views (series.memo.transformed), made if absent. */
-function transformedSlot(frame: MetricFrame, series: EntitySeries, transform: Transform): number {
-  const memo = (series.memo ??= {});
-  let per = memo.transformed as TransformedMemo | undefined;
-  if (!per) memo.transformed = per = { transforms: [], ys: [], columns: [] };
-  for (let k = 0; k < per.transforms.length; k++) {
-    const t = per.transforms[k]!;
-    if (sameTransform(t, transform)) return k;
-  }
+/**
+ * The slot of `transform` among the series' transformed views on this grid (0: the memo's first, k: its k-th
+ * further one), made if absent.
+ */
+function transformedSlot(
+  frame: MetricFrame,
+  series: EntitySeries,
+  memo: GridMemo,
+  transform: Transform,
+): number {
+  if (memo.transform && sameTransform(memo.transform, transform)) return 0;
+  const more = memo.more;
+  if (more)
+    for (let k = 0; k < more.length; k += 3)
+      if (sameTransform(more[k] as Transform, transform)) return k / 3 + 1;
   let column: DayColumn | undefined;
   let y: Float64Array;
   if (series.origin) {
@@ -105,10 +120,14 @@ function transformedSlot(frame: MetricFrame, series: EntitySeries, transform: Tr
       0,
     );
   }
-  per.transforms.push(transform);
-  per.ys.push(y);
-  per.columns.push(column);
-  return per.transforms.length - 1;
+  if (!memo.transform) {
+    memo.transform = transform;
+    memo.y = y;
+    memo.column = column;
+    return 0;
+  }
+  (memo.more ??= []).push(transform, y, column);
+  return memo.more.length / 3;
 }
 
 /** out[at + k] = transform of values[from + k] for k < count (NaN where no value). */
@@ -279,10 +298,14 @@ function columnMedian(col: DayColumn, c: number, skipZeros: boolean): number {
 /**
  * Clipped Theil–Sen slope over weekly blocks: the median of each 7-day block (from the newest day back) at its mean
  * index, then the median of pairwise slopes between blocks. Robust to weekday structure, and with 4–5 blocks far
- * cheaper than all day pairs.
+ * cheaper than all day pairs. Over the first `len` points (all of them by default).
  */
-export function weeklyTrend(idx: ArrayLike<number>, z: ArrayLike<number>, clip: number): number {
-  const len = idx.length;
+export function weeklyTrend(
+  idx: ArrayLike<number>,
+  z: ArrayLike<number>,
+  clip: number,
+  len = idx.length,
+): number {
   if (trendBlock.length < len) {
     trendBlock = new Float64Array(len);
     trendXs = new Float64Array(len);
@@ -337,15 +360,13 @@ export function fitBaseline(
 ): SeriesModel | undefined {
   from = Math.max(0, from);
   // Keyed without minDays: detectors asking for the same range with different minimums share one fit.
-  const memo = (series.memo ??= {});
-  let fits = memo.fits as FitMemo | undefined;
-  if (!fits) memo.fits = fits = { kinds: [], keys: [], models: [] };
+  const { fits } = gridMemo(series);
   // Grid indices are below FRAME_MAX_DAYS, far from the key's range (|to| < 1e6).
   const key = from * 2_000_000 + to;
   let model: SeriesModel | null | undefined;
-  for (let k = 0; k < fits.keys.length; k++) {
-    if (fits.keys[k] === key && fits.kinds[k] === kind) {
-      model = fits.models[k]!;
+  for (let k = 0; k < fits.length; k += 3) {
+    if (fits[k + 1] === key && fits[k] === kind) {
+      model = fits[k + 2] as SeriesModel | null;
       break;
     }
   }
@@ -355,9 +376,7 @@ export function fitBaseline(
         ? reusedFit(frame, series, kind, from, to)
         : fit(frame, series, kind, from, to);
     model ??= null;
-    fits.kinds.push(kind);
-    fits.keys.push(key);
-    fits.models.push(model);
+    fits.push(kind, key, model);
   }
   return model && model.n >= minDays ? model : undefined;
 }
@@ -511,15 +530,15 @@ function fit(
     }
   }
   if (n === 0) return undefined;
-  const idx = idxBuf.subarray(0, n);
-  const raw = rawBuf.subarray(0, n);
+  // The first n of each scratch buffer: no view made per fit.
+  const idx = idxBuf;
   // Zeros leave the weekday windows whenever a baseline day is missing or was dropped as a structural zero.
   const skipZeros = n < span;
-  const transform = fitTransform(kind, raw);
-  const slot = transformedSlot(frame, series, transform);
-  const views = series.memo!.transformed as TransformedMemo;
-  const y = views.ys[slot]!;
-  const column = views.columns[slot];
+  const transform = fitTransform(kind, rawBuf, n);
+  const memo = gridMemo(series);
+  const slot = transformedSlot(frame, series, memo, transform);
+  const y = slot === 0 ? memo.y! : (memo.more![3 * slot - 2] as Float64Array);
+  const column = slot === 0 ? memo.column : (memo.more![3 * slot - 1] as DayColumn | undefined);
   const at = column ? frame.startDay - column.base : 0;
   const cold = n < BASELINE_DEFAULTS.warmDays;
   // Weekday of grid index i ≥ from: (w0 + i − from) mod 7, as weekdayOf(startDay + i) gives it.
@@ -550,7 +569,7 @@ function fit(
   // whichever grid the days sit on (a backtest's grid slides by a day each day), to the last bit.
   const rel = relBuf;
   for (let k = 0; k < n; k++) rel[k] = idx[k]! - to;
-  const beta = cold ? 0 : weeklyTrend(rel.subarray(0, n), z, BASELINE_DEFAULTS.trendClip);
+  const beta = cold ? 0 : weeklyTrend(rel, z, BASELINE_DEFAULTS.trendClip, n);
   let center = 0;
   for (let k = 0; k < n; k++) center += rel[k]!;
   center /= n;

@@ -56,10 +56,8 @@ export interface SeriesOrigin {
 
 /** Per-series memo slots; each is read and written only by the module named. */
 export interface SeriesMemo {
-  /** stats/baseline.ts */
+  /** stats/baseline.ts: transformed views and fits */
   fits?: unknown;
-  /** stats/baseline.ts */
-  transformed?: unknown;
   /** stats/shift.ts */
   shifts?: unknown;
 }

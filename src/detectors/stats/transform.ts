@@ -12,20 +12,20 @@ export interface Transform {
 }
 
 /**
- * Choose and fit the transform for a series: counts `ln(v+1)`; non-negative reals
+ * Choose and fit the transform for a series (its first `length` values): counts `ln(v+1)`; non-negative reals
  * `ln(v+c)` with `c = 0.01·median(v>0)`; anything with negative values `asinh(v/s)` with `s = median|v|`.
  *
  * @example
  * fitTransform('count', [1, 2, 3]).forward(0) // 0
  */
-export function fitTransform(kind: MetricKind, values: ArrayLike<number>): Transform {
+export function fitTransform(kind: MetricKind, values: ArrayLike<number>, length = values.length): Transform {
   let negative = false;
-  for (let i = 0; i < values.length; i++) if (Number.isFinite(values[i]!) && values[i]! < 0) negative = true;
+  for (let i = 0; i < length; i++) if (Number.isFinite(values[i]!) && values[i]! < 0) negative = true;
   // Counts without negative values need no statistic of the values (the common case: no arrays built).
   if (!negative && kind === 'count') return LOG1P;
   const positive: number[] = [];
   const abs: number[] = [];
-  for (let i = 0; i < values.length; i++) {
+  for (let i = 0; i < length; i++) {
     const v = values[i]!;
     if (!Number.isFinite(v)) continue;
     if (v > 0) positive.push(v);
