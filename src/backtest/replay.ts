@@ -246,17 +246,22 @@ export function dayHistory(
   if (spans.length === 0) return history;
   const length = Math.min(FRAME_MAX_DAYS, end - start + 1);
   const startDay = end - length + 1;
-  const count = spans.length;
-  const allIndex = new Int32Array(count * length).fill(-1);
-  const series: EntitySeries[] = new Array<EntitySeries>(count);
-  // The grid starts at the earliest day read (≥ d − FRAME_MAX_DAYS + 1), so every view holds only the window's days.
-  for (let row = 0; row < count; row++) {
-    const pointIndex = allIndex.subarray(row * length, (row + 1) * length);
-    series[row] = gridRow(set, spans[row]!, startDay, pointIndex);
-  }
-  // Every entity with a value on a grid day is on the grid, and past days never change: panel statistics of a day
-  // carry over from one day's grid to the next under the metric's columns.
-  primeFrame(history, { startDay, endDay: end, length, entities: series, origin: entities });
+  // Laid when a detector first asks for it: the detection pass takes one metric after the other and lets each grid
+  // go before the next is laid.
+  primeFrame(history, () => {
+    const count = spans.length;
+    const allIndex = new Int32Array(count * length).fill(-1);
+    const series: EntitySeries[] = new Array<EntitySeries>(count);
+    // The grid starts at the earliest day read (≥ d − FRAME_MAX_DAYS + 1), so every view holds only the window's
+    // days.
+    for (let row = 0; row < count; row++) {
+      const pointIndex = allIndex.subarray(row * length, (row + 1) * length);
+      series[row] = gridRow(set, spans[row]!, startDay, pointIndex);
+    }
+    // Every entity with a value on a grid day is on the grid, and past days never change: panel statistics of a day
+    // carry over from one day's grid to the next under the metric's columns.
+    return { startDay, endDay: end, length, entities: series, origin: entities };
+  });
   return history;
 }
 

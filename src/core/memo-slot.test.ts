@@ -39,3 +39,17 @@ describe('MemoSlot', () => {
     expect(slot.get(frozen)).toBe(7);
   });
 });
+
+describe('MemoSlot.forget', () => {
+  it('lets the value go, on extensible and frozen objects alike', () => {
+    const slot = new MemoSlot<object, number>('test');
+    const open = {};
+    const frozen = Object.freeze({});
+    slot.set(open, 1);
+    slot.set(frozen, 2);
+    slot.forget(open);
+    slot.forget(frozen);
+    expect([slot.get(open), slot.get(frozen)]).toEqual([undefined, undefined]);
+    expect(Object.getOwnPropertySymbols(open)).toEqual([]);
+  });
+});

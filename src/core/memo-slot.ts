@@ -26,6 +26,12 @@ export class MemoSlot<K extends object, V> {
     return own !== undefined ? own : this.#sealed.get(object);
   }
 
+  /** Forget the value of `object`. */
+  forget(object: K): void {
+    if (Object.isExtensible(object)) delete (object as Record<symbol, V | undefined>)[this.#key];
+    else this.#sealed.delete(object);
+  }
+
   /** Remember `value` for `object` and return it. */
   set(object: K, value: V): V {
     if (!Object.isExtensible(object)) {

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { runDetectors } from './run.js';
 import { allDetectors } from './registry.js';
-import type { Detector } from '../core/detector.js';
+import type { Detector, DetectorStage } from '../core/detector.js';
+import { metricFrame, type MetricFrame } from './stats/frame.js';
 import {
   countSeries,
   freeze,
@@ -179,6 +180,72 @@ describe('runDetectors', () => {
     };
     const found = run(metricOf(), { p1: clean(1) }, { detectors: [boom] });
     expect(found[0]).toMatchObject({ class: 'unverified', severity: 'info', rule: 'detector-error' });
+  });
+
+  it('runs metric after metric, lets each grid go, and keeps the findings in detector order', () => {
+    const calls: string[] = [];
+    const grids = new Map<string, MetricFrame[]>();
+    const fake = (
+      id: string,
+      stage: DetectorStage,
+      scope: 'metric' | 'source',
+    ): Detector<Record<string, unknown>> => ({
+      ...allDetectors()[0]!,
+      id,
+      stage,
+      scope,
+      class: stage === 'scale' ? 'scale' : 'volume',
+      detect: (input) => {
+        calls.push(`${id}:${input.metric?.name ?? '*'}`);
+        if (input.history) {
+          const frame = metricFrame(input.history);
+          grids.set(input.metric!.name, [...(grids.get(input.metric!.name) ?? []), frame]);
+        }
+        return [
+          {
+            rule: id,
+            class: stage === 'scale' ? 'scale' : 'volume',
+            severity: 'warn',
+            source: 'src',
+            ...(input.metric ? { metric: input.metric.name } : {}),
+            entities: [],
+            onset: '2026-03-01',
+            evidence: {},
+            explanation: id,
+          },
+        ];
+      },
+    });
+    const [m1, m2] = [metricOf('m1'), metricOf('m2')];
+    const h1 = historyOf({ p1: clean(1) }, { metric: 'm1' });
+    const found = runDetectors({
+      source: sourceOf([m1, m2]),
+      histories: new Map([
+        ['m1', h1],
+        ['m2', historyOf({ p1: clean(2) }, { metric: 'm2' })],
+      ]),
+      polls: [pollOf(1, '2026-03-06T07:00:00Z')],
+      docChanges: [],
+      now: nowAfter(60),
+      detectors: [
+        fake('late', 'scale', 'metric'),
+        fake('whole', 'deprecation', 'source'),
+        fake('early', 'volume', 'metric'),
+      ],
+    });
+    expect(calls).toEqual(['whole:*', 'early:m1', 'late:m1', 'early:m2', 'late:m2']);
+    expect(found.map((f) => `${f.rule}:${f.metric ?? '*'}`)).toEqual([
+      'whole:*',
+      'early:m1',
+      'early:m2',
+      'late:m1',
+      'late:m2',
+    ]);
+    // Within a metric the detectors share one grid; the grid is let go once its metric is done.
+    for (const name of ['m1', 'm2']) expect(new Set(grids.get(name)).size).toBe(1);
+    const again = metricFrame(h1);
+    expect(again).not.toBe(grids.get('m1')![0]);
+    expect(again.entities[0]!.values).toEqual(grids.get('m1')![0]!.entities[0]!.values);
   });
 
   it.each([

@@ -15,7 +15,7 @@ import {
 import type { PollRecord } from '../core/observation.js';
 import { allDetectors } from './registry.js';
 import { dayNumber } from './stats/days.js';
-import { sliceHistory } from './stats/frame.js';
+import { forgetFrame, sliceHistory } from './stats/frame.js';
 
 /** What runDetectors needs: one source, its metric histories and recent polls, and "now". */
 export interface RunDetectorsInput {
@@ -130,8 +130,6 @@ export function runDetectors(input: RunDetectorsInput): Finding[] {
   );
   const currentFailed = polls.length > 0 && polls[polls.length - 1]!.outcome === 'failed';
   const day = now.toISOString().slice(0, 10);
-  const drafts: Tagged[] = [];
-  let order = 0;
   const histories = new Map<string, MetricHistory>();
   const historyOf = (metric: MetricContract): { history: MetricHistory; regimeStart?: string } => {
     const start = input.regimes?.get(metric.name);
@@ -150,6 +148,7 @@ export function runDetectors(input: RunDetectorsInput): Finding[] {
     detector: Detector<Record<string, unknown>>,
     run: () => FindingDraft[],
     metric: MetricContract | undefined,
+    slot: number,
     severity?: CheckOverride['severity'],
     warmUp?: (d: FindingDraft) => FindingDraft,
   ) => {
@@ -159,35 +158,47 @@ export function runDetectors(input: RunDetectorsInput): Finding[] {
     } catch (e) {
       out = [failureDraft(detector, source.name, metric?.name, e, day)];
     }
-    for (const d of out) {
+    bySlot[slot] = out.map((d) => {
       const draft = severity && d.severity !== 'info' && d.class !== 'unverified' ? { ...d, severity } : d;
-      drafts.push({ draft: warmUp ? warmUp(draft) : draft, order: order++ });
-    }
+      return warmUp ? warmUp(draft) : draft;
+    });
   };
-  for (const detector of detectors) {
+  // Drafts are ordered by detector (stage order), then metric: detector i's run on metric j fills slot
+  // i·(metrics + 1) + j + 1, a source-scope detector's run slot i·(metrics + 1).
+  const bySlot: FindingDraft[][] = [];
+  const M = source.metrics.length;
+  for (let di = 0; di < detectors.length; di++) {
+    const detector = detectors[di]!;
     if (currentFailed && STATISTICAL_STAGES.has(detector.stage)) continue;
-    if (detector.scope === 'source') {
-      const check = effectiveCheck(detector, source);
-      if (!check) continue;
-      const di: DetectorInput<Record<string, unknown>> = {
-        now,
-        source,
-        polls,
-        docChanges: input.docChanges,
-        ...(input.docs ? { docs: input.docs } : {}),
-        ...(input.docBaselines ? { docBaselines: input.docBaselines } : {}),
-        options: check.options,
-      };
-      collect(detector, () => detector.detect(di), undefined, check.severity);
-      continue;
-    }
-    for (const declared of source.metrics) {
+    if (detector.scope !== 'source') continue;
+    const check = effectiveCheck(detector, source);
+    if (!check) continue;
+    const sourceInput: DetectorInput<Record<string, unknown>> = {
+      now,
+      source,
+      polls,
+      docChanges: input.docChanges,
+      ...(input.docs ? { docs: input.docs } : {}),
+      ...(input.docBaselines ? { docBaselines: input.docBaselines } : {}),
+      options: check.options,
+    };
+    collect(detector, () => detector.detect(sourceInput), undefined, di * (M + 1), check.severity);
+  }
+  // Metric after metric, every metric-scope detector on one metric before the next: the metric's grid (and the fits
+  // and shifts memoised on it) is then let go before the next one is laid, and dies in the young generation instead
+  // of being copied and promoted while the rest of the pass runs.
+  for (let mi = 0; mi < M; mi++) {
+    const declared = source.metrics[mi]!;
+    for (let di = 0; di < detectors.length; di++) {
+      const detector = detectors[di]!;
+      if (currentFailed && STATISTICAL_STAGES.has(detector.stage)) continue;
+      if (detector.scope === 'source') continue;
       if (detector.appliesTo?.(declared) !== undefined) continue;
       const check = effectiveCheck(detector, source, declared);
       if (!check) continue;
       const metric = asValueMetric(declared, detector);
       const { history, regimeStart } = historyOf(declared);
-      const di: DetectorInput<Record<string, unknown>> = {
+      const metricInput: DetectorInput<Record<string, unknown>> = {
         now,
         source,
         metric,
@@ -203,13 +214,17 @@ export function runDetectors(input: RunDetectorsInput): Finding[] {
       const raw = input.histories.get(declared.name);
       collect(
         detector,
-        () => detector.detect(di),
+        () => detector.detect(metricInput),
         metric,
+        di * (M + 1) + mi + 1,
         check.severity,
         (d) => heldForWarmUp(d, detector, check.options, raw),
       );
     }
+    forgetFrame(historyOf(declared).history);
   }
+  const drafts: Tagged[] = [];
+  for (const out of bySlot) for (const draft of out ?? []) drafts.push({ draft, order: drafts.length });
   return suppressAndMerge(drafts).map((d) => toFinding(d, now.toISOString()));
 }
 

@@ -105,6 +105,8 @@ export function panelDayStat<T>(frame: MetricFrame, name: string, i: number, com
 
 /** Each history's grid, on the history (a WeakMap kept a replay's grids through the young generation's collections). */
 const frames = new MemoSlot<MetricHistory, MetricFrame>('upwatch.frame');
+/** Each history's grid maker, when its reader primed one (see primeFrame). */
+const primers = new MemoSlot<MetricHistory, () => MetricFrame>('upwatch.primer');
 
 /**
  * Lay a history on a dense grid ending at its latest day (or `endDay` when given) and spanning at most
@@ -116,6 +118,8 @@ const frames = new MemoSlot<MetricHistory, MetricFrame>('upwatch.frame');
 export function metricFrame(history: MetricHistory): MetricFrame {
   const hit = frames.get(history);
   if (hit) return hit;
+  const primed = primers.get(history);
+  if (primed) return frames.set(history, primed());
   return frames.set(
     history,
     history.columns ? frameOfColumns(history, history.columns) : frameOfPoints(history),
@@ -235,13 +239,27 @@ function frameOfColumns(history: MetricHistory, columns: ReadonlyMap<string, Ser
 
 /**
  * Memoise `frame` as the grid of `history`, for a caller that holds the series as day/value columns and builds the
- * grid without reading point objects (the backtest). It must be exactly what metricFrame(history) would build.
+ * grid without reading point objects (the backtest). It must be exactly what metricFrame(history) would build. A
+ * function is called when a detector first asks for the grid, and again after forgetFrame.
  *
  * @example
  * primeFrame(history, frame); metricFrame(history) === frame // true
+ * primeFrame(history, () => layGrid(columns)); // laid on first use
  */
-export function primeFrame(history: MetricHistory, frame: MetricFrame): void {
-  frames.set(history, frame);
+export function primeFrame(history: MetricHistory, frame: MetricFrame | (() => MetricFrame)): void {
+  if (typeof frame === 'function') primers.set(history, frame);
+  else frames.set(history, frame);
+}
+
+/**
+ * Let the grid of `history` go (and everything memoised on its series): the detection pass does so after a metric's
+ * detectors ran, so the grid dies young. A later metricFrame(history) lays it again, to the same numbers.
+ *
+ * @example
+ * forgetFrame(history); metricFrame(history) // a new grid, equal to the one before
+ */
+export function forgetFrame(history: MetricHistory): void {
+  frames.forget(history);
 }
 
 /** ISO day of a grid index. */
