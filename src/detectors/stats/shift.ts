@@ -144,35 +144,34 @@ function compute(
     if (Math.sign(e) !== Math.sign(eT) || Math.abs(e) < floor) break;
     onset = i;
   }
-  const run: number[] = [];
-  const runIdx: number[] = [];
+  const { run, idx: runIdx } = room(T - onset + 1);
+  let k = 0;
   for (let i = onset; i <= T; i++) {
     const e = residuals[i - baseEnd - 1]!;
     if (Number.isFinite(e)) {
-      run.push(e);
-      runIdx.push(i);
+      run[k] = e;
+      runIdx[k] = i;
+      k++;
     }
   }
-  const k = run.length;
-  const delta = median(run);
+  const delta = median(run, k);
   const se = 1.2533 * model.sigma * Math.sqrt(1 / k + 1 / model.n);
   // Noise is autocorrelated: the days just before the onset say where the series really stood. Half of their
   // mean residual is added to the expectation when estimating the factor (not for Z).
-  const before: number[] = [];
-  for (let i = onset - 1; i >= 0 && before.length < 3; i--) {
+  let beforeSum = 0;
+  let beforeCount = 0;
+  for (let i = onset - 1; i >= 0 && beforeCount < 3; i--) {
     const y = model.y[i]!;
     // A 0 standing for missing data would carry a −10 residual into the factor (a ×1.4 day read ×60).
-    if (Number.isFinite(y) && !isStructuralZero(model, values[i]!)) before.push(y - model.expected(i));
+    if (Number.isFinite(y) && !isStructuralZero(model, values[i]!)) {
+      beforeSum += y - model.expected(i);
+      beforeCount++;
+    }
   }
-  const carry = before.length > 0 ? 0.5 * (before.reduce((a, b) => a + b, 0) / before.length) : 0;
+  const carry = beforeCount > 0 ? 0.5 * (beforeSum / beforeCount) : 0;
   let logFactor = delta - carry;
   if (model.transform.name !== 'asinh') {
-    const raw = rawLogFactor(
-      runIdx,
-      values,
-      (i) => model.transform.inverse(model.expected(i) + carry),
-      fractional,
-    );
+    const raw = rawLogFactor(runIdx, k, values, model, carry, fractional);
     if (raw !== undefined) logFactor = raw;
   }
   let lastNormal: EntityShift['lastNormal'];
@@ -219,30 +218,24 @@ export function windowShift(
   from: number,
   to: number,
 ): { delta: number; logFactor: number; k: number; medianValue: number } | undefined {
-  const run: number[] = [];
-  const idx: number[] = [];
-  const obs: number[] = [];
+  const { run, idx, obs } = room(to - from + 1);
+  let k = 0;
   for (let i = Math.max(from, shift.baseEnd + 1); i <= to; i++) {
     const e = residualAt(shift, i);
     if (!Number.isFinite(e)) continue;
-    run.push(e);
-    idx.push(i);
-    obs.push(values[i]!);
+    run[k] = e;
+    idx[k] = i;
+    obs[k] = values[i]!;
+    k++;
   }
-  if (run.length === 0) return undefined;
-  const delta = median(run);
+  if (k === 0) return undefined;
+  const delta = median(run, k);
   let logFactor = delta;
   if (shift.model.transform.name !== 'asinh') {
-    const model = shift.model;
-    const raw = rawLogFactor(
-      idx,
-      values,
-      (i) => model.transform.inverse(model.expected(i)),
-      shift.fractional === true,
-    );
+    const raw = rawLogFactor(idx, k, values, shift.model, 0, shift.fractional === true);
     if (raw !== undefined) logFactor = raw;
   }
-  return { delta, logFactor, k: run.length, medianValue: median(obs) };
+  return { delta, logFactor, k, medianValue: median(obs, k) };
 }
 
 /**
@@ -254,28 +247,59 @@ export function windowShift(
  * the compression is the error (a 0..1 share ×100 read ≈×10), and counting noise does not apply.
  */
 function rawLogFactor(
-  idx: readonly number[],
+  idx: Int32Array,
+  count: number,
   values: Float64Array,
-  expected: (i: number) => number,
-  fractional = false,
+  model: SeriesModel,
+  carry: number,
+  fractional: boolean,
 ): number | undefined {
-  const exps: number[] = [];
-  const logs: number[] = [];
-  for (const i of idx) {
-    const x = expected(i);
-    exps.push(x);
+  const { exps, logs } = scratch;
+  let n = 0;
+  for (let k = 0; k < count; k++) {
+    const i = idx[k]!;
+    const x = model.transform.inverse(model.expected(i) + carry);
+    exps[k] = x;
     const v = values[i]!;
-    if (v > 0 && x > 0) logs.push(Math.log(v / x));
+    if (v > 0 && x > 0) logs[n++] = Math.log(v / x);
   }
-  if (logs.length === 0 || !(fractional || median(exps) >= RAW_RATIO_LEVEL)) return undefined;
-  if (logs.length * 2 < idx.length) return undefined;
-  return median(logs);
+  if (n === 0 || !(fractional || median(exps, count) >= RAW_RATIO_LEVEL)) return undefined;
+  if (n * 2 < count) return undefined;
+  return median(logs, n);
+}
+
+/**
+ * Scratch for one shift at a time (neither compute nor windowShift re-enters itself): a run's residuals, grid
+ * indices and observed values, and rawLogFactor's expected values and log-ratios.
+ */
+let scratch = {
+  run: new Float64Array(128),
+  idx: new Int32Array(128),
+  obs: new Float64Array(128),
+  exps: new Float64Array(128),
+  logs: new Float64Array(128),
+};
+
+/** The scratch buffers, grown to hold `n` days. */
+function room(n: number): typeof scratch {
+  if (scratch.run.length < n) {
+    const size = Math.max(n, 2 * scratch.run.length);
+    scratch = {
+      run: new Float64Array(size),
+      idx: new Int32Array(size),
+      obs: new Float64Array(size),
+      exps: new Float64Array(size),
+      logs: new Float64Array(size),
+    };
+  }
+  return scratch;
 }
 
 /** Median observed raw value over the entity's shifted run. */
 export function runMedianValue(shift: EntityShift, values: Float64Array): number {
-  const obs: number[] = [];
+  const { obs } = room(values.length - shift.onsetIndex);
+  let n = 0;
   for (let i = shift.onsetIndex; i < values.length; i++)
-    if (Number.isFinite(values[i]!)) obs.push(values[i]!);
-  return median(obs);
+    if (Number.isFinite(values[i]!)) obs[n++] = values[i]!;
+  return median(obs, n);
 }
