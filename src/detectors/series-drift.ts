@@ -48,19 +48,36 @@ function evaluate(
   const baseEnd = t - o.window - o.lag;
   const model = fitBaseline(frame, s, kind, baseEnd - o.baselineDays + 1, baseEnd, 14);
   if (!model || model.cold) return undefined;
-  const trend: number[] = [];
-  const level: number[] = [];
+  if (trendBuf.length < o.window) {
+    trendBuf = new Float64Array(o.window);
+    levelBuf = new Float64Array(o.window);
+  }
+  let n = 0;
   for (let i = t - o.window + 1; i <= t; i++) {
     const y = model.y[i]!;
     if (!Number.isFinite(y)) continue;
     const e = y - model.expected(i);
-    trend.push(e);
+    trendBuf[n] = e;
     // Against the baseline's own level, weekday added back but no trend: a trend fitted on four noisy weeks and
     // extrapolated three more can miss by several σ̂ on its own.
-    level.push(e + model.trend(i));
+    levelBuf[n] = e + model.trend(i);
+    n++;
   }
-  if (trend.length < Math.floor(o.window / 2) + 1) return undefined;
-  return { model, delta: median(trend) / model.sigma, deltaLevel: median(level) / model.sigma };
+  if (n < Math.floor(o.window / 2) + 1) return undefined;
+  return { model, delta: median(trendBuf, n) / model.sigma, deltaLevel: median(levelBuf, n) / model.sigma };
+}
+
+// Scratch for evaluate (one evaluation at a time): the window's residuals against the trend and against the level.
+let trendBuf = new Float64Array(28);
+let levelBuf = new Float64Array(28);
+
+/** Whether an evaluation is off by the threshold on the side `sign`, against the trend and against the level. */
+function offBy(e: { delta: number; deltaLevel: number }, sign: number, threshold: number): boolean {
+  return (
+    Math.sign(e.delta) === sign &&
+    Math.sign(e.deltaLevel) === sign &&
+    Math.min(Math.abs(e.delta), Math.abs(e.deltaLevel)) >= threshold
+  );
 }
 
 /** Best one-change fit of residuals r (at grid indices idx) for each shape: SSE and the change index. */
@@ -160,15 +177,11 @@ export function judgeSeries(
   if (!today) return undefined;
   if (kind === 'count' && today.model.medianValue < o.minLevel) return 'undecidable';
   const sign = Math.sign(today.delta);
-  const off = (e: { delta: number; deltaLevel: number }) =>
-    Math.sign(e.delta) === sign &&
-    Math.sign(e.deltaLevel) === sign &&
-    Math.min(Math.abs(e.delta), Math.abs(e.deltaLevel)) >= o.threshold;
-  if (!off(today)) return undefined;
+  if (!offBy(today, sign, o.threshold)) return undefined;
   let earliest = today.model;
   for (let k = 1; k < o.days; k++) {
     const e = evaluate(frame, s, kind, T - k, o);
-    if (!e || !off(e)) return undefined;
+    if (!e || !offBy(e, sign, o.threshold)) return undefined;
     earliest = e.model;
   }
   // Shape: a slide is a ramp, an upstream step is a step (the scale stage's business). Fit both on the residuals
