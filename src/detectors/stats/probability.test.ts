@@ -70,6 +70,9 @@ describe('poissonBinomialUpperTail', () => {
     fc.assert(
       fc.property(fc.array(p, { maxLength: 60 }), fc.integer({ min: -1, max: 62 }), (ps, k) => {
         expect(Object.is(poissonBinomialUpperTail(ps, k), full(ps, k))).toBe(true);
+        // The first ps.length entries of a longer buffer are the same trials.
+        const buffer = Float64Array.from([...ps, 0.7, 0.2]);
+        expect(Object.is(poissonBinomialUpperTail(buffer, k, ps.length), full(ps, k))).toBe(true);
       }),
       { numRuns: 3000 },
     );

@@ -47,31 +47,42 @@ export function binomialUpperTail(n: number, k: number, p: number): number {
 /**
  * P(X ≥ k) for X the number of successes among independent trials with probabilities `ps` (Poisson binomial),
  * by dynamic programming over the trials, O(n·k). Used for "k of these entities all repeated since the same day".
+ * Only the first `n` entries of `ps` are trials (all of them by default), so a caller can pass a reused buffer.
  *
  * @example
  * poissonBinomialUpperTail([0.5, 0.5], 2) // 0.25
  * poissonBinomialUpperTail([0.1, 0.2, 0.9], 1) // 1 − 0.9·0.8·0.1 = 0.928
  */
-export function poissonBinomialUpperTail(ps: readonly number[], k: number): number {
+export function poissonBinomialUpperTail(ps: ArrayLike<number>, k: number, n = ps.length): number {
   if (k <= 0) return 1;
-  if (k > ps.length) return 0;
-  // dist[j] = P(X = j) for j < k; dist[k] = P(X ≥ k).
-  const dist = new Float64Array(k + 1);
+  if (k > n) return 0;
+  return Math.min(1, atLeast(ps, k, n));
+}
+
+/**
+ * poissonBinomialUpperTail before it is capped at 1, for 0 < k ≤ n. The loop sits in a function of its own that
+ * returns a local: V8 compiles a long loop while it runs (on-stack replacement), and code after the loop that has
+ * never run then sends every later call back to the interpreter.
+ */
+function atLeast(ps: ArrayLike<number>, k: number, n: number): number {
+  // dist[j] = P(X = j) for j < k; tail = P(X ≥ k).
+  const dist = new Float64Array(k);
   dist[0] = 1;
+  let tail = 0;
   // Trials taken so far: dist[j] is 0 for seen < j < k, and a trial leaves it 0 there (0·(1 − p) + 0·p), so the
   // update stops at j = seen. A trial with p = 0 changes nothing (x·1 + y·0 = x for the finite, non-negative
   // entries), so it is not taken. Both give the numbers of the full update, to the bit.
   let seen = 0;
-  for (const raw of ps) {
-    const p = Math.min(1, Math.max(0, raw));
+  for (let t = 0; t < n; t++) {
+    const p = Math.min(1, Math.max(0, ps[t]!));
     if (p === 0) continue;
     seen++;
     const q = 1 - p;
-    dist[k] = dist[k]! + dist[k - 1]! * p;
+    tail = tail + dist[k - 1]! * p;
     for (let j = Math.min(k - 1, seen); j >= 1; j--) dist[j] = dist[j]! * q + dist[j - 1]! * p;
     dist[0] = dist[0] * q;
   }
-  return Math.min(1, dist[k]!);
+  return tail;
 }
 
 /**
