@@ -30,7 +30,7 @@ class Summary {
   #quantiles: number[] | undefined;
   constructor(
     readonly intShare: number,
-    private readonly collect: () => readonly number[],
+    private readonly collect: () => ArrayLike<number>,
   ) {}
 
   get median(): number {
@@ -45,7 +45,7 @@ class Summary {
 /** One day of the panel: its values and their summary. */
 class DayStats extends Summary {
   constructor(
-    readonly values: number[],
+    readonly values: Float64Array,
     /** Non-zero values, and how many of them are whole. */
     readonly nonZero: number,
     readonly ints: number,
@@ -55,19 +55,28 @@ class DayStats extends Summary {
 }
 
 function dayStats(frame: MetricFrame, i: number): DayStats | undefined {
-  const values: number[] = [];
+  const { entities } = frame;
+  let count = 0;
   let nonZero = 0;
   let ints = 0;
-  for (const s of frame.entities) {
+  for (let e = 0; e < entities.length; e++) {
+    const s = entities[e]!;
     if (s.presence[i] !== VALUE) continue;
+    count++;
     const v = s.values[i]!;
-    values.push(v);
     if (v !== 0) {
       nonZero++;
       if (Number.isInteger(v)) ints++;
     }
   }
-  if (values.length === 0) return undefined;
+  if (count === 0) return undefined;
+  // The values in the panel's order, in an array of their own size (kept while the day is remembered).
+  const values = new Float64Array(count);
+  let k = 0;
+  for (let e = 0; e < entities.length; e++) {
+    const s = entities[e]!;
+    if (s.presence[i] === VALUE) values[k++] = s.values[i]!;
+  }
   return new DayStats(values, nonZero, ints);
 }
 
