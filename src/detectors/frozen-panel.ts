@@ -34,6 +34,22 @@ function repeats(frame: MetricFrame, i: number): { k: number; n: number; entitie
   return { k, n, entities };
 }
 
+/** repeats' k and n summed over grid days from..to, read entity by entity (each series' days in order). */
+function repeatTotals(frame: MetricFrame, from: number, to: number): { k: number; n: number } {
+  const { entities } = frame;
+  let k = 0;
+  let n = 0;
+  for (let e = 0; e < entities.length; e++) {
+    const { presence, values } = entities[e]!;
+    for (let i = from; i <= to; i++) {
+      if (presence[i] !== VALUE || presence[i - 1] !== VALUE) continue;
+      n++;
+      if (values[i] === values[i - 1]) k++;
+    }
+  }
+  return { k, n };
+}
+
 export const frozenPanel: Detector<FrozenPanelOptions> = {
   id: 'frozen-panel',
   title: 'Whole panel repeats yesterday',
@@ -67,13 +83,7 @@ export const frozenPanel: Detector<FrozenPanelOptions> = {
       cur.startedAt.slice(0, 10) !== prev.startedAt.slice(0, 10) &&
       cur === input.polls[input.polls.length - 1];
     if (T < 2) return [];
-    let kB = 0;
-    let nB = 0;
-    for (let i = Math.max(1, T - o.baselineDays); i < T; i++) {
-      const r = repeats(frame, i);
-      kB += r.k;
-      nB += r.n;
-    }
+    const { k: kB, n: nB } = repeatTotals(frame, Math.max(1, T - o.baselineDays), T - 1);
     const q0 = nB > 0 ? kB / nB : 0;
     const judge = (i: number) => {
       const r = repeats(frame, i);

@@ -359,6 +359,12 @@ function evidenceOf(c: JointCache, o: FrozenRunOptions, flat?: ReadonlySet<strin
 function jointRun(c: JointCache, ev: Uint8Array, T: number, o: FrozenRunOptions): JointRun | undefined {
   const { modelled, starts } = c;
   const n = modelled.length;
+  // Entities of evidence flat since day d or earlier, by d (run starts are grid days, at most T).
+  let last = 0;
+  for (let m = 0; m < n; m++) if (starts[m]! > last) last = starts[m]!;
+  const since = new Int32Array(last + 1);
+  for (let m = 0; m < n; m++) if (ev[m] === 1) since[starts[m]!]!++;
+  for (let d = 1; d <= last; d++) since[d]! += since[d - 1]!;
   let best: { start: number; probability: number } | undefined;
   // Each start day once, in the order the entities give them.
   const tried = new Set<number>();
@@ -366,8 +372,7 @@ function jointRun(c: JointCache, ev: Uint8Array, T: number, o: FrozenRunOptions)
     const start = starts[s]!;
     if (!(T - start >= o.minRun - 1 && ev[s] === 1) || tried.has(start)) continue;
     tried.add(start);
-    let members = 0;
-    for (let m = 0; m < n; m++) if (ev[m] === 1 && starts[m]! <= start) members++;
+    const members = since[start]!;
     if (members < 2) continue;
     let level = false;
     for (let m = 0; m < n && !level; m++)
