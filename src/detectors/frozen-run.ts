@@ -7,7 +7,7 @@ import { dayString } from './stats/days.js';
 import { NULL, VALUE, type EntitySeries, type MetricFrame } from './stats/frame.js';
 import { mad, median, variance } from './stats/robust.js';
 import { formatNumber, formatProbability } from './stats/units.js';
-import { poissonBinomialUpperTail } from './stats/probability.js';
+import { poissonBinomialUpperTails } from './stats/probability.js';
 
 export interface FrozenRunOptions {
   /** Run probability below which a run is a freeze (FAIL). */
@@ -300,18 +300,29 @@ interface JointCache {
   /** Their run starts (grid days). */
   starts: Int32Array;
   lags: Map<number, Lag>;
+  /**
+   * The largest k the days looked ahead may ask of each lag: its tails are computed up to there at once (one pass
+   * gives every k), instead of again for each larger k a later day asks.
+   */
+  want: Map<number, number>;
 }
 
-/** The modelled entities' chances of d repeats in a row (in order), their sum, and the tails asked for, by k. */
+/** The modelled entities' chances of d repeats in a row (in order), their sum, and the tails known so far. */
 interface Lag {
   chances: Float64Array;
   sum: number;
-  tails: Map<number, number>;
+  /** P(at least k repeat) at index k, for k up to its length − 1. */
+  tails: Float64Array;
 }
 
 function jointCache(stats: readonly RunStats[]): JointCache {
   const modelled = stats.filter((x) => Number.isFinite(x.tieRate));
-  return { modelled, starts: Int32Array.from(modelled, (x) => x.runStart), lags: new Map<number, Lag>() };
+  return {
+    modelled,
+    starts: Int32Array.from(modelled, (x) => x.runStart),
+    lags: new Map<number, Lag>(),
+    want: new Map<number, number>(),
+  };
 }
 
 function lagOf(c: JointCache, d: number): Lag {
@@ -324,7 +335,7 @@ function lagOf(c: JointCache, d: number): Lag {
       chances[m] = Math.pow(c.modelled[m]!.tieRate, d);
       sum += chances[m]!;
     }
-    c.lags.set(d, (lag = { chances, sum, tails: new Map<number, number>() }));
+    c.lags.set(d, (lag = { chances, sum, tails: new Float64Array(0) }));
   }
   return lag;
 }
@@ -332,9 +343,9 @@ function lagOf(c: JointCache, d: number): Lag {
 /** P(at least k of the modelled entities repeat d days in a row). */
 function jointTail(c: JointCache, d: number, k: number): number {
   const lag = lagOf(c, d);
-  let tail = lag.tails.get(k);
-  if (tail === undefined) lag.tails.set(k, (tail = poissonBinomialUpperTail(lag.chances, k)));
-  return tail;
+  if (k >= lag.tails.length)
+    lag.tails = poissonBinomialUpperTails(lag.chances, Math.max(k, c.want.get(d) ?? 0));
+  return lag.tails[k]!;
 }
 
 /**
@@ -359,12 +370,7 @@ function evidenceOf(c: JointCache, o: FrozenRunOptions, flat?: ReadonlySet<strin
 function jointRun(c: JointCache, ev: Uint8Array, T: number, o: FrozenRunOptions): JointRun | undefined {
   const { modelled, starts } = c;
   const n = modelled.length;
-  // Entities of evidence flat since day d or earlier, by d (run starts are grid days, at most T).
-  let last = 0;
-  for (let m = 0; m < n; m++) if (starts[m]! > last) last = starts[m]!;
-  const since = new Int32Array(last + 1);
-  for (let m = 0; m < n; m++) if (ev[m] === 1) since[starts[m]!]!++;
-  for (let d = 1; d <= last; d++) since[d]! += since[d - 1]!;
+  const since = sinceCounts(c, ev);
   let best: { start: number; probability: number } | undefined;
   // Each start day once, in the order the entities give them.
   const tried = new Set<number>();
@@ -387,6 +393,17 @@ function jointRun(c: JointCache, ev: Uint8Array, T: number, o: FrozenRunOptions)
   const { start, probability } = best;
   const members = modelled.filter((_, m) => ev[m] === 1 && starts[m]! <= start);
   return { start, members, probability };
+}
+
+/** Entities of evidence (`ev`) flat since grid day d or earlier, by d (run starts are grid days). */
+function sinceCounts(c: JointCache, ev: Uint8Array): Int32Array {
+  const { starts } = c;
+  let last = 0;
+  for (let m = 0; m < starts.length; m++) if (starts[m]! > last) last = starts[m]!;
+  const since = new Int32Array(last + 1);
+  for (let m = 0; m < starts.length; m++) if (ev[m] === 1) since[starts[m]!]!++;
+  for (let d = 1; d <= last; d++) since[d]! += since[d - 1]!;
+  return since;
 }
 
 type Escalation = 'entities' | 'volume' | 'duration';
@@ -531,6 +548,15 @@ function daysToBlock(
   const ev = evidenceOf(p.joint, o, flatSet);
   const failing = new Uint8Array(stats.length);
   const horizon = Math.max(o.blockAfterDays, 60);
+  // The most members any start may have at each lag over the horizon (jointRun's candidates, before its checks).
+  const since = sinceCounts(p.joint, ev);
+  const { starts, want } = p.joint;
+  for (let extra = 1; extra <= horizon; extra++)
+    for (let m = 0; m < starts.length; m++) {
+      const d = p.T + extra - starts[m]!;
+      if (ev[m] === 1 && d >= o.minRun - 1 && since[starts[m]!]! > (want.get(d) ?? 1))
+        want.set(d, since[starts[m]!]!);
+    }
   const out: { fail?: number; block?: number } = {};
   for (let extra = 1; extra <= horizon; extra++) {
     const a = assessAhead(p, extra, flat, todayStatus, ev, failing);

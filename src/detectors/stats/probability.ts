@@ -86,6 +86,47 @@ function atLeast(ps: ArrayLike<number>, k: number, n: number): number {
 }
 
 /**
+ * poissonBinomialUpperTail(ps, k, n) for every k from 0 to kMax at once (index k), in about the time of the largest:
+ * the chances of fewer than k successes do not depend on k, so one pass over the trials gives every tail, each to the
+ * bit what its own call gives.
+ *
+ * @example
+ * poissonBinomialUpperTails([0.5, 0.5], 2) // Float64Array [1, 0.75, 0.25]
+ */
+export function poissonBinomialUpperTails(ps: ArrayLike<number>, kMax: number, n = ps.length): Float64Array {
+  const tails = new Float64Array(Math.max(0, kMax) + 1);
+  tails[0] = 1;
+  const K = Math.min(kMax, n);
+  if (K >= 1) atLeastEach(ps, K, n, tails);
+  for (let k = 1; k <= K; k++) tails[k] = Math.min(1, tails[k]!);
+  // Tails past n stay 0: more successes than trials.
+  return tails;
+}
+
+/** atLeast for k = 1..K into tails[k]: the same updates of the same entries, in the same order. */
+function atLeastEach(ps: ArrayLike<number>, K: number, n: number, tails: Float64Array): void {
+  const dist = new Float64Array(K);
+  dist[0] = 1;
+  let seen = 0;
+  for (let t = 0; t < n; t++) {
+    const p = Math.min(1, Math.max(0, ps[t]!));
+    if (p === 0) continue;
+    seen++;
+    const q = 1 - p;
+    const top = Math.min(K - 1, seen);
+    // tails[k] takes dist[k − 1] before this trial's update. Past `top` dist is still 0, and 0·p adds nothing unless
+    // p is NaN (then every tail takes it, as atLeast's would).
+    if (Number.isNaN(p)) for (let k = top + 2; k <= K; k++) tails[k] = tails[k]! + dist[k - 1]! * p;
+    for (let j = top; j >= 1; j--) {
+      tails[j + 1] = tails[j + 1]! + dist[j]! * p;
+      dist[j] = dist[j]! * q + dist[j - 1]! * p;
+    }
+    tails[1] = tails[1]! + dist[0] * p;
+    dist[0] = dist[0] * q;
+  }
+}
+
+/**
  * Upper tail of the standard normal, P(Z ≥ z) (Abramowitz–Stegun 7.1.26 via erfc; ~1e-7 absolute).
  *
  * @example
