@@ -72,7 +72,7 @@ interface RunStats {
   pairs: number;
   /**
    * Median of the history before the run: the entity's pre-freeze level, its weight in the metric's volume. NaN
-   * until asked for on an entity that is not repeating (see levelOf): most entities of a healthy panel never are.
+   * until asked for (see levelOf): most entities of a healthy panel never are.
    */
   level: number;
   /** The series' days and presence, and the grid days [histFrom, histTo) of the history before the run. */
@@ -184,14 +184,19 @@ function measureRun(frame: MetricFrame, s: EntitySeries, o: FrozenRunOptions): R
   const histCount = hpCount;
   const prev = hpPrev;
   const diffs = diffsBuf;
-  const level = r === 1 ? NaN : histCount > 0 ? historyMedian(values, presence, histFrom, runStart) : v;
+  // The level is taken here only when a zero's onset needs it; levelOf takes it on first use otherwise.
+  let level = NaN;
   // The run's first value is part of the freeze when it jumped away from its predecessor.
   let onset = runStart + 1;
   if (r === 1) {
     // Not repeating: no run, so no onset to place (spares the spread of every moving entity).
   } else if (prev !== undefined && nd >= 3) {
     const spread = 1.4826 * mad(diffs, nd);
-    if ((Math.abs(v - prev) > 3 * spread && spread > 0) || (v === 0 && level >= o.minLevel)) onset = runStart;
+    if (Math.abs(v - prev) > 3 * spread && spread > 0) onset = runStart;
+    else if (v === 0) {
+      level = histCount > 0 ? historyMedian(values, presence, histFrom, runStart) : v;
+      if (level >= o.minLevel) onset = runStart;
+    }
   } else if (prev === undefined) {
     onset = runStart;
   }
