@@ -34,9 +34,13 @@ function repeats(frame: MetricFrame, i: number): { k: number; n: number; entitie
   return { k, n, entities };
 }
 
-/** repeats' k and n summed over grid days from..to, read entity by entity (each series' days in order). */
+/**
+ * repeats' k and n summed over grid days from..to, read entity by entity (each series' days in order). The result
+ * is made before the loop and filled in it: code after a loop V8 compiles mid-call must not wait on type feedback.
+ */
 function repeatTotals(frame: MetricFrame, from: number, to: number): { k: number; n: number } {
   const { entities } = frame;
+  const out = { k: 0, n: 0 };
   let k = 0;
   let n = 0;
   for (let e = 0; e < entities.length; e++) {
@@ -46,8 +50,10 @@ function repeatTotals(frame: MetricFrame, from: number, to: number): { k: number
       n++;
       if (values[i] === values[i - 1]) k++;
     }
+    out.k = k;
+    out.n = n;
   }
-  return { k, n };
+  return out;
 }
 
 export const frozenPanel: Detector<FrozenPanelOptions> = {

@@ -55,29 +55,43 @@ class DayStats extends Summary {
 }
 
 function dayStats(frame: MetricFrame, i: number): DayStats | undefined {
+  const counts = countDay(frame, i);
+  if (counts[0] === 0) return undefined;
+  // The values in the panel's order, in an array of their own size (kept while the day is remembered).
+  const values = new Float64Array(counts[0]!);
+  valuesOfDay(frame, i, values);
+  return new DayStats(values, counts[1]!, counts[2]!);
+}
+
+/**
+ * Values on grid day i, non-zero values, and whole ones among those. The loops sit in functions whose code after
+ * the loop needs no type feedback: V8 compiles a long loop mid-call, and code after it that had not run then sends
+ * every later call back to the interpreter.
+ */
+function countDay(frame: MetricFrame, i: number): Int32Array {
+  const counts = new Int32Array(3);
   const { entities } = frame;
-  let count = 0;
-  let nonZero = 0;
-  let ints = 0;
   for (let e = 0; e < entities.length; e++) {
     const s = entities[e]!;
     if (s.presence[i] !== VALUE) continue;
-    count++;
+    counts[0]!++;
     const v = s.values[i]!;
     if (v !== 0) {
-      nonZero++;
-      if (Number.isInteger(v)) ints++;
+      counts[1]!++;
+      if (Number.isInteger(v)) counts[2]!++;
     }
   }
-  if (count === 0) return undefined;
-  // The values in the panel's order, in an array of their own size (kept while the day is remembered).
-  const values = new Float64Array(count);
+  return counts;
+}
+
+/** The values on grid day i, in the panel's order, into `values`. */
+function valuesOfDay(frame: MetricFrame, i: number, values: Float64Array): void {
+  const { entities } = frame;
   let k = 0;
   for (let e = 0; e < entities.length; e++) {
     const s = entities[e]!;
     if (s.presence[i] === VALUE) values[k++] = s.values[i]!;
   }
-  return new DayStats(values, nonZero, ints);
 }
 
 type Flip = 'fraction-to-percent' | 'percent-to-fraction' | 'integer-to-decimal' | 'decimal-to-integer';

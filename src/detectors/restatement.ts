@@ -29,12 +29,16 @@ function revisionsOf(
   minChange: number,
 ): { n: Int32Array; worst: Float64Array; revised: (string[] | undefined)[] } {
   const length = Math.max(0, to - from + 1);
-  const n = new Int32Array(length);
-  const worst = new Float64Array(length);
-  const revised: (string[] | undefined)[] = new Array<string[] | undefined>(length).fill(undefined);
+  // Made before the loop (code after a loop V8 compiles mid-call must not wait on type feedback).
+  const out = {
+    n: new Int32Array(length),
+    worst: new Float64Array(length),
+    revised: new Array<string[] | undefined>(length).fill(undefined),
+  };
+  const { n, worst, revised } = out;
   const { entities } = frame;
   for (let e = 0; e < entities.length; e++) {
-    const { presence, values, firstValues } = entities[e]!;
+    const { presence, values, firstValues, entity } = entities[e]!;
     for (let i = from; i <= to; i++) {
       if (presence[i] !== VALUE) continue;
       const first = firstValues[i]!;
@@ -42,12 +46,12 @@ function revisionsOf(
       n[i - from]!++;
       const rel = Math.abs(values[i]! - first) / Math.max(Math.abs(first), 1e-9);
       if (rel > minChange) {
-        (revised[i - from] ??= []).push(entities[e]!.entity);
+        (revised[i - from] ??= []).push(entity);
         worst[i - from] = Math.max(worst[i - from]!, rel);
       }
     }
   }
-  return { n, worst, revised };
+  return out;
 }
 
 export const restatement: Detector<RestatementOptions> = {
