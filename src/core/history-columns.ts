@@ -13,25 +13,36 @@ import { LazyMap } from './lazy-map.js';
  */
 export function seriesColumns(points: readonly SeriesPoint[]): SeriesColumns | undefined {
   const n = points.length;
-  const days = new Int32Array(n);
-  const values = new Float64Array(n);
-  const firstValues = new Float64Array(n);
-  const firstSeenDays = new Int32Array(n);
+  const c = {
+    days: new Int32Array(n),
+    values: new Float64Array(n),
+    firstValues: new Float64Array(n),
+    firstSeenDays: new Int32Array(n),
+  };
+  return fillColumns(points, c, 0) ? c : undefined;
+}
+
+/**
+ * Write the columns of `points` into `c` from index `at` on; false when a day or first-seen time does not start
+ * with an ISO date.
+ */
+function fillColumns(points: readonly SeriesPoint[], c: SeriesColumns, at: number): boolean {
+  const { days, values, firstValues, firstSeenDays } = c;
   // A series' points are usually one a day, each first seen a day after the one before: the next day number is
   // then recognised by comparing strings, without parsing or hashing them.
   let dayN = 0;
   let seenN = 0;
-  for (let p = 0; p < n; p++) {
+  for (let p = 0; p < points.length; p++) {
     const pt = points[p]!;
-    days[p] = dayN = p === 0 ? dayNumberOf(pt.day) : nearDayNumber(pt.day, dayN);
-    firstSeenDays[p] = seenN =
+    days[at + p] = dayN = p === 0 ? dayNumberOf(pt.day) : nearDayNumber(pt.day, dayN);
+    firstSeenDays[at + p] = seenN =
       p === 0 ? dayNumberOf(pt.firstSeen.slice(0, 10)) : nearDayNumber(pt.firstSeen, seenN);
-    if (Number.isNaN(dayN) || Number.isNaN(seenN)) return undefined;
+    if (Number.isNaN(dayN) || Number.isNaN(seenN)) return false;
     const v = pt.value;
-    values[p] = v === null || !Number.isFinite(v) ? NaN : v;
-    firstValues[p] = pt.firstValue === null ? NaN : pt.firstValue;
+    values[at + p] = v === null || !Number.isFinite(v) ? NaN : v;
+    firstValues[at + p] = pt.firstValue === null ? NaN : pt.firstValue;
   }
-  return { days, values, firstValues, firstSeenDays };
+  return true;
 }
 
 /**
@@ -60,11 +71,28 @@ export function columnsMatch(points: readonly SeriesPoint[], columns: SeriesColu
  * first-seen time is not an ISO date (detectors then read the points, as they always could).
  */
 export function withColumns(history: MetricHistory): MetricHistory {
+  // One array per column for the whole metric, each entity's columns a view of it: a few buffers instead of four
+  // per entity, which the collector would otherwise track one by one.
+  let total = 0;
+  for (const points of history.entities.values()) total += points.length;
+  const all: SeriesColumns = {
+    days: new Int32Array(total),
+    values: new Float64Array(total),
+    firstValues: new Float64Array(total),
+    firstSeenDays: new Int32Array(total),
+  };
   const columns = new Map<string, SeriesColumns>();
+  let at = 0;
   for (const [entity, points] of history.entities) {
-    const c = seriesColumns(points);
-    if (c === undefined) return history;
-    columns.set(entity, c);
+    if (!fillColumns(points, all, at)) return history;
+    const end = at + points.length;
+    columns.set(entity, {
+      days: all.days.subarray(at, end),
+      values: all.values.subarray(at, end),
+      firstValues: all.firstValues.subarray(at, end),
+      firstSeenDays: all.firstSeenDays.subarray(at, end),
+    });
+    at = end;
   }
   return { source: history.source, metric: history.metric, entities: history.entities, columns };
 }

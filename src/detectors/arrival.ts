@@ -36,7 +36,10 @@ function computeLags(frame: MetricFrame, history: MetricHistory, days: number): 
 
 /** Whether every series of the grid carries its first-seen days (the history had columns). */
 function everySeenDay(frame: MetricFrame): boolean {
-  return frame.entities.length > 0 && frame.entities.every((s) => s.firstSeenDays);
+  const { entities } = frame;
+  if (entities.length === 0) return false;
+  for (let e = 0; e < entities.length; e++) if (!entities[e]!.firstSeenDays) return false;
+  return true;
 }
 
 /** The lags of grid days from..end, by day: what dayLag gives for each, in one pass over the entities. */
@@ -67,22 +70,36 @@ function lagsOfGrid(frame: MetricFrame, history: MetricHistory, from: number): n
  */
 function lagsOfSeenDays(frame: MetricFrame, from: number): number[] {
   const firstDay = new Float64Array(frame.length).fill(Infinity);
-  for (const s of frame.entities) {
-    const seen = s.firstSeenDays!;
-    for (let i = from; i < frame.length; i++)
-      if (s.pointIndex[i]! >= 0 && seen[i]! < firstDay[i]!) firstDay[i] = seen[i]!;
-  }
+  earliestSeenDays(frame, from, firstDay);
   const lags: number[] = [];
   for (let i = from; i < frame.length; i++)
     if (firstDay[i] !== Infinity) lags.push(firstDay[i]! - (frame.startDay + i));
   return lags;
 }
 
+/**
+ * The earliest first-seen day of each grid day from `from` on, into firstDay (left as it is on a day without a
+ * point). The loop is a function of its own that returns nothing: code after a loop V8 compiles mid-call must not
+ * wait on type feedback, or every later call goes back to the interpreter.
+ */
+function earliestSeenDays(frame: MetricFrame, from: number, firstDay: Float64Array): void {
+  const { entities } = frame;
+  for (let e = 0; e < entities.length; e++) {
+    const { pointIndex, firstSeenDays } = entities[e]!;
+    const seen = firstSeenDays!;
+    for (let i = from; i < frame.length; i++)
+      if (pointIndex[i]! >= 0 && seen[i]! < firstDay[i]!) firstDay[i] = seen[i]!;
+  }
+}
+
 /** dayLag from the first-seen day numbers (the same lag, as lagsOfSeenDays argues). */
 function dayLagOfSeenDays(frame: MetricFrame, i: number): number | undefined {
+  const { entities } = frame;
   let first = Infinity;
-  for (const s of frame.entities)
+  for (let e = 0; e < entities.length; e++) {
+    const s = entities[e]!;
     if (s.pointIndex[i]! >= 0 && s.firstSeenDays![i]! < first) first = s.firstSeenDays![i]!;
+  }
   return first === Infinity ? undefined : first - (frame.startDay + i);
 }
 

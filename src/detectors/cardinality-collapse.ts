@@ -4,7 +4,7 @@ import type { Detector } from '../core/detector.js';
 import { forMetric, round6 } from './common.js';
 import { dayString } from './stats/days.js';
 import { VALUE, panelDayStat, type MetricFrame } from './stats/frame.js';
-import { median } from './stats/robust.js';
+import { median, sortFirst } from './stats/robust.js';
 import { formatNumber } from './stats/units.js';
 
 export interface CardinalityCollapseOptions {
@@ -18,22 +18,68 @@ export interface CardinalityCollapseOptions {
   baselineDays: number;
 }
 
+// One day's values in the panel's order, and sorted (reused from day to day).
+let dayBuf = new Float64Array(256);
+let sortedBuf = new Float64Array(256);
+
+/**
+ * The panel on grid day i: entities with a value, distinct values, and the modal value with its count (of values
+ * equally frequent, the one met first in the panel's order; zero as +0). Counted on the sorted values, so no map
+ * per day.
+ */
 function dayCardinality(
   frame: MetricFrame,
   i: number,
 ): { n: number; distinct: number; modal: number; modalValue: number } {
-  const counts = new Map<number, number>();
-  let n = 0;
-  for (const s of frame.entities) {
-    if (s.presence[i] !== VALUE) continue;
-    n++;
-    const v = s.values[i]!;
-    counts.set(v, (counts.get(v) ?? 0) + 1);
+  const { entities } = frame;
+  if (dayBuf.length < entities.length) {
+    dayBuf = new Float64Array(Math.max(entities.length, 2 * dayBuf.length));
+    sortedBuf = new Float64Array(dayBuf.length);
   }
+  let n = 0;
+  for (let e = 0; e < entities.length; e++) {
+    const s = entities[e]!;
+    if (s.presence[i] === VALUE) dayBuf[n++] = s.values[i]!;
+  }
+  for (let k = 0; k < n; k++) sortedBuf[k] = dayBuf[k]!;
+  sortFirst(sortedBuf, n);
+  let distinct = 0;
   let modal = 0;
   let modalValue = NaN;
-  for (const [v, c] of counts) if (c > modal) [modal, modalValue] = [c, v];
-  return { n, distinct: counts.size, modal, modalValue };
+  let ties = 0;
+  for (let j = 0; j < n; ) {
+    let k = j + 1;
+    while (k < n && sortedBuf[k] === sortedBuf[j]) k++;
+    distinct++;
+    if (k - j > modal) {
+      modal = k - j;
+      modalValue = sortedBuf[j]!;
+      ties = 1;
+    } else if (k - j === modal) ties++;
+    j = k;
+  }
+  if (ties > 1)
+    for (let k = 0; k < n; k++)
+      if (countSorted(sortedBuf, n, dayBuf[k]!) === modal) {
+        modalValue = dayBuf[k]!;
+        break;
+      }
+  // A map keys −0 as +0.
+  return { n, distinct, modal, modalValue: modalValue === 0 ? 0 : modalValue };
+}
+
+/** How many of the first n values of sorted equal v (−0 and +0 alike). */
+function countSorted(sorted: Float64Array, n: number, v: number): number {
+  let lo = 0;
+  let hi = n;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (sorted[mid]! < v) lo = mid + 1;
+    else hi = mid;
+  }
+  let end = lo;
+  while (end < n && sorted[end] === v) end++;
+  return end - lo;
 }
 
 export const cardinalityCollapse: Detector<CardinalityCollapseOptions> = {

@@ -21,14 +21,21 @@ export interface DistributionDriftOptions {
 /** The panel's values on grid day i, sorted (empty before the grid). */
 function sortedValuesOn(frame: MetricFrame, i: number): Float64Array {
   if (i < 0) return new Float64Array(0);
-  return panelDayStat(frame, 'distribution', i, () => {
-    let n = 0;
-    for (const s of frame.entities) if (s.presence[i] === VALUE) n++;
-    const out = new Float64Array(n);
-    let k = 0;
-    for (const s of frame.entities) if (s.presence[i] === VALUE) out[k++] = s.values[i]!;
-    return out.sort();
-  });
+  return panelDayStat(frame, 'distribution', i, () => valuesOn(frame, i).sort());
+}
+
+/** The panel's values on grid day i, in the panel's order. */
+function valuesOn(frame: MetricFrame, i: number): Float64Array {
+  const { entities } = frame;
+  let n = 0;
+  for (let e = 0; e < entities.length; e++) if (entities[e]!.presence[i] === VALUE) n++;
+  const out = new Float64Array(n);
+  let k = 0;
+  for (let e = 0; e < entities.length; e++) {
+    const s = entities[e]!;
+    if (s.presence[i] === VALUE) out[k++] = s.values[i]!;
+  }
+  return out;
 }
 
 /** The values of several sorted arrays in one sorted array (what sorting their concatenation gives). */
@@ -59,21 +66,24 @@ export function psi(ref: number[], cur: number[], bins: number): number {
 function psiSorted(sorted: Float64Array, cur: ArrayLike<number>, bins: number): number {
   const edges: number[] = [];
   for (let b = 1; b < bins; b++) edges.push(quantileSorted(sorted, b / bins));
-  const hist = (xs: ArrayLike<number>) => {
-    const h = new Array<number>(bins).fill(0);
-    for (let i = 0; i < xs.length; i++) {
-      const x = xs[i]!;
-      let k = 0;
-      while (k < edges.length && x > edges[k]!) k++;
-      h[k]!++;
-    }
-    return h.map((c) => Math.max(c / xs.length, 1e-4));
-  };
-  const r = hist(sorted);
-  const c = hist(cur);
+  const r = binShares(sorted, edges, bins);
+  const c = binShares(cur, edges, bins);
   let s = 0;
   for (let k = 0; k < bins; k++) s += (c[k]! - r[k]!) * Math.log(c[k]! / r[k]!);
   return s;
+}
+
+/** The share of `xs` in each bin below, between and above `edges`, floored at 1e-4. */
+function binShares(xs: ArrayLike<number>, edges: readonly number[], bins: number): Float64Array {
+  const h = new Float64Array(bins);
+  for (let i = 0; i < xs.length; i++) {
+    const x = xs[i]!;
+    let k = 0;
+    while (k < edges.length && x > edges[k]!) k++;
+    h[k]!++;
+  }
+  for (let k = 0; k < bins; k++) h[k] = Math.max(h[k]! / xs.length, 1e-4);
+  return h;
 }
 
 export const distributionDrift: Detector<DistributionDriftOptions> = {

@@ -34,6 +34,28 @@ function repeats(frame: MetricFrame, i: number): { k: number; n: number; entitie
   return { k, n, entities };
 }
 
+/**
+ * repeats' k and n summed over grid days from..to, read entity by entity (each series' days in order). The result
+ * is made before the loop and filled in it: code after a loop V8 compiles mid-call must not wait on type feedback.
+ */
+function repeatTotals(frame: MetricFrame, from: number, to: number): { k: number; n: number } {
+  const { entities } = frame;
+  const out = { k: 0, n: 0 };
+  let k = 0;
+  let n = 0;
+  for (let e = 0; e < entities.length; e++) {
+    const { presence, values } = entities[e]!;
+    for (let i = from; i <= to; i++) {
+      if (presence[i] !== VALUE || presence[i - 1] !== VALUE) continue;
+      n++;
+      if (values[i] === values[i - 1]) k++;
+    }
+    out.k = k;
+    out.n = n;
+  }
+  return out;
+}
+
 export const frozenPanel: Detector<FrozenPanelOptions> = {
   id: 'frozen-panel',
   title: 'Whole panel repeats yesterday',
@@ -67,13 +89,7 @@ export const frozenPanel: Detector<FrozenPanelOptions> = {
       cur.startedAt.slice(0, 10) !== prev.startedAt.slice(0, 10) &&
       cur === input.polls[input.polls.length - 1];
     if (T < 2) return [];
-    let kB = 0;
-    let nB = 0;
-    for (let i = Math.max(1, T - o.baselineDays); i < T; i++) {
-      const r = repeats(frame, i);
-      kB += r.k;
-      nB += r.n;
-    }
+    const { k: kB, n: nB } = repeatTotals(frame, Math.max(1, T - o.baselineDays), T - 1);
     const q0 = nB > 0 ? kB / nB : 0;
     const judge = (i: number) => {
       const r = repeats(frame, i);

@@ -7,7 +7,7 @@ import { dayString } from './stats/days.js';
 import { NULL, VALUE, type EntitySeries, type MetricFrame } from './stats/frame.js';
 import { mad, median, variance } from './stats/robust.js';
 import { formatNumber, formatProbability } from './stats/units.js';
-import { poissonBinomialUpperTail } from './stats/probability.js';
+import { poissonBinomialUpperTails } from './stats/probability.js';
 
 export interface FrozenRunOptions {
   /** Run probability below which a run is a freeze (FAIL). */
@@ -72,7 +72,7 @@ interface RunStats {
   pairs: number;
   /**
    * Median of the history before the run: the entity's pre-freeze level, its weight in the metric's volume. NaN
-   * until asked for on an entity that is not repeating (see levelOf): most entities of a healthy panel never are.
+   * until asked for (see levelOf): most entities of a healthy panel never are.
    */
   level: number;
   /** The series' days and presence, and the grid days [histFrom, histTo) of the history before the run. */
@@ -87,6 +87,8 @@ interface RunStats {
   tieRate: number;
   /** No value before the run: constant since monitoring began. */
   sinceStart: boolean;
+  /** Position in the panel's list of runs (set by the detector; −1 until then). */
+  index: number;
 }
 
 // Day-pair changes of one entity's history at a time (measureRun), and its values for a median (historyMedian).
@@ -104,39 +106,29 @@ function historyMedian(values: Float64Array, presence: Uint8Array, from: number,
   return median(histBuf, n);
 }
 
-/** What the history before a run says: its day-pairs, ties and changes (into diffsBuf), values and decimals. */
-interface HistoryPairs {
-  pairs: number;
-  ties: number;
-  /** Changes written to diffsBuf. */
-  nd: number;
-  decimals: number;
-  histCount: number;
-  /** The last value before the run. */
-  prev: number | undefined;
-}
+// What historyPairs read from the history before a run (one entity at a time, so no object per entity): its
+// day-pairs, ties, changes written to diffsBuf, decimals, values and the last value before the run.
+let hpPairs = 0;
+let hpTies = 0;
+let hpChanges = 0;
+let hpDecimals = 0;
+let hpCount = 0;
+let hpPrev: number | undefined;
 
 /**
  * Read the history over grid days [from, to) in place (a day with a null breaks the pairs; a missing day is
- * skipped): its day-pairs' changes go to diffsBuf, its values are read again on demand (historyMedian).
+ * skipped) into the hp* variables: its day-pairs' changes go to diffsBuf, its values are read again on demand
+ * (historyMedian).
  */
-function historyPairs(
-  values: Float64Array,
-  presence: Uint8Array,
-  from: number,
-  to: number,
-  v: number,
-): HistoryPairs {
+function historyPairs(values: Float64Array, presence: Uint8Array, from: number, to: number, v: number): void {
   if (diffsBuf.length < to) diffsBuf = new Float64Array(Math.max(to, 2 * diffsBuf.length));
   const diffs = diffsBuf;
-  const out: HistoryPairs = {
-    pairs: 0,
-    ties: 0,
-    nd: 0,
-    decimals: decimalsOf(v),
-    histCount: 0,
-    prev: undefined,
-  };
+  let pairs = 0;
+  let ties = 0;
+  let nd = 0;
+  let decimals = decimalsOf(v);
+  let histCount = 0;
+  let prev: number | undefined;
   let a = NaN;
   let started = false;
   for (let i = from; i < to; i++) {
@@ -145,21 +137,26 @@ function historyPairs(
     else if (presence[i] === NULL) b = NaN;
     else continue;
     if (Number.isFinite(b)) {
-      out.histCount++;
-      out.prev = b;
+      histCount++;
+      prev = b;
     }
     if (started && Number.isFinite(a) && Number.isFinite(b)) {
-      out.pairs++;
+      pairs++;
       const tol = Number.isInteger(a) && Number.isInteger(b) ? 0 : 1e-9 * Math.abs(a);
-      if (Math.abs(a - b) <= tol) out.ties++;
-      diffs[out.nd++] = b - a;
+      if (Math.abs(a - b) <= tol) ties++;
+      diffs[nd++] = b - a;
       // decimalsOf is at most 6 (and formats the number): past 6 nothing can raise it.
-      if (out.decimals < 6) out.decimals = Math.max(out.decimals, decimalsOf(b));
+      if (decimals < 6) decimals = Math.max(decimals, decimalsOf(b));
     }
     a = b;
     started = true;
   }
-  return out;
+  hpPairs = pairs;
+  hpTies = ties;
+  hpChanges = nd;
+  hpDecimals = decimals;
+  hpCount = histCount;
+  hpPrev = prev;
 }
 
 function measureRun(frame: MetricFrame, s: EntitySeries, o: FrozenRunOptions): RunStats | undefined {
@@ -179,22 +176,27 @@ function measureRun(frame: MetricFrame, s: EntitySeries, o: FrozenRunOptions): R
   }
   // History H: up to historyDays grid days before the run.
   const histFrom = Math.max(0, runStart - o.historyDays);
-  const { pairs, ties, nd, decimals, histCount, prev } = historyPairs(
-    values,
-    presence,
-    histFrom,
-    runStart,
-    v,
-  );
+  historyPairs(values, presence, histFrom, runStart, v);
+  const pairs = hpPairs;
+  const ties = hpTies;
+  const nd = hpChanges;
+  const decimals = hpDecimals;
+  const histCount = hpCount;
+  const prev = hpPrev;
   const diffs = diffsBuf;
-  const level = r === 1 ? NaN : histCount > 0 ? historyMedian(values, presence, histFrom, runStart) : v;
+  // The level is taken here only when a zero's onset needs it; levelOf takes it on first use otherwise.
+  let level = NaN;
   // The run's first value is part of the freeze when it jumped away from its predecessor.
   let onset = runStart + 1;
   if (r === 1) {
     // Not repeating: no run, so no onset to place (spares the spread of every moving entity).
   } else if (prev !== undefined && nd >= 3) {
     const spread = 1.4826 * mad(diffs, nd);
-    if ((Math.abs(v - prev) > 3 * spread && spread > 0) || (v === 0 && level >= o.minLevel)) onset = runStart;
+    if (Math.abs(v - prev) > 3 * spread && spread > 0) onset = runStart;
+    else if (v === 0) {
+      level = histCount > 0 ? historyMedian(values, presence, histFrom, runStart) : v;
+      if (level >= o.minLevel) onset = runStart;
+    }
   } else if (prev === undefined) {
     onset = runStart;
   }
@@ -223,6 +225,7 @@ function measureRun(frame: MetricFrame, s: EntitySeries, o: FrozenRunOptions): R
     historyDays: Math.min(o.historyDays, runStart),
     tieRate,
     sinceStart: histCount === 0,
+    index: -1,
   };
 }
 
@@ -234,38 +237,47 @@ function levelOf(x: RunStats): number {
   return x.level;
 }
 
-/** Classify a run as it is today, or as it would be after `extra` more flat days. */
-function classify(x: RunStats, o: FrozenRunOptions, extra = 0): EntityRun | undefined {
+type RunStatus = EntityRun['status'];
+
+/** The status of a run as it is today, or as it would be after `extra` more flat days (undefined: no run to report). */
+function statusOf(x: RunStats, o: FrozenRunOptions, extra: number): RunStatus | undefined {
   const r = x.runLength + extra;
   if (r < Math.min(o.minRun, o.qartodSuspect)) return undefined;
+  if (Number.isFinite(x.tieRate)) {
+    const probability = Math.pow(x.tieRate, r - 1);
+    if (r < o.minRun || probability >= o.suspectAlpha) return undefined;
+    return levelOf(x) < o.minLevel ? 'undecidable' : probability < o.alpha ? 'fail' : 'suspect';
+  }
+  if (r < o.qartodSuspect) return undefined;
+  // Constant since monitoring began: nothing to compare with, so at most suspect.
+  return levelOf(x) < o.minLevel
+    ? r >= o.qartodFail
+      ? 'undecidable'
+      : undefined
+    : r >= o.qartodFail && x.value !== 0 && !x.sinceStart
+      ? 'fail'
+      : 'suspect';
+}
+
+/** Classify a run as it is today, or as it would be after `extra` more flat days. */
+function classify(x: RunStats, o: FrozenRunOptions, extra = 0): EntityRun | undefined {
+  const status = statusOf(x, o, extra);
+  if (!status) return undefined;
+  const r = x.runLength + extra;
   const {
     tieRate,
-    sinceStart,
+    sinceStart: _s,
     seriesValues: _v,
     seriesPresence: _p,
     histFrom: _f,
     histTo: _t,
     histCount: _c,
+    index: _i,
     ...rest
   } = x;
   const base = { ...rest, level: levelOf(x), runLength: r };
-  if (Number.isFinite(tieRate)) {
-    const probability = Math.pow(tieRate, r - 1);
-    if (r < o.minRun || probability >= o.suspectAlpha) return undefined;
-    const status = levelOf(x) < o.minLevel ? 'undecidable' : probability < o.alpha ? 'fail' : 'suspect';
-    return { ...base, status, probability, tieRate, method: 'tie-rate' };
-  }
-  if (r < o.qartodSuspect) return undefined;
-  // Constant since monitoring began: nothing to compare with, so at most suspect.
-  const status =
-    levelOf(x) < o.minLevel
-      ? r >= o.qartodFail
-        ? 'undecidable'
-        : undefined
-      : r >= o.qartodFail && x.value !== 0 && !sinceStart
-        ? 'fail'
-        : 'suspect';
-  if (!status) return undefined;
+  if (Number.isFinite(tieRate))
+    return { ...base, status, probability: Math.pow(tieRate, r - 1), tieRate, method: 'tie-rate' };
   return { ...base, status, probability: NaN, tieRate: NaN, method: 'qartod' };
 }
 
@@ -283,37 +295,125 @@ interface JointRun {
 }
 
 /**
+ * What the joint test reuses within one detect call, today and on every day looked ahead: the entities with a
+ * repeat model and, by lag d (days flat), their chances of d repeats in a row, the sum of those and the
+ * Poisson-binomial tails. A lag gives the same chances whatever the day it is reached from, so each is computed once.
+ */
+interface JointCache {
+  /** The entities with a repeat model (finite tie rate), in the panel's order. */
+  modelled: RunStats[];
+  /** Their run starts (grid days). */
+  starts: Int32Array;
+  lags: Map<number, Lag>;
+  /**
+   * The largest k the days looked ahead may ask of each lag: its tails are computed up to there at once (one pass
+   * gives every k), instead of again for each larger k a later day asks.
+   */
+  want: Map<number, number>;
+}
+
+/** The modelled entities' chances of d repeats in a row (in order), their sum, and the tails known so far. */
+interface Lag {
+  chances: Float64Array;
+  sum: number;
+  /** P(at least k repeat) at index k, for k up to its length − 1. */
+  tails: Float64Array;
+}
+
+function jointCache(stats: readonly RunStats[]): JointCache {
+  const modelled = stats.filter((x) => Number.isFinite(x.tieRate));
+  return {
+    modelled,
+    starts: Int32Array.from(modelled, (x) => x.runStart),
+    lags: new Map<number, Lag>(),
+    want: new Map<number, number>(),
+  };
+}
+
+function lagOf(c: JointCache, d: number): Lag {
+  let lag = c.lags.get(d);
+  if (!lag) {
+    const n = c.modelled.length;
+    const chances = new Float64Array(n);
+    let sum = 0;
+    for (let m = 0; m < n; m++) {
+      chances[m] = Math.pow(c.modelled[m]!.tieRate, d);
+      sum += chances[m]!;
+    }
+    c.lags.set(d, (lag = { chances, sum, tails: new Float64Array(0) }));
+  }
+  return lag;
+}
+
+/** P(at least k of the modelled entities repeat d days in a row). */
+function jointTail(c: JointCache, d: number, k: number): number {
+  const lag = lagOf(c, d);
+  if (k >= lag.tails.length)
+    lag.tails = poissonBinomialUpperTails(lag.chances, Math.max(k, c.want.get(d) ?? 0));
+  return lag.tails[k]!;
+}
+
+/**
+ * Which modelled entities count as evidence of a joint freeze: flat (all of them when `flat` is undefined), and not
+ * a zero on a low-count entity. One flag per modelled entity.
+ */
+function evidenceOf(c: JointCache, o: FrozenRunOptions, flat?: ReadonlySet<string>): Uint8Array {
+  const ev = new Uint8Array(c.modelled.length);
+  for (let m = 0; m < c.modelled.length; m++) {
+    const x = c.modelled[m]!;
+    ev[m] = (!flat || flat.has(x.entity)) && (x.value !== 0 || levelOf(x) >= o.minLevel) ? 1 : 0;
+  }
+  return ev;
+}
+
+/**
  * The most improbable group of entities flat since a common day: among every entity with a repeat model, how likely
  * at least this many would all have repeated since that day (Poisson-binomial tail, each entity at its own rate).
- * Every day on which a run of at least minRun values starts is tried; a zero on a low-count entity is not evidence.
+ * Every day on which a run of at least minRun values starts is tried; a zero on a low-count entity is not evidence
+ * (`ev`, from evidenceOf).
  */
-function jointRun(
-  stats: readonly RunStats[],
-  T: number,
-  o: FrozenRunOptions,
-  flat: (x: { entity: string }) => boolean = () => true,
-): JointRun | undefined {
-  const modelled = stats.filter((x) => Number.isFinite(x.tieRate));
-  const evidence = (x: RunStats) => flat(x) && (x.value !== 0 || levelOf(x) >= o.minLevel);
-  const starts = new Set(
-    modelled.filter((x) => T - x.runStart >= o.minRun - 1 && evidence(x)).map((x) => x.runStart),
-  );
-  let best: JointRun | undefined;
-  for (const start of starts) {
-    const members = modelled.filter((x) => evidence(x) && x.runStart <= start);
-    if (members.length < 2 || !members.some((x) => levelOf(x) >= o.minLevel)) continue;
-    const ps = modelled.map((x) => Math.pow(x.tieRate, T - start));
+function jointRun(c: JointCache, ev: Uint8Array, T: number, o: FrozenRunOptions): JointRun | undefined {
+  const { modelled, starts } = c;
+  const n = modelled.length;
+  const since = sinceCounts(c, ev);
+  let best: { start: number; probability: number } | undefined;
+  // Each start day once, in the order the entities give them.
+  const tried = new Set<number>();
+  for (let s = 0; s < n; s++) {
+    const start = starts[s]!;
+    if (!(T - start >= o.minRun - 1 && ev[s] === 1) || tried.has(start)) continue;
+    tried.add(start);
+    const members = since[start]!;
+    if (members < 2) continue;
+    let level = false;
+    for (let m = 0; m < n && !level; m++)
+      if (ev[m] === 1 && starts[m]! <= start && levelOf(modelled[m]!) >= o.minLevel) level = true;
+    if (!level) continue;
     // A Poisson-binomial's median is the floor or ceiling of its mean: no more members than that is no evidence.
-    if (members.length <= Math.floor(ps.reduce((a, p) => a + p, 0))) continue;
-    const probability = poissonBinomialUpperTail(ps, members.length);
-    if (!best || probability < best.probability) best = { start, members, probability };
+    if (members <= Math.floor(lagOf(c, T - start).sum)) continue;
+    const probability = jointTail(c, T - start, members);
+    if (!best || probability < best.probability) best = { start, probability };
   }
-  return best;
+  if (!best) return undefined;
+  const { start, probability } = best;
+  const members = modelled.filter((_, m) => ev[m] === 1 && starts[m]! <= start);
+  return { start, members, probability };
+}
+
+/** Entities of evidence (`ev`) flat since grid day d or earlier, by d (run starts are grid days). */
+function sinceCounts(c: JointCache, ev: Uint8Array): Int32Array {
+  const { starts } = c;
+  let last = 0;
+  for (let m = 0; m < starts.length; m++) if (starts[m]! > last) last = starts[m]!;
+  const since = new Int32Array(last + 1);
+  for (let m = 0; m < starts.length; m++) if (ev[m] === 1) since[starts[m]!]!++;
+  for (let d = 1; d <= last; d++) since[d]! += since[d - 1]!;
+  return since;
 }
 
 type Escalation = 'entities' | 'volume' | 'duration';
 
-/** What frozen-run concludes for the panel today, or after `extra` more flat days. */
+/** What frozen-run concludes for the panel today. */
 interface Assessment {
   runs: EntityRun[];
   joint: JointRun | undefined;
@@ -325,64 +425,147 @@ interface Assessment {
   severity: Severity;
 }
 
-function assess(
-  stats: readonly RunStats[],
+/** The panel one detect call judges: its runs, the count of entities today, the last grid day and the options. */
+interface Panel {
+  stats: readonly RunStats[];
+  n: number;
+  T: number;
+  o: FrozenRunOptions;
+  joint: JointCache;
+  /** Σ |level| over every run, in order: the metric's volume (summed once, on first need). */
+  volume?: number;
+}
+
+function volumeOf(p: Panel): number {
+  if (p.volume === undefined) {
+    let total = 0;
+    for (const x of p.stats) total += Math.abs(levelOf(x));
+    p.volume = total;
+  }
+  return p.volume;
+}
+
+/** The escalation of `failing` entities carrying `volumeShare` and flat `flatDays` days. */
+function escalationOf(
+  failing: number,
   n: number,
-  T: number,
+  volumeShare: number,
+  flatDays: number,
   o: FrozenRunOptions,
-  ahead?: { extra: number; flat: ReadonlySet<string>; today: readonly EntityRun[] },
-): Assessment {
-  // Looking ahead, only the runs already reported stay flat; every other entity is assumed to move on.
-  const extra = ahead?.extra ?? 0;
-  const extraOf = (x: RunStats) => (!ahead || ahead.flat.has(x.entity) ? extra : 0);
-  const moving = (x: { entity: string }) => ahead !== undefined && !ahead.flat.has(x.entity);
-  // The entities that move on keep today's verdict; only the flat ones are classified again.
-  const runs: EntityRun[] = ahead ? ahead.today.filter(moving) : [];
+): Escalation | undefined {
+  if (failing === 0) return undefined;
+  if (failing / n >= o.escalateShare) return 'entities';
+  if (volumeShare >= o.escalateVolumeShare) return 'volume';
+  if (flatDays >= o.blockAfterDays && volumeShare >= o.minVolumeShare) return 'duration';
+  return undefined;
+}
+
+function assess(p: Panel): Assessment {
+  const { stats, n, T, o } = p;
+  const runs: EntityRun[] = [];
   for (const x of stats) {
-    if (moving(x)) continue;
-    const run = classify(x, o, extraOf(x));
+    const run = classify(x, o);
     if (run) runs.push(run);
   }
-  const joint = jointRun(stats, T + extra, o, (x) => !moving(x));
+  const joint = jointRun(p.joint, evidenceOf(p.joint, o), T, o);
   const failingSet = new Set(runs.filter((x) => x.status === 'fail').map((x) => x.entity));
   if (joint && joint.probability < o.alpha) for (const x of joint.members) failingSet.add(x.entity);
   const failing = [...failingSet].sort();
-  let total = 0;
   let frozen = 0;
   let flatDays = 0;
-  for (const x of stats) {
-    if (failing.length === 0) break;
-    total += Math.abs(levelOf(x));
-    if (!failingSet.has(x.entity)) continue;
-    frozen += Math.abs(levelOf(x));
-    flatDays = Math.max(flatDays, T + extraOf(x) - x.onset + 1);
-  }
+  const total = failing.length > 0 ? volumeOf(p) : 0;
+  if (failing.length > 0)
+    for (const x of stats) {
+      if (!failingSet.has(x.entity)) continue;
+      frozen += Math.abs(levelOf(x));
+      flatDays = Math.max(flatDays, T - x.onset + 1);
+    }
   const volumeShare = total > 0 ? frozen / total : 0;
-  let escalation: Escalation | undefined;
-  if (failing.length > 0) {
-    if (failing.length / n >= o.escalateShare) escalation = 'entities';
-    else if (volumeShare >= o.escalateVolumeShare) escalation = 'volume';
-    else if (flatDays >= o.blockAfterDays && volumeShare >= o.minVolumeShare) escalation = 'duration';
-  }
+  const escalation = escalationOf(failing.length, n, volumeShare, flatDays, o);
   const decided = runs.some((x) => x.status !== 'undecidable') || failing.length > 0;
   const severity: Severity = escalation ? 'block' : decided ? 'warn' : 'info';
   return { runs, joint, failing, volumeShare, flatDays, escalation, severity };
 }
 
+/**
+ * What assess would conclude after `extra` more flat days if only the `flat` entities stay flat (every other entity
+ * moves on and keeps today's verdict, `todayStatus`): how many entities fail, and the severity. Flags are by index
+ * into the panel's runs; `ev` is evidenceOf the flat entities.
+ */
+function assessAhead(
+  p: Panel,
+  extra: number,
+  flat: Uint8Array,
+  todayStatus: readonly (RunStatus | undefined)[],
+  ev: Uint8Array,
+  failing: Uint8Array,
+): { failing: number; severity: Severity } {
+  const { stats, n, T, o } = p;
+  failing.fill(0);
+  let count = 0;
+  let decided = false;
+  for (let i = 0; i < stats.length; i++) {
+    const status = flat[i] === 1 ? statusOf(stats[i]!, o, extra) : todayStatus[i];
+    if (status === undefined) continue;
+    if (status !== 'undecidable') decided = true;
+    if (status === 'fail' && failing[i] === 0) {
+      failing[i] = 1;
+      count++;
+    }
+  }
+  const joint = jointRun(p.joint, ev, T + extra, o);
+  if (joint && joint.probability < o.alpha)
+    for (const x of joint.members)
+      if (failing[x.index] === 0) {
+        failing[x.index] = 1;
+        count++;
+      }
+  let frozen = 0;
+  let flatDays = 0;
+  const total = count > 0 ? volumeOf(p) : 0;
+  if (count > 0)
+    for (let i = 0; i < stats.length; i++) {
+      if (failing[i] === 0) continue;
+      const x = stats[i]!;
+      frozen += Math.abs(levelOf(x));
+      flatDays = Math.max(flatDays, T + (flat[i] === 1 ? extra : 0) - x.onset + 1);
+    }
+  const volumeShare = total > 0 ? frozen / total : 0;
+  const escalation = escalationOf(count, n, volumeShare, flatDays, o);
+  const severity: Severity = escalation ? 'block' : decided || count > 0 ? 'warn' : 'info';
+  return { failing: count, severity };
+}
+
 /** Further flat days this panel is from blocking (within a horizon), if the `flat` entities stay flat. */
 function daysToBlock(
-  stats: readonly RunStats[],
+  p: Panel,
   today: readonly EntityRun[],
-  flat: ReadonlySet<string>,
-  n: number,
-  T: number,
-  o: FrozenRunOptions,
+  flatSet: ReadonlySet<string>,
 ): { fail?: number; block?: number } {
+  const { stats, o } = p;
+  const flat = new Uint8Array(stats.length);
+  const statusToday = new Map(today.map((r) => [r.entity, r.status]));
+  const todayStatus: (RunStatus | undefined)[] = [];
+  for (let i = 0; i < stats.length; i++) {
+    flat[i] = flatSet.has(stats[i]!.entity) ? 1 : 0;
+    todayStatus.push(statusToday.get(stats[i]!.entity));
+  }
+  const ev = evidenceOf(p.joint, o, flatSet);
+  const failing = new Uint8Array(stats.length);
   const horizon = Math.max(o.blockAfterDays, 60);
+  // The most members any start may have at each lag over the horizon (jointRun's candidates, before its checks).
+  const since = sinceCounts(p.joint, ev);
+  const { starts, want } = p.joint;
+  for (let extra = 1; extra <= horizon; extra++)
+    for (let m = 0; m < starts.length; m++) {
+      const d = p.T + extra - starts[m]!;
+      if (ev[m] === 1 && d >= o.minRun - 1 && since[starts[m]!]! > (want.get(d) ?? 1))
+        want.set(d, since[starts[m]!]!);
+    }
   const out: { fail?: number; block?: number } = {};
   for (let extra = 1; extra <= horizon; extra++) {
-    const a = assess(stats, n, T, o, { extra, flat, today });
-    if (out.fail === undefined && a.failing.length > 0) out.fail = extra;
+    const a = assessAhead(p, extra, flat, todayStatus, ev, failing);
+    if (out.fail === undefined && a.failing > 0) out.fail = extra;
     if (a.severity === 'block') {
       out.block = extra;
       break;
@@ -457,10 +640,14 @@ export const frozenRun: Detector<FrozenRunOptions> = {
     const stats: RunStats[] = [];
     for (const s of frame.entities) {
       const x = measureRun(frame, s, o);
-      if (x) stats.push(x);
+      if (x) {
+        x.index = stats.length;
+        stats.push(x);
+      }
     }
     const n = Math.max(1, entitiesToday(frame));
-    const today = assess(stats, n, T, o);
+    const panel: Panel = { stats, n, T, o, joint: jointCache(stats) };
+    const today = assess(panel);
     const { runs, joint, failing, severity } = today;
     if (runs.length === 0 && failing.length === 0) return [];
     const failingSet = new Set(failing);
@@ -527,7 +714,7 @@ export const frozenRun: Detector<FrozenRunOptions> = {
         // "Still flat": the runs named here and the group flat since the same day stay flat; other entities that
         // join them can only bring the block sooner.
         const flat = new Set([...entities, ...(joint?.members ?? []).map((x) => x.entity)]);
-        ahead = daysToBlock(stats, runs, flat, n, T, o);
+        ahead = daysToBlock(panel, runs, flat);
         const through = (d: number) => dayString(frame.endDay + d);
         const plural = (d: number) => `${d} more flat day${d === 1 ? '' : 's'}`;
         if (failing.length === 0 && ahead.fail !== undefined && ahead.block === ahead.fail) {

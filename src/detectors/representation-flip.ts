@@ -30,7 +30,7 @@ class Summary {
   #quantiles: number[] | undefined;
   constructor(
     readonly intShare: number,
-    private readonly collect: () => readonly number[],
+    private readonly collect: () => ArrayLike<number>,
   ) {}
 
   get median(): number {
@@ -45,7 +45,7 @@ class Summary {
 /** One day of the panel: its values and their summary. */
 class DayStats extends Summary {
   constructor(
-    readonly values: number[],
+    readonly values: Float64Array,
     /** Non-zero values, and how many of them are whole. */
     readonly nonZero: number,
     readonly ints: number,
@@ -55,20 +55,43 @@ class DayStats extends Summary {
 }
 
 function dayStats(frame: MetricFrame, i: number): DayStats | undefined {
-  const values: number[] = [];
-  let nonZero = 0;
-  let ints = 0;
-  for (const s of frame.entities) {
+  const counts = countDay(frame, i);
+  if (counts[0] === 0) return undefined;
+  // The values in the panel's order, in an array of their own size (kept while the day is remembered).
+  const values = new Float64Array(counts[0]!);
+  valuesOfDay(frame, i, values);
+  return new DayStats(values, counts[1]!, counts[2]!);
+}
+
+/**
+ * Values on grid day i, non-zero values, and whole ones among those. The loops sit in functions whose code after
+ * the loop needs no type feedback: V8 compiles a long loop mid-call, and code after it that had not run then sends
+ * every later call back to the interpreter.
+ */
+function countDay(frame: MetricFrame, i: number): Int32Array {
+  const counts = new Int32Array(3);
+  const { entities } = frame;
+  for (let e = 0; e < entities.length; e++) {
+    const s = entities[e]!;
     if (s.presence[i] !== VALUE) continue;
+    counts[0]!++;
     const v = s.values[i]!;
-    values.push(v);
     if (v !== 0) {
-      nonZero++;
-      if (Number.isInteger(v)) ints++;
+      counts[1]!++;
+      if (Number.isInteger(v)) counts[2]!++;
     }
   }
-  if (values.length === 0) return undefined;
-  return new DayStats(values, nonZero, ints);
+  return counts;
+}
+
+/** The values on grid day i, in the panel's order, into `values`. */
+function valuesOfDay(frame: MetricFrame, i: number, values: Float64Array): void {
+  const { entities } = frame;
+  let k = 0;
+  for (let e = 0; e < entities.length; e++) {
+    const s = entities[e]!;
+    if (s.presence[i] === VALUE) values[k++] = s.values[i]!;
+  }
 }
 
 type Flip = 'fraction-to-percent' | 'percent-to-fraction' | 'integer-to-decimal' | 'decimal-to-integer';

@@ -2,7 +2,7 @@
 import type { Detector } from '../core/detector.js';
 import { entityList, forMetric, round6 } from './common.js';
 import { dayString } from './stats/days.js';
-import { VALUE } from './stats/frame.js';
+import { VALUE, type MetricFrame } from './stats/frame.js';
 import { formatNumber } from './stats/units.js';
 
 export interface RestatementOptions {
@@ -15,6 +15,43 @@ export interface RestatementOptions {
   /** Share of a day's entities revised for the day to count. */
   minShare: number;
   minEntities: number;
+}
+
+/**
+ * For each grid day from..to (index d − from): how many entities have a value and a first value, the entities whose
+ * value moved from the first by more than `minChange` (in the panel's order; undefined when none) and the largest
+ * such move. Read entity by entity, each series' days in order.
+ */
+function revisionsOf(
+  frame: MetricFrame,
+  from: number,
+  to: number,
+  minChange: number,
+): { n: Int32Array; worst: Float64Array; revised: (string[] | undefined)[] } {
+  const length = Math.max(0, to - from + 1);
+  // Made before the loop (code after a loop V8 compiles mid-call must not wait on type feedback).
+  const out = {
+    n: new Int32Array(length),
+    worst: new Float64Array(length),
+    revised: new Array<string[] | undefined>(length).fill(undefined),
+  };
+  const { n, worst, revised } = out;
+  const { entities } = frame;
+  for (let e = 0; e < entities.length; e++) {
+    const { presence, values, firstValues, entity } = entities[e]!;
+    for (let i = from; i <= to; i++) {
+      if (presence[i] !== VALUE) continue;
+      const first = firstValues[i]!;
+      if (!Number.isFinite(first)) continue;
+      n[i - from]!++;
+      const rel = Math.abs(values[i]! - first) / Math.max(Math.abs(first), 1e-9);
+      if (rel > minChange) {
+        (revised[i - from] ??= []).push(entity);
+        worst[i - from] = Math.max(worst[i - from]!, rel);
+      }
+    }
+  }
+  return out;
 }
 
 export const restatement: Detector<RestatementOptions> = {
@@ -40,23 +77,15 @@ export const restatement: Detector<RestatementOptions> = {
     },
   },
   detect: forMetric(({ input, frame, metric, o, T }) => {
+    const from = Math.max(0, T - o.settledDays - o.windowDays + 1);
+    const to = T - o.settledDays;
+    const per = revisionsOf(frame, from, to, o.minChange);
     const days: { day: number; revised: string[]; n: number; worst: number }[] = [];
-    for (let i = Math.max(0, T - o.settledDays - o.windowDays + 1); i <= T - o.settledDays; i++) {
-      const revised: string[] = [];
-      let n = 0;
-      let worst = 0;
-      for (const s of frame.entities) {
-        if (s.presence[i] !== VALUE) continue;
-        const first = s.firstValues[i]!;
-        if (!Number.isFinite(first)) continue;
-        n++;
-        const rel = Math.abs(s.values[i]! - first) / Math.max(Math.abs(first), 1e-9);
-        if (rel > o.minChange) {
-          revised.push(s.entity);
-          worst = Math.max(worst, rel);
-        }
-      }
-      if (n >= o.minEntities && revised.length / n >= o.minShare) days.push({ day: i, revised, n, worst });
+    for (let i = from; i <= to; i++) {
+      const revised = per.revised[i - from] ?? [];
+      const n = per.n[i - from]!;
+      if (n >= o.minEntities && revised.length / n >= o.minShare)
+        days.push({ day: i, revised, n, worst: per.worst[i - from]! });
     }
     if (days.length === 0) return [];
     const entities = [...new Set(days.flatMap((d) => d.revised))].sort();

@@ -1,6 +1,6 @@
 // N2: fewer entities reported the expected day than usual, or the metric stopped arriving altogether.
 import type { Detector } from '../core/detector.js';
-import { entityList, forMetric, round6 } from './common.js';
+import { entityList, forMetric, presentCounts, round6 } from './common.js';
 import { arrivalLags, normalLag } from './arrival.js';
 import { dayNumberOfDate, dayString } from './stats/days.js';
 import { MAD_TO_SD, mad, median } from './stats/robust.js';
@@ -64,14 +64,18 @@ export const volumeDrop: Detector<VolumeDropOptions> = {
     const lag = normalLag(arrivalLags(frame, history, o.baselineDays), o.lagQuantile, 5, 1);
     const expectedDay = Math.max(frame.endDay, dayNumberOfDate(input.now) - lag);
     const iE = expectedDay - frame.startDay;
+    const baseFrom = Math.max(0, iE - o.baselineDays);
+    const baseTo = Math.min(iE - 1, frame.length - 1);
+    // The baseline days and the expected day, counted in one read of each series.
+    const countedTo = Math.min(iE, frame.length - 1);
+    const counted = presentCounts(frame, baseFrom, countedTo);
     const countAt = (i: number): number => {
       if (i >= frame.length) return 0;
+      if (i >= baseFrom && i <= countedTo) return counted[i - baseFrom]!;
       let c = 0;
       for (const s of frame.entities) if (s.presence[i]! > 0) c++;
       return c;
     };
-    const baseFrom = Math.max(0, iE - o.baselineDays);
-    const baseTo = Math.min(iE - 1, frame.length - 1);
     const counts: number[] = [];
     for (let i = baseFrom; i <= baseTo; i++) counts.push(countAt(i));
     const c = countAt(iE);

@@ -212,29 +212,68 @@ function frameOfColumns(history: MetricHistory, columns: ReadonlyMap<string, Ser
     const pointIndex = allIndex.subarray(at, at + length);
     const firstSeenDays = allSeen.subarray(at, at + length);
     const n = c.days.length;
-    let valueCount = 0;
     // As frameOfPoints: a series spanning exactly as many days as points is placed by position.
     const last = n > 0 ? c.days[n - 1]! : 0;
     const contiguous = n > 0 && last - c.days[0]! === n - 1;
-    for (let p = n - 1; p >= 0; p--) {
-      const i = (contiguous ? last - (n - 1 - p) : c.days[p]!) - startDay;
-      if (i < 0) break;
-      if (i >= length || pointIndex[i] !== -1) continue;
-      pointIndex[i] = p;
-      firstSeenDays[i] = c.firstSeenDays[p]!;
-      const v = c.values[p]!;
-      if (Number.isNaN(v)) {
-        presence[i] = NULL;
-      } else {
-        presence[i] = VALUE;
-        values[i] = v;
-        valueCount++;
-      }
-      firstValues[i] = c.firstValues[p]!;
-    }
-    entities.push({ entity, values, firstValues, presence, pointIndex, firstSeenDays, valueCount });
+    const series: EntitySeries = { entity, values, firstValues, presence, pointIndex, firstSeenDays, valueCount: 0 };
+    series.valueCount = contiguous
+      ? placeRun(c, series, last - (n - 1) - startDay)
+      : placeByDay(c, series, startDay, length);
+    entities.push(series);
   }
   return { startDay, endDay: end, length, entities };
+}
+
+/**
+ * Lay a contiguous series on its grid row: point p on day p + offset (the points before the grid left out), each
+ * day once. Returns how many days have a value.
+ */
+function placeRun(c: SeriesColumns, s: EntitySeries, offset: number): number {
+  const { values, firstValues, presence, pointIndex } = s;
+  const firstSeenDays = s.firstSeenDays!;
+  let valueCount = 0;
+  for (let p = Math.max(0, -offset); p < c.days.length; p++) {
+    const i = p + offset;
+    pointIndex[i] = p;
+    firstSeenDays[i] = c.firstSeenDays[p]!;
+    const v = c.values[p]!;
+    if (Number.isNaN(v)) {
+      presence[i] = NULL;
+    } else {
+      presence[i] = VALUE;
+      values[i] = v;
+      valueCount++;
+    }
+    firstValues[i] = c.firstValues[p]!;
+  }
+  return valueCount;
+}
+
+/**
+ * Lay a series on its grid row by its day numbers, latest point first: a day seen twice keeps its latest point.
+ * Returns how many days have a value.
+ */
+function placeByDay(c: SeriesColumns, s: EntitySeries, startDay: number, length: number): number {
+  const { values, firstValues, presence, pointIndex } = s;
+  const firstSeenDays = s.firstSeenDays!;
+  let valueCount = 0;
+  for (let p = c.days.length - 1; p >= 0; p--) {
+    const i = c.days[p]! - startDay;
+    if (i < 0) break;
+    if (i >= length || pointIndex[i] !== -1) continue;
+    pointIndex[i] = p;
+    firstSeenDays[i] = c.firstSeenDays[p]!;
+    const v = c.values[p]!;
+    if (Number.isNaN(v)) {
+      presence[i] = NULL;
+    } else {
+      presence[i] = VALUE;
+      values[i] = v;
+      valueCount++;
+    }
+    firstValues[i] = c.firstValues[p]!;
+  }
+  return valueCount;
 }
 
 /**

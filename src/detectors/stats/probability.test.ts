@@ -1,6 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { binomialUpperTail, chiSquareLowerTail, poissonBinomialUpperTail } from './probability.js';
+import {
+  binomialUpperTail,
+  chiSquareLowerTail,
+  poissonBinomialUpperTail,
+  poissonBinomialUpperTails,
+} from './probability.js';
 
 describe('chiSquareLowerTail', () => {
   // closed forms: k=2 → 1 − e^(−x/2); k=4 → 1 − e^(−x/2)(1 + x/2); k=1 at 1 → 0.6826895 (one sd of a normal)
@@ -70,6 +75,12 @@ describe('poissonBinomialUpperTail', () => {
     fc.assert(
       fc.property(fc.array(p, { maxLength: 60 }), fc.integer({ min: -1, max: 62 }), (ps, k) => {
         expect(Object.is(poissonBinomialUpperTail(ps, k), full(ps, k))).toBe(true);
+        // The first ps.length entries of a longer buffer are the same trials.
+        const buffer = Float64Array.from([...ps, 0.7, 0.2]);
+        expect(Object.is(poissonBinomialUpperTail(buffer, k, ps.length), full(ps, k))).toBe(true);
+        // Every tail up to k at once, each as its own call gives it.
+        const tails = poissonBinomialUpperTails(buffer, k, ps.length);
+        for (let j = 0; j <= k; j++) expect(Object.is(tails[j], full(ps, j))).toBe(true);
       }),
       { numRuns: 3000 },
     );

@@ -47,31 +47,83 @@ export function binomialUpperTail(n: number, k: number, p: number): number {
 /**
  * P(X ≥ k) for X the number of successes among independent trials with probabilities `ps` (Poisson binomial),
  * by dynamic programming over the trials, O(n·k). Used for "k of these entities all repeated since the same day".
+ * Only the first `n` entries of `ps` are trials (all of them by default), so a caller can pass a reused buffer.
  *
  * @example
  * poissonBinomialUpperTail([0.5, 0.5], 2) // 0.25
  * poissonBinomialUpperTail([0.1, 0.2, 0.9], 1) // 1 − 0.9·0.8·0.1 = 0.928
  */
-export function poissonBinomialUpperTail(ps: readonly number[], k: number): number {
+export function poissonBinomialUpperTail(ps: ArrayLike<number>, k: number, n = ps.length): number {
   if (k <= 0) return 1;
-  if (k > ps.length) return 0;
-  // dist[j] = P(X = j) for j < k; dist[k] = P(X ≥ k).
-  const dist = new Float64Array(k + 1);
+  if (k > n) return 0;
+  return Math.min(1, atLeast(ps, k, n));
+}
+
+/**
+ * poissonBinomialUpperTail before it is capped at 1, for 0 < k ≤ n. The loop sits in a function of its own that
+ * returns a local: V8 compiles a long loop while it runs (on-stack replacement), and code after the loop that has
+ * never run then sends every later call back to the interpreter.
+ */
+function atLeast(ps: ArrayLike<number>, k: number, n: number): number {
+  // dist[j] = P(X = j) for j < k; tail = P(X ≥ k).
+  const dist = new Float64Array(k);
   dist[0] = 1;
+  let tail = 0;
   // Trials taken so far: dist[j] is 0 for seen < j < k, and a trial leaves it 0 there (0·(1 − p) + 0·p), so the
   // update stops at j = seen. A trial with p = 0 changes nothing (x·1 + y·0 = x for the finite, non-negative
   // entries), so it is not taken. Both give the numbers of the full update, to the bit.
   let seen = 0;
-  for (const raw of ps) {
-    const p = Math.min(1, Math.max(0, raw));
+  for (let t = 0; t < n; t++) {
+    const p = Math.min(1, Math.max(0, ps[t]!));
     if (p === 0) continue;
     seen++;
     const q = 1 - p;
-    dist[k] = dist[k]! + dist[k - 1]! * p;
+    tail = tail + dist[k - 1]! * p;
     for (let j = Math.min(k - 1, seen); j >= 1; j--) dist[j] = dist[j]! * q + dist[j - 1]! * p;
     dist[0] = dist[0] * q;
   }
-  return Math.min(1, dist[k]!);
+  return tail;
+}
+
+/**
+ * poissonBinomialUpperTail(ps, k, n) for every k from 0 to kMax at once (index k), in about the time of the largest:
+ * the chances of fewer than k successes do not depend on k, so one pass over the trials gives every tail, each to the
+ * bit what its own call gives.
+ *
+ * @example
+ * poissonBinomialUpperTails([0.5, 0.5], 2) // Float64Array [1, 0.75, 0.25]
+ */
+export function poissonBinomialUpperTails(ps: ArrayLike<number>, kMax: number, n = ps.length): Float64Array {
+  const tails = new Float64Array(Math.max(0, kMax) + 1);
+  tails[0] = 1;
+  const K = Math.min(kMax, n);
+  if (K >= 1) atLeastEach(ps, K, n, tails);
+  for (let k = 1; k <= K; k++) tails[k] = Math.min(1, tails[k]!);
+  // Tails past n stay 0: more successes than trials.
+  return tails;
+}
+
+/** atLeast for k = 1..K into tails[k]: the same updates of the same entries, in the same order. */
+function atLeastEach(ps: ArrayLike<number>, K: number, n: number, tails: Float64Array): void {
+  const dist = new Float64Array(K);
+  dist[0] = 1;
+  let seen = 0;
+  for (let t = 0; t < n; t++) {
+    const p = Math.min(1, Math.max(0, ps[t]!));
+    if (p === 0) continue;
+    seen++;
+    const q = 1 - p;
+    const top = Math.min(K - 1, seen);
+    // tails[k] takes dist[k − 1] before this trial's update. Past `top` dist is still 0, and 0·p adds nothing unless
+    // p is NaN (then every tail takes it, as atLeast's would).
+    if (Number.isNaN(p)) for (let k = top + 2; k <= K; k++) tails[k] = tails[k]! + dist[k - 1]! * p;
+    for (let j = top; j >= 1; j--) {
+      tails[j + 1] = tails[j + 1]! + dist[j]! * p;
+      dist[j] = dist[j]! * q + dist[j - 1]! * p;
+    }
+    tails[1] = tails[1]! + dist[0] * p;
+    dist[0] = dist[0] * q;
+  }
 }
 
 /**
