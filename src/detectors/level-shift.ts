@@ -27,6 +27,9 @@ export interface LevelShiftOptions {
   minHistory: number;
 }
 
+// Every entity's standardised residual of every day the detector reads, day by day (grown as needed).
+let panelBuf = new Float64Array(4096);
+
 export const levelShift: Detector<LevelShiftOptions> = {
   id: 'level-shift',
   title: 'Panel-wide level shift',
@@ -97,8 +100,31 @@ export const levelShift: Detector<LevelShiftOptions> = {
       }
       return n >= o.minEntities / 2 ? median(es, n) : NaN;
     };
-    // The raw medians are only needed once a shift is found (its factor), so they are computed then.
-    for (let i = from; i <= T; i++) med[i] = panelMedian(i, true);
+    // The raw medians are only needed once a shift is found (its factor), so they are computed then. The
+    // standardised ones are laid day by day first, each entity's model read once for all the days (reading every
+    // model again for each day was most of this detector's time); a day's median reads the same values in the same
+    // order as panelMedian.
+    const days = T - from + 1;
+    const n = shifts.length;
+    if (panelBuf.length < days * n) panelBuf = new Float64Array(Math.max(days * n, 2 * panelBuf.length));
+    const counts = new Int32Array(days);
+    for (let k = 0; k < n; k++) {
+      const model = shifts[k]!.model;
+      for (let i = from; i <= T; i++) {
+        const y = model.y[i]!;
+        if (!Number.isFinite(y)) {
+          panelBuf[(i - from) * n + k] = NaN;
+          continue;
+        }
+        counts[i - from]!++;
+        panelBuf[(i - from) * n + k] = (y - model.expected(i)) / model.sigma;
+      }
+    }
+    for (let i = from; i <= T; i++)
+      med[i] =
+        counts[i - from]! >= o.minEntities / 2
+          ? median(panelBuf.subarray((i - from) * n, (i - from + 1) * n))
+          : NaN;
     const base: number[] = [];
     for (let i = from; i <= baseEnd; i++) if (Number.isFinite(med[i]!)) base.push(med[i]!);
     if (base.length < o.minHistory) return [];
