@@ -207,6 +207,8 @@ export function renderDetectorDocs(detectors: readonly AnyDetector[]): string {
     '',
     'Try them on your own export: `upwatch backtest --history export.csv [--contracts DIR] [--format json] [--workers N]`',
     '(`--workers`: threads the days are split between, default one per two cores; the output is the same with any number).',
+    'A million rows take about 20 s on two cores; `NODE_OPTIONS=--max-semi-space-size=32` (a larger young generation for',
+    'V8) keeps a run of that size at its fastest (BENCHMARKS.md, "Speed, eighth round").',
     '',
     '| id | class | stage | scope | title |',
     '|---|---|---|---|---|',
