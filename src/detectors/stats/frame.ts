@@ -215,7 +215,15 @@ function frameOfColumns(history: MetricHistory, columns: ReadonlyMap<string, Ser
     // As frameOfPoints: a series spanning exactly as many days as points is placed by position.
     const last = n > 0 ? c.days[n - 1]! : 0;
     const contiguous = n > 0 && last - c.days[0]! === n - 1;
-    const series: EntitySeries = { entity, values, firstValues, presence, pointIndex, firstSeenDays, valueCount: 0 };
+    const series: EntitySeries = {
+      entity,
+      values,
+      firstValues,
+      presence,
+      pointIndex,
+      firstSeenDays,
+      valueCount: 0,
+    };
     series.valueCount = contiguous
       ? placeRun(c, series, last - (n - 1) - startDay)
       : placeByDay(c, series, startDay, length);
@@ -229,23 +237,8 @@ function frameOfColumns(history: MetricHistory, columns: ReadonlyMap<string, Ser
  * day once. Returns how many days have a value.
  */
 function placeRun(c: SeriesColumns, s: EntitySeries, offset: number): number {
-  const { values, firstValues, presence, pointIndex } = s;
-  const firstSeenDays = s.firstSeenDays!;
   let valueCount = 0;
-  for (let p = Math.max(0, -offset); p < c.days.length; p++) {
-    const i = p + offset;
-    pointIndex[i] = p;
-    firstSeenDays[i] = c.firstSeenDays[p]!;
-    const v = c.values[p]!;
-    if (Number.isNaN(v)) {
-      presence[i] = NULL;
-    } else {
-      presence[i] = VALUE;
-      values[i] = v;
-      valueCount++;
-    }
-    firstValues[i] = c.firstValues[p]!;
-  }
+  for (let p = Math.max(0, -offset); p < c.days.length; p++) valueCount += placePoint(c, s, p, p + offset);
   return valueCount;
 }
 
@@ -254,26 +247,30 @@ function placeRun(c: SeriesColumns, s: EntitySeries, offset: number): number {
  * Returns how many days have a value.
  */
 function placeByDay(c: SeriesColumns, s: EntitySeries, startDay: number, length: number): number {
-  const { values, firstValues, presence, pointIndex } = s;
-  const firstSeenDays = s.firstSeenDays!;
+  const { pointIndex } = s;
   let valueCount = 0;
   for (let p = c.days.length - 1; p >= 0; p--) {
     const i = c.days[p]! - startDay;
     if (i < 0) break;
     if (i >= length || pointIndex[i] !== -1) continue;
-    pointIndex[i] = p;
-    firstSeenDays[i] = c.firstSeenDays[p]!;
-    const v = c.values[p]!;
-    if (Number.isNaN(v)) {
-      presence[i] = NULL;
-    } else {
-      presence[i] = VALUE;
-      values[i] = v;
-      valueCount++;
-    }
-    firstValues[i] = c.firstValues[p]!;
+    valueCount += placePoint(c, s, p, i);
   }
   return valueCount;
+}
+
+/** Lay point p of the columns on grid day i of the row; 1 when it has a value, 0 when it is null. */
+function placePoint(c: SeriesColumns, s: EntitySeries, p: number, i: number): number {
+  s.pointIndex[i] = p;
+  s.firstSeenDays![i] = c.firstSeenDays[p]!;
+  s.firstValues[i] = c.firstValues[p]!;
+  const v = c.values[p]!;
+  if (Number.isNaN(v)) {
+    s.presence[i] = NULL;
+    return 0;
+  }
+  s.presence[i] = VALUE;
+  s.values[i] = v;
+  return 1;
 }
 
 /**
