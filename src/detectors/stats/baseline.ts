@@ -385,14 +385,15 @@ export function fitBaseline(
  * A series' fits of one kind by absolute last day: a ring of CARRY_DAYS rows of CARRY_WAYS fits each, a row per
  * last day (modulo CARRY_DAYS), so a fit is found by its day without hashing, and a fit CARRY_DAYS days old is
  * overwritten by a newer one in place (a fit dropped is fitted again, to the same numbers). A fit is kept as its
- * numbers (FIT_STRIDE a fit), not as a model object: models kept for weeks were promoted out of the young
- * generation by the hundred thousand, and made most of a replay's collector time.
+ * numbers (FIT_STRIDE a fit), not as a model object: models kept for weeks (with their weekday arrays and grid
+ * views, about 18 KB a series) were much of what a replay's old generation grew on.
  */
 interface CarriedFits {
   lastDays: Int32Array;
   spans: Int32Array;
-  /** Each fit's numbers (see FittedModel.carry); a fit that found no value holds NaN as its count. */
+  /** Each fit's numbers (see FittedModel.carry). */
   numbers: Float64Array;
+  /** Each fit's transform; undefined for a range that gave no fit (no value in it). */
   transforms: (Transform | undefined)[];
 }
 /**
