@@ -56,33 +56,7 @@ export function binomialUpperTail(n: number, k: number, p: number): number {
 export function poissonBinomialUpperTail(ps: ArrayLike<number>, k: number, n = ps.length): number {
   if (k <= 0) return 1;
   if (k > n) return 0;
-  return Math.min(1, atLeast(ps, k, n));
-}
-
-/**
- * poissonBinomialUpperTail before it is capped at 1, for 0 < k ≤ n. The loop sits in a function of its own that
- * returns a local: V8 compiles a long loop while it runs (on-stack replacement), and code after the loop that has
- * never run then sends every later call back to the interpreter.
- */
-function atLeast(ps: ArrayLike<number>, k: number, n: number): number {
-  // dist[j] = P(X = j) for j < k; tail = P(X ≥ k).
-  const dist = new Float64Array(k);
-  dist[0] = 1;
-  let tail = 0;
-  // Trials taken so far: dist[j] is 0 for seen < j < k, and a trial leaves it 0 there (0·(1 − p) + 0·p), so the
-  // update stops at j = seen. A trial with p = 0 changes nothing (x·1 + y·0 = x for the finite, non-negative
-  // entries), so it is not taken. Both give the numbers of the full update, to the bit.
-  let seen = 0;
-  for (let t = 0; t < n; t++) {
-    const p = Math.min(1, Math.max(0, ps[t]!));
-    if (p === 0) continue;
-    seen++;
-    const q = 1 - p;
-    tail = tail + dist[k - 1]! * p;
-    for (let j = Math.min(k - 1, seen); j >= 1; j--) dist[j] = dist[j]! * q + dist[j - 1]! * p;
-    dist[0] = dist[0] * q;
-  }
-  return tail;
+  return poissonBinomialUpperTails(ps, k, n)[k]!;
 }
 
 /**
@@ -103,7 +77,14 @@ export function poissonBinomialUpperTails(ps: ArrayLike<number>, kMax: number, n
   return tails;
 }
 
-/** atLeast for k = 1..K into tails[k]: the same updates of the same entries, in the same order. */
+/**
+ * P(X ≥ k) before it is capped at 1, for k = 1..K, into tails[k], by dynamic programming over the trials: dist[j] =
+ * P(X = j) for j < K. Trials taken so far bound the entries that can be non-zero (dist[j] is 0 for seen < j < K, and
+ * a trial leaves it 0 there), and a trial with p = 0 changes nothing, so neither is updated: the numbers of the full
+ * update, to the bit. The loop sits in a function of its own that returns nothing after it: V8 compiles a long loop
+ * while it runs (on-stack replacement), and code after the loop that has never run then sends every later call back
+ * to the interpreter.
+ */
 function atLeastEach(ps: ArrayLike<number>, K: number, n: number, tails: Float64Array): void {
   const dist = new Float64Array(K);
   dist[0] = 1;
@@ -115,7 +96,7 @@ function atLeastEach(ps: ArrayLike<number>, K: number, n: number, tails: Float64
     const q = 1 - p;
     const top = Math.min(K - 1, seen);
     // tails[k] takes dist[k − 1] before this trial's update. Past `top` dist is still 0, and 0·p adds nothing unless
-    // p is NaN (then every tail takes it, as atLeast's would).
+    // p is NaN (then every tail takes it, as the full update would).
     if (Number.isNaN(p)) for (let k = top + 2; k <= K; k++) tails[k] = tails[k]! + dist[k - 1]! * p;
     for (let j = top; j >= 1; j--) {
       tails[j + 1] = tails[j + 1]! + dist[j]! * p;
