@@ -1,16 +1,60 @@
-import { getHeapStatistics } from 'node:v8';
 import { describe, expect, it } from 'vitest';
-import { heapBound } from './heap-bound.js';
+import { boundHeapGrowth, type HeapGrowthHost } from './heap-bound.js';
 
-describe('heapBound', () => {
-  it('collects once the garbage passes its allowance', () => {
-    const between = heapBound({ growth: 0, minGarbageMB: 24 });
-    const keep: number[][] = [];
-    // About 64 MB of garbage: collected.
-    for (let i = 0; i < 8_000; i++) keep.push(new Array<number>(1000).fill(i + 0.5));
-    keep.length = 0;
-    const before = getHeapStatistics().used_heap_size;
-    between();
-    expect(getHeapStatistics().used_heap_size).toBeLessThan(before - 32 * 1024 * 1024);
+/** A host that records the flags set instead of changing this process's heap. */
+function host(execArgv: string[] = [], nodeOptions?: string): HeapGrowthHost & { set: string[] } {
+  const set: string[] = [];
+  return { execArgv, nodeOptions, set, setFlags: (f) => void set.push(f) };
+}
+
+describe('boundHeapGrowth', () => {
+  it('sets the growth factor while held and gives V8 its own back after', () => {
+    const h = host();
+    const release = boundHeapGrowth(100, h);
+    expect(h.set).toEqual(['--heap-growing-percent=100']);
+    release();
+    release();
+    expect(h.set).toEqual(['--heap-growing-percent=100', '--heap-growing-percent=0']);
+  });
+
+  it('keeps the tightest percent until the last holder lets go', () => {
+    const h = host();
+    const loose = boundHeapGrowth(100, h);
+    const tight = boundHeapGrowth(50, h);
+    const looser = boundHeapGrowth(200, h);
+    expect(h.set).toEqual(['--heap-growing-percent=100', '--heap-growing-percent=50', '--heap-growing-percent=50']);
+    tight();
+    loose();
+    expect(h.set).toHaveLength(3);
+    looser();
+    expect(h.set.at(-1)).toBe('--heap-growing-percent=0');
+    // A new holder after the last release starts afresh.
+    boundHeapGrowth(100, h)();
+    expect(h.set.slice(-2)).toEqual(['--heap-growing-percent=100', '--heap-growing-percent=0']);
+  });
+
+  it.each([
+    ['node flag', ['--heap-growing-percent=30'], undefined],
+    ['node flag, underscores', ['--heap_growing_percent=30'], undefined],
+    ['NODE_OPTIONS', [], '--max-old-space-size=4096 --heap-growing-percent=30'],
+  ])('leaves the setting of a user who chose one (%s)', (_name, execArgv, nodeOptions) => {
+    const h = host(execArgv, nodeOptions);
+    boundHeapGrowth(100, h)();
+    expect(h.set).toEqual([]);
+  });
+
+  it('does nothing when the runtime refuses the flag', () => {
+    let tries = 0;
+    const refusing: HeapGrowthHost = {
+      execArgv: [],
+      nodeOptions: undefined,
+      setFlags: () => {
+        tries++;
+        throw new Error('flags are frozen');
+      },
+    };
+    const release = boundHeapGrowth(100, refusing);
+    release();
+    expect(tries).toBe(1);
   });
 });

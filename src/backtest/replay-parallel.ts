@@ -5,7 +5,6 @@ import { Worker } from 'node:worker_threads';
 import { UpwatchError } from '../core/errors.js';
 import { dayString } from '../detectors/stats/days.js';
 import { planChunks, type DayChunk } from './day-chunks.js';
-import type { HeapBoundOptions } from './heap-bound.js';
 import type { HistorySet } from './history-set.js';
 import {
   ReplayLifecycle,
@@ -23,15 +22,7 @@ export interface ParallelReplayOptions extends Omit<ReplayOptions, 'detectors'> 
   workers: number;
   /** Old-generation heap limit of each worker in MB (default: V8's); a worker past it stops the replay. */
   workerHeapMB?: number;
-  /**
-   * The garbage each worker lets its heap hold between days (see heapBound; default: WORKER_HEAP_BOUND). Every
-   * thread holds its own window of the history, so each is kept tighter than a replay alone in the process.
-   */
-  workerHeapBound?: HeapBoundOptions;
 }
-
-/** The garbage a worker's heap may hold between days: half its live size, and at least 32 MB. */
-export const WORKER_HEAP_BOUND: HeapBoundOptions = { growth: 0.5, minGarbageMB: 32 };
 
 /**
  * Replay `set` as replayFindings does, with the detectors run on `workers` threads: the same events, in the same
@@ -123,7 +114,6 @@ class ChunkedReplay {
         contracts: this.#options.contracts,
         firstJudged: this.#first,
         runs: this.#runs,
-        heap: this.#options.workerHeapBound ?? WORKER_HEAP_BOUND,
       };
       this.#progress();
       try {

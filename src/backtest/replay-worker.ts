@@ -3,7 +3,6 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { ContractSet, MetricKind } from '../core/contract.js';
 import type { Finding } from '../core/finding.js';
-import { heapBound, type HeapBoundOptions } from './heap-bound.js';
 import { detectDay, replaySources, seedPolls } from './replay.js';
 import { historyOf, type SharedHistory } from './shared-history.js';
 
@@ -15,8 +14,6 @@ export interface ReplayWorkerData {
   firstJudged: number;
   /** Current run of each chunk: a worker stops a chunk whose run is no longer current. */
   runs: Int32Array;
-  /** The garbage a worker lets its heap hold between days. */
-  heap: HeapBoundOptions;
 }
 
 /** A chunk to replay, assuming the regimes it starts with (source → metric → ISO start day). */
@@ -52,8 +49,6 @@ function replayChunk(task: ChunkTask): void {
     src.regimes = new Map(assumed.get(src.name) ?? []);
     seedPolls(src, data.firstJudged, task.from);
   }
-  // Each day's grids and fits are garbage by the next day: collected then (see heapBound).
-  const betweenDays = heapBound(data.heap);
   for (let d = task.from; d <= task.to; d++) {
     if (Atomics.load(data.runs, task.chunk) !== task.run) break;
     const day = sources.map((src): SourceDay => {
@@ -68,7 +63,6 @@ function replayChunk(task: ChunkTask): void {
       d,
       sources: day,
     } satisfies WorkerMessage);
-    betweenDays();
   }
   port.postMessage({ type: 'done', chunk: task.chunk, run: task.run } satisfies WorkerMessage);
 }
