@@ -72,8 +72,28 @@ class GridMemo {
 
 function gridMemo(series: EntitySeries): GridMemo {
   const memo = (series.memo ??= {});
-  return ((memo.fits as GridMemo | undefined) ??= new GridMemo());
+  let grid = memo.fits as GridMemo | undefined;
+  if (grid) return grid;
+  memo.fits = grid = new GridMemo();
+  shapes.series = series;
+  return grid;
 }
+
+/**
+ * The newest series given a memo and the newest fit: one live object of each shape a detection pass makes and drops.
+ * V8 describes an object's layout by a hidden class made by adding its properties one by one (a series grows a
+ * `memo`, the memo its `fits`, a fit its fields), each held weakly by the class before it; optimized code checks
+ * these classes. A collection that finds every object of such a class dead frees it, and V8 discards the optimized
+ * code of every function that checked it. V8's own collections keep those classes for a while; a forced one
+ * (`gc()`, which the benchmarks call between passes and an embedding program may call between polls) does not, and
+ * each detection pass after one started with its fits, shifts and drifts thrown back to the interpreter (about 110
+ * deoptimizations per pass under `--trace-deopt`). One live object of each keeps its classes, and the code, for the
+ * next pass: the warm pass after a forced collection costs what a daemon's next poll costs.
+ */
+const shapes: { series: EntitySeries | undefined; model: FittedModel | undefined } = {
+  series: undefined,
+  model: undefined,
+};
 
 /**
  * The whole series through a transform, shared by every fit with the same transform (several detectors fit
@@ -581,7 +601,7 @@ function fit(
   const poisson = kind === 'count' ? 1 / Math.sqrt(Math.max(0, medianValue) + 1) : 0;
   let sigma = Math.max(MAD_TO_SD * spread, BASELINE_DEFAULTS.sigmaFloor, poisson);
   if (cold) sigma = Math.max(sigma, BASELINE_DEFAULTS.coldSigma);
-  return new FittedModel(
+  return (shapes.model = new FittedModel(
     transform,
     y,
     from,
@@ -596,7 +616,7 @@ function fit(
     medianValue,
     structuralZeros,
     frame.startDay,
-  );
+  ));
 }
 
 /** The MAD of the detrended values about their level, set by levelAndSpread. */
