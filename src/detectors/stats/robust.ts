@@ -59,13 +59,19 @@ function quantileOfFirst(s: Float64Array, n: number, q: number): number {
  * median([3, 1, 2]) // 2
  */
 export function median(xs: ArrayLike<number>, length = xs.length): number {
-  if (length > SELECT_FROM) return selectMedian(xs, length);
+  if (length > SELECT_MEDIAN_FROM) return selectMedian(xs, length);
   // Sort first: sortFinite may replace `scratch` with a larger buffer, which must be the one read.
   const n = sortFinite(xs, length);
   return quantileOfFirst(scratch, n, 0.5);
 }
 
-/** Values from which a median selects its middle values instead of sorting them all (panel medians, long fits). */
+/**
+ * Values from which a median selects its middle values instead of sorting them all: from 17 values selection is the
+ * faster (a 28-day baseline: 0.64–0.76 µs against 0.85–1.07 µs for the insertion sort; 48 values: 1.0 against 1.9 µs).
+ */
+const SELECT_MEDIAN_FROM = 16;
+
+/** Values up to which a MAD sorts once and walks out from the median (one sort beats two selections there). */
 const SELECT_FROM = 48;
 
 /**
@@ -81,7 +87,7 @@ function selectMedian(xs: ArrayLike<number>, length: number): number {
     const v = xs[i]!;
     if (Number.isFinite(v)) a[n++] = v;
   }
-  if (n <= SELECT_FROM) return n === 0 ? NaN : medianOfFew(a, n);
+  if (n <= SELECT_MEDIAN_FROM) return n === 0 ? NaN : medianOfFew(a, n);
   const k = (n - 1) >> 1;
   let l = 0;
   let m = n - 1;
