@@ -88,7 +88,9 @@ function gridMemo(series: EntitySeries): GridMemo {
  * (`gc()`, which the benchmarks call between passes and an embedding program may call between polls) does not, and
  * each detection pass after one started with its fits, shifts and drifts thrown back to the interpreter (about 110
  * deoptimizations per pass under `--trace-deopt`). One live object of each keeps its classes, and the code, for the
- * next pass: the warm pass after a forced collection costs what a daemon's next poll costs.
+ * next pass: the warm pass after a forced collection costs what a daemon's next poll costs. The price: the series'
+ * views keep their metric's grid buffers (a poll lays one per metric: 1,000 entities × 180 days ≈ 4.5 MB) until the
+ * next pass replaces them.
  */
 const shapes: { series: EntitySeries | undefined; model: FittedModel | undefined } = {
   series: undefined,
