@@ -4,17 +4,14 @@ import { setFlagsFromString } from 'node:v8';
 
 /** Where boundHeapGrowth reads the user's own setting and writes its own (the process by default; tests pass theirs). */
 export interface HeapGrowthHost {
-  /** Flags node was started with (`process.execArgv`). */
+  /** Flags node was started with (`process.execArgv`; NODE_OPTIONS refuses this V8 flag). */
   execArgv: readonly string[];
-  /** The `NODE_OPTIONS` environment variable. */
-  nodeOptions: string | undefined;
   /** Sets a V8 flag (`v8.setFlagsFromString`). */
   setFlags: (flags: string) => void;
 }
 
 const processHost: HeapGrowthHost = {
   execArgv: process.execArgv,
-  nodeOptions: process.env['NODE_OPTIONS'],
   setFlags: setFlagsFromString,
 };
 
@@ -35,8 +32,8 @@ const holders = new WeakMap<HeapGrowthHost, { count: number; percent: number }>(
  * (859 "weak objects" deoptimizations and 26 s of recompiling in one 1 M-row run, the slow half of a bimodal
  * benchmark). V8's own collections run in the middle of a day and discard almost nothing (8 in the same run).
  *
- * Leaves the flag alone when the user set `--heap-growing-percent` on node's command line or in NODE_OPTIONS, and
- * when the runtime refuses to change it. Nested and concurrent holders share the tightest percent asked for.
+ * Leaves the flag alone when the user set `--heap-growing-percent` on node's command line (NODE_OPTIONS refuses it),
+ * and when the runtime refuses to change it. Nested and concurrent holders share the tightest percent asked for.
  *
  * @example
  * const release = boundHeapGrowth(100); try { replay(); } finally { release(); }
@@ -64,7 +61,7 @@ export function boundHeapGrowth(percent: number, host: HeapGrowthHost = processH
 
 function userSetsGrowth(host: HeapGrowthHost): boolean {
   const given = (arg: string) => arg.replace(/_/g, '-').startsWith(FLAG);
-  return host.execArgv.some(given) || (host.nodeOptions ?? '').split(/\s+/).some(given);
+  return host.execArgv.some(given);
 }
 
 function trySet(host: HeapGrowthHost, flags: string): boolean {
