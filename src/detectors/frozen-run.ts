@@ -6,6 +6,7 @@ import { entitiesToday, entityList, forMetric, round6 } from './common.js';
 import { dayString } from './stats/days.js';
 import { NULL, VALUE, type EntitySeries, type MetricFrame } from './stats/frame.js';
 import { mad, median, variance } from './stats/robust.js';
+import { room } from './stats/scratch.js';
 import { formatNumber, formatProbability } from './stats/units.js';
 import { poissonBinomialUpperTails } from './stats/probability.js';
 
@@ -97,7 +98,7 @@ let histBuf = new Float64Array(64);
 
 /** Median of the values over grid days [from, to), in day order (nulls and missing days left out). */
 function historyMedian(values: Float64Array, presence: Uint8Array, from: number, to: number): number {
-  if (histBuf.length < to - from) histBuf = new Float64Array(Math.max(to - from, 2 * histBuf.length));
+  histBuf = room(histBuf, to - from);
   let n = 0;
   for (let i = from; i < to; i++) {
     const v = values[i]!;
@@ -121,7 +122,7 @@ let hpPrev: number | undefined;
  * (historyMedian).
  */
 function historyPairs(values: Float64Array, presence: Uint8Array, from: number, to: number, v: number): void {
-  if (diffsBuf.length < to) diffsBuf = new Float64Array(Math.max(to, 2 * diffsBuf.length));
+  diffsBuf = room(diffsBuf, to);
   const diffs = diffsBuf;
   let pairs = 0;
   let ties = 0;

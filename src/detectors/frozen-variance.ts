@@ -4,6 +4,7 @@ import { entitiesToday, entityList, forMetric, round6 } from './common.js';
 import { dayString } from './stats/days.js';
 import { fitBaseline } from './stats/baseline.js';
 import { MAD_TO_SD, mad, median, variance } from './stats/robust.js';
+import { room } from './stats/scratch.js';
 import { VALUE, type EntitySeries } from './stats/frame.js';
 import { formatNumber } from './stats/units.js';
 import { chiSquareLowerTail } from './stats/probability.js';
@@ -46,13 +47,8 @@ function diffsInto(y: Float64Array, from: number, to: number, out: Float64Array)
 }
 
 // Scratch for one series at a time: the recent and the baseline differences.
-let recentBuf: Float64Array = new Float64Array(64);
-let baseBuf: Float64Array = new Float64Array(64);
-
-/** `buf`, or a larger one when it cannot hold indices up to `last`. */
-function room(buf: Float64Array, last: number): Float64Array {
-  return buf.length > last ? buf : new Float64Array(Math.max(last + 1, 2 * buf.length));
-}
+let recentBuf = new Float64Array(64);
+let baseBuf = new Float64Array(64);
 
 export const frozenVariance: Detector<FrozenVarianceOptions> = {
   id: 'frozen-variance',
@@ -94,8 +90,8 @@ export const frozenVariance: Detector<FrozenVarianceOptions> = {
       // A gauge (a lifetime total) moves by its increments: a follower total growing by 0–3 a day is counting noise
       // whatever its size, and a week without growth is ordinary.
       if (metric.kind === 'gauge' && medianStep(s, model.from, baseEnd) < o.minLevel) continue;
-      const nRecent = diffsInto(model.y, baseEnd + 2, T, (recentBuf = room(recentBuf, T))); // changes within the window only
-      const nBase = diffsInto(model.y, model.from + 1, baseEnd, (baseBuf = room(baseBuf, baseEnd)));
+      const nRecent = diffsInto(model.y, baseEnd + 2, T, (recentBuf = room(recentBuf, T + 1))); // changes within the window only
+      const nBase = diffsInto(model.y, model.from + 1, baseEnd, (baseBuf = room(baseBuf, baseEnd + 1)));
       if (nRecent < o.recentDays - 3 || nBase < 10) continue;
       // Recent spread as a plain sd (one real move keeps it large), baseline as a robust sd: a 7-day MAD alone
       // falls below 0.1× by chance about once in 300 series-days.

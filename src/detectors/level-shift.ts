@@ -3,6 +3,7 @@ import type { Detector } from '../core/detector.js';
 import { forMetric, round6 } from './common.js';
 import { dayString } from './stats/days.js';
 import { MAD_TO_SD, mad, median } from './stats/robust.js';
+import { room } from './stats/scratch.js';
 import { binarySegmentation } from './stats/segment.js';
 import { entityShift, type EntityShift } from './stats/shift.js';
 import { formatFactor, formatNumber } from './stats/units.js';
@@ -87,26 +88,24 @@ export const levelShift: Detector<LevelShiftOptions> = {
     const baseEnd = T - o.lookback;
     const from = Math.max(0, baseEnd - o.baselineDays + 1);
     const med = new Float64Array(T + 1).fill(NaN);
-    /** The panel median of the residuals on day i, standardised (in σ̂) or raw (log factor); NaN with too few. */
+    /** The panel median of the raw residuals on day i (a log factor); NaN with too few. */
     // One buffer for every day's residuals (the median copies what it reads).
     const es = new Float64Array(shifts.length);
-    const panelMedian = (i: number, standardised: boolean): number => {
+    const rawMedian = (i: number): number => {
       let n = 0;
       for (const sh of shifts) {
         const y = sh.model.y[i]!;
-        if (!Number.isFinite(y)) continue;
-        const e = y - sh.model.expected(i);
-        es[n++] = standardised ? e / sh.model.sigma : e;
+        if (Number.isFinite(y)) es[n++] = y - sh.model.expected(i);
       }
       return n >= o.minEntities / 2 ? median(es, n) : NaN;
     };
     // The raw medians are only needed once a shift is found (its factor), so they are computed then. The
     // standardised ones are laid day by day first, each entity's model read once for all the days (reading every
     // model again for each day was most of this detector's time); a day's median reads the same values in the same
-    // order as panelMedian.
+    // order as a loop over the shifts would.
     const days = T - from + 1;
     const n = shifts.length;
-    if (panelBuf.length < days * n) panelBuf = new Float64Array(Math.max(days * n, 2 * panelBuf.length));
+    panelBuf = room(panelBuf, days * n);
     const counts = new Int32Array(days);
     for (let k = 0; k < n; k++) {
       const model = shifts[k]!.model;
@@ -160,7 +159,7 @@ export const levelShift: Detector<LevelShiftOptions> = {
     const onset = loc.onset;
     const since: number[] = [];
     for (let i = onset; i <= T; i++) {
-      const r = panelMedian(i, false);
+      const r = rawMedian(i);
       if (Number.isFinite(r)) since.push(r);
     }
     const logFactor = median(since);

@@ -1,4 +1,5 @@
 // Robust one-dimensional statistics over plain number arrays: median, quantiles, MAD, IQR and Theil–Sen slope.
+import { room } from './scratch.js';
 
 /** Consistency constant that makes the MAD estimate a normal standard deviation. */
 export const MAD_TO_SD = 1.4826;
@@ -8,7 +9,7 @@ let scratch = new Float64Array(256);
 
 /** Copy the finite values of xs[0..length) into `scratch`, sorted; returns how many (no subarray per call). */
 function sortFinite(xs: ArrayLike<number>, length: number): number {
-  if (scratch.length < length) scratch = new Float64Array(Math.max(length, 2 * scratch.length));
+  scratch = room(scratch, length);
   let n = 0;
   for (let i = 0; i < length; i++) {
     const v = xs[i]!;
@@ -80,7 +81,7 @@ const SELECT_FROM = 48;
  * and the formula cannot tell −0 from 0 (it adds a non-negative half-difference), so the result is identical.
  */
 function selectMedian(xs: ArrayLike<number>, length: number): number {
-  if (scratch.length < length) scratch = new Float64Array(Math.max(length, 2 * scratch.length));
+  scratch = room(scratch, length);
   const a = scratch;
   let n = 0;
   for (let i = 0; i < length; i++) {
@@ -175,7 +176,7 @@ export function mad(xs: ArrayLike<number>, length = xs.length): number {
 
 /** Median of the finite |xs[i] − m| (i < length), as median() over them computes it. */
 function medianOfDeviations(xs: ArrayLike<number>, length: number, m: number): number {
-  if (devScratch.length < length) devScratch = new Float64Array(Math.max(length, 2 * devScratch.length));
+  devScratch = room(devScratch, length);
   let n = 0;
   for (let i = 0; i < length; i++) {
     const v = xs[i]!;
@@ -246,7 +247,7 @@ let slopeScratch = new Float64Array(64);
 /** theilSen over the first n points (a caller's scratch buffers), with no array built per call. */
 export function theilSenOf(x: ArrayLike<number>, y: ArrayLike<number>, n: number, clip = Infinity): number {
   const pairs = (n * (n - 1)) / 2;
-  if (slopeScratch.length < pairs) slopeScratch = new Float64Array(Math.max(pairs, 2 * slopeScratch.length));
+  slopeScratch = room(slopeScratch, pairs);
   const slopes = slopeScratch;
   let count = 0;
   for (let i = 0; i < n; i++) {
