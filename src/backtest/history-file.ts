@@ -110,16 +110,16 @@ function checkRow(r: Record<string, unknown>): { row?: HistoryRow; problem?: str
   if (value === undefined)
     return { problem: `value must be a number or empty (got ${JSON.stringify(r['value'])})` };
   const category = textOf(r, 'category');
-  return {
-    row: {
-      date,
-      source: String(r['source']).trim(),
-      metric: String(r['metric']).trim(),
-      entity: entity || segment,
-      value,
-      ...(category !== '' ? { category } : {}),
-    },
+  const row: HistoryRow = {
+    date,
+    source: String(r['source']).trim(),
+    metric: String(r['metric']).trim(),
+    entity: entity || segment,
+    value,
   };
+  // Added after the literal: a literal with a conditional spread is built key by key, about a microsecond a row.
+  if (category !== '') row.category = category;
+  return { row };
 }
 
 /** A line ends at \n, \r\n or a lone \r (as node:readline reads it with `crlfDelay: Infinity`). */

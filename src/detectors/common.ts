@@ -38,7 +38,10 @@ export function forMetric<O>(
 ): (input: DetectorInput<O>) => FindingDraft[] {
   return (input) => {
     const m = metricInput(input);
-    return m ? body({ ...m, input, o: input.options, T: m.frame.length - 1 }) : [];
+    // Named keys, not a spread of m: a spread copies key by key at run time, once per detector, metric and day.
+    return m
+      ? body({ input, metric: m.metric, history: m.history, frame: m.frame, o: input.options, T: m.frame.length - 1 })
+      : [];
   };
 }
 
