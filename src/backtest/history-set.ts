@@ -19,6 +19,12 @@ export interface EntityColumns extends SeriesOrigin {
   typed: { days: number[]; columns: SeriesColumns } | undefined;
   /** The replay's columns by absolute day (backtest/replay.ts). */
   grid: unknown;
+  /**
+   * Where the replay's last day found its window in `days` (first index, index after the last; backtest/replay.ts):
+   * the next day's window is a step or two away.
+   */
+  windowLo: number;
+  windowHi: number;
 }
 
 /**
@@ -35,6 +41,8 @@ export function entityColumns(days: number[], values: number[]): EntityColumns {
     points: undefined,
     typed: undefined,
     grid: undefined,
+    windowLo: 0,
+    windowHi: 0,
     baseline: undefined,
   };
 }

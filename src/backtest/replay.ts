@@ -13,7 +13,7 @@ import { parseTemplate } from '../core/secret.js';
 import { runDetectors } from '../detectors/run.js';
 import { regimeChanges } from '../detectors/regime.js';
 import { dayString } from '../detectors/stats/days.js';
-import { FRAME_MAX_DAYS, NULL, VALUE, primeFrame, type EntitySeries } from '../detectors/stats/frame.js';
+import { FRAME_MAX_DAYS, NULL, VALUE, primeFrame, type EntitySeries, type SeriesMemo } from '../detectors/stats/frame.js';
 import type { EntityColumns, HistorySet } from './history-set.js';
 
 /** One finding as the backtest reports it. */
@@ -134,6 +134,20 @@ function lowerBound(days: number[], d: number): number {
 }
 
 /**
+ * lowerBound(days, d) looked for from index `from` first: a replay's window moves by a day, so the answer of the day
+ * before is a step or two away (a binary search takes about nine). Far from it, the binary search.
+ */
+function boundFrom(days: number[], d: number, from: number): number {
+  let i = Math.min(Math.max(from, 0), days.length);
+  for (let step = 0; step < 4; step++) {
+    if (i > 0 && days[i - 1]! >= d) i--;
+    else if (i < days.length && days[i]! < d) i++;
+    else return i;
+  }
+  return lowerBound(days, d);
+}
+
+/**
  * One entity's values, first values, first-seen days and presence by absolute day over the whole history (NaN /
  * MISSING where it has no row), with running counts of its value days: a day's grid row is then a view, not a copy.
  */
@@ -178,30 +192,69 @@ function dayColumns(set: HistorySet, cols: EntityColumns): DayColumns {
   return made;
 }
 
-/** One entity's row of a day's grid: views of its day columns, and the index of each day's point in the window. */
+/**
+ * One entity's row of a day's grid: views of its day columns. The index of each day's point in the window is made
+ * when a detector first reads it (few do, and rarely; filling it for every series and day was a window's worth of
+ * writes each).
+ */
+class GridRow implements EntitySeries {
+  memo: SeriesMemo | undefined = undefined;
+  // Private: a row's own properties are those of an EntitySeries.
+  #pointIndex: Int32Array | undefined = undefined;
+  /** The window's points are origin.days[lo, hi); the grid's first day is startDay. */
+  readonly #lo: number;
+  readonly #hi: number;
+  readonly #startDay: number;
+
+  constructor(
+    readonly entity: string,
+    readonly values: Float64Array,
+    readonly firstValues: Float64Array,
+    readonly presence: Uint8Array,
+    readonly firstSeenDays: Int32Array,
+    readonly valueCount: number,
+    /** The columns are append-only and a day's value never changes: fits over the same days carry over. */
+    readonly origin: EntityColumns,
+    lo: number,
+    hi: number,
+    startDay: number,
+  ) {
+    this.#lo = lo;
+    this.#hi = hi;
+    this.#startDay = startDay;
+  }
+
+  get pointIndex(): Int32Array {
+    if (this.#pointIndex) return this.#pointIndex;
+    const index = new Int32Array(this.values.length).fill(-1);
+    const { days } = this.origin;
+    // Days are sorted and unique (HistorySet.finish), all within the grid.
+    for (let k = this.#lo; k < this.#hi; k++) index[days[k]! - this.#startDay] = k - this.#lo;
+    return (this.#pointIndex = index);
+  }
+}
+
 function gridRow(
   set: HistorySet,
   span: { entity: string; cols: EntityColumns; lo: number; hi: number },
   startDay: number,
-  pointIndex: Int32Array,
+  length: number,
 ): EntitySeries {
   const { entity, cols, lo, hi } = span;
   const c = dayColumns(set, cols);
-  const length = pointIndex.length;
   const at = startDay - c.base;
-  // Days are sorted and unique (HistorySet.finish), all within the grid.
-  for (let k = lo; k < hi; k++) pointIndex[cols.days[k]! - startDay] = k - lo;
-  // The columns are append-only and a day's value never changes: fits over the same days carry over.
-  return {
+  return new GridRow(
     entity,
-    values: c.values.subarray(at, at + length),
-    firstValues: c.firstValues.subarray(at, at + length),
-    presence: c.presence.subarray(at, at + length),
-    pointIndex,
-    firstSeenDays: c.firstSeenDays.subarray(at, at + length),
-    valueCount: c.valueDays[at + length]! - c.valueDays[at]!,
-    origin: cols,
-  };
+    c.values.subarray(at, at + length),
+    c.firstValues.subarray(at, at + length),
+    c.presence.subarray(at, at + length),
+    c.firstSeenDays.subarray(at, at + length),
+    c.valueDays[at + length]! - c.valueDays[at]!,
+    cols,
+    lo,
+    hi,
+    startDay,
+  );
 }
 
 /**
@@ -225,9 +278,9 @@ export function dayHistory(
   let start = Infinity;
   let end = -Infinity;
   for (const [entity, cols] of entities) {
-    const hi = lowerBound(cols.days, d + 1);
+    const hi = (cols.windowHi = boundFrom(cols.days, d + 1, cols.windowHi));
     if (hi === 0) continue;
-    const lo = lowerBound(cols.days, d - FRAME_MAX_DAYS + 1);
+    const lo = (cols.windowLo = boundFrom(cols.days, d - FRAME_MAX_DAYS + 1, cols.windowLo));
     if (lo >= hi) continue;
     names.push(entity);
     spans.push({ entity, cols, lo, hi });
@@ -250,14 +303,10 @@ export function dayHistory(
   // go before the next is laid.
   primeFrame(history, () => {
     const count = spans.length;
-    const allIndex = new Int32Array(count * length).fill(-1);
     const series: EntitySeries[] = new Array<EntitySeries>(count);
     // The grid starts at the earliest day read (≥ d − FRAME_MAX_DAYS + 1), so every view holds only the window's
     // days.
-    for (let row = 0; row < count; row++) {
-      const pointIndex = allIndex.subarray(row * length, (row + 1) * length);
-      series[row] = gridRow(set, spans[row]!, startDay, pointIndex);
-    }
+    for (let row = 0; row < count; row++) series[row] = gridRow(set, spans[row]!, startDay, length);
     // Every entity with a value on a grid day is on the grid, and past days never change: panel statistics of a day
     // carry over from one day's grid to the next under the metric's columns.
     return { startDay, endDay: end, length, entities: series, origin: entities };

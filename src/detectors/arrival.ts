@@ -2,7 +2,7 @@
 import type { MetricHistory } from '../core/detector.js';
 import { MemoSlot } from '../core/memo-slot.js';
 import { dayNumber } from './stats/days.js';
-import { panelDayStat, type MetricFrame } from './stats/frame.js';
+import { MISSING, panelDayStat, type MetricFrame } from './stats/frame.js';
 import { quantile } from './stats/robust.js';
 
 /** Lags by frame and number of days (on the frame: see MemoSlot). */
@@ -85,10 +85,12 @@ function lagsOfSeenDays(frame: MetricFrame, from: number): number[] {
 function earliestSeenDays(frame: MetricFrame, from: number, firstDay: Float64Array): void {
   const { entities } = frame;
   for (let e = 0; e < entities.length; e++) {
-    const { pointIndex, firstSeenDays } = entities[e]!;
+    // A day has a point exactly where its presence is not MISSING: no point index is read (a replay makes those
+    // only when asked).
+    const { presence, firstSeenDays } = entities[e]!;
     const seen = firstSeenDays!;
     for (let i = from; i < frame.length; i++)
-      if (pointIndex[i]! >= 0 && seen[i]! < firstDay[i]!) firstDay[i] = seen[i]!;
+      if (presence[i]! !== MISSING && seen[i]! < firstDay[i]!) firstDay[i] = seen[i]!;
   }
 }
 
@@ -98,7 +100,7 @@ function dayLagOfSeenDays(frame: MetricFrame, i: number): number | undefined {
   let first = Infinity;
   for (let e = 0; e < entities.length; e++) {
     const s = entities[e]!;
-    if (s.pointIndex[i]! >= 0 && s.firstSeenDays![i]! < first) first = s.firstSeenDays![i]!;
+    if (s.presence[i]! !== MISSING && s.firstSeenDays![i]! < first) first = s.firstSeenDays![i]!;
   }
   return first === Infinity ? undefined : first - (frame.startDay + i);
 }

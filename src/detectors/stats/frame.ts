@@ -23,7 +23,9 @@ export interface EntitySeries {
   presence: Uint8Array;
   /**
    * Index into the entity's points (`history.entities.get(entity)`, index-aligned with its columns) per day (−1 when
-   * missing). Reading those points makes them when the history hands them lazily: read the grid where it suffices.
+   * missing): ≥ 0 exactly where `presence` is not MISSING, which is cheaper to read (a backtest's grid makes this
+   * index only when it is first read). Reading those points makes them when the history hands them lazily: read the
+   * grid where it suffices.
    */
   pointIndex: Int32Array;
   /** Day number of the UTC day each day's point was first seen (its `firstSeen`), when the history had columns. */
