@@ -139,7 +139,7 @@ export function runDetectors(input: RunDetectorsInput): Finding[] {
       h = start ? sliceHistory(raw, start) : raw;
       histories.set(metric.name, h);
     }
-    return { history: h, ...(start ? { regimeStart: start } : {}) };
+    return { history: h, regimeStart: start || undefined };
   };
   let metricHistories: Map<string, MetricHistory> | undefined;
   const allHistories = (): ReadonlyMap<string, MetricHistory> =>
@@ -198,17 +198,19 @@ export function runDetectors(input: RunDetectorsInput): Finding[] {
       if (!check) continue;
       const metric = asValueMetric(declared, detector);
       const { history, regimeStart } = historyOf(declared);
+      // Every key present (undefined when absent): one shape for every detector's input, built without the
+      // key-by-key copy a conditional spread costs, once per detector, metric and poll (or replayed day).
       const metricInput: DetectorInput<Record<string, unknown>> = {
         now,
         source,
         metric,
         history,
-        ...(regimeStart ? { regimeStart } : {}),
+        regimeStart,
         metricHistories: allHistories(),
         polls,
         docChanges: input.docChanges,
-        ...(input.docs ? { docs: input.docs } : {}),
-        ...(input.docBaselines ? { docBaselines: input.docBaselines } : {}),
+        docs: input.docs,
+        docBaselines: input.docBaselines,
         options: check.options,
       };
       const raw = input.histories.get(declared.name);
