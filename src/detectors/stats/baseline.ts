@@ -192,17 +192,17 @@ interface BaselineCarry {
   /** Transformed day columns, one per transform (see dayColumn). */
   transforms: Transform[];
   columns: DayColumn[];
-  /** Carried fits, one entry per kind asked for (see reusedFit). */
-  kinds: MetricKind[];
-  fits: CarriedFits[];
+  /** Carried fits of the first kind asked for (a series has one kind), then of any other (see reusedFit). */
+  fits: CarriedFits | undefined;
+  moreFits: CarriedFits[] | undefined;
 }
 
 function carryOf(origin: SeriesOrigin): BaselineCarry {
   return ((origin.baseline as BaselineCarry | undefined) ??= {
     transforms: [],
     columns: [],
-    kinds: [],
-    fits: [],
+    fits: undefined,
+    moreFits: undefined,
   });
 }
 
@@ -407,15 +407,15 @@ export function fitBaseline(
  * A series' fits of one kind by absolute last day: a ring of CARRY_DAYS rows of CARRY_WAYS fits each, a row per
  * last day (modulo CARRY_DAYS), so a fit is found by its day without hashing, and a fit CARRY_DAYS days old is
  * overwritten by a newer one in place (a fit dropped is fitted again, to the same numbers). A fit is kept as its
- * numbers (FIT_STRIDE a fit), not as a model object: models kept for weeks (with their weekday arrays and grid
- * views, about 18 KB a series) were much of what a replay's old generation grew on.
+ * numbers, not as a model object: models kept for weeks (with their weekday arrays and grid views, about 18 KB a
+ * series) were much of what a replay's old generation grew on. Each way's last day, span and numbers sit side by
+ * side in one array: a replay looks up every series once a day, and each separate array was one more cache miss.
  */
 interface CarriedFits {
-  lastDays: Int32Array;
-  spans: Int32Array;
-  /** Each fit's numbers (see FittedModel.carry). */
-  numbers: Float64Array;
-  /** Each fit's transform; undefined for a range that gave no fit (no value in it). */
+  kind: MetricKind;
+  /** SLOT_STRIDE numbers a way: its last day (NaN: none), its span (to − from), then the fit's (FittedModel.carry). */
+  slots: Float64Array;
+  /** Each way's transform; undefined for a range that gave no fit (no value in it). */
   transforms: (Transform | undefined)[];
 }
 /**
@@ -425,20 +425,22 @@ interface CarriedFits {
 const CARRY_DAYS = 24;
 /** Fits kept per last day: a full 28-day baseline, and a shorter one while the series is young. */
 const CARRY_WAYS = 2;
-/** No day number a history holds (day numbers count from 1970 and fit an Int32Array). */
-const NO_DAY = -0x80000000;
+/** Numbers a carried fit keeps (FittedModel.carry): n, cold, β, level, pivot, σ, median, structural zeros, 7 weekdays. */
+const FIT_STRIDE = 15;
+/** Numbers a way of the ring holds: its last day, its span, and the fit's. */
+const SLOT_STRIDE = 2 + FIT_STRIDE;
 
 function carriedFits(carry: BaselineCarry, kind: MetricKind): CarriedFits {
-  for (let k = 0; k < carry.kinds.length; k++) if (carry.kinds[k] === kind) return carry.fits[k]!;
-  const slots = CARRY_DAYS * CARRY_WAYS;
+  if (carry.fits?.kind === kind) return carry.fits;
+  if (carry.moreFits) for (const f of carry.moreFits) if (f.kind === kind) return f;
+  const ways = CARRY_DAYS * CARRY_WAYS;
   const fits: CarriedFits = {
-    lastDays: new Int32Array(slots).fill(NO_DAY),
-    spans: new Int32Array(slots),
-    numbers: new Float64Array(slots * FIT_STRIDE),
-    transforms: new Array<Transform | undefined>(slots).fill(undefined),
+    kind,
+    slots: new Float64Array(ways * SLOT_STRIDE).fill(NaN),
+    transforms: new Array<Transform | undefined>(ways).fill(undefined),
   };
-  carry.kinds.push(kind);
-  carry.fits.push(fits);
+  if (!carry.fits) carry.fits = fits;
+  else (carry.moreFits ??= []).push(fits);
   return fits;
 }
 
@@ -455,22 +457,23 @@ function reusedFit(
   to: number,
 ): FittedModel | undefined {
   const fits = carriedFits(carryOf(series.origin!), kind);
+  const { slots } = fits;
   const lastDay = frame.startDay + to;
   const span = to - from;
   const row = (((lastDay % CARRY_DAYS) + CARRY_DAYS) % CARRY_DAYS) * CARRY_WAYS;
   // A way of the row holding an older day (or none) is free.
   let free = -1;
   for (let w = row; w < row + CARRY_WAYS; w++) {
-    if (fits.lastDays[w] !== lastDay) {
+    if (slots[w * SLOT_STRIDE] !== lastDay) {
       if (free < 0) free = w;
       continue;
     }
-    if (fits.spans[w] !== span) continue;
+    if (slots[w * SLOT_STRIDE + 1] !== span) continue;
     const transform = fits.transforms[w];
     return transform
       ? FittedModel.carried(
-          fits.numbers,
-          w * FIT_STRIDE,
+          slots,
+          w * SLOT_STRIDE + 2,
           transform,
           transformed(frame, series, transform),
           from,
@@ -481,10 +484,10 @@ function reusedFit(
   }
   const model = fit(frame, series, kind, from, to);
   const at = free >= 0 ? free : row + (span % CARRY_WAYS);
-  fits.lastDays[at] = lastDay;
-  fits.spans[at] = span;
+  slots[at * SLOT_STRIDE] = lastDay;
+  slots[at * SLOT_STRIDE + 1] = span;
   fits.transforms[at] = model?.transform;
-  model?.carry(fits.numbers, at * FIT_STRIDE);
+  model?.carry(slots, at * SLOT_STRIDE + 2);
   return model;
 }
 
@@ -651,9 +654,6 @@ function levelAndSpread(detr: Float64Array, n: number): number {
   levelSpread = mad(s, n);
   return level;
 }
-
-/** Numbers a carried fit keeps (FittedModel.carry): n, cold, β, level, pivot, σ, median, structural zeros, 7 weekdays. */
-const FIT_STRIDE = 15;
 
 /** A fitted SeriesModel (a class, so a fit allocates no closure for `expected`). */
 class FittedModel implements SeriesModel {
