@@ -236,11 +236,13 @@ class GridRow implements EntitySeries {
 
 function gridRow(
   set: HistorySet,
-  span: { entity: string; cols: EntityColumns; lo: number; hi: number },
+  entity: string,
+  cols: EntityColumns,
+  lo: number,
+  hi: number,
   startDay: number,
   length: number,
 ): EntitySeries {
-  const { entity, cols, lo, hi } = span;
   const c = dayColumns(set, cols);
   const at = startDay - c.base;
   return new GridRow(
@@ -273,8 +275,12 @@ export function dayHistory(
   entities: ReadonlyMap<string, EntityColumns>,
   d: number,
 ): MetricHistory {
+  // Each entity read: its name, columns and window [lo, hi) of them, in parallel arrays (an object each lived the
+  // whole day, through enough collections of the young generation to be copied into the old one).
   const names: string[] = [];
-  const spans: { entity: string; cols: EntityColumns; lo: number; hi: number }[] = [];
+  const spanCols: EntityColumns[] = [];
+  const los: number[] = [];
+  const his: number[] = [];
   let start = Infinity;
   let end = -Infinity;
   for (const [entity, cols] of entities) {
@@ -283,30 +289,29 @@ export function dayHistory(
     const lo = (cols.windowLo = boundFrom(cols.days, d - FRAME_MAX_DAYS + 1, cols.windowLo));
     if (lo >= hi) continue;
     names.push(entity);
-    spans.push({ entity, cols, lo, hi });
+    spanCols.push(cols);
+    los.push(lo);
+    his.push(hi);
     if (cols.days[lo]! < start) start = cols.days[lo]!;
     if (cols.days[hi - 1]! > end) end = cols.days[hi - 1]!;
   }
-  const points = new LazyMap<readonly SeriesPoint[]>(names, (i) => {
-    const { cols, lo, hi } = spans[i]!;
-    return set.windowPoints(cols, lo, hi);
-  });
-  const columns = points.withSameKeys((i) => {
-    const { cols, lo, hi } = spans[i]!;
-    return set.windowColumns(cols, lo, hi);
-  });
+  const points = new LazyMap<readonly SeriesPoint[]>(names, (i) =>
+    set.windowPoints(spanCols[i]!, los[i]!, his[i]!),
+  );
+  const columns = points.withSameKeys((i) => set.windowColumns(spanCols[i]!, los[i]!, his[i]!));
   const history: MetricHistory = { source, metric, entities: points, columns };
-  if (spans.length === 0) return history;
+  if (names.length === 0) return history;
   const length = Math.min(FRAME_MAX_DAYS, end - start + 1);
   const startDay = end - length + 1;
   // Laid when a detector first asks for it: the detection pass takes one metric after the other and lets each grid
   // go before the next is laid.
   primeFrame(history, () => {
-    const count = spans.length;
+    const count = names.length;
     const series: EntitySeries[] = new Array<EntitySeries>(count);
     // The grid starts at the earliest day read (≥ d − FRAME_MAX_DAYS + 1), so every view holds only the window's
     // days.
-    for (let row = 0; row < count; row++) series[row] = gridRow(set, spans[row]!, startDay, length);
+    for (let row = 0; row < count; row++)
+      series[row] = gridRow(set, names[row]!, spanCols[row]!, los[row]!, his[row]!, startDay, length);
     // Every entity with a value on a grid day is on the grid, and past days never change: panel statistics of a day
     // carry over from one day's grid to the next under the metric's columns.
     return { startDay, endDay: end, length, entities: series, origin: entities };
