@@ -181,10 +181,11 @@ interface DayColumn {
   nonZero: Uint8Array;
   /** Days [base, base + filled) hold their values. */
   filled: number;
-  /** Centred 7-day medians of y by day, zeros kept ([0]) and left out ([1]); allocated on first use. */
+  /**
+   * Centred 7-day medians of y by day, zeros kept ([0]) and left out ([1]); allocated on first use. −∞ where not
+   * computed yet: a median of finite values is never −∞ (it is NaN when there are none).
+   */
   medians: (Float64Array | undefined)[];
-  /** 1 where the median of the same index in `medians` is computed. */
-  known: (Uint8Array | undefined)[];
 }
 
 /** What fits carry on a series' origin (its `baseline` slot) from one grid to the next. */
@@ -230,7 +231,6 @@ function dayColumn(
       nonZero: new Uint8Array(size),
       filled: 0,
       medians: [undefined, undefined],
-      known: [undefined, undefined],
     };
     carry.transforms[slot] = transform;
     carry.columns[slot] = col;
@@ -261,9 +261,7 @@ function growColumn(col: DayColumn, size: number): void {
   col.nonZero = grow(col.nonZero, (n) => new Uint8Array(n));
   for (let f = 0; f < 2; f++) {
     const m = col.medians[f];
-    const k = col.known[f];
-    if (m) col.medians[f] = grow(m, (n) => new Float64Array(n));
-    if (k) col.known[f] = grow(k, (n) => new Uint8Array(n));
+    if (m) col.medians[f] = grow(m, (n) => new Float64Array(n).fill(-Infinity));
   }
 }
 
@@ -305,15 +303,11 @@ function centredMedian(
 function columnMedian(col: DayColumn, c: number, skipZeros: boolean): number {
   const f = skipZeros ? 1 : 0;
   let medians = col.medians[f];
-  let known = col.known[f];
-  if (!medians || !known) {
-    col.medians[f] = medians = new Float64Array(col.y.length);
-    col.known[f] = known = new Uint8Array(col.y.length);
-  }
-  if (known[c] === 1) return medians[c]!;
+  if (!medians) col.medians[f] = medians = new Float64Array(col.y.length).fill(-Infinity);
+  const known = medians[c]!;
+  if (known !== -Infinity) return known;
   const med = centredMedian(col.y, col.nonZero, c - 3, c + 3, skipZeros);
   medians[c] = med;
-  known[c] = 1;
   return med;
 }
 
