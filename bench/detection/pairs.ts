@@ -62,9 +62,11 @@ export async function runPairs(
   for (let r = 0; r < rounds; r++) {
     const newFirst = r % 2 === 1;
     const [first, second] = newFirst ? [newDir, oldDir] : [oldDir, newDir];
-    const a = run(first, command);
-    const b = run(second, command);
-    const [ra, rb] = await Promise.all([a, b]);
+    // Both settle before a failure is thrown: the other run is not left behind, still loading the machine.
+    const [sa, sb] = await Promise.allSettled([run(first, command), run(second, command)]);
+    if (sa.status === 'rejected') throw sa.reason;
+    if (sb.status === 'rejected') throw sb.reason;
+    const [ra, rb] = [sa.value, sb.value];
     const [oldRun, newRun] = newFirst ? [rb, ra] : [ra, rb];
     out.push({ oldRun, newRun, newFirst, ratio: newRun.ms / oldRun.ms });
   }

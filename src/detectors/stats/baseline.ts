@@ -304,8 +304,8 @@ function columnMedian(col: DayColumn, c: number, skipZeros: boolean): number {
   const f = skipZeros ? 1 : 0;
   let medians = col.medians[f];
   if (!medians) col.medians[f] = medians = new Float64Array(col.y.length).fill(-Infinity);
-  const known = medians[c]!;
-  if (known !== -Infinity) return known;
+  const kept = medians[c]!;
+  if (kept !== -Infinity) return kept;
   const med = centredMedian(col.y, col.nonZero, c - 3, c + 3, skipZeros);
   medians[c] = med;
   return med;
