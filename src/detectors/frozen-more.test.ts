@@ -15,6 +15,7 @@ import {
 import { seeded } from '../core/random.js';
 import { runOn } from '../../test/helpers/detector-input.js';
 import { addDays } from '../core/clock.js';
+import { MAD_TO_SD } from './stats/robust.js';
 import type { MetricHistory, SeriesPoint } from '../core/detector.js';
 
 const clean = (seed: number, level = 200, days = 60) =>
@@ -63,6 +64,26 @@ describe('frozen-variance', () => {
     { name: 'low-volume series', values: clean(3, 2).map((v, i) => (i >= 53 ? 1 : v)), fires: false },
   ])('$name → fires: $fires', ({ values, fires }) => {
     expect(runOn(frozenVariance, historyOf({ p1: values })).length > 0).toBe(fires);
+  });
+
+  // The baseline's changes in log terms: 13 up by a, 13 down by a and one flat, so their MAD is exactly half their range
+  // (the largest a MAD can be, which the detector's shortcut relies on); the last 6 changes alternate ±d, with d set
+  // so that ρ = sd(recent) / (1.4826 · MAD) is `rho`.
+  const edge = (rho: number) => {
+    const a = 0.2;
+    const d = (rho * MAD_TO_SD * a) / Math.sqrt(6 / 5);
+    const z: number[] = [];
+    for (let i = 0; i <= 52; i++) z.push(i <= 26 ? 0 : (i - 27) % 2 === 0 ? a : 0);
+    for (let i = 53; i <= 59; i++) z.push(a + ((i - 53) % 2 === 0 ? 0 : d));
+    return z.map((y) => Math.exp(Math.log(3001) + y) - 1);
+  };
+  it.each([
+    { rho: 0.098, fires: true },
+    { rho: 0.102, fires: false },
+  ])('MAD at half the range, ρ = $rho against 0.1 → fires: $fires', ({ rho, fires }) => {
+    const drafts = runOn(frozenVariance, historyOf({ p1: edge(rho) }), { options: { alpha: 0.5 } });
+    expect(drafts.length > 0).toBe(fires);
+    if (fires) expect(drafts[0]!.evidence['rho']).toBeCloseTo(rho, 3);
   });
 
   /** A lifetime total (gauge) that grows by about `perDay` a day, with no growth at all from day 53. */

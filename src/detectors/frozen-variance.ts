@@ -3,7 +3,7 @@ import type { Detector } from '../core/detector.js';
 import { entitiesToday, entityList, forMetric, round6 } from './common.js';
 import { dayString } from './stats/days.js';
 import { fitBaseline } from './stats/baseline.js';
-import { MAD_TO_SD, mad, median, variance } from './stats/robust.js';
+import { MAD_TO_SD, mad, madAtMost, median, variance } from './stats/robust.js';
 import { room } from './stats/scratch.js';
 import { VALUE, type EntitySeries } from './stats/frame.js';
 import { formatNumber } from './stats/units.js';
@@ -95,9 +95,14 @@ export const frozenVariance: Detector<FrozenVarianceOptions> = {
       if (nRecent < o.recentDays - 3 || nBase < 10) continue;
       // Recent spread as a plain sd (one real move keeps it large), baseline as a robust sd: a 7-day MAD alone
       // falls below 0.1× by chance about once in 300 series-days.
+      const sdRecent = Math.sqrt(Math.max(0, variance(recentBuf, nRecent)));
+      // The baseline's MAD is at most half the range of its changes: a recent spread that large cannot give ρ below
+      // the ratio, and the sort that finds the MAD is spared (about 99 % of healthy series: a week's sd would have to
+      // fall below a third of the usual).
+      if (sdRecent > o.ratio * MAD_TO_SD * madAtMost(baseBuf, nBase)) continue;
       const sdB = MAD_TO_SD * mad(baseBuf, nBase);
       if (!(sdB > 0)) continue;
-      const rho = Math.sqrt(Math.max(0, variance(recentBuf, nRecent))) / sdB;
+      const rho = sdRecent / sdB;
       // Six or so changes can be small by chance: (n−1)·ρ² ~ χ²(n−1) when nothing changed, so the ratio must also
       // be improbable (a healthy page in a 12-page panel dipped to ρ = 0.09 within 180 days).
       const p = chiSquareLowerTail((nRecent - 1) * rho * rho, nRecent - 1);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { iqr, mad, median, quantile, quantiles, theilSen, variance } from './robust.js';
+import { iqr, mad, madAtMost, median, quantile, quantiles, theilSen, variance } from './robust.js';
 import { binomialUpperTail, logGamma, normalUpperTail } from './probability.js';
 import { dayNumber, dayString, weekdayOf } from './days.js';
 import { fitTransform } from './transform.js';
@@ -78,6 +78,32 @@ describe('robust statistics', () => {
         expect(Object.is(mad(Float64Array.from(xs), k), reference(xs.slice(0, k)))).toBe(true);
       }),
       { numRuns: 2000 },
+    );
+  });
+
+  it('the MAD never exceeds madAtMost, half the range plus a rounding margin (large values, tiny ranges, ±0, ∞)', () => {
+    // The tight cases: half the values at each end (even n), or a middle value between two equal halves (odd n).
+    expect(mad([0, 0, 10, 10])).toBe(5);
+    expect(madAtMost([0, 0, 10, 10])).toBeGreaterThanOrEqual(5);
+    expect(mad([-3, -3, 0, 3, 3])).toBe(3);
+    expect(madAtMost([-3, -3, 0, 3, 3])).toBeLessThan(3.001);
+    expect(madAtMost([NaN, Infinity])).toBeNaN();
+    const value = fc.oneof(
+      fc.double({ min: -1e3, max: 1e3, noNaN: true }),
+      fc.integer({ min: -3, max: 3 }),
+      // A large level with a spread of a few units in its last place: the median and the deviations round.
+      fc.integer({ min: -8, max: 8 }).map((k) => 1e6 + k * 2 ** -33),
+      fc.constantFrom(0, -0, NaN, Infinity, 1.7e308, -1.7e308),
+    );
+    fc.assert(
+      fc.property(fc.array(value, { maxLength: 80 }), fc.nat(80), (xs, cut) => {
+        const k = Math.min(cut, xs.length);
+        const exact = mad(Float64Array.from(xs), k);
+        const bound = madAtMost(Float64Array.from(xs), k);
+        // Where the MAD is a number the bound is one too (∞ when the range overflows), and not below it.
+        if (Number.isFinite(exact)) expect(exact).toBeLessThanOrEqual(bound);
+      }),
+      { numRuns: 3000 },
     );
   });
 

@@ -174,6 +174,29 @@ export function mad(xs: ArrayLike<number>, length = xs.length): number {
   return medianOfDeviations(xs, length, m);
 }
 
+/**
+ * An upper bound of mad(xs, length) found in one pass, without sorting: half the range of the finite values, plus a
+ * margin for rounding. More than half the deviations above range/2 would all lie on one side of the median, which
+ * cannot hold that many values beyond it (for an even count, the two middle values would be more than the range
+ * apart). The median and the deviations are rounded to the values' magnitude, not the range's: the margin is
+ * relative to both. NaN when no value is finite, ∞ when the range overflows.
+ *
+ * @example
+ * madAtMost([0, 0, 10, 10]) // 5.000000000015 (mad: 5)
+ */
+export function madAtMost(xs: ArrayLike<number>, length = xs.length): number {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (let i = 0; i < length; i++) {
+    const v = xs[i]!;
+    if (!Number.isFinite(v)) continue;
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
+  }
+  if (lo > hi) return NaN;
+  return 0.5 * (hi - lo) * (1 + 1e-12) + 1e-12 * Math.max(Math.abs(lo), Math.abs(hi));
+}
+
 /** Median of the finite |xs[i] − m| (i < length), as median() over them computes it. */
 function medianOfDeviations(xs: ArrayLike<number>, length: number, m: number): number {
   devScratch = room(devScratch, length);
