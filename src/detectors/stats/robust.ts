@@ -228,16 +228,27 @@ export function madOfSorted(s: Float64Array, n: number, m: number): number {
   let r = p;
   let a = 0;
   let b = 0;
+  // The nearer of the next values on each side, the left one on a tie. A used-up side is tested by index, not
+  // given an infinite deviation: `l >= 0 ? |…| : Infinity` made V8 keep each deviation as a heap number when this
+  // function ran on its own (mad() of 27 values: ≈500 bytes and 1.09 µs a call, now 32 bytes and 0.48 µs).
   for (let c = 0; c <= hi; c++) {
-    const dl = l >= 0 ? Math.abs(s[l]! - m) : Infinity;
-    const dr = r < n ? Math.abs(s[r]! - m) : Infinity;
     let d: number;
-    if (dl <= dr) {
-      d = dl;
+    if (l < 0) {
+      d = Math.abs(s[r]! - m);
+      r++;
+    } else if (r >= n) {
+      d = Math.abs(s[l]! - m);
       l--;
     } else {
-      d = dr;
-      r++;
+      const dl = Math.abs(s[l]! - m);
+      const dr = Math.abs(s[r]! - m);
+      if (dl <= dr) {
+        d = dl;
+        l--;
+      } else {
+        d = dr;
+        r++;
+      }
     }
     if (c === lo) a = d;
     b = d;
