@@ -7,14 +7,38 @@ export const MAD_TO_SD = 1.4826;
 // One scratch buffer reused by every quantile: detectors call median tens of times per series.
 let scratch = new Float64Array(256);
 
-/** Copy the finite values of xs[0..length) into `scratch`, sorted; returns how many (no subarray per call). */
-function sortFinite(xs: ArrayLike<number>, length: number): number {
-  scratch = room(scratch, length);
+/**
+ * Copy the finite values of xs[0..length) into out (room for `length`); returns how many. Typed arrays are read in a
+ * loop of their own: one read site that had seen plain arrays of several kinds, Float64Arrays and their subarrays
+ * went megamorphic in V8 and boxed every value it read (a median of 556 values from a subarray: ≈9 KB of heap
+ * numbers and 11.8 µs, against 0.1 KB and 2.5 µs).
+ */
+function copyFinite(xs: ArrayLike<number>, length: number, out: Float64Array): number {
+  return xs instanceof Float64Array ? copyFiniteTyped(xs, length, out) : copyFinitePlain(xs, length, out);
+}
+
+function copyFiniteTyped(xs: Float64Array, length: number, out: Float64Array): number {
   let n = 0;
   for (let i = 0; i < length; i++) {
     const v = xs[i]!;
-    if (Number.isFinite(v)) scratch[n++] = v;
+    if (Number.isFinite(v)) out[n++] = v;
   }
+  return n;
+}
+
+function copyFinitePlain(xs: ArrayLike<number>, length: number, out: Float64Array): number {
+  let n = 0;
+  for (let i = 0; i < length; i++) {
+    const v = xs[i]!;
+    if (Number.isFinite(v)) out[n++] = v;
+  }
+  return n;
+}
+
+/** Copy the finite values of xs[0..length) into `scratch`, sorted; returns how many (no subarray per call). */
+function sortFinite(xs: ArrayLike<number>, length: number): number {
+  scratch = room(scratch, length);
+  const n = copyFinite(xs, length, scratch);
   sortFirst(scratch, n);
   return n;
 }
@@ -83,11 +107,7 @@ const SELECT_FROM = 48;
 function selectMedian(xs: ArrayLike<number>, length: number): number {
   scratch = room(scratch, length);
   const a = scratch;
-  let n = 0;
-  for (let i = 0; i < length; i++) {
-    const v = xs[i]!;
-    if (Number.isFinite(v)) a[n++] = v;
-  }
+  const n = copyFinite(xs, length, a);
   if (n <= SELECT_MEDIAN_FROM) return n === 0 ? NaN : medianOfFew(a, n);
   const k = (n - 1) >> 1;
   let l = 0;
