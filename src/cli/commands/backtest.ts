@@ -138,7 +138,8 @@ export function registerBacktest(program: Command, io: CliIO, state: CommandStat
         const counts = { block: 0, warn: 0, info: 0 };
         // Each day's grids and fits are garbage by the next day: V8 collects them with the old generation allowed to
         // grow by its live size (half of it when several threads each hold a window), so the peak stays near twice
-        // what the replay holds (see heap-bound.ts and BENCHMARKS.md, "Backtest").
+        // what the replay holds, and without pretenuring, which on some runs took a day's objects for long-lived
+        // ones (see heap-bound.ts and BENCHMARKS.md, "Backtest").
         const releaseHeap = boundHeapGrowth(workers > 1 ? 50 : 100);
         const { records } = await replayFindingsParallel(set, {
           workers,
