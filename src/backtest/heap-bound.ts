@@ -39,7 +39,7 @@ const holders = new WeakMap<HeapGrowthHost, Hold>();
  *   objects mostly survived their first collections; a day's objects survive a few young collections and then all
  *   die, and on some runs V8 took them for long-lived: the old generation then filled six times faster, a full
  *   collection came every second and each young one took twice as long (one 1 M-row backtest in three: 21 s
- *   instead of 18 s). With pretenuring off, every run takes the fast path (17.4–18.1 s in four runs).
+ *   instead of 18 s). With pretenuring off, every run took the fast path (17.4–18.3 s in sixteen runs).
  *
  * This replaced forced full collections between days (`gc()`): a forced collection between two days finds every
  * object of the day dead, and V8 threw away the optimized code of each detector function that had embedded one
