@@ -5,7 +5,7 @@ import { addDays } from '../core/clock.js';
 import { seriesColumns } from '../core/history-columns.js';
 import type { LazyMap } from '../core/lazy-map.js';
 import { fitBaseline } from '../detectors/stats/baseline.js';
-import { metricFrame, panelDayStat, type MetricFrame } from '../detectors/stats/frame.js';
+import { MISSING, metricFrame, panelDayStat, type MetricFrame } from '../detectors/stats/frame.js';
 import { dayNumber } from '../detectors/stats/days.js';
 import { HistorySet } from './history-set.js';
 import { dayHistory } from './replay.js';
@@ -63,6 +63,10 @@ describe('dayHistory', () => {
             const { origin: _, ...s } = row;
             return { ...s, pointIndex: row.pointIndex };
           };
+          // A day has a point exactly where it is not MISSING (arrival's first-seen days read presence for it); the
+          // grid from columns (b) and from points are compared with this one below, so all three builders keep it.
+          for (const s of a.entities)
+            for (let i = 0; i < a.length; i++) expect(s.pointIndex[i]! >= 0).toBe(s.presence[i] !== MISSING);
           const { origin: _frameOrigin, ...grid } = a;
           expect({ ...grid, entities: a.entities.map(withoutOrigin) }).toEqual(b);
           // The columns handed with the points are the points' columns, and the grid is the one the points give.
