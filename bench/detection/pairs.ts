@@ -11,6 +11,7 @@
 import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { median } from '../../src/detectors/stats/robust.js';
 
 /** One run's last JSON line: wall time and, when the benchmark prints them, what identifies its results. */
 interface RunResult {
@@ -75,16 +76,16 @@ export async function runPairs(
 
 /** The median of the rounds' ratios new / old (below 1: the new code is faster). */
 export function medianRatio(rounds: readonly PairRound[]): number {
-  const rs = rounds.map((r) => r.ratio).sort((x, y) => x - y);
-  const mid = rs.length >> 1;
-  return rs.length % 2 === 1 ? rs[mid]! : (rs[mid - 1]! + rs[mid]!) / 2;
+  return median(rounds.map((r) => r.ratio));
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const args = process.argv.slice(2);
   const dash = args.indexOf('--');
-  if (dash !== 3 || args.length < 5) {
-    process.stderr.write('usage: pairs.ts ROUNDS OLD_DIR NEW_DIR -- COMMAND…\n');
+  if (dash !== 3 || args.length < 5 || !(Number.isInteger(Number(args[0])) && Number(args[0]) > 0)) {
+    process.stderr.write(
+      'usage: pairs.ts ROUNDS OLD_DIR NEW_DIR -- COMMAND… (ROUNDS: a whole number from 1)\n',
+    );
     process.exit(2);
   }
   const rounds = Number(args[0]);

@@ -48,19 +48,8 @@ function sortFinite(xs: ArrayLike<number>, length: number): number {
  * call for the small windows detectors use most), the typed-array sort beyond.
  */
 export function sortFirst(a: Float64Array, n: number): void {
-  if (n > 48) {
-    a.subarray(0, n).sort();
-    return;
-  }
-  for (let i = 1; i < n; i++) {
-    const v = a[i]!;
-    let j = i - 1;
-    while (j >= 0 && a[j]! > v) {
-      a[j + 1] = a[j]!;
-      j--;
-    }
-    a[j + 1] = v;
-  }
+  if (n > 48) a.subarray(0, n).sort();
+  else sortRange(a, 0, n);
 }
 
 /** The median of the first n values of a sorted array, as median() computes it (NaN when n = 0). */
@@ -204,7 +193,7 @@ function maximumOf(a: Float64Array, s: number, e: number): number {
   return m;
 }
 
-/** Insertion sort of a[s, e) (at most SELECT_MEDIAN_FROM values here). */
+/** Insertion sort of a[s, e) (sortFirst's up to 48 values, selectMedian's last SELECT_MEDIAN_FROM). */
 function sortRange(a: Float64Array, s: number, e: number): void {
   for (let i = s + 1; i < e; i++) {
     const v = a[i]!;
